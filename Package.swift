@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// settle closes the books of an LLM API gateway. The targets keep the rules apart from I/O:
+// SettleCore holds the domain (money, events, periods, configuration model) and does no I/O;
+// SettleFormats reads and writes files; SettleStore keeps state in SQLite (PostgreSQL next);
+// SettleJobs runs units of work with run records and locks; `settle` is a thin command line.
+let package = Package(
+    name: "settle",
+    products: [
+        .executable(name: "settle", targets: ["settle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SettleCore"),
+        .target(
+            name: "SettleFormats",
+            dependencies: [
+                "SettleCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite"]),
+        .target(name: "SettleJobs", dependencies: ["SettleCore", "SettleFormats", "SettleStore"]),
+        .executableTarget(
+            name: "settle",
+            dependencies: [
+                "SettleJobs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
+        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats"]),
+        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats"]),
+        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs"]),
+    ]
+)

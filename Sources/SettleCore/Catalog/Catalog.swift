@@ -1,0 +1,113 @@
+/// The catalog tables finance edits in a spreadsheet: customers, the price book, marketplace
+/// services and prepaid credit top-ups.
+public struct Catalog: Sendable {
+    public var customers: [Customer] = []
+    public var prices: [PriceRow] = []
+    public var services: [Service] = []
+    public var credits: [CreditTopUp] = []
+    public init() {}
+}
+
+public struct Customer: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var email: String
+    public var plan: String
+    /// 1–28: the period starts that day at 00:00 UTC.
+    public var billingDay: Int
+    public var taxRatePct: ExactDecimal
+    public var alertWebhook: String?
+
+    public init(id: String, name: String, email: String, plan: String, billingDay: Int,
+                taxRatePct: ExactDecimal, alertWebhook: String? = nil) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.plan = plan
+        self.billingDay = billingDay
+        self.taxRatePct = taxRatePct
+        self.alertWebhook = alertWebhook
+    }
+}
+
+/// The unit a price-book price is quoted per.
+public enum PriceUnit: String, Sendable, CaseIterable {
+    case perMillion = "1M"
+    case perThousand = "1K"
+    case perUnit = "1"
+
+    public var units: Int64 {
+        switch self {
+        case .perMillion: return 1_000_000
+        case .perThousand: return 1_000
+        case .perUnit: return 1
+        }
+    }
+}
+
+/// One row of prices.csv: what an upstream provider charges us, from `effectiveFrom` on.
+public struct PriceRow: Sendable, Hashable {
+    public var provider: String
+    public var model: String
+    public var tokenType: TokenType
+    public var tier: Tier
+    public var price: ExactDecimal
+    public var per: PriceUnit
+    public var effectiveFrom: Timestamp
+
+    public init(provider: String, model: String, tokenType: TokenType, tier: Tier, price: ExactDecimal,
+                per: PriceUnit, effectiveFrom: Timestamp) {
+        self.provider = provider
+        self.model = model
+        self.tokenType = tokenType
+        self.tier = tier
+        self.price = price
+        self.per = per
+        self.effectiveFrom = effectiveFrom
+    }
+
+    /// The exact price of one unit (one token or one request).
+    public var pricePerUnit: ExactDecimal {
+        var digits = 0
+        var n = per.units
+        while n > 1 { n /= 10; digits += 1 }
+        return price.shifted(right: digits)
+    }
+}
+
+/// A marketplace service: a seller's model, priced by the service itself, with free trial tokens.
+public struct Service: Sendable, Hashable {
+    public var id: String
+    public var seller: String
+    public var model: String
+    public var promptPricePer1K: ExactDecimal
+    public var completionPricePer1K: ExactDecimal
+    public var platformFeePct: ExactDecimal
+    public var trialTokens: Int64
+
+    public init(id: String, seller: String, model: String, promptPricePer1K: ExactDecimal,
+                completionPricePer1K: ExactDecimal, platformFeePct: ExactDecimal, trialTokens: Int64) {
+        self.id = id
+        self.seller = seller
+        self.model = model
+        self.promptPricePer1K = promptPricePer1K
+        self.completionPricePer1K = completionPricePer1K
+        self.platformFeePct = platformFeePct
+        self.trialTokens = trialTokens
+    }
+}
+
+/// A prepaid credit top-up; `reference` is unique.
+public struct CreditTopUp: Sendable, Hashable {
+    public var reference: String
+    public var customerID: String
+    public var date: UTCDay
+    public var amount: ExactDecimal
+
+    public init(reference: String, customerID: String, date: UTCDay, amount: ExactDecimal) {
+        self.reference = reference
+        self.customerID = customerID
+        self.date = date
+        self.amount = amount
+    }
+}

@@ -1,0 +1,122 @@
+/// settle.toml as the jobs use it: validated, with exact decimals and resolved paths.
+/// Loading and its error messages live in SettleFormats; this is only the shape.
+public struct SettleConfig: Sendable {
+    /// Where the config came from; nil when settle runs on defaults with no file.
+    public var sourcePath: String?
+    public var database: String?
+    public var outDir: String?
+    public var currency: String = "USD"
+    public var inbox = Inbox()
+    public var catalog = CatalogPaths()
+    public var markup = MarkupPolicy()
+    public var volumeDiscounts: [VolumeDiscount] = []
+    public var tierMultipliers: [Tier: ExactDecimal] = [:]
+    public var plans: [String: Plan] = [:]
+    /// provider → (provider-report model name → gateway model name)
+    public var aliases: [String: [String: String]] = [:]
+    /// FOCUS ProviderName → settle provider
+    public var providerNames: [String: String] = [:]
+    public var reconcile = ReconcileSettings()
+    public var alerts = AlertSettings()
+    public var invoices = InvoiceSettings()
+
+    public init() {}
+
+    public struct Inbox: Sendable {
+        public var usage: String?
+        public var bills: String?
+        public init() {}
+    }
+
+    public struct CatalogPaths: Sendable {
+        public var customers: String?
+        public var prices: String?
+        public var services: String?
+        public var credits: String?
+        public init() {}
+    }
+}
+
+/// A plan: its monthly fee and the limits that alerts watch.
+public struct Plan: Sendable, Hashable {
+    public var name: String
+    public var monthlyFee: ExactDecimal
+    public var tokenLimit: Int64?
+    public var callLimit: Int64?
+    public var costLimit: ExactDecimal?
+    public var callLimitsByProvider: [String: Int64]
+
+    public init(name: String, monthlyFee: ExactDecimal = .zero, tokenLimit: Int64? = nil, callLimit: Int64? = nil,
+                costLimit: ExactDecimal? = nil, callLimitsByProvider: [String: Int64] = [:]) {
+        self.name = name
+        self.monthlyFee = monthlyFee
+        self.tokenLimit = tokenLimit
+        self.callLimit = callLimit
+        self.costLimit = costLimit
+        self.callLimitsByProvider = callLimitsByProvider
+    }
+}
+
+/// Markup on the upstream cost price: the first matching rule by priority (higher first),
+/// then file order; else the default.
+public struct MarkupPolicy: Sendable {
+    public var defaultPct: ExactDecimal = ExactDecimal(20)
+    public var rules: [MarkupRule] = []
+    public init() {}
+}
+
+public struct MarkupRule: Sendable, Hashable {
+    /// A glob on the model name (`*` and `?`).
+    public var pattern: String
+    public var provider: String?
+    public var plan: String?
+    public var customer: String?
+    public var pct: ExactDecimal
+    public var priority: Int
+
+    public init(pattern: String, provider: String? = nil, plan: String? = nil, customer: String? = nil,
+                pct: ExactDecimal, priority: Int = 0) {
+        self.pattern = pattern
+        self.provider = provider
+        self.plan = plan
+        self.customer = customer
+        self.pct = pct
+        self.priority = priority
+    }
+}
+
+/// The highest `minUsage` reached by the usage subtotal gives the discount on all of it.
+public struct VolumeDiscount: Sendable, Hashable {
+    public var minUsage: ExactDecimal
+    public var pct: ExactDecimal
+    public init(minUsage: ExactDecimal, pct: ExactDecimal) {
+        self.minUsage = minUsage
+        self.pct = pct
+    }
+}
+
+public struct ReconcileSettings: Sendable {
+    /// nil: every provider that has a bill ingested.
+    public var providers: [String]?
+    public var tokenTolerancePct = ExactDecimal(significand: 1, scale: 1)
+    public var tokenToleranceAbs: Int64 = 0
+    public var costTolerance = ExactDecimal(significand: 1, scale: 2)
+    public init() {}
+}
+
+public struct AlertSettings: Sendable {
+    public var thresholds: [Int] = [80, 90, 100]
+    public var webhookURL: String?
+    public var webhookSecretEnv = "SETTLE_WEBHOOK_SECRET"
+    public init() {}
+}
+
+public struct InvoiceSettings: Sendable {
+    public var numberPrefix = "INV"
+    public var creditNotePrefix = "CN"
+    public var paymentTermsDays = 14
+    public var issuerName = ""
+    public var issuerAddress = ""
+    public var issuerTaxID = ""
+    public init() {}
+}

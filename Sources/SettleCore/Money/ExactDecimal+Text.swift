@@ -1,0 +1,112 @@
+extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
+    /// Parses decimal text exactly: `79`, `-0.5`, `79.00`, `+3.`, `.25`, `2.5e-06`, `1E3`.
+    ///
+    /// Price lists write per-token prices in exponent notation; reading the text keeps every
+    /// digit, where a detour through `Double` would turn `2.5e-06` into `2.4999999999999998e-06`.
+    public init?(_ text: String) {
+        var utf8 = text.utf8[...]
+        while let f = utf8.first, f == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+        while let l = utf8.last, l == UInt8(ascii: " ") { utf8 = utf8.dropLast() }
+        guard let value = ExactDecimal.parse(utf8) else { return nil }
+        self = value
+    }
+
+    static func parse(_ bytes: Substring.UTF8View) -> ExactDecimal? {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        guard i < end else { return nil }
+        var negative = false
+        if bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i = bytes.index(after: i)
+        }
+        var significand: Int128 = 0
+        var scale = 0
+        var digits = 0
+        var seenPoint = false
+        while i < end {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                let (m, o1) = significand.multipliedReportingOverflow(by: 10)
+                let (s, o2) = m.addingReportingOverflow(Int128(c - 0x30))
+                guard !o1 && !o2 else { return nil }
+                significand = s
+                digits += 1
+                if seenPoint { scale += 1 }
+            } else if c == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                break
+            } else {
+                return nil
+            }
+            i = bytes.index(after: i)
+        }
+        guard digits > 0 else { return nil }
+        if i < end {
+            // Exponent part.
+            i = bytes.index(after: i)
+            var expNegative = false
+            if i < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
+                expNegative = bytes[i] == UInt8(ascii: "-")
+                i = bytes.index(after: i)
+            }
+            var exponent = 0
+            var expDigits = 0
+            while i < end {
+                let c = bytes[i]
+                guard c >= 0x30 && c <= 0x39, exponent < 1000 else { return nil }
+                exponent = exponent * 10 + Int(c - 0x30)
+                expDigits += 1
+                i = bytes.index(after: i)
+            }
+            guard expDigits > 0 else { return nil }
+            if expNegative {
+                scale += exponent
+            } else if exponent <= scale {
+                scale -= exponent
+            } else {
+                let extra = exponent - scale
+                guard extra <= 38 else { return nil }
+                let (m, o) = significand.multipliedReportingOverflow(by: ExactDecimal.powerOfTen(extra))
+                guard !o else { return nil }
+                significand = m
+                scale = 0
+            }
+        }
+        if scale > ExactDecimal.maxScale {
+            let n = ExactDecimal(significand: significand, scale: 0)
+            var s = n.significand
+            var k = scale
+            while k > ExactDecimal.maxScale && s % 10 == 0 { s /= 10; k -= 1 }
+            guard k <= ExactDecimal.maxScale else { return nil }
+            significand = s
+            scale = k
+        }
+        return ExactDecimal(significand: negative ? -significand : significand, scale: scale)
+    }
+
+    /// Plain decimal text with exactly `scale` decimals: never exponent notation.
+    public var description: String {
+        let negative = significand < 0
+        var digits = String(significand.magnitude)
+        if scale > 0 {
+            if digits.count <= scale {
+                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return negative ? "-" + digits : digits
+    }
+
+    /// Text with exactly `places` decimals, rounded half away from zero: `"12.30"` for money.
+    public func formatted(places: Int) -> String {
+        rounded(places: places).description
+    }
+
+    /// Text with as many decimals as the value needs (at least `minimum`): unit prices.
+    public func formatted(minimumPlaces minimum: Int) -> String {
+        let n = normalized
+        return (n.scale >= minimum ? n : n.widened(to: minimum)).description
+    }
+}

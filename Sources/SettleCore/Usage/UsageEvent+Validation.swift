@@ -1,0 +1,96 @@
+extension UsageEvent {
+    /// Applies PRODUCT.md's rules for gateway usage events to one raw row. The first rule
+    /// broken is the reason the row is quarantined.
+    public init(validating f: UsageEventFields) throws(QuarantineReason) {
+        let requestID = try Self.requiredText(f.requestID, "request_id")
+        let tsText = try Self.requiredText(f.ts, "ts")
+        guard let timestamp = Timestamp(rfc3339: tsText) else { throw .badTimestamp(tsText) }
+        let customerID = try Self.requiredText(f.customerID, "customer_id")
+        let provider = try Self.requiredText(f.provider, "provider")
+        let model = try Self.requiredText(f.model, "model")
+        let input = try Self.count(f.inputTokens, "input_tokens", required: true)!
+        let cached = try Self.count(f.cachedInputTokens, "cached_input_tokens", required: false) ?? 0
+        let cacheWrite = try Self.count(f.cacheWriteTokens, "cache_write_tokens", required: false) ?? 0
+        let output = try Self.count(f.outputTokens, "output_tokens", required: true)!
+        guard cached <= input - cacheWrite else {
+            throw .cacheExceedsInput(cached: cached, cacheWrite: cacheWrite, input: input)
+        }
+        var requests: Int64 = 1
+        if !f.requests.isAbsent {
+            requests = try Self.count(f.requests, "requests", required: true, allowNegative: true)!
+            guard requests >= 1 else { throw .requestsBelowOne(String(requests)) }
+        }
+        var tier = Tier.standard
+        if !f.tier.isAbsent {
+            let text = try Self.optionalText(f.tier, "tier")!
+            guard let t = Tier(rawValue: text) else { throw .unknownTier(text) }
+            tier = t
+        }
+        var status = EventStatus.ok
+        if !f.status.isAbsent {
+            let text = try Self.optionalText(f.status, "status")!
+            guard let s = EventStatus(rawValue: text) else { throw .unknownStatus(text) }
+            status = s
+        }
+        let latency = try Self.count(f.latencyMs, "latency_ms", required: false)
+        self.init(
+            requestID: requestID, timestamp: timestamp, customerID: customerID, provider: provider, model: model,
+            inputTokens: input, cachedInputTokens: cached, cacheWriteTokens: cacheWrite, outputTokens: output,
+            requests: requests, tier: tier, status: status,
+            apiKeyID: try Self.optionalText(f.apiKeyID, "api_key_id"),
+            upstreamAccount: try Self.optionalText(f.upstreamAccount, "upstream_account"),
+            serviceID: try Self.optionalText(f.serviceID, "service_id"),
+            latencyMs: latency
+        )
+    }
+
+    private static func requiredText(_ v: FieldValue, _ name: String) throws(QuarantineReason) -> String {
+        guard !v.isAbsent else { throw .missingField(name) }
+        return try optionalText(v, name)!
+    }
+
+    /// Text fields accept strings, and numbers written without quotes (an id such as `42`).
+    private static func optionalText(_ v: FieldValue, _ name: String) throws(QuarantineReason) -> String? {
+        switch v {
+        case .missing, .null: return nil
+        case .text(let s): return s.isEmpty ? nil : s
+        case .integer(let n): return String(n)
+        case .otherNumber(let s): return s
+        case .bool, .nested: throw .notText(field: name)
+        }
+    }
+
+    /// Counts arrive as JSON numbers or digit strings; anything else is not a count.
+    private static func count(
+        _ v: FieldValue, _ name: String, required: Bool, allowNegative: Bool = false
+    ) throws(QuarantineReason) -> Int64? {
+        let value: Int64
+        switch v {
+        case .missing, .null:
+            if required { throw .missingField(name) }
+            return nil
+        case .integer(let n):
+            value = n
+        case .text(let s):
+            if s.isEmpty {
+                if required { throw .missingField(name) }
+                return nil
+            }
+            guard let n = parseInteger(s) else { throw .notACount(field: name, value: s) }
+            value = n
+        case .otherNumber(let s):
+            throw .notACount(field: name, value: s)
+        case .bool(let b):
+            throw .notACount(field: name, value: String(b))
+        case .nested:
+            throw .notACount(field: name, value: "{…}")
+        }
+        if value < 0 && !allowNegative { throw .negativeCount(field: name, value: String(value)) }
+        return value
+    }
+
+    private static func parseInteger(_ s: String) -> Int64? {
+        let trimmed = s.utf8.count > 0 && s.utf8.first == UInt8(ascii: "+") ? String(s.dropFirst()) : s
+        return Int64(trimmed)
+    }
+}

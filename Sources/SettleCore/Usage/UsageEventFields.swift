@@ -1,0 +1,65 @@
+/// A field as a source format delivered it, before validation. Decoders fill these without
+/// judging them, so that every format shares one set of rules (`UsageEvent.init(validating:)`).
+public enum FieldValue: Sendable, Equatable {
+    case missing
+    case null
+    case text(String)
+    case integer(Int64)
+    /// A JSON number that is not a whole number, or too large: kept as its text for the reason.
+    case otherNumber(String)
+    case bool(Bool)
+    /// A JSON object or array.
+    case nested
+
+    /// Absent, null and the empty string all mean "not given".
+    public var isAbsent: Bool {
+        switch self {
+        case .missing, .null: return true
+        case .text(let s): return s.isEmpty
+        default: return false
+        }
+    }
+}
+
+/// The raw fields of one usage row, in PRODUCT.md's names.
+public struct UsageEventFields: Sendable {
+    public var requestID: FieldValue = .missing
+    public var ts: FieldValue = .missing
+    public var customerID: FieldValue = .missing
+    public var provider: FieldValue = .missing
+    public var model: FieldValue = .missing
+    public var inputTokens: FieldValue = .missing
+    public var cachedInputTokens: FieldValue = .missing
+    public var cacheWriteTokens: FieldValue = .missing
+    public var outputTokens: FieldValue = .missing
+    public var requests: FieldValue = .missing
+    public var tier: FieldValue = .missing
+    public var status: FieldValue = .missing
+    public var apiKeyID: FieldValue = .missing
+    public var upstreamAccount: FieldValue = .missing
+    public var serviceID: FieldValue = .missing
+    public var latencyMs: FieldValue = .missing
+
+    public init() {}
+
+    /// The field names of the native formats, in the order the CSV header is written.
+    public static let columnNames = [
+        "request_id", "ts", "customer_id", "provider", "model", "input_tokens", "cached_input_tokens",
+        "cache_write_tokens", "output_tokens", "requests", "tier", "status", "api_key_id",
+        "upstream_account", "service_id", "latency_ms",
+    ]
+
+    /// Sets the field called `name`; unknown names are ignored, as FORMATS.md says.
+    public mutating func set(_ name: String, _ value: FieldValue) {
+        guard let path = UsageEventFields.keyPaths[name] else { return }
+        self[keyPath: path] = value
+    }
+
+    nonisolated(unsafe) static let keyPaths: [String: WritableKeyPath<UsageEventFields, FieldValue>] = [
+        "request_id": \.requestID, "ts": \.ts, "customer_id": \.customerID, "provider": \.provider,
+        "model": \.model, "input_tokens": \.inputTokens, "cached_input_tokens": \.cachedInputTokens,
+        "cache_write_tokens": \.cacheWriteTokens, "output_tokens": \.outputTokens, "requests": \.requests,
+        "tier": \.tier, "status": \.status, "api_key_id": \.apiKeyID, "upstream_account": \.upstreamAccount,
+        "service_id": \.serviceID, "latency_ms": \.latencyMs,
+    ]
+}

@@ -1,0 +1,149 @@
+import SettleCore
+
+/// Loads and validates the catalog CSVs named in settle.toml. Each problem names the file and
+/// line, and the column, so finance can fix the spreadsheet without reading code.
+public enum CatalogLoader {
+    public static func load(config: SettleConfig) throws(ConfigError) -> Catalog {
+        var catalog = Catalog()
+        let configFile = config.sourcePath ?? "settle.toml"
+        func required(_ path: String?, _ key: String) throws(ConfigError) -> String? {
+            guard let path else { return nil }
+            guard FileSystem.exists(path) else {
+                throw ConfigError(file: configFile, key: key, "names \(path), which does not exist")
+            }
+            return path
+        }
+        if let path = try required(config.catalog.customers, "catalog.customers") {
+            catalog.customers = try customers(path, plans: config.plans)
+        }
+        if let path = try required(config.catalog.prices, "catalog.prices") {
+            catalog.prices = try prices(path)
+        }
+        if let path = try required(config.catalog.services, "catalog.services") {
+            catalog.services = try services(path)
+        }
+        if let path = try required(config.catalog.credits, "catalog.credits") {
+            catalog.credits = try credits(path, customers: Set(catalog.customers.map(\.id)))
+        }
+        return catalog
+    }
+
+    static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> [Customer] {
+        let table = try CSVTable(path: path, required: ["customer_id", "name", "email", "plan", "billing_day", "tax_rate_pct", "alert_webhook"])
+        var seen: [String: Int] = [:]
+        var out: [Customer] = []
+        for row in table.rows {
+            let id = row["customer_id"]
+            guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "customer_id", "is empty") }
+            if let first = seen[id] {
+                throw ConfigError(file: path, line: row.line, key: "customer_id", "\(id) appears again (first on line \(first))")
+            }
+            seen[id] = row.line
+            let plan = row["plan"]
+            guard plans[plan] != nil else {
+                let known = plans.keys.sorted().joined(separator: ", ")
+                throw ConfigError(file: path, line: row.line, key: "plan",
+                    "\"\(plan)\" is not a plan in settle.toml (known: \(known.isEmpty ? "none" : known))")
+            }
+            guard let day = Int(row["billing_day"]), (1...28).contains(day) else {
+                throw ConfigError(file: path, line: row.line, key: "billing_day", "\"\(row["billing_day"])\" must be a day from 1 to 28")
+            }
+            let tax = try decimal(row, "tax_rate_pct", path, allowEmpty: true) ?? .zero
+            let webhook = row["alert_webhook"]
+            out.append(Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
+                                taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook))
+        }
+        return out
+    }
+
+    static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {
+        let table = try CSVTable(path: path, required: ["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
+        var out: [PriceRow] = []
+        for row in table.rows {
+            for col in ["provider", "model"] where row[col].isEmpty {
+                throw ConfigError(file: path, line: row.line, key: col, "is empty")
+            }
+            guard let type = TokenType(rawValue: row["token_type"]) else {
+                throw ConfigError(file: path, line: row.line, key: "token_type",
+                    "\"\(row["token_type"])\" is not one of \(TokenType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let tierText = row["tier"]
+            guard let tier = tierText.isEmpty ? .standard : Tier(rawValue: tierText) else {
+                throw ConfigError(file: path, line: row.line, key: "tier", "\"\(tierText)\" is not standard, batch, priority or flex")
+            }
+            let price = try decimal(row, "price", path, allowEmpty: false)!
+            guard !price.isNegative else { throw ConfigError(file: path, line: row.line, key: "price", "must not be negative") }
+            guard let per = PriceUnit(rawValue: row["per"].uppercased() == "1K" ? "1K" : row["per"].uppercased()) else {
+                throw ConfigError(file: path, line: row.line, key: "per", "\"\(row["per"])\" must be 1M, 1K or 1")
+            }
+            let from = row["effective_from"]
+            guard let when = UTCDay(from)?.start ?? Timestamp(rfc3339: from) else {
+                throw ConfigError(file: path, line: row.line, key: "effective_from",
+                    "\"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 time")
+            }
+            out.append(PriceRow(provider: row["provider"], model: row["model"], tokenType: type, tier: tier,
+                                price: price, per: per, effectiveFrom: when))
+        }
+        return out
+    }
+
+    static func services(_ path: String) throws(ConfigError) -> [Service] {
+        let table = try CSVTable(path: path, required: ["service_id", "seller", "model", "prompt_price_per_1k",
+                                                         "completion_price_per_1k", "platform_fee_pct", "trial_tokens"])
+        var out: [Service] = []
+        var seen = Set<String>()
+        for row in table.rows {
+            let id = row["service_id"]
+            guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "service_id", "is empty") }
+            guard seen.insert(id).inserted else { throw ConfigError(file: path, line: row.line, key: "service_id", "\(id) appears twice") }
+            guard !row["seller"].isEmpty else { throw ConfigError(file: path, line: row.line, key: "seller", "is empty") }
+            let trialText = row["trial_tokens"]
+            guard let trial = trialText.isEmpty ? 0 : Int64(trialText), trial >= 0 else {
+                throw ConfigError(file: path, line: row.line, key: "trial_tokens", "\"\(trialText)\" must be a whole number ≥ 0")
+            }
+            out.append(Service(id: id, seller: row["seller"], model: row["model"],
+                               promptPricePer1K: try decimal(row, "prompt_price_per_1k", path, allowEmpty: false)!,
+                               completionPricePer1K: try decimal(row, "completion_price_per_1k", path, allowEmpty: false)!,
+                               platformFeePct: try decimal(row, "platform_fee_pct", path, allowEmpty: false)!,
+                               trialTokens: trial))
+        }
+        return out
+    }
+
+    static func credits(_ path: String, customers: Set<String>) throws(ConfigError) -> [CreditTopUp] {
+        let table = try CSVTable(path: path, required: ["reference", "customer_id", "date", "amount"])
+        var out: [CreditTopUp] = []
+        var seen: [String: Int] = [:]
+        for row in table.rows {
+            let ref = row["reference"]
+            guard !ref.isEmpty else { throw ConfigError(file: path, line: row.line, key: "reference", "is empty") }
+            if let first = seen[ref] {
+                throw ConfigError(file: path, line: row.line, key: "reference", "\(ref) appears again (first on line \(first)); references are unique")
+            }
+            seen[ref] = row.line
+            let customer = row["customer_id"]
+            guard customers.isEmpty || customers.contains(customer) else {
+                throw ConfigError(file: path, line: row.line, key: "customer_id", "\(customer) is not in customers.csv")
+            }
+            guard let date = UTCDay(row["date"]) else {
+                throw ConfigError(file: path, line: row.line, key: "date", "\"\(row["date"])\" is not a date (YYYY-MM-DD)")
+            }
+            let amount = try decimal(row, "amount", path, allowEmpty: false)!
+            guard amount > .zero else { throw ConfigError(file: path, line: row.line, key: "amount", "must be positive") }
+            out.append(CreditTopUp(reference: ref, customerID: customer, date: date, amount: amount))
+        }
+        return out
+    }
+
+    private static func decimal(_ row: CSVTable.Row, _ column: String, _ path: String, allowEmpty: Bool) throws(ConfigError) -> ExactDecimal? {
+        let text = row[column]
+        if text.isEmpty {
+            if allowEmpty { return nil }
+            throw ConfigError(file: path, line: row.line, key: column, "is empty; expected a decimal number")
+        }
+        guard let d = ExactDecimal(text) else {
+            throw ConfigError(file: path, line: row.line, key: column, "\"\(text)\" is not a decimal number")
+        }
+        return d
+    }
+}

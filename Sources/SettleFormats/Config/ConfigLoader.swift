@@ -1,0 +1,247 @@
+import SettleCore
+import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads settle.toml into a validated `SettleConfig`, and the catalog CSVs it names.
+public enum ConfigLoader {
+    /// Loads `path`. When `path` is nil and `./settle.toml` does not exist, settle runs on
+    /// defaults; a path that was asked for explicitly must exist.
+    public static func load(path: String?, explicit: Bool) throws(ConfigError) -> SettleConfig {
+        let file = path ?? "settle.toml"
+        guard FileSystem.exists(file) else {
+            if explicit { throw ConfigError(file: file, "the configuration file does not exist") }
+            return SettleConfig()
+        }
+        let text: String
+        do { text = try FileSystem.readText(file) } catch {
+            throw ConfigError(file: file, "cannot be read: \(error)")
+        }
+        var config = try parse(text, file: file)
+        config.sourcePath = file
+        return config
+    }
+
+    /// Parses settle.toml text; relative paths in it are resolved against the file's folder.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> SettleConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw ConfigError(file: file, line: e.source.begin.line, "not valid TOML: \(e.description)")
+        } catch {
+            throw ConfigError(file: file, "not valid TOML: \(error)")
+        }
+        let t = TOMLReader(file: file, base: FileSystem.directory(of: file))
+        var c = SettleConfig()
+        try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
+                                "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices"])
+        c.database = try t.string(root, "database").map(t.databaseURL)
+        c.outDir = try t.string(root, "out_dir").map(t.path)
+        if let currency = try t.string(root, "currency") {
+            guard currency.count == 3, currency.allSatisfy({ $0.isUppercase }) else {
+                throw ConfigError(file: file, key: "currency", "expected an ISO 4217 code such as \"USD\", found \"\(currency)\"")
+            }
+            c.currency = currency
+        }
+        if let inbox = try t.table(root, "inbox") {
+            try t.known(inbox, "inbox", ["usage", "bills"])
+            c.inbox.usage = try t.string(inbox, "usage", in: "inbox").map(t.path)
+            c.inbox.bills = try t.string(inbox, "bills", in: "inbox").map(t.path)
+        }
+        if let catalog = try t.table(root, "catalog") {
+            try t.known(catalog, "catalog", ["customers", "prices", "services", "credits"])
+            c.catalog.customers = try t.string(catalog, "customers", in: "catalog").map(t.path)
+            c.catalog.prices = try t.string(catalog, "prices", in: "catalog").map(t.path)
+            c.catalog.services = try t.string(catalog, "services", in: "catalog").map(t.path)
+            c.catalog.credits = try t.string(catalog, "credits", in: "catalog").map(t.path)
+        }
+        if let markup = try t.table(root, "markup") {
+            try t.known(markup, "markup", ["default_pct", "rules"])
+            if let pct = try t.decimal(markup, "default_pct", in: "markup") { c.markup.defaultPct = pct }
+            if let rules = try t.array(markup, "rules", in: "markup") {
+                for (i, item) in rules.enumerated() {
+                    let key = "markup.rules[\(i + 1)]"
+                    guard let rule = item.table else { throw ConfigError(file: file, key: key, "expected a table ([[markup.rules]])") }
+                    try t.known(rule, key, ["pattern", "provider", "plan", "customer", "pct", "priority"])
+                    guard let pattern = try t.string(rule, "pattern", in: key) else {
+                        throw ConfigError(file: file, key: "\(key).pattern", "is required (a glob on the model name, such as \"gpt-4*\")")
+                    }
+                    guard let pct = try t.decimal(rule, "pct", in: key) else {
+                        throw ConfigError(file: file, key: "\(key).pct", "is required (a decimal string such as \"25\")")
+                    }
+                    c.markup.rules.append(MarkupRule(
+                        pattern: pattern, provider: try t.string(rule, "provider", in: key),
+                        plan: try t.string(rule, "plan", in: key), customer: try t.string(rule, "customer", in: key),
+                        pct: pct, priority: Int(try t.integer(rule, "priority", in: key) ?? 0)))
+                }
+            }
+        }
+        if let discounts = try t.array(root, "volume_discounts") {
+            for (i, item) in discounts.enumerated() {
+                let key = "volume_discounts[\(i + 1)]"
+                guard let d = item.table else { throw ConfigError(file: file, key: key, "expected a table ([[volume_discounts]])") }
+                try t.known(d, key, ["min_usage", "pct"])
+                guard let min = try t.decimal(d, "min_usage", in: key), let pct = try t.decimal(d, "pct", in: key) else {
+                    throw ConfigError(file: file, key: key, "needs min_usage and pct, as decimal strings")
+                }
+                c.volumeDiscounts.append(VolumeDiscount(minUsage: min, pct: pct))
+            }
+        }
+        if let tiers = try t.table(root, "tiers") {
+            for name in tiers.keys {
+                guard let tier = Tier(rawValue: name) else {
+                    throw ConfigError(file: file, key: "tiers.\(name)", "unknown tier; expected standard, batch, priority or flex")
+                }
+                guard let table = try t.table(tiers, name, in: "tiers") else { continue }
+                try t.known(table, "tiers.\(name)", ["multiplier"])
+                if let m = try t.decimal(table, "multiplier", in: "tiers.\(name)") { c.tierMultipliers[tier] = m }
+            }
+        }
+        if let plans = try t.table(root, "plans") {
+            for name in plans.keys {
+                let key = "plans.\(name)"
+                guard let p = try t.table(plans, name, in: "plans") else { continue }
+                try t.known(p, key, ["monthly_fee", "limits", "calls_by_provider"])
+                var plan = Plan(name: name, monthlyFee: try t.decimal(p, "monthly_fee", in: key) ?? .zero)
+                if let limits = try t.table(p, "limits", in: key) {
+                    try t.known(limits, "\(key).limits", ["tokens", "calls", "cost"])
+                    plan.tokenLimit = try t.count(limits, "tokens", in: "\(key).limits")
+                    plan.callLimit = try t.count(limits, "calls", in: "\(key).limits")
+                    plan.costLimit = try t.decimal(limits, "cost", in: "\(key).limits")
+                }
+                if let byProvider = try t.table(p, "calls_by_provider", in: key) {
+                    for provider in byProvider.keys {
+                        plan.callLimitsByProvider[provider] = try t.count(byProvider, provider, in: "\(key).calls_by_provider")
+                    }
+                }
+                c.plans[name] = plan
+            }
+        }
+        if let aliases = try t.table(root, "aliases") {
+            for provider in aliases.keys {
+                guard let map = try t.table(aliases, provider, in: "aliases") else { continue }
+                var m: [String: String] = [:]
+                for name in map.keys { m[name] = try t.string(map, name, in: "aliases.\(provider)") }
+                c.aliases[provider] = m
+            }
+        }
+        if let names = try t.table(root, "provider_names") {
+            for name in names.keys { c.providerNames[name] = try t.string(names, name, in: "provider_names") }
+        }
+        if let r = try t.table(root, "reconcile") {
+            try t.known(r, "reconcile", ["providers", "token_tolerance_pct", "token_tolerance_abs", "cost_tolerance"])
+            if let providers = try t.array(r, "providers", in: "reconcile") {
+                c.reconcile.providers = try providers.enumerated().map { (i, v) throws(ConfigError) in
+                    guard let s = v.string else { throw ConfigError(file: file, key: "reconcile.providers[\(i + 1)]", "expected a provider name string") }
+                    return s
+                }
+            }
+            if let v = try t.decimal(r, "token_tolerance_pct", in: "reconcile") { c.reconcile.tokenTolerancePct = v }
+            if let v = try t.count(r, "token_tolerance_abs", in: "reconcile") { c.reconcile.tokenToleranceAbs = v }
+            if let v = try t.decimal(r, "cost_tolerance", in: "reconcile") { c.reconcile.costTolerance = v }
+        }
+        if let a = try t.table(root, "alerts") {
+            try t.known(a, "alerts", ["thresholds", "webhook_url", "webhook_secret_env"])
+            if let thresholds = try t.array(a, "thresholds", in: "alerts") {
+                c.alerts.thresholds = try thresholds.enumerated().map { (i, v) throws(ConfigError) in
+                    guard let n = v.int, n > 0 else {
+                        throw ConfigError(file: file, key: "alerts.thresholds[\(i + 1)]", "expected a whole percentage such as 80")
+                    }
+                    return n
+                }.sorted()
+            }
+            if let url = try t.string(a, "webhook_url", in: "alerts"), !url.isEmpty { c.alerts.webhookURL = url }
+            if let env = try t.string(a, "webhook_secret_env", in: "alerts") { c.alerts.webhookSecretEnv = env }
+        }
+        if let inv = try t.table(root, "invoices") {
+            try t.known(inv, "invoices", ["number_prefix", "credit_note_prefix", "payment_terms_days", "issuer"])
+            if let v = try t.string(inv, "number_prefix", in: "invoices") { c.invoices.numberPrefix = v }
+            if let v = try t.string(inv, "credit_note_prefix", in: "invoices") { c.invoices.creditNotePrefix = v }
+            if let v = try t.count(inv, "payment_terms_days", in: "invoices") { c.invoices.paymentTermsDays = Int(v) }
+            if let issuer = try t.table(inv, "issuer", in: "invoices") {
+                try t.known(issuer, "invoices.issuer", ["name", "address", "tax_id"])
+                c.invoices.issuerName = try t.string(issuer, "name", in: "invoices.issuer") ?? ""
+                c.invoices.issuerAddress = try t.string(issuer, "address", in: "invoices.issuer") ?? ""
+                c.invoices.issuerTaxID = try t.string(issuer, "tax_id", in: "invoices.issuer") ?? ""
+            }
+        }
+        return c
+    }
+}
+
+/// Typed access to a TOML table whose every error names the file and the dotted key.
+struct TOMLReader {
+    let file: String
+    let base: String
+
+    private func full(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
+
+    /// Unknown keys are refused: a misspelt `defualt_pct` must not silently fall back to 20 %.
+    func known(_ table: TOMLTable, _ parent: String, _ keys: Set<String>) throws(ConfigError) {
+        for key in table.keys where !keys.contains(key) {
+            throw ConfigError(file: file, key: full(parent, key),
+                "unknown key; expected one of \(keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func string(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> String? {
+        guard let v = table[key] else { return nil }
+        guard let s = v.string else { throw ConfigError(file: file, key: full(parent, key), "expected a string") }
+        return s
+    }
+
+    func table(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> TOMLTable? {
+        guard let v = table[key] else { return nil }
+        guard let t = v.table else { throw ConfigError(file: file, key: full(parent, key), "expected a table") }
+        return t
+    }
+
+    func array(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> TOMLArray? {
+        guard let v = table[key] else { return nil }
+        guard let a = v.array else { throw ConfigError(file: file, key: full(parent, key), "expected an array") }
+        return a
+    }
+
+    func integer(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> Int64? {
+        guard let v = table[key] else { return nil }
+        guard let n = v.int else { throw ConfigError(file: file, key: full(parent, key), "expected a whole number") }
+        return Int64(n)
+    }
+
+    /// A whole number ≥ 0.
+    func count(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> Int64? {
+        guard let n = try integer(table, key, in: parent) else { return nil }
+        guard n >= 0 else { throw ConfigError(file: file, key: full(parent, key), "must not be negative, found \(n)") }
+        return n
+    }
+
+    /// Money and rates: a decimal string ("79.00") or an integer; a float is refused, since
+    /// it may already have lost digits before settle sees it.
+    func decimal(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> ExactDecimal? {
+        guard let v = table[key] else { return nil }
+        if let n = v.int { return ExactDecimal(n) }
+        if let s = v.string {
+            guard let d = ExactDecimal(s) else {
+                throw ConfigError(file: file, key: full(parent, key), "\"\(s)\" is not a decimal number")
+            }
+            return d
+        }
+        if v.double != nil {
+            throw ConfigError(file: file, key: full(parent, key), "write money and rates as decimal strings (\"79.00\"), not floats")
+        }
+        throw ConfigError(file: file, key: full(parent, key), "expected a decimal string such as \"20\"")
+    }
+
+    /// A path in the config is relative to the config's folder.
+    func path(_ p: String) -> String { FileSystem.resolve(p, against: base) }
+
+    /// A relative SQLite path in the config's database URL is relative to the config's folder too.
+    func databaseURL(_ url: String) -> String {
+        guard url.hasPrefix("sqlite:") else { return url }
+        let rest = String(url.dropFirst("sqlite:".count))
+        if rest == ":memory:" || rest.hasPrefix("/") { return url }
+        return "sqlite:" + path(rest)
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+
+/// Streams a file line by line in fixed-size chunks, hashing every byte on the way.
+///
+/// Memory stays at one chunk plus the longest line, whatever the file's size, and the SHA-256
+/// for the run record costs no second pass (this machine has no SHA instructions, so a second
+/// pass over a 250 MB file would cost more than a second).
+public struct LineReader: Sendable {
+    public let path: String
+    public var chunkSize: Int
+
+    public init(path: String, chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.chunkSize = chunkSize
+    }
+
+    /// What the whole file was, once read to the end.
+    public struct Summary: Sendable {
+        public var sha256: String
+        public var bytes: Int64
+        public var lines: Int
+    }
+
+    /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
+    /// Returning false stops early; the summary then covers what was read.
+    @discardableResult
+    public func forEachLine(
+        _ body: (UnsafeRawBufferPointer, Int) throws -> Bool
+    ) throws -> Summary {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var bytes: Int64 = 0
+        var lineNumber = 0
+        var carry: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+
+        func emit(_ line: UnsafeRawBufferPointer) throws -> Bool {
+            lineNumber += 1
+            var line = line
+            if let last = line.last, last == UInt8(ascii: "\r") {
+                line = UnsafeRawBufferPointer(rebasing: line.dropLast())
+            }
+            return try body(line, lineNumber)
+        }
+
+        readLoop: while true {
+            let n = read(fd, buffer.baseAddress, chunkSize)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputFileError(path: path, "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            hasher.update(bufferPointer: chunk)
+            bytes += Int64(n)
+            var start = 0
+            while start < n {
+                guard let nl = memchr(chunk.baseAddress! + start, 0x0A, n - start) else {
+                    carry.append(contentsOf: chunk[start..<n])
+                    break
+                }
+                let end = chunk.baseAddress!.distance(to: UnsafeRawPointer(nl))
+                let keepGoing: Bool
+                if carry.isEmpty {
+                    keepGoing = try emit(UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
+                } else {
+                    carry.append(contentsOf: chunk[start..<end])
+                    keepGoing = try carry.withUnsafeBytes { try emit($0) }
+                    carry.removeAll(keepingCapacity: true)
+                }
+                if !keepGoing { break readLoop }
+                start = end + 1
+            }
+        }
+        if !carry.isEmpty {
+            _ = try carry.withUnsafeBytes { try emit($0) }
+        }
+        let digest = hasher.finalize()
+        return Summary(sha256: digest.map { hex2($0) }.joined(), bytes: bytes, lines: lineNumber)
+    }
+}
+
+@inline(__always) func hex2(_ b: UInt8) -> String {
+    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+}
+
+extension UnsafeRawBufferPointer {
+    /// The bytes as text, invalid UTF-8 replaced: for quarantine records and messages only.
+    public var lossyString: String { String(decoding: self, as: UTF8.self) }
+
+    /// True when the line holds only spaces and tabs.
+    public var isBlank: Bool {
+        for b in self where b != 0x20 && b != 0x09 { return false }
+        return true
+    }
+}

@@ -1,0 +1,94 @@
+import SettleCore
+
+/// Streams one gateway usage file (JSON Lines or CSV) into rows: events and quarantined rows.
+/// Blank lines are not rows; every other line is accounted for.
+public struct UsageFileReader: Sendable {
+    public let path: String
+    public let format: UsageFileFormat
+
+    public init(path: String, format: UsageFileFormat) {
+        self.path = path
+        self.format = format
+    }
+
+    /// Opens the file and decides its format, checking that it can be read as that format at
+    /// all. Fails with 65-class errors before anything is written.
+    public static func open(path: String, format: UsageFileFormat? = nil) throws(InputFileError) -> UsageFileReader {
+        var firstLine: [UInt8]?
+        do {
+            try LineReader(path: path, chunkSize: 64 << 10).forEachLine { line, _ in
+                if line.isBlank { return true }
+                firstLine = Array(line)
+                return false
+            }
+        } catch let e as InputFileError {
+            throw e
+        } catch {
+            throw InputFileError(path: path, "\(error)")
+        }
+        let chosen = format ?? firstLine.map { bytes in bytes.withUnsafeBytes { UsageFileFormat.detect(path: path, firstLine: $0) } }
+            ?? UsageFileFormat.detect(path: path, firstLine: nil)
+        if chosen == .csv, let firstLine {
+            var parser = CSVRecordParser()
+            let header: [String]
+            switch firstLine.withUnsafeBytes({ parser.feed($0) }) {
+            case .record(let cells): header = cells
+            case .needsMoreLines, .invalid: throw InputFileError(path: path, line: 1, "not a usage CSV: the header row cannot be read")
+            }
+            _ = try CSVUsageDecoder(header: header, path: path)
+        }
+        if chosen == .jsonl, let firstLine, firstLine.first(where: { $0 != 0x20 && $0 != 0x09 }) != UInt8(ascii: "{") {
+            throw InputFileError(path: path, "not JSON Lines: the first line does not start with {")
+        }
+        return UsageFileReader(path: path, format: chosen)
+    }
+
+    /// Reads every row, in file order, calling `body` for each.
+    public func forEachRow(_ body: (UsageRow) throws -> Void) throws -> LineReader.Summary {
+        switch format {
+        case .jsonl:
+            let decoder = JSONLinesUsageDecoder()
+            return try LineReader(path: path).forEachLine { line, number in
+                if !line.isBlank { try body(decoder.decode(line, lineNumber: number, source: path)) }
+                return true
+            }
+        case .csv:
+            var decoder: CSVUsageDecoder?
+            var parser = CSVRecordParser()
+            var recordStart = 0
+            var rawLines: [String] = []
+            let summary = try LineReader(path: path).forEachLine { line, number in
+                if !parser.hasPending {
+                    if line.isBlank { return true }
+                    recordStart = number
+                    rawLines.removeAll(keepingCapacity: true)
+                }
+                let outcome = parser.feed(line)
+                if case .needsMoreLines = outcome {
+                    rawLines.append(line.lossyString)
+                    return true
+                }
+                let raw = { () -> String in (rawLines + [line.lossyString]).joined(separator: "\n") }
+                switch outcome {
+                case .record(let cells):
+                    if let decoder {
+                        try body(decoder.decode(cells, lineNumber: recordStart, source: path, raw: raw()))
+                    } else {
+                        decoder = try CSVUsageDecoder(header: cells, path: path)
+                    }
+                case .invalid(let why):
+                    try body(.quarantined(QuarantinedRow(source: path, line: recordStart,
+                        reason: "not_csv: \(why)", raw: raw())))
+                case .needsMoreLines:
+                    break
+                }
+                return true
+            }
+            if parser.hasPending {
+                try body(.quarantined(QuarantinedRow(source: path, line: recordStart,
+                    reason: "not_csv: a quoted field is not closed before the end of the file", raw: rawLines.joined(separator: "\n"))))
+            }
+            return summary
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle ingest usage PATH...`: gateway usage files into the store, losing nothing and
+/// counting nothing twice.
+///
+/// Each file is one transaction: its events, its quarantined rows and its tally commit
+/// together, so a run killed mid-file leaves the store as it was before that file, and running
+/// again completes the work. One thread reads, hashes and decodes while the other writes.
+public struct IngestUsage {
+    public var paths: [String]
+    public var format: UsageFileFormat?
+
+    public init(paths: [String], format: UsageFileFormat? = nil) {
+        self.paths = paths
+        self.format = format
+    }
+
+    public struct Report: Sendable {
+        public init() {}
+        public var runRecord: RunRecord?
+        public var inputs: [InputTally] = []
+        public var quarantineFiles: [String] = []
+        public var quarantined: Int { inputs.reduce(0) { $0 + $1.quarantined } }
+        public var accepted: Int { inputs.reduce(0) { $0 + $1.accepted } }
+        public var duplicates: Int { inputs.reduce(0) { $0 + $1.duplicates } }
+        public var read: Int { inputs.reduce(0) { $0 + $1.read } }
+        public var status: ExitStatus { quarantined > 0 ? .findings : .ok }
+    }
+
+    /// Lists the files (directories expanded) and checks that each can be read as its format,
+    /// before anything is written: an unreadable file stops the run with exit 65 up front.
+    public func plan() throws -> [UsageFileReader] {
+        var files: [String] = []
+        for path in paths {
+            guard FileSystem.exists(path) else { throw InputFileError(path: path, "no such file or folder") }
+            files += try FileSystem.files(under: path)
+        }
+        return try files.map { path throws(InputFileError) in try UsageFileReader.open(path: path, format: format) }
+    }
+
+    /// The whole job as a run: lock, run record, every file, exit status.
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        _ = try plan()
+        var run = JobRun(job: "ingest-usage", parameters: ["paths": paths.joined(separator: " "), "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try self.run(store: store, env: env, runID: runID)
+            return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
+        }
+        return report
+    }
+
+    public func run(store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
+        let readers = try plan()
+        var report = Report()
+        for reader in readers {
+            let (tally, quarantineFile) = try ingest(reader, store: store, env: env, runID: runID)
+            report.inputs.append(tally)
+            if let quarantineFile { report.quarantineFiles.append(quarantineFile) }
+        }
+        env.progress.finish()
+        return report
+    }
+
+    private struct Batch: Sendable {
+        var rows: [UsageRow]
+        var bytes: Int
+    }
+
+    private enum ReadResult: Sendable {
+        case done(LineReader.Summary)
+        case failed(String)
+    }
+
+    func ingest(_ reader: UsageFileReader, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?) {
+        let load = try store.beginUsageLoad(runID: runID, path: reader.path, format: reader.format.rawValue)
+        let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
+        let channel = RowChannel<Batch>(capacity: 8)
+        let result = Handoff<ReadResult>()
+        let finished = DispatchSemaphore(value: 0)
+        let batchSize = 2048
+        let thread = Thread {
+            var rows: [UsageRow] = []
+            rows.reserveCapacity(batchSize)
+            var bytes = 0
+            do {
+                let summary = try reader.forEachRow { row in
+                    rows.append(row)
+                    if rows.count == batchSize {
+                        guard channel.send(Batch(rows: rows, bytes: bytes)) else { throw CancellationError() }
+                        rows.removeAll(keepingCapacity: true)
+                    }
+                }
+                bytes = Int(summary.bytes)
+                if !rows.isEmpty { _ = channel.send(Batch(rows: rows, bytes: bytes)) }
+                result.set(.done(summary))
+            } catch {
+                result.set(.failed("\(error)"))
+            }
+            channel.close()
+            finished.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+
+        var read = 0
+        var quarantined = 0
+        let started = Clock.monotonic()
+        do {
+            while let batch = channel.receive() {
+                for row in batch.rows {
+                    read += 1
+                    switch row {
+                    case .event(let event, _):
+                        try load.append(event)
+                    case .quarantined(let q):
+                        quarantined += 1
+                        try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
+                        try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
+                    }
+                }
+                let rate = Double(read) / max(Clock.monotonic() - started, 0.001)
+                env.progress.update("ingest \(reader.path) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")
+            }
+        } catch {
+            channel.cancel()
+            finished.wait()
+            load.rollback()
+            quarantine.discard()
+            throw error
+        }
+        finished.wait()
+        guard case .done(let summary)? = result.value else {
+            load.rollback()
+            quarantine.discard()
+            if case .failed(let why)? = result.value { throw InputFileError(path: reader.path, why) }
+            throw InputFileError(path: reader.path, "reading stopped before the end of the file")
+        }
+        let counts: (accepted: Int, duplicates: Int)
+        do {
+            counts = try load.commit(sha256: summary.sha256, bytes: summary.bytes, read: read, quarantined: quarantined)
+        } catch {
+            quarantine.discard()
+            throw error
+        }
+        let quarantinePath = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256)
+        let tally = InputTally(path: reader.path, sha256: summary.sha256, format: reader.format.rawValue, bytes: summary.bytes,
+                               read: read, accepted: counts.accepted, duplicates: counts.duplicates, quarantined: quarantined)
+        return (tally, quarantinePath)
+    }
+}

@@ -1,0 +1,41 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// What every job is given: the validated configuration, the store, where outputs go, and how
+/// to talk to the person (or cron) running it.
+public struct JobEnvironment {
+    public var config: SettleConfig
+    public var databaseURL: String
+    public var outDir: String
+    public var progress: ProgressSink
+    public var clock: @Sendable () -> Timestamp
+
+    public init(config: SettleConfig, databaseURL: String, outDir: String, progress: ProgressSink = SilentProgress(),
+                clock: @escaping @Sendable () -> Timestamp = { Clock.now() }) {
+        self.config = config
+        self.databaseURL = databaseURL
+        self.outDir = outDir
+        self.progress = progress
+        self.clock = clock
+    }
+
+    /// Opens the store and brings its schema up to date ("run automatically when needed").
+    public func openStore() throws -> SettleStore {
+        let store = try StoreOpener.open(url: databaseURL)
+        try store.migrate()
+        return store
+    }
+}
+
+/// Progress of long work. A terminal shows it; cron and pipes get nothing.
+public protocol ProgressSink {
+    func update(_ label: String, done: Int64, total: Int64?, unit: String)
+    func finish()
+}
+
+public struct SilentProgress: ProgressSink {
+    public init() {}
+    public func update(_ label: String, done: Int64, total: Int64?, unit: String) {}
+    public func finish() {}
+}

@@ -1,0 +1,77 @@
+import SettleCore
+
+/// The database behind settle: SQLite by default, PostgreSQL in production. Jobs speak only
+/// to this protocol, so every behaviour holds on both and the tests run against both.
+public protocol SettleStore: AnyObject {
+    /// The database URL with any password removed: safe for logs and run records.
+    var displayURL: String { get }
+
+    /// Brings the schema to the newest version; returns the versions it applied.
+    @discardableResult
+    func migrate() throws -> [Int]
+
+    /// The schema version in the database (0 when empty).
+    func schemaVersion() throws -> Int
+
+    /// Takes the one settle lock for a writing job, or throws `LockHeld` naming the holder.
+    /// Held until `release()` or until the process dies (kill -9 included).
+    func acquireLock(job: String, runID: String) throws -> StoreLock
+
+    /// Starts the unit of work that loads one usage input file.
+    func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad
+
+    func recordRunStart(_ run: RunRecord) throws
+    func recordRunEnd(_ run: RunRecord) throws
+    /// Marks runs left `running` by a process that died (kill -9) as `interrupted`. Call with the lock held.
+    @discardableResult
+    func markInterruptedRuns(finishedAt: Timestamp) throws -> Int
+    /// The newest runs first.
+    func runs(last: Int) throws -> [RunRecord]
+
+    /// Facts for tests, the demo and reports.
+    func eventCount() throws -> Int
+    func quarantineCount() throws -> Int
+    func usageTotals() throws -> [UsageTotal]
+}
+
+/// A held lock; release it when the job ends (it is also released when the process dies).
+public protocol StoreLock: AnyObject {
+    func release()
+}
+
+/// The writes of one usage input file, all committed together or not at all.
+public protocol UsageLoad: AnyObject {
+    /// Adds an event; a request_id seen before (ever, or earlier in this file) is a duplicate.
+    func append(_ event: UsageEvent) throws
+    func quarantine(_ row: QuarantinedRowRecord) throws
+    /// Stores the file's tally and commits. Returns the accepted and duplicate counts.
+    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int)
+    func rollback()
+}
+
+/// A quarantined row as the store keeps it.
+public struct QuarantinedRowRecord: Sendable {
+    public var source: String
+    public var line: Int
+    public var reason: String
+    public var raw: String
+    public init(source: String, line: Int, reason: String, raw: String) {
+        self.source = source
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+    }
+}
+
+/// Tokens per customer, provider and model: the figure two stores must agree on.
+public struct UsageTotal: Sendable, Hashable {
+    public var customerID: String
+    public var provider: String
+    public var model: String
+    public var events: Int64
+    public var inputTokens: Int64
+    public var cachedInputTokens: Int64
+    public var cacheWriteTokens: Int64
+    public var outputTokens: Int64
+    public var requests: Int64
+}

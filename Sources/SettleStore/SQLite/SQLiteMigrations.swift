@@ -1,0 +1,66 @@
+/// The schema, one numbered step at a time. A step is never edited once released: a new one
+/// is appended, so that any older database migrates forward in order.
+enum SQLiteMigrations {
+    static let steps: [(version: Int, sql: String)] = [
+        (1, """
+        CREATE TABLE runs (
+            run_id      TEXT PRIMARY KEY,
+            job         TEXT NOT NULL,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            status      TEXT NOT NULL,
+            exit_code   INTEGER,
+            parameters  TEXT NOT NULL DEFAULT '',
+            outputs     TEXT NOT NULL DEFAULT '',
+            message     TEXT
+        );
+        CREATE TABLE ingest_inputs (
+            id          INTEGER PRIMARY KEY,
+            run_id      TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            format      TEXT NOT NULL,
+            sha256      TEXT,
+            bytes       INTEGER NOT NULL DEFAULT 0,
+            read        INTEGER NOT NULL DEFAULT 0,
+            accepted    INTEGER NOT NULL DEFAULT 0,
+            duplicates  INTEGER NOT NULL DEFAULT 0,
+            quarantined INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ingest_inputs_run ON ingest_inputs(run_id);
+        CREATE INDEX ingest_inputs_sha ON ingest_inputs(sha256);
+        CREATE TABLE usage_events (
+            id                  INTEGER PRIMARY KEY,
+            request_id          TEXT NOT NULL,
+            ts_us               INTEGER NOT NULL,
+            customer_id         TEXT NOT NULL,
+            provider            TEXT NOT NULL,
+            model               TEXT NOT NULL,
+            input_tokens        INTEGER NOT NULL,
+            cached_input_tokens INTEGER NOT NULL,
+            cache_write_tokens  INTEGER NOT NULL,
+            output_tokens       INTEGER NOT NULL,
+            requests            INTEGER NOT NULL,
+            tier                TEXT NOT NULL,
+            status              TEXT NOT NULL,
+            api_key_id          TEXT,
+            upstream_account    TEXT,
+            service_id          TEXT,
+            latency_ms          INTEGER,
+            input_id            INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX usage_events_request_id ON usage_events(request_id);
+        CREATE INDEX usage_events_ts ON usage_events(ts_us);
+        CREATE TABLE quarantine (
+            sha256   TEXT NOT NULL,
+            line     INTEGER NOT NULL,
+            source   TEXT NOT NULL,
+            reason   TEXT NOT NULL,
+            raw      TEXT NOT NULL,
+            input_id INTEGER NOT NULL,
+            PRIMARY KEY (sha256, line)
+        );
+        """),
+    ]
+
+    static var latest: Int { steps.last?.version ?? 0 }
+}

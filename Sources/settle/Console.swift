@@ -1,0 +1,74 @@
+import Foundation
+import SettleFormats
+import SettleJobs
+
+/// Where messages go: results to stdout, errors and findings to stderr, as text or JSON lines.
+struct Console {
+    var format: GlobalOptions.LogFormat
+    var quiet: Bool
+
+    /// A result line; suppressed by --quiet.
+    func say(_ text: String) {
+        guard !quiet else { return }
+        if format == .json {
+            emit(.object([("level", .string("info")), ("message", .string(text))]), to: STDOUT_FILENO)
+        } else {
+            print(text)
+        }
+    }
+
+    /// A finding a human should read: printed even with --quiet.
+    func warn(_ text: String) {
+        if format == .json {
+            emit(.object([("level", .string("warning")), ("message", .string(text))]), to: STDERR_FILENO)
+        } else {
+            FileHandle.standardError.write(Data("settle: \(text)\n".utf8))
+        }
+    }
+
+    func error(_ text: String) {
+        if format == .json {
+            emit(.object([("level", .string("error")), ("message", .string(text))]), to: STDERR_FILENO)
+        } else {
+            FileHandle.standardError.write(Data("settle: error: \(text)\n".utf8))
+        }
+    }
+
+    private func emit(_ json: JSONText, to fd: Int32) {
+        let bytes = Array((json.rendered() + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A one-line progress display on stderr, redrawn at most ten times a second.
+final class TerminalProgress: ProgressSink {
+    private var last = 0.0
+    private var shown = false
+
+    func update(_ label: String, done: Int64, total: Int64?, unit: String) {
+        let now = Clock.monotonic()
+        guard now - last >= 0.1 else { return }
+        last = now
+        var line = "\(label): \(grouped(done)) \(unit)"
+        if let total, total > 0 { line += " of \(grouped(total)) (\(done * 100 / total)%)" }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        shown = true
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        shown = false
+    }
+}
+
+func grouped(_ n: Int64) -> String {
+    let s = String(n.magnitude)
+    var out = ""
+    for (i, c) in s.enumerated() {
+        if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return n < 0 ? "-" + out : out
+}
+
+func grouped(_ n: Int) -> String { grouped(Int64(n)) }

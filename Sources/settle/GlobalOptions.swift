@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SettleCore
+import SettleFormats
+import SettleJobs
+import SettleStore
+
+/// The options every command takes (PRODUCT.md, "Global options").
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "settle.toml to read (else $SETTLE_CONFIG, else ./settle.toml).")
+    var config: String?
+
+    @Option(name: .long, help: "Database URL: sqlite:PATH (else $SETTLE_DATABASE_URL, the config's database, sqlite:var/settle.sqlite).")
+    var database: String?
+
+    @Option(name: .long, help: "Folder for output files (else the config's out_dir, else ./out).")
+    var out: String?
+
+    @Option(name: .long, help: "Messages as text or json lines.")
+    var logFormat: LogFormat = .text
+
+    @Flag(name: .long, help: "Print nothing but errors and findings.")
+    var quiet = false
+
+    @Option(name: .long, help: "Progress display: auto (on a terminal only), always or never.")
+    var progress: ProgressMode = .auto
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    var console: Console { Console(format: logFormat, quiet: quiet) }
+
+    /// Loads the configuration and works out the database and output folder, in the order of
+    /// precedence PRODUCT.md gives.
+    func environment() throws -> JobEnvironment {
+        let env = ProcessInfo.processInfo.environment
+        let explicitPath = config ?? env["SETTLE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let cfg = try ConfigLoader.load(path: explicitPath, explicit: explicitPath != nil)
+        let url = database ?? env["SETTLE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? cfg.database ?? StoreOpener.defaultURL
+        let outDir = out ?? cfg.outDir ?? "out"
+        let showProgress: Bool
+        switch progress {
+        case .always: showProgress = true
+        case .never: showProgress = false
+        case .auto: showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        }
+        return JobEnvironment(config: cfg, databaseURL: url, outDir: outDir,
+                              progress: showProgress ? TerminalProgress() as ProgressSink : SilentProgress())
+    }
+}
+
+/// Runs a command body, turning settle's typed errors into a clear message and the exit
+/// status PRODUCT.md gives them.
+func withExitStatus(_ console: Console, _ body: () throws -> ExitStatus) throws {
+    let status: ExitStatus
+    do {
+        status = try body()
+    } catch let e as ConfigError {
+        console.error("bad configuration: \(e)")
+        status = .config
+    } catch let e as InputFileError {
+        console.error("unreadable input: \(e)")
+        status = .dataError
+    } catch let e as LockHeld {
+        console.error("\(e)")
+        status = .locked
+    } catch let e as StoreError {
+        console.error("store: \(e)")
+        status = .failed
+    } catch let e as ValidationError {
+        throw e
+    } catch {
+        console.error("\(error)")
+        status = .failed
+    }
+    if status != .ok { throw ExitCode(status.rawValue) }
+}
