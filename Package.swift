@@ -39,9 +39,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Temp folders, fixture writers and the list of stores every store test runs against.
+        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats"], path: "Tests/SettleTestSupport"),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
-        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats"]),
-        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats"]),
-        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs"]),
+        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
+        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"]),
+        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"]),
     ]
 )

@@ -6,6 +6,9 @@ struct Settle: ParsableCommand {
         commandName: "settle",
         abstract: "Closes the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, report.",
         discussion: """
+        Global options (--config, --database, --out, --log-format, --quiet, --progress) may come
+        before or after the subcommand.
+
         Exit status: 0 done; 1 failed (nothing half-written); 3 done with findings to read;
         64 bad command line; 65 unreadable input file; 75 another run holds the lock; 78 bad configuration.
 
@@ -14,4 +17,43 @@ struct Settle: ParsableCommand {
         """,
         subcommands: [InitCommand.self, IngestCommand.self, RunsCommand.self, GenerateCommand.self]
     )
+
+    static func main() {
+        main(GlobalOptionPlacement.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// swift-argument-parser reads a subcommand's options only after the subcommand's name, while
+/// operators write `settle --config /etc/settle.toml nightly`. Global options found before the
+/// subcommand are moved after it (before any `--`), so both orders work.
+enum GlobalOptionPlacement {
+    static let withValue: Set<String> = ["--config", "--database", "--out", "--log-format", "--progress"]
+    static let flags: Set<String> = ["--quiet"]
+
+    static func movingLeadingGlobals(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            if flags.contains(a) {
+                leading.append(a)
+                i += 1
+            } else if withValue.contains(name) {
+                leading.append(a)
+                if !a.contains("="), i + 1 < args.count {
+                    leading.append(args[i + 1])
+                    i += 1
+                }
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return args }
+        var rest = Array(args[i...])
+        let insertAt = rest.firstIndex(of: "--") ?? rest.count
+        rest.insert(contentsOf: leading, at: insertAt)
+        return rest
+    }
 }

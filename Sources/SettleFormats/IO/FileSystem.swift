@@ -60,6 +60,20 @@ public enum FileSystem {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Removes temporary files a killed run left in `dir` (hidden `*.tmp*` files). Call only
+    /// while holding the job lock, which proves that no other run is writing them.
+    @discardableResult
+    public static func removeStaleTemporaries(under dir: String) -> Int {
+        guard isDirectory(dir), let walker = FileManager.default.enumerator(atPath: dir) else { return 0 }
+        var removed = 0
+        while let rel = walker.nextObject() as? String {
+            let name = (rel as NSString).lastPathComponent
+            guard name.hasPrefix("."), name.contains(".tmp") else { continue }
+            if unlink((dir as NSString).appendingPathComponent(rel)) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     /// The regular files under `path` (itself, if it is a file), sorted by path; hidden files
     /// and folders are skipped, so an editor's swap file is never ingested.
     public static func files(under path: String) throws -> [String] {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SettleCore
 
 /// A single-pass parser for one JSON object on one line, built for the ingest hot path.
@@ -87,32 +90,43 @@ struct Cursor {
     }
 
     /// At an opening quote: finds the closing one. Returns the content's range.
+    /// `memchr` finds the candidate quote; the bytes before it are then checked once for
+    /// escapes and control characters.
     mutating func scanString() throws(FlatJSONObject.SyntaxError) -> StringRange {
         index += 1
         let start = index
         var escapes = false
-        while index < bytes.count {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                let r = StringRange(start: start, end: index, hasEscapes: escapes)
-                index += 1
-                return r
+        let base = bytes.baseAddress!
+        var from = index
+        while true {
+            guard from < bytes.count, let hit = memchr(base + from, 0x22, bytes.count - from) else {
+                throw FlatJSONObject.SyntaxError(column: bytes.count + 1, expected: "a closing quote")
             }
-            if c == UInt8(ascii: "\\") {
-                escapes = true
-                index += 2
+            let quote = base.distance(to: UnsafeRawPointer(hit))
+            // A quote preceded by an odd number of backslashes is escaped.
+            var slashes = 0
+            while quote - slashes - 1 >= start && bytes[quote - slashes - 1] == 0x5C { slashes += 1 }
+            if slashes > 0 { escapes = true }
+            if slashes % 2 == 1 {
+                from = quote + 1
                 continue
             }
-            if c < 0x20 { throw error("no control character inside a string") }
-            index += 1
+            var i = index
+            while i < quote {
+                let c = bytes[i]
+                if c < 0x20 { index = i; throw error("no control character inside a string") }
+                if c == 0x5C { escapes = true }
+                i += 1
+            }
+            index = quote + 1
+            return StringRange(start: start, end: quote, hasEscapes: escapes)
         }
-        throw FlatJSONObject.SyntaxError(column: bytes.count + 1, expected: "a closing quote")
     }
 
     func decodeString(_ r: StringRange) throws(FlatJSONObject.SyntaxError) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[r.start..<r.end])
         if !r.hasEscapes {
-            guard let s = String(validating: raw, as: UTF8.self) else {
+            guard let s = UTF8Text.string(raw) else {
                 throw FlatJSONObject.SyntaxError(column: r.start + 1, expected: "valid UTF-8")
             }
             return s
@@ -153,7 +167,7 @@ struct Cursor {
                 throw FlatJSONObject.SyntaxError(column: r.start + i, expected: "a valid escape")
             }
         }
-        guard let s = String(validating: out, as: UTF8.self) else {
+        guard let s = out.withUnsafeBytes({ UTF8Text.string($0) }) else {
             throw FlatJSONObject.SyntaxError(column: r.start + 1, expected: "valid UTF-8")
         }
         return s

@@ -1,21 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SettleCore
 
 /// Native JSON Lines: one event object per line; unknown members are ignored.
 public struct JSONLinesUsageDecoder {
     public init() {}
 
-    /// Member names → the slot in `UsageEventFields.columnNames`, matched on raw bytes so that
-    /// no string is made for a key.
-    private static let keys: [[UInt8]] = UsageEventFields.columnNames.map { Array($0.utf8) }
-
+    /// Member name → slot in `UsageEventFields.columnNames`, decided on the raw bytes by length
+    /// and one distinguishing byte, then confirmed: no string is made for a key.
     @inline(__always)
     static func slot(_ key: UnsafeRawBufferPointer) -> Int? {
-        let n = key.count
-        for (i, k) in keys.enumerated() where k.count == n {
-            if k.withUnsafeBytes({ memEqual($0, key) }) { return i }
+        let candidate: Int
+        switch key.count {
+        case 2: candidate = 1                                        // ts
+        case 4: candidate = 10                                       // tier
+        case 5: candidate = 4                                        // model
+        case 6: candidate = 11                                       // status
+        case 8:
+            switch key[0] {
+            case UInt8(ascii: "p"): candidate = 3                    // provider
+            case UInt8(ascii: "r"): candidate = 9                    // requests
+            default: return nil
+            }
+        case 10:
+            switch key[0] {
+            case UInt8(ascii: "r"): candidate = 0                    // request_id
+            case UInt8(ascii: "a"): candidate = 12                   // api_key_id
+            case UInt8(ascii: "s"): candidate = 14                   // service_id
+            case UInt8(ascii: "l"): candidate = 15                   // latency_ms
+            default: return nil
+            }
+        case 11: candidate = 2                                       // customer_id
+        case 12: candidate = 5                                       // input_tokens
+        case 13: candidate = 8                                       // output_tokens
+        case 16: candidate = 13                                      // upstream_account
+        case 18: candidate = 7                                       // cache_write_tokens
+        case 19: candidate = 6                                       // cached_input_tokens
+        default: return nil
         }
-        return nil
+        return keys[candidate].withUnsafeBytes { memEqual($0, key) } ? candidate : nil
     }
+
+    private static let keys: [[UInt8]] = UsageEventFields.columnNames.map { Array($0.utf8) }
 
     public func decode(_ line: UnsafeRawBufferPointer, lineNumber: Int, source: String) -> UsageRow {
         var fields = UsageEventFields()
@@ -38,9 +65,7 @@ public struct JSONLinesUsageDecoder {
 
 @inline(__always)
 func memEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-    guard a.count == b.count else { return false }
-    for i in 0..<a.count where a[i] != b[i] { return false }
-    return true
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }
 
 extension UsageEventFields {

@@ -51,6 +51,7 @@ public struct JobRun {
         let lock = try store.acquireLock(job: job, runID: runID)
         defer { lock.release() }
         try store.markInterruptedRuns(finishedAt: env.clock())
+        FileSystem.removeStaleTemporaries(under: env.outDir)
         try store.recordRunStart(record)
         do {
             let outcome = try work(&record)

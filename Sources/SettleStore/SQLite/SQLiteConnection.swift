@@ -6,7 +6,14 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        _ = csqlite_disable_memstatus()
+        return true
+    }()
+
     init(path: String) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -103,6 +110,12 @@ final class SQLiteStatement {
             _ = sqlite3_bind_text(stmt, Int32(index), UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
                                   Int32(buf.count), csqlite_transient())
         }
+    }
+
+    /// Binds bytes the caller keeps alive until the statement has been stepped (SQLITE_STATIC):
+    /// no copy, no allocation.
+    @inline(__always) func bindStatic(_ index: Int, _ base: UnsafeRawPointer, _ count: Int) {
+        sqlite3_bind_text(stmt, Int32(index), base.assumingMemoryBound(to: CChar.self), Int32(count), nil)
     }
 
     @inline(__always) func bind(_ index: Int, _ value: String?) {

@@ -38,26 +38,55 @@ final class SQLiteUsageLoad: UsageLoad {
         }
     }
 
+    /// The text columns of one row, copied end to end into `arena` and bound in place.
+    private var arena: [UInt8] = []
+    private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15]
+
+    @inline(__always)
+    private func put(_ text: String?) -> Int {
+        guard let text else { return -1 }
+        let start = arena.count
+        arena.append(contentsOf: text.utf8)
+        return start
+    }
+
     func append(_ e: UsageEvent) throws {
+        arena.removeAll(keepingCapacity: true)
+        let starts = (put(e.requestID), put(e.customerID), put(e.provider), put(e.model), put(e.tier.rawValue),
+                      put(e.status.rawValue), put(e.apiKeyID), put(e.upstreamAccount), put(e.serviceID))
+        let end = arena.count
         let s = insert
-        s.bind(1, e.requestID)
         s.bind(2, e.timestamp.microseconds)
-        s.bind(3, e.customerID)
-        s.bind(4, e.provider)
-        s.bind(5, e.model)
         s.bind(6, e.inputTokens)
         s.bind(7, e.cachedInputTokens)
         s.bind(8, e.cacheWriteTokens)
         s.bind(9, e.outputTokens)
         s.bind(10, e.requests)
-        s.bind(11, e.tier.rawValue)
-        s.bind(12, e.status.rawValue)
-        s.bind(13, e.apiKeyID)
-        s.bind(14, e.upstreamAccount)
-        s.bind(15, e.serviceID)
         s.bind(16, e.latencyMs)
         s.bind(17, inputID)
-        try s.step()
+        let ok: Bool = arena.withUnsafeBytes { buf in
+            let base = buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            // Each span ends where the next present one starts.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 10) { all in
+                (all[0], all[1], all[2], all[3], all[4], all[5], all[6], all[7], all[8]) = starts
+                all[9] = end
+                for i in 0..<9 {
+                    let column = Self.textColumns[i]
+                    let start = all[i]
+                    if start < 0 {
+                        sqlite3_bind_null(s.stmt, column)
+                        continue
+                    }
+                    var j = i + 1
+                    while all[j] < 0 { j += 1 }
+                    sqlite3_bind_text(s.stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(all[j] - start), nil)
+                }
+            }
+            let rc = sqlite3_step(s.stmt)
+            sqlite3_reset(s.stmt)
+            return rc == SQLITE_DONE
+        }
+        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing request_id \(e.requestID)") }
         accepted += Int(sqlite3_changes(db.handle))
         appended += 1
     }

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import SettleCore
+import SettleFormats
+import SettleStore
+import SettleTestSupport
+@testable import SettleJobs
+
+/// What cron and operators depend on: a killed run leaves the store as before the file it was
+/// in, a rerun completes the work, and two runs never interleave.
+@Suite(.serialized) struct CrashAndLockTests {
+    static func bigFile(_ dir: TempFolder, name: String, count: Int, prefix: String) -> String {
+        var text = ""
+        text.reserveCapacity(count * 200)
+        for i in 0..<count {
+            text += UsageLines.json("\(prefix)\(i)", customer: "cus_\(i % 37)", input: 100 + i % 900, output: i % 300)
+            text += "\n"
+            if i % 1000 == 999 { text += UsageLines.json("\(prefix)\(i - 5)") + "\n" }  // a duplicate
+        }
+        return dir.write(name, text)
+    }
+
+    /// The row count of the last progress line about `file` ("ingest …/file (N rows/s): 12,288 rows").
+    static func rowsShown(_ stderr: String, for file: String) -> Int? {
+        guard let r = stderr.range(of: file, options: .backwards) else { return nil }
+        let tail = stderr[r.upperBound...]
+        guard let colon = tail.range(of: "): ") else { return nil }
+        let digits = tail[colon.upperBound...].prefix { $0.isNumber || $0 == "," }.filter(\.isNumber)
+        return Int(digits)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func killedInTheMiddleOfAFileThenRerunStoresEachEventOnce(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, url) = try kind.makeStore(in: dir)
+        let small = Self.bigFile(dir, name: "in/a-small.jsonl", count: 2_000, prefix: "a")
+        let big = Self.bigFile(dir, name: "in/b-big.jsonl", count: 120_000, prefix: "b")
+        let args = ["--database", url, "--out", "\(dir.path)/out", "--progress", "always", "ingest", "usage", "\(dir.path)/in"]
+
+        let child = try SettleProcess(args, in: dir.path)
+        // Kill once the big file is well under way: the small one is committed by then.
+        let midway = child.wait(forStderr: { text in (Self.rowsShown(text, for: "b-big.jsonl") ?? 0) >= 10_000 })
+        try #require(midway, "the ingest finished before it could be killed: \(child.stderrSoFar.suffix(300))")
+        child.kill9()
+
+        #expect(try store.eventCount() == 2_000)
+        let killed = try store.runs(last: 1)
+        #expect(killed.first?.status == "running")
+        #expect(killed.first?.inputs.map(\.path) == [small])
+
+        let rerun = try SettleProcess.run(["--database", url, "--out", "\(dir.path)/out", "ingest", "usage", "\(dir.path)/in"], in: dir.path)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("a-small.jsonl: read 2,002, accepted 0, duplicates 2,002, quarantined 0"))
+        #expect(rerun.stdout.contains("b-big.jsonl: read 120,120, accepted 120,000, duplicates 120, quarantined 0"))
+        #expect(try store.eventCount() == 122_000)
+        let runs = try store.runs(last: 2)
+        #expect(runs.map(\.status) == ["succeeded", "interrupted"])
+        #expect(runs[0].inputs.allSatisfy { $0.balances })
+        // No half-written file survives: the killed run's temporaries were swept.
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: "\(dir.path)/out").filter { $0.contains(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aSecondIngestWhileOneRunsExits75NamingTheHolder(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, url) = try kind.makeStore(in: dir)
+        let big = Self.bigFile(dir, name: "big.jsonl", count: 60_000, prefix: "x")
+        let other = dir.write("other.jsonl", UsageLines.file([UsageLines.json("o1")]))
+        let first = try SettleProcess(["--database", url, "--out", "\(dir.path)/out", "--progress", "always", "ingest", "usage", big], in: dir.path)
+        try #require(first.wait(forStderr: { $0.contains("rows") }), "the first ingest never started")
+        let second = try SettleProcess.run(["--database", url, "--out", "\(dir.path)/out", "ingest", "usage", other], in: dir.path)
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another run holds the settle lock (job ingest-usage, run "))
+        #expect(second.stderr.contains("pid \(first.pid)"))
+        let done = first.finish()
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(try store.eventCount() == 60_000)
+        #expect(try store.runs(last: 5).count == 1)
+    }
+}
+
+/// The command line's contract with cron: exit codes and messages that name what to fix.
+@Suite struct ExitStatusTests {
+    @Test func badConfigurationExits78NamingFileAndKey() throws {
+        let dir = TempFolder()
+        dir.write("settle.toml", "[plans.pro]\nmonthly_fee = 79.0\n")
+        let r = try SettleProcess.run(["--config", "settle.toml", "--database", "sqlite:db.sqlite", "init"], in: dir.path)
+        #expect(r.status == 78)
+        #expect(r.stderr.contains("settle.toml: plans.pro.monthly_fee: write money and rates as decimal strings"))
+    }
+
+    @Test func aCatalogProblemExits78NamingTheLine() throws {
+        let dir = TempFolder()
+        dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"c.csv\"\n")
+        dir.write("c.csv", "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook\ncus_1,A,a@x,pro,31,0,\n")
+        let r = try SettleProcess.run(["--config", "settle.toml", "--database", "sqlite:db.sqlite", "init"], in: dir.path)
+        #expect(r.status == 78)
+        #expect(r.stderr.contains("c.csv:2: billing_day: \"31\" must be a day from 1 to 28"))
+    }
+
+    @Test func anUnreadableInputExits65() throws {
+        let dir = TempFolder()
+        dir.write("x.csv", "a,b\n1,2\n")
+        let r = try SettleProcess.run(["--database", "sqlite:db.sqlite", "--out", "out", "ingest", "usage", "x.csv"], in: dir.path)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("x.csv:1: not a usage CSV"))
+    }
+
+    @Test func quarantinedRowsExit3AndABadCommandLine64() throws {
+        let dir = TempFolder()
+        dir.write("x.jsonl", UsageLines.file([UsageLines.json("a"), "nope"]))
+        let r = try SettleProcess.run(["--database", "sqlite:db.sqlite", "--out", "out", "ingest", "usage", "x.jsonl"], in: dir.path)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("1 rows quarantined"))
+        let bad = try SettleProcess.run(["ingest", "usage", "--format", "xml", "x.jsonl"], in: dir.path)
+        #expect(bad.status == 64)
+    }
+
+    @Test func initCreatesThenReportsUpToDateAndRunsListsHistory() throws {
+        let dir = TempFolder()
+        let first = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "init"], in: dir.path)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("schema version 1 (applied 1)"))
+        let second = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "init"], in: dir.path)
+        #expect(second.stdout.contains("schema version 1 (up to date)"))
+        dir.write("x.jsonl", UsageLines.file([UsageLines.json("a"), UsageLines.json("b")]))
+        _ = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "--out", "out", "ingest", "usage", "x.jsonl"], in: dir.path)
+        let runs = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "runs", "--last", "5"], in: dir.path)
+        #expect(runs.status == 0)
+        #expect(runs.stdout.contains("ingest-usage"))
+        #expect(runs.stdout.contains("1 files: 2/2/0/0"))
+    }
+}

@@ -1,0 +1,121 @@
+import Testing
+import SettleCore
+import SettleStore
+import SettleTestSupport
+
+@Suite struct StoreTests {
+    func event(_ id: String, customer: String = "cus_1", input: Int64 = 100, output: Int64 = 10) -> UsageEvent {
+        UsageEvent(requestID: id, timestamp: Timestamp(rfc3339: "2026-10-03T12:00:00Z")!, customerID: customer,
+                   provider: "openai", model: "gpt-4o", inputTokens: input, outputTokens: output, apiKeyID: "k1")
+    }
+
+    @Test(arguments: StoreKind.all)
+    func migrationsAreVersionedAndIdempotent(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        #expect(try store.schemaVersion() == 1)
+        #expect(try store.migrate() == [])
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aLoadCountsDuplicatesWithinItAndAgainstEarlierLoads(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let first = try store.beginUsageLoad(runID: "r1", path: "a.jsonl", format: "jsonl")
+        try first.append(event("e1"))
+        try first.append(event("e2"))
+        try first.append(event("e1", input: 999))
+        let a = try first.commit(sha256: "aaa", bytes: 10, read: 3, quarantined: 0)
+        #expect(a.accepted == 2)
+        #expect(a.duplicates == 1)
+
+        let second = try store.beginUsageLoad(runID: "r2", path: "b.jsonl", format: "jsonl")
+        try second.append(event("e2"))
+        try second.append(event("e3"))
+        let b = try second.commit(sha256: "bbb", bytes: 10, read: 2, quarantined: 0)
+        #expect(b.accepted == 1)
+        #expect(b.duplicates == 1)
+        #expect(try store.eventCount() == 3)
+        // The first copy of e1 wins: a later duplicate never changes a stored event.
+        #expect(try store.usageTotals().first?.inputTokens == 300)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aRolledBackLoadLeavesNothingAndItsIdsUnseen(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let load = try store.beginUsageLoad(runID: "r1", path: "a.jsonl", format: "jsonl")
+        try load.append(event("e1"))
+        try load.quarantine(QuarantinedRowRecord(source: "a.jsonl", line: 2, reason: "not_json: x", raw: "{"))
+        load.rollback()
+        #expect(try store.eventCount() == 0)
+        #expect(try store.quarantineCount() == 0)
+        let again = try store.beginUsageLoad(runID: "r2", path: "a.jsonl", format: "jsonl")
+        try again.append(event("e1"))
+        #expect(try again.commit(sha256: "aaa", bytes: 1, read: 1, quarantined: 0).accepted == 1)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func theSameFileQuarantinedTwiceIsKeptOnce(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        for run in ["r1", "r2"] {
+            let load = try store.beginUsageLoad(runID: run, path: "a.jsonl", format: "jsonl")
+            try load.quarantine(QuarantinedRowRecord(source: "a.jsonl", line: 2, reason: "not_json: x", raw: "{"))
+            try load.quarantine(QuarantinedRowRecord(source: "a.jsonl", line: 5, reason: "missing_field: ts is required", raw: "{}"))
+            _ = try load.commit(sha256: "same", bytes: 4, read: 2, quarantined: 2)
+        }
+        #expect(try store.quarantineCount() == 2)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aSecondLockHolderIsRefusedWithTheHolderNamed(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, url) = try kind.makeStore(in: dir)
+        let lock = try store.acquireLock(job: "ingest-usage", runID: "run-A")
+        let other = try StoreOpener.open(url: url)
+        #expect {
+            _ = try other.acquireLock(job: "ingest-usage", runID: "run-B")
+        } throws: { error in
+            guard let held = error as? LockHeld else { return false }
+            return held.description.contains("job ingest-usage, run run-A")
+        }
+        lock.release()
+        let next = try other.acquireLock(job: "ingest-usage", runID: "run-B")
+        next.release()
+    }
+
+    @Test(arguments: StoreKind.all)
+    func runsAreRecordedAndInterruptedOnesMarked(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let t0 = Timestamp(rfc3339: "2026-11-01T03:00:00Z")!
+        var killed = RunRecord(runID: "r-killed", job: "ingest-usage", startedAt: t0, parameters: ["paths": "a.jsonl"])
+        try store.recordRunStart(killed)
+        var done = RunRecord(runID: "r-done", job: "ingest-usage", startedAt: Timestamp(microseconds: t0.microseconds + 60_000_000))
+        try store.recordRunStart(done)
+        let load = try store.beginUsageLoad(runID: "r-done", path: "a.jsonl", format: "jsonl")
+        try load.append(event("e1"))
+        _ = try load.commit(sha256: "abc", bytes: 9, read: 1, quarantined: 0)
+        done.finishedAt = Timestamp(microseconds: t0.microseconds + 61_000_000)
+        done.status = "succeeded"
+        done.exitCode = 0
+        try store.recordRunEnd(done)
+        #expect(try store.markInterruptedRuns(finishedAt: t0) == 1)
+
+        let runs = try store.runs(last: 10)
+        #expect(runs.map(\.runID) == ["r-done", "r-killed"])
+        #expect(runs[0].status == "succeeded")
+        #expect(runs[0].inputs == [InputTally(path: "a.jsonl", sha256: "abc", format: "jsonl", bytes: 9, read: 1, accepted: 1, duplicates: 0, quarantined: 0)])
+        #expect(runs[1].status == "interrupted")
+        #expect(runs[1].parameters == ["paths": "a.jsonl"])
+        killed.status = "interrupted"
+        #expect(runs[1].status == killed.status)
+    }
+
+    @Test func passwordsNeverShowInADisplayedURL() {
+        #expect(StoreOpener.redacted("postgres://settle:s3cret@db.example:5432/settle") == "postgres://settle:***@db.example:5432/settle")
+        #expect(StoreOpener.redacted("host=/tmp dbname=settle password=s3cret") == "host=/tmp dbname=settle password=***")
+        #expect(StoreOpener.redacted("sqlite:var/settle.sqlite") == "sqlite:var/settle.sqlite")
+    }
+}
