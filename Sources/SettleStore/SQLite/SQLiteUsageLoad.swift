@@ -10,6 +10,7 @@ import SettleCore
 final class SQLiteUsageLoad: UsageLoad {
     private let db: SQLiteConnection
     private let insert: SQLiteStatement
+    private let insertMany: SQLiteStatement
     private let insertQuarantine: SQLiteStatement
     private let inputID: Int64
     private let placeholder: String
@@ -24,12 +25,8 @@ final class SQLiteUsageLoad: UsageLoad {
             try db.run("INSERT INTO ingest_inputs(run_id, path, format) VALUES (?, ?, ?)", [.text(runID), .text(path), .text(format)])
             inputID = db.lastInsertRowID
             placeholder = "pending:\(inputID)"
-            insert = try db.prepare("""
-                INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
-                    cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
-                    upstream_account, service_id, latency_ms, input_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            insert = try db.prepare(Self.insertSQL(rows: 1))
+            insertMany = try db.prepare(Self.insertSQL(rows: Self.rowsPerInsert))
             insertQuarantine = try db.prepare(
                 "INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)")
         } catch {
@@ -38,57 +35,88 @@ final class SQLiteUsageLoad: UsageLoad {
         }
     }
 
-    /// The text columns of one row, copied end to end into `arena` and bound in place.
-    private var arena: [UInt8] = []
+    /// Events wait here until a full multi-row INSERT can take them: one statement per
+    /// `rowsPerInsert` rows costs far fewer VDBE starts and binds than one per row.
+    static let rowsPerInsert = 32
+    static let columns = 17
     private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15]
+    private var pending: [UsageEvent] = []
+    private var arena: [UInt8] = []
+    private var starts: [Int] = []
+
+    static func insertSQL(rows: Int) -> String {
+        let one = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+        return """
+            INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
+                cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
+                upstream_account, service_id, latency_ms, input_id)
+            VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
+            """
+    }
 
     @inline(__always)
-    private func put(_ text: String?) -> Int {
-        guard let text else { return -1 }
-        let start = arena.count
+    private func put(_ text: String?) {
+        guard let text else { starts.append(-1); return }
+        starts.append(arena.count)
         arena.append(contentsOf: text.utf8)
-        return start
     }
 
     func append(_ e: UsageEvent) throws {
+        pending.append(e)
+        if pending.count == Self.rowsPerInsert { try flush(using: insertMany) }
+    }
+
+    /// Binds every pending row into `statement` (sized for exactly that many rows) and runs it.
+    private func flush(using statement: SQLiteStatement) throws {
+        guard !pending.isEmpty else { return }
         arena.removeAll(keepingCapacity: true)
-        let starts = (put(e.requestID), put(e.customerID), put(e.provider), put(e.model), put(e.tier.rawValue),
-                      put(e.status.rawValue), put(e.apiKeyID), put(e.upstreamAccount), put(e.serviceID))
-        let end = arena.count
-        let s = insert
-        s.bind(2, e.timestamp.microseconds)
-        s.bind(6, e.inputTokens)
-        s.bind(7, e.cachedInputTokens)
-        s.bind(8, e.cacheWriteTokens)
-        s.bind(9, e.outputTokens)
-        s.bind(10, e.requests)
-        s.bind(16, e.latencyMs)
-        s.bind(17, inputID)
+        starts.removeAll(keepingCapacity: true)
+        for e in pending {
+            put(e.requestID); put(e.customerID); put(e.provider); put(e.model); put(e.tier.rawValue)
+            put(e.status.rawValue); put(e.apiKeyID); put(e.upstreamAccount); put(e.serviceID)
+        }
+        starts.append(arena.count)
+        let stmt = statement.stmt
         let ok: Bool = arena.withUnsafeBytes { buf in
             let base = buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-            // Each span ends where the next present one starts.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 10) { all in
-                (all[0], all[1], all[2], all[3], all[4], all[5], all[6], all[7], all[8]) = starts
-                all[9] = end
+            for (r, e) in pending.enumerated() {
+                let col = Int32(r * Self.columns)
+                sqlite3_bind_int64(stmt, col + 2, e.timestamp.microseconds)
+                sqlite3_bind_int64(stmt, col + 6, e.inputTokens)
+                sqlite3_bind_int64(stmt, col + 7, e.cachedInputTokens)
+                sqlite3_bind_int64(stmt, col + 8, e.cacheWriteTokens)
+                sqlite3_bind_int64(stmt, col + 9, e.outputTokens)
+                sqlite3_bind_int64(stmt, col + 10, e.requests)
+                if let l = e.latencyMs { sqlite3_bind_int64(stmt, col + 16, l) } else { sqlite3_bind_null(stmt, col + 16) }
+                sqlite3_bind_int64(stmt, col + 17, inputID)
                 for i in 0..<9 {
-                    let column = Self.textColumns[i]
-                    let start = all[i]
-                    if start < 0 {
-                        sqlite3_bind_null(s.stmt, column)
-                        continue
-                    }
-                    var j = i + 1
-                    while all[j] < 0 { j += 1 }
-                    sqlite3_bind_text(s.stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(all[j] - start), nil)
+                    let k = r * 9 + i
+                    let start = starts[k]
+                    let column = col + Self.textColumns[i]
+                    if start < 0 { sqlite3_bind_null(stmt, column); continue }
+                    var j = k + 1
+                    while starts[j] < 0 { j += 1 }
+                    sqlite3_bind_text(stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(starts[j] - start), nil)
                 }
             }
-            let rc = sqlite3_step(s.stmt)
-            sqlite3_reset(s.stmt)
+            let rc = sqlite3_step(stmt)
+            sqlite3_reset(stmt)
             return rc == SQLITE_DONE
         }
-        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing request_id \(e.requestID)") }
+        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(pending[0].requestID)") }
         accepted += Int(sqlite3_changes(db.handle))
-        appended += 1
+        appended += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Stores what is still pending, one row at a time (fewer than a full batch).
+    private func flushRemainder() throws {
+        let rest = pending
+        pending.removeAll(keepingCapacity: true)
+        for e in rest {
+            pending.append(e)
+            try flush(using: insert)
+        }
     }
 
     func quarantine(_ row: QuarantinedRowRecord) throws {
@@ -104,6 +132,7 @@ final class SQLiteUsageLoad: UsageLoad {
 
     func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
         do {
+            try flushRemainder()
             try db.run("UPDATE OR IGNORE quarantine SET sha256 = ? WHERE sha256 = ?", [.text(sha256), .text(placeholder)])
             try db.run("DELETE FROM quarantine WHERE sha256 = ?", [.text(placeholder)])
             let duplicates = appended - accepted
