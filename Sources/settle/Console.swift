@@ -13,7 +13,8 @@ struct Console {
         if format == .json {
             emit(.object([("level", .string("info")), ("message", .string(text))]), to: STDOUT_FILENO)
         } else {
-            print(text)
+            // One write per message: ordered with stderr in a log file or cron mail.
+            writeAll(STDOUT_FILENO, text + "\n")
         }
     }
 
@@ -35,8 +36,19 @@ struct Console {
     }
 
     private func emit(_ json: JSONText, to fd: Int32) {
-        let bytes = Array((json.rendered() + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        writeAll(fd, json.rendered() + "\n")
+    }
+
+    private func writeAll(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
     }
 }
 

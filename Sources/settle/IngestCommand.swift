@@ -55,7 +55,11 @@ struct IngestUsageCommand: ParsableCommand {
         console.say("run \(record.runID): \(report.inputs.count) files, read \(grouped(report.read)), accepted \(grouped(report.accepted)), "
             + "duplicates \(grouped(report.duplicates)), quarantined \(grouped(report.quarantined)); record \(outDir)/runs/\(record.runID).json")
         if report.quarantined > 0 {
-            console.warn("\(report.quarantined) rows quarantined; see \(report.quarantineFiles.joined(separator: ", "))")
+            let reasons = report.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let files = report.inputs.filter { $0.quarantined > 0 }.count
+            console.warn("\(grouped(report.quarantined)) rows quarantined in \(files) of \(report.inputs.count) files (\(reasons)); "
+                + "the rows and reasons are in \(outDir)/quarantine/")
         }
     }
 }

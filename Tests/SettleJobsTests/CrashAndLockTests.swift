@@ -112,7 +112,7 @@ import SettleTestSupport
         dir.write("x.jsonl", UsageLines.file([UsageLines.json("a"), "nope"]))
         let r = try SettleProcess.run(["--database", "sqlite:db.sqlite", "--out", "out", "ingest", "usage", "x.jsonl"], in: dir.path)
         #expect(r.status == 3)
-        #expect(r.stderr.contains("1 rows quarantined"))
+        #expect(r.stderr.contains("1 rows quarantined in 1 of 1 files (not_json 1); the rows and reasons are in out/quarantine/"))
         let bad = try SettleProcess.run(["ingest", "usage", "--format", "xml", "x.jsonl"], in: dir.path)
         #expect(bad.status == 64)
     }

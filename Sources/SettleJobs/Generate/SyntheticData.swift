@@ -51,7 +51,8 @@ public struct SyntheticData {
                 written.files.append(path)
             }
         }
-        let weights = profiles.indices.map { _ in 1 / pow(max(rng.unit(), 1e-9), 1 / 1.16) }
+        // Log-normal weights: the busiest of fifty customers sends ~30× the median one.
+        let weights = profiles.indices.map { _ in rng.logNormal(median: 1, sigma: 1.6) }
         let customerCumulative = cumulativeSums(weights)
         let modelCumulative = cumulativeSums(ModelMix.models.map(\.share))
         let hourCumulative = cumulativeSums(ModelMix.hourly)
@@ -60,40 +61,42 @@ public struct SyntheticData {
             let day = start.adding(days: dayIndex)
             let csv = csvDays.contains(dayIndex)
             let path = "\(dir)/usage/\(day)\(csv ? ".csv" : ".jsonl")"
-            var lines: [String] = []
-            lines.reserveCapacity(eventsPerDay + eventsPerDay / 50 + overlap + badRowsPerFile + 1)
-            var events: [EventLine] = []
-            events.reserveCapacity(eventsPerDay)
+            let file = try AtomicFileWriter(path: path)
+            if csv { try file.write(CSVText.record(UsageEventFields.columnNames)) }
+            var lineCount = 0
+            func emit(_ line: String) throws {
+                try file.write(line)
+                if !csv { try file.write("\n") }
+                lineCount += 1
+            }
+            let badPositions = Set((0..<badRowsPerFile).map { _ in rng.int(0...max(0, eventsPerDay - 1)) })
+            var badKind = dayIndex * 3
+            for line in previousTail { try emit(csv ? csvFromJSONLine(line) : line) }
+            var recent: [String] = []
+            var tail: [String] = []
             for i in 0..<eventsPerDay {
                 let u = (Double(i) + rng.unit()) / Double(eventsPerDay)
                 let micros = timeOfDay(u, hourCumulative)
                 let c = profiles[rng.pick(cumulative: customerCumulative)]
-                events.append(makeEvent(&rng, day: day, micros: micros, customer: c, modelCumulative: modelCumulative))
-            }
-            let badPositions = Set((0..<badRowsPerFile).map { _ in rng.int(0...max(0, eventsPerDay - 1)) })
-            var badKind = dayIndex * 3
-            lines += previousTail.map { csv ? csvFromJSONLine($0) : $0 }
-            var recent: [String] = []
-            for (i, e) in events.enumerated() {
+                let e = makeEvent(&rng, day: day, micros: micros, customer: c, modelCumulative: modelCumulative)
                 let line = e.json
-                lines.append(csv ? e.csv : line)
+                try emit(csv ? e.csv : line)
+                if recent.count == 64 { recent.removeFirst() }
                 recent.append(line)
-                if recent.count > 64 { recent.removeFirst() }
                 if rng.chance(duplicateRate), let again = recent.randomElement(using: &rng) {
-                    lines.append(csv ? csvFromJSONLine(again) : again)
+                    try emit(csv ? csvFromJSONLine(again) : again)
                 }
                 if badPositions.contains(i) {
-                    lines.append(BadRow.make(kind: badKind, event: e, csv: csv))
+                    try emit(BadRow.make(kind: badKind, event: e, csv: csv))
                     badKind += 1
                 }
+                if i >= eventsPerDay - overlap { tail.append(line) }
             }
-            previousTail = Array(events.suffix(overlap).map(\.json))
-            let header = csv ? CSVText.record(UsageEventFields.columnNames) : ""
-            let body = lines.map { csv ? $0 : $0 + "\n" }.joined()
-            try FileSystem.writeAtomically(header + body, to: path)
+            previousTail = tail
+            try file.commit()
             written.files.append(path)
-            written.events += events.count
-            written.lines += lines.count
+            written.lines += lineCount
+            written.events += eventsPerDay
         }
         return written
     }

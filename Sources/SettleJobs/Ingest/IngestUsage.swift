@@ -23,6 +23,8 @@ public struct IngestUsage {
         public var runRecord: RunRecord?
         public var inputs: [InputTally] = []
         public var quarantineFiles: [String] = []
+        /// Quarantined rows per reason code (`not_json`, `missing_field`, …), for the summary.
+        public var quarantineReasons: [String: Int] = [:]
         public var quarantined: Int { inputs.reduce(0) { $0 + $1.quarantined } }
         public var accepted: Int { inputs.reduce(0) { $0 + $1.accepted } }
         public var duplicates: Int { inputs.reduce(0) { $0 + $1.duplicates } }
@@ -59,8 +61,9 @@ public struct IngestUsage {
         let readers = try plan()
         var report = Report()
         for reader in readers {
-            let (tally, quarantineFile) = try ingest(reader, store: store, env: env, runID: runID)
+            let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID)
             report.inputs.append(tally)
+            report.quarantineReasons.merge(reasons, uniquingKeysWith: +)
             if let quarantineFile { report.quarantineFiles.append(quarantineFile) }
         }
         env.progress.finish()
@@ -77,7 +80,7 @@ public struct IngestUsage {
         case failed(String)
     }
 
-    func ingest(_ reader: UsageFileReader, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?) {
+    func ingest(_ reader: UsageFileReader, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?, [String: Int]) {
         let load = try store.beginUsageLoad(runID: runID, path: reader.path, format: reader.format.rawValue)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
         let channel = RowChannel<Batch>(capacity: 8)
@@ -110,6 +113,7 @@ public struct IngestUsage {
 
         var read = 0
         var quarantined = 0
+        var reasons: [String: Int] = [:]
         let started = Clock.monotonic()
         do {
             while let batch = channel.receive() {
@@ -120,6 +124,7 @@ public struct IngestUsage {
                         try load.append(event)
                     case .quarantined(let q):
                         quarantined += 1
+                        reasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
                         try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
                         try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                     }
@@ -151,6 +156,6 @@ public struct IngestUsage {
         let quarantinePath = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256)
         let tally = InputTally(path: reader.path, sha256: summary.sha256, format: reader.format.rawValue, bytes: summary.bytes,
                                read: read, accepted: counts.accepted, duplicates: counts.duplicates, quarantined: quarantined)
-        return (tally, quarantinePath)
+        return (tally, quarantinePath, reasons)
     }
 }
