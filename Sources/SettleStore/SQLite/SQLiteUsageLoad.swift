@@ -55,7 +55,7 @@ final class SQLiteUsageLoad: UsageLoad {
     }
 
     @inline(__always)
-    private func put(_ text: String?) {
+    private static func put(_ text: String?, _ arena: inout [UInt8], _ starts: inout [Int]) {
         guard let text else { starts.append(-1); return }
         starts.append(arena.count)
         arena.append(contentsOf: text.utf8)
@@ -67,46 +67,69 @@ final class SQLiteUsageLoad: UsageLoad {
     }
 
     /// Binds every pending row into `statement` (sized for exactly that many rows) and runs it.
+    /// The buffers are swapped into locals first: working on a class's stored arrays row by
+    /// row costs an exclusivity check and a retain per access, more than the binds themselves.
     private func flush(using statement: SQLiteStatement) throws {
         guard !pending.isEmpty else { return }
+        var rows: [UsageEvent] = []
+        var arena: [UInt8] = []
+        var starts: [Int] = []
+        swap(&rows, &pending)
+        swap(&arena, &self.arena)
+        swap(&starts, &self.starts)
+        defer {
+            rows.removeAll(keepingCapacity: true)
+            swap(&rows, &pending)
+            swap(&arena, &self.arena)
+            swap(&starts, &self.starts)
+        }
         arena.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
-        for e in pending {
-            put(e.requestID); put(e.customerID); put(e.provider); put(e.model); put(e.tier.rawValue)
-            put(e.status.rawValue); put(e.apiKeyID); put(e.upstreamAccount); put(e.serviceID)
+        for e in rows {
+            Self.put(e.requestID, &arena, &starts)
+            Self.put(e.customerID, &arena, &starts)
+            Self.put(e.provider, &arena, &starts)
+            Self.put(e.model, &arena, &starts)
+            Self.put(e.tier.rawValue, &arena, &starts)
+            Self.put(e.status.rawValue, &arena, &starts)
+            Self.put(e.apiKeyID, &arena, &starts)
+            Self.put(e.upstreamAccount, &arena, &starts)
+            Self.put(e.serviceID, &arena, &starts)
         }
         starts.append(arena.count)
         let stmt = statement.stmt
+        let input = inputID
         let ok: Bool = arena.withUnsafeBytes { buf in
-            let base = buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-            for (r, e) in pending.enumerated() {
-                let col = Int32(r * Self.columns)
-                sqlite3_bind_int64(stmt, col + 2, e.timestamp.microseconds)
-                sqlite3_bind_int64(stmt, col + 6, e.inputTokens)
-                sqlite3_bind_int64(stmt, col + 7, e.cachedInputTokens)
-                sqlite3_bind_int64(stmt, col + 8, e.cacheWriteTokens)
-                sqlite3_bind_int64(stmt, col + 9, e.outputTokens)
-                sqlite3_bind_int64(stmt, col + 10, e.requests)
-                if let l = e.latencyMs { sqlite3_bind_int64(stmt, col + 16, l) } else { sqlite3_bind_null(stmt, col + 16) }
-                sqlite3_bind_int64(stmt, col + 17, inputID)
-                for i in 0..<9 {
-                    let k = r * 9 + i
-                    let start = starts[k]
-                    let column = col + Self.textColumns[i]
-                    if start < 0 { sqlite3_bind_null(stmt, column); continue }
-                    var j = k + 1
-                    while starts[j] < 0 { j += 1 }
-                    sqlite3_bind_text(stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(starts[j] - start), nil)
+            starts.withUnsafeBufferPointer { starts in
+                let base = buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                for r in rows.indices {
+                    let col = Int32(r * Self.columns)
+                    sqlite3_bind_int64(stmt, col + 2, rows[r].timestamp.microseconds)
+                    sqlite3_bind_int64(stmt, col + 6, rows[r].inputTokens)
+                    sqlite3_bind_int64(stmt, col + 7, rows[r].cachedInputTokens)
+                    sqlite3_bind_int64(stmt, col + 8, rows[r].cacheWriteTokens)
+                    sqlite3_bind_int64(stmt, col + 9, rows[r].outputTokens)
+                    sqlite3_bind_int64(stmt, col + 10, rows[r].requests)
+                    if let l = rows[r].latencyMs { sqlite3_bind_int64(stmt, col + 16, l) } else { sqlite3_bind_null(stmt, col + 16) }
+                    sqlite3_bind_int64(stmt, col + 17, input)
+                    for i in 0..<9 {
+                        let k = r * 9 + i
+                        let start = starts[k]
+                        let column = col + Self.textColumns[i]
+                        if start < 0 { sqlite3_bind_null(stmt, column); continue }
+                        var j = k + 1
+                        while starts[j] < 0 { j += 1 }
+                        sqlite3_bind_text(stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(starts[j] - start), nil)
+                    }
                 }
+                let rc = sqlite3_step(stmt)
+                sqlite3_reset(stmt)
+                return rc == SQLITE_DONE
             }
-            let rc = sqlite3_step(stmt)
-            sqlite3_reset(stmt)
-            return rc == SQLITE_DONE
         }
-        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(pending[0].requestID)") }
+        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(rows[0].requestID)") }
         accepted += Int(sqlite3_changes(db.handle))
-        appended += pending.count
-        pending.removeAll(keepingCapacity: true)
+        appended += rows.count
     }
 
     /// Stores what is still pending, one row at a time (fewer than a full batch).
