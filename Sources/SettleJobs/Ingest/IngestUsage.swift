@@ -83,7 +83,7 @@ public struct IngestUsage {
     func ingest(_ reader: UsageFileReader, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?, [String: Int]) {
         let load = try store.beginUsageLoad(runID: runID, path: reader.path, format: reader.format.rawValue)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
-        let channel = RowChannel<Batch>(capacity: 8)
+        let channel = BoundedChannel<Batch>(capacity: 8)
         let result = Handoff<ReadResult>()
         let finished = DispatchSemaphore(value: 0)
         let batchSize = 2048

@@ -1,18 +1,18 @@
 import Foundation
 
-/// A bounded hand-off between the thread that reads and decodes a file and the thread that
-/// writes to the store: it keeps both cores busy while memory stays at a few batches.
-final class RowChannel<Element: Sendable>: @unchecked Sendable {
+/// A bounded hand-off between two threads (reader and hasher, decoder and store writer): it
+/// keeps both cores busy while memory stays at a few items.
+public final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private let capacity: Int
     private var closed = false
     private var cancelled = false
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
     /// Blocks while full. False once the receiver has cancelled: stop producing.
-    func send(_ item: Element) -> Bool {
+    public func send(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
@@ -23,7 +23,7 @@ final class RowChannel<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Blocks while empty; nil once closed and drained.
-    func receive() -> Element? {
+    public func receive() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
@@ -33,14 +33,14 @@ final class RowChannel<Element: Sendable>: @unchecked Sendable {
         return item
     }
 
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()
         condition.unlock()
     }
 
-    func cancel() {
+    public func cancel() {
         condition.lock()
         cancelled = true
         items.removeAll()
@@ -50,9 +50,10 @@ final class RowChannel<Element: Sendable>: @unchecked Sendable {
 }
 
 /// A value written once by one thread and read by another after a join.
-final class Handoff<Value: Sendable>: @unchecked Sendable {
+public final class Handoff<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value?
-    func set(_ v: Value) { lock.lock(); stored = v; lock.unlock() }
-    var value: Value? { lock.lock(); defer { lock.unlock() }; return stored }
+    public init() {}
+    public func set(_ v: Value) { lock.lock(); stored = v; lock.unlock() }
+    public var value: Value? { lock.lock(); defer { lock.unlock() }; return stored }
 }
