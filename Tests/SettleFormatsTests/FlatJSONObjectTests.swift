@@ -65,3 +65,42 @@ import SettleCore
             == "not_a_count: input_tokens \"99999999999999999999\" is not a whole number")
     }
 }
+
+@Suite struct JSONStringScanTests {
+    func parse(_ json: String) -> Result<[String], FlatJSONObject.SyntaxError> {
+        var values: [String] = []
+        var failure: FlatJSONObject.SyntaxError?
+        Array(json.utf8).withUnsafeBytes { buf in
+            do {
+                try FlatJSONObject.parse(buf, wants: { _ in 0 }) { _, v in
+                    if case .text(let s) = v { values.append(s) }
+                }
+            } catch {
+                failure = error as? FlatJSONObject.SyntaxError
+            }
+        }
+        if let failure { return .failure(failure) }
+        return .success(values)
+    }
+
+    @Test func stringsOfEveryLengthAroundAWordBoundary() throws {
+        for length in 0...20 {
+            let plain = String(repeating: "a", count: length)
+            let accented = String(repeating: "é", count: length)
+            let escaped = String(repeating: "b", count: length) + "\\\"q"
+            #expect(try parse(#"{"k":"\#(plain)","l":"\#(accented)","m":"\#(escaped)"}"#).get()
+                == [plain, accented, String(repeating: "b", count: length) + "\"q"])
+        }
+    }
+
+    @Test func controlCharactersAndUnterminatedStringsAreRefusedWhereverTheyAre() {
+        for prefix in 0...17 {
+            let body = String(repeating: "x", count: prefix)
+            guard case .failure(let e) = parse("{\"k\":\"\(body)\tz\"}") else { Issue.record("tab accepted at \(prefix)"); continue }
+            #expect(e.column == 7 + prefix)
+            guard case .failure(let u) = parse("{\"k\":\"\(body)") else { Issue.record("unterminated accepted"); continue }
+            #expect(u.expected == "a closing quote")
+        }
+        #expect((try? parse(#"{"k":"ends with backslash\\"}"#).get()) == ["ends with backslash\\"])
+    }
+}

@@ -62,6 +62,7 @@ struct StringRange {
     var start: Int
     var end: Int
     var hasEscapes: Bool
+    var isASCII: Bool
 }
 
 struct Cursor {
@@ -90,42 +91,59 @@ struct Cursor {
     }
 
     /// At an opening quote: finds the closing one. Returns the content's range.
-    /// `memchr` finds the candidate quote; the bytes before it are then checked once for
-    /// escapes and control characters.
+    ///
+    /// Eight bytes at a time (SWAR), it stops at the first byte that needs a look: a quote, a
+    /// backslash, a control character or a non-ASCII byte. The lowest flagged byte of a word
+    /// is exact (a false flag can only follow a true one), and event strings are short and
+    /// plain, so most end within a word or two.
     mutating func scanString() throws(FlatJSONObject.SyntaxError) -> StringRange {
         index += 1
         let start = index
-        var escapes = false
         let base = bytes.baseAddress!
-        var from = index
+        let n = bytes.count
+        var escapes = false
+        var ascii = true
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
-            guard from < bytes.count, let hit = memchr(base + from, 0x22, bytes.count - from) else {
-                throw FlatJSONObject.SyntaxError(column: bytes.count + 1, expected: "a closing quote")
+            if i + 8 <= n {
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let q = w ^ (ones &* 0x22)
+                let b = w ^ (ones &* 0x5C)
+                let special = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & highs | (w & highs)
+                if special == 0 {
+                    i += 8
+                    continue
+                }
+                i += (special.trailingZeroBitCount >> 3)
+            } else if i >= n {
+                throw FlatJSONObject.SyntaxError(column: n + 1, expected: "a closing quote")
             }
-            let quote = base.distance(to: UnsafeRawPointer(hit))
-            // A quote preceded by an odd number of backslashes is escaped.
-            var slashes = 0
-            while quote - slashes - 1 >= start && bytes[quote - slashes - 1] == 0x5C { slashes += 1 }
-            if slashes > 0 { escapes = true }
-            if slashes % 2 == 1 {
-                from = quote + 1
-                continue
-            }
-            var i = index
-            while i < quote {
-                let c = bytes[i]
-                if c < 0x20 { index = i; throw error("no control character inside a string") }
-                if c == 0x5C { escapes = true }
+            let c = bytes[i]
+            switch c {
+            case 0x22:
+                index = i + 1
+                return StringRange(start: start, end: i, hasEscapes: escapes, isASCII: ascii)
+            case 0x5C:
+                escapes = true
+                i += 2
+            case 0x00..<0x20:
+                index = i
+                throw error("no control character inside a string")
+            case 0x80...:
+                ascii = false
+                i += 1
+            default:
                 i += 1
             }
-            index = quote + 1
-            return StringRange(start: start, end: quote, hasEscapes: escapes)
         }
     }
 
     func decodeString(_ r: StringRange) throws(FlatJSONObject.SyntaxError) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[r.start..<r.end])
         if !r.hasEscapes {
+            if r.isASCII { return String(decoding: raw, as: UTF8.self) }
             guard let s = UTF8Text.string(raw) else {
                 throw FlatJSONObject.SyntaxError(column: r.start + 1, expected: "valid UTF-8")
             }

@@ -70,9 +70,12 @@ public struct IngestUsage {
         return report
     }
 
+    /// What the decoding thread hands to the writing thread: events packed for binding, the
+    /// rows to quarantine, and how many rows that was.
     private struct Batch: Sendable {
-        var rows: [UsageRow]
-        var bytes: Int
+        var events: UsageEventBatch
+        var quarantined: [QuarantinedRow]
+        var rows: Int
     }
 
     private enum ReadResult: Sendable {
@@ -88,19 +91,21 @@ public struct IngestUsage {
         let finished = DispatchSemaphore(value: 0)
         let batchSize = 2048
         let thread = Thread {
-            var rows: [UsageRow] = []
-            rows.reserveCapacity(batchSize)
-            var bytes = 0
+            func fresh() -> Batch { Batch(events: UsageEventBatch(capacity: batchSize), quarantined: [], rows: 0) }
+            var batch = fresh()
             do {
                 let summary = try reader.forEachRow { row in
-                    rows.append(row)
-                    if rows.count == batchSize {
-                        guard channel.send(Batch(rows: rows, bytes: bytes)) else { throw CancellationError() }
-                        rows.removeAll(keepingCapacity: true)
+                    switch row {
+                    case .event(let event, _): batch.events.append(event)
+                    case .quarantined(let q): batch.quarantined.append(q)
+                    }
+                    batch.rows += 1
+                    if batch.rows == batchSize {
+                        guard channel.send(batch) else { throw CancellationError() }
+                        batch = fresh()
                     }
                 }
-                bytes = Int(summary.bytes)
-                if !rows.isEmpty { _ = channel.send(Batch(rows: rows, bytes: bytes)) }
+                if batch.rows > 0 { _ = channel.send(batch) }
                 result.set(.done(summary))
             } catch {
                 result.set(.failed("\(error)"))
@@ -117,17 +122,13 @@ public struct IngestUsage {
         let started = Clock.monotonic()
         do {
             while let batch = channel.receive() {
-                for row in batch.rows {
-                    read += 1
-                    switch row {
-                    case .event(let event, _):
-                        try load.append(event)
-                    case .quarantined(let q):
-                        quarantined += 1
-                        reasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
-                        try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
-                        try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
-                    }
+                read += batch.rows
+                try load.append(batch.events)
+                for q in batch.quarantined {
+                    quarantined += 1
+                    reasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
+                    try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
+                    try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 }
                 let rate = Double(read) / max(Clock.monotonic() - started, 0.001)
                 env.progress.update("ingest \(reader.path) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")

@@ -41,12 +41,20 @@ public protocol StoreLock: AnyObject {
 
 /// The writes of one usage input file, all committed together or not at all.
 public protocol UsageLoad: AnyObject {
-    /// Adds an event; a request_id seen before (ever, or earlier in this file) is a duplicate.
-    func append(_ event: UsageEvent) throws
+    /// Adds events in order; a request_id seen before (ever, or earlier in this file) is a duplicate.
+    func append(_ batch: UsageEventBatch) throws
     func quarantine(_ row: QuarantinedRowRecord) throws
     /// Stores the file's tally and commits. Returns the accepted and duplicate counts.
     func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int)
     func rollback()
+}
+
+extension UsageLoad {
+    public func append(_ event: UsageEvent) throws {
+        var batch = UsageEventBatch(capacity: 1)
+        batch.append(event)
+        try append(batch)
+    }
 }
 
 /// A quarantined row as the store keeps it.

@@ -35,17 +35,16 @@ final class SQLiteUsageLoad: UsageLoad {
         }
     }
 
-    /// Events wait here until a full multi-row INSERT can take them: one statement per
-    /// `rowsPerInsert` rows costs far fewer VDBE starts and binds than one per row.
+    /// Rows per multi-row INSERT: one statement per 32 rows costs far fewer VDBE starts and
+    /// resets than one per row. Rows left over at the end of a batch go one at a time.
     static let rowsPerInsert = 32
-    static let columns = 17
+    static let columns: Int32 = 17
+    /// Statement columns of the batch's text cells and integer cells, in the batch's order.
     private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15]
-    private var pending: [UsageEvent] = []
-    private var arena: [UInt8] = []
-    private var starts: [Int] = []
+    private static let intColumns: [Int32] = [2, 6, 7, 8, 9, 10, 16]
 
     static func insertSQL(rows: Int) -> String {
-        let one = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+        let one = "(" + Array(repeating: "?", count: Int(columns)).joined(separator: ",") + ")"
         return """
             INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
                 cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
@@ -54,92 +53,44 @@ final class SQLiteUsageLoad: UsageLoad {
             """
     }
 
-    @inline(__always)
-    private static func put(_ text: String?, _ arena: inout [UInt8], _ starts: inout [Int]) {
-        guard let text else { starts.append(-1); return }
-        starts.append(arena.count)
-        arena.append(contentsOf: text.utf8)
+    func append(_ batch: UsageEventBatch) throws {
+        var row = 0
+        while row < batch.count {
+            let n = batch.count - row >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+            try insert(batch, rows: row..<(row + n), using: n == 1 ? insert : insertMany)
+            row += n
+        }
     }
 
-    func append(_ e: UsageEvent) throws {
-        pending.append(e)
-        if pending.count == Self.rowsPerInsert { try flush(using: insertMany) }
-    }
-
-    /// Binds every pending row into `statement` (sized for exactly that many rows) and runs it.
-    /// The buffers are swapped into locals first: working on a class's stored arrays row by
-    /// row costs an exclusivity check and a retain per access, more than the binds themselves.
-    private func flush(using statement: SQLiteStatement) throws {
-        guard !pending.isEmpty else { return }
-        var rows: [UsageEvent] = []
-        var arena: [UInt8] = []
-        var starts: [Int] = []
-        swap(&rows, &pending)
-        swap(&arena, &self.arena)
-        swap(&starts, &self.starts)
-        defer {
-            rows.removeAll(keepingCapacity: true)
-            swap(&rows, &pending)
-            swap(&arena, &self.arena)
-            swap(&starts, &self.starts)
-        }
-        arena.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        for e in rows {
-            Self.put(e.requestID, &arena, &starts)
-            Self.put(e.customerID, &arena, &starts)
-            Self.put(e.provider, &arena, &starts)
-            Self.put(e.model, &arena, &starts)
-            Self.put(e.tier.rawValue, &arena, &starts)
-            Self.put(e.status.rawValue, &arena, &starts)
-            Self.put(e.apiKeyID, &arena, &starts)
-            Self.put(e.upstreamAccount, &arena, &starts)
-            Self.put(e.serviceID, &arena, &starts)
-        }
-        starts.append(arena.count)
+    private func insert(_ batch: UsageEventBatch, rows: Range<Int>, using statement: SQLiteStatement) throws {
         let stmt = statement.stmt
         let input = inputID
-        let ok: Bool = arena.withUnsafeBytes { buf in
-            starts.withUnsafeBufferPointer { starts in
-                let base = buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                for r in rows.indices {
-                    let col = Int32(r * Self.columns)
-                    sqlite3_bind_int64(stmt, col + 2, rows[r].timestamp.microseconds)
-                    sqlite3_bind_int64(stmt, col + 6, rows[r].inputTokens)
-                    sqlite3_bind_int64(stmt, col + 7, rows[r].cachedInputTokens)
-                    sqlite3_bind_int64(stmt, col + 8, rows[r].cacheWriteTokens)
-                    sqlite3_bind_int64(stmt, col + 9, rows[r].outputTokens)
-                    sqlite3_bind_int64(stmt, col + 10, rows[r].requests)
-                    if let l = rows[r].latencyMs { sqlite3_bind_int64(stmt, col + 16, l) } else { sqlite3_bind_null(stmt, col + 16) }
-                    sqlite3_bind_int64(stmt, col + 17, input)
-                    for i in 0..<9 {
-                        let k = r * 9 + i
-                        let start = starts[k]
-                        let column = col + Self.textColumns[i]
-                        if start < 0 { sqlite3_bind_null(stmt, column); continue }
-                        var j = k + 1
-                        while starts[j] < 0 { j += 1 }
-                        sqlite3_bind_text(stmt, column, (base + start).assumingMemoryBound(to: CChar.self), Int32(starts[j] - start), nil)
+        let ok: Bool = batch.text.withUnsafeBytes { text in
+            batch.starts.withUnsafeBufferPointer { starts in
+                batch.ints.withUnsafeBufferPointer { ints in
+                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    for (k, row) in rows.enumerated() {
+                        let col = Int32(k) * Self.columns
+                        batch.withCells(row: row, base: base, starts: starts, ints: ints, text: { i, p, n in
+                            if let p {
+                                sqlite3_bind_text(stmt, col + Self.textColumns[i], p.assumingMemoryBound(to: CChar.self), Int32(n), nil)
+                            } else {
+                                sqlite3_bind_null(stmt, col + Self.textColumns[i])
+                            }
+                        }, int: { i, v in
+                            if let v { sqlite3_bind_int64(stmt, col + Self.intColumns[i], v) } else { sqlite3_bind_null(stmt, col + Self.intColumns[i]) }
+                        })
+                        sqlite3_bind_int64(stmt, col + 17, input)
                     }
+                    let rc = sqlite3_step(stmt)
+                    sqlite3_reset(stmt)
+                    return rc == SQLITE_DONE
                 }
-                let rc = sqlite3_step(stmt)
-                sqlite3_reset(stmt)
-                return rc == SQLITE_DONE
             }
         }
-        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(rows[0].requestID)") }
+        guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(batch.requestID(rows.lowerBound))") }
         accepted += Int(sqlite3_changes(db.handle))
         appended += rows.count
-    }
-
-    /// Stores what is still pending, one row at a time (fewer than a full batch).
-    private func flushRemainder() throws {
-        let rest = pending
-        pending.removeAll(keepingCapacity: true)
-        for e in rest {
-            pending.append(e)
-            try flush(using: insert)
-        }
     }
 
     func quarantine(_ row: QuarantinedRowRecord) throws {
@@ -155,7 +106,6 @@ final class SQLiteUsageLoad: UsageLoad {
 
     func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
         do {
-            try flushRemainder()
             try db.run("UPDATE OR IGNORE quarantine SET sha256 = ? WHERE sha256 = ?", [.text(sha256), .text(placeholder)])
             try db.run("DELETE FROM quarantine WHERE sha256 = ?", [.text(placeholder)])
             let duplicates = appended - accepted
