@@ -26,7 +26,7 @@ public struct CSVTable {
         var start = 0
         var problem: ConfigError?
         do {
-            try LineReader(path: path).forEachLine { line, number in
+            try LineReader(path: path, chunkSize: 64 << 10, hashing: false).forEachLine { line, number in
                 if !parser.hasPending {
                     if line.isBlank { return true }
                     start = number

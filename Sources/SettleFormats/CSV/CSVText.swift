@@ -13,7 +13,7 @@ public enum CSVText {
 
 extension String {
     /// Replaces every occurrence of `target` (Foundation-free).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    public func replacingAll(_ target: Character, with replacement: String) -> String {
         var out = ""
         out.reserveCapacity(utf8.count + 8)
         for ch in self {

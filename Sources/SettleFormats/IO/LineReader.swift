@@ -16,10 +16,13 @@ import Foundation
 public struct LineReader: Sendable {
     public let path: String
     public var chunkSize: Int
+    /// False for a quick look at a file (format sniffing, small catalogs): no digest is made.
+    public var hashing: Bool
 
-    public init(path: String, chunkSize: Int = 1 << 20) {
+    public init(path: String, chunkSize: Int = 1 << 20, hashing: Bool = true) {
         self.path = path
         self.chunkSize = chunkSize
+        self.hashing = hashing
     }
 
     /// What the whole file was, once read to the end.
@@ -38,7 +41,7 @@ public struct LineReader: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let hasher = ChunkHasher()
+        let hasher = hashing ? ChunkHasher() : nil
         var bytes: Int64 = 0
         var lineNumber = 0
         var carry: [UInt8] = []
@@ -62,7 +65,7 @@ public struct LineReader: Sendable {
             }
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            hasher.update(chunk)
+            hasher?.update(chunk)
             bytes += Int64(n)
             var start = 0
             while start < n {
@@ -86,7 +89,7 @@ public struct LineReader: Sendable {
         if !carry.isEmpty {
             _ = try carry.withUnsafeBytes { try emit($0) }
         }
-        return Summary(sha256: hasher.finish(), bytes: bytes, lines: lineNumber)
+        return Summary(sha256: hasher?.finish() ?? "", bytes: bytes, lines: lineNumber)
     }
 }
 

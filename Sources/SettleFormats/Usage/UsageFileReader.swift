@@ -16,7 +16,7 @@ public struct UsageFileReader: Sendable {
     public static func open(path: String, format: UsageFileFormat? = nil) throws(InputFileError) -> UsageFileReader {
         var firstLine: [UInt8]?
         do {
-            try LineReader(path: path, chunkSize: 64 << 10).forEachLine { line, _ in
+            try LineReader(path: path, chunkSize: 64 << 10, hashing: false).forEachLine { line, _ in
                 if line.isBlank { return true }
                 firstLine = Array(line)
                 return false
