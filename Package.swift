@@ -3,7 +3,7 @@ import PackageDescription
 
 // settle closes the books of an LLM API gateway. The targets keep the rules apart from I/O:
 // SettleCore holds the domain (money, events, periods, configuration model) and does no I/O;
-// SettleFormats reads and writes files; SettleStore keeps state in SQLite (PostgreSQL next);
+// SettleFormats reads and writes files; SettleStore keeps state in SQLite or PostgreSQL;
 // SettleJobs runs units of work with run records and locks; `settle` is a thin command line.
 let package = Package(
     name: "settle",
@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CPostgreSQL",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "SettleCore"),
         .target(
             name: "SettleFormats",
@@ -30,7 +35,7 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite"]),
+        .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
         .target(name: "SettleJobs", dependencies: ["SettleCore", "SettleFormats", "SettleStore"]),
         .executableTarget(
             name: "settle",
@@ -40,7 +45,7 @@ let package = Package(
             ]
         ),
         // Temp folders, fixture writers and the list of stores every store test runs against.
-        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats"], path: "Tests/SettleTestSupport"),
+        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL"], path: "Tests/SettleTestSupport"),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
         .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"]),

@@ -1,38 +1,58 @@
 import SettleCore
 
 /// Opens the store a database URL names: `sqlite:PATH` (also `sqlite://PATH`, or a bare path
-/// ending in .sqlite/.db). PostgreSQL URLs are recognised and refused until that store lands.
+/// ending in .sqlite/.db), or PostgreSQL: a libpq URI (`postgres://…`, `postgresql://…`) or a
+/// libpq key=value string (`host=/run/postgresql dbname=settle`).
 public enum StoreOpener {
     public static let defaultURL = "sqlite:var/settle.sqlite"
 
     public static func open(url: String) throws -> SettleStore {
         if url.hasPrefix("sqlite://") { return try SQLiteStore(path: String(url.dropFirst("sqlite://".count))) }
         if url.hasPrefix("sqlite:") { return try SQLiteStore(path: String(url.dropFirst("sqlite:".count))) }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("dbname=") {
-            throw StoreError("PostgreSQL is not supported by this build yet; use a sqlite: URL")
-        }
+        if isPostgres(url) { return try PostgresStore(url: url) }
         if url.hasSuffix(".sqlite") || url.hasSuffix(".db") { return try SQLiteStore(path: url) }
         throw StoreError("the database URL \(redacted(url)) is neither sqlite:PATH nor postgres://…")
     }
 
-    /// The URL with any password replaced by `***`: for messages, logs and run records.
+    public static func isPostgres(_ url: String) -> Bool {
+        url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+            || url.split(separator: " ").contains { $0.hasPrefix("dbname=") || $0.hasPrefix("host=") || $0.hasPrefix("service=") }
+    }
+
+    /// The URL with any password replaced by `***`: for messages, logs and run records. Covers
+    /// `user:secret@` in a URI and `password=secret` in a query string or key=value string.
     public static func redacted(_ url: String) -> String {
-        let chars = Array(url)
-        guard let sep = (0..<max(chars.count - 2, 0)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) else {
-            return url.replacingPassword()
+        var chars = Array(url)
+        if let sep = (0..<max(chars.count - 2, 0)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) {
+            let hostStart = sep + 3
+            let authorityEnd = chars[hostStart...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? chars.count
+            if let at = chars[hostStart..<authorityEnd].lastIndex(of: "@"),
+               let colon = chars[hostStart..<at].firstIndex(of: ":") {
+                chars.replaceSubrange((colon + 1)..<at, with: Array("***"))
+            }
         }
-        let hostStart = sep + 3
-        guard let at = chars[hostStart...].firstIndex(of: "@"),
-              let colon = chars[hostStart..<at].firstIndex(of: ":") else { return url }
-        return String(chars[..<(colon + 1)]) + "***" + String(chars[at...])
+        var text = String(chars)
+        var searchFrom = text.startIndex
+        while let r = text.range(ofCaseInsensitive: "password=", from: searchFrom) {
+            let end = text[r.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
+            text.replaceSubrange(r.upperBound..<end, with: "***")
+            searchFrom = text.index(r.upperBound, offsetBy: 3)
+        }
+        return text
     }
 }
 
 extension String {
-    /// Hides `password=…` in a key=value connection string.
-    func replacingPassword() -> String {
-        split(separator: " ", omittingEmptySubsequences: false).map { part in
-            part.lowercased().hasPrefix("password=") ? "password=***" : String(part)
-        }.joined(separator: " ")
+    /// Foundation-free case-insensitive search for an ASCII needle.
+    func range(ofCaseInsensitive needle: String, from start: Index) -> Range<Index>? {
+        let n = needle.lowercased()
+        var i = start
+        while i < endIndex {
+            if self[i...].lowercased().hasPrefix(n) {
+                return i..<index(i, offsetBy: n.count)
+            }
+            i = index(after: i)
+        }
+        return nil
     }
 }

@@ -20,6 +20,19 @@ import SettleTestSupport
         return dir.write(name, text)
     }
 
+    /// After kill -9 the kernel drops an flock at once; a PostgreSQL server ends the dead
+    /// client's session (and its advisory lock) a moment later.
+    static func waitForLockRelease(_ store: SettleStore) throws {
+        for _ in 0..<200 {
+            if let lock = try? store.acquireLock(job: "test", runID: "wait") {
+                lock.release()
+                return
+            }
+            usleep(50_000)
+        }
+        throw TestSetupError("the killed run's lock was not released within 10 s")
+    }
+
     /// The row count of the last progress line about `file` ("ingest …/file (N rows/s): 12,288 rows").
     static func rowsShown(_ stderr: String, for file: String) -> Int? {
         guard let r = stderr.range(of: file, options: .backwards) else { return nil }
@@ -34,7 +47,7 @@ import SettleTestSupport
         let dir = TempFolder()
         let (store, url) = try kind.makeStore(in: dir)
         let small = Self.bigFile(dir, name: "in/a-small.jsonl", count: 2_000, prefix: "a")
-        let big = Self.bigFile(dir, name: "in/b-big.jsonl", count: 120_000, prefix: "b")
+        _ = Self.bigFile(dir, name: "in/b-big.jsonl", count: 120_000, prefix: "b")
         let args = ["--database", url, "--out", "\(dir.path)/out", "--progress", "always", "ingest", "usage", "\(dir.path)/in"]
 
         let child = try SettleProcess(args, in: dir.path)
@@ -42,6 +55,7 @@ import SettleTestSupport
         let midway = child.wait(forStderr: { text in (Self.rowsShown(text, for: "b-big.jsonl") ?? 0) >= 10_000 })
         try #require(midway, "the ingest finished before it could be killed: \(child.stderrSoFar.suffix(300))")
         child.kill9()
+        try Self.waitForLockRelease(store)
 
         #expect(try store.eventCount() == 2_000)
         let killed = try store.runs(last: 1)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SettleCore
 import SettleStore
@@ -72,16 +73,17 @@ import SettleTestSupport
     func aSecondLockHolderIsRefusedWithTheHolderNamed(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, url) = try kind.makeStore(in: dir)
-        let lock = try store.acquireLock(job: "ingest-usage", runID: "run-A")
+        let runA = "20261101T030000Z-ingest-usage-aaaa", runB = "20261101T030001Z-ingest-usage-bbbb"
+        let lock = try store.acquireLock(job: "ingest-usage", runID: runA)
         let other = try StoreOpener.open(url: url)
         #expect {
-            _ = try other.acquireLock(job: "ingest-usage", runID: "run-B")
+            _ = try other.acquireLock(job: "ingest-usage", runID: runB)
         } throws: { error in
             guard let held = error as? LockHeld else { return false }
-            return held.description.contains("job ingest-usage, run run-A")
+            return held.description.contains("job ingest-usage, run \(runA), pid \(getpid())")
         }
         lock.release()
-        let next = try other.acquireLock(job: "ingest-usage", runID: "run-B")
+        let next = try other.acquireLock(job: "ingest-usage", runID: runB)
         next.release()
     }
 
@@ -117,5 +119,15 @@ import SettleTestSupport
         #expect(StoreOpener.redacted("postgres://settle:s3cret@db.example:5432/settle") == "postgres://settle:***@db.example:5432/settle")
         #expect(StoreOpener.redacted("host=/tmp dbname=settle password=s3cret") == "host=/tmp dbname=settle password=***")
         #expect(StoreOpener.redacted("sqlite:var/settle.sqlite") == "sqlite:var/settle.sqlite")
+    }
+}
+
+@Suite struct RedactionTests {
+    @Test func passwordsInQueryStringsAndKeyValueStringsAreHidden() {
+        #expect(StoreOpener.redacted("postgresql:///settle?host=/tmp&password=s3cret&user=u") == "postgresql:///settle?host=/tmp&password=***&user=u")
+        #expect(StoreOpener.redacted("postgres://u:p%40ss@h/db?sslmode=require") == "postgres://u:***@h/db?sslmode=require")
+        #expect(StoreOpener.redacted("host=h PASSWORD=x dbname=d") == "host=h PASSWORD=*** dbname=d")
+        #expect(StoreOpener.isPostgres("host=/run/postgresql dbname=settle"))
+        #expect(!StoreOpener.isPostgres("sqlite:var/settle.sqlite"))
     }
 }

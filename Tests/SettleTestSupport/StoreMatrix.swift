@@ -1,23 +1,62 @@
 import Foundation
+import CPostgreSQL
 import SettleStore
 
-/// The stores every store test runs against. SQLite always; PostgreSQL joins when its store
-/// lands (scripts/test will pass a throwaway server's URL).
+/// The stores every store test runs against: SQLite always, and PostgreSQL on the throwaway
+/// server scripts/test starts ($SETTLE_TEST_POSTGRES_URL). Under CI=true PostgreSQL is always
+/// in the list, so a missing server fails the tests instead of skipping them.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
 
     public var description: String { rawValue }
 
-    public static var all: [StoreKind] { allCases }
+    static var postgresURL: String? {
+        let url = ProcessInfo.processInfo.environment["SETTLE_TEST_POSTGRES_URL"] ?? ""
+        return url.isEmpty ? nil : url
+    }
 
-    /// A fresh, empty, migrated store of this kind; its URL, for a child `settle` process.
+    public static var all: [StoreKind] {
+        let ci = ProcessInfo.processInfo.environment["CI"] == "true"
+        return postgresURL != nil || ci ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// A fresh, empty, migrated store of this kind, and its URL for a child `settle` process.
+    /// PostgreSQL tests each get a schema of their own on the shared throwaway server.
     public func makeStore(in folder: TempFolder) throws -> (store: SettleStore, url: String) {
+        let url: String
         switch self {
         case .sqlite:
-            let url = "sqlite:\(folder.path)/var/settle.sqlite"
-            let store = try StoreOpener.open(url: url)
-            try store.migrate()
-            return (store, url)
+            url = "sqlite:\(folder.path)/var/settle.sqlite"
+        case .postgres:
+            guard let base = Self.postgresURL else {
+                throw TestSetupError("PostgreSQL tests need SETTLE_TEST_POSTGRES_URL; run them through scripts/test")
+            }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            try Self.execute(base, "CREATE SCHEMA \(schema)")
+            url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        }
+        let store = try StoreOpener.open(url: url)
+        try store.migrate()
+        return (store, url)
+    }
+
+    /// Runs SQL on the test server outside any store: schemas and gateway tables for tests.
+    public static func execute(_ url: String, _ sql: String) throws {
+        guard let conn = PQconnectdb(url), PQstatus(conn) == CONNECTION_OK else {
+            throw TestSetupError("cannot reach the test PostgreSQL at \(url)")
+        }
+        defer { PQfinish(conn) }
+        let result = PQexec(conn, sql)
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw TestSetupError("test SQL failed: \(String(cString: PQerrorMessage(conn)))")
         }
     }
+}
+
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }

@@ -1,0 +1,138 @@
+import CPostgreSQL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A libpq connection: parameterised queries, COPY FROM STDIN, and errors that carry the
+/// server's message. Connection strings are libpq's own (URIs or key=value), so PGPASSWORD,
+/// .pgpass and service files work as operators expect.
+final class PGConnection {
+    let handle: OpaquePointer
+
+    init(url: String, applicationName: String = "settle") throws(StoreError) {
+        // application_name shows in pg_stat_activity: it is how a second run names the holder of the lock.
+        let keys = ["dbname", "application_name", "fallback_application_name"]
+        let values = [url, applicationName, "settle"]
+        var keyPointers = keys.map { strdup($0) } + [nil]
+        var valuePointers = values.map { strdup($0) } + [nil]
+        defer {
+            keyPointers.forEach { free($0) }
+            valuePointers.forEach { free($0) }
+        }
+        let conn = keyPointers.withUnsafeMutableBufferPointer { k in
+            valuePointers.withUnsafeMutableBufferPointer { v in
+                PQconnectdbParams(
+                    UnsafeRawPointer(k.baseAddress!).assumingMemoryBound(to: UnsafePointer<CChar>?.self),
+                    UnsafeRawPointer(v.baseAddress!).assumingMemoryBound(to: UnsafePointer<CChar>?.self), 1)
+            }
+        }
+        guard let conn else { throw StoreError("cannot connect to PostgreSQL: out of memory") }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: "\n ")
+            PQfinish(conn)
+            throw StoreError("cannot connect to PostgreSQL at \(StoreOpener.redacted(url)): \(message)")
+        }
+        handle = conn
+        try execute("SET client_min_messages = warning")
+    }
+
+    deinit { PQfinish(handle) }
+
+    var lastError: String { String(cString: PQerrorMessage(handle)).trimmingCharacters(in: "\n ") }
+
+    /// Runs one or more statements without parameters.
+    func execute(_ sql: String) throws(StoreError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw StoreError("PostgreSQL: \(resultError(result)) in: \(sql.prefix(120))")
+        }
+    }
+
+    private func resultError(_ result: OpaquePointer?) -> String {
+        guard let result, let message = PQresultErrorMessage(result), message.pointee != 0 else { return lastError }
+        return String(cString: message).trimmingCharacters(in: "\n ")
+    }
+
+    /// Runs a parameterised statement (text parameters; nil is NULL) and returns its rows as text.
+    @discardableResult
+    func query(_ sql: String, _ params: [String?] = []) throws(StoreError) -> PGRows {
+        var owned = params.map { $0.map { strdup($0) } ?? nil }
+        defer { owned.forEach { free($0) } }
+        let result = owned.withUnsafeMutableBufferPointer { buf in
+            PQexecParams(handle, sql, Int32(params.count), nil,
+                         UnsafeRawPointer(buf.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
+                         nil, nil, 0)
+        }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let message = resultError(result)
+            PQclear(result)
+            throw StoreError("PostgreSQL: \(message) in: \(sql.prefix(120))")
+        }
+        return PGRows(result)
+    }
+
+    /// Streams rows into `table` with COPY FROM STDIN (text format). `fill` is called with a
+    /// sink until it returns; the sink takes ready-made COPY text.
+    func copy(into target: String, _ fill: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let start = PQexec(handle, "COPY \(target) FROM STDIN")
+        let status = PQresultStatus(start)
+        PQclear(start)
+        guard status == PGRES_COPY_IN else { throw StoreError("PostgreSQL: COPY \(target) refused: \(lastError)") }
+        do {
+            try fill { bytes throws in
+                guard PQputCopyData(self.handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count)) == 1 else {
+                    throw StoreError("PostgreSQL: COPY \(target) failed: \(self.lastError)")
+                }
+            }
+        } catch {
+            PQputCopyEnd(handle, "settle stopped the load")
+            drainResults()
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw StoreError("PostgreSQL: COPY \(target) failed: \(lastError)") }
+        var failure: String?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK { failure = resultError(result) }
+            PQclear(result)
+        }
+        if let failure { throw StoreError("PostgreSQL: COPY \(target) failed: \(failure)") }
+    }
+
+    private func drainResults() {
+        while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// The rows of a result, read as text; freed with the value.
+final class PGRows {
+    private let result: OpaquePointer?
+
+    init(_ result: OpaquePointer?) { self.result = result }
+    deinit { PQclear(result) }
+
+    var count: Int { Int(PQntuples(result)) }
+    /// Rows a command changed (INSERT … ON CONFLICT DO NOTHING: the rows it inserted).
+    var affected: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    func text(_ row: Int, _ column: Int) -> String? {
+        guard PQgetisnull(result, Int32(row), Int32(column)) == 0 else { return nil }
+        return String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+    }
+
+    func int(_ row: Int, _ column: Int) -> Int64 { Int64(text(row, column) ?? "") ?? 0 }
+}

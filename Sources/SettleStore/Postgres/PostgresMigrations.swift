@@ -1,0 +1,65 @@
+/// The schema in PostgreSQL's dialect, step for step the same as `SQLiteMigrations`.
+enum PostgresMigrations {
+    static let steps: [(version: Int, sql: String)] = [
+        (1, """
+        CREATE TABLE runs (
+            run_id      text PRIMARY KEY,
+            job         text NOT NULL,
+            started_at  text NOT NULL,
+            finished_at text,
+            status      text NOT NULL,
+            exit_code   integer,
+            parameters  text NOT NULL DEFAULT '',
+            outputs     text NOT NULL DEFAULT '',
+            message     text
+        );
+        CREATE TABLE ingest_inputs (
+            id          bigserial PRIMARY KEY,
+            run_id      text NOT NULL,
+            path        text NOT NULL,
+            format      text NOT NULL,
+            sha256      text,
+            bytes       bigint NOT NULL DEFAULT 0,
+            read        bigint NOT NULL DEFAULT 0,
+            accepted    bigint NOT NULL DEFAULT 0,
+            duplicates  bigint NOT NULL DEFAULT 0,
+            quarantined bigint NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ingest_inputs_run ON ingest_inputs(run_id);
+        CREATE INDEX ingest_inputs_sha ON ingest_inputs(sha256);
+        CREATE TABLE usage_events (
+            id                  bigserial PRIMARY KEY,
+            request_id          text NOT NULL,
+            ts_us               bigint NOT NULL,
+            customer_id         text NOT NULL,
+            provider            text NOT NULL,
+            model               text NOT NULL,
+            input_tokens        bigint NOT NULL,
+            cached_input_tokens bigint NOT NULL,
+            cache_write_tokens  bigint NOT NULL,
+            output_tokens       bigint NOT NULL,
+            requests            bigint NOT NULL,
+            tier                text NOT NULL,
+            status              text NOT NULL,
+            api_key_id          text,
+            upstream_account    text,
+            service_id          text,
+            latency_ms          bigint,
+            input_id            bigint NOT NULL
+        );
+        CREATE UNIQUE INDEX usage_events_request_id ON usage_events(request_id);
+        CREATE INDEX usage_events_ts ON usage_events(ts_us);
+        CREATE TABLE quarantine (
+            sha256   text NOT NULL,
+            line     bigint NOT NULL,
+            source   text NOT NULL,
+            reason   text NOT NULL,
+            raw      text NOT NULL,
+            input_id bigint NOT NULL,
+            PRIMARY KEY (sha256, line)
+        );
+        """),
+    ]
+
+    static var latest: Int { steps.last?.version ?? 0 }
+}
