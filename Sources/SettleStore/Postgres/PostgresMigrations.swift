@@ -1,4 +1,6 @@
-/// The schema in PostgreSQL's dialect, step for step the same as `SQLiteMigrations`.
+/// The schema in PostgreSQL's dialect, step for step the same as `SQLiteMigrations`, except
+/// that usage_events is keyed by request_id alone: a surrogate key would cost PostgreSQL an
+/// index and a sequence call per event, where SQLite's rowid is free.
 enum PostgresMigrations {
     static let steps: [(version: Int, sql: String)] = [
         (1, """
@@ -28,8 +30,7 @@ enum PostgresMigrations {
         CREATE INDEX ingest_inputs_run ON ingest_inputs(run_id);
         CREATE INDEX ingest_inputs_sha ON ingest_inputs(sha256);
         CREATE TABLE usage_events (
-            id                  bigserial PRIMARY KEY,
-            request_id          text NOT NULL,
+            request_id          text PRIMARY KEY,
             ts_us               bigint NOT NULL,
             customer_id         text NOT NULL,
             provider            text NOT NULL,
@@ -47,7 +48,6 @@ enum PostgresMigrations {
             latency_ms          bigint,
             input_id            bigint NOT NULL
         );
-        CREATE UNIQUE INDEX usage_events_request_id ON usage_events(request_id);
         CREATE INDEX usage_events_ts ON usage_events(ts_us);
         CREATE TABLE quarantine (
             sha256   text NOT NULL,
