@@ -36,7 +36,10 @@ let package = Package(
             ]
         ),
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
-        .target(name: "SettleJobs", dependencies: ["SettleCore", "SettleFormats", "SettleStore"]),
+        .target(
+            name: "SettleJobs",
+            dependencies: ["SettleCore", "SettleFormats", "SettleStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "settle",
             dependencies: [

@@ -22,18 +22,60 @@ struct IngestUsageCommand: ParsableCommand {
         reason. For every file: read = accepted + duplicates + quarantined, in the run record
         out/runs/RUN_ID.json. Exit 3 when any row was quarantined.
 
-        Example:
+        With --source postgres, events are read from the gateway's own PostgreSQL table for the
+        UTC days --from through --to, mapped by a preset (usage_logs: the gateway's seed schema;
+        litellm: LiteLLM_SpendLogs) and settle.toml's [gateway_db.columns].
+
+        Examples:
           settle --config settle.toml ingest usage inbox/usage/2026-10-25.jsonl inbox/usage/late/
+          settle --config settle.toml ingest usage --source postgres --from 2026-10-25 --to 2026-10-25
+          settle ingest usage --source postgres --url postgresql://ro@gw-db/litellm --preset litellm --from 2026-10-25 --to 2026-10-31
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Input format, when the file name and content do not say: jsonl or csv.")
+    @Option(help: "Input format, when the file name and content do not say: jsonl, csv or litellm-csv.")
     var format: UsageFileFormat?
 
+    @Option(help: "Where events come from: files (the paths given) or postgres (the gateway's own database).")
+    var source: Source = .files
+
+    @Option(help: "With --source postgres: the gateway database's libpq URL (else [gateway_db] url).")
+    var url: String?
+
+    @Option(help: "With --source postgres: the table's layout, usage_logs or litellm (else [gateway_db] preset).")
+    var preset: String?
+
+    @Option(help: "With --source postgres: first UTC day to read, YYYY-MM-DD.")
+    var from: String?
+
+    @Option(help: "With --source postgres: last UTC day to read (inclusive), YYYY-MM-DD.")
+    var to: String?
+
     @Argument(help: "Files or folders (folders are read recursively, hidden files skipped).")
-    var paths: [String]
+    var paths: [String] = []
+
+    enum Source: String, ExpressibleByArgument, CaseIterable { case files, postgres }
+
+    func validate() throws {
+        switch source {
+        case .files:
+            guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or use --source postgres") }
+            guard from == nil, to == nil, url == nil, preset == nil else {
+                throw ValidationError("--from, --to, --url and --preset go with --source postgres")
+            }
+        case .postgres:
+            guard paths.isEmpty else { throw ValidationError("--source postgres reads the database; name no files") }
+            guard let from, UTCDay(from) != nil, let to, let last = UTCDay(to) else {
+                throw ValidationError("--source postgres needs --from and --to, as YYYY-MM-DD")
+            }
+            guard UTCDay(from)! <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+            if let preset, !GatewayTable.presets.contains(preset) {
+                throw ValidationError("--preset must be one of \(GatewayTable.presets.joined(separator: ", "))")
+            }
+        }
+    }
 
     func run() throws {
         let console = global.console
@@ -41,10 +83,28 @@ struct IngestUsageCommand: ParsableCommand {
             let env = try global.environment()
             _ = try CatalogLoader.load(config: env.config)
             let store = try env.openStore()
-            let report = try IngestUsage(paths: paths, format: format).execute(store: store, env: env)
+            let litellm = LiteLLMOptions(customerField: env.config.litellmCustomerField)
+            var job = IngestUsage(paths: paths, format: format, litellm: litellm)
+            if source == .postgres {
+                job = IngestUsage(sources: [try gatewaySource(env.config, litellm: litellm)])
+            }
+            let report = try job.execute(store: store, env: env)
             printReport(report, record: report.runRecord!, console: console, outDir: env.outDir)
             return report.status
         }
+    }
+
+    private func gatewaySource(_ config: SettleConfig, litellm: LiteLLMOptions) throws -> GatewayDatabaseSource {
+        let file = config.sourcePath ?? "settle.toml"
+        guard let url = url ?? config.gatewayDB.url else {
+            throw ConfigError(file: file, key: "gateway_db.url", "is needed for --source postgres (or pass --url)")
+        }
+        var table = GatewayTable.preset(preset ?? config.gatewayDB.preset, litellm: litellm)!
+        if let name = config.gatewayDB.table { table.table = name }
+        if let column = config.gatewayDB.timeColumn { table.timeColumn = column }
+        if let order = config.gatewayDB.orderBy { table.orderBy = order }
+        table.columns.merge(config.gatewayDB.columns) { _, configured in configured }
+        return GatewayDatabaseSource(url: url, table: table, from: UTCDay(from!)!, to: UTCDay(to!)!)
     }
 
     private func printReport(_ report: IngestUsage.Report, record: RunRecord, console: Console, outDir: String) {

@@ -69,9 +69,9 @@ import SettleTestSupport
     @Test func formatIsDetectedFromContentWhenTheNameDoesNotSay() throws {
         let dir = TempFolder()
         let json = dir.write("events.log", UsageLines.json("a"))
-        #expect(try UsageFileReader.open(path: json).format == .jsonl)
+        #expect(try UsageFileReader.open(path: json).kind == .jsonl)
         let csv = dir.write("events.txt", "request_id,ts,customer_id,provider,model,input_tokens,output_tokens\n")
-        #expect(try UsageFileReader.open(path: csv).format == .csv)
+        #expect(try UsageFileReader.open(path: csv).kind == .csv)
         let wrong = dir.write("events.jsonl", "hello\n")
         #expect(throws: InputFileError.self) { _ = try UsageFileReader.open(path: wrong) }
         #expect(throws: InputFileError.self) { _ = try UsageFileReader.open(path: "\(dir.path)/missing.jsonl") }

@@ -19,6 +19,9 @@ public struct SettleConfig: Sendable {
     public var reconcile = ReconcileSettings()
     public var alerts = AlertSettings()
     public var invoices = InvoiceSettings()
+    public var gatewayDB = GatewayDatabaseSettings()
+    /// LiteLLM spend logs: which column names the customer (end_user, user, team_id, organization_id).
+    public var litellmCustomerField = "end_user"
 
     public init() {}
 
@@ -35,6 +38,19 @@ public struct SettleConfig: Sendable {
         public var credits: String?
         public init() {}
     }
+}
+
+/// The gateway's own PostgreSQL database, for `ingest usage --source postgres`.
+public struct GatewayDatabaseSettings: Sendable {
+    public var url: String?
+    /// `usage_logs` (the gateway's seed schema) or `litellm` (LiteLLM_SpendLogs).
+    public var preset = "usage_logs"
+    public var table: String?
+    public var timeColumn: String?
+    public var orderBy: String?
+    /// settle field → SQL expression, overriding the preset's.
+    public var columns: [String: String] = [:]
+    public init() {}
 }
 
 /// A plan: its monthly fee and the limits that alerts watch.

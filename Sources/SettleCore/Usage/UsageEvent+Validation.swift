@@ -40,8 +40,19 @@ extension UsageEvent {
             apiKeyID: try Self.optionalText(f.apiKeyID, "api_key_id"),
             upstreamAccount: try Self.optionalText(f.upstreamAccount, "upstream_account"),
             serviceID: try Self.optionalText(f.serviceID, "service_id"),
-            latencyMs: latency
+            latencyMs: latency,
+            reportedCost: Self.reportedCost(f.reportedCost)
         )
+    }
+
+    /// A cost the source reports is informative only: text that is not a number is dropped
+    /// rather than costing the event its place.
+    private static func reportedCost(_ v: FieldValue) -> ExactDecimal? {
+        switch v {
+        case .text(let s), .otherNumber(let s): return ExactDecimal(s)
+        case .integer(let n): return ExactDecimal(n)
+        default: return nil
+        }
     }
 
     private static func requiredText(_ v: FieldValue, _ name: String) throws(QuarantineReason) -> String {

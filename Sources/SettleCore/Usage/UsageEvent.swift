@@ -19,12 +19,16 @@ public struct UsageEvent: Sendable, Hashable {
     public var upstreamAccount: String?
     public var serviceID: String?
     public var latencyMs: Int64?
+    /// The source's own cost figure (LiteLLM's `spend`, a gateway's `cost_usd`), as exact text:
+    /// kept for comparison with settle's own prices, never billed from.
+    public var reportedCost: ExactDecimal?
 
     public init(
         requestID: String, timestamp: Timestamp, customerID: String, provider: String, model: String,
         inputTokens: Int64, cachedInputTokens: Int64 = 0, cacheWriteTokens: Int64 = 0, outputTokens: Int64,
         requests: Int64 = 1, tier: Tier = .standard, status: EventStatus = .ok,
-        apiKeyID: String? = nil, upstreamAccount: String? = nil, serviceID: String? = nil, latencyMs: Int64? = nil
+        apiKeyID: String? = nil, upstreamAccount: String? = nil, serviceID: String? = nil, latencyMs: Int64? = nil,
+        reportedCost: ExactDecimal? = nil
     ) {
         self.requestID = requestID
         self.timestamp = timestamp
@@ -42,6 +46,7 @@ public struct UsageEvent: Sendable, Hashable {
         self.upstreamAccount = upstreamAccount
         self.serviceID = serviceID
         self.latencyMs = latencyMs
+        self.reportedCost = reportedCost
     }
 
     /// The billable quantity of each token type, per PRODUCT.md: the uncached part of input is

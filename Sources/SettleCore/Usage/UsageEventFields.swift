@@ -39,6 +39,8 @@ public struct UsageEventFields: Sendable {
     public var upstreamAccount: FieldValue = .missing
     public var serviceID: FieldValue = .missing
     public var latencyMs: FieldValue = .missing
+    /// Not a native column: filled by adapters whose source reports its own cost.
+    public var reportedCost: FieldValue = .missing
 
     public init() {}
 

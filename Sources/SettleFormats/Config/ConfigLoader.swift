@@ -36,7 +36,8 @@ public enum ConfigLoader {
         let t = TOMLReader(file: file, base: FileSystem.directory(of: file))
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
-                                "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices"])
+                                "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
+                                "gateway_db", "litellm"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -165,6 +166,33 @@ public enum ConfigLoader {
                 c.invoices.issuerName = try t.string(issuer, "name", in: "invoices.issuer") ?? ""
                 c.invoices.issuerAddress = try t.string(issuer, "address", in: "invoices.issuer") ?? ""
                 c.invoices.issuerTaxID = try t.string(issuer, "tax_id", in: "invoices.issuer") ?? ""
+            }
+        }
+        if let g = try t.table(root, "gateway_db") {
+            try t.known(g, "gateway_db", ["url", "preset", "table", "time_column", "order_by", "columns"])
+            c.gatewayDB.url = try t.string(g, "url", in: "gateway_db")
+            if let preset = try t.string(g, "preset", in: "gateway_db") {
+                guard GatewayTable.presets.contains(preset) else {
+                    throw ConfigError(file: file, key: "gateway_db.preset", "\"\(preset)\" is not one of \(GatewayTable.presets.joined(separator: ", "))")
+                }
+                c.gatewayDB.preset = preset
+            }
+            c.gatewayDB.table = try t.string(g, "table", in: "gateway_db")
+            c.gatewayDB.timeColumn = try t.string(g, "time_column", in: "gateway_db")
+            c.gatewayDB.orderBy = try t.string(g, "order_by", in: "gateway_db")
+            if let columns = try t.table(g, "columns", in: "gateway_db") {
+                try t.known(columns, "gateway_db.columns", Set(GatewayTable.fields))
+                for name in columns.keys { c.gatewayDB.columns[name] = try t.string(columns, name, in: "gateway_db.columns") }
+            }
+        }
+        if let l = try t.table(root, "litellm") {
+            try t.known(l, "litellm", ["customer_field"])
+            if let field = try t.string(l, "customer_field", in: "litellm") {
+                guard LiteLLMOptions.customerFields.contains(field) else {
+                    throw ConfigError(file: file, key: "litellm.customer_field",
+                        "\"\(field)\" is not one of \(LiteLLMOptions.customerFields.joined(separator: ", "))")
+                }
+                c.litellmCustomerField = field
             }
         }
         return c

@@ -30,6 +30,12 @@ public struct LineReader: Sendable {
         public var sha256: String
         public var bytes: Int64
         public var lines: Int
+
+        public init(sha256: String, bytes: Int64, lines: Int) {
+            self.sha256 = sha256
+            self.bytes = bytes
+            self.lines = lines
+        }
     }
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.

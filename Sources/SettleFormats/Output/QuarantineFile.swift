@@ -14,8 +14,7 @@ public final class QuarantineFile {
 
     public init(outDir: String, sourcePath: String) {
         dir = "\(outDir)/quarantine"
-        let name = sourcePath.split(separator: "/").last.map(String.init) ?? "input"
-        tmpPath = "\(dir)/.\(name).\(getpid()).tmp"
+        tmpPath = "\(dir)/.\(QuarantineFile.safeName(sourcePath)).\(getpid()).tmp"
     }
 
     public func append(source: String, line: Int, reason: String, raw: String) throws {
@@ -37,11 +36,18 @@ public final class QuarantineFile {
         fsync(fileno(h))
         fclose(h)
         handle = nil
-        var name = sourcePath.split(separator: "/").last.map(String.init) ?? "input"
+        var name = QuarantineFile.safeName(sourcePath)
         for ext in [".jsonl", ".ndjson", ".json", ".csv"] where name.hasSuffix(ext) { name = String(name.dropLast(ext.count)) }
         let path = "\(dir)/\(name)-\(sha256.prefix(12)).jsonl"
         guard rename(tmpPath, path) == 0 else { throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))") }
         return path
+    }
+
+    /// The last path component, with anything but letters, digits, `.`, `_` and `-` made `_`
+    /// (a database source is named like `postgres:usage_logs 2026-10-25..2026-10-26`).
+    static func safeName(_ source: String) -> String {
+        let last = source.split(separator: "/").last.map(String.init) ?? "input"
+        return String(last.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") ? $0 : "_" })
     }
 
     /// Drops the temporary file (the load was rolled back).

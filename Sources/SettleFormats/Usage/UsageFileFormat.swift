@@ -2,6 +2,8 @@
 public enum UsageFileFormat: String, Sendable, CaseIterable {
     case jsonl
     case csv
+    /// LiteLLM proxy's `LiteLLM_SpendLogs` exported as CSV.
+    case litellmCSV = "litellm-csv"
 
     /// By extension first (`.jsonl`, `.ndjson`, `.json`, `.csv`), else by the first non-blank
     /// byte: `{` is JSON Lines, anything else is tried as CSV with a header.

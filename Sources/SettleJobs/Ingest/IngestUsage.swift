@@ -12,10 +12,22 @@ import SettleStore
 public struct IngestUsage {
     public var paths: [String]
     public var format: UsageFileFormat?
+    public var litellm: LiteLLMOptions
+    /// Sources other than files: a query against the gateway's database.
+    public var sources: [UsageSource]
 
-    public init(paths: [String], format: UsageFileFormat? = nil) {
+    public init(paths: [String], format: UsageFileFormat? = nil, litellm: LiteLLMOptions = LiteLLMOptions()) {
         self.paths = paths
         self.format = format
+        self.litellm = litellm
+        self.sources = []
+    }
+
+    public init(sources: [UsageSource]) {
+        self.paths = []
+        self.format = nil
+        self.litellm = LiteLLMOptions()
+        self.sources = sources
     }
 
     public struct Report: Sendable {
@@ -34,19 +46,23 @@ public struct IngestUsage {
 
     /// Lists the files (directories expanded) and checks that each can be read as its format,
     /// before anything is written: an unreadable file stops the run with exit 65 up front.
-    public func plan() throws -> [UsageFileReader] {
+    public func plan() throws -> [UsageSource] {
         var files: [String] = []
         for path in paths {
             guard FileSystem.exists(path) else { throw InputFileError(path: path, "no such file or folder") }
             files += try FileSystem.files(under: path)
         }
-        return try files.map { path throws(InputFileError) in try UsageFileReader.open(path: path, format: format) }
+        let readers: [UsageSource] = try files.map { path throws(InputFileError) in
+            try UsageFileReader.open(path: path, format: format, litellm: litellm)
+        }
+        return readers + sources
     }
 
     /// The whole job as a run: lock, run record, every file, exit status.
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
         _ = try plan()
-        var run = JobRun(job: "ingest-usage", parameters: ["paths": paths.joined(separator: " "), "database": store.displayURL],
+        var run = JobRun(job: "ingest-usage", parameters: ["paths": (paths + sources.map(\.name)).joined(separator: " "),
+                                                           "database": store.displayURL],
                          startedAt: env.clock())
         let runID = run.runID
         var report = Report()
@@ -83,9 +99,9 @@ public struct IngestUsage {
         case failed(String)
     }
 
-    func ingest(_ reader: UsageFileReader, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?, [String: Int]) {
-        let load = try store.beginUsageLoad(runID: runID, path: reader.path, format: reader.format.rawValue)
-        let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
+    func ingest(_ reader: UsageSource, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?, [String: Int]) {
+        let load = try store.beginUsageLoad(runID: runID, path: reader.name, format: reader.format)
+        let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.name)
         let channel = BoundedChannel<Batch>(capacity: 8)
         let result = Handoff<ReadResult>()
         let finished = DispatchSemaphore(value: 0)
@@ -131,7 +147,7 @@ public struct IngestUsage {
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 }
                 let rate = Double(read) / max(Clock.monotonic() - started, 0.001)
-                env.progress.update("ingest \(reader.path) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")
+                env.progress.update("ingest \(reader.name) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")
             }
         } catch {
             channel.cancel()
@@ -144,8 +160,8 @@ public struct IngestUsage {
         guard case .done(let summary)? = result.value else {
             load.rollback()
             quarantine.discard()
-            if case .failed(let why)? = result.value { throw InputFileError(path: reader.path, why) }
-            throw InputFileError(path: reader.path, "reading stopped before the end of the file")
+            if case .failed(let why)? = result.value { throw InputFileError(path: reader.name, why) }
+            throw InputFileError(path: reader.name, "reading stopped before the end of the file")
         }
         let counts: (accepted: Int, duplicates: Int)
         do {
@@ -154,8 +170,8 @@ public struct IngestUsage {
             quarantine.discard()
             throw error
         }
-        let quarantinePath = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256)
-        let tally = InputTally(path: reader.path, sha256: summary.sha256, format: reader.format.rawValue, bytes: summary.bytes,
+        let quarantinePath = try quarantine.finish(sourcePath: reader.name, sha256: summary.sha256)
+        let tally = InputTally(path: reader.name, sha256: summary.sha256, format: reader.format, bytes: summary.bytes,
                                read: read, accepted: counts.accepted, duplicates: counts.duplicates, quarantined: quarantined)
         return (tally, quarantinePath, reasons)
     }

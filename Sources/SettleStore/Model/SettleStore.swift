@@ -32,6 +32,8 @@ public protocol SettleStore: AnyObject {
     func eventCount() throws -> Int
     func quarantineCount() throws -> Int
     func usageTotals() throws -> [UsageTotal]
+    /// The sum of the sources' own cost figures (LiteLLM's spend), exactly, for comparison.
+    func reportedCostTotal() throws -> ExactDecimal
 }
 
 /// A held lock; release it when the job ends (it is also released when the process dies).

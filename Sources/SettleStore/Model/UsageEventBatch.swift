@@ -7,7 +7,7 @@ public struct UsageEventBatch: Sendable {
     /// Integer columns per row, in `intColumns` order; a null latency is `Int64.min`.
     public static let intsPerRow = 7
     /// Text columns per row, in `textColumns` order.
-    public static let textsPerRow = 9
+    public static let textsPerRow = 10
 
     public private(set) var count = 0
     var ints: [Int64] = []
@@ -41,6 +41,7 @@ public struct UsageEventBatch: Sendable {
         put(e.apiKeyID)
         put(e.upstreamAccount)
         put(e.serviceID)
+        put(e.reportedCost?.description)
         starts.append(Int32(text.count))
         count += 1
     }

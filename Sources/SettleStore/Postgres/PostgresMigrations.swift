@@ -59,6 +59,9 @@ enum PostgresMigrations {
             PRIMARY KEY (sha256, line)
         );
         """),
+        (2, """
+        ALTER TABLE usage_events ADD COLUMN reported_cost text;
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -132,6 +132,11 @@ public final class PostgresStore: SettleStore {
 
     public func quarantineCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM quarantine").int(0, 0)) }
 
+    public func reportedCostTotal() throws -> ExactDecimal {
+        // numeric sums decimal text exactly.
+        ExactDecimal(try db.query("SELECT COALESCE(SUM(reported_cost::numeric), 0)::text FROM usage_events").text(0, 0) ?? "0") ?? .zero
+    }
+
     public func usageTotals() throws -> [UsageTotal] {
         let rows = try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),

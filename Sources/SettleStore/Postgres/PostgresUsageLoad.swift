@@ -14,7 +14,8 @@ final class PostgresUsageLoad: UsageLoad {
     private var copyText: [UInt8] = []
 
     static let eventColumns = "request_id, ts_us, customer_id, provider, model, input_tokens, cached_input_tokens, "
-        + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms"
+        + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms, "
+        + "reported_cost"
 
     static let stagedColumns = eventColumns.split(separator: ",").map { "s." + String($0).trimmingCharacters(in: " ") }
         .joined(separator: ", ")
@@ -30,7 +31,7 @@ final class PostgresUsageLoad: UsageLoad {
                     seq bigserial, request_id text, ts_us bigint, customer_id text, provider text, model text,
                     input_tokens bigint, cached_input_tokens bigint, cache_write_tokens bigint, output_tokens bigint,
                     requests bigint, tier text, status text, api_key_id text, upstream_account text, service_id text,
-                    latency_ms bigint
+                    latency_ms bigint, reported_cost text
                 ) ON COMMIT DROP;
                 CREATE TEMP TABLE quarantine_stage (line bigint, source text, reason text, raw text) ON COMMIT DROP;
                 """)
@@ -45,7 +46,7 @@ final class PostgresUsageLoad: UsageLoad {
     /// integer cells (0…6).
     private static let order: [(text: Bool, index: Int)] = [
         (true, 0), (false, 0), (true, 1), (true, 2), (true, 3), (false, 1), (false, 2), (false, 3), (false, 4),
-        (false, 5), (true, 4), (true, 5), (true, 6), (true, 7), (true, 8), (false, 6),
+        (false, 5), (true, 4), (true, 5), (true, 6), (true, 7), (true, 8), (false, 6), (true, 9),
     ]
 
     func append(_ batch: UsageEventBatch) throws {

@@ -60,6 +60,9 @@ enum SQLiteMigrations {
             PRIMARY KEY (sha256, line)
         );
         """),
+        (2, """
+        ALTER TABLE usage_events ADD COLUMN reported_cost TEXT;
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

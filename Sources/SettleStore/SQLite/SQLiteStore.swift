@@ -123,6 +123,11 @@ public final class SQLiteStore: SettleStore {
         Int(try db.query("SELECT COUNT(*) FROM quarantine") { $0.int(0) }[0])
     }
 
+    public func reportedCostTotal() throws -> ExactDecimal {
+        try db.query("SELECT reported_cost FROM usage_events WHERE reported_cost IS NOT NULL") { $0.text(0) ?? "0" }
+            .reduce(.zero) { $0 + (ExactDecimal($1) ?? .zero) }
+    }
+
     public func usageTotals() throws -> [UsageTotal] {
         try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),

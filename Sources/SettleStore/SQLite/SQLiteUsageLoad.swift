@@ -38,9 +38,9 @@ final class SQLiteUsageLoad: UsageLoad {
     /// Rows per multi-row INSERT: one statement per 32 rows costs far fewer VDBE starts and
     /// resets than one per row. Rows left over at the end of a batch go one at a time.
     static let rowsPerInsert = 32
-    static let columns: Int32 = 17
+    static let columns: Int32 = 18
     /// Statement columns of the batch's text cells and integer cells, in the batch's order.
-    private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15]
+    private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15, 18]
     private static let intColumns: [Int32] = [2, 6, 7, 8, 9, 10, 16]
 
     static func insertSQL(rows: Int) -> String {
@@ -48,7 +48,7 @@ final class SQLiteUsageLoad: UsageLoad {
         return """
             INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
                 cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
-                upstream_account, service_id, latency_ms, input_id)
+                upstream_account, service_id, latency_ms, input_id, reported_cost)
             VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
             """
     }

@@ -1,0 +1,125 @@
+import SettleCore
+
+/// How to read usage events out of a gateway's own PostgreSQL table: for each settle field, a
+/// SQL expression over that table. Presets cover the gateway's seed `usage_logs` schema and
+/// LiteLLM's `LiteLLM_SpendLogs`; settle.toml's `[gateway_db.columns]` overrides any of them
+/// (a `provider` column, or a constant such as `'openrouter'`).
+public struct GatewayTable: Sendable, Equatable {
+    public var table: String
+    /// The timestamp column the `--from`/`--to` range applies to.
+    public var timeColumn: String
+    public var orderBy: String
+    /// settle field name → SQL expression; fields left out are absent.
+    public var columns: [String: String]
+
+    /// The fields read, in this order, as COPY columns.
+    public static let fields = UsageEventFields.columnNames + ["reported_cost"]
+
+    public static let presets = ["usage_logs", "litellm"]
+
+    public static func preset(_ name: String, litellm: LiteLLMOptions = LiteLLMOptions()) -> GatewayTable? {
+        let iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
+        switch name {
+        case "usage_logs":
+            // The seed schema: id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
+            // total_tokens, cost_usd, credits_deducted, request_metadata, response_metadata, status, created_at.
+            return GatewayTable(table: "usage_logs", timeColumn: "created_at", orderBy: "created_at, id", columns: [
+                "request_id": "id::text",
+                "ts": "to_char(created_at, \(iso))",
+                "customer_id": "user_id::text",
+                "provider": "COALESCE(request_metadata->>'provider', response_metadata->>'provider')",
+                "model": "model",
+                "input_tokens": "prompt_tokens",
+                "cached_input_tokens": "response_metadata->'usage'->'prompt_tokens_details'->>'cached_tokens'",
+                "output_tokens": "completion_tokens",
+                "status": "CASE WHEN lower(status) IN ('success', 'succeeded', 'ok', 'completed') THEN 'ok' "
+                    + "WHEN lower(status) IN ('error', 'failed', 'failure') THEN 'error' ELSE status END",
+                "api_key_id": "api_key_id::text",
+                "reported_cost": "cost_usd::text",
+            ])
+        case "litellm":
+            return GatewayTable(table: "\"LiteLLM_SpendLogs\"", timeColumn: "\"startTime\"", orderBy: "\"startTime\", request_id", columns: [
+                "request_id": "request_id",
+                "ts": "to_char(\"startTime\", \(iso))",
+                "customer_id": "\"\(litellm.customerField)\"",
+                "provider": "custom_llm_provider",
+                "model": "model",
+                "input_tokens": "prompt_tokens",
+                "cached_input_tokens": "metadata->'additional_usage_values'->>'cache_read_input_tokens'",
+                "cache_write_tokens": "metadata->'additional_usage_values'->>'cache_creation_input_tokens'",
+                "output_tokens": "completion_tokens",
+                "status": "CASE status WHEN 'success' THEN 'ok' WHEN 'failure' THEN 'error' ELSE status END",
+                "api_key_id": "api_key",
+                "reported_cost": "spend::text",
+            ])
+        default:
+            return nil
+        }
+    }
+
+    /// The query for one range of UTC days, `from` through `to` inclusive.
+    public func query(from: UTCDay, to: UTCDay) -> String {
+        let select = Self.fields.map { columns[$0] ?? "NULL" }.joined(separator: ", ")
+        return "SELECT \(select) FROM \(table) WHERE \(timeColumn) >= '\(from)T00:00:00Z' AND \(timeColumn) < '\(to.adding(days: 1))T00:00:00Z' ORDER BY \(orderBy)"
+    }
+}
+
+/// Decodes one line of PostgreSQL COPY text (tab-separated, `\N` for NULL, backslash escapes)
+/// whose columns are `GatewayTable.fields`.
+public struct CopyTextUsageDecoder {
+    public init() {}
+
+    public func decode(_ line: UnsafeRawBufferPointer, lineNumber: Int, source: String) -> UsageRow {
+        let cells = Self.split(line)
+        guard cells.count == GatewayTable.fields.count else {
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber,
+                reason: QuarantineReason.wrongColumnCount(expected: GatewayTable.fields.count, found: cells.count).description,
+                raw: line.lossyString))
+        }
+        var f = UsageEventFields()
+        for (i, cell) in cells.enumerated() {
+            let value: FieldValue = cell.map { .text($0) } ?? .null
+            if i < UsageEventFields.columnNames.count { f.set(slot: i, value) } else { f.reportedCost = value }
+        }
+        do {
+            return .event(try UsageEvent(validating: f), line: lineNumber)
+        } catch {
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: line.lossyString))
+        }
+    }
+
+    static func split(_ line: UnsafeRawBufferPointer) -> [String?] {
+        var cells: [String?] = []
+        var field: [UInt8] = []
+        var i = 0
+        var isNull = false
+        func finish() {
+            cells.append(isNull ? nil : String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            isNull = false
+        }
+        while i < line.count {
+            let c = line[i]
+            if c == 0x09 { finish(); i += 1; continue }
+            if c == 0x5C, i + 1 < line.count {
+                let e = line[i + 1]
+                switch e {
+                case UInt8(ascii: "N") where field.isEmpty: isNull = true
+                case UInt8(ascii: "t"): field.append(0x09)
+                case UInt8(ascii: "n"): field.append(0x0A)
+                case UInt8(ascii: "r"): field.append(0x0D)
+                case UInt8(ascii: "b"): field.append(0x08)
+                case UInt8(ascii: "f"): field.append(0x0C)
+                case UInt8(ascii: "v"): field.append(0x0B)
+                default: field.append(e)
+                }
+                i += 2
+                continue
+            }
+            field.append(c)
+            i += 1
+        }
+        finish()
+        return cells
+    }
+}
