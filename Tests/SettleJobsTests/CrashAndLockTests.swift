@@ -146,3 +146,34 @@ import SettleTestSupport
         #expect(runs.stdout.contains("1 files: 2/2/0/0"))
     }
 }
+
+/// Database passwords never appear in output, logs or run records.
+@Suite struct QuietSecretsTests {
+    @Test func aPasswordInTheDatabaseURLIsNeverPrinted() throws {
+        let dir = TempFolder()
+        // Nothing listens on port 1 of the loopback: the connection fails at once.
+        let url = "postgresql://settle:Sup3rS3cret@127.0.0.1:1/settle?connect_timeout=2"
+        let r = try SettleProcess.run(["--database", url, "init"], in: dir.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot connect to PostgreSQL at postgresql://settle:***@127.0.0.1:1/settle"))
+        #expect(!r.stderr.contains("Sup3rS3cret"))
+        #expect(!r.stdout.contains("Sup3rS3cret"))
+    }
+
+    @Test(.enabled(if: StoreKind.all.contains(.postgres), "needs the PostgreSQL test server (scripts/test)"))
+    func runRecordsKeepOnlyTheRedactedURL() throws {
+        let dir = TempFolder()
+        let (_, url) = try StoreKind.postgres.makeStore(in: dir)
+        // trust authentication ignores the password, so the run succeeds while carrying one.
+        let withPassword = url + "&password=Sup3rS3cret"
+        dir.write("x.jsonl", UsageLines.file([UsageLines.json("a")]))
+        let r = try SettleProcess.run(["--database", withPassword, "--out", "out", "ingest", "usage", "x.jsonl"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let records = dir.files(in: "out/runs")
+        #expect(records.count == 1)
+        let record = dir.read("out/runs/\(records[0])")
+        #expect(record.contains("password=***"))
+        #expect(!record.contains("Sup3rS3cret"))
+        #expect(!r.stdout.contains("Sup3rS3cret") && !r.stderr.contains("Sup3rS3cret"))
+    }
+}
