@@ -74,6 +74,36 @@ final class PGConnection {
         return PGRows(result)
     }
 
+    /// Statements prepared on this session, by name.
+    private var prepared = Set<String>()
+
+    /// Runs `sql` as the prepared statement `name`, preparing it on first use in this session.
+    @discardableResult
+    func executePrepared(_ name: String, _ sql: String, _ params: [String?]) throws(StoreError) -> PGRows {
+        if !prepared.contains(name) {
+            let result = PQprepare(handle, name, sql, Int32(params.count), nil)
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+                throw StoreError("PostgreSQL: \(resultError(result)) preparing: \(sql.prefix(120))")
+            }
+            prepared.insert(name)
+        }
+        var owned = params.map { $0.map { strdup($0) } ?? nil }
+        defer { owned.forEach { free($0) } }
+        let result = owned.withUnsafeMutableBufferPointer { buf in
+            PQexecPrepared(handle, name, Int32(params.count),
+                           UnsafeRawPointer(buf.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
+                           nil, nil, 0)
+        }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let message = resultError(result)
+            PQclear(result)
+            throw StoreError("PostgreSQL: \(message) in prepared statement \(name)")
+        }
+        return PGRows(result)
+    }
+
     /// Streams rows into `table` with COPY FROM STDIN (text format). `fill` is called with a
     /// sink until it returns; the sink takes ready-made COPY text.
     func copy(into target: String, _ fill: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {

@@ -122,8 +122,10 @@ final class PostgresUsageLoad: UsageLoad {
     }
 
     func quarantine(_ row: QuarantinedRowRecord) throws {
-        try db.query("INSERT INTO quarantine_stage(line, source, reason, raw) VALUES ($1::bigint, $2, $3, $4)",
-                     [String(row.line), row.source, row.reason, row.raw])
+        // Prepared once per session: a file full of bad rows inserts many of them.
+        try db.executePrepared("settle_quarantine_stage",
+                               "INSERT INTO quarantine_stage(line, source, reason, raw) VALUES ($1::bigint, $2, $3, $4)",
+                               [String(row.line), row.source, row.reason, row.raw])
     }
 
     func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
