@@ -131,3 +131,24 @@ import SettleTestSupport
         #expect(!StoreOpener.isPostgres("sqlite:var/settle.sqlite"))
     }
 }
+
+@Suite struct StoredTextTests {
+    /// Text with COPY's special characters and SQL quotes survives both stores unchanged.
+    @Test(arguments: StoreKind.all)
+    func awkwardTextIsStoredExactly(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let load = try store.beginUsageLoad(runID: "r", path: "a.jsonl", format: "jsonl")
+        let awkward = "tab\there\\back\nslash 'quote' \"dq\" é"
+        try load.append(UsageEvent(requestID: "id\t1", timestamp: Timestamp(rfc3339: "2026-10-03T12:00:00Z")!, customerID: awkward,
+                                   provider: "openai", model: "m\r\n", inputTokens: 5, outputTokens: 1))
+        try load.append(UsageEvent(requestID: "id\t1", timestamp: Timestamp(rfc3339: "2026-10-03T12:00:00Z")!, customerID: "other",
+                                   provider: "openai", model: "m", inputTokens: 7, outputTokens: 1))
+        let counts = try load.commit(sha256: "s", bytes: 1, read: 2, quarantined: 0)
+        #expect(counts.accepted == 1)
+        #expect(counts.duplicates == 1)
+        let totals = try store.usageTotals()
+        #expect(totals.map(\.customerID) == [awkward])
+        #expect(totals.map(\.model) == ["m\r\n"])
+    }
+}

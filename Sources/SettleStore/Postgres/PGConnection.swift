@@ -124,11 +124,23 @@ final class PGConnection {
         }
         guard PQputCopyEnd(handle, nil) == 1 else { throw StoreError("PostgreSQL: COPY \(target) failed: \(lastError)") }
         var failure: String?
+        var sqlState: String?
         while let result = PQgetResult(handle) {
-            if PQresultStatus(result) != PGRES_COMMAND_OK { failure = resultError(result) }
+            if PQresultStatus(result) != PGRES_COMMAND_OK {
+                failure = resultError(result)
+                sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            }
             PQclear(result)
         }
-        if let failure { throw StoreError("PostgreSQL: COPY \(target) failed: \(failure)") }
+        if let failure {
+            if sqlState == "23505" { throw UniqueViolation(message: failure) }
+            throw StoreError("PostgreSQL: COPY \(target) failed: \(failure)")
+        }
+    }
+
+    /// A COPY met a key that is already stored (SQLSTATE 23505).
+    struct UniqueViolation: Error {
+        var message: String
     }
 
     private func drainResults() {
