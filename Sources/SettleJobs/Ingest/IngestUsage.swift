@@ -106,6 +106,7 @@ public struct IngestUsage {
         let result = Handoff<ReadResult>()
         let finished = DispatchSemaphore(value: 0)
         let batchSize = 2048
+        let preparer = load.makeBatchPreparer()
         let thread = Thread {
             func fresh() -> Batch { Batch(events: UsageEventBatch(capacity: batchSize), quarantined: [], rows: 0) }
             var batch = fresh()
@@ -117,11 +118,15 @@ public struct IngestUsage {
                     }
                     batch.rows += 1
                     if batch.rows == batchSize {
+                        preparer?.prepare(&batch.events)
                         guard channel.send(batch) else { throw CancellationError() }
                         batch = fresh()
                     }
                 }
-                if batch.rows > 0 { _ = channel.send(batch) }
+                if batch.rows > 0 {
+                    preparer?.prepare(&batch.events)
+                    _ = channel.send(batch)
+                }
                 result.set(.done(summary))
             } catch {
                 result.set(.failed("\(error)"))

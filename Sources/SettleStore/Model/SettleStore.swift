@@ -49,9 +49,20 @@ public protocol UsageLoad: AnyObject {
     /// Stores the file's tally and commits. Returns the accepted and duplicate counts.
     func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int)
     func rollback()
+    /// A preparer for this load's batches, if the store has work to hand off to the decoding
+    /// thread; nil otherwise.
+    func makeBatchPreparer() -> UsageBatchPreparer?
+}
+
+/// Store-specific work on a batch that can be done on the decoding thread, before the batch
+/// reaches the writer (PostgreSQL: render COPY text). Used by that one thread only.
+public protocol UsageBatchPreparer: AnyObject, Sendable {
+    func prepare(_ batch: inout UsageEventBatch)
 }
 
 extension UsageLoad {
+    public func makeBatchPreparer() -> UsageBatchPreparer? { nil }
+
     public func append(_ event: UsageEvent) throws {
         var batch = UsageEventBatch(capacity: 1)
         batch.append(event)

@@ -14,6 +14,10 @@ public struct UsageEventBatch: Sendable {
     var text: [UInt8] = []
     /// For each text cell, where it starts in `text`; -1 for null. One extra entry closes the last.
     var starts: [Int32] = [0]
+    /// Set by a store's `UsageBatchPreparer`: the rows rendered in the store's bulk format
+    /// (COPY text for PostgreSQL), repeats already left out, and how many rows that is.
+    public var prepared: [UInt8]?
+    public var preparedRows = 0
 
     public init(capacity: Int = 0) {
         ints.reserveCapacity(capacity * Self.intsPerRow)
