@@ -105,7 +105,7 @@ public struct IngestUsage {
         let channel = BoundedChannel<Batch>(capacity: 8)
         let result = Handoff<ReadResult>()
         let finished = DispatchSemaphore(value: 0)
-        let batchSize = 2048
+        let batchSize = 8192
         let preparer = load.makeBatchPreparer()
         let thread = Thread {
             func fresh() -> Batch { Batch(events: UsageEventBatch(capacity: batchSize), quarantined: [], rows: 0) }
