@@ -8,7 +8,8 @@ import SettleStore
 ///
 /// Each file is one transaction: its events, its quarantined rows and its tally commit
 /// together, so a run killed mid-file leaves the store as it was before that file, and running
-/// again completes the work. One thread reads, hashes and decodes while the other writes.
+/// again completes the work. One thread reads and decodes (and hands the store ready-to-load
+/// batches), one hashes, and one writes, so both cores stay busy.
 public struct IngestUsage {
     public var paths: [String]
     public var format: UsageFileFormat?

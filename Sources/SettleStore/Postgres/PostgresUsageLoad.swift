@@ -3,12 +3,13 @@ import SettleCore
 /// One input file's events and quarantined rows in one PostgreSQL transaction.
 ///
 /// Each batch is COPYed straight into usage_events inside a savepoint: PostgreSQL's cheapest
-/// path. Ids repeated within the batch, or seen recently in the file, are dropped first as
-/// duplicates. A duplicate that gets past that (an id stored long ago, the overlap with the
-/// previous file) trips the primary key: that batch alone is rolled back to its savepoint and
-/// redone through a staging table with an anti-join. The key is what decides, so the count is
-/// exact; the window only saves the slow path. The first copy of a request_id wins. Quarantined rows are staged the same way and keyed by the
-/// file's SHA-256 at commit, so the same file quarantined twice keeps one copy.
+/// path. Ids seen earlier in the file are left out first (`PostgresCopyRenderer`, on the
+/// decoding thread). A duplicate that gets past that (an id stored long ago, the overlap with
+/// the previous file) trips the primary key: that batch alone is rolled back to its savepoint
+/// and redone through a staging table with an anti-join. The key is what decides, so the count
+/// is exact; the window only saves the slow path. The first copy of a request_id wins.
+/// Quarantined rows are staged and keyed by the file's SHA-256 at commit, so the same file
+/// quarantined twice keeps one copy.
 final class PostgresUsageLoad: UsageLoad {
     private let db: PGConnection
     private let inputID: Int64
