@@ -1,6 +1,6 @@
 /// The schema in PostgreSQL's dialect, step for step the same as `SQLiteMigrations`, except
-/// that usage_events is keyed by request_id alone: a surrogate key would cost PostgreSQL an
-/// index and a sequence call per event, where SQLite's rowid is free.
+/// that usage_events is keyed by request_id alone (a surrogate key would cost PostgreSQL an
+/// index and a sequence call per event, where SQLite's rowid is free) and its time index is BRIN.
 enum PostgresMigrations {
     static let steps: [(version: Int, sql: String)] = [
         (1, """
@@ -48,7 +48,9 @@ enum PostgresMigrations {
             latency_ms          bigint,
             input_id            bigint NOT NULL
         );
-        CREATE INDEX usage_events_ts ON usage_events(ts_us);
+        -- BRIN, not B-tree: events arrive in time order, so block ranges stay tight for day
+        -- queries, and a bulk load does not pay for a second B-tree (measured: 15 % of COPY time).
+        CREATE INDEX usage_events_ts ON usage_events USING brin (ts_us);
         CREATE TABLE quarantine (
             sha256   text NOT NULL,
             line     bigint NOT NULL,
