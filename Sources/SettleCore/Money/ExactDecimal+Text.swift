@@ -2,7 +2,7 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
     /// Parses decimal text exactly: `79`, `-0.5`, `79.00`, `+3.`, `.25`, `2.5e-06`, `1E3`.
     ///
     /// Price lists write per-token prices in exponent notation; reading the text keeps every
-    /// digit, where a detour through `Double` would turn `2.5e-06` into `2.4999999999999998e-06`.
+    /// digit, where a detour through a binary float would turn `2.5e-06` into `2.4999999999999998e-06`.
     public init?(_ text: String) {
         var utf8 = text.utf8[...]
         while let f = utf8.first, f == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }

@@ -112,7 +112,7 @@ final class ChunkHasher: @unchecked Sendable {
         let thread = Thread {
             var sha = SHA256()
             while let chunk = chunks.receive() { sha.update(data: chunk) }
-            digest.set(sha.finalize().map { hex2($0) }.joined())
+            digest.set(hexString(sha.finalize()))
             done.signal()
         }
         thread.start()
@@ -138,9 +138,15 @@ final class ChunkHasher: @unchecked Sendable {
     }
 }
 
-@inline(__always) func hex2(_ b: UInt8) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+/// Lower-case hex of a digest, as sha256sum prints it.
+public func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    let digits = Array("0123456789abcdef")
+    var out = ""
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
+    return out
 }
 
 extension UnsafeRawBufferPointer {

@@ -38,7 +38,6 @@ public struct GatewayDatabaseSource: UsageSource {
             rows += 1
             try body(decoder.decode(line, lineNumber: rows, source: name))
         }
-        return LineReader.Summary(sha256: sha.finalize().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(),
-                                  bytes: bytes, lines: rows)
+        return LineReader.Summary(sha256: hexString(sha.finalize()), bytes: bytes, lines: rows)
     }
 }

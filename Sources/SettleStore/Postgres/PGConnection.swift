@@ -58,18 +58,26 @@ final class PGConnection {
     /// Runs a parameterised statement (text parameters; nil is NULL) and returns its rows as text.
     @discardableResult
     func query(_ sql: String, _ params: [String?] = []) throws(StoreError) -> PGRows {
+        try checked(withTextParameters(params) { PQexecParams(handle, sql, Int32(params.count), nil, $0, nil, nil, 0) },
+                    context: "in: \(sql.prefix(120))")
+    }
+
+    /// Calls `body` with `params` as C strings for libpq, freeing them afterwards.
+    private func withTextParameters(_ params: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> OpaquePointer?) -> OpaquePointer? {
         var owned = params.map { $0.map { strdup($0) } ?? nil }
         defer { owned.forEach { free($0) } }
-        let result = owned.withUnsafeMutableBufferPointer { buf in
-            PQexecParams(handle, sql, Int32(params.count), nil,
-                         UnsafeRawPointer(buf.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
-                         nil, nil, 0)
+        return owned.withUnsafeMutableBufferPointer { buf in
+            body(UnsafeRawPointer(buf.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) })
         }
+    }
+
+    /// The rows of a successful result; the server's message otherwise.
+    private func checked(_ result: OpaquePointer?, context: String) throws(StoreError) -> PGRows {
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             let message = resultError(result)
             PQclear(result)
-            throw StoreError("PostgreSQL: \(message) in: \(sql.prefix(120))")
+            throw StoreError("PostgreSQL: \(message) \(context)")
         }
         return PGRows(result)
     }
@@ -88,20 +96,8 @@ final class PGConnection {
             }
             prepared.insert(name)
         }
-        var owned = params.map { $0.map { strdup($0) } ?? nil }
-        defer { owned.forEach { free($0) } }
-        let result = owned.withUnsafeMutableBufferPointer { buf in
-            PQexecPrepared(handle, name, Int32(params.count),
-                           UnsafeRawPointer(buf.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
-                           nil, nil, 0)
-        }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let message = resultError(result)
-            PQclear(result)
-            throw StoreError("PostgreSQL: \(message) in prepared statement \(name)")
-        }
-        return PGRows(result)
+        return try checked(withTextParameters(params) { PQexecPrepared(handle, name, Int32(params.count), $0, nil, nil, 0) },
+                           context: "in prepared statement \(name)")
     }
 
     /// Streams rows into `table` with COPY FROM STDIN (text format). `fill` is called with a
