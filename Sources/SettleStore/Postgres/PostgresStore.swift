@@ -62,7 +62,7 @@ public final class PostgresStore: SettleStore {
                 """, [String(Self.lockClass)])
             let name = rows.count > 0 ? (rows.text(0, 0) ?? "") : ""
             let backend = rows.count > 0 ? " (PostgreSQL backend \(rows.text(0, 1) ?? "?"))" : ""
-            try? db.query("SELECT set_config('application_name', 'settle', false)")
+            _ = try? db.query("SELECT set_config('application_name', 'settle', false)")
             throw LockHeld(holder: Self.describeHolder(name) + backend)
         }
         return PostgresLock(db: db, key: key)
@@ -165,8 +165,8 @@ final class PostgresLock: StoreLock {
     func release() {
         guard held else { return }
         held = false
-        try? db.query("SELECT pg_advisory_unlock($1::int, \(key))", [String(PostgresStore.lockClass)])
-        try? db.query("SELECT set_config('application_name', 'settle', false)")
+        _ = try? db.query("SELECT pg_advisory_unlock($1::int, \(key))", [String(PostgresStore.lockClass)])
+        _ = try? db.query("SELECT set_config('application_name', 'settle', false)")
     }
 
     deinit { release() }
