@@ -59,6 +59,7 @@ public enum CatalogLoader {
     static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {
         let table = try CSVTable(path: path, required: ["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
         var out: [PriceRow] = []
+        var seen: [String: Int] = [:]
         for row in table.rows {
             for col in ["provider", "model"] where row[col].isEmpty {
                 throw ConfigError(file: path, line: row.line, key: col, "is empty")
@@ -81,6 +82,13 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "effective_from",
                     "\"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 time")
             }
+            // Two rows for one price at one time would make the book ambiguous.
+            let key = "\(row["provider"])|\(row["model"])|\(type.rawValue)|\(tier.rawValue)|\(when.microseconds)"
+            if let first = seen[key] {
+                throw ConfigError(file: path, line: row.line, key: "effective_from",
+                    "a second price for \(row["provider"]) \(row["model"]) \(type.rawValue) \(tier.rawValue) from \(from) (first on line \(first))")
+            }
+            seen[key] = row.line
             out.append(PriceRow(provider: row["provider"], model: row["model"], tokenType: type, tier: tier,
                                 price: price, per: per, effectiveFrom: when))
         }

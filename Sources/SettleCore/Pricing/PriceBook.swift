@@ -1,0 +1,59 @@
+/// What upstream providers charge us, by provider, model, token type and tier, over time.
+///
+/// The row in force for an event is the one with the latest `effective_from` not after the
+/// event. A tier with no row of its own (batch, flex, priority) falls back to the standard row
+/// times the tier's multiplier from settle.toml. No row in force means unpriced: reported, and
+/// never guessed.
+public struct PriceBook: Sendable {
+    struct Key: Hashable {
+        var provider: String
+        var model: String
+        var tokenType: TokenType
+        var tier: Tier
+    }
+
+    /// Rows per key, oldest first.
+    private let rows: [Key: [PriceRow]]
+    private let tierMultipliers: [Tier: ExactDecimal]
+
+    public init(rows: [PriceRow], tierMultipliers: [Tier: ExactDecimal] = [:]) {
+        var byKey: [Key: [PriceRow]] = [:]
+        for row in rows {
+            byKey[Key(provider: row.provider, model: row.model, tokenType: row.tokenType, tier: row.tier), default: []].append(row)
+        }
+        self.rows = byKey.mapValues { $0.sorted { $0.effectiveFrom < $1.effectiveFrom } }
+        self.tierMultipliers = tierMultipliers
+    }
+
+    /// A price in force, and where it came from.
+    public struct Quote: Sendable, Equatable {
+        /// Exact price of one unit (one token, or one request).
+        public var perUnit: ExactDecimal
+        /// The price-book row it rests on.
+        public var row: PriceRow
+        /// Set when the tier had no row and the standard price was multiplied.
+        public var multiplier: ExactDecimal?
+    }
+
+    public func quote(provider: String, model: String, tokenType: TokenType, tier: Tier, at time: Timestamp) -> Quote? {
+        if let row = inForce(Key(provider: provider, model: model, tokenType: tokenType, tier: tier), at: time) {
+            return Quote(perUnit: row.pricePerUnit, row: row, multiplier: nil)
+        }
+        guard tier != .standard, let multiplier = tierMultipliers[tier],
+              let row = inForce(Key(provider: provider, model: model, tokenType: tokenType, tier: .standard), at: time) else {
+            return nil
+        }
+        return Quote(perUnit: row.pricePerUnit * multiplier, row: row, multiplier: multiplier)
+    }
+
+    private func inForce(_ key: Key, at time: Timestamp) -> PriceRow? {
+        guard let candidates = rows[key] else { return nil }
+        // The last row whose effective_from is not after `time` (binary search: rows are sorted).
+        var lo = 0, hi = candidates.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if candidates[mid].effectiveFrom <= time { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? nil : candidates[lo - 1]
+    }
+}

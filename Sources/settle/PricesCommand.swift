@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SettleCore
+import SettleFormats
+import SettleJobs
+
+struct PricesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prices",
+        abstract: "Work with the price book (prices.csv).",
+        subcommands: [PricesImportCommand.self]
+    )
+}
+
+struct PricesImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Turn a public price list into prices.csv rows, exactly.",
+        discussion: """
+        Reads LiteLLM's model_prices_and_context_window.json or OpenRouter's /api/v1/models
+        list. Per-token prices are read from their decimal text and written per 1M tokens
+        (per 1 for OpenRouter's request price), so 2.5e-06 becomes 2.5, never 2.4999999999.
+        Review the rows, then merge the ones you want into prices.csv.
+
+        Examples:
+          settle prices import --from litellm model_prices_and_context_window.json --provider openai --provider anthropic
+          settle prices import --from openrouter models.json --effective-from 2026-11-01 --output prices-openrouter.csv
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The list's format: litellm or openrouter.")
+    var from: PriceListImport.Source
+
+    @Option(help: "effective_from of the rows, YYYY-MM-DD (default: today, UTC).")
+    var effectiveFrom: String?
+
+    @Option(help: "Keep only this provider (repeatable).")
+    var provider: [String] = []
+
+    @Option(help: "Write the CSV here (atomically) instead of to standard output.")
+    var output: String?
+
+    @Argument(help: "The price list file.")
+    var file: String
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let day: UTCDay
+            if let effectiveFrom {
+                guard let d = UTCDay(effectiveFrom) else { throw ValidationError("--effective-from must be YYYY-MM-DD, not \(effectiveFrom)") }
+                day = d
+            } else {
+                day = SettleJobs.Clock.now().day
+            }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputFileError(path: file, "cannot be read")
+            }
+            let rows = try PriceListImport.rows(from: from, json: Array(data), path: file, effectiveFrom: day.start,
+                                                providers: Set(provider))
+            let text = PriceListImport.csv(rows)
+            if let output {
+                try FileSystem.writeAtomically(text, to: output)
+                console.say("\(rows.count) price rows written to \(output)")
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            return .ok
+        }
+    }
+}
+
+extension PriceListImport.Source: ExpressibleByArgument {}

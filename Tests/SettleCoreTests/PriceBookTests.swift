@@ -1,0 +1,49 @@
+import Testing
+@testable import SettleCore
+
+@Suite struct PriceBookTests {
+    static func row(_ model: String, _ type: TokenType, _ price: String, _ from: String, tier: Tier = .standard,
+                    per: PriceUnit = .perMillion) -> PriceRow {
+        PriceRow(provider: "openai", model: model, tokenType: type, tier: tier, price: ExactDecimal(price)!, per: per,
+                 effectiveFrom: UTCDay(from)?.start ?? Timestamp(rfc3339: from)!)
+    }
+
+    let book = PriceBook(rows: [
+        row("gpt-4o", .input, "2.50", "2026-01-01"),
+        row("gpt-4o", .input, "2.00", "2026-10-15T12:00:00Z"),
+        row("gpt-4o", .output, "10.00", "2026-01-01"),
+        row("gpt-4o", .output, "4.00", "2026-01-01", tier: .batch),
+        row("gpt-4o", .request, "35", "2026-01-01", per: .perThousand),
+    ], tierMultipliers: [.batch: ExactDecimal("0.5")!, .priority: ExactDecimal("1.7")!])
+
+    func t(_ s: String) -> Timestamp { Timestamp(rfc3339: s)! }
+
+    @Test func theLatestRowNotAfterTheEventIsInForce() {
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .standard, at: t("2026-10-15T11:59:59.999999Z"))?.perUnit
+            == ExactDecimal("0.0000025")!)
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .standard, at: t("2026-10-15T12:00:00Z"))?.perUnit
+            == ExactDecimal("0.000002")!)
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .standard, at: t("2025-12-31T23:59:59Z")) == nil)
+    }
+
+    @Test func aTierWithoutARowUsesTheStandardPriceTimesItsMultiplier() throws {
+        let batchOutput = try #require(book.quote(provider: "openai", model: "gpt-4o", tokenType: .output, tier: .batch, at: t("2026-10-20T00:00:00Z")))
+        #expect(batchOutput.perUnit == ExactDecimal("0.000004")!)   // its own row, not 10 × 0.5
+        #expect(batchOutput.multiplier == nil)
+        let batchInput = try #require(book.quote(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .batch, at: t("2026-10-20T00:00:00Z")))
+        #expect(batchInput.perUnit == ExactDecimal("0.000001")!)    // 2.00 per 1M × 0.5
+        #expect(batchInput.multiplier == ExactDecimal("0.5")!)
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .output, tier: .priority, at: t("2026-10-20T00:00:00Z"))?.perUnit
+            == ExactDecimal("0.000017")!)
+        // No multiplier configured for flex: unpriced rather than guessed.
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .flex, at: t("2026-10-20T00:00:00Z")) == nil)
+    }
+
+    @Test func unknownModelsAndTypesAreUnpriced() {
+        #expect(book.quote(provider: "openai", model: "gpt-5", tokenType: .input, tier: .standard, at: t("2026-10-20T00:00:00Z")) == nil)
+        #expect(book.quote(provider: "anthropic", model: "gpt-4o", tokenType: .input, tier: .standard, at: t("2026-10-20T00:00:00Z")) == nil)
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .cachedInput, tier: .standard, at: t("2026-10-20T00:00:00Z")) == nil)
+        #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .request, tier: .standard, at: t("2026-10-20T00:00:00Z"))?.perUnit
+            == ExactDecimal("0.035")!)
+    }
+}
