@@ -23,6 +23,12 @@ struct RunsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
+            // A run left `running` by a killed process: if the lock is free, nobody is running,
+            // so say so now rather than at the next writing job. If it is held, leave it be.
+            if let lock = try? store.acquireLock(job: "runs", runID: "runs") {
+                try store.markInterruptedRuns(finishedAt: env.clock())
+                lock.release()
+            }
             let runs = try store.runs(last: last)
             if runs.isEmpty { console.say("no runs yet"); return .ok }
             console.say(pad("run_id", 36) + pad("job", 14) + pad("status", 25) + pad("exit", 5) + pad("seconds", 9) + "inputs (read/accepted/duplicates/quarantined)")

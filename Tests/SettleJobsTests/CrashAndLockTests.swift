@@ -61,6 +61,9 @@ import SettleTestSupport
         let killed = try store.runs(last: 1)
         #expect(killed.first?.status == "running")
         #expect(killed.first?.inputs.map(\.path) == [small])
+        // `settle runs` sees that nobody holds the lock and says what happened.
+        let listing = try SettleProcess.run(["--database", url, "runs"], in: dir.path)
+        #expect(listing.stdout.contains("interrupted"))
 
         let rerun = try SettleProcess.run(["--database", url, "--out", "\(dir.path)/out", "ingest", "usage", "\(dir.path)/in"], in: dir.path)
         #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -69,6 +72,7 @@ import SettleTestSupport
         #expect(try store.eventCount() == 122_000)
         let runs = try store.runs(last: 2)
         #expect(runs.map(\.status) == ["succeeded", "interrupted"])
+        #expect(runs[1].message == "the process ended before the run finished")
         #expect(runs[0].inputs.allSatisfy { $0.balances })
         // No half-written file survives: the killed run's temporaries were swept.
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: "\(dir.path)/out").filter { $0.contains(".tmp") }
@@ -129,6 +133,19 @@ import SettleTestSupport
         #expect(r.stderr.contains("1 rows quarantined in 1 of 1 files (not_json 1); the rows and reasons are in out/quarantine/"))
         let bad = try SettleProcess.run(["ingest", "usage", "--format", "xml", "x.jsonl"], in: dir.path)
         #expect(bad.status == 64)
+    }
+
+    @Test func jsonLogFormatWritesOneObjectPerLine() throws {
+        let dir = TempFolder()
+        dir.write("x.jsonl", UsageLines.file([UsageLines.json("a"), "nope"]))
+        let r = try SettleProcess.run(["--log-format", "json", "--database", "sqlite:db.sqlite", "--out", "out",
+                                       "ingest", "usage", "x.jsonl"], in: dir.path)
+        #expect(r.status == 3)
+        let out = r.stdout.split(separator: "\n").map(String.init)
+        let err = r.stderr.split(separator: "\n").map(String.init)
+        #expect(out.count == 2)
+        #expect(out.allSatisfy { $0.hasPrefix("{\"level\":\"info\",\"message\":") && $0.hasSuffix("}") })
+        #expect(err == [#"{"level":"warning","message":"1 rows quarantined in 1 of 1 files (not_json 1); the rows and reasons are in out/quarantine/"}"#])
     }
 
     @Test func initCreatesThenReportsUpToDateAndRunsListsHistory() throws {
