@@ -26,7 +26,14 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(name: "SettleCore"),
+        // XLSX workbooks (reconciliation, finance, invoices) through libxlsxwriter.
+        .target(name: "SettleWorkbook", dependencies: ["SettleCore", "SettleFormats", "CXLSXWriter"]),
         .target(
             name: "SettleFormats",
             dependencies: [
@@ -53,5 +60,6 @@ let package = Package(
         .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"]),
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"]),
+        .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"]),
     ]
 )

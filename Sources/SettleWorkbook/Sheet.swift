@@ -1,0 +1,119 @@
+import CXLSXWriter
+import SettleCore
+
+/// One table on one sheet: a header row, typed rows, and optionally a totals row.
+public struct Sheet: Sendable {
+    public enum Kind: Sendable {
+        case text
+        case integer
+        /// An amount of money, in the workbook's currency format.
+        case money
+        /// An exact number that is not money (a unit price, a percentage).
+        case decimal
+    }
+
+    public struct Column: Sendable {
+        public var header: String
+        public var kind: Kind
+        /// Sum this column in the totals row.
+        public var total: Bool
+        public var width: Double?
+
+        public init(_ header: String, _ kind: Kind = .text, total: Bool = false, width: Double? = nil) {
+            self.header = header
+            self.kind = kind
+            self.total = total
+            self.width = width
+        }
+    }
+
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case integer(Int64)
+        case number(ExactDecimal)
+        case empty
+    }
+
+    public var name: String
+    public var columns: [Column]
+    public var rows: [[Cell]] = []
+
+    public init(name: String, columns: [Column]) {
+        self.name = name
+        self.columns = columns
+    }
+
+    public mutating func append(_ row: [Cell]) {
+        precondition(row.count == columns.count, "a row of \(row.count) cells for \(columns.count) columns")
+        rows.append(row)
+    }
+
+    var hasTotals: Bool { columns.contains { $0.total } }
+
+    /// The exact total of a column, for the formula's cached value.
+    func total(of column: Int) -> ExactDecimal {
+        rows.reduce(.zero) { sum, row in
+            switch row[column] {
+            case .integer(let n): return sum + ExactDecimal(n)
+            case .number(let d): return sum + d
+            default: return sum
+            }
+        }
+    }
+
+    func render(into ws: UnsafeMutablePointer<lxw_worksheet>, formats: Formats) {
+        for (c, column) in columns.enumerated() {
+            worksheet_write_string(ws, 0, lxw_col_t(c), column.header, formats.header)
+            let width = column.width ?? Double(max(column.header.count + 2, column.kind == .text ? 14 : 12))
+            worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil)
+        }
+        for (r, row) in rows.enumerated() {
+            let rowIndex = lxw_row_t(r + 1)
+            for (c, cell) in row.enumerated() {
+                let col = lxw_col_t(c)
+                switch cell {
+                case .text(let s): worksheet_write_string(ws, rowIndex, col, s, formats.text)
+                case .integer(let n): worksheet_write_number(ws, rowIndex, col, Double(n), formats.integer)
+                case .number(let d): worksheet_write_number(ws, rowIndex, col, Self.double(d), format(for: columns[c].kind, formats))
+                case .empty: worksheet_write_blank(ws, rowIndex, col, nil)
+                }
+            }
+        }
+        let lastData = lxw_row_t(rows.count)
+        worksheet_freeze_panes(ws, 1, 0)
+        worksheet_autofilter(ws, 0, 0, lastData, lxw_col_t(columns.count - 1))
+        guard hasTotals, !rows.isEmpty else { return }
+        let totalsRow = lastData + 1
+        worksheet_write_string(ws, totalsRow, 0, "Total", formats.totalLabel)
+        for (c, column) in columns.enumerated() where column.total {
+            let letter = Self.columnLetter(c)
+            let formula = "=SUM(\(letter)2:\(letter)\(rows.count + 1))"
+            let format = column.kind == .integer ? formats.integerTotal : formats.moneyTotal
+            worksheet_write_formula_num(ws, totalsRow, lxw_col_t(c), formula, format, Self.double(total(of: c)))
+        }
+    }
+
+    private func format(for kind: Kind, _ formats: Formats) -> UnsafeMutablePointer<lxw_format> {
+        switch kind {
+        case .money: return formats.money
+        case .integer: return formats.integer
+        case .decimal: return formats.decimal
+        case .text: return formats.text
+        }
+    }
+
+    /// XLSX cells hold binary doubles; the decimal text converts to the nearest one.
+    static func double(_ d: ExactDecimal) -> Double { Double(d.description) ?? 0 }
+
+    /// 0 → A, 25 → Z, 26 → AA.
+    static func columnLetter(_ index: Int) -> String {
+        var n = index + 1
+        var out = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            out = String(UnicodeScalar(UInt8(65 + r))) + out
+            n = (n - 1) / 26
+        }
+        return out
+    }
+}

@@ -1,0 +1,81 @@
+import CXLSXWriter
+import SettleCore
+import SettleFormats
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A spreadsheet for finance: one or more tables, each on its own sheet, with headers frozen,
+/// filters on, money in a currency format, and totals as formulas whose cached values are the
+/// exact totals (so a reader that does not recalculate shows the right figure).
+///
+/// XLSX stores every number as a binary double; the exact figures are in the CSV files written
+/// beside each workbook, and every money cell here was rounded to cents before it got here.
+public struct Workbook: Sendable {
+    public var currency: String
+    public private(set) var sheets: [Sheet] = []
+
+    public init(currency: String = "USD") { self.currency = currency }
+
+    public mutating func add(_ sheet: Sheet) { sheets.append(sheet) }
+
+    /// Writes the workbook to `path` atomically: a temporary file in the same folder, renamed.
+    public func write(to path: String) throws {
+        let dir = FileSystem.directory(of: path)
+        try FileSystem.createDirectory(dir)
+        let name = path.split(separator: "/").last.map(String.init) ?? "workbook.xlsx"
+        let tmp = "\(dir)/.\(name).tmp-\(getpid())"
+        guard let book = workbook_new(tmp) else { throw FileSystemError(path: tmp, "cannot create the workbook") }
+        let formats = Formats(book: book, currency: currency)
+        for sheet in sheets {
+            guard let ws = workbook_add_worksheet(book, String(sheet.name.prefix(31))) else {
+                workbook_close(book)
+                unlink(tmp)
+                throw FileSystemError(path: path, "cannot add the sheet \(sheet.name)")
+            }
+            sheet.render(into: ws, formats: formats)
+        }
+        let status = workbook_close(book)
+        guard status == LXW_NO_ERROR else {
+            unlink(tmp)
+            throw FileSystemError(path: path, "cannot write: \(String(cString: lxw_strerror(status)))")
+        }
+        guard rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// The number formats of one workbook.
+struct Formats {
+    let header: UnsafeMutablePointer<lxw_format>
+    let money: UnsafeMutablePointer<lxw_format>
+    let moneyTotal: UnsafeMutablePointer<lxw_format>
+    let integer: UnsafeMutablePointer<lxw_format>
+    let integerTotal: UnsafeMutablePointer<lxw_format>
+    let decimal: UnsafeMutablePointer<lxw_format>
+    let text: UnsafeMutablePointer<lxw_format>
+    let totalLabel: UnsafeMutablePointer<lxw_format>
+
+    init(book: UnsafeMutablePointer<lxw_workbook>, currency: String) {
+        func make(_ numberFormat: String?, bold: Bool = false, topBorder: Bool = false) -> UnsafeMutablePointer<lxw_format> {
+            let f = workbook_add_format(book)!
+            if let numberFormat { format_set_num_format(f, numberFormat) }
+            if bold { format_set_bold(f) }
+            if topBorder { format_set_top(f, UInt8(LXW_BORDER_THIN.rawValue)) }
+            return f
+        }
+        let moneyFormat = "[$\(currency)] #,##0.00;-[$\(currency)] #,##0.00"
+        header = make(nil, bold: true)
+        format_set_bottom(header, UInt8(LXW_BORDER_THIN.rawValue))
+        format_set_bg_color(header, 0xEEF2F7)
+        money = make(moneyFormat)
+        moneyTotal = make(moneyFormat, bold: true, topBorder: true)
+        integer = make("#,##0")
+        integerTotal = make("#,##0", bold: true, topBorder: true)
+        decimal = make("0.00########")
+        text = make(nil)
+        totalLabel = make(nil, bold: true, topBorder: true)
+    }
+}

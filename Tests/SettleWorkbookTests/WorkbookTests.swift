@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import SettleCore
+import SettleTestSupport
+@testable import SettleWorkbook
+
+@Suite struct WorkbookTests {
+    /// A part of the XLSX file (a zip of XML), read back with unzip.
+    func part(_ file: String, _ name: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        p.arguments = ["-p", file, name]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func sample() -> Workbook {
+        var book = Workbook(currency: "USD")
+        var summary = Sheet(name: "Summary", columns: [
+            .init("provider"), .init("cells", .integer, total: true), .init("money at risk", .money, total: true),
+        ])
+        summary.append([.text("openai"), .integer(120), .number(ExactDecimal("12.50")!)])
+        summary.append([.text("anthropic"), .integer(80), .number(ExactDecimal("0.07")!)])
+        book.add(summary)
+        var prices = Sheet(name: "Prices", columns: [.init("model"), .init("unit price", .decimal)])
+        prices.append([.text("gpt-4o"), .number(ExactDecimal("0.0000025")!)])
+        prices.append([.text("note, \"quoted\" & <tagged>"), .empty])
+        book.add(prices)
+        return book
+    }
+
+    @Test func sheetsTypesFrozenHeadersFiltersAndTotals() throws {
+        let dir = TempFolder()
+        let path = "\(dir.path)/out/report.xlsx"
+        try sample().write(to: path)
+        #expect(dir.files(in: "out") == ["report.xlsx"])   // no temporary file left behind
+
+        let workbook = try part(path, "xl/workbook.xml")
+        #expect(workbook.contains(#"<sheet name="Summary" sheetId="1""#))
+        #expect(workbook.contains(#"<sheet name="Prices" sheetId="2""#))
+
+        let sheet = try part(path, "xl/worksheets/sheet1.xml")
+        #expect(sheet.contains(#"state="frozen""#))
+        #expect(sheet.contains(#"ySplit="1""#))
+        #expect(sheet.contains(#"<autoFilter ref="A1:C3"/>"#))
+        // Numbers are numbers (no t="s"); the header and names are shared strings.
+        #expect(sheet.range(of: #"<c r="B2" s="\d+"><v>120</v></c>"#, options: .regularExpression) != nil)
+        #expect(sheet.range(of: #"<c r="C2" s="\d+"><v>12.5</v></c>"#, options: .regularExpression) != nil)
+        #expect(sheet.range(of: #"<c r="A2"( s="\d+")? t="s"><v>\d+</v></c>"#, options: .regularExpression) != nil, "\(sheet)")
+        // Totals are formulas whose cached values are the totals.
+        #expect(sheet.contains("<f>SUM(B2:B3)</f><v>200</v>"))
+        #expect(sheet.contains("<f>SUM(C2:C3)</f><v>12.57</v>"))
+
+        let styles = try part(path, "xl/styles.xml")
+        #expect(styles.contains(#"formatCode="[$USD] #,##0.00;-[$USD] #,##0.00""#))
+
+        let strings = try part(path, "xl/sharedStrings.xml")
+        #expect(strings.contains("note, &quot;quoted&quot; &amp; &lt;tagged&gt;") || strings.contains("note, \"quoted\" &amp; &lt;tagged&gt;"))
+        let prices = try part(path, "xl/worksheets/sheet2.xml")
+        #expect(prices.contains("<v>2.5E-06</v>") || prices.contains("<v>2.5e-06</v>") || prices.contains("<v>0.0000025</v>"))
+        #expect(!prices.contains("<f>"))  // no totals asked for
+    }
+
+    @Test func columnLettersGoPastZ() {
+        #expect(Sheet.columnLetter(0) == "A")
+        #expect(Sheet.columnLetter(25) == "Z")
+        #expect(Sheet.columnLetter(26) == "AA")
+        #expect(Sheet.columnLetter(701) == "ZZ")
+        #expect(Sheet.columnLetter(702) == "AAA")
+    }
+
+    @Test func anUnwritableFolderIsAClearError() {
+        #expect(throws: (any Error).self) {
+            try sample().write(to: "/proc/settle-cannot-write-here/report.xlsx")
+        }
+    }
+}
