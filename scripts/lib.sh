@@ -25,8 +25,17 @@ ensure_packages() {
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     say "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    local log
+    log="$(mktemp)"
+    # apt talks a lot on stderr even when all is well: keep it, and show it only on failure.
+    if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+           && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "could not install ${missing[*]} (apt-get failed; its output is above)" >&2
+        return 1
+    fi
+    rm -f "$log"
 }
 
 # What building settle needs: the C libraries its .systemLibrary targets link, and pkg-config.
