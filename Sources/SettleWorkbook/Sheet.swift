@@ -17,9 +17,10 @@ public struct Sheet: Sendable {
         public var kind: Kind
         /// Sum this column in the totals row.
         public var total: Bool
-        public var width: Double?
+        /// Width in characters; by default, wide enough for the header.
+        public var width: Int?
 
-        public init(_ header: String, _ kind: Kind = .text, total: Bool = false, width: Double? = nil) {
+        public init(_ header: String, _ kind: Kind = .text, total: Bool = false, width: Int? = nil) {
             self.header = header
             self.kind = kind
             self.total = total
@@ -64,8 +65,8 @@ public struct Sheet: Sendable {
     func render(into ws: UnsafeMutablePointer<lxw_worksheet>, formats: Formats) {
         for (c, column) in columns.enumerated() {
             worksheet_write_string(ws, 0, lxw_col_t(c), column.header, formats.header)
-            let width = column.width ?? Double(max(column.header.count + 2, column.kind == .text ? 14 : 12))
-            worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil)
+            let width = column.width ?? max(column.header.count + 2, column.kind == .text ? 14 : 12)
+            worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
         }
         for (r, row) in rows.enumerated() {
             let rowIndex = lxw_row_t(r + 1)
