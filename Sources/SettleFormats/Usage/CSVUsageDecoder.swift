@@ -4,7 +4,6 @@ import SettleCore
 public struct CSVUsageDecoder {
     /// For each header column, its slot in `UsageEventFields.columnNames` (nil: ignored).
     let slots: [Int?]
-    public var columnCount: Int { slots.count }
 
     public static let requiredColumns = ["request_id", "ts", "customer_id", "provider", "model", "input_tokens", "output_tokens"]
 

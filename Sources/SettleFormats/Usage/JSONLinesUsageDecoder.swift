@@ -67,29 +67,3 @@ public struct JSONLinesUsageDecoder {
 func memEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }
-
-extension UsageEventFields {
-    /// Sets a field by its index in `columnNames`: the decoders' fast path.
-    @inline(__always)
-    public mutating func set(slot: Int, _ value: FieldValue) {
-        switch slot {
-        case 0: requestID = value
-        case 1: ts = value
-        case 2: customerID = value
-        case 3: provider = value
-        case 4: model = value
-        case 5: inputTokens = value
-        case 6: cachedInputTokens = value
-        case 7: cacheWriteTokens = value
-        case 8: outputTokens = value
-        case 9: requests = value
-        case 10: tier = value
-        case 11: status = value
-        case 12: apiKeyID = value
-        case 13: upstreamAccount = value
-        case 14: serviceID = value
-        case 15: latencyMs = value
-        default: break
-        }
-    }
-}

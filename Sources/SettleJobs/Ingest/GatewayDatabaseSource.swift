@@ -31,9 +31,10 @@ public struct GatewayDatabaseSource: UsageSource {
         var sha = SHA256()
         var bytes: Int64 = 0
         var rows = 0
+        var newline: UInt8 = 0x0A
         try reader.copyOut(query: table.query(from: from, to: to)) { line in
             sha.update(bufferPointer: line)
-            sha.update(data: [0x0A])
+            withUnsafeBytes(of: &newline) { sha.update(bufferPointer: $0) }
             bytes += Int64(line.count + 1)
             rows += 1
             try body(decoder.decode(line, lineNumber: rows, source: name))

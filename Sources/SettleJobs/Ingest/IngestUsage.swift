@@ -61,23 +61,23 @@ public struct IngestUsage {
 
     /// The whole job as a run: lock, run record, every file, exit status.
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
-        _ = try plan()
+        let sources = try plan()
         var run = JobRun(job: "ingest-usage", parameters: ["paths": (paths + sources.map(\.name)).joined(separator: " "),
                                                            "database": store.displayURL],
                          startedAt: env.clock())
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try self.run(store: store, env: env, runID: runID)
+            report = try self.run(sources, store: store, env: env, runID: runID)
             return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
         }
         return report
     }
 
-    public func run(store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
-        let readers = try plan()
+    /// Loads `sources` (from `plan()`) one transaction each, in order.
+    func run(_ sources: [UsageSource], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
         var report = Report()
-        for reader in readers {
+        for reader in sources {
             let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID)
             report.inputs.append(tally)
             report.quarantineReasons.merge(reasons, uniquingKeysWith: +)
