@@ -57,8 +57,9 @@ public struct UsageEventFields: Sendable {
         set(slot: slot, value)
     }
 
-    /// Sets a field by its index in `columnNames`: the decoders' fast path.
-    @inline(__always)
+    /// Sets a field by its index in `columnNames`: the decoders' fast path, inlinable because
+    /// they call it for every field of every row from another module.
+    @inlinable
     public mutating func set(slot: Int, _ value: FieldValue) {
         switch slot {
         case 0: requestID = value
