@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
         .target(
             name: "SettleJobs",
-            dependencies: ["SettleCore", "SettleFormats", "SettleStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "settle",

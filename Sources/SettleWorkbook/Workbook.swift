@@ -10,12 +10,18 @@ import Glibc
 /// exact totals (so a reader that does not recalculate shows the right figure).
 ///
 /// XLSX stores every number as a binary double; the exact figures are in the CSV files written
-/// beside each workbook, and every money cell here was rounded to cents before it got here.
+/// beside each workbook.
 public struct Workbook: Sendable {
     public var currency: String
     public private(set) var sheets: [Sheet] = []
+    /// The creation time stamped inside the file. Set from the data (not the clock), it makes
+    /// the same data give the same bytes, as reruns must.
+    public var created: Timestamp
 
-    public init(currency: String = "USD") { self.currency = currency }
+    public init(currency: String = "USD", created: Timestamp = Timestamp(microseconds: 0)) {
+        self.currency = currency
+        self.created = created
+    }
 
     public mutating func add(_ sheet: Sheet) { sheets.append(sheet) }
 
@@ -26,6 +32,9 @@ public struct Workbook: Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? "workbook.xlsx"
         let tmp = "\(dir)/.\(name).tmp-\(getpid())"
         guard let book = workbook_new(tmp) else { throw FileSystemError(path: tmp, "cannot create the workbook") }
+        var properties = lxw_doc_properties()
+        properties.created = time_t(max(created.microseconds / 1_000_000, 1))
+        workbook_set_properties(book, &properties)
         let formats = Formats(book: book, currency: currency)
         for sheet in sheets {
             guard let ws = workbook_add_worksheet(book, String(sheet.name.prefix(31))) else {

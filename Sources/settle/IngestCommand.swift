@@ -7,8 +7,8 @@ import SettleStore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load gateway usage events (and, later, provider reports).",
-        subcommands: [IngestUsageCommand.self]
+        abstract: "Load gateway usage events or provider usage and cost reports.",
+        subcommands: [IngestUsageCommand.self, IngestBillsCommand.self]
     )
 }
 
@@ -125,3 +125,4 @@ struct IngestUsageCommand: ParsableCommand {
 }
 
 extension UsageFileFormat: ExpressibleByArgument {}
+extension BillFileFormat: ExpressibleByArgument {}

@@ -22,6 +22,9 @@ public struct SettleConfig: Sendable {
     public var gatewayDB = GatewayDatabaseSettings()
     /// LiteLLM spend logs: which column names the customer (end_user, user, team_id, organization_id).
     public var litellmCustomerField = "end_user"
+    /// FOCUS: the pattern that reads model and token type from SkuId or ChargeDescription; nil
+    /// for the default of FORMATS.md.
+    public var focusSkuPattern: String?
 
     public init() {}
 

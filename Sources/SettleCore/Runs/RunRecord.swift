@@ -29,8 +29,12 @@ public struct InputTally: Sendable, Equatable {
     public var accepted: Int
     public var duplicates: Int
     public var quarantined: Int
+    /// Provider reports only: records that are not ours to reconcile (CUR rows of other AWS
+    /// services), counted so that the ledger still balances.
+    public var skipped: Int
 
-    public init(path: String, sha256: String, format: String, bytes: Int64 = 0, read: Int, accepted: Int, duplicates: Int, quarantined: Int) {
+    public init(path: String, sha256: String, format: String, bytes: Int64 = 0, read: Int, accepted: Int, duplicates: Int,
+                quarantined: Int, skipped: Int = 0) {
         self.path = path
         self.sha256 = sha256
         self.format = format
@@ -39,10 +43,11 @@ public struct InputTally: Sendable, Equatable {
         self.accepted = accepted
         self.duplicates = duplicates
         self.quarantined = quarantined
+        self.skipped = skipped
     }
 
     /// The identity PRODUCT.md guarantees for every input.
-    public var balances: Bool { read == accepted + duplicates + quarantined }
+    public var balances: Bool { read == accepted + duplicates + quarantined + skipped }
 }
 
 /// One run of a job, as kept in the store and written to `runs/RUN_ID.json`.

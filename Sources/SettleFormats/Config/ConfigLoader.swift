@@ -37,7 +37,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm"])
+                                "gateway_db", "litellm", "focus"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -193,6 +193,21 @@ public enum ConfigLoader {
                         "\"\(field)\" is not one of \(LiteLLMOptions.customerFields.joined(separator: ", "))")
                 }
                 c.litellmCustomerField = field
+            }
+        }
+        if let f = try t.table(root, "focus") {
+            try t.known(f, "focus", ["sku_pattern"])
+            if let pattern = try t.string(f, "sku_pattern", in: "focus") {
+                let regex: Regex<AnyRegexOutput>
+                do {
+                    regex = try Regex(pattern)
+                } catch {
+                    throw ConfigError(file: file, key: "focus.sku_pattern", "is not a regular expression: \(error)")
+                }
+                guard regex.contains(captureNamed: "model"), regex.contains(captureNamed: "token_type") else {
+                    throw ConfigError(file: file, key: "focus.sku_pattern", "needs the named groups (?<model>…) and (?<token_type>…)")
+                }
+                c.focusSkuPattern = pattern
             }
         }
         return c

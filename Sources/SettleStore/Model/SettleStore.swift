@@ -20,6 +20,18 @@ public protocol SettleStore: AnyObject {
     /// Starts the unit of work that loads one usage input file.
     func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad
 
+    /// Starts the unit of work that loads one provider report file.
+    func beginBillLoad(runID: String, path: String, format: String) throws -> BillLoad
+    /// Every stored bill line of the days `from`…`to`, history included, in report order.
+    func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine]
+    /// Providers with at least one bill line stored: the default set to reconcile.
+    func billedProviders() throws -> [String]
+    /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
+    func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal]
+    /// Replaces the stored cells of the days `from`…`to` with `cells`, in one transaction.
+    func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws
+    func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell]
+
     func recordRunStart(_ run: RunRecord) throws
     func recordRunEnd(_ run: RunRecord) throws
     /// Marks runs left `running` by a process that died (kill -9) as `interrupted`. Call with the lock held.
@@ -52,6 +64,37 @@ public protocol UsageLoad: AnyObject {
     /// A preparer for this load's batches, if the store has work to hand off to the decoding
     /// thread; nil otherwise.
     func makeBatchPreparer() -> UsageBatchPreparer?
+}
+
+/// The writes of one provider report file, all committed together or not at all. Report files
+/// are small next to usage logs (a day of a provider is a few hundred lines once summed), so the
+/// job sums them in memory and hands them over at the end.
+public protocol BillLoad: AnyObject {
+    /// Stores the report's lines, its quarantined rows and its tally, and commits. A file whose
+    /// SHA-256 was stored before keeps its first copy: its records count as duplicates.
+    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally) throws -> (accepted: Int, duplicates: Int)
+    func rollback()
+}
+
+/// What reading one report file gave, before the store decides about duplicates.
+public struct BillTally: Sendable {
+    public var sha256: String
+    public var bytes: Int64
+    public var read: Int
+    /// Records that gave lines.
+    public var records: Int
+    public var quarantined: Int
+    /// Records not ours to reconcile (CUR rows of other AWS services).
+    public var skipped: Int
+
+    public init(sha256: String, bytes: Int64, read: Int, records: Int, quarantined: Int, skipped: Int) {
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.read = read
+        self.records = records
+        self.quarantined = quarantined
+        self.skipped = skipped
+    }
 }
 
 /// Store-specific work on a batch that can be done on the decoding thread, before the batch

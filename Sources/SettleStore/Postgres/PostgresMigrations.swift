@@ -64,6 +64,38 @@ enum PostgresMigrations {
         (2, """
         ALTER TABLE usage_events ADD COLUMN reported_cost text;
         """),
+        (3, """
+        ALTER TABLE ingest_inputs ADD COLUMN kind text NOT NULL DEFAULT 'usage';
+        ALTER TABLE ingest_inputs ADD COLUMN skipped bigint NOT NULL DEFAULT 0;
+        CREATE TABLE bill_lines (
+            input_id    bigint NOT NULL,
+            provider    text NOT NULL,
+            day         text NOT NULL,
+            model       text NOT NULL,
+            tier        text NOT NULL,
+            token_type  text NOT NULL,
+            correction  boolean NOT NULL,
+            quantity    bigint,
+            cost        numeric
+        );
+        CREATE INDEX bill_lines_day ON bill_lines(day);
+        CREATE TABLE reconciliation_cells (
+            day              text NOT NULL,
+            provider         text NOT NULL,
+            model            text NOT NULL,
+            tier             text NOT NULL,
+            token_type       text NOT NULL,
+            gateway_quantity bigint NOT NULL,
+            billed_quantity  bigint,
+            expected_cost    numeric,
+            billed_cost      numeric,
+            status           text NOT NULL,
+            money_at_risk    numeric NOT NULL,
+            model_total      boolean NOT NULL,
+            run_id           text NOT NULL,
+            PRIMARY KEY (day, provider, model, tier, token_type)
+        );
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -63,6 +63,38 @@ enum SQLiteMigrations {
         (2, """
         ALTER TABLE usage_events ADD COLUMN reported_cost TEXT;
         """),
+        (3, """
+        ALTER TABLE ingest_inputs ADD COLUMN kind TEXT NOT NULL DEFAULT 'usage';
+        ALTER TABLE ingest_inputs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE bill_lines (
+            input_id    INTEGER NOT NULL,
+            provider    TEXT NOT NULL,
+            day         TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            tier        TEXT NOT NULL,
+            token_type  TEXT NOT NULL,
+            correction  INTEGER NOT NULL,
+            quantity    INTEGER,
+            cost        TEXT
+        );
+        CREATE INDEX bill_lines_day ON bill_lines(day);
+        CREATE TABLE reconciliation_cells (
+            day              TEXT NOT NULL,
+            provider         TEXT NOT NULL,
+            model            TEXT NOT NULL,
+            tier             TEXT NOT NULL,
+            token_type       TEXT NOT NULL,
+            gateway_quantity INTEGER NOT NULL,
+            billed_quantity  INTEGER,
+            expected_cost    TEXT,
+            billed_cost      TEXT,
+            status           TEXT NOT NULL,
+            money_at_risk    TEXT NOT NULL,
+            model_total      INTEGER NOT NULL,
+            run_id           TEXT NOT NULL,
+            PRIMARY KEY (day, provider, model, tier, token_type)
+        );
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -1,0 +1,72 @@
+/// One line of a provider's usage or cost report, in settle's terms: what the provider says we
+/// used (`quantity`) or owe (`cost`) for one UTC day, model, tier and token type.
+///
+/// Usage reports bring quantities and cost reports bring costs; a line may carry both (plain
+/// CSV, FOCUS, CUR). A line with no token type is either a named charge with no model (web
+/// search calls, tax) or a model's whole-day cost where the provider does not split it by
+/// token type (OpenRouter); reconciliation tells the two apart by whether the gateway knows
+/// the model.
+public struct BillLine: Sendable, Hashable {
+    public var provider: String
+    public var day: UTCDay
+    /// The model as the provider names it; aliases are applied when reconciling, so that a
+    /// corrected alias applies to reports already stored.
+    public var model: String
+    public var tier: Tier
+    public var tokenType: TokenType?
+    public var quantity: Int64?
+    public var cost: ExactDecimal?
+    /// A FOCUS `ChargeClass = Correction` line: it adds to the report it corrects instead of
+    /// replacing it.
+    public var correction: Bool
+
+    public init(provider: String, day: UTCDay, model: String, tier: Tier = .standard, tokenType: TokenType?,
+                quantity: Int64? = nil, cost: ExactDecimal? = nil, correction: Bool = false) {
+        self.provider = provider
+        self.day = day
+        self.model = model
+        self.tier = tier
+        self.tokenType = tokenType
+        self.quantity = quantity
+        self.cost = cost
+        self.correction = correction
+    }
+
+    /// What makes two lines of one report the same cell, so that they add up.
+    public struct Key: Sendable, Hashable, Comparable {
+        public var provider: String
+        public var day: UTCDay
+        public var model: String
+        public var tier: Tier
+        public var tokenType: TokenType?
+        public var correction: Bool
+
+        public init(provider: String, day: UTCDay, model: String, tier: Tier, tokenType: TokenType?, correction: Bool = false) {
+            self.provider = provider
+            self.day = day
+            self.model = model
+            self.tier = tier
+            self.tokenType = tokenType
+            self.correction = correction
+        }
+
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.day, a.provider, a.model, a.tier, a.tokenType?.rawValue ?? "", a.correction ? 1 : 0)
+                < (b.day, b.provider, b.model, b.tier, b.tokenType?.rawValue ?? "", b.correction ? 1 : 0)
+        }
+    }
+
+    public var key: Key { Key(provider: provider, day: day, model: model, tier: tier, tokenType: tokenType, correction: correction) }
+}
+
+/// A bill line as stored, with the report (ingested file) it came from. Reports are numbered
+/// in ingest order, so a higher number is a newer report.
+public struct StoredBillLine: Sendable, Hashable {
+    public var report: Int64
+    public var line: BillLine
+
+    public init(report: Int64, line: BillLine) {
+        self.report = report
+        self.line = line
+    }
+}

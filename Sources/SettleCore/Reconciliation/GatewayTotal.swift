@@ -1,0 +1,39 @@
+/// What the gateway metered for one UTC day, provider, model and tier: every event, whatever
+/// its status, because the provider bills failed requests that consumed tokens too.
+public struct GatewayTotal: Sendable, Hashable {
+    public var day: UTCDay
+    public var provider: String
+    public var model: String
+    public var tier: Tier
+    public var events: Int64
+    /// Uncached prompt tokens: input − cached − cache writes, summed.
+    public var input: Int64
+    public var cachedInput: Int64
+    public var cacheWrite: Int64
+    public var output: Int64
+    public var requests: Int64
+
+    public init(day: UTCDay, provider: String, model: String, tier: Tier, events: Int64 = 0, input: Int64 = 0,
+                cachedInput: Int64 = 0, cacheWrite: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+        self.day = day
+        self.provider = provider
+        self.model = model
+        self.tier = tier
+        self.events = events
+        self.input = input
+        self.cachedInput = cachedInput
+        self.cacheWrite = cacheWrite
+        self.output = output
+        self.requests = requests
+    }
+
+    public func quantity(of type: TokenType) -> Int64 {
+        switch type {
+        case .input: return input
+        case .cachedInput: return cachedInput
+        case .cacheWrite: return cacheWrite
+        case .output: return output
+        case .request: return requests
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import SettleCore
+
+/// Anthropic's Admin API usage report and cost report.
+///
+/// Usage token types are disjoint (unlike OpenAI's): input = uncached_input_tokens, cache_write =
+/// both ephemeral cache-creation counts, cached_input = cache_read_input_tokens. Cost `amount` is a
+/// decimal string **in cents**: "123.78912" is $1.2378912.
+enum AnthropicReports {
+    static let provider = "anthropic"
+
+    static func usageLines(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> [BillLine] {
+        guard let model = r.text("model"), !model.isEmpty else {
+            throw BillFieldProblem("missing_field: model (export the usage report grouped by model)")
+        }
+        let tier = try ProviderTier.parse(r.text("service_tier"))
+        let input = try r.count("uncached_input_tokens", absent: nil)
+        let creation = r["cache_creation"] ?? .object([])
+        let cacheWrite = try creation.count("ephemeral_5m_input_tokens") + creation.count("ephemeral_1h_input_tokens")
+        let cached = try r.count("cache_read_input_tokens")
+        let output = try r.count("output_tokens", absent: nil)
+        var lines = [
+            (TokenType.input, input), (.cacheWrite, cacheWrite), (.cachedInput, cached), (.output, output),
+        ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1) }
+        let searches = try (r["server_tool_use"] ?? .object([])).count("web_search_requests")
+        if searches > 0 {
+            // Billed per search, not per token: a named line that meets the cost report's web_search.
+            lines.append(BillLine(provider: provider, day: day, model: "web_search", tier: tier, tokenType: nil, quantity: searches))
+        }
+        return lines
+    }
+
+    static func costLine(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> BillLine {
+        let cents = try r.amount("amount")
+        if let currency = r.text("currency"), currency.uppercased() != "USD" {
+            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+        }
+        let dollars = cents.shifted(right: 2)
+        let tier = try ProviderTier.parse(r.text("service_tier"))
+        let costType = r.text("cost_type") ?? "tokens"
+        guard costType == "tokens" else {
+            return BillLine(provider: provider, day: day, model: costType, tier: tier, tokenType: nil, cost: dollars)
+        }
+        guard let model = r.text("model"), !model.isEmpty else { throw BillFieldProblem("missing_field: model") }
+        let type: TokenType
+        switch r.text("token_type") ?? "" {
+        case "uncached_input_tokens": type = .input
+        case "output_tokens": type = .output
+        case "cache_read_input_tokens": type = .cachedInput
+        case "cache_creation.ephemeral_5m_input_tokens", "cache_creation.ephemeral_1h_input_tokens": type = .cacheWrite
+        case let other: throw BillFieldProblem("unknown_token_type: \(other.isEmpty ? "(none)" : other)")
+        }
+        return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, cost: dollars)
+    }
+}

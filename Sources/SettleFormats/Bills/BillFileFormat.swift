@@ -1,0 +1,80 @@
+/// The provider report formats settle reads (FORMATS.md), by the names `--format` takes.
+public enum BillFileFormat: String, Sendable, CaseIterable {
+    case openAIUsage = "openai-usage"
+    case openAICosts = "openai-costs"
+    case anthropicUsage = "anthropic-usage"
+    case anthropicCost = "anthropic-cost"
+    case openRouterActivity = "openrouter-activity"
+    case focus
+    case cur
+    case csv
+
+    public var title: String {
+        switch self {
+        case .openAIUsage: return "OpenAI Usage API"
+        case .openAICosts: return "OpenAI Costs API"
+        case .anthropicUsage: return "Anthropic usage report"
+        case .anthropicCost: return "Anthropic cost report"
+        case .openRouterActivity: return "OpenRouter activity"
+        case .focus: return "FOCUS CSV"
+        case .cur: return "AWS CUR 2.0"
+        case .csv: return "plain bill CSV (provider,date,model,token_type,tier,quantity,cost)"
+        }
+    }
+
+    var isJSON: Bool {
+        switch self {
+        case .focus, .cur, .csv: return false
+        default: return true
+        }
+    }
+
+    /// API pages whose `data` holds day buckets of results (OpenRouter's holds rows).
+    var hasBuckets: Bool { isJSON && self != .openRouterActivity }
+
+    /// Which JSON format a page element shows, if it shows one: a bucket's first result, or an
+    /// OpenRouter row.
+    static func detect(element: JSONValue) -> BillFileFormat? {
+        if case .array(let results)? = element["results"] {
+            guard let r = results.first else { return nil }
+            switch r.text("object") {
+            case "organization.usage.completions.result": return .openAIUsage
+            case "organization.costs.result": return .openAICosts
+            default: break
+            }
+            if r["uncached_input_tokens"] != nil { return .anthropicUsage }
+            if r["cost_type"] != nil || (r["amount"]?.string != nil && r["description"] != nil) { return .anthropicCost }
+            if r["line_item"] != nil { return .openAICosts }
+            if r["num_model_requests"] != nil { return .openAIUsage }
+            return nil
+        }
+        if element["model_permaslug"] != nil || (element["date"] != nil && element["prompt_tokens"] != nil) {
+            return .openRouterActivity
+        }
+        return nil
+    }
+
+    /// Which CSV format a header row shows.
+    static func detect(header: [String]) -> BillFileFormat? {
+        let names = Set(header.map { $0.trimmingSpaces().replacingAll("\u{FEFF}", with: "") })
+        if names.isSuperset(of: ["ChargePeriodStart", "BilledCost"]) { return .focus }
+        if names.contains("line_item_usage_type") && names.contains("line_item_product_code") { return .cur }
+        if names.isSuperset(of: PlainBillCSV.required) { return .csv }
+        return nil
+    }
+}
+
+/// What reading a bill file needs from the configuration.
+public struct BillReadOptions: Sendable {
+    /// FOCUS `ProviderName` → settle provider.
+    public var providerNames: [String: String]
+    /// The FOCUS SkuId/ChargeDescription pattern, with named groups `model` and `token_type`.
+    public var focusPattern: String
+
+    public static let defaultFocusPattern = #"^(?<model>.+?), (?<token_type>input|output|cached input|cache writes)$"#
+
+    public init(providerNames: [String: String] = [:], focusPattern: String = BillReadOptions.defaultFocusPattern) {
+        self.providerNames = providerNames
+        self.focusPattern = focusPattern
+    }
+}

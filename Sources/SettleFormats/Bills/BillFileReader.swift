@@ -1,0 +1,157 @@
+import SettleCore
+
+/// Streams one provider report file into records, whatever its format. `open` decides the
+/// format (from content, or `--format`) and checks that the file can be read as it before
+/// anything is written.
+public struct BillFileReader {
+    public let path: String
+    /// nil for a JSON report with no records at all (an empty page): any format reads it.
+    public let format: BillFileFormat?
+    public let options: BillReadOptions
+
+    public var formatName: String { format?.rawValue ?? "empty-report" }
+
+    public static func open(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> BillFileReader {
+        var first: UInt8?
+        try LineReader(path: path, chunkSize: 64 << 10, hashing: false).forEachChunk { chunk in
+            if first == nil { first = chunk.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF } }
+        }
+        guard let first else { throw InputFileError(path: path, "empty: not a provider report") }
+        let looksJSON = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        if looksJSON {
+            if let format, !format.isJSON { throw InputFileError(path: path, line: 1, "not a \(format.title) file: it holds JSON") }
+            var detected: BillFileFormat?
+            try JSONPageStream(path: path, hashing: false).forEachElement { element in
+                detected = BillFileFormat.detect(element: element.value)
+                return detected == nil
+            }
+            if let format {
+                if let detected, detected != format {
+                    // A usage page given as a cost page (or the like) would read as all-quarantined: say so now.
+                    throw InputFileError(path: path, "holds a \(detected.title) page, not \(format.title); drop --format or fix it")
+                }
+                return BillFileReader(path: path, format: format, options: options)
+            }
+            guard let detected else {
+                var any = false
+                try JSONPageStream(path: path, hashing: false).forEachElement { e in
+                    if case .array(let r)? = e.value["results"], r.isEmpty { return true }
+                    any = true
+                    return false
+                }
+                guard !any else { throw InputFileError(path: path, "cannot tell which provider report this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                return BillFileReader(path: path, format: nil, options: options)
+            }
+            return BillFileReader(path: path, format: detected, options: options)
+        }
+        if let format, format.isJSON { throw InputFileError(path: path, line: 1, "not a \(format.title) file: it does not start with { or [") }
+        var header: [String]?
+        try CSVRecordStream(path: path, hashing: false).forEachRecord { record, _, _ in
+            if case .cells(let cells) = record { header = cells }
+            return false
+        }
+        guard let header else { throw InputFileError(path: path, line: 1, "the header row cannot be read as CSV") }
+        guard let chosen = format ?? BillFileFormat.detect(header: header) else {
+            throw InputFileError(path: path, line: 1, "cannot tell which provider report this CSV is (not FOCUS, AWS CUR or provider,date,model,token_type,tier,quantity,cost); name it with --format")
+        }
+        let reader = BillFileReader(path: path, format: chosen, options: options)
+        _ = try reader.csvDecoder(header: header)
+        return reader
+    }
+
+    init(path: String, format: BillFileFormat?, options: BillReadOptions) {
+        self.path = path
+        self.format = format
+        self.options = options
+    }
+
+    private func csvDecoder(header: [String]) throws -> ([String]) throws(BillFieldProblem) -> BillRecord {
+        switch format {
+        case .focus?:
+            let d = try FOCUSDecoder(header: header, path: path, options: options)
+            return { cells throws(BillFieldProblem) in .lines([try d.decode(cells)]) }
+        case .cur?:
+            let d = try CURBedrockDecoder(header: header, path: path)
+            return { cells throws(BillFieldProblem) in try d.decode(cells).map { .lines([$0]) } ?? .skipped }
+        default:
+            let d = try PlainBillCSV(header: header, path: path)
+            return { cells throws(BillFieldProblem) in .lines([try d.decode(cells)]) }
+        }
+    }
+
+    /// Reads every record in file order. For CSV the number is the record's line; for JSON
+    /// reports (often one line) it is the record's ordinal among the file's results.
+    public func forEachRecord(_ body: (BillRecord) throws -> Void) throws -> LineReader.Summary {
+        guard let format else {
+            return try JSONPageStream(path: path).forEachElement { _ in true }
+        }
+        if format.isJSON { return try readJSON(format, body) }
+        var decode: (([String]) throws(BillFieldProblem) -> BillRecord)?
+        return try CSVRecordStream(path: path).forEachRecord { record, line, raw in
+            switch record {
+            case .invalid(let why):
+                try body(.quarantined(QuarantinedRow(source: path, line: line, reason: "not_csv: \(why)", raw: raw())))
+            case .cells(let cells):
+                guard let decode else {
+                    decode = try csvDecoder(header: cells)
+                    return true
+                }
+                do {
+                    try body(try decode(cells))
+                } catch let problem as BillFieldProblem {
+                    try body(.quarantined(QuarantinedRow(source: path, line: line, reason: problem.reason, raw: raw())))
+                }
+            }
+            return true
+        }
+    }
+
+    private func readJSON(_ format: BillFileFormat, _ body: (BillRecord) throws -> Void) throws -> LineReader.Summary {
+        var record = 0
+        func quarantine(_ value: JSONValue, _ why: String, at element: JSONPageStream.Element, index: Int?) throws {
+            let place = index.map { "data[\(element.ordinal - 1)].results[\($0)]" } ?? "data[\(element.ordinal - 1)]"
+            try body(.quarantined(QuarantinedRow(source: path, line: record, reason: "\(why) (\(place), from line \(element.line))",
+                                                 raw: value.rendered)))
+        }
+        return try JSONPageStream(path: path).forEachElement { element in
+            let value = element.value
+            guard format.hasBuckets else {
+                record += 1
+                do {
+                    try body(.lines(try OpenRouterActivity.lines(value)))
+                } catch let problem as BillFieldProblem {
+                    try quarantine(value, problem.reason, at: element, index: nil)
+                }
+                return true
+            }
+            guard case .array(let results)? = value["results"] else {
+                record += 1
+                try quarantine(value, "missing_field: results (a bucket holds results)", at: element, index: nil)
+                return true
+            }
+            let day: Result<UTCDay, BillFieldProblem>
+            do throws(BillFieldProblem) {
+                day = .success(format.rawValue.hasPrefix("openai")
+                    ? try BucketDay.fromUnix(start: value["start_time"], end: value["end_time"])
+                    : try BucketDay.fromRFC3339(start: value.text("starting_at"), end: value.text("ending_at")))
+            } catch {
+                day = .failure(error)
+            }
+            for (i, r) in results.enumerated() {
+                record += 1
+                do {
+                    let d = try day.get()
+                    switch format {
+                    case .openAIUsage: try body(.lines(try OpenAIReports.usageLines(r, day: d)))
+                    case .openAICosts: try body(.lines([try OpenAIReports.costLine(r, day: d)]))
+                    case .anthropicUsage: try body(.lines(try AnthropicReports.usageLines(r, day: d)))
+                    default: try body(.lines([try AnthropicReports.costLine(r, day: d)]))
+                    }
+                } catch let problem as BillFieldProblem {
+                    try quarantine(r, problem.reason, at: element, index: i)
+                }
+            }
+            return true
+        }
+    }
+}

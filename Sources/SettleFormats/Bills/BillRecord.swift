@@ -1,0 +1,105 @@
+import SettleCore
+
+/// One record of a provider report after decoding. A record (an API result, a CSV row) may
+/// give several bill lines: one OpenAI usage result holds four token types.
+public enum BillRecord: Sendable {
+    case lines([BillLine])
+    case quarantined(QuarantinedRow)
+    /// A row that is not ours to reconcile (a CUR row of another AWS service): counted, not kept.
+    case skipped
+}
+
+/// A field of a report record that settle cannot use; the record is quarantined with it.
+struct BillFieldProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+extension JSONValue {
+    /// Compact JSON text again, for quarantine records.
+    var rendered: String { jsonText.rendered() }
+
+    var jsonText: JSONText {
+        switch self {
+        case .object(let members): return .object(members.map { ($0.0, $0.1.jsonText) })
+        case .array(let items): return .array(items.map(\.jsonText))
+        case .string(let s): return .string(s)
+        case .number(let n): return .number(n)
+        case .bool(let b): return .bool(b)
+        case .null: return .null
+        }
+    }
+
+    /// A token count: a JSON integer or a digit string, ≥ 0. Absent or null gives `absent`.
+    func count(_ key: String, absent: Int64? = 0) throws(BillFieldProblem) -> Int64 {
+        guard let v = self[key], v != .null else {
+            guard let absent else { throw BillFieldProblem("missing_field: \(key)") }
+            return absent
+        }
+        guard let text = v.decimalText, let n = Int64(text), n >= 0 else {
+            throw BillFieldProblem("bad_count: \(key) is not a whole number ≥ 0")
+        }
+        return n
+    }
+
+    /// An exact amount from a number or a string (OpenAI sends both).
+    func amount(_ key: String) throws(BillFieldProblem) -> ExactDecimal {
+        guard let v = self[key], let text = v.decimalText else { throw BillFieldProblem("missing_field: \(key)") }
+        guard let d = ExactDecimal(text) else { throw BillFieldProblem("bad_amount: \(key) is not a decimal number") }
+        return d
+    }
+
+    func text(_ key: String) -> String? {
+        guard let v = self[key] else { return nil }
+        switch v {
+        case .string(let s): return s
+        case .number(let n): return n
+        default: return nil
+        }
+    }
+
+    func requiredText(_ key: String) throws(BillFieldProblem) -> String {
+        guard let s = text(key), !s.isEmpty else { throw BillFieldProblem("missing_field: \(key)") }
+        return s
+    }
+}
+
+/// The UTC day of a report bucket, from its bounds; a bucket that spans two UTC days is not
+/// split by guess.
+enum BucketDay {
+    static func fromUnix(start: JSONValue?, end: JSONValue?) throws(BillFieldProblem) -> UTCDay {
+        guard let s = start?.decimalText, let startSeconds = Int64(s) else { throw BillFieldProblem("missing_field: start_time") }
+        let day = UTCDay(ordinal: Int(floorDiv(startSeconds, 86_400)))
+        if let e = end?.decimalText, let endSeconds = Int64(e), endSeconds > Int64(day.ordinal + 1) * 86_400 {
+            throw BillFieldProblem("bucket_spans_days: the bucket runs past the end of \(day) UTC; ask for 1d buckets starting at midnight UTC")
+        }
+        return day
+    }
+
+    static func fromRFC3339(start: String?, end: String?) throws(BillFieldProblem) -> UTCDay {
+        guard let start, let t = Timestamp(rfc3339: start) else { throw BillFieldProblem("bad_time: starting_at") }
+        let day = t.day
+        if let end, let e = Timestamp(rfc3339: end), e > day.adding(days: 1).start {
+            throw BillFieldProblem("bucket_spans_days: the bucket runs past the end of \(day) UTC; ask for 1d buckets")
+        }
+        return day
+    }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+}
+
+/// Service tiers as providers spell them. An unknown tier is quarantined, never guessed.
+enum ProviderTier {
+    static func parse(_ text: String?) throws(BillFieldProblem) -> Tier {
+        guard let raw = text?.lowercased(), !raw.isEmpty else { return .standard }
+        switch raw {
+        case "standard", "default", "auto", "on_demand": return .standard
+        case "batch": return .batch
+        case "priority", "priority_on_demand", "scale": return .priority
+        case "flex", "flex_discount": return .flex
+        default: throw BillFieldProblem("unknown_tier: \(raw)")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import SettleCore
+
+/// AWS Cost and Usage Report 2.0 rows for Amazon Bedrock.
+///
+/// `line_item_usage_type` holds region, model, token type and tier:
+/// `USE1-Claude3Sonnet-input-tokens-batch`. The amount is in `pricing_unit`, which is read,
+/// never assumed. Rows of other AWS services are skipped (counted, not kept); Bedrock rows that
+/// are not usage (tax, credits, refunds) are kept as named lines.
+struct CURBedrockDecoder {
+    static let provider = "bedrock"
+    static let required = ["line_item_product_code", "line_item_usage_type", "line_item_usage_amount",
+                           "line_item_unblended_cost", "line_item_usage_start_date"]
+    let header: BillCSVHeader
+
+    init(header cells: [String], path: String) throws(InputFileError) {
+        header = try BillCSVHeader(cells, required: Self.required, path: path, format: .cur)
+    }
+
+    /// nil: not a Bedrock row.
+    func decode(_ cells: [String]) throws(BillFieldProblem) -> BillLine? {
+        guard header.cell(cells, "line_item_product_code") == "AmazonBedrock" else { return nil }
+        let day = try FOCUSDecoder.day(header.cell(cells, "line_item_usage_start_date"))
+        let currency = header.cell(cells, "line_item_currency_code")
+        guard currency.isEmpty || currency.uppercased() == "USD" else {
+            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+        }
+        let costText = header.cell(cells, "line_item_unblended_cost")
+        guard let cost = ExactDecimal(costText) else { throw BillFieldProblem("bad_amount: line_item_unblended_cost \(costText)") }
+        let itemType = header.cell(cells, "line_item_line_item_type")
+        if !itemType.isEmpty && !["Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"].contains(itemType) {
+            return BillLine(provider: Self.provider, day: day, model: itemType, tokenType: nil, cost: cost)
+        }
+        let usageType = header.cell(cells, "line_item_usage_type")
+        guard let parsed = Self.parseUsageType(usageType) else {
+            throw BillFieldProblem("unknown_usage_type: \(usageType) (expected REGION-MODEL-input-tokens and the like)")
+        }
+        let quantity = try TokenUnit.tokens(header.cell(cells, "line_item_usage_amount"), unit: header.cell(cells, "pricing_unit"))
+        guard quantity >= 0 else { throw BillFieldProblem("bad_count: line_item_usage_amount is negative") }
+        return BillLine(provider: Self.provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type,
+                        quantity: quantity, cost: cost)
+    }
+
+    private static let markers: [(String, TokenType)] = [
+        ("-cache-read-input-token-count", .cachedInput), ("-cache-write-input-token-count", .cacheWrite),
+        ("-input-tokens", .input), ("-output-tokens", .output),
+        ("-input-token-count", .input), ("-output-token-count", .output),
+    ]
+
+    static func parseUsageType(_ text: String) -> (model: String, type: TokenType, tier: Tier)? {
+        for (marker, type) in markers {
+            guard let range = text.range(of: marker) else { continue }
+            var model = Substring(text[..<range.lowerBound])
+            // The region prefix: USE1-, EUC1-, APN1-, ...
+            if let dash = model.firstIndex(of: "-"), Self.isRegion(model[..<dash]) { model = model[model.index(after: dash)...] }
+            guard !model.isEmpty else { return nil }
+            let suffixes = text[range.upperBound...].split(separator: "-")
+            var tier = Tier.standard
+            if suffixes.contains("batch") { tier = .batch } else if suffixes.contains("priority") { tier = .priority }
+            else if suffixes.contains("flex") { tier = .flex }
+            return (String(model), type, tier)
+        }
+        return nil
+    }
+
+    static func isRegion(_ s: Substring) -> Bool {
+        s.count >= 3 && s.count <= 5 && s.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } && s.last!.isNumber
+    }
+}

@@ -1,0 +1,60 @@
+import SettleCore
+
+/// OpenAI's Usage API (completions) and Costs API pages.
+///
+/// Usage: `input_tokens` includes cached and cache-write tokens, so the uncached input is
+/// input − cached − cache writes. Costs: `amount.value` is dollars as a number or a string;
+/// `line_item` names the model and token type, and other line items stay named lines.
+enum OpenAIReports {
+    static let provider = "openai"
+
+    static func usageLines(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> [BillLine] {
+        guard let model = r.text("model"), !model.isEmpty else {
+            throw BillFieldProblem("missing_field: model (export the Usage API grouped by model)")
+        }
+        let input = try r.count("input_tokens", absent: nil)
+        let cached = try r.count("input_cached_tokens")
+        let cacheWrite = try r.count("input_cache_write_tokens")
+        let output = try r.count("output_tokens", absent: nil)
+        guard cached + cacheWrite <= input else {
+            throw BillFieldProblem("bad_count: input_cached_tokens + input_cache_write_tokens exceed input_tokens")
+        }
+        var tier = try ProviderTier.parse(r.text("service_tier"))
+        if r["batch"] == .bool(true) { tier = .batch }
+        return [
+            (TokenType.input, input - cached - cacheWrite), (.cachedInput, cached), (.cacheWrite, cacheWrite), (.output, output),
+        ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1) }
+    }
+
+    /// `^(?:priority \| )?(.+?), (input|output|cached input|cache writes)(?:, long context)?$`
+    static func costLine(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> BillLine {
+        guard let amount = r["amount"] else { throw BillFieldProblem("missing_field: amount") }
+        let value = try amount.amount("value")
+        if let currency = amount.text("currency"), currency.lowercased() != "usd" {
+            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+        }
+        let item = try r.requiredText("line_item")
+        if let parsed = parseLineItem(item) {
+            return BillLine(provider: provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type, cost: value)
+        }
+        return BillLine(provider: provider, day: day, model: item, tokenType: nil, cost: value)
+    }
+
+    static func parseLineItem(_ item: String) -> (model: String, type: TokenType, tier: Tier)? {
+        var text = Substring(item)
+        var tier = Tier.standard
+        if text.hasPrefix("priority | ") {
+            tier = .priority
+            text = text.dropFirst("priority | ".count)
+        }
+        if text.hasSuffix(", long context") { text = text.dropLast(", long context".count) }
+        let kinds: [(String, TokenType)] = [(", cached input", .cachedInput), (", cache writes", .cacheWrite),
+                                            (", input", .input), (", output", .output)]
+        for (suffix, type) in kinds where text.hasSuffix(suffix) {
+            let model = text.dropLast(suffix.count)
+            guard !model.isEmpty else { return nil }
+            return (String(model), type, tier)
+        }
+        return nil
+    }
+}

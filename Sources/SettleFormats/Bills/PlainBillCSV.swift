@@ -1,0 +1,41 @@
+import SettleCore
+
+/// settle's own bill CSV, `provider,date,model,token_type,tier,quantity,cost`, for providers
+/// with no report API: either of quantity and cost may be empty, not both.
+struct PlainBillCSV {
+    static let required = ["provider", "date", "model", "token_type", "tier", "quantity", "cost"]
+    let header: BillCSVHeader
+
+    init(header cells: [String], path: String) throws(InputFileError) {
+        header = try BillCSVHeader(cells, required: Self.required, path: path, format: .csv)
+    }
+
+    func decode(_ cells: [String]) throws(BillFieldProblem) -> BillLine {
+        let provider = header.cell(cells, "provider")
+        guard !provider.isEmpty else { throw BillFieldProblem("missing_field: provider") }
+        let dateText = header.cell(cells, "date")
+        guard let day = UTCDay(dateText) else { throw BillFieldProblem("bad_time: date \(dateText) is not YYYY-MM-DD") }
+        let model = header.cell(cells, "model")
+        guard !model.isEmpty else { throw BillFieldProblem("missing_field: model") }
+        let typeText = header.cell(cells, "token_type")
+        var type: TokenType?
+        if !typeText.isEmpty {
+            guard let t = TokenType(rawValue: typeText) else { throw BillFieldProblem("unknown_token_type: \(typeText)") }
+            type = t
+        }
+        let tierText = header.cell(cells, "tier")
+        guard let tier = tierText.isEmpty ? .standard : Tier(rawValue: tierText) else { throw BillFieldProblem("unknown_tier: \(tierText)") }
+        let quantityText = header.cell(cells, "quantity"), costText = header.cell(cells, "cost")
+        var quantity: Int64?, cost: ExactDecimal?
+        if !quantityText.isEmpty {
+            guard let q = Int64(quantityText), q >= 0 else { throw BillFieldProblem("bad_count: quantity \(quantityText) is not a whole number ≥ 0") }
+            quantity = q
+        }
+        if !costText.isEmpty {
+            guard let c = ExactDecimal(costText) else { throw BillFieldProblem("bad_amount: cost \(costText)") }
+            cost = c
+        }
+        guard quantity != nil || cost != nil else { throw BillFieldProblem("missing_field: quantity or cost") }
+        return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, quantity: quantity, cost: cost)
+    }
+}

@@ -1,0 +1,119 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle ingest bills PATH...`: provider usage and cost reports into the store.
+///
+/// Each file is one transaction holding its lines (summed per day, model, tier and token type),
+/// its quarantined records and its tally. A file stored before (same SHA-256) changes nothing:
+/// its records count as duplicates. A different file for the same provider and day is a newer
+/// report and replaces the older one when reconciling; both stay stored.
+public struct IngestBills {
+    public var paths: [String]
+    public var format: BillFileFormat?
+    public var options: BillReadOptions
+
+    public init(paths: [String], format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) {
+        self.paths = paths
+        self.format = format
+        self.options = options
+    }
+
+    public struct Report: Sendable {
+        public init() {}
+        public var runRecord: RunRecord?
+        public var inputs: [InputTally] = []
+        public var quarantineFiles: [String] = []
+        public var quarantineReasons: [String: Int] = [:]
+        /// Provider and days each file covered, for the summary line.
+        public var coverage: [String: String] = [:]
+        public var quarantined: Int { inputs.reduce(0) { $0 + $1.quarantined } }
+        public var status: ExitStatus { quarantined > 0 ? .findings : .ok }
+    }
+
+    /// Every file, checked readable as its format before anything is written (exit 65).
+    public func plan() throws -> [BillFileReader] {
+        var files: [String] = []
+        for path in paths {
+            guard FileSystem.exists(path) else { throw InputFileError(path: path, "no such file or folder") }
+            files += try FileSystem.files(under: path)
+        }
+        return try files.map { try BillFileReader.open(path: $0, format: format, options: options) }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let readers = try plan()
+        var run = JobRun(job: "ingest-bills", parameters: ["paths": paths.joined(separator: " "), "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            for reader in readers {
+                try ingest(reader, store: store, env: env, runID: runID, into: &report)
+                env.progress.update("ingest bills", done: Int64(report.inputs.count), total: Int64(readers.count), unit: "files")
+            }
+            env.progress.finish()
+            return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
+        }
+        return report
+    }
+
+    /// Sums of one report, per cell; in a dictionary because CUR and FOCUS give a row per hour.
+    struct Sums {
+        var lines: [BillLine.Key: (quantity: Int64?, cost: ExactDecimal?)] = [:]
+
+        mutating func add(_ line: BillLine) {
+            var v = lines[line.key] ?? (nil, nil)
+            if let q = line.quantity { v.quantity = (v.quantity ?? 0) + q }
+            if let c = line.cost { v.cost = (v.cost ?? .zero) + c }
+            lines[line.key] = v
+        }
+
+        var sorted: [BillLine] {
+            lines.keys.sorted().map { k in
+                BillLine(provider: k.provider, day: k.day, model: k.model, tier: k.tier, tokenType: k.tokenType,
+                         quantity: lines[k]!.quantity, cost: lines[k]!.cost, correction: k.correction)
+            }
+        }
+    }
+
+    func ingest(_ reader: BillFileReader, store: SettleStore, env: JobEnvironment, runID: String, into report: inout Report) throws {
+        let load = try store.beginBillLoad(runID: runID, path: reader.path, format: reader.formatName)
+        let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
+        var sums = Sums()
+        var quarantined: [QuarantinedRowRecord] = []
+        var read = 0, records = 0, skipped = 0
+        do {
+            let summary = try reader.forEachRecord { record in
+                read += 1
+                switch record {
+                case .lines(let lines):
+                    records += 1
+                    lines.forEach { sums.add($0) }
+                case .quarantined(let q):
+                    quarantined.append(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
+                    report.quarantineReasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
+                    try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
+                case .skipped:
+                    skipped += 1
+                }
+            }
+            let lines = sums.sorted
+            let tally = BillTally(sha256: summary.sha256, bytes: summary.bytes, read: read, records: records,
+                                  quarantined: quarantined.count, skipped: skipped)
+            let counts = try load.commit(lines: lines, quarantined: quarantined, tally: tally)
+            if let path = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256) { report.quarantineFiles.append(path) }
+            report.inputs.append(InputTally(path: reader.path, sha256: summary.sha256, format: reader.formatName, bytes: summary.bytes,
+                                            read: read, accepted: counts.accepted, duplicates: counts.duplicates,
+                                            quarantined: quarantined.count, skipped: skipped))
+            if let first = lines.first, let last = lines.last {
+                let providers = Set(lines.map(\.provider)).sorted().joined(separator: ", ")
+                report.coverage[reader.path] = first.day == last.day ? "\(providers) \(first.day)" : "\(providers) \(first.day)…\(last.day)"
+            }
+        } catch {
+            load.rollback()
+            quarantine.discard()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+import SettleWorkbook
+
+/// `settle reconcile --date D | --from D --to D`: the gateway against the providers' reports,
+/// stored per cell and written as `reconciliation/LABEL/reconciliation.csv` and `.xlsx`.
+///
+/// Recomputed from stored data every time, so a rerun after a late report gives the same cells
+/// as if it had been on time, and the same bytes for the same data.
+public struct Reconcile {
+    public var from: UTCDay
+    public var to: UTCDay
+
+    public init(from: UTCDay, to: UTCDay) {
+        self.from = from
+        self.to = to
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var cells: [ReconciliationCell] = []
+        public var summaries: [ReconciliationSummary] = []
+        public var providers: [String] = []
+        public var folder = ""
+        public var notMatched: Int { cells.filter { $0.status != .matched }.count }
+        public var status: ExitStatus { notMatched > 0 ? .findings : .ok }
+    }
+
+    /// `2026-10-25` for one day, `2026-10-25_2026-10-31` for a range.
+    public var label: String { from == to ? from.description : "\(from)_\(to)" }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        var run = JobRun(job: "reconcile", parameters: ["from": from.description, "to": to.description, "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try compute(store: store, env: env, catalog: catalog)
+            try store.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
+            let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
+            report.folder = "\(env.outDir)/reconciliation/\(label)"
+            let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
+            return JobRun.Outcome(status: report.status, outputs: outputs, message: message)
+        }
+        return report
+    }
+
+    /// The cells, from what the store holds now.
+    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+        let providers = try env.config.reconcile.providers ?? store.billedProviders()
+        env.progress.update("reconcile: reading the gateway's totals", done: 0, total: 3, unit: "steps")
+        let gateway = try store.gatewayTotals(from: from, to: to)
+        env.progress.update("reconcile: reading provider reports", done: 1, total: 3, unit: "steps")
+        let bills = BillRestatement.current(try store.billLines(from: from, to: to))
+        env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
+        let reconciler = Reconciler(priceBook: PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers),
+                                    settings: env.config.reconcile, aliases: env.config.aliases)
+        var report = Report()
+        report.providers = providers
+        report.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills)
+        report.summaries = ReconciliationSummary.of(report.cells)
+        env.progress.finish()
+        return report
+    }
+
+    func write(_ cells: [ReconciliationCell], outDir: String, currency: String) throws -> [String] {
+        let folder = "\(outDir)/reconciliation/\(label)"
+        let csv = "\(folder)/reconciliation.csv", xlsx = "\(folder)/reconciliation.xlsx"
+        try FileSystem.writeAtomically(ReconciliationCSV.render(cells), to: csv)
+        try ReconciliationWorkbook.make(cells: cells, currency: currency, created: to.adding(days: 1).start).write(to: xlsx)
+        return [csv, xlsx]
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import SettleCore
+import SettleFormats
+import SettleJobs
+
+struct IngestBillsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bills",
+        abstract: "Ingest provider usage and cost reports (format detected from content, or --format).",
+        discussion: """
+        Reads OpenAI Usage and Costs API pages, Anthropic usage and cost reports (cost in cents),
+        OpenRouter activity, FOCUS 1.x CSV, AWS CUR 2.0 (Bedrock rows) and the plain CSV
+        provider,date,model,token_type,tier,quantity,cost. Each file is one transaction. The same
+        file again changes nothing (its records count as duplicates); a different report for the
+        same provider and day replaces the older one when reconciling, and both stay stored.
+        Records that cannot be used are quarantined to out/quarantine/ (exit 3).
+
+        Examples:
+          settle ingest bills inbox/bills/
+          settle ingest bills --format openai-costs costs-2026-10.json
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Report format, when the content does not say: \(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: BillFileFormat?
+
+    @Argument(help: "Files or folders (folders are read recursively, hidden files skipped).")
+    var paths: [String]
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let options = BillReadOptions(providerNames: env.config.providerNames,
+                                          focusPattern: env.config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
+            let report = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
+            for input in report.inputs {
+                let covers = report.coverage[input.path].map { " (\($0))" } ?? ""
+                var line = "\(input.path): \(input.format)\(covers): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
+                    + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))"
+                if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) (other services)" }
+                console.say(line)
+            }
+            let record = report.runRecord!
+            console.say("run \(record.runID): \(report.inputs.count) report files; record \(env.outDir)/runs/\(record.runID).json")
+            if report.quarantined > 0 {
+                let reasons = report.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                console.warn("\(grouped(report.quarantined)) report records quarantined (\(reasons)); the records and reasons are in \(env.outDir)/quarantine/")
+            }
+            return report.status
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import SettleCore
+import SettleFormats
+import SettleJobs
+
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Compare what the gateway metered with what providers billed, per day, model, tier and token type.",
+        discussion: """
+        Every cell gets the first status that applies: missing_in_gateway, missing_in_bill,
+        token_mismatch, cost_mismatch, unpriced, matched (tolerances in [reconcile]). The cells
+        are stored and written to OUT/reconciliation/DAY (or FROM_TO)/reconciliation.csv and
+        reconciliation.xlsx. Exit 3 when any cell is not matched.
+
+        Examples:
+          settle reconcile --date 2026-10-25
+          settle reconcile --from 2026-10-01 --to 2026-10-31
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The UTC day to reconcile, YYYY-MM-DD.")
+    var date: String?
+
+    @Option(help: "First UTC day of a range, YYYY-MM-DD.")
+    var from: String?
+
+    @Option(help: "Last UTC day of a range (inclusive), YYYY-MM-DD.")
+    var to: String?
+
+    func validate() throws {
+        _ = try days()
+    }
+
+    func days() throws -> (UTCDay, UTCDay) {
+        if let date {
+            guard from == nil, to == nil else { throw ValidationError("give --date, or --from and --to, not both") }
+            guard let d = UTCDay(date) else { throw ValidationError("--date \(date) is not a date as YYYY-MM-DD") }
+            return (d, d)
+        }
+        guard let from, let to else { throw ValidationError("give --date D, or --from D --to D") }
+        guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
+        guard let t = UTCDay(to) else { throw ValidationError("--to \(to) is not a date as YYYY-MM-DD") }
+        guard f <= t else { throw ValidationError("--from \(from) is after --to \(to)") }
+        return (f, t)
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let (from, to) = try days()
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try Reconcile(from: from, to: to).execute(store: store, env: env)
+            if report.providers.isEmpty {
+                console.say("nothing to reconcile: no provider report is stored and [reconcile] providers is not set")
+            }
+            for s in report.summaries {
+                let findings = ReconciliationStatus.allCases.filter { $0 != .matched }
+                    .compactMap { st in s.byStatus[st].map { "\($0) \(st.rawValue)" } }
+                console.say("\(s.day) \(s.provider): \(s.matched)/\(s.cells) cells matched"
+                    + (findings.isEmpty ? "" : " (\(findings.joined(separator: ", ")))")
+                    + "; billed $\(s.billedCost.formatted(places: 2)), money at risk $\(s.moneyAtRisk.formatted(places: 2))")
+            }
+            console.say("reconciliation written to \(report.folder)/reconciliation.csv and reconciliation.xlsx")
+            if report.notMatched > 0 {
+                var byStatus: [ReconciliationStatus: Int] = [:]
+                report.cells.filter { $0.status != .matched }.forEach { byStatus[$0.status, default: 0] += 1 }
+                let risk = report.cells.reduce(ExactDecimal.zero) { $0 + $1.moneyAtRisk }
+                let list = byStatus.keys.sorted().map { "\($0.rawValue) \(byStatus[$0]!)" }.joined(separator: ", ")
+                console.warn("\(report.notMatched) of \(report.cells.count) reconciliation cells not matched (\(list)); "
+                    + "money at risk $\(risk.formatted(places: 2)); see \(report.folder)/reconciliation.csv")
+            }
+            return report.status
+        }
+    }
+}
