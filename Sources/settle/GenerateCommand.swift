@@ -11,7 +11,7 @@ struct GenerateCommand: ParsableCommand {
         prices.csv, services.csv, credits.csv and usage/DAY.jsonl (or .csv) per day.
 
         Examples:
-          settle generate --out-dir fixtures
+          settle generate --out-dir fixtures --csv-days 3 --bills
           settle generate --out-dir bench-data --customers 5000 --days 1 --events-per-day 1000000 --bad-rows 0
         """
     )
@@ -27,6 +27,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Broken rows planted per file.") var badRows = 2
     @Option(help: "Comma-separated day indexes (0-based) to write as CSV.") var csvDays = ""
     @Flag(help: "Write only the usage files, no catalog.") var usageOnly = false
+    @Flag(help: "Also write provider reports for the generated usage (bills/, and a late restatement in bills-late/), with one planted discrepancy of each reconciliation status.") var bills = false
 
     func run() throws {
         guard let first = UTCDay(start) else { throw ValidationError("--start must be a date YYYY-MM-DD, not \(start)") }
@@ -42,7 +43,13 @@ struct GenerateCommand: ParsableCommand {
         gen.badRowsPerFile = badRows
         gen.csvDays = Set(csvDays.split(separator: ",").compactMap { Int($0) })
         gen.writeCatalog = !usageOnly
+        guard !(bills && usageOnly) else { throw ValidationError("--bills needs the catalog's prices; drop --usage-only") }
         let written = try gen.write(to: outDir)
         print("wrote \(written.files.count) files to \(outDir): \(written.events) events in \(written.lines) lines")
+        if bills {
+            let reports = try SyntheticBills(usageDir: "\(outDir)/usage", pricesPath: "\(outDir)/prices.csv")
+                .write(billsDir: "\(outDir)/bills", lateDir: "\(outDir)/bills-late")
+            print("wrote \(reports.count) provider reports to \(outDir)/bills and \(outDir)/bills-late")
+        }
     }
 }

@@ -56,7 +56,7 @@ public enum CatalogLoader {
         return out
     }
 
-    static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {
+    public static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {
         let table = try CSVTable(path: path, required: ["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
         var out: [PriceRow] = []
         var seen: [String: Int] = [:]

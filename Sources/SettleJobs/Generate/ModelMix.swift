@@ -11,6 +11,8 @@ struct ModelProfile {
     /// Prompt caching is common on this provider's traffic.
     var caches: Bool { cachedInput != nil }
     var offersBatch: Bool
+    /// False for a model the gateway routes to before finance has priced it: its usage is unpriced.
+    var priced: Bool = true
 }
 
 enum ModelMix {
@@ -26,6 +28,9 @@ enum ModelMix {
         ModelProfile(provider: "google", model: "gemini-2.5-pro", share: 4, input: "1.25", cachedInput: "0.31", output: "10.00", offersBatch: false),
         ModelProfile(provider: "mistral", model: "mistral-large-latest", share: 4, input: "2.00", output: "6.00", offersBatch: false),
         ModelProfile(provider: "mistral", model: "mistral-small-latest", share: 4, input: "0.10", output: "0.30", offersBatch: false),
+        ModelProfile(provider: "mistral", model: "codestral-2508", share: 0.4, input: "0.30", output: "0.90", offersBatch: false, priced: false),
+        ModelProfile(provider: "bedrock", model: "anthropic.claude-3-5-sonnet-20241022-v2:0", share: 3, input: "3.00", cachedInput: "0.30",
+                     cacheWrite: "3.75", output: "15.00", offersBatch: true),
         ModelProfile(provider: "openrouter", model: "meta-llama/llama-3.3-70b-instruct", share: 5, input: "0.13", output: "0.40", offersBatch: false),
         ModelProfile(provider: "openrouter", model: "deepseek/deepseek-chat", share: 4, input: "0.27", output: "1.10", offersBatch: false),
         ModelProfile(provider: "openrouter", model: "qwen/qwen-2.5-72b-instruct", share: 1, input: "0.12", output: "0.39", offersBatch: false),

@@ -39,7 +39,7 @@ extension SyntheticData {
     var pricesCSV: String {
         var out = CSVText.record(["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
         let from = "2026-01-01"
-        for m in ModelMix.models {
+        for m in ModelMix.models where m.priced {
             out += CSVText.record([m.provider, m.model, "input", "", m.input, "1M", from])
             if let c = m.cachedInput { out += CSVText.record([m.provider, m.model, "cached_input", "", c, "1M", from]) }
             if let w = m.cacheWrite { out += CSVText.record([m.provider, m.model, "cache_write", "", w, "1M", from]) }
@@ -157,11 +157,19 @@ extension SyntheticData {
         [aliases.anthropic]
         "claude-sonnet-4" = "claude-sonnet-4-20250514"
 
+        # AWS names models in CUR usage types its own way.
+        [aliases.bedrock]
+        "Claude3.5Sonnet-v2" = "anthropic.claude-3-5-sonnet-20241022-v2:0"
+
         [provider_names]
         "Google Cloud" = "google"
 
+        # Google's export names per-request charges too: "gemini-2.5-pro, requests".
+        [focus]
+        sku_pattern = '^(?<model>.+?), (?<token_type>input|output|cached input|cache writes|requests)$'
+
+        # No providers list: every provider with a report ingested is reconciled.
         [reconcile]
-        providers = ["openai", "anthropic", "google"]
         token_tolerance_pct = "0.1"
         token_tolerance_abs = 0
         cost_tolerance = "0.01"
