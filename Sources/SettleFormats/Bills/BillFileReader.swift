@@ -12,34 +12,32 @@ public struct BillFileReader {
     public var formatName: String { format?.rawValue ?? "empty-report" }
 
     public static func open(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> BillFileReader {
-        var first: UInt8?
-        try LineReader(path: path, chunkSize: 64 << 10, hashing: false).forEachChunk { chunk in
-            if first == nil { first = chunk.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF } }
-        }
+        // Spaces, line breaks and a UTF-8 byte-order mark may come first.
+        let first = try LineReader.head(path: path).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         guard let first else { throw InputFileError(path: path, "empty: not a provider report") }
         let looksJSON = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         if looksJSON {
             if let format, !format.isJSON { throw InputFileError(path: path, line: 1, "not a \(format.title) file: it holds JSON") }
+            // The whole document is walked once here, so that a truncated download stops the
+            // run (65) before any file of it is stored, not halfway through.
             var detected: BillFileFormat?
+            var hasRecords = false
             try JSONPageStream(path: path, hashing: false).forEachElement { element in
-                detected = BillFileFormat.detect(element: element.value)
-                return detected == nil
+                if detected == nil { detected = BillFileFormat.detect(element: element.value) }
+                if case .array(let r)? = element.value["results"], r.isEmpty {} else { hasRecords = true }
+                return true
             }
             if let format {
                 if let detected, detected != format {
-                    // A usage page given as a cost page (or the like) would read as all-quarantined: say so now.
+                    // A usage page read as a cost page would come out all quarantined: say so now.
                     throw InputFileError(path: path, "holds a \(detected.title) page, not \(format.title); drop --format or fix it")
                 }
                 return BillFileReader(path: path, format: format, options: options)
             }
             guard let detected else {
-                var any = false
-                try JSONPageStream(path: path, hashing: false).forEachElement { e in
-                    if case .array(let r)? = e.value["results"], r.isEmpty { return true }
-                    any = true
-                    return false
+                guard !hasRecords else {
+                    throw InputFileError(path: path, "cannot tell which provider report this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
-                guard !any else { throw InputFileError(path: path, "cannot tell which provider report this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
                 return BillFileReader(path: path, format: nil, options: options)
             }
             return BillFileReader(path: path, format: detected, options: options)

@@ -32,4 +32,21 @@ extension LineReader {
         }
         return Summary(sha256: hasher?.finish() ?? "", bytes: bytes, lines: 0)
     }
+
+    /// The first `count` bytes of a file (fewer if it is shorter): a look at its format.
+    public static func head(path: String, count: Int = 4096) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw InputFileError(path: path, "read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            filled += n
+        }
+        return Array(buffer.prefix(filled))
+    }
 }
