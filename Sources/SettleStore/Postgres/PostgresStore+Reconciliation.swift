@@ -22,7 +22,7 @@ extension PostgresStore {
     }
 
     public func billedProviders() throws -> [String] {
-        let rows = try db.query("SELECT DISTINCT provider FROM bill_lines ORDER BY provider COLLATE \"C\"")
+        let rows = try db.query("SELECT provider FROM bill_lines GROUP BY provider ORDER BY provider COLLATE \"C\"")
         return (0..<rows.count).map { rows.text($0, 0)! }
     }
 
