@@ -244,6 +244,7 @@ import SettleTestSupport
         mistral,2026-10-25,ocr,,,,"1,00"
         mistral,2026-10-25,mistral-large-latest,output,,,
         mistral,2026-10-25,mistral-large-latest,thinking,,1,
+        mistral,2026-10-25,mistral-large-latest,input,,1,1e20
 
         """
         let r = try read("mistral.csv", text)
@@ -253,7 +254,8 @@ import SettleTestSupport
             BillLine(provider: "mistral", day: d, model: "mistral-large-latest", tokenType: .input, quantity: 31775, cost: money("0.06355")),
             BillLine(provider: "mistral", day: d, model: "mistral-large-latest", tier: .batch, tokenType: .output, quantity: 8459),
         ])
-        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["bad_amount", "missing_field", "unknown_token_type"])
+        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["bad_amount", "missing_field", "unknown_token_type", "bad_amount"])
+        #expect(r.quarantined.last?.reason.contains("beyond any real bill") == true)
     }
 
     @Test func unreadableReportsStopBeforeAnythingIsWritten() throws {

@@ -33,7 +33,8 @@ import SettleCore
 
 enum TokenUnit {
     static func tokens(_ amount: String, unit: String) throws(BillFieldProblem) -> Int64 {
-        guard let value = ExactDecimal(amount) else { throw BillFieldProblem("bad_count: quantity \(amount) is not a number") }
+        guard let parsed = ExactDecimal(amount) else { throw BillFieldProblem("bad_count: quantity \(amount) is not a number") }
+        let value = try BillAmount.checked(parsed, "quantity")
         let factor: Int64
         switch unit.lowercased().trimmingSpaces() {
         case "tokens", "token", "1 tokens", "requests", "request": factor = 1

@@ -36,7 +36,7 @@ extension JSONValue {
             guard let absent else { throw BillFieldProblem("missing_field: \(key)") }
             return absent
         }
-        guard let text = v.decimalText, let n = Int64(text), n >= 0 else {
+        guard let text = v.decimalText, let n = Int64(text), n >= 0, n < 1_000_000_000_000_000 else {
             throw BillFieldProblem("bad_count: \(key) is not a whole number ≥ 0")
         }
         return n
@@ -46,7 +46,7 @@ extension JSONValue {
     func amount(_ key: String) throws(BillFieldProblem) -> ExactDecimal {
         guard let v = self[key], let text = v.decimalText else { throw BillFieldProblem("missing_field: \(key)") }
         guard let d = ExactDecimal(text) else { throw BillFieldProblem("bad_amount: \(key) is not a decimal number") }
-        return d
+        return try BillAmount.checked(d, key)
     }
 
     func text(_ key: String) -> String? {
@@ -61,6 +61,23 @@ extension JSONValue {
     func requiredText(_ key: String) throws(BillFieldProblem) -> String {
         guard let s = text(key), !s.isEmpty else { throw BillFieldProblem("missing_field: \(key)") }
         return s
+    }
+}
+
+/// Amounts and quantities beyond any real bill are refused per record, so that a corrupt field
+/// is quarantined instead of overflowing the exact arithmetic later.
+enum BillAmount {
+    static let limit = ExactDecimal(1_000_000_000_000_000)   // 10^15
+
+    static func checked(_ d: ExactDecimal, _ field: String) throws(BillFieldProblem) -> ExactDecimal {
+        guard d.magnitude < limit else { throw BillFieldProblem("bad_amount: \(field) \(d) is beyond any real bill") }
+        return d
+    }
+
+    /// Parses an amount from CSV text.
+    static func parse(_ text: String, _ field: String) throws(BillFieldProblem) -> ExactDecimal {
+        guard let d = ExactDecimal(text) else { throw BillFieldProblem("bad_amount: \(field) \(text.isEmpty ? "(empty)" : text) is not a decimal number") }
+        return try checked(d, field)
     }
 }
 

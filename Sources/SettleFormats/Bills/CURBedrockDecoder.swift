@@ -25,7 +25,7 @@ struct CURBedrockDecoder {
             throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
         }
         let costText = header.cell(cells, "line_item_unblended_cost")
-        guard let cost = ExactDecimal(costText) else { throw BillFieldProblem("bad_amount: line_item_unblended_cost \(costText)") }
+        let cost = try BillAmount.parse(costText, "line_item_unblended_cost")
         let itemType = header.cell(cells, "line_item_line_item_type")
         if !itemType.isEmpty && !["Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"].contains(itemType) {
             return BillLine(provider: Self.provider, day: day, model: itemType, tokenType: nil, cost: cost)

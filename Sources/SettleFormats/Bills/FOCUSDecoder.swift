@@ -36,7 +36,7 @@ struct FOCUSDecoder {
             throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
         }
         let costText = header.cell(cells, "BilledCost")
-        guard let cost = ExactDecimal(costText) else { throw BillFieldProblem("bad_amount: BilledCost \(costText)") }
+        let cost = try BillAmount.parse(costText, "BilledCost")
         let correction = header.cell(cells, "ChargeClass").lowercased() == "correction"
         let category = header.cell(cells, "ChargeCategory")
         let sku = header.cell(cells, "SkuId"), description = header.cell(cells, "ChargeDescription")

@@ -28,12 +28,11 @@ struct PlainBillCSV {
         let quantityText = header.cell(cells, "quantity"), costText = header.cell(cells, "cost")
         var quantity: Int64?, cost: ExactDecimal?
         if !quantityText.isEmpty {
-            guard let q = Int64(quantityText), q >= 0 else { throw BillFieldProblem("bad_count: quantity \(quantityText) is not a whole number ≥ 0") }
+            guard let q = Int64(quantityText), q >= 0, q < 1_000_000_000_000_000 else { throw BillFieldProblem("bad_count: quantity \(quantityText) is not a whole number ≥ 0") }
             quantity = q
         }
         if !costText.isEmpty {
-            guard let c = ExactDecimal(costText) else { throw BillFieldProblem("bad_amount: cost \(costText)") }
-            cost = c
+            cost = try BillAmount.parse(costText, "cost")
         }
         guard quantity != nil || cost != nil else { throw BillFieldProblem("missing_field: quantity or cost") }
         return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, quantity: quantity, cost: cost)

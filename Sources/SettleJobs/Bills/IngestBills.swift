@@ -62,9 +62,13 @@ public struct IngestBills {
     struct Sums {
         var lines: [BillLine.Key: (quantity: Int64?, cost: ExactDecimal?)] = [:]
 
-        mutating func add(_ line: BillLine) {
+        mutating func add(_ line: BillLine, path: String) throws {
             var v = lines[line.key] ?? (nil, nil)
-            if let q = line.quantity { v.quantity = (v.quantity ?? 0) + q }
+            if let q = line.quantity {
+                let (sum, overflow) = (v.quantity ?? 0).addingReportingOverflow(q)
+                guard !overflow else { throw InputFileError(path: path, "the quantities of \(line.model) on \(line.day) add up beyond any real bill") }
+                v.quantity = sum
+            }
             if let c = line.cost { v.cost = (v.cost ?? .zero) + c }
             lines[line.key] = v
         }
@@ -89,7 +93,7 @@ public struct IngestBills {
                 switch record {
                 case .lines(let lines):
                     records += 1
-                    lines.forEach { sums.add($0) }
+                    for line in lines { try sums.add(line, path: reader.path) }
                 case .quarantined(let q):
                     quarantined.append(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
                     report.quarantineReasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
