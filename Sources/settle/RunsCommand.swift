@@ -36,7 +36,9 @@ struct RunsCommand: ParsableCommand {
                 let seconds = r.finishedAt.map { String(format2(Double($0.microseconds - r.startedAt.microseconds) / 1e6)) } ?? "-"
                 let read = r.inputs.reduce(0) { $0 + $1.read }, acc = r.inputs.reduce(0) { $0 + $1.accepted }
                 let dup = r.inputs.reduce(0) { $0 + $1.duplicates }, q = r.inputs.reduce(0) { $0 + $1.quarantined }
-                let inputs = r.inputs.isEmpty ? "" : "\(r.inputs.count) files: \(grouped(read))/\(grouped(acc))/\(grouped(dup))/\(grouped(q))"
+                let skipped = r.inputs.reduce(0) { $0 + $1.skipped }
+                var inputs = r.inputs.isEmpty ? "" : "\(r.inputs.count) files: \(grouped(read))/\(grouped(acc))/\(grouped(dup))/\(grouped(q))"
+                if skipped > 0 { inputs += " (+\(grouped(skipped)) skipped: other services)" }
                 console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
                     + pad(seconds, 9) + inputs)
             }
