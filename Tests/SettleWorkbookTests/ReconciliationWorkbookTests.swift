@@ -6,17 +6,7 @@ import SettleTestSupport
 
 /// reconciliation.xlsx read back from its XML: sheets, cell types, formulas and cached totals.
 @Suite struct ReconciliationWorkbookTests {
-    func part(_ file: String, _ name: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        p.arguments = ["-p", file, name]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func part(_ file: String, _ name: String) throws -> String { try XLSXPart.read(file, name) }
 
     let day = UTCDay("2026-10-25")!
 

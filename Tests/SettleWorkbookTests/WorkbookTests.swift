@@ -5,18 +5,7 @@ import SettleTestSupport
 @testable import SettleWorkbook
 
 @Suite struct WorkbookTests {
-    /// A part of the XLSX file (a zip of XML), read back with unzip.
-    func part(_ file: String, _ name: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        p.arguments = ["-p", file, name]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func part(_ file: String, _ name: String) throws -> String { try XLSXPart.read(file, name) }
 
     func sample() -> Workbook {
         var book = Workbook(currency: "USD")

@@ -128,15 +128,8 @@ public struct Reconciler: Sendable {
         } else if let bq = b.quantity, exceedsTokenTolerance(gateway: g, billed: bq) {
             status = .tokenMismatch
             risk = quote.map { (ExactDecimal(bq - g) * $0.perUnit).magnitude } ?? .zero
-        } else if let bc = b.cost, let expected, (bc - expected).magnitude > settings.costTolerance {
-            status = .costMismatch
-            risk = (bc - expected).magnitude
-        } else if expected == nil {
-            status = .unpriced
-            risk = (b.cost ?? .zero).magnitude
         } else {
-            status = .matched
-            risk = .zero
+            (status, risk) = costVerdict(billed: b.cost, expected: expected)
         }
         return ReconciliationCell(day: key.day, provider: key.provider, model: key.model, tier: key.tier, tokenType: type,
                                   gatewayQuantity: g, billedQuantity: b.quantity, expectedCost: expected, billedCost: b.cost,
@@ -144,21 +137,19 @@ public struct Reconciler: Sendable {
     }
 
     private func modelTotalCell(_ key: CellKey, billed b: Billed, expected: ExactDecimal?) -> ReconciliationCell {
-        let status: ReconciliationStatus
-        let risk: ExactDecimal
-        if let bc = b.cost, let expected, (bc - expected).magnitude > settings.costTolerance {
-            status = .costMismatch
-            risk = (bc - expected).magnitude
-        } else if expected == nil {
-            status = .unpriced
-            risk = (b.cost ?? .zero).magnitude
-        } else {
-            status = .matched
-            risk = .zero
-        }
+        let (status, risk) = costVerdict(billed: b.cost, expected: expected)
         return ReconciliationCell(day: key.day, provider: key.provider, model: key.model, tier: key.tier, tokenType: nil,
                                   gatewayQuantity: 0, billedQuantity: nil, expectedCost: expected, billedCost: b.cost,
                                   status: status, moneyAtRisk: risk, isModelTotal: true)
+    }
+
+    /// The last three checks, once both sides are there: cost_mismatch, unpriced, matched.
+    func costVerdict(billed: ExactDecimal?, expected: ExactDecimal?) -> (ReconciliationStatus, ExactDecimal) {
+        if let billed, let expected, (billed - expected).magnitude > settings.costTolerance {
+            return (.costMismatch, (billed - expected).magnitude)
+        }
+        guard expected != nil else { return (.unpriced, (billed ?? .zero).magnitude) }
+        return (.matched, .zero)
     }
 
     /// |gateway − billed| > max(token_tolerance_abs, token_tolerance_pct % of billed), exactly.

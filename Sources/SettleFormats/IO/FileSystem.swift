@@ -74,6 +74,17 @@ public enum FileSystem {
         return removed
     }
 
+    /// The files named on a command line, folders expanded (see `files(under:)`); a path that
+    /// does not exist stops the run before anything is read (65).
+    public static func inputFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            guard exists(path) else { throw InputFileError(path: path, "no such file or folder") }
+            files += try self.files(under: path)
+        }
+        return files
+    }
+
     /// The regular files under `path` (itself, if it is a file), sorted by path; hidden files
     /// and folders are skipped, so an editor's swap file is never ingested.
     public static func files(under path: String) throws -> [String] {

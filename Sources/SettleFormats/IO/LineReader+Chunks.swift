@@ -11,6 +11,14 @@ extension LineReader {
     /// records are not lines (a JSON document that may sit on one line).
     @discardableResult
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Summary {
+        try readChunks { chunk in
+            try body(chunk)
+            return true
+        }
+    }
+
+    /// The one read loop: chunks in order, each hashed on the way; `body` returns false to stop.
+    func readChunks(_ body: (UnsafeRawBufferPointer) throws -> Bool) throws -> Summary {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -28,7 +36,7 @@ extension LineReader {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             hasher?.update(chunk)
             bytes += Int64(n)
-            try body(chunk)
+            if try !body(chunk) { break }
         }
         return Summary(sha256: hasher?.finish() ?? "", bytes: bytes, lines: 0)
     }

@@ -44,15 +44,9 @@ public struct LineReader: Sendable {
     public func forEachLine(
         _ body: (UnsafeRawBufferPointer, Int) throws -> Bool
     ) throws -> Summary {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let hasher = hashing ? ChunkHasher() : nil
-        var bytes: Int64 = 0
         var lineNumber = 0
         var carry: [UInt8] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
+        var stopped = false
 
         func emit(_ line: UnsafeRawBufferPointer) throws -> Bool {
             lineNumber += 1
@@ -63,16 +57,8 @@ public struct LineReader: Sendable {
             return try body(line, lineNumber)
         }
 
-        readLoop: while true {
-            let n = read(fd, buffer.baseAddress, chunkSize)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw InputFileError(path: path, "read failed: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            hasher?.update(chunk)
-            bytes += Int64(n)
+        var summary = try readChunks { chunk in
+            let n = chunk.count
             var start = 0
             while start < n {
                 guard let nl = memchr(chunk.baseAddress! + start, 0x0A, n - start) else {
@@ -88,14 +74,19 @@ public struct LineReader: Sendable {
                     keepGoing = try carry.withUnsafeBytes { try emit($0) }
                     carry.removeAll(keepingCapacity: true)
                 }
-                if !keepGoing { break readLoop }
+                if !keepGoing {
+                    stopped = true
+                    return false
+                }
                 start = end + 1
             }
+            return true
         }
-        if !carry.isEmpty {
+        if !carry.isEmpty && !stopped {
             _ = try carry.withUnsafeBytes { try emit($0) }
         }
-        return Summary(sha256: hasher?.finish() ?? "", bytes: bytes, lines: lineNumber)
+        summary.lines = lineNumber
+        return summary
     }
 }
 

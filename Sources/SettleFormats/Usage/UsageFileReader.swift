@@ -63,25 +63,11 @@ public struct UsageFileReader: Sendable {
             }
         case .csv, .litellmCSV:
             var decoder: ((_ cells: [String], _ line: Int, _ raw: () -> String) -> UsageRow)?
-            var parser = CSVRecordParser()
-            var recordStart = 0
-            var rawLines: [String] = []
-            let summary = try LineReader(path: path).forEachLine { line, number in
-                if !parser.hasPending {
-                    if line.isBlank { return true }
-                    recordStart = number
-                    rawLines.removeAll(keepingCapacity: true)
-                }
-                let outcome = parser.feed(line)
-                if case .needsMoreLines = outcome {
-                    rawLines.append(line.lossyString)
-                    return true
-                }
-                let raw = { () -> String in (rawLines + [line.lossyString]).joined(separator: "\n") }
-                switch outcome {
-                case .record(let cells):
+            return try CSVRecordStream(path: path).forEachRecord { record, line, raw in
+                switch record {
+                case .cells(let cells):
                     if let decoder {
-                        try body(decoder(cells, recordStart, raw))
+                        try body(decoder(cells, line, raw))
                     } else if kind == .litellmCSV {
                         let d = try LiteLLMSpendLogsDecoder(header: cells, path: path, options: litellm)
                         decoder = { cells, line, raw in d.decode(cells, lineNumber: line, source: path, raw: raw()) }
@@ -90,18 +76,10 @@ public struct UsageFileReader: Sendable {
                         decoder = { cells, line, raw in d.decode(cells, lineNumber: line, source: path, raw: raw()) }
                     }
                 case .invalid(let why):
-                    try body(.quarantined(QuarantinedRow(source: path, line: recordStart,
-                        reason: "not_csv: \(why)", raw: raw())))
-                case .needsMoreLines:
-                    break
+                    try body(.quarantined(QuarantinedRow(source: path, line: line, reason: "not_csv: \(why)", raw: raw())))
                 }
                 return true
             }
-            if parser.hasPending {
-                try body(.quarantined(QuarantinedRow(source: path, line: recordStart,
-                    reason: "not_csv: a quoted field is not closed before the end of the file", raw: rawLines.joined(separator: "\n"))))
-            }
-            return summary
         }
     }
 }

@@ -33,12 +33,7 @@ public struct IngestBills {
 
     /// Every file, checked readable as its format before anything is written (exit 65).
     public func plan() throws -> [BillFileReader] {
-        var files: [String] = []
-        for path in paths {
-            guard FileSystem.exists(path) else { throw InputFileError(path: path, "no such file or folder") }
-            files += try FileSystem.files(under: path)
-        }
-        return try files.map { try BillFileReader.open(path: $0, format: format, options: options) }
+        return try FileSystem.inputFiles(paths).map { try BillFileReader.open(path: $0, format: format, options: options) }
     }
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {

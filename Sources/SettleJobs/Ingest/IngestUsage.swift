@@ -48,11 +48,7 @@ public struct IngestUsage {
     /// Lists the files (directories expanded) and checks that each can be read as its format,
     /// before anything is written: an unreadable file stops the run with exit 65 up front.
     public func plan() throws -> [UsageSource] {
-        var files: [String] = []
-        for path in paths {
-            guard FileSystem.exists(path) else { throw InputFileError(path: path, "no such file or folder") }
-            files += try FileSystem.files(under: path)
-        }
+        let files = try FileSystem.inputFiles(paths)
         let readers: [UsageSource] = try files.map { path throws(InputFileError) in
             try UsageFileReader.open(path: path, format: format, litellm: litellm)
         }
