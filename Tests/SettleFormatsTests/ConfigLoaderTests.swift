@@ -73,6 +73,15 @@ import SettleTestSupport
         #expect(problem("[plans.pro]\nlimits = { tokens = -5 }\n") == "settle.toml: plans.pro.limits.tokens: must not be negative, found -5")
     }
 
+    @Test func theFOCUSPatternIsCheckedWhenTheConfigLoads() throws {
+        #expect(problem("[focus]\nsku_pattern = '(?<model>.+'\n").hasPrefix("settle.toml: focus.sku_pattern: is not a regular expression"))
+        #expect(problem("[focus]\nsku_pattern = '^(.+), (input|output)$'\n")
+            == "settle.toml: focus.sku_pattern: needs the named groups (?<model>…) and (?<token_type>…)")
+        #expect(problem("[focus]\npattern = 'x'\n").hasPrefix("settle.toml: focus.pattern: unknown key"))
+        let c = try ConfigLoader.parse("[focus]\nsku_pattern = '^(?<model>[^/]+)/(?<token_type>.+)$'\n", file: "settle.toml")
+        #expect(c.focusSkuPattern == "^(?<model>[^/]+)/(?<token_type>.+)$")
+    }
+
     @Test func anExplicitConfigMustExistButTheDefaultMayNot() throws {
         #expect(throws: ConfigError.self) { _ = try ConfigLoader.load(path: "/nonexistent/settle.toml", explicit: true) }
         let defaults = try ConfigLoader.load(path: "/nonexistent/settle.toml", explicit: false)
