@@ -60,6 +60,18 @@ public struct ExactDecimal: Sendable, Hashable, Comparable {
         return ExactDecimal(significand: quotient, scale: places)
     }
 
+    /// `self / divisor`, rounded half away from zero to `places` decimals: for projections and
+    /// rates, never for an amount that is billed.
+    public func divided(by divisor: Int64, places: Int) -> ExactDecimal {
+        precondition(divisor != 0, "division by zero")
+        let w = widened(to: max(scale, places) + 1)
+        let d = Int128(divisor)
+        var q = w.significand / d
+        let r = w.significand % d
+        if r.magnitude * 2 >= d.magnitude { q += (w.significand < 0) != (d < 0) ? -1 : 1 }
+        return ExactDecimal(significand: q, scale: w.scale).rounded(places: places)
+    }
+
     /// Rounded to cents, half away from zero.
     public var roundedToCents: ExactDecimal { rounded(places: 2) }
 

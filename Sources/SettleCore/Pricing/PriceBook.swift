@@ -15,6 +15,8 @@ public struct PriceBook: Sendable {
     /// Rows per key, oldest first.
     private let rows: [Key: [PriceRow]]
     private let tierMultipliers: [Tier: ExactDecimal]
+    /// Every instant a price changes, sorted: usage is priced per stretch between them.
+    private let changeInstants: [Timestamp]
 
     public init(rows: [PriceRow], tierMultipliers: [Tier: ExactDecimal] = [:]) {
         var byKey: [Key: [PriceRow]] = [:]
@@ -23,6 +25,13 @@ public struct PriceBook: Sendable {
         }
         self.rows = byKey.mapValues { $0.sorted { $0.effectiveFrom < $1.effectiveFrom } }
         self.tierMultipliers = tierMultipliers
+        self.changeInstants = Array(Set(rows.map(\.effectiveFrom))).sorted()
+    }
+
+    /// The instants strictly inside `day` at which some price changes (most days: none).
+    public func changes(within day: UTCDay) -> [Timestamp] {
+        let start = day.start, end = day.adding(days: 1).start
+        return changeInstants.filter { $0 > start && $0 < end }
     }
 
     /// A price in force, and where it came from.

@@ -32,6 +32,11 @@ public protocol SettleStore: AnyObject {
     func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws
     func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell]
 
+    /// Daily usage rows and billing-period summaries.
+    var periods: UsagePeriods { get }
+    /// Alerts and their webhook deliveries.
+    var alertLedger: AlertLedger { get }
+
     func recordRunStart(_ run: RunRecord) throws
     func recordRunEnd(_ run: RunRecord) throws
     /// Marks runs left `running` by a process that died (kill -9) as `interrupted`. Call with the lock held.

@@ -164,6 +164,7 @@ final class PGRows {
     deinit { PQclear(result) }
 
     var count: Int { Int(PQntuples(result)) }
+    var columns: Int { Int(PQnfields(result)) }
     /// Rows a command changed (INSERT … ON CONFLICT DO NOTHING: the rows it inserted).
     var affected: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 

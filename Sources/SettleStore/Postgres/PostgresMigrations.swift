@@ -96,6 +96,7 @@ enum PostgresMigrations {
             PRIMARY KEY (day, provider, model, tier, token_type)
         );
         """),
+        (4, SharedMigrations.v4),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -3,6 +3,9 @@ import SettleCore
 /// Provider reports and reconciliation cells in PostgreSQL. Costs are `numeric`, which keeps
 /// every digit of the decimal text it is given.
 extension PostgresStore {
+    public var periods: UsagePeriods { UsagePeriods(db) }
+    public var alertLedger: AlertLedger { AlertLedger(db) }
+
     public func beginBillLoad(runID: String, path: String, format: String) throws -> BillLoad {
         try PostgresBillLoad(db: db, runID: runID, path: path, format: format)
     }

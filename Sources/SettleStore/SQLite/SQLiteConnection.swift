@@ -156,5 +156,7 @@ final class SQLiteStatement {
         return String(cString: p)
     }
 
+    var columnCount: Int { Int(sqlite3_column_count(stmt)) }
+
     func isNull(_ column: Int) -> Bool { sqlite3_column_type(stmt, Int32(column)) == SQLITE_NULL }
 }

@@ -3,6 +3,9 @@ import SettleCore
 /// Provider reports and reconciliation cells in SQLite. Costs are stored as decimal text, so no
 /// digit is lost on the way in or out.
 extension SQLiteStore {
+    public var periods: UsagePeriods { UsagePeriods(db) }
+    public var alertLedger: AlertLedger { AlertLedger(db) }
+
     public func beginBillLoad(runID: String, path: String, format: String) throws -> BillLoad {
         try SQLiteBillLoad(db: db, runID: runID, path: path, format: format)
     }

@@ -1,0 +1,174 @@
+/// One line of a customer's usage in a billing period: a provider, model, tier, token type
+/// (and marketplace service) at one customer unit price. Invoices print these lines.
+public struct UsageSummaryLine: Sendable, Hashable {
+    public var provider: String
+    public var model: String
+    public var tier: Tier
+    public var tokenType: TokenType
+    /// "" for gateway traffic.
+    public var serviceID: String
+    /// The customer's price per token (per request), exact; nil where no price is in force.
+    public var unitPrice: ExactDecimal?
+    /// Of `ok` events: the only ones charged.
+    public var quantity: Int64
+    /// Of `error` events: shown, never charged.
+    public var errorQuantity: Int64
+    /// quantity × unitPrice, exact (invoices round per line); nil when unpriced.
+    public var charge: ExactDecimal?
+
+    public init(provider: String, model: String, tier: Tier, tokenType: TokenType, serviceID: String, unitPrice: ExactDecimal?,
+                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?) {
+        self.provider = provider
+        self.model = model
+        self.tier = tier
+        self.tokenType = tokenType
+        self.serviceID = serviceID
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+        self.errorQuantity = errorQuantity
+        self.charge = charge
+    }
+}
+
+/// The free trial tokens a customer used on a service in a period (PRODUCT.md: the first
+/// `trial_tokens` ever, in event order, input before output within an event).
+public struct TrialUse: Sendable, Hashable {
+    public var serviceID: String
+    public var freeInput: Int64
+    public var freeOutput: Int64
+
+    public init(serviceID: String, freeInput: Int64, freeOutput: Int64) {
+        self.serviceID = serviceID
+        self.freeInput = freeInput
+        self.freeOutput = freeOutput
+    }
+}
+
+/// What the alerts watch and the reports show for one customer and billing period.
+public struct PeriodTotals: Sendable, Hashable {
+    public var customerID: String
+    public var period: BillingPeriod
+    public var plan: String
+    /// Input + output tokens of ok events.
+    public var tokens: Int64 = 0
+    /// Requests of ok events.
+    public var calls: Int64 = 0
+    public var callsByProvider: [String: Int64] = [:]
+    /// Usage and service charges less free trial tokens: before discount and tax, unrounded.
+    public var cost = ExactDecimal.zero
+    public var trialCredit = ExactDecimal.zero
+    /// Ok-event tokens with no price in force: the invoice cannot be finalized while > 0.
+    public var unpricedQuantity: Int64 = 0
+    public var events: Int64 = 0
+    public var errorEvents: Int64 = 0
+    /// The last day the figures cover.
+    public var asOf: UTCDay
+    /// At the period's run rate so far, the usage at its end.
+    public var projectedTokens: Int64 = 0
+    public var projectedCalls: Int64 = 0
+    public var projectedCost = ExactDecimal.zero
+
+    public init(customerID: String, period: BillingPeriod, plan: String, asOf: UTCDay) {
+        self.customerID = customerID
+        self.period = period
+        self.plan = plan
+        self.asOf = asOf
+    }
+}
+
+/// The aggregation rules: daily rows of one customer and period into summary lines (priced
+/// per PRODUCT.md's billing rules) and the period's totals and projections.
+public struct PeriodSummarizer: Sendable {
+    public var priceBook: PriceBook
+    public var markup: MarkupPolicy
+    public var services: [String: Service]
+
+    public init(priceBook: PriceBook, markup: MarkupPolicy, services: [Service]) {
+        self.priceBook = priceBook
+        self.markup = markup
+        self.services = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    struct LineKey: Hashable {
+        var provider: String
+        var model: String
+        var tier: Tier
+        var tokenType: TokenType
+        var serviceID: String
+        var unitPrice: ExactDecimal?
+    }
+
+    /// The customer's price of one unit: the cost price with markup, or the service's own price.
+    public func unitPrice(_ row: UsageDailyRow, _ type: TokenType, plan: String) -> ExactDecimal? {
+        if !row.serviceID.isEmpty {
+            guard let service = services[row.serviceID] else { return nil }
+            switch type {
+            case .input: return service.promptPricePer1K.shifted(right: 3)
+            case .output: return service.completionPricePer1K.shifted(right: 3)
+            default: return nil
+            }
+        }
+        guard let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) else {
+            return nil
+        }
+        let pct = markup.pct(provider: row.provider, model: row.model, plan: plan, customer: row.customerID)
+        return (quote.perUnit * (ExactDecimal.hundred + pct)).shifted(right: 2)
+    }
+
+    public func summarize(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
+                          asOf: UTCDay) -> (lines: [UsageSummaryLine], totals: PeriodTotals) {
+        var lines: [LineKey: (ok: Int64, error: Int64)] = [:]
+        var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.plan, asOf: asOf)
+        for row in rows where period.contains(row.day) {
+            let ok = row.status == .ok
+            totals.events += row.events
+            if !ok { totals.errorEvents += row.events }
+            if ok {
+                totals.tokens += row.inputTokens + row.outputTokens
+                totals.calls += row.requests
+                totals.callsByProvider[row.provider, default: 0] += row.requests
+            }
+            // A marketplace service prices all prompt tokens alike; gateway traffic by token type.
+            let quantities: [(TokenType, Int64)] = row.serviceID.isEmpty
+                ? row.quantities : [(.input, row.inputTokens), (.output, row.outputTokens)]
+            for (type, q) in quantities where q != 0 {
+                let price = unitPrice(row, type, plan: customer.plan)
+                let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
+                                  serviceID: row.serviceID, unitPrice: price)
+                var v = lines[key] ?? (0, 0)
+                if ok { v.ok += q } else { v.error += q }
+                lines[key] = v
+                // Requests are charged only where priced; unpriced tokens block the invoice.
+                if ok && price == nil && type != .request { totals.unpricedQuantity += q }
+            }
+        }
+        let out = lines.map { k, v in
+            UsageSummaryLine(provider: k.provider, model: k.model, tier: k.tier, tokenType: k.tokenType, serviceID: k.serviceID,
+                             unitPrice: k.unitPrice, quantity: v.ok, errorQuantity: v.error,
+                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 })
+        }.sorted(by: Self.order)
+        totals.cost = out.reduce(.zero) { $0 + ($1.charge ?? .zero) }
+        for t in trials {
+            guard let service = services[t.serviceID] else { continue }
+            totals.trialCredit += ExactDecimal(t.freeInput) * service.promptPricePer1K.shifted(right: 3)
+                + ExactDecimal(t.freeOutput) * service.completionPricePer1K.shifted(right: 3)
+        }
+        totals.cost -= totals.trialCredit
+        project(&totals)
+        return (out, totals)
+    }
+
+    /// Run rate so far times the period's length: elapsed days are the period's days up to `asOf`.
+    func project(_ t: inout PeriodTotals) {
+        let elapsed = Int64(min(max(t.asOf.ordinal - t.period.firstDay.ordinal + 1, 1), t.period.dayCount))
+        let days = Int64(t.period.dayCount)
+        t.projectedTokens = ExactDecimal(t.tokens * days).divided(by: elapsed, places: 0).exactInteger ?? t.tokens
+        t.projectedCalls = ExactDecimal(t.calls * days).divided(by: elapsed, places: 0).exactInteger ?? t.calls
+        t.projectedCost = (t.cost * ExactDecimal(days)).divided(by: elapsed, places: 2)
+    }
+
+    public static func order(_ a: UsageSummaryLine, _ b: UsageSummaryLine) -> Bool {
+        (a.serviceID, a.provider, a.model, a.tier, a.tokenType, a.unitPrice ?? .zero)
+            < (b.serviceID, b.provider, b.model, b.tier, b.tokenType, b.unitPrice ?? .zero)
+    }
+}

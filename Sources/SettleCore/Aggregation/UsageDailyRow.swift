@@ -1,0 +1,49 @@
+/// Usage of one customer summed per UTC day and price stretch, provider, model, tier, service
+/// and status: what period summaries are built from, so that a night's work reads one day of
+/// events, not a whole billing period.
+///
+/// A day splits into stretches only where a price changes inside it (an `effective_from` with a
+/// time), so each row has one price in force: the one at `stretchStart`.
+public struct UsageDailyRow: Sendable, Hashable {
+    public var day: UTCDay
+    public var stretchStart: Timestamp
+    public var customerID: String
+    public var provider: String
+    public var model: String
+    public var tier: Tier
+    /// "" for gateway traffic; the marketplace service otherwise.
+    public var serviceID: String
+    public var status: EventStatus
+    public var events: Int64
+    /// All prompt tokens, cached and cache writes included.
+    public var inputTokens: Int64
+    public var cachedInputTokens: Int64
+    public var cacheWriteTokens: Int64
+    public var outputTokens: Int64
+    public var requests: Int64
+
+    public init(day: UTCDay, stretchStart: Timestamp, customerID: String, provider: String, model: String, tier: Tier,
+                serviceID: String, status: EventStatus, events: Int64, inputTokens: Int64, cachedInputTokens: Int64,
+                cacheWriteTokens: Int64, outputTokens: Int64, requests: Int64) {
+        self.day = day
+        self.stretchStart = stretchStart
+        self.customerID = customerID
+        self.provider = provider
+        self.model = model
+        self.tier = tier
+        self.serviceID = serviceID
+        self.status = status
+        self.events = events
+        self.inputTokens = inputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.cacheWriteTokens = cacheWriteTokens
+        self.outputTokens = outputTokens
+        self.requests = requests
+    }
+
+    /// Billable quantities by token type (PRODUCT.md): input is the uncached part.
+    public var quantities: [(TokenType, Int64)] {
+        [(.input, inputTokens - cachedInputTokens - cacheWriteTokens), (.cachedInput, cachedInputTokens),
+         (.cacheWrite, cacheWriteTokens), (.output, outputTokens), (.request, requests)]
+    }
+}

@@ -1,0 +1,134 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle aggregate --from D --to D`: usage per customer and billing period, priced.
+///
+/// Incremental: the days D…E are rolled up again from their events (so late events count, and
+/// nothing twice), and so is any day of the periods they touch that was never rolled up; then
+/// each customer's periods that overlap D…E are rebuilt from their days. A period is anchored
+/// on the customer's billing_day.
+public struct Aggregate {
+    public var from: UTCDay
+    public var to: UTCDay
+
+    public init(from: UTCDay, to: UTCDay) {
+        self.from = from
+        self.to = to
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var daysRolledUp: [UTCDay] = []
+        public var periods: [PeriodTotals] = []
+        /// Events of customers missing from customers.csv: counted, not billable.
+        public var unknownCustomers: [String: Int64] = [:]
+        public var unpriced: Int64 { periods.reduce(0) { $0 + $1.unpricedQuantity } }
+        public var status: ExitStatus { unknownCustomers.isEmpty && unpriced == 0 ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        var run = JobRun(job: "aggregate", parameters: ["from": from.description, "to": to.description, "database": store.displayURL],
+                         startedAt: env.clock())
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try compute(store: store, env: env, catalog: catalog)
+            var message: [String] = []
+            if report.unpriced > 0 { message.append("\(report.unpriced) tokens have no price in force") }
+            if !report.unknownCustomers.isEmpty { message.append("usage of \(report.unknownCustomers.count) customers not in customers.csv") }
+            return JobRun.Outcome(status: report.status, message: message.isEmpty ? nil : message.joined(separator: "; "))
+        }
+        return report
+    }
+
+    /// The days of every billing period (any billing_day) that overlaps from…to.
+    func periodSpan(billingDays: Set<Int>) -> (UTCDay, UTCDay) {
+        var first = from, last = to
+        for day in billingDays {
+            first = min(first, BillingPeriod(containing: from, billingDay: day).firstDay)
+            last = max(last, BillingPeriod(containing: to, billingDay: day).lastDay)
+        }
+        return (first, last)
+    }
+
+    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+        var report = Report()
+        let periods = store.periods
+        let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
+        let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let (spanStart, spanEnd) = periodSpan(billingDays: Set(catalog.customers.map(\.billingDay)))
+
+        // Roll up the days asked for, and any day of the touched periods never rolled up.
+        let done = try periods.rolledUpDays(from: spanStart, to: spanEnd)
+        let firstEvent = try periods.firstEventDay()
+        var days: [UTCDay] = []
+        var day = max(spanStart, firstEvent ?? spanStart)
+        while day <= spanEnd {
+            if (day >= from && day <= to) || (!done.contains(day) && day <= to) { days.append(day) }
+            day = day.adding(days: 1)
+        }
+        for (i, d) in days.enumerated() {
+            env.progress.update("aggregate: rolling up \(d)", done: Int64(i), total: Int64(days.count), unit: "days")
+            try periods.rollUp(day: d, stretches: priceBook.changes(within: d), at: env.clock())
+        }
+        report.daysRolledUp = days
+
+        let rows = try periods.dailyRows(from: spanStart, to: spanEnd)
+        let rolled = try periods.rolledUpDays(from: spanStart, to: spanEnd)
+        var byCustomer: [String: [UsageDailyRow]] = [:]
+        for r in rows { byCustomer[r.customerID, default: []].append(r) }
+        let summarizer = PeriodSummarizer(priceBook: priceBook, markup: env.config.markup, services: catalog.services)
+        let services = Dictionary(catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for customerID in byCustomer.keys.sorted() {
+            let customerRows = byCustomer[customerID]!
+            guard let customer = customers[customerID] else {
+                report.unknownCustomers[customerID] = customerRows.filter { $0.day >= from && $0.day <= to }.reduce(0) { $0 + $1.events }
+                continue
+            }
+            var seen = Set<BillingPeriod>()
+            var d = from
+            while d <= to {
+                let period = BillingPeriod(containing: d, billingDay: customer.billingDay)
+                d = d.adding(days: 1)
+                guard seen.insert(period).inserted else { continue }
+                let inPeriod = customerRows.filter { period.contains($0.day) }
+                guard !inPeriod.isEmpty else { continue }
+                let lastRolled = rolled.filter { period.contains($0) }.max() ?? to
+                let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
+                let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store)
+                let (lines, totals) = summarizer.summarize(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf)
+                try periods.replace(totals, billingDay: customer.billingDay, lines: lines, trials: trials)
+                report.periods.append(totals)
+            }
+        }
+        env.progress.finish()
+        return report
+    }
+
+    /// The free trial tokens of each service the customer used in the period: the first
+    /// `trial_tokens` ever, in event order, input before output within an event.
+    func trialUse(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
+                  store: SettleStore) throws -> [TrialUse] {
+        var out: [TrialUse] = []
+        let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
+        for id in used.sorted() {
+            guard let service = services[id], service.trialTokens > 0 else { continue }
+            let before = try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
+            var left = service.trialTokens - before
+            guard left > 0 else { continue }
+            var use = TrialUse(serviceID: id, freeInput: 0, freeOutput: 0)
+            try store.periods.serviceEvents(customer: customer.id, service: id, from: period.firstDay.start, to: period.endDay.start) { input, output in
+                let freeIn = min(left, input)
+                left -= freeIn
+                let freeOut = min(left, output)
+                left -= freeOut
+                use.freeInput += freeIn
+                use.freeOutput += freeOut
+                return left > 0
+            }
+            if use.freeInput + use.freeOutput > 0 { out.append(use) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,154 @@
+import Crypto
+import Foundation
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle alerts [--dry-run]`: fires the 80/90/100 % alerts of the periods whose figures
+/// changed, stores them, rewrites `alerts/alerts.jsonl`, and delivers each customer's new
+/// alerts in one signed POST.
+///
+/// An alert fires once per (customer, period, metric, threshold), ever: the store refuses a
+/// second. A delivery is stored with its alerts before it is sent, retried with backoff in the
+/// run, left pending if it still fails, and retried by the next run with the same body and
+/// idempotency key; once a 2xx acknowledges it, it is never sent again.
+public struct EvaluateAlerts {
+    public var dryRun: Bool
+    public var poster: WebhookPoster
+    /// Attempts per delivery in one run, and the pause before each retry (doubling).
+    public var attempts: Int
+    public var backoff: TimeInterval
+    public var environment: [String: String]
+
+    public init(dryRun: Bool = false, poster: WebhookPoster = WebhookPoster(), attempts: Int = 3, backoff: TimeInterval = 0.5,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.dryRun = dryRun
+        self.poster = poster
+        self.attempts = attempts
+        self.backoff = backoff
+        self.environment = environment
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var fired: [FiredAlert] = []
+        public var delivered: [AlertDelivery] = []
+        public var pending: [AlertDelivery] = []
+        public var problems: [String] = []
+        public var status: ExitStatus { pending.isEmpty && problems.isEmpty ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        if dryRun { return try evaluate(store: store, env: env, catalog: catalog, runID: "dry-run") }
+        var run = JobRun(job: "alerts", parameters: ["database": store.displayURL], startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
+            let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
+            try deliver(store: store, env: env, into: &report)
+            var message: [String] = report.problems
+            if !report.pending.isEmpty { message.append("\(report.pending.count) webhook deliveries pending") }
+            return JobRun.Outcome(status: report.status, outputs: [jsonl], message: message.isEmpty ? nil : message.joined(separator: "; "))
+        }
+        return report
+    }
+
+    /// The alerts due now; stored (with their deliveries) unless this is a dry run.
+    func evaluate(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+        var report = Report()
+        let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let due = try store.periods.totals(dueOnly: true)
+        let now = env.clock()
+        var byCustomer: [String: [FiredAlert]] = [:]
+        for totals in due {
+            guard let plan = env.config.plans[totals.plan] else {
+                report.problems.append("customer \(totals.customerID) is on plan \(totals.plan), which settle.toml does not define")
+                continue
+            }
+            let fired = try store.alertLedger.fired(customer: totals.customerID, period: totals.period)
+            for c in AlertRule.reached(totals, plan: plan, thresholds: env.config.alerts.thresholds)
+            where !fired.contains("\(c.metric)|\(c.threshold)") {
+                byCustomer[c.customerID, default: []].append(FiredAlert(id: Self.alertID(c), candidate: c, firedAt: now))
+            }
+        }
+        for customerID in byCustomer.keys.sorted() {
+            var alerts = byCustomer[customerID]!
+            let url = customers[customerID]?.alertWebhook.flatMap { $0.isEmpty ? nil : $0 } ?? env.config.alerts.webhookURL.flatMap { $0.isEmpty ? nil : $0 }
+            var delivery: AlertDelivery?
+            if let url {
+                let id = "dlv_" + Self.digest(alerts.map(\.id).joined(separator: ","))
+                for i in alerts.indices { alerts[i].deliveryID = id }
+                delivery = AlertDelivery(id: id, customerID: customerID, url: url, body: Self.body(customerID, alerts), createdAt: now)
+            }
+            if !dryRun { try store.alertLedger.record(alerts, delivery: delivery, runID: runID) }
+            report.fired += alerts
+        }
+        if !dryRun { try store.periods.markAlertsEvaluated(due) }
+        return report
+    }
+
+    /// Sends every pending delivery, oldest first; each gets `attempts` tries in this run.
+    func deliver(store: SettleStore, env: JobEnvironment, into report: inout Report) throws {
+        let pending = try store.alertLedger.deliveries(pendingOnly: true)
+        guard !pending.isEmpty else { return }
+        let secretName = env.config.alerts.webhookSecretEnv
+        guard let secret = environment[secretName], !secret.isEmpty else {
+            report.problems.append("the webhook secret $\(secretName) is not set: \(pending.count) deliveries stay pending")
+            report.pending = pending
+            return
+        }
+        for var d in pending {
+            var outcome = WebhookPoster.Outcome.failed("not sent")
+            for attempt in 0..<max(attempts, 1) {
+                if attempt > 0 { Thread.sleep(forTimeInterval: backoff * Double(1 << (attempt - 1))) }
+                let t = env.clock().microseconds / 1_000_000
+                outcome = poster.post(url: d.url, body: d.body, headers: [
+                    "Settle-Signature": WebhookSignature.header(body: d.body, secret: secret, at: t),
+                    "Idempotency-Key": d.id,
+                ])
+                try store.alertLedger.recordAttempt(d.id, delivered: outcome.delivered, error: outcome.delivered ? nil : outcome.description,
+                                                    at: env.clock())
+                if outcome.delivered { break }
+                // A 4xx other than 408/429 will not change on a retry within seconds.
+                if case .refused(let code) = outcome, (400..<500).contains(code), code != 408, code != 429 { break }
+            }
+            d.attempts += 1
+            if outcome.delivered { report.delivered.append(d) } else {
+                d.lastError = outcome.description
+                report.pending.append(d)
+            }
+        }
+    }
+
+    /// `alerts/alerts.jsonl`: every alert ever fired, oldest first. Rewritten whole, atomically,
+    /// from the store, so a crash cannot leave it without an alert the store has.
+    func writeJSONLines(store: SettleStore, outDir: String) throws -> String {
+        let path = "\(outDir)/alerts/alerts.jsonl"
+        let text = try store.alertLedger.all().map { Self.json($0).rendered() + "\n" }.joined()
+        try FileSystem.writeAtomically(text, to: path)
+        return path
+    }
+
+    static func json(_ a: FiredAlert) -> JSONText {
+        .object([
+            ("id", .string(a.id)), ("customer_id", .string(a.customerID)), ("period", .string(a.period.description)),
+            ("metric", .string(a.metric)), ("threshold", .int(Int64(a.threshold))), ("severity", .string(a.severity.rawValue)),
+            ("usage", .number(a.usage.normalized.description)), ("limit", .number(a.limit.normalized.description)),
+            ("fired_at", .string(a.firedAt.description)),
+        ])
+    }
+
+    static func body(_ customerID: String, _ alerts: [FiredAlert]) -> String {
+        JSONText.object([("customer_id", .string(customerID)), ("alerts", .array(alerts.map(json)))]).rendered()
+    }
+
+    static func alertID(_ c: AlertCandidate) -> String {
+        "alt_" + digest("\(c.customerID)|\(c.period.firstDay)|\(c.metric)|\(c.threshold)")
+    }
+
+    static func digest(_ s: String) -> String {
+        String(hexString(SHA256.hash(data: Data(s.utf8))).prefix(20))
+    }
+}

@@ -1,0 +1,75 @@
+import SettleCore
+
+/// Alerts and their webhook deliveries, the same SQL on both stores. The unique key on
+/// (customer, period, metric, threshold) is what makes an alert fire once, ever.
+public final class AlertLedger {
+    let sql: SQLExecutor
+
+    init(_ sql: SQLExecutor) { self.sql = sql }
+
+    /// "metric|threshold" of every alert already fired for a customer's period.
+    public func fired(customer: String, period: BillingPeriod) throws -> Set<String> {
+        Set(try sql.fetch("SELECT metric, threshold FROM alerts WHERE customer_id = ? AND period_start = ?",
+                          [.text(customer), .text(period.firstDay.description)]).map { "\($0.text(0))|\($0.int(1))" })
+    }
+
+    /// Stores new alerts and, if given, the delivery that carries them, in one transaction.
+    /// Returns the alerts actually stored (one already there is not stored again).
+    @discardableResult
+    public func record(_ alerts: [FiredAlert], delivery: AlertDelivery?, runID: String) throws -> [FiredAlert] {
+        try sql.inTransaction {
+            var stored: [FiredAlert] = []
+            for a in alerts {
+                let n = try sql.perform("""
+                    INSERT INTO alerts(id, customer_id, period, period_start, metric, threshold, severity, usage, limit_value, fired_at,
+                                       run_id, delivery_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, [.text(a.id), .text(a.customerID), .text(a.period.description), .text(a.period.firstDay.description),
+                          .text(a.metric), .int(Int64(a.threshold)), .text(a.severity.rawValue), .decimal(a.usage), .decimal(a.limit),
+                          .text(a.firedAt.description), .text(runID), .optional(a.deliveryID)])
+                if n > 0 { stored.append(a) }
+            }
+            if let d = delivery, !stored.isEmpty {
+                try sql.perform("""
+                    INSERT INTO alert_deliveries(id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.text(d.id), .text(d.customerID), .text(d.url), .text(d.body), .text(d.state.rawValue), .int(Int64(d.attempts)),
+                          .optional(d.lastError), .text(d.createdAt.description), .optional(d.deliveredAt?.description)])
+            }
+            return stored
+        }
+    }
+
+    /// Every alert, oldest first: the content of alerts.jsonl.
+    public func all() throws -> [FiredAlert] {
+        try sql.fetch("""
+            SELECT id, customer_id, period_start, metric, threshold, usage, limit_value, fired_at, delivery_id, period
+            FROM alerts
+            """, []).map { r in
+            let start = UTCDay(r.text(2))!
+            let month = PeriodMonth(r.text(9))!
+            let candidate = AlertCandidate(customerID: r.text(1), period: BillingPeriod(month: month, billingDay: start.date.day),
+                                           metric: r.text(3), threshold: Int(r.int(4)), usage: r.decimal(5) ?? .zero,
+                                           limit: r.decimal(6) ?? .zero)
+            return FiredAlert(id: r.text(0), candidate: candidate, firedAt: Timestamp(rfc3339: r.text(7))!, deliveryID: r[8])
+        }.sorted { ($0.firedAt, $0.customerID, $0.period, $0.metric, $0.threshold) < ($1.firedAt, $1.customerID, $1.period, $1.metric, $1.threshold) }
+    }
+
+    public func deliveries(pendingOnly: Bool) throws -> [AlertDelivery] {
+        try sql.fetch("""
+            SELECT id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at FROM alert_deliveries
+            \(pendingOnly ? "WHERE status = 'pending'" : "")
+            """, []).map { r in
+            AlertDelivery(id: r.text(0), customerID: r.text(1), url: r.text(2), body: r.text(3),
+                          state: AlertDelivery.State(rawValue: r.text(4)) ?? .pending, attempts: Int(r.int(5)), lastError: r[6],
+                          createdAt: Timestamp(rfc3339: r.text(7))!, deliveredAt: r[8].flatMap { Timestamp(rfc3339: $0) })
+        }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// Records an attempt: delivered (a 2xx came back) or still pending with why not.
+    public func recordAttempt(_ id: String, delivered: Bool, error: String?, at time: Timestamp) throws {
+        try sql.perform("""
+            UPDATE alert_deliveries SET attempts = attempts + 1, status = ?, last_error = ?, delivered_at = ? WHERE id = ?
+            """, [.text(delivered ? "delivered" : "pending"), .optional(error), .optional(delivered ? time.description : nil), .text(id)])
+    }
+}

@@ -1,0 +1,92 @@
+import SettleCore
+
+/// The part of SQL that SQLite and PostgreSQL speak alike, so that a store feature whose SQL is
+/// the same on both is written once (`SharedSQLStore`). Statements use `?` placeholders (the
+/// PostgreSQL side numbers them); values go in as text or integers and come back as text,
+/// which both servers convert by the column's type.
+protocol SQLExecutor: AnyObject {
+    @discardableResult
+    func perform(_ sql: String, _ params: [SQLParam]) throws -> Int
+    func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]]
+    func inTransaction<T>(_ body: () throws -> T) throws -> T
+}
+
+enum SQLParam {
+    case text(String)
+    case int(Int64)
+    case null
+
+    static func optional(_ s: String?) -> SQLParam { s.map { .text($0) } ?? .null }
+    static func optional(_ n: Int64?) -> SQLParam { n.map { .int($0) } ?? .null }
+    static func decimal(_ d: ExactDecimal?) -> SQLParam { d.map { .text($0.description) } ?? .null }
+}
+
+extension Array where Element == String? {
+    func text(_ i: Int) -> String { self[i] ?? "" }
+    func int(_ i: Int) -> Int64 { self[i].flatMap { Int64($0) } ?? 0 }
+    func optionalInt(_ i: Int) -> Int64? { self[i].flatMap { Int64($0) } }
+    func decimal(_ i: Int) -> ExactDecimal? { self[i].flatMap { ExactDecimal($0) } }
+}
+
+extension SQLiteConnection: SQLExecutor {
+    @discardableResult
+    func perform(_ sql: String, _ params: [SQLParam]) throws -> Int {
+        try run(sql, params.map(\.sqlite))
+        return changes
+    }
+
+    func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
+        try query(sql, params.map(\.sqlite)) { s in
+            (0..<s.columnCount).map { s.text($0) }
+        }
+    }
+
+    func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
+}
+
+extension SQLParam {
+    var sqlite: SQLiteValue {
+        switch self {
+        case .text(let s): return .text(s)
+        case .int(let n): return .int(n)
+        case .null: return .null
+        }
+    }
+
+    var pg: String? {
+        switch self {
+        case .text(let s): return s
+        case .int(let n): return String(n)
+        case .null: return nil
+        }
+    }
+}
+
+extension PGConnection: SQLExecutor {
+    /// `?` → `$1`, `$2`, … (the shared statements hold no `?` inside literals).
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        var n = 0
+        for c in sql {
+            if c == "?" {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    @discardableResult
+    func perform(_ sql: String, _ params: [SQLParam]) throws -> Int {
+        try query(Self.numbered(sql), params.map(\.pg)).affected
+    }
+
+    func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
+        let result = try query(Self.numbered(sql), params.map(\.pg))
+        return (0..<result.count).map { r in (0..<result.columns).map { result.text(r, $0) } }
+    }
+
+    func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
+}

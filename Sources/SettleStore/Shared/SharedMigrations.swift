@@ -1,0 +1,97 @@
+/// Schema steps whose SQL is the same in SQLite and PostgreSQL (TEXT and BIGINT mean the
+/// same to both), appended to each store's list.
+enum SharedMigrations {
+    static let v4 = """
+        CREATE TABLE usage_daily (
+            day           TEXT NOT NULL,
+            stretch_us    BIGINT NOT NULL,
+            customer_id   TEXT NOT NULL,
+            provider      TEXT NOT NULL,
+            model         TEXT NOT NULL,
+            tier          TEXT NOT NULL,
+            service_id    TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            events        BIGINT NOT NULL,
+            input_tokens  BIGINT NOT NULL,
+            cached_tokens BIGINT NOT NULL,
+            cache_write   BIGINT NOT NULL,
+            output_tokens BIGINT NOT NULL,
+            requests      BIGINT NOT NULL
+        );
+        CREATE INDEX usage_daily_day ON usage_daily(day);
+        CREATE TABLE usage_daily_days (
+            day         TEXT PRIMARY KEY,
+            computed_at TEXT NOT NULL
+        );
+        CREATE INDEX usage_events_service ON usage_events(customer_id, service_id, ts_us) WHERE service_id IS NOT NULL;
+        CREATE TABLE usage_summaries (
+            customer_id    TEXT NOT NULL,
+            period_start   TEXT NOT NULL,
+            provider       TEXT NOT NULL,
+            model          TEXT NOT NULL,
+            tier           TEXT NOT NULL,
+            token_type     TEXT NOT NULL,
+            service_id     TEXT NOT NULL,
+            unit_price     TEXT,
+            quantity       BIGINT NOT NULL,
+            error_quantity BIGINT NOT NULL,
+            charge         TEXT
+        );
+        CREATE INDEX usage_summaries_period ON usage_summaries(customer_id, period_start);
+        CREATE TABLE usage_trials (
+            customer_id  TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            service_id   TEXT NOT NULL,
+            free_input   BIGINT NOT NULL,
+            free_output  BIGINT NOT NULL,
+            PRIMARY KEY (customer_id, period_start, service_id)
+        );
+        CREATE TABLE period_totals (
+            customer_id       TEXT NOT NULL,
+            period            TEXT NOT NULL,
+            period_start      TEXT NOT NULL,
+            billing_day       BIGINT NOT NULL,
+            plan              TEXT NOT NULL,
+            tokens            BIGINT NOT NULL,
+            calls             BIGINT NOT NULL,
+            calls_by_provider TEXT NOT NULL,
+            cost              TEXT NOT NULL,
+            trial_credit      TEXT NOT NULL,
+            unpriced_quantity BIGINT NOT NULL,
+            events            BIGINT NOT NULL,
+            error_events      BIGINT NOT NULL,
+            as_of             TEXT NOT NULL,
+            projected_tokens  BIGINT NOT NULL,
+            projected_calls   BIGINT NOT NULL,
+            projected_cost    TEXT NOT NULL,
+            alerts_due        BIGINT NOT NULL,
+            PRIMARY KEY (customer_id, period_start)
+        );
+        CREATE TABLE alerts (
+            id           TEXT PRIMARY KEY,
+            customer_id  TEXT NOT NULL,
+            period       TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            metric       TEXT NOT NULL,
+            threshold    BIGINT NOT NULL,
+            severity     TEXT NOT NULL,
+            usage        TEXT NOT NULL,
+            limit_value  TEXT NOT NULL,
+            fired_at     TEXT NOT NULL,
+            run_id       TEXT NOT NULL,
+            delivery_id  TEXT,
+            UNIQUE (customer_id, period_start, metric, threshold)
+        );
+        CREATE TABLE alert_deliveries (
+            id           TEXT PRIMARY KEY,
+            customer_id  TEXT NOT NULL,
+            url          TEXT NOT NULL,
+            body         TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            attempts     BIGINT NOT NULL,
+            last_error   TEXT,
+            created_at   TEXT NOT NULL,
+            delivered_at TEXT
+        );
+        """
+}

@@ -1,0 +1,180 @@
+import SettleCore
+
+/// Daily usage rows and billing-period summaries, the same SQL on both stores.
+///
+/// A day's rows are recomputed from its events whenever the day is aggregated, so late events
+/// are counted exactly and nothing twice; a period's summary is rebuilt from its days' rows.
+public final class UsagePeriods {
+    let sql: SQLExecutor
+
+    init(_ sql: SQLExecutor) { self.sql = sql }
+
+    /// Replaces the daily rows of `day` from its events, split at `stretches` (instants inside
+    /// the day where a price changes), and marks the day as rolled up.
+    public func rollUp(day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
+        let bounds = [day.start] + stretches.sorted() + [day.adding(days: 1).start]
+        var stretch = "CAST(? AS BIGINT)"
+        var stretchParams: [SQLParam] = [.int(bounds[0].microseconds)]
+        if bounds.count > 2 {
+            stretch = "CASE"
+            stretchParams = []
+            for i in 1..<(bounds.count - 1) {
+                stretch += " WHEN ts_us < CAST(? AS BIGINT) THEN CAST(? AS BIGINT)"
+                stretchParams += [.int(bounds[i].microseconds), .int(bounds[i - 1].microseconds)]
+            }
+            stretch += " ELSE CAST(? AS BIGINT) END"
+            stretchParams.append(.int(bounds[bounds.count - 2].microseconds))
+        }
+        try sql.inTransaction {
+            try sql.perform("DELETE FROM usage_daily WHERE day = ?", [.text(day.description)])
+            try sql.perform("""
+                INSERT INTO usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status, events,
+                                        input_tokens, cached_tokens, cache_write, output_tokens, requests)
+                SELECT CAST(? AS TEXT), \(stretch) AS stretch, customer_id, provider, model, tier, COALESCE(service_id, '') AS service,
+                       status, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+                FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
+                GROUP BY stretch, customer_id, provider, model, tier, service, status
+                """, [.text(day.description)] + stretchParams + [.int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
+            try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
+            try sql.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [.text(day.description), .text(now.description)])
+        }
+    }
+
+    public func rolledUpDays(from: UTCDay, to: UTCDay) throws -> Set<UTCDay> {
+        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?",
+                          [.text(from.description), .text(to.description)]).compactMap { UTCDay($0.text(0)) })
+    }
+
+    /// The first day that has events, if any: periods are never summed from before it.
+    public func firstEventDay() throws -> UTCDay? {
+        guard let us = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return nil }
+        return Timestamp(microseconds: us).day
+    }
+
+    public func dailyRows(from: UTCDay, to: UTCDay) throws -> [UsageDailyRow] {
+        try sql.fetch("""
+            SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
+                   cache_write, output_tokens, requests
+            FROM usage_daily WHERE day >= ? AND day <= ?
+            """, [.text(from.description), .text(to.description)]).map { r in
+            UsageDailyRow(day: UTCDay(r.text(0))!, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
+                          provider: r.text(3), model: r.text(4), tier: Tier(rawValue: r.text(5)) ?? .standard, serviceID: r.text(6),
+                          status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8), inputTokens: r.int(9),
+                          cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11), outputTokens: r.int(12), requests: r.int(13))
+        }
+    }
+
+    /// Prompt plus completion tokens of a customer's ok events on a service before `time`.
+    public func serviceTokens(customer: String, service: String, before time: Timestamp) throws -> Int64 {
+        try sql.fetch("""
+            SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_events
+            WHERE customer_id = ? AND service_id = ? AND ts_us < CAST(? AS BIGINT) AND status = 'ok'
+            """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
+    }
+
+    /// A customer's ok events on a service in [from, to), in event order (ts, then request_id),
+    /// as (input, output), until `body` returns false. Reads a page at a time.
+    public func serviceEvents(customer: String, service: String, from: Timestamp, to: Timestamp,
+                              _ body: (Int64, Int64) -> Bool) throws {
+        var afterTS = from.microseconds - 1
+        var afterID = ""
+        while true {
+            let page = try sql.fetch("""
+                SELECT ts_us, request_id, input_tokens, output_tokens FROM usage_events
+                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND ts_us < CAST(? AS BIGINT)
+                  AND (ts_us > CAST(? AS BIGINT) OR (ts_us = CAST(? AS BIGINT) AND request_id > ?))
+                ORDER BY ts_us, request_id LIMIT 500
+                """, [.text(customer), .text(service), .int(to.microseconds), .int(afterTS), .int(afterTS), .text(afterID)])
+            for r in page {
+                if !body(r.int(2), r.int(3)) { return }
+                afterTS = r.int(0)
+                afterID = r.text(1)
+            }
+            if page.count < 500 { return }
+        }
+    }
+
+    /// Replaces a customer's period: its lines, trial use and totals; the period is then due
+    /// for alert evaluation.
+    public func replace(_ totals: PeriodTotals, billingDay: Int, lines: [UsageSummaryLine], trials: [TrialUse]) throws {
+        let c = SQLParam.text(totals.customerID), start = SQLParam.text(totals.period.firstDay.description)
+        try sql.inTransaction {
+            try sql.perform("DELETE FROM usage_summaries WHERE customer_id = ? AND period_start = ?", [c, start])
+            try sql.perform("DELETE FROM usage_trials WHERE customer_id = ? AND period_start = ?", [c, start])
+            try sql.perform("DELETE FROM period_totals WHERE customer_id = ? AND period_start = ?", [c, start])
+            for l in lines {
+                try sql.perform("""
+                    INSERT INTO usage_summaries(customer_id, period_start, provider, model, tier, token_type, service_id, unit_price,
+                                                quantity, error_quantity, charge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
+                          .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
+            }
+            for t in trials {
+                try sql.perform("INSERT INTO usage_trials(customer_id, period_start, service_id, free_input, free_output) VALUES (?, ?, ?, ?, ?)",
+                                [c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)])
+            }
+            let byProvider = totals.callsByProvider.keys.sorted().map { "\($0)=\(totals.callsByProvider[$0]!)" }.joined(separator: ",")
+            try sql.perform("""
+                INSERT INTO period_totals(customer_id, period, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost,
+                    trial_credit, unpriced_quantity, events, error_events, as_of, projected_tokens, projected_calls, projected_cost, alerts_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """, [c, .text(totals.period.description), start, .int(Int64(billingDay)), .text(totals.plan), .int(totals.tokens),
+                      .int(totals.calls), .text(byProvider), .decimal(totals.cost), .decimal(totals.trialCredit),
+                      .int(totals.unpricedQuantity), .int(totals.events), .int(totals.errorEvents), .text(totals.asOf.description),
+                      .int(totals.projectedTokens), .int(totals.projectedCalls), .decimal(totals.projectedCost)])
+        }
+    }
+
+    /// Periods whose figures changed since alerts last looked at them (or all, when `dueOnly` is false).
+    public func totals(dueOnly: Bool = false) throws -> [PeriodTotals] {
+        try sql.fetch("""
+            SELECT customer_id, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost, trial_credit, unpriced_quantity,
+                   events, error_events, as_of, projected_tokens, projected_calls, projected_cost
+            FROM period_totals \(dueOnly ? "WHERE alerts_due = 1" : "")
+            """, []).map { r in
+            let period = BillingPeriod(containing: UTCDay(r.text(1))!, billingDay: Int(r.int(2)))
+            var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: UTCDay(r.text(12))!)
+            t.tokens = r.int(4)
+            t.calls = r.int(5)
+            for pair in r.text(6).split(separator: ",") {
+                let kv = pair.split(separator: "=")
+                if kv.count == 2 { t.callsByProvider[String(kv[0])] = Int64(kv[1]) ?? 0 }
+            }
+            t.cost = r.decimal(7) ?? .zero
+            t.trialCredit = r.decimal(8) ?? .zero
+            t.unpricedQuantity = r.int(9)
+            t.events = r.int(10)
+            t.errorEvents = r.int(11)
+            t.projectedTokens = r.int(13)
+            t.projectedCalls = r.int(14)
+            t.projectedCost = r.decimal(15) ?? .zero
+            return t
+        }.sorted { ($0.customerID, $0.period) < ($1.customerID, $1.period) }
+    }
+
+    public func markAlertsEvaluated(_ totals: [PeriodTotals]) throws {
+        try sql.inTransaction {
+            for t in totals {
+                try sql.perform("UPDATE period_totals SET alerts_due = 0 WHERE customer_id = ? AND period_start = ?",
+                                [.text(t.customerID), .text(t.period.firstDay.description)])
+            }
+        }
+    }
+
+    public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
+        try sql.fetch("""
+            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge
+            FROM usage_summaries WHERE customer_id = ? AND period_start = ?
+            """, [.text(customer), .text(period.firstDay.description)]).map { r in
+            UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: Tier(rawValue: r.text(2)) ?? .standard,
+                             tokenType: TokenType(rawValue: r.text(3)) ?? .input, serviceID: r.text(4), unitPrice: r.decimal(5),
+                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8))
+        }.sorted(by: PeriodSummarizer.order)
+    }
+
+    public func trials(customer: String, period: BillingPeriod) throws -> [TrialUse] {
+        try sql.fetch("SELECT service_id, free_input, free_output FROM usage_trials WHERE customer_id = ? AND period_start = ?",
+                      [.text(customer), .text(period.firstDay.description)]).map { TrialUse(serviceID: $0.text(0), freeInput: $0.int(1), freeOutput: $0.int(2)) }
+            .sorted { $0.serviceID < $1.serviceID }
+    }
+}

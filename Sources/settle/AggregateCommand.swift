@@ -1,0 +1,54 @@
+import ArgumentParser
+import SettleCore
+import SettleJobs
+
+struct AggregateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregate",
+        abstract: "Sum and price usage per customer and billing period.",
+        discussion: """
+        The days --from through --to are summed again from their events (late events count,
+        nothing twice), and every customer's billing periods that overlap them are rebuilt: lines
+        per provider, model, tier, token type and unit price, with customer charges (markup,
+        marketplace services, free trial tokens), request and error counts, and the run rate
+        projected to the period's end. Exit 3 when usage has no price in force or belongs to a
+        customer missing from customers.csv.
+
+        Examples:
+          settle aggregate --from 2026-10-25 --to 2026-10-25
+          settle aggregate --from 2026-10-01 --to 2026-10-31
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "First UTC day, YYYY-MM-DD.") var from: String
+    @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: String
+
+    func validate() throws {
+        guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
+        guard let t = UTCDay(to) else { throw ValidationError("--to \(to) is not a date as YYYY-MM-DD") }
+        guard f <= t else { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try Aggregate(from: UTCDay(from)!, to: UTCDay(to)!).execute(store: store, env: env)
+            let tokens = report.periods.reduce(Int64(0)) { $0 + $1.tokens }
+            let cost = report.periods.reduce(ExactDecimal.zero) { $0 + $1.cost }
+            console.say("aggregated \(report.daysRolledUp.count) days into \(report.periods.count) customer periods: "
+                + "\(grouped(tokens)) tokens, charges $\(cost.formatted(places: 2)) before discounts and tax")
+            if report.unpriced > 0 {
+                let who = report.periods.filter { $0.unpricedQuantity > 0 }.map(\.customerID)
+                console.warn("\(grouped(report.unpriced)) tokens have no price in force (customers \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")); add their prices to prices.csv, then aggregate again")
+            }
+            if !report.unknownCustomers.isEmpty {
+                let ids = report.unknownCustomers.keys.sorted()
+                console.warn("usage of \(ids.count) customers not in customers.csv (\(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", …" : "")) is not billed; add them, then aggregate again")
+            }
+            return report.status
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import SettleCore
+import SettleJobs
+
+struct AlertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "Fire 80/90/100 % plan-limit alerts and deliver them by signed webhook.",
+        discussion: """
+        Looks at the billing periods that aggregate changed. Each (customer, period, metric,
+        threshold) fires once, ever. New alerts are stored and written to OUT/alerts/alerts.jsonl;
+        each customer's new alerts go in one POST to the customer's alert_webhook, else
+        [alerts] webhook_url, signed with the secret in $SETTLE_WEBHOOK_SECRET (header
+        Settle-Signature: t=UNIX,v1=HMAC-SHA256("UNIX.BODY")). Failed deliveries are retried, then
+        kept pending for the next run (exit 3 while any is pending).
+
+        Examples:
+          settle alerts
+          settle alerts --dry-run
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Show what would fire; store and send nothing.") var dryRun = false
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try EvaluateAlerts(dryRun: dryRun).execute(store: store, env: env)
+            for a in report.fired {
+                console.say("\(dryRun ? "would fire" : "fired") \(a.severity.rawValue): \(a.customerID) \(a.period) \(a.metric) "
+                    + "\(a.threshold) % (\(a.usage.normalized) of \(a.limit.normalized))")
+            }
+            if report.fired.isEmpty { console.say(dryRun ? "no new alerts would fire" : "no new alerts") }
+            if !report.delivered.isEmpty { console.say("delivered \(report.delivered.count) webhook posts") }
+            for p in report.problems { console.warn(p) }
+            if !report.pending.isEmpty {
+                let why = report.pending.compactMap(\.lastError).first ?? ""
+                console.warn("\(report.pending.count) webhook deliveries pending (\(why)); the next run retries them")
+            }
+            return report.status
+        }
+    }
+}
