@@ -1,0 +1,53 @@
+import Testing
+@testable import SettleCore
+
+@Suite struct BillingRulesTests {
+    func money(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
+
+    @Test func globsMatchStarsAndSingleCharacters() {
+        #expect(Glob("gpt-4*").matches("gpt-4o-2024-08-06"))
+        #expect(Glob("gpt-4*").matches("gpt-4"))
+        #expect(!Glob("gpt-4*").matches("gpt-3.5"))
+        #expect(Glob("claude-?-haiku").matches("claude-3-haiku"))
+        #expect(!Glob("claude-?-haiku").matches("claude-35-haiku"))
+        #expect(Glob("*").matches(""))
+        #expect(Glob("*sonnet*").matches("anthropic.claude-3-5-sonnet-v2:0"))
+    }
+
+    @Test func theFirstMatchingMarkupRuleByPriorityThenFileOrderWins() {
+        var m = MarkupPolicy()
+        m.defaultPct = money("20")
+        m.rules = [
+            MarkupRule(pattern: "*", plan: "enterprise", pct: money("12"), priority: 1),
+            MarkupRule(pattern: "gpt-4*", provider: "openai", pct: money("25"), priority: 10),
+            MarkupRule(pattern: "gpt-4o", pct: money("30"), priority: 10),      // same priority, later in the file
+            MarkupRule(pattern: "*", customer: "cus_vip", pct: money("5"), priority: 100),
+        ]
+        #expect(m.pct(provider: "openai", model: "gpt-4o", plan: "enterprise", customer: "c") == money("25"))
+        #expect(m.pct(provider: "azure", model: "gpt-4o", plan: "pro", customer: "c") == money("30"))
+        #expect(m.pct(provider: "anthropic", model: "claude", plan: "enterprise", customer: "c") == money("12"))
+        #expect(m.pct(provider: "anthropic", model: "claude", plan: "pro", customer: "c") == money("20"))
+        #expect(m.pct(provider: "openai", model: "gpt-4o", plan: "pro", customer: "cus_vip") == money("5"))
+    }
+
+    @Test func thresholdsAreReachedExactly() {
+        let plan = Plan(name: "pro", tokenLimit: 1000, costLimit: money("150.00"), callLimitsByProvider: ["google": 10])
+        var t = PeriodTotals(customerID: "c", period: BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1), plan: "pro",
+                             asOf: UTCDay("2026-10-10")!)
+        t.tokens = 799
+        t.cost = money("119.99")
+        #expect(AlertRule.reached(t, plan: plan, thresholds: [80, 90, 100]).isEmpty)
+        t.tokens = 800
+        t.cost = money("120.00")
+        t.callsByProvider = ["google": 12]
+        let hit = AlertRule.reached(t, plan: plan, thresholds: [80, 90, 100]).map { "\($0.metric) \($0.threshold)" }
+        #expect(hit == ["tokens 80", "cost 80", "calls:google 80", "calls:google 90", "calls:google 100"])
+    }
+
+    @Test func divisionRoundsHalfAwayFromZero() {
+        #expect(ExactDecimal(10).divided(by: 3, places: 2) == money("3.33"))
+        #expect(ExactDecimal(2).divided(by: 3, places: 0) == ExactDecimal(1))
+        #expect(money("-0.05").divided(by: 2, places: 2) == money("-0.03"))
+        #expect(money("12.5").divided(by: 1, places: 0) == ExactDecimal(13))
+    }
+}
