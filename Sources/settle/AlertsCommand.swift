@@ -37,8 +37,9 @@ struct AlertsCommand: ParsableCommand {
             if !report.delivered.isEmpty { console.say("delivered \(report.delivered.count) webhook posts") }
             for p in report.problems { console.warn(p) }
             if !report.pending.isEmpty {
-                let why = report.pending.compactMap(\.lastError).first ?? ""
-                console.warn("\(report.pending.count) webhook deliveries pending (\(why)); the next run retries them")
+                let why = report.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""
+                let hosts = Set(report.pending.map(\.url)).sorted().joined(separator: ", ")
+                console.warn("\(report.pending.count) webhook \(report.pending.count == 1 ? "delivery" : "deliveries") pending to \(hosts)\(why); the next run retries")
             }
             return report.status
         }

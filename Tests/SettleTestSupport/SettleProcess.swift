@@ -28,7 +28,7 @@ public final class SettleProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var errText = ""
 
-    public init(_ args: [String], in folder: String) throws {
+    public init(_ args: [String], in folder: String, environment extra: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = args
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
@@ -37,6 +37,7 @@ public final class SettleProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "SETTLE_CONFIG")
         env.removeValue(forKey: "SETTLE_DATABASE_URL")
+        env.merge(extra) { _, new in new }
         process.environment = env
         errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
             let data = h.availableData
@@ -85,7 +86,7 @@ public final class SettleProcess: @unchecked Sendable {
     }
 
     /// Runs to the end.
-    public static func run(_ args: [String], in folder: String) throws -> Result {
-        try SettleProcess(args, in: folder).finish()
+    public static func run(_ args: [String], in folder: String, environment: [String: String] = [:]) throws -> Result {
+        try SettleProcess(args, in: folder, environment: environment).finish()
     }
 }

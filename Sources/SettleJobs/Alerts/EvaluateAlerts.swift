@@ -95,7 +95,7 @@ public struct EvaluateAlerts {
         guard !pending.isEmpty else { return }
         let secretName = env.config.alerts.webhookSecretEnv
         guard let secret = environment[secretName], !secret.isEmpty else {
-            report.problems.append("the webhook secret $\(secretName) is not set: \(pending.count) deliveries stay pending")
+            report.problems.append("the webhook secret $\(secretName) is not set, so nothing was sent; set it and run settle alerts again")
             report.pending = pending
             return
         }

@@ -136,7 +136,7 @@ extension SyntheticData {
 
         [plans.free]
         monthly_fee = "0.00"
-        limits = { tokens = 1_000_000, calls = 1_000, cost = "5.00" }
+        limits = { tokens = 500_000, calls = 1_000, cost = "2.50" }
 
         [plans.starter]
         monthly_fee = "19.00"
@@ -145,7 +145,7 @@ extension SyntheticData {
         [plans.pro]
         monthly_fee = "79.00"
         limits = { tokens = 50_000_000, calls = 100_000, cost = "150.00" }
-        calls_by_provider = { google = 5_000 }
+        calls_by_provider = { google = 200 }
 
         [plans.enterprise]
         monthly_fee = "499.00"

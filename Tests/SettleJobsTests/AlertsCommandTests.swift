@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import SettleCore
+import SettleStore
+import SettleTestSupport
+
+/// `settle aggregate` and `settle alerts` on the fixture week, as cron runs them.
+@Suite struct AlertsCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures").path
+
+    @Test(arguments: StoreKind.all)
+    func aggregateThenAlertsOnTheFixtureWeek(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, url) = try kind.makeStore(in: dir)
+        let server = try LocalHTTPServer()
+        // The operator's webhook takes the alerts of customers without one of their own.
+        let config = try String(contentsOfFile: "\(Self.fixtures)/settle.toml", encoding: .utf8)
+            .replacingOccurrences(of: #"webhook_url = """#, with: #"webhook_url = "\#(server.url)""#)
+            .replacingOccurrences(of: #"customers = "customers.csv""#, with: #"customers = "\#(Self.fixtures)/customers.csv""#)
+            .replacingOccurrences(of: #"prices    = "prices.csv""#, with: #"prices    = "\#(Self.fixtures)/prices.csv""#)
+            .replacingOccurrences(of: #"services  = "services.csv""#, with: #"services  = "\#(Self.fixtures)/services.csv""#)
+            .replacingOccurrences(of: #"credits   = "credits.csv""#, with: #"credits   = "\#(Self.fixtures)/credits.csv""#)
+        dir.write("settle.toml", config)
+        let base = ["--config", "\(dir.path)/settle.toml", "--database", url, "--out", "\(dir.path)/out"]
+        let secret = "correct-horse-battery-staple"
+
+        _ = try SettleProcess.run(base + ["--quiet", "ingest", "usage", "\(Self.fixtures)/usage"], in: dir.path)
+        let aggregate = try SettleProcess.run(base + ["aggregate", "--from", "2026-10-25", "--to", "2026-10-31"], in: dir.path)
+        #expect(aggregate.status == 3)   // codestral-2508 has no price
+        #expect(aggregate.stdout.contains("aggregated 7 days into 48 customer periods"))
+        #expect(aggregate.stderr.contains("tokens have no price in force"))
+
+        let dry = try SettleProcess.run(base + ["alerts", "--dry-run"], in: dir.path)
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("would fire critical: cus_0041 2026-10 tokens 100 % (689052 of 500000)"))
+        #expect(server.requests.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/out/alerts/alerts.jsonl"))
+
+        let real = try SettleProcess.run(base + ["alerts"], in: dir.path, environment: ["SETTLE_WEBHOOK_SECRET": secret])
+        #expect(real.status == 3)   // cus_0009's own webhook host does not exist: pending
+        #expect(real.stdout.split(separator: "\n").filter { $0.hasPrefix("fired ") }.count == 11)
+        #expect(real.stderr.contains("1 webhook delivery pending to https://hooks.ironbark-support.example/settle"))
+        // The operator's URL got one post per other customer with new alerts.
+        #expect(Set(server.requests.compactMap { $0.body.split(separator: "\"")[safe: 3].map(String.init) }) == ["cus_0041", "cus_0045"])
+        let jsonl = dir.read("out/alerts/alerts.jsonl")
+        #expect(jsonl.split(separator: "\n").count == 11)
+        // The secret is nowhere in what settle wrote.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/runs").map { dir.read("out/runs/\($0)") }.joined()
+        #expect(!(runs + real.stdout + real.stderr + jsonl).contains(secret))
+
+        let again = try SettleProcess.run(base + ["alerts"], in: dir.path, environment: ["SETTLE_WEBHOOK_SECRET": secret])
+        #expect(again.status == 3 && again.stdout.contains("no new alerts"))
+        #expect(server.requests.count == 2)
+        #expect(dir.read("out/alerts/alerts.jsonl") == jsonl)
+        #expect(try store.alertLedger.all().count == 11)
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
