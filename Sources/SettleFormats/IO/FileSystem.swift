@@ -74,6 +74,11 @@ public enum FileSystem {
         return removed
     }
 
+    /// Removes a file if it is there.
+    public static func remove(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// The files named on a command line, folders expanded (see `files(under:)`); a path that
     /// does not exist stops the run before anything is read (65).
     public static func inputFiles(_ paths: [String]) throws -> [String] {

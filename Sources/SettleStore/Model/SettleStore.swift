@@ -36,6 +36,8 @@ public protocol SettleStore: AnyObject {
     var periods: UsagePeriods { get }
     /// Alerts and their webhook deliveries.
     var alertLedger: AlertLedger { get }
+    /// Issued invoices, credit notes and supplementary invoices.
+    var invoiceLedger: InvoiceLedger { get }
 
     func recordRunStart(_ run: RunRecord) throws
     func recordRunEnd(_ run: RunRecord) throws

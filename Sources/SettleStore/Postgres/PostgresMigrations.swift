@@ -97,6 +97,7 @@ enum PostgresMigrations {
         );
         """),
         (4, SharedMigrations.v4),
+        (5, SharedMigrations.v5),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -96,6 +96,7 @@ enum SQLiteMigrations {
         );
         """),
         (4, SharedMigrations.v4),
+        (5, SharedMigrations.v5),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

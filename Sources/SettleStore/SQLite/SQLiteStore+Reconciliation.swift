@@ -5,6 +5,7 @@ import SettleCore
 extension SQLiteStore {
     public var periods: UsagePeriods { UsagePeriods(db) }
     public var alertLedger: AlertLedger { AlertLedger(db) }
+    public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
 
     public func beginBillLoad(runID: String, path: String, format: String) throws -> BillLoad {
         try SQLiteBillLoad(db: db, runID: runID, path: path, format: format)

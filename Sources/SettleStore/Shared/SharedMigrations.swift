@@ -95,3 +95,27 @@ enum SharedMigrations {
         );
         """
 }
+
+extension SharedMigrations {
+    /// Issued invoices, credit notes and supplementary invoices. Numbers are gapless per series
+    /// and year (UNIQUE), and a customer's period has one invoice (the partial unique index).
+    static let v5 = """
+        CREATE TABLE invoices (
+            number          TEXT PRIMARY KEY,
+            series          TEXT NOT NULL,
+            year            BIGINT NOT NULL,
+            seq             BIGINT NOT NULL,
+            kind            TEXT NOT NULL,
+            customer_id     TEXT NOT NULL,
+            period          TEXT NOT NULL,
+            period_start    TEXT NOT NULL,
+            credits_applied TEXT NOT NULL,
+            document        TEXT NOT NULL,
+            finalized_at    TEXT NOT NULL,
+            run_id          TEXT NOT NULL,
+            UNIQUE (series, year, seq)
+        );
+        CREATE UNIQUE INDEX invoices_one_per_period ON invoices(customer_id, period_start) WHERE kind = 'invoice';
+        CREATE INDEX invoices_period ON invoices(period);
+        """
+}

@@ -1,0 +1,56 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle payouts --period P`: what each marketplace seller is owed from the period's issued
+/// invoices, in `payouts/PERIOD/payouts.csv` and one statement per seller.
+public struct ComputePayouts {
+    public var month: PeriodMonth
+
+    public init(month: PeriodMonth) { self.month = month }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var payouts: [Payout] = []
+        public var folder = ""
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        var run = JobRun(job: "payouts", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
+        var report = Report()
+        report.folder = "\(env.outDir)/payouts/\(month)"
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            let invoices = try store.invoiceLedger.documents(period: month).compactMap { InvoiceDocument.parse($0.document) }
+            report.payouts = Payout.of(invoices, services: catalog.services)
+            let folder = report.folder
+            var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
+            for p in report.payouts {
+                csv += CSVText.record([p.seller, p.serviceID, p.gross.formatted(places: 2), p.platformFee.formatted(places: 2), p.net.formatted(places: 2)])
+            }
+            try FileSystem.writeAtomically(csv, to: "\(folder)/payouts.csv")
+            var outputs = ["\(folder)/payouts.csv"]
+            let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
+            for seller in Set(report.payouts.map(\.seller)).sorted() {
+                var s = CSVText.record(["invoice", "customer_id", "service_id", "kind", "description", "quantity", "amount"])
+                for inv in invoices {
+                    for l in inv.lines where (l.kind == .service || l.kind == .trial) && report.payouts.contains(where: { $0.seller == seller && $0.serviceID == l.serviceID }) {
+                        s += CSVText.record([inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
+                                             String(l.quantity), l.amount.formatted(places: 2)])
+                    }
+                }
+                for p in report.payouts where p.seller == seller {
+                    s += CSVText.record(["", "", p.serviceID, "gross", "", "", p.gross.formatted(places: 2)])
+                    s += CSVText.record(["", "", p.serviceID, "platform_fee", "\(fees[p.serviceID]?.normalized.description ?? "") %", "",
+                                         (-p.platformFee).formatted(places: 2)])
+                    s += CSVText.record(["", "", p.serviceID, "net", "", "", p.net.formatted(places: 2)])
+                }
+                let path = "\(folder)/statement-\(seller).csv"
+                try FileSystem.writeAtomically(s, to: path)
+                outputs.append(path)
+            }
+            return JobRun.Outcome(status: .ok, outputs: outputs)
+        }
+        return report
+    }
+}

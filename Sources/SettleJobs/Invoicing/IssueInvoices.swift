@@ -1,0 +1,157 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+import SettleWorkbook
+
+/// `settle invoice --period P`: every customer's invoice for the billing period that starts in
+/// month P, as drafts, or issued with `--finalize`; `--adjust` settles late data on issued ones.
+///
+/// Built from the period summaries `settle aggregate` keeps (run it over the period first;
+/// `settle close` does). Issued invoices are stored as the JSON text that was written, and their
+/// files are always written from that text: an issued invoice never changes.
+public struct IssueInvoices {
+    public var month: PeriodMonth
+    public var customer: String?
+    public var finalize: Bool
+    public var adjust: Bool
+    public var issueDate: UTCDay?
+    public var dryRun: Bool
+
+    public init(month: PeriodMonth, customer: String? = nil, finalize: Bool = false, adjust: Bool = false, issueDate: UTCDay? = nil,
+                dryRun: Bool = false) {
+        self.month = month
+        self.customer = customer
+        self.finalize = finalize
+        self.adjust = adjust
+        self.issueDate = issueDate
+        self.dryRun = dryRun
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var issued: [Invoice] = []
+        public var drafts: [Invoice] = []
+        public var adjustments: [Invoice] = []
+        public var folder = ""
+        public var unpricedCustomers: [String] { drafts.filter { !$0.unpriced.isEmpty }.map(\.customerID) }
+        public var status: ExitStatus { unpricedCustomers.isEmpty ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        if dryRun { return try compute(store: store, env: env, catalog: catalog, runID: "dry-run") }
+        var run = JobRun(job: "invoice", parameters: ["period": month.description, "customer": customer ?? "",
+                                                     "finalize": String(finalize), "adjust": String(adjust),
+                                                     "issue_date": issueDate?.description ?? "", "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try compute(store: store, env: env, catalog: catalog, runID: runID)
+            let outputs = try write(report, store: store, env: env)
+            let message = report.unpricedCustomers.isEmpty ? nil
+                : "not finalized, usage without a price: \(report.unpricedCustomers.joined(separator: ", "))"
+            return JobRun.Outcome(status: report.status, outputs: outputs, message: message)
+        }
+        return report
+    }
+
+    var issuer: (SettleConfig) -> InvoiceDocument.Issuer {
+        { InvoiceDocument.Issuer(name: $0.invoices.issuerName, address: $0.invoices.issuerAddress, taxID: $0.invoices.issuerTaxID) }
+    }
+
+    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+        var report = Report()
+        report.folder = "\(env.outDir)/invoices/\(month)"
+        let config = env.config
+        let rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
+                                 volumeDiscounts: config.volumeDiscounts, services: catalog.services)
+        let date = issueDate ?? env.clock().day
+        let ledger = store.invoiceLedger
+        let issuedDocs = try ledger.documents()
+        var issuedByCustomer: [String: [Invoice]] = [:]
+        for d in issuedDocs {
+            if let inv = InvoiceDocument.parse(d.document) { issuedByCustomer[d.customerID, default: []].append(inv) }
+        }
+        var toIssue: [InvoiceLedger.Issue] = []
+        let issuer = self.issuer(config)
+        for c in catalog.customers.sorted(by: { $0.id < $1.id }) where customer == nil || c.id == customer {
+            let period = BillingPeriod(month: month, billingDay: c.billingDay)
+            let mine = issuedByCustomer[c.id] ?? []
+            let thisPeriod = mine.filter { $0.period.firstDay == period.firstDay }
+            // Credits: top-ups dated before the period's end, less what earlier invoices applied.
+            let topUps = catalog.credits.filter { $0.customerID == c.id && $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
+            let applied = mine.filter { $0.period.firstDay < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.creditsApplied }
+            let lines = try store.periods.lines(customer: c.id, period: period)
+            let trials = try store.periods.trials(customer: c.id, period: period)
+            guard let now = rules.invoice(customer: c, plan: config.plans[c.plan], period: period, usage: lines, trials: trials,
+                                          creditAvailable: topUps - applied, issueDate: date) else { continue }
+            if thisPeriod.contains(where: { $0.kind == .invoice }) {
+                guard adjust else { continue }
+                if let a = rules.adjustment(of: thisPeriod, now: now, issueDate: date) {
+                    if a.unpriced.isEmpty {
+                        toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
+                                                           render: { InvoiceDocument.json($0, issuer: issuer) }))
+                    } else {
+                        report.drafts.append(a)
+                    }
+                }
+                continue
+            }
+            if finalize && now.isFinalizable {
+                toIssue.append(InvoiceLedger.Issue(invoice: now, series: config.invoices.numberPrefix,
+                                                   render: { InvoiceDocument.json($0, issuer: issuer) }))
+            } else {
+                report.drafts.append(now)
+            }
+        }
+        if dryRun {
+            for doc in toIssue {
+                if doc.invoice.kind == .invoice { report.issued.append(doc.invoice) } else { report.adjustments.append(doc.invoice) }
+            }
+            return report
+        }
+        for (inv, _) in try ledger.issue(toIssue, runID: runID, at: env.clock()) {
+            if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
+        }
+        return report
+    }
+
+    /// The period's folder: every issued document of the period (from its stored text), the
+    /// drafts, index.csv and the workbook; stale drafts removed.
+    func write(_ report: Report, store: SettleStore, env: JobEnvironment) throws -> [String] {
+        let folder = report.folder
+        var outputs: [String] = []
+        let docs = try store.invoiceLedger.documents(period: month)
+        var all: [Invoice] = []
+        for d in docs {
+            guard let inv = InvoiceDocument.parse(d.document) else { continue }
+            try FileSystem.writeAtomically(d.document, to: "\(folder)/\(d.number).json")
+            try FileSystem.writeAtomically(InvoiceDocument.csv(inv), to: "\(folder)/\(d.number).csv")
+            outputs += ["\(folder)/\(d.number).json", "\(folder)/\(d.number).csv"]
+            all.append(inv)
+        }
+        let issuer = self.issuer(env.config)
+        var draftNames = Set<String>()
+        for draft in report.drafts where customer == nil || draft.customerID == customer {
+            let name = draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
+            draftNames.insert(name)
+            try FileSystem.writeAtomically(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json")
+            try FileSystem.writeAtomically(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv")
+            outputs.append("\(folder)/drafts/\(name).json")
+        }
+        if customer == nil, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
+            for path in stale {
+                let base = String(path.split(separator: "/").last!.split(separator: ".").first!)
+                if !draftNames.contains(base) { FileSystem.remove(path) }
+            }
+        }
+        var index = CSVText.record(InvoiceDocument.indexColumns)
+        for inv in all { index += CSVText.record(InvoiceDocument.indexRow(inv)) }
+        try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")
+        let created = (issueDate ?? env.clock().day).start
+        try InvoicesWorkbook.make(all + report.drafts, currency: env.config.currency, created: created)
+            .write(to: "\(folder)/invoices-\(month).xlsx")
+        return outputs + ["\(folder)/index.csv", "\(folder)/invoices-\(month).xlsx"]
+    }
+}

@@ -1,0 +1,61 @@
+import SettleCore
+
+/// Issued invoices, the same SQL on both stores. Issuing is one transaction for the whole batch:
+/// numbers are taken in order from the highest issued in the series and year, so a failed run
+/// leaves no gap and a finalized invoice is never written twice.
+public final class InvoiceLedger {
+    let sql: SQLExecutor
+
+    init(_ sql: SQLExecutor) { self.sql = sql }
+
+    /// A document to issue: the invoice (number filled in here) and how to render it once numbered.
+    public struct Issue {
+        public var invoice: Invoice
+        public var series: String
+        public var render: (Invoice) throws -> String
+        public init(invoice: Invoice, series: String, render: @escaping (Invoice) throws -> String) {
+            self.invoice = invoice
+            self.series = series
+            self.render = render
+        }
+    }
+
+    /// Numbers and stores every document in order, all or none. Returns them numbered.
+    public func issue(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [(Invoice, String)] {
+        try sql.inTransaction {
+            var out: [(Invoice, String)] = []
+            for doc in docs {
+                var inv = doc.invoice
+                let year = Int64(inv.issueDate.date.year)
+                let last = try sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
+                                         [.text(doc.series), .int(year)])[0].int(0)
+                let seq = last + 1
+                let digits = String(seq)
+                inv.number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+                let text = try doc.render(inv)
+                try sql.perform("""
+                    INSERT INTO invoices(number, series, year, seq, kind, customer_id, period, period_start, credits_applied, document,
+                                         finalized_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
+                          .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
+                          .text(text), .text(time.description), .text(runID)])
+                out.append((inv, text))
+            }
+            return out
+        }
+    }
+
+    /// The stored documents (JSON text) of a period, or of a customer, in number order.
+    public func documents(period: PeriodMonth? = nil, customer: String? = nil) throws -> [(number: String, kind: String, customerID: String, periodStart: UTCDay, creditsApplied: ExactDecimal, document: String)] {
+        var clauses: [String] = []
+        var params: [SQLParam] = []
+        if let period { clauses.append("period = ?"); params.append(.text(period.description)) }
+        if let customer { clauses.append("customer_id = ?"); params.append(.text(customer)) }
+        return try sql.fetch("""
+            SELECT number, kind, customer_id, period_start, credits_applied, document, series, year, seq FROM invoices
+            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
+            """, params).map { r in
+            (r.text(0), r.text(1), r.text(2), UTCDay(r.text(3))!, r.decimal(4) ?? .zero, r.text(5), r.text(6), r.int(7), r.int(8))
+        }.sorted { ($0.6, $0.7, $0.8) < ($1.6, $1.7, $1.8) }.map { ($0.0, $0.1, $0.2, $0.3, $0.4, $0.5) }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import SettleCore
+import SettleJobs
+
+struct InvoiceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoice",
+        abstract: "Invoice customers for a billing period: drafts, or issued with --finalize.",
+        discussion: """
+        Period P names, for each customer, the billing period that starts in month P on their
+        billing_day. Lines: plan fee, usage at cost × markup, marketplace services and free trial
+        tokens, volume discount, tax, prepaid credits. Built from the period summaries of settle
+        aggregate (run it over the period first; settle close does).
+
+        Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless,
+        in customer_id order, in one transaction; an issued invoice never changes. A customer with
+        usage that has no price stays a draft (exit 3). --adjust issues a credit note (CN-…) or a
+        supplementary invoice for what late data changed on issued invoices, once. --issue-date
+        fixes the date so that reruns write identical files.
+
+        Examples:
+          settle invoice --period 2026-10
+          settle invoice --period 2026-10 --finalize --issue-date 2026-11-01
+          settle invoice --period 2026-10 --adjust --issue-date 2026-11-15
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: String
+    @Option(help: "Only this customer.") var customer: String?
+    @Flag(help: "Issue numbered invoices.") var finalize = false
+    @Flag(help: "Issue credit notes or supplementary invoices for late changes to issued invoices.") var adjust = false
+    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC).") var issueDate: String?
+    @Flag(help: "Show the invoices; write and issue nothing.") var dryRun = false
+
+    func validate() throws {
+        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust,
+                                    issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
+            let report = try job.execute(store: store, env: env)
+            for i in report.issued + report.adjustments {
+                console.say("\(dryRun ? "would issue" : "issued") \(i.number ?? i.kind.rawValue) \(i.customerID): total \(i.total.formatted(places: 2)), due \(i.amountDue.formatted(places: 2))")
+            }
+            let total = (report.issued + report.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
+            console.say("\(report.issued.count) invoices and \(report.adjustments.count) adjustments \(dryRun ? "would be issued" : "issued") (total \(total.formatted(places: 2)) \(env.config.currency)), \(report.drafts.count) drafts"
+                + (dryRun ? "" : "; files in \(report.folder)/"))
+            if !report.unpricedCustomers.isEmpty {
+                console.warn("\(report.unpricedCustomers.count) invoices stay drafts because usage has no price (\(report.unpricedCustomers.prefix(5).joined(separator: ", "))\(report.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, run settle aggregate over the period, then invoice again")
+            }
+            return report.status
+        }
+    }
+}
+
+struct PayoutsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payouts",
+        abstract: "What each marketplace seller is owed from a period's issued invoices.",
+        discussion: """
+        Per seller and service: gross (service and trial lines on the period's issued invoices),
+        platform fee (gross × platform_fee_pct, rounded) and net, in OUT/payouts/P/payouts.csv,
+        and a statement per seller.
+
+        Example:
+          settle payouts --period 2026-10
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: String
+
+    func validate() throws {
+        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try ComputePayouts(month: PeriodMonth(period)!).execute(store: store, env: env)
+            for p in report.payouts {
+                console.say("\(p.seller) \(p.serviceID): gross \(p.gross.formatted(places: 2)), fee \(p.platformFee.formatted(places: 2)), net \(p.net.formatted(places: 2))")
+            }
+            console.say("payouts written to \(report.folder)/payouts.csv")
+            return .ok
+        }
+    }
+}
