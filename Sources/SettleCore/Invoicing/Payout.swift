@@ -8,6 +8,14 @@ public struct Payout: Sendable, Hashable {
     public var platformFee: ExactDecimal
     public var net: ExactDecimal
 
+    public init(seller: String, serviceID: String, gross: ExactDecimal, platformFee: ExactDecimal, net: ExactDecimal) {
+        self.seller = seller
+        self.serviceID = serviceID
+        self.gross = gross
+        self.platformFee = platformFee
+        self.net = net
+    }
+
     public static func of(_ invoices: [Invoice], services: [Service]) -> [Payout] {
         let byID = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var gross: [String: ExactDecimal] = [:]

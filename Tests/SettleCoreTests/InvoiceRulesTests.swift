@@ -1,0 +1,111 @@
+import Testing
+@testable import SettleCore
+
+/// An invoice worked out by hand, to the cent: every line kind, a price change inside the
+/// period, a half cent on each rounded line, a volume tier edge, and credits.
+@Suite struct InvoiceRulesTests {
+    func money(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
+    let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+    let customer = Customer(id: "cus_a", name: "Alpha", email: "a@example.com", plan: "pro", billingDay: 1, taxRatePct: ExactDecimal(10))
+    let service = Service(id: "svc_x", seller: "sellco", model: "x-model", promptPricePer1K: ExactDecimal("0.004")!,
+                          completionPricePer1K: ExactDecimal("0.012")!, platformFeePct: ExactDecimal(10), trialTokens: 5000)
+
+    func rules(minUsage: String) -> InvoiceRules {
+        InvoiceRules(currency: "USD", paymentTermsDays: 14,
+                     volumeDiscounts: [VolumeDiscount(minUsage: money(minUsage), pct: money("5")), VolumeDiscount(minUsage: money("1000"), pct: money("8"))],
+                     services: [service])
+    }
+
+    var usage: [UsageSummaryLine] {
+        [
+            // gpt-4o output at $10/1M × 1.25 before the cut, $8/1M × 1.25 after it: two lines.
+            UsageSummaryLine(provider: "openai", model: "gpt-4o", tier: .standard, tokenType: .output, serviceID: "",
+                             unitPrice: money("0.0000125"), quantity: 1_000_000, errorQuantity: 0, charge: money("12.5")),
+            UsageSummaryLine(provider: "openai", model: "gpt-4o", tier: .standard, tokenType: .output, serviceID: "",
+                             unitPrice: money("0.00001"), quantity: 500_500, errorQuantity: 3, charge: money("5.005")),
+            // Requests with no price: not a line, not unpriced.
+            UsageSummaryLine(provider: "openai", model: "gpt-4o", tier: .standard, tokenType: .request, serviceID: "",
+                             unitPrice: nil, quantity: 12, errorQuantity: 0, charge: nil),
+            UsageSummaryLine(provider: "sellco", model: "x-model", tier: .standard, tokenType: .input, serviceID: "svc_x",
+                             unitPrice: money("0.000004"), quantity: 101_250, errorQuantity: 0, charge: money("0.405")),
+            UsageSummaryLine(provider: "sellco", model: "x-model", tier: .standard, tokenType: .output, serviceID: "svc_x",
+                             unitPrice: money("0.000012"), quantity: 49_250, errorQuantity: 0, charge: money("0.591")),
+        ]
+    }
+
+    let trial = [TrialUse(serviceID: "svc_x", freeInput: 1_250, freeOutput: 0)]
+
+    @Test func everyLineAndEveryRoundingByHand() throws {
+        let plan = Plan(name: "pro", monthlyFee: money("78.98"))
+        let inv = try #require(rules(minUsage: "18.50").invoice(customer: customer, plan: plan, period: period, usage: usage, trials: trial,
+                                                                creditAvailable: money("50.00"), issueDate: UTCDay("2026-11-01")!))
+        #expect(inv.lines.map(\.kind) == [.planFee, .usage, .usage, .service, .service, .trial, .volumeDiscount])
+        #expect(inv.lines.map(\.amount) == [
+            money("78.98"),
+            money("12.50"),      // 1,000,000 × 0.0000125
+            money("5.01"),       // 500,500 × 0.00001 = 5.005: half a cent, away from zero
+            money("0.41"),       // 101,250 × 0.000004 = 0.405
+            money("0.59"),       // 49,250 × 0.000012 = 0.591
+            money("-0.01"),      // −(1,250 × 0.000004) = −0.005
+            money("-0.93"),      // U = 18.50 reaches the 18.50 tier exactly: −(18.50 × 5 %) = −0.925
+        ])
+        #expect(inv.lines[1].unitPrice == money("12.5") && inv.lines[2].unitPrice == money("10"))   // per 1M tokens
+        #expect(inv.lines[3].unitPrice == money("0.004"))                                            // per 1K tokens
+        #expect(inv.subtotal == money("96.55"))
+        #expect(inv.tax == money("9.66"))          // 9.655
+        #expect(inv.total == money("106.21"))
+        #expect(inv.creditsApplied == money("50.00"))
+        #expect(inv.amountDue == money("56.21"))
+        #expect(inv.dueDate == UTCDay("2026-11-15"))
+        #expect(inv.unpriced.isEmpty)
+    }
+
+    @Test func oneCentBelowTheTierNoDiscountAndCreditsCoverAll() throws {
+        let plan = Plan(name: "pro", monthlyFee: money("78.98"))
+        let inv = try #require(rules(minUsage: "18.51").invoice(customer: customer, plan: plan, period: period, usage: usage, trials: trial,
+                                                                creditAvailable: money("500"), issueDate: UTCDay("2026-11-01")!))
+        #expect(!inv.lines.contains { $0.kind == .volumeDiscount })
+        #expect(inv.subtotal == money("97.48") && inv.tax == money("9.75") && inv.total == money("107.23"))
+        #expect(inv.creditsApplied == money("107.23") && inv.amountDue == .zero)
+    }
+
+    @Test func noFeeAndNoUsageIsNoInvoiceAndUnpricedUsageIsListed() {
+        let free = Plan(name: "free", monthlyFee: .zero)
+        #expect(rules(minUsage: "1").invoice(customer: customer, plan: free, period: period, usage: [], trials: [], creditAvailable: .zero,
+                                             issueDate: UTCDay("2026-11-01")!) == nil)
+        let unpriced = [UsageSummaryLine(provider: "mistral", model: "codestral", tier: .standard, tokenType: .input, serviceID: "",
+                                         unitPrice: nil, quantity: 10, errorQuantity: 0, charge: nil)]
+        let inv = rules(minUsage: "1").invoice(customer: customer, plan: free, period: period, usage: unpriced, trials: [],
+                                               creditAvailable: .zero, issueDate: UTCDay("2026-11-01")!)
+        #expect(inv?.unpriced.count == 1 && inv?.isFinalizable == false && inv?.total == .zero)
+    }
+
+    @Test func adjustmentsIssueTheDifferenceOnce() throws {
+        let r = rules(minUsage: "1000")
+        let plan = Plan(name: "pro", monthlyFee: money("10"))
+        var issued = try #require(r.invoice(customer: customer, plan: plan, period: period, usage: Array(usage.prefix(1)), trials: [],
+                                            creditAvailable: .zero, issueDate: UTCDay("2026-11-01")!))
+        issued.number = "INV-2026-000001"
+        let now = try #require(r.invoice(customer: customer, plan: plan, period: period, usage: Array(usage.prefix(2)), trials: [],
+                                         creditAvailable: .zero, issueDate: UTCDay("2026-11-15")!))
+        let more = try #require(r.adjustment(of: [issued], now: now, issueDate: UTCDay("2026-11-15")!))
+        #expect(more.kind == .supplementary && more.adjusts == "INV-2026-000001")
+        #expect(more.subtotal == money("5.01") && more.tax == money("0.50") && more.total == money("5.51"))
+        #expect(r.adjustment(of: [issued, more], now: now, issueDate: UTCDay("2026-11-16")!) == nil)
+        let less = try #require(r.adjustment(of: [issued, more], now: issued, issueDate: UTCDay("2026-11-20")!))
+        #expect(less.kind == .creditNote && less.total == money("-5.51"))
+    }
+
+    @Test func payoutsAreGrossLessTheRoundedFee() {
+        var inv = Invoice(number: "INV-2026-000001", customerID: "c", customerName: "C", period: period, issueDate: UTCDay("2026-11-01")!,
+                          dueDate: UTCDay("2026-11-15")!, currency: "USD", lines: [
+                            InvoiceLine(kind: .service, description: "", quantity: 1, unitPrice: .zero, amount: money("10.05"), serviceID: "svc_x"),
+                            InvoiceLine(kind: .trial, description: "", quantity: 1, unitPrice: .zero, amount: money("-0.10"), serviceID: "svc_x"),
+                          ], subtotal: .zero, tax: .zero, total: .zero, creditsApplied: .zero, amountDue: .zero, taxRatePct: .zero)
+        let draft = { () -> Invoice in var d = inv; d.number = nil; return d }()
+        inv.lines.append(InvoiceLine(kind: .usage, description: "", quantity: 1, unitPrice: .zero, amount: money("99")))
+        let p = Payout.of([inv, draft], services: [service])
+        // gross 9.95; fee 10 % = 0.995, rounded half away from zero: 1.00.
+        #expect(p == [Payout(seller: "sellco", serviceID: "svc_x", gross: money("9.95"), platformFee: money("1.00"), net: money("8.95"))])
+    }
+}
