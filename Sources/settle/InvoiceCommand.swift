@@ -46,9 +46,12 @@ struct InvoiceCommand: ParsableCommand {
             let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust,
                                     issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
             let report = try job.execute(store: store, env: env)
-            for i in report.issued + report.adjustments {
+            let documents = report.issued + report.adjustments
+            // A terminal or a cron mail needs the count and where the files are, not 100,000 lines.
+            for i in documents.prefix(10) {
                 console.say("\(dryRun ? "would issue" : "issued") \(i.number ?? i.kind.rawValue) \(i.customerID): total \(i.total.formatted(places: 2)), due \(i.amountDue.formatted(places: 2))")
             }
+            if documents.count > 10 { console.say("… and \(documents.count - 10) more (see index.csv)") }
             let total = (report.issued + report.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
             console.say("\(report.issued.count) invoices and \(report.adjustments.count) adjustments \(dryRun ? "would be issued" : "issued") (total \(total.formatted(places: 2)) \(env.config.currency)), \(report.drafts.count) drafts"
                 + (dryRun ? "" : "; files in \(report.folder)/"))

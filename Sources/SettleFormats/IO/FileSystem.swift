@@ -32,9 +32,11 @@ public enum FileSystem {
     }
 
     /// Writes `data` to `path` atomically: temp file in the same folder, fsync, rename.
-    public static func writeAtomically(_ data: [UInt8], to path: String) throws {
+    /// With `durable: false` the fsync is left to one `syncFileSystem(of:)` after a batch of
+    /// files: still atomic for a killed process (the rename comes after the whole write).
+    public static func writeAtomically(_ data: [UInt8], to path: String, durable: Bool = true) throws {
         let dir = directory(of: path)
-        try createDirectory(dir)
+        if !isDirectory(dir) { try createDirectory(dir) }
         let tmp = "\(dir)/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError(path: tmp, "cannot create: \(String(cString: strerror(errno)))") }
@@ -47,7 +49,7 @@ public enum FileSystem {
                 offset += n
             }
         }
-        ok = ok && fsync(fd) == 0
+        if durable { ok = ok && fsync(fd) == 0 }
         close(fd)
         guard ok, rename(tmp, path) == 0 else {
             let why = String(cString: strerror(errno))
@@ -58,6 +60,36 @@ public enum FileSystem {
 
     public static func writeAtomically(_ text: String, to path: String) throws {
         try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    /// Writes `text` unless the file already holds exactly it: reruns that give the same output
+    /// touch nothing. Returns whether it wrote.
+    @discardableResult
+    public static func writeIfChanged(_ text: String, to path: String, durable: Bool = true) throws -> Bool {
+        let data = Array(text.utf8)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0 && Int(st.st_size) == data.count {
+                var existing = [UInt8](repeating: 0, count: data.count)
+                var got = 0
+                while got < data.count {
+                    let n = existing.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, data.count - got) }
+                    if n <= 0 { break }
+                    got += n
+                }
+                if got == data.count && existing == data { return false }
+            }
+        }
+        try writeAtomically(data, to: path, durable: durable)
+        return true
+    }
+
+    /// Flushes written files to disk: the end of a batch of non-durable writes. (Glibc's module
+    /// does not export syncfs, so this is sync(2): one call per batch.)
+    public static func syncFileSystem(of path: String) {
+        sync()
     }
 
     /// Removes temporary files a killed run left in `dir` (hidden `*.tmp*` files). Call only

@@ -80,6 +80,7 @@ public struct Aggregate {
         for r in rows { byCustomer[r.customerID, default: []].append(r) }
         let summarizer = PeriodSummarizer(priceBook: priceBook, markup: env.config.markup, services: catalog.services)
         let services = Dictionary(catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var replacements: [UsagePeriods.Replacement] = []
         for customerID in byCustomer.keys.sorted() {
             let customerRows = byCustomer[customerID]!
             guard let customer = customers[customerID] else {
@@ -98,10 +99,12 @@ public struct Aggregate {
                 let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
                 let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store)
                 let (lines, totals) = summarizer.summarize(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf)
-                try periods.replace(totals, billingDay: customer.billingDay, lines: lines, trials: trials)
+                replacements.append(UsagePeriods.Replacement(totals: totals, billingDay: customer.billingDay, lines: lines, trials: trials))
                 report.periods.append(totals)
             }
         }
+        // All periods in one transaction: a killed run leaves the summaries as they were.
+        try periods.replace(replacements)
         env.progress.finish()
         return report
     }

@@ -68,22 +68,28 @@ public struct IssueInvoices {
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
-        let issuedDocs = try ledger.documents()
-        var issuedByCustomer: [String: [Invoice]] = [:]
-        for d in issuedDocs {
-            if let inv = InvoiceDocument.parse(d.document) { issuedByCustomer[d.customerID, default: []].append(inv) }
+        // Issued documents by customer; only those of this month are parsed (for --adjust), the
+        // rest only lend their credits_applied column.
+        var issuedByCustomer: [String: [(periodStart: UTCDay, credits: ExactDecimal, document: String)]] = [:]
+        for d in try ledger.documents() {
+            issuedByCustomer[d.customerID, default: []].append((d.periodStart, d.creditsApplied, d.document))
         }
         var toIssue: [InvoiceLedger.Issue] = []
         let issuer = self.issuer(config)
+        let creditsByCustomer = Dictionary(grouping: catalog.credits, by: \.customerID)
+        // Every period of the month starts between its 1st and its 28th (billing_day 1–28).
+        let monthStart = BillingPeriod(month: month, billingDay: 1).firstDay
+        let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
         for c in catalog.customers.sorted(by: { $0.id < $1.id }) where customer == nil || c.id == customer {
             let period = BillingPeriod(month: month, billingDay: c.billingDay)
             let mine = issuedByCustomer[c.id] ?? []
-            let thisPeriod = mine.filter { $0.period.firstDay == period.firstDay }
+            let thisPeriod = mine.filter { $0.periodStart == period.firstDay }.compactMap { InvoiceDocument.parse($0.document) }
             // Credits: top-ups dated before the period's end, less what earlier invoices applied.
-            let topUps = catalog.credits.filter { $0.customerID == c.id && $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
-            let applied = mine.filter { $0.period.firstDay < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.creditsApplied }
-            let lines = try store.periods.lines(customer: c.id, period: period)
-            let trials = try store.periods.trials(customer: c.id, period: period)
+            let topUps = (creditsByCustomer[c.id] ?? []).filter { $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
+            let applied = mine.filter { $0.periodStart < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.credits }
+            let summary = summaries["\(c.id)|\(period.firstDay)"]
+            let lines = summary?.lines ?? []
+            let trials = summary?.trials ?? []
             guard let now = rules.invoice(customer: c, plan: config.plans[c.plan], period: period, usage: lines, trials: trials,
                                           creditAvailable: topUps - applied, issueDate: date) else { continue }
             if thisPeriod.contains(where: { $0.kind == .invoice }) {
@@ -126,8 +132,8 @@ public struct IssueInvoices {
         var all: [Invoice] = []
         for d in docs {
             guard let inv = InvoiceDocument.parse(d.document) else { continue }
-            try FileSystem.writeAtomically(d.document, to: "\(folder)/\(d.number).json")
-            try FileSystem.writeAtomically(InvoiceDocument.csv(inv), to: "\(folder)/\(d.number).csv")
+            try FileSystem.writeIfChanged(d.document, to: "\(folder)/\(d.number).json", durable: false)
+            try FileSystem.writeIfChanged(InvoiceDocument.csv(inv), to: "\(folder)/\(d.number).csv", durable: false)
             outputs += ["\(folder)/\(d.number).json", "\(folder)/\(d.number).csv"]
             all.append(inv)
         }
@@ -136,16 +142,19 @@ public struct IssueInvoices {
         for draft in report.drafts where customer == nil || draft.customerID == customer {
             let name = draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
             draftNames.insert(name)
-            try FileSystem.writeAtomically(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json")
-            try FileSystem.writeAtomically(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv")
+            try FileSystem.writeIfChanged(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json", durable: false)
+            try FileSystem.writeIfChanged(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv", durable: false)
             outputs.append("\(folder)/drafts/\(name).json")
         }
         if customer == nil, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
             for path in stale {
-                let base = String(path.split(separator: "/").last!.split(separator: ".").first!)
+                let name = String(path.split(separator: "/").last!)
+                let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
                 if !draftNames.contains(base) { FileSystem.remove(path) }
             }
         }
+        // One flush for the batch of invoice files instead of one per file.
+        FileSystem.syncFileSystem(of: folder)
         var index = CSVText.record(InvoiceDocument.indexColumns)
         for inv in all { index += CSVText.record(InvoiceDocument.indexRow(inv)) }
         try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")

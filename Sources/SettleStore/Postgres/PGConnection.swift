@@ -84,6 +84,8 @@ final class PGConnection {
 
     /// Statements prepared on this session, by name.
     private var prepared = Set<String>()
+    /// Names of the shared statements (`SQLExecutor`) prepared on this session, by SQL text.
+    var sharedStatementNames: [String: String] = [:]
 
     /// Runs `sql` as the prepared statement `name`, preparing it on first use in this session.
     @discardableResult

@@ -64,9 +64,23 @@ final class SQLiteConnection {
         }
     }
 
+    /// Statements of `query` and `run`, prepared once per connection: a job that stores a row per
+    /// customer would otherwise spend most of its time compiling the same SQL.
+    private var statements: [String: SQLiteStatement] = [:]
+
+    private func cached(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        if let stmt = statements[sql] {
+            stmt.reset()
+            return stmt
+        }
+        let stmt = try prepare(sql)
+        statements[sql] = stmt
+        return stmt
+    }
+
     /// Runs a query and collects each row through `read`.
     func query<T>(_ sql: String, _ binds: [SQLiteValue] = [], _ read: (SQLiteStatement) -> T) throws(StoreError) -> [T] {
-        let stmt = try prepare(sql)
+        let stmt = try cached(sql)
         for (i, v) in binds.enumerated() { stmt.bind(i + 1, v) }
         var out: [T] = []
         while try stmt.step() { out.append(read(stmt)) }
@@ -74,7 +88,7 @@ final class SQLiteConnection {
     }
 
     func run(_ sql: String, _ binds: [SQLiteValue] = []) throws(StoreError) {
-        let stmt = try prepare(sql)
+        let stmt = try cached(sql)
         for (i, v) in binds.enumerated() { stmt.bind(i + 1, v) }
         while try stmt.step() {}
     }

@@ -78,13 +78,25 @@ extension PGConnection: SQLExecutor {
         return out
     }
 
+    /// Each shared statement is prepared once per session, like the SQLite side.
+    private func prepared(_ sql: String, _ params: [SQLParam]) throws -> PGRows {
+        let name: String
+        if let known = sharedStatementNames[sql] {
+            name = known
+        } else {
+            name = "settle_shared_\(sharedStatementNames.count + 1)"
+            sharedStatementNames[sql] = name
+        }
+        return try executePrepared(name, Self.numbered(sql), params.map(\.pg))
+    }
+
     @discardableResult
     func perform(_ sql: String, _ params: [SQLParam]) throws -> Int {
-        try query(Self.numbered(sql), params.map(\.pg)).affected
+        try prepared(sql, params).affected
     }
 
     func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
-        let result = try query(Self.numbered(sql), params.map(\.pg))
+        let result = try prepared(sql, params)
         return (0..<result.count).map { r in (0..<result.columns).map { result.text(r, $0) } }
     }
 

@@ -94,11 +94,31 @@ public final class UsagePeriods {
         }
     }
 
-    /// Replaces a customer's period: its lines, trial use and totals; the period is then due
-    /// for alert evaluation.
-    public func replace(_ totals: PeriodTotals, billingDay: Int, lines: [UsageSummaryLine], trials: [TrialUse]) throws {
-        let c = SQLParam.text(totals.customerID), start = SQLParam.text(totals.period.firstDay.description)
+    /// One customer's period, as aggregate rebuilt it.
+    public struct Replacement {
+        public var totals: PeriodTotals
+        public var billingDay: Int
+        public var lines: [UsageSummaryLine]
+        public var trials: [TrialUse]
+        public init(totals: PeriodTotals, billingDay: Int, lines: [UsageSummaryLine], trials: [TrialUse]) {
+            self.totals = totals
+            self.billingDay = billingDay
+            self.lines = lines
+            self.trials = trials
+        }
+    }
+
+    /// Replaces customers' periods (lines, trial use, totals) in one transaction; each is then
+    /// due for alert evaluation.
+    public func replace(_ periods: [Replacement]) throws {
         try sql.inTransaction {
+            for p in periods { try replaceRows(p.totals, billingDay: p.billingDay, lines: p.lines, trials: p.trials) }
+        }
+    }
+
+    func replaceRows(_ totals: PeriodTotals, billingDay: Int, lines: [UsageSummaryLine], trials: [TrialUse]) throws {
+        let c = SQLParam.text(totals.customerID), start = SQLParam.text(totals.period.firstDay.description)
+        do {
             try sql.perform("DELETE FROM usage_summaries WHERE customer_id = ? AND period_start = ?", [c, start])
             try sql.perform("DELETE FROM usage_trials WHERE customer_id = ? AND period_start = ?", [c, start])
             try sql.perform("DELETE FROM period_totals WHERE customer_id = ? AND period_start = ?", [c, start])
@@ -159,6 +179,35 @@ public final class UsagePeriods {
                                 [.text(t.customerID), .text(t.period.firstDay.description)])
             }
         }
+    }
+
+    /// Every customer's lines and trial use for the periods starting `from`…`to`, keyed by
+    /// customer: one query each, for invoicing a whole month.
+    public func periodsStarting(from: UTCDay, to: UTCDay) throws -> [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] {
+        var out: [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] = [:]
+        let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        for r in try sql.fetch("""
+            SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge
+            FROM usage_summaries WHERE period_start >= ? AND period_start <= ?
+            """, range) {
+            let key = "\(r.text(0))|\(r.text(1))"
+            var v = out[key] ?? ([], [], UTCDay(r.text(1))!)
+            v.lines.append(UsageSummaryLine(provider: r.text(2), model: r.text(3), tier: Tier(rawValue: r.text(4)) ?? .standard,
+                                            tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: r.text(6), unitPrice: r.decimal(7),
+                                            quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10)))
+            out[key] = v
+        }
+        for r in try sql.fetch("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) {
+            let key = "\(r.text(0))|\(r.text(1))"
+            var v = out[key] ?? ([], [], UTCDay(r.text(1))!)
+            v.trials.append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
+            out[key] = v
+        }
+        for k in out.keys {
+            out[k]!.lines.sort(by: PeriodSummarizer.order)
+            out[k]!.trials.sort { $0.serviceID < $1.serviceID }
+        }
+        return out
     }
 
     public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
