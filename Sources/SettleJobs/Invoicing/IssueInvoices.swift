@@ -68,12 +68,10 @@ public struct IssueInvoices {
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
-        // Issued documents by customer; only those of this month are parsed (for --adjust), the
-        // rest only lend their credits_applied column.
-        var issuedByCustomer: [String: [(periodStart: UTCDay, credits: ExactDecimal, document: String)]] = [:]
-        for d in try ledger.documents() {
-            issuedByCustomer[d.customerID, default: []].append((d.periodStart, d.creditsApplied, d.document))
-        }
+        // Credits already applied come from a column; documents are read only for this month.
+        let credited = try ledger.creditsApplied()
+        var thisMonth: [String: [String]] = [:]
+        try ledger.forEachDocument(period: month) { _, customerID, document in thisMonth[customerID, default: []].append(document) }
         var toIssue: [InvoiceLedger.Issue] = []
         let issuer = self.issuer(config)
         let creditsByCustomer = Dictionary(grouping: catalog.credits, by: \.customerID)
@@ -82,8 +80,10 @@ public struct IssueInvoices {
         let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
         for c in catalog.customers.sorted(by: { $0.id < $1.id }) where customer == nil || c.id == customer {
             let period = BillingPeriod(month: month, billingDay: c.billingDay)
-            let mine = issuedByCustomer[c.id] ?? []
-            let thisPeriod = mine.filter { $0.periodStart == period.firstDay }.compactMap { InvoiceDocument.parse($0.document) }
+            let mine = credited[c.id] ?? []
+            let issuedHere = thisMonth[c.id] ?? []
+            // Parsed only where it matters: --adjust compares with what was issued.
+            let thisPeriod = adjust ? issuedHere.compactMap { InvoiceDocument.parse($0) } : []
             // Credits: top-ups dated before the period's end, less what earlier invoices applied.
             let topUps = (creditsByCustomer[c.id] ?? []).filter { $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
             let applied = mine.filter { $0.periodStart < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.credits }
@@ -92,7 +92,7 @@ public struct IssueInvoices {
             let trials = summary?.trials ?? []
             guard let now = rules.invoice(customer: c, plan: config.plans[c.plan], period: period, usage: lines, trials: trials,
                                           creditAvailable: topUps - applied, issueDate: date) else { continue }
-            if thisPeriod.contains(where: { $0.kind == .invoice }) {
+            if !issuedHere.isEmpty {
                 guard adjust else { continue }
                 if let a = rules.adjustment(of: thisPeriod, now: now, issueDate: date) {
                     if a.unpriced.isEmpty {
@@ -128,15 +128,16 @@ public struct IssueInvoices {
     func write(_ report: Report, store: SettleStore, env: JobEnvironment) throws -> [String] {
         let folder = report.folder
         var outputs: [String] = []
-        let docs = try store.invoiceLedger.documents(period: month)
+        // The workbook and index need each invoice's totals, not its lines: keep only those.
         var all: [Invoice] = []
-        for d in docs {
-            guard let inv = InvoiceDocument.parse(d.document) else { continue }
-            try FileSystem.writeIfChanged(d.document, to: "\(folder)/\(d.number).json", durable: false)
-            try FileSystem.writeIfChanged(InvoiceDocument.csv(inv), to: "\(folder)/\(d.number).csv", durable: false)
-            outputs += ["\(folder)/\(d.number).json", "\(folder)/\(d.number).csv"]
+        try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
+            guard var inv = InvoiceDocument.parse(document) else { return }
+            try FileSystem.writeIfChanged(document, to: "\(folder)/\(number).json", durable: false)
+            try FileSystem.writeIfChanged(InvoiceDocument.csv(inv), to: "\(folder)/\(number).csv", durable: false)
+            inv.lines = []
             all.append(inv)
         }
+        outputs.append("\(folder)/ (\(all.count) issued documents)")
         let issuer = self.issuer(env.config)
         var draftNames = Set<String>()
         for draft in report.drafts where customer == nil || draft.customerID == customer {
@@ -144,8 +145,8 @@ public struct IssueInvoices {
             draftNames.insert(name)
             try FileSystem.writeIfChanged(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json", durable: false)
             try FileSystem.writeIfChanged(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv", durable: false)
-            outputs.append("\(folder)/drafts/\(name).json")
         }
+        if !draftNames.isEmpty { outputs.append("\(folder)/drafts/ (\(draftNames.count) drafts)") }
         if customer == nil, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
             for path in stale {
                 let name = String(path.split(separator: "/").last!)
@@ -159,7 +160,7 @@ public struct IssueInvoices {
         for inv in all { index += CSVText.record(InvoiceDocument.indexRow(inv)) }
         try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")
         let created = (issueDate ?? env.clock().day).start
-        try InvoicesWorkbook.make(all + report.drafts, currency: env.config.currency, created: created)
+        try InvoicesWorkbook.make(all + report.drafts.map { var d = $0; d.lines = []; return d }, currency: env.config.currency, created: created)
             .write(to: "\(folder)/invoices-\(month).xlsx")
         return outputs + ["\(folder)/index.csv", "\(folder)/invoices-\(month).xlsx"]
     }

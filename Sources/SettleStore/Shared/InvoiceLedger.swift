@@ -23,25 +23,60 @@ public final class InvoiceLedger {
     /// Numbers and stores every document in order, all or none. Returns them numbered.
     public func issue(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [(Invoice, String)] {
         try sql.inTransaction {
+            // The last number of each series and year is read once inside the transaction; the
+            // job lock keeps any other writer out until it commits.
+            var last: [String: Int64] = [:]
             var out: [(Invoice, String)] = []
+            var rows: [[SQLParam]] = []
             for doc in docs {
                 var inv = doc.invoice
                 let year = Int64(inv.issueDate.date.year)
-                let last = try sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
-                                         [.text(doc.series), .int(year)])[0].int(0)
-                let seq = last + 1
+                let key = "\(doc.series)|\(year)"
+                if last[key] == nil {
+                    last[key] = try sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
+                                              [.text(doc.series), .int(year)])[0].int(0)
+                }
+                let seq = last[key]! + 1
+                last[key] = seq
                 let digits = String(seq)
                 inv.number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
                 let text = try doc.render(inv)
-                try sql.perform("""
-                    INSERT INTO invoices(number, series, year, seq, kind, customer_id, period, period_start, credits_applied, document,
-                                         finalized_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
-                          .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                          .text(text), .text(time.description), .text(runID)])
+                rows.append([.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
+                             .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
+                             .text(text), .text(time.description), .text(runID)])
                 out.append((inv, text))
             }
+            try sql.insert(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
+                                                      "credits_applied", "document", "finalized_at", "run_id"], rows: rows)
             return out
+        }
+    }
+
+    /// Credits applied by each customer's issued documents, with the period each belongs to:
+    /// what later invoices may still apply. No document text is read.
+    public func creditsApplied() throws -> [String: [(periodStart: UTCDay, credits: ExactDecimal)]] {
+        var out: [String: [(periodStart: UTCDay, credits: ExactDecimal)]] = [:]
+        for r in try sql.fetch("SELECT customer_id, period_start, credits_applied, kind FROM invoices", []) {
+            out[r.text(0), default: []].append((UTCDay(r.text(1))!, r.decimal(2) ?? .zero))
+        }
+        return out
+    }
+
+    /// Calls `body` with each stored document of a period in number order, a page at a time,
+    /// so a month of 100,000 invoices is never in memory at once.
+    public func forEachDocument(period: PeriodMonth, _ body: (_ number: String, _ customerID: String, _ document: String) throws -> Void) throws {
+        var after: (String, Int64, Int64) = ("", 0, 0)
+        while true {
+            let page = try sql.fetch("""
+                SELECT number, customer_id, document, series, year, seq FROM invoices
+                WHERE period = ? AND (series > ? OR (series = ? AND (year > ? OR (year = ? AND seq > ?))))
+                ORDER BY series, year, seq LIMIT 1000
+                """, [.text(period.description), .text(after.0), .text(after.0), .int(after.1), .int(after.1), .int(after.2)])
+            for r in page {
+                try body(r.text(0), r.text(1), r.text(2))
+                after = (r.text(3), r.int(4), r.int(5))
+            }
+            if page.count < 1000 { return }
         }
     }
 

@@ -11,6 +11,35 @@ protocol SQLExecutor: AnyObject {
     func inTransaction<T>(_ body: () throws -> T) throws -> T
 }
 
+extension SQLExecutor {
+    /// INSERTs rows a few hundred at a time (multi-row VALUES): one round trip per chunk, not
+    /// per row, which is what PostgreSQL over a socket needs.
+    func insert(into table: String, columns: [String], rows: [[SQLParam]]) throws {
+        let perStatement = max(1, 2000 / max(columns.count, 1))
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var i = 0
+        while i < rows.count {
+            let chunk = rows[i..<min(i + perStatement, rows.count)]
+            try perform("INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                        + Array(repeating: tuple, count: chunk.count).joined(separator: ", "), chunk.flatMap { $0 })
+            i += chunk.count
+        }
+    }
+
+    /// DELETEs the rows whose `keys` columns match any of `values`, a few hundred keys at a time.
+    func delete(from table: String, keys: [String], values: [[SQLParam]]) throws {
+        let perStatement = 400
+        let tuple = "(" + Array(repeating: "?", count: keys.count).joined(separator: ", ") + ")"
+        var i = 0
+        while i < values.count {
+            let chunk = values[i..<min(i + perStatement, values.count)]
+            try perform("DELETE FROM \(table) WHERE (\(keys.joined(separator: ", "))) IN (VALUES "
+                        + Array(repeating: tuple, count: chunk.count).joined(separator: ", ") + ")", chunk.flatMap { $0 })
+            i += chunk.count
+        }
+    }
+}
+
 enum SQLParam {
     case text(String)
     case int(Int64)

@@ -109,39 +109,35 @@ public final class UsagePeriods {
     }
 
     /// Replaces customers' periods (lines, trial use, totals) in one transaction; each is then
-    /// due for alert evaluation.
+    /// due for alert evaluation. Rows go in and out in chunks, not one statement per row.
     public func replace(_ periods: [Replacement]) throws {
-        try sql.inTransaction {
-            for p in periods { try replaceRows(p.totals, billingDay: p.billingDay, lines: p.lines, trials: p.trials) }
+        var keys: [[SQLParam]] = [], lines: [[SQLParam]] = [], trials: [[SQLParam]] = [], totals: [[SQLParam]] = []
+        for p in periods {
+            let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
+            keys.append([c, start])
+            for l in p.lines {
+                lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
+                              .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
+            }
+            for t in p.trials { trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
+            let t = p.totals
+            let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
+            totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens), .int(t.calls),
+                           .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity), .int(t.events),
+                           .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens), .int(t.projectedCalls),
+                           .decimal(t.projectedCost), .int(1)])
         }
-    }
-
-    func replaceRows(_ totals: PeriodTotals, billingDay: Int, lines: [UsageSummaryLine], trials: [TrialUse]) throws {
-        let c = SQLParam.text(totals.customerID), start = SQLParam.text(totals.period.firstDay.description)
-        do {
-            try sql.perform("DELETE FROM usage_summaries WHERE customer_id = ? AND period_start = ?", [c, start])
-            try sql.perform("DELETE FROM usage_trials WHERE customer_id = ? AND period_start = ?", [c, start])
-            try sql.perform("DELETE FROM period_totals WHERE customer_id = ? AND period_start = ?", [c, start])
-            for l in lines {
-                try sql.perform("""
-                    INSERT INTO usage_summaries(customer_id, period_start, provider, model, tier, token_type, service_id, unit_price,
-                                                quantity, error_quantity, charge) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
-                          .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
+        try sql.inTransaction {
+            for table in ["usage_summaries", "usage_trials", "period_totals"] {
+                try sql.delete(from: table, keys: ["customer_id", "period_start"], values: keys)
             }
-            for t in trials {
-                try sql.perform("INSERT INTO usage_trials(customer_id, period_start, service_id, free_input, free_output) VALUES (?, ?, ?, ?, ?)",
-                                [c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)])
-            }
-            let byProvider = totals.callsByProvider.keys.sorted().map { "\($0)=\(totals.callsByProvider[$0]!)" }.joined(separator: ",")
-            try sql.perform("""
-                INSERT INTO period_totals(customer_id, period, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost,
-                    trial_credit, unpriced_quantity, events, error_events, as_of, projected_tokens, projected_calls, projected_cost, alerts_due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """, [c, .text(totals.period.description), start, .int(Int64(billingDay)), .text(totals.plan), .int(totals.tokens),
-                      .int(totals.calls), .text(byProvider), .decimal(totals.cost), .decimal(totals.trialCredit),
-                      .int(totals.unpricedQuantity), .int(totals.events), .int(totals.errorEvents), .text(totals.asOf.description),
-                      .int(totals.projectedTokens), .int(totals.projectedCalls), .decimal(totals.projectedCost)])
+            try sql.insert(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier", "token_type",
+                                                             "service_id", "unit_price", "quantity", "error_quantity", "charge"], rows: lines)
+            try sql.insert(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"], rows: trials)
+            try sql.insert(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens", "calls",
+                                                           "calls_by_provider", "cost", "trial_credit", "unpriced_quantity", "events",
+                                                           "error_events", "as_of", "projected_tokens", "projected_calls", "projected_cost",
+                                                           "alerts_due"], rows: totals)
         }
     }
 
