@@ -26,6 +26,10 @@ extension SQLExecutor {
         }
     }
 
+    /// A sink that inserts rows as they come, a chunk at a time, so a large batch never sits in
+    /// memory as parameters.
+    func rowSink(into table: String, columns: [String]) -> RowSink { RowSink(sql: self, table: table, columns: columns) }
+
     /// DELETEs the rows whose `keys` columns match any of `values`, a few hundred keys at a time.
     func delete(from table: String, keys: [String], values: [[SQLParam]]) throws {
         let perStatement = 400
@@ -37,6 +41,32 @@ extension SQLExecutor {
                         + Array(repeating: tuple, count: chunk.count).joined(separator: ", ") + ")", chunk.flatMap { $0 })
             i += chunk.count
         }
+    }
+}
+
+final class RowSink {
+    let sql: SQLExecutor
+    let table: String
+    let columns: [String]
+    private var rows: [[SQLParam]] = []
+    private let chunk: Int
+
+    init(sql: SQLExecutor, table: String, columns: [String]) {
+        self.sql = sql
+        self.table = table
+        self.columns = columns
+        chunk = max(1, 2000 / max(columns.count, 1))
+    }
+
+    func append(_ row: [SQLParam]) throws {
+        rows.append(row)
+        if rows.count == chunk { try flush() }
+    }
+
+    func flush() throws {
+        guard !rows.isEmpty else { return }
+        try sql.insert(into: table, columns: columns, rows: rows)
+        rows.removeAll(keepingCapacity: true)
     }
 }
 

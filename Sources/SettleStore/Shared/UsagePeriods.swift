@@ -111,33 +111,36 @@ public final class UsagePeriods {
     /// Replaces customers' periods (lines, trial use, totals) in one transaction; each is then
     /// due for alert evaluation. Rows go in and out in chunks, not one statement per row.
     public func replace(_ periods: [Replacement]) throws {
-        var keys: [[SQLParam]] = [], lines: [[SQLParam]] = [], trials: [[SQLParam]] = [], totals: [[SQLParam]] = []
-        for p in periods {
-            let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
-            keys.append([c, start])
-            for l in p.lines {
-                lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
-                              .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
-            }
-            for t in p.trials { trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
-            let t = p.totals
-            let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
-            totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens), .int(t.calls),
-                           .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity), .int(t.events),
-                           .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens), .int(t.projectedCalls),
-                           .decimal(t.projectedCost), .int(1)])
-        }
         try sql.inTransaction {
+            let keys = periods.map { [SQLParam.text($0.totals.customerID), .text($0.totals.period.firstDay.description)] }
             for table in ["usage_summaries", "usage_trials", "period_totals"] {
                 try sql.delete(from: table, keys: ["customer_id", "period_start"], values: keys)
             }
-            try sql.insert(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier", "token_type",
-                                                             "service_id", "unit_price", "quantity", "error_quantity", "charge"], rows: lines)
-            try sql.insert(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"], rows: trials)
-            try sql.insert(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens", "calls",
-                                                           "calls_by_provider", "cost", "trial_credit", "unpriced_quantity", "events",
-                                                           "error_events", "as_of", "projected_tokens", "projected_calls", "projected_cost",
-                                                           "alerts_due"], rows: totals)
+            let lines = sql.rowSink(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier",
+                                                                     "token_type", "service_id", "unit_price", "quantity",
+                                                                     "error_quantity", "charge"])
+            let trials = sql.rowSink(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"])
+            let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
+                                                                     "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
+                                                                     "events", "error_events", "as_of", "projected_tokens", "projected_calls",
+                                                                     "projected_cost", "alerts_due"])
+            for p in periods {
+                let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
+                for l in p.lines {
+                    try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
+                                      .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
+                }
+                for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
+                let t = p.totals
+                let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
+                try totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens),
+                                   .int(t.calls), .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
+                                   .int(t.events), .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens),
+                                   .int(t.projectedCalls), .decimal(t.projectedCost), .int(1)])
+            }
+            try lines.flush()
+            try trials.flush()
+            try totals.flush()
         }
     }
 
