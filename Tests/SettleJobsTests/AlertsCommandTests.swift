@@ -39,21 +39,21 @@ import SettleTestSupport
 
         let real = try SettleProcess.run(base + ["alerts"], in: dir.path, environment: ["SETTLE_WEBHOOK_SECRET": secret])
         #expect(real.status == 3)   // cus_0009's own webhook host does not exist: pending
-        #expect(real.stdout.split(separator: "\n").filter { $0.hasPrefix("fired ") }.count == 11)
+        #expect(real.stdout.split(separator: "\n").filter { $0.hasPrefix("fired ") }.count == 14)
         #expect(real.stderr.contains("1 webhook delivery pending to https://hooks.ironbark-support.example/settle"))
         // The operator's URL got one post per other customer with new alerts.
-        #expect(Set(server.requests.compactMap { $0.body.split(separator: "\"")[safe: 3].map(String.init) }) == ["cus_0041", "cus_0045"])
+        #expect(Set(server.requests.compactMap { $0.body.split(separator: "\"")[safe: 3].map(String.init) }) == ["cus_0041", "cus_0045", "cus_0047"])
         let jsonl = dir.read("out/alerts/alerts.jsonl")
-        #expect(jsonl.split(separator: "\n").count == 11)
+        #expect(jsonl.split(separator: "\n").count == 14)
         // The secret is nowhere in what settle wrote.
         let runs = try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/runs").map { dir.read("out/runs/\($0)") }.joined()
         #expect(!(runs + real.stdout + real.stderr + jsonl).contains(secret))
 
         let again = try SettleProcess.run(base + ["alerts"], in: dir.path, environment: ["SETTLE_WEBHOOK_SECRET": secret])
         #expect(again.status == 3 && again.stdout.contains("no new alerts"))
-        #expect(server.requests.count == 2)
+        #expect(server.requests.count == 3)
         #expect(dir.read("out/alerts/alerts.jsonl") == jsonl)
-        #expect(try store.alertLedger.all().count == 11)
+        #expect(try store.alertLedger.all().count == 14)
     }
 }
 

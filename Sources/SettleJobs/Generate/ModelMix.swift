@@ -36,11 +36,11 @@ enum ModelMix {
         ModelProfile(provider: "openrouter", model: "qwen/qwen-2.5-72b-instruct", share: 1, input: "0.12", output: "0.39", offersBatch: false),
     ]
 
-    /// Marketplace services: sellers' fine-tuned models, sold through the gateway.
+    /// Marketplace services: sellers' fine-tuned models, sold through the gateway, priced per 1K tokens.
     static let services: [(id: String, seller: String, model: String, prompt: String, completion: String, fee: String, trial: Int)] = [
-        ("svc_legal_drafter", "lexica-labs", "lexica-legal-13b", "0.0040", "0.0120", "15", 50_000),
-        ("svc_med_coder", "codewell-health", "icd-coder-v2", "0.0025", "0.0080", "20", 25_000),
-        ("svc_sql_copilot", "querysmith", "sqlsmith-8b", "0.0008", "0.0016", "12.5", 100_000),
+        ("svc_legal_drafter", "lexica-labs", "lexica-legal-13b", "0.40", "1.20", "15", 1_000),
+        ("svc_med_coder", "codewell-health", "icd-coder-v2", "0.25", "0.80", "20", 500),
+        ("svc_sql_copilot", "querysmith", "sqlsmith-8b", "0.08", "0.16", "12.5", 2_000),
     ]
 
     /// Requests per UTC hour, relative: busiest in European and American working hours.
