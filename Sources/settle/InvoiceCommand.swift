@@ -1,5 +1,6 @@
 import ArgumentParser
 import SettleCore
+import SettleFormats
 import SettleJobs
 
 struct InvoiceCommand: ParsableCommand {
@@ -42,6 +43,9 @@ struct InvoiceCommand: ParsableCommand {
         let console = global.console
         try withExitStatus(console) {
             let env = try global.environment()
+            if let customer, try !CatalogLoader.load(config: env.config).customers.contains(where: { $0.id == customer }) {
+                throw ValidationError("--customer \(customer) is not in customers.csv")
+            }
             let store = try env.openStore()
             let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust,
                                     issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
