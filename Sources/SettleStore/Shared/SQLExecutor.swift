@@ -9,6 +9,10 @@ protocol SQLExecutor: AnyObject {
     func perform(_ sql: String, _ params: [SQLParam]) throws -> Int
     func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]]
     func inTransaction<T>(_ body: () throws -> T) throws -> T
+    /// For a unit of work that spans calls (a file's load): begin now, commit or roll back later.
+    func beginWork() throws
+    func commitWork() throws
+    func rollbackWork()
 }
 
 extension SQLExecutor {
@@ -101,6 +105,9 @@ extension SQLiteConnection: SQLExecutor {
     }
 
     func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
+    func beginWork() throws { try execute("BEGIN IMMEDIATE") }
+    func commitWork() throws { try execute("COMMIT") }
+    func rollbackWork() { try? execute("ROLLBACK") }
 }
 
 extension SQLParam {
@@ -160,4 +167,7 @@ extension PGConnection: SQLExecutor {
     }
 
     func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
+    func beginWork() throws { try execute("BEGIN") }
+    func commitWork() throws { try execute("COMMIT") }
+    func rollbackWork() { try? execute("ROLLBACK") }
 }

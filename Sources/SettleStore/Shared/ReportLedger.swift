@@ -1,0 +1,135 @@
+import SettleCore
+
+/// Provider report lines, the gateway's daily totals and reconciliation cells: the same SQL on
+/// both stores. Costs go in and come out as decimal text (TEXT in SQLite, numeric in
+/// PostgreSQL), so no digit is lost; flags are written as 1/0, which both read as true/false.
+final class ReportLedger {
+    let sql: SQLExecutor
+
+    init(_ sql: SQLExecutor) { self.sql = sql }
+
+    static func flag(_ text: String?) -> Bool { text == "1" || text == "t" || text == "true" }
+
+    func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
+        try sql.fetch("""
+            SELECT input_id, provider, day, model, tier, token_type, correction, quantity, cost
+            FROM bill_lines WHERE day >= ? AND day <= ?
+            """, [.text(from.description), .text(to.description)]).map { r in
+            StoredBillLine(report: r.int(0), line: BillLine(
+                provider: r.text(1), day: UTCDay(r.text(2))!, model: r.text(3), tier: Tier(rawValue: r.text(4)) ?? .standard,
+                tokenType: TokenType(rawValue: r.text(5)), quantity: r.optionalInt(7), cost: r.decimal(8),
+                correction: Self.flag(r[6])))
+        }.sorted { $0.report < $1.report }
+    }
+
+    func billedProviders() throws -> [String] {
+        try sql.fetch("SELECT provider FROM bill_lines GROUP BY provider", []).map { $0.text(0) }.sorted()
+    }
+
+    func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
+        try sql.fetch("""
+            SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
+                   SUM(input_tokens - cached_input_tokens - cache_write_tokens), SUM(cached_input_tokens),
+                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+            FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
+            GROUP BY d, provider, model, tier
+            """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
+            GatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), provider: r.text(1), model: r.text(2),
+                         tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4), input: r.int(5), cachedInput: r.int(6),
+                         cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
+        }
+    }
+
+    func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
+        try sql.inTransaction {
+            try sql.perform("DELETE FROM reconciliation_cells WHERE day >= ? AND day <= ?", [.text(from.description), .text(to.description)])
+            let rows = sql.rowSink(into: "reconciliation_cells", columns: [
+                "day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
+                "status", "money_at_risk", "model_total", "run_id",
+            ])
+            for c in cells {
+                try rows.append([.text(c.day.description), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
+                                 .text(c.tokenType?.rawValue ?? ""), .int(c.gatewayQuantity), .optional(c.billedQuantity),
+                                 .decimal(c.expectedCost), .decimal(c.billedCost), .text(c.status.rawValue), .decimal(c.moneyAtRisk),
+                                 .text(c.isModelTotal ? "1" : "0"), .text(runID)])
+            }
+            try rows.flush()
+        }
+    }
+
+    func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
+        try sql.fetch("""
+            SELECT day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
+                   status, money_at_risk, model_total
+            FROM reconciliation_cells WHERE day >= ? AND day <= ?
+            """, [.text(from.description), .text(to.description)]).map { r in
+            ReconciliationCell(day: UTCDay(r.text(0))!, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
+                               tokenType: TokenType(rawValue: r.text(4)), gatewayQuantity: r.int(5), billedQuantity: r.optionalInt(6),
+                               expectedCost: r.decimal(7), billedCost: r.decimal(8),
+                               status: ReconciliationStatus(rawValue: r.text(9)) ?? .unpriced,
+                               moneyAtRisk: r.decimal(10) ?? .zero, isModelTotal: Self.flag(r[11]))
+        }.sorted(by: <)
+    }
+}
+
+/// One report file's lines, quarantined records and tally in one transaction.
+final class SharedBillLoad: BillLoad {
+    private let sql: SQLExecutor
+    private let inputID: Int64
+    private var open = true
+
+    init(sql: SQLExecutor, runID: String, path: String, format: String) throws {
+        self.sql = sql
+        try sql.beginWork()
+        do {
+            inputID = try sql.fetch("INSERT INTO ingest_inputs(run_id, path, format, kind) VALUES (?, ?, ?, 'bill') RETURNING id",
+                                    [.text(runID), .text(path), .text(format)])[0].int(0)
+        } catch {
+            sql.rollbackWork()
+            throw error
+        }
+    }
+
+    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally) throws -> (accepted: Int, duplicates: Int) {
+        do {
+            let seen = try !sql.fetch("SELECT 1 FROM ingest_inputs WHERE kind = 'bill' AND sha256 = ? AND id <> ? LIMIT 1",
+                                      [.text(tally.sha256), .int(inputID)]).isEmpty
+            let counts = seen ? (0, tally.records) : (tally.records, 0)
+            if !seen {
+                let rows = sql.rowSink(into: "bill_lines", columns: ["input_id", "provider", "day", "model", "tier", "token_type",
+                                                                    "correction", "quantity", "cost"])
+                for l in lines {
+                    try rows.append([.int(inputID), .text(l.provider), .text(l.day.description), .text(l.model), .text(l.tier.rawValue),
+                                     .text(l.tokenType?.rawValue ?? ""), .text(l.correction ? "1" : "0"), .optional(l.quantity),
+                                     .decimal(l.cost)])
+                }
+                try rows.flush()
+            }
+            for r in quarantined {
+                try sql.perform("""
+                    INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sha256, line) DO NOTHING
+                    """, [.text(tally.sha256), .int(Int64(r.line)), .text(r.source), .text(r.reason), .text(r.raw), .int(inputID)])
+            }
+            try sql.perform("""
+                UPDATE ingest_inputs SET sha256 = ?, bytes = ?, read = ?, accepted = ?, duplicates = ?, quarantined = ?, skipped = ?
+                WHERE id = ?
+                """, [.text(tally.sha256), .int(tally.bytes), .int(Int64(tally.read)), .int(Int64(counts.0)), .int(Int64(counts.1)),
+                      .int(Int64(tally.quarantined)), .int(Int64(tally.skipped)), .int(inputID)])
+            try sql.commitWork()
+            open = false
+            return counts
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    func rollback() {
+        guard open else { return }
+        open = false
+        sql.rollbackWork()
+    }
+
+    deinit { rollback() }
+}
