@@ -21,7 +21,13 @@ public struct ComputePayouts {
         var report = Report()
         report.folder = "\(env.outDir)/payouts/\(month)"
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            let invoices = try store.invoiceLedger.documents(period: month).compactMap { InvoiceDocument.parse($0.document) }
+            // Only the service and trial lines matter here: keep those, a page of documents at a time.
+            var invoices: [Invoice] = []
+            try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
+                guard var inv = InvoiceDocument.parse(document) else { return }
+                inv.lines = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
+                if !inv.lines.isEmpty { invoices.append(inv) }
+            }
             report.payouts = Payout.of(invoices, services: catalog.services)
             let folder = report.folder
             var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])

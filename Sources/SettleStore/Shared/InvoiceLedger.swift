@@ -56,7 +56,7 @@ public final class InvoiceLedger {
     /// what later invoices may still apply. No document text is read.
     public func creditsApplied() throws -> [String: [(periodStart: UTCDay, credits: ExactDecimal)]] {
         var out: [String: [(periodStart: UTCDay, credits: ExactDecimal)]] = [:]
-        for r in try sql.fetch("SELECT customer_id, period_start, credits_applied, kind FROM invoices", []) {
+        for r in try sql.fetch("SELECT customer_id, period_start, credits_applied FROM invoices", []) {
             out[r.text(0), default: []].append((UTCDay(r.text(1))!, r.decimal(2) ?? .zero))
         }
         return out
@@ -78,19 +78,5 @@ public final class InvoiceLedger {
             }
             if page.count < 1000 { return }
         }
-    }
-
-    /// The stored documents (JSON text) of a period, or of a customer, in number order.
-    public func documents(period: PeriodMonth? = nil, customer: String? = nil) throws -> [(number: String, kind: String, customerID: String, periodStart: UTCDay, creditsApplied: ExactDecimal, document: String)] {
-        var clauses: [String] = []
-        var params: [SQLParam] = []
-        if let period { clauses.append("period = ?"); params.append(.text(period.description)) }
-        if let customer { clauses.append("customer_id = ?"); params.append(.text(customer)) }
-        return try sql.fetch("""
-            SELECT number, kind, customer_id, period_start, credits_applied, document, series, year, seq FROM invoices
-            \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
-            """, params).map { r in
-            (r.text(0), r.text(1), r.text(2), UTCDay(r.text(3))!, r.decimal(4) ?? .zero, r.text(5), r.text(6), r.int(7), r.int(8))
-        }.sorted { ($0.6, $0.7, $0.8) < ($1.6, $1.7, $1.8) }.map { ($0.0, $0.1, $0.2, $0.3, $0.4, $0.5) }
     }
 }
