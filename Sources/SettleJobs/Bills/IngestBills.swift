@@ -77,7 +77,7 @@ public struct IngestBills {
     }
 
     func ingest(_ reader: BillFileReader, store: SettleStore, env: JobEnvironment, runID: String, into report: inout Report) throws {
-        let load = try store.beginBillLoad(runID: runID, path: reader.path, format: reader.formatName)
+        let load = try store.reports.beginLoad(runID: runID, path: reader.path, format: reader.formatName)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
         var sums = Sums()
         var quarantined: [QuarantinedRowRecord] = []

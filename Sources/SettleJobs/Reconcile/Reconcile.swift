@@ -38,7 +38,7 @@ public struct Reconcile {
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
             report = try compute(store: store, env: env, catalog: catalog)
-            try store.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
+            try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
             let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
             report.folder = "\(env.outDir)/reconciliation/\(label)"
             let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
@@ -49,11 +49,11 @@ public struct Reconcile {
 
     /// The cells, from what the store holds now.
     func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
-        let providers = try env.config.reconcile.providers ?? store.billedProviders()
+        let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
         env.progress.update("reconcile: reading the gateway's totals", done: 0, total: 3, unit: "steps")
-        let gateway = try store.gatewayTotals(from: from, to: to)
+        let gateway = try store.reports.gatewayTotals(from: from, to: to)
         env.progress.update("reconcile: reading provider reports", done: 1, total: 3, unit: "steps")
-        let bills = BillRestatement.current(try store.billLines(from: from, to: to))
+        let bills = BillRestatement.current(try store.reports.billLines(from: from, to: to))
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
         let reconciler = Reconciler(priceBook: PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers),
                                     settings: env.config.reconcile, aliases: env.config.aliases)

@@ -20,18 +20,8 @@ public protocol SettleStore: AnyObject {
     /// Starts the unit of work that loads one usage input file.
     func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad
 
-    /// Starts the unit of work that loads one provider report file.
-    func beginBillLoad(runID: String, path: String, format: String) throws -> BillLoad
-    /// Every stored bill line of the days `from`…`to`, history included, in report order.
-    func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine]
-    /// Providers with at least one bill line stored: the default set to reconcile.
-    func billedProviders() throws -> [String]
-    /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
-    func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal]
-    /// Replaces the stored cells of the days `from`…`to` with `cells`, in one transaction.
-    func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws
-    func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell]
-
+    /// Provider report lines, the gateway's day totals and reconciliation cells.
+    var reports: ReportLedger { get }
     /// Daily usage rows and billing-period summaries.
     var periods: UsagePeriods { get }
     /// Alerts and their webhook deliveries.

@@ -3,14 +3,20 @@ import SettleCore
 /// Provider report lines, the gateway's daily totals and reconciliation cells: the same SQL on
 /// both stores. Costs go in and come out as decimal text (TEXT in SQLite, numeric in
 /// PostgreSQL), so no digit is lost; flags are written as 1/0, which both read as true/false.
-final class ReportLedger {
+public final class ReportLedger {
     let sql: SQLExecutor
 
     init(_ sql: SQLExecutor) { self.sql = sql }
 
+    /// Starts the unit of work that loads one provider report file.
+    public func beginLoad(runID: String, path: String, format: String) throws -> BillLoad {
+        try SharedBillLoad(sql: sql, runID: runID, path: path, format: format)
+    }
+
     static func flag(_ text: String?) -> Bool { text == "1" || text == "t" || text == "true" }
 
-    func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
+    /// Every stored bill line of the days `from`…`to`, history included, in report order.
+    public func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
         try sql.fetch("""
             SELECT input_id, provider, day, model, tier, token_type, correction, quantity, cost
             FROM bill_lines WHERE day >= ? AND day <= ?
@@ -22,11 +28,13 @@ final class ReportLedger {
         }.sorted { $0.report < $1.report }
     }
 
-    func billedProviders() throws -> [String] {
+    /// Providers with at least one bill line stored: the default set to reconcile.
+    public func billedProviders() throws -> [String] {
         try sql.fetch("SELECT provider FROM bill_lines GROUP BY provider", []).map { $0.text(0) }.sorted()
     }
 
-    func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
+    /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
+    public func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
         try sql.fetch("""
             SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
                    SUM(input_tokens - cached_input_tokens - cache_write_tokens), SUM(cached_input_tokens),
@@ -40,7 +48,8 @@ final class ReportLedger {
         }
     }
 
-    func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
+    /// Replaces the stored cells of the days `from`…`to` with `cells`, in one transaction.
+    public func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
         try sql.inTransaction {
             try sql.perform("DELETE FROM reconciliation_cells WHERE day >= ? AND day <= ?", [.text(from.description), .text(to.description)])
             let rows = sql.rowSink(into: "reconciliation_cells", columns: [
@@ -57,7 +66,7 @@ final class ReportLedger {
         }
     }
 
-    func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
+    public func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
         try sql.fetch("""
             SELECT day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
                    status, money_at_risk, model_total
