@@ -32,12 +32,17 @@ public struct Sheet: Sendable {
         case text(String)
         case integer(Int64)
         case number(ExactDecimal)
+        /// Money whatever the column's kind (a label/value table mixes counts and amounts).
+        case money(ExactDecimal)
         case empty
     }
 
     public var name: String
     public var columns: [Column]
     public var rows: [[Cell]] = []
+    /// More tables on the same sheet, below this one, each under its own bold title (the
+    /// Margin sheet: by model, by provider, by customer). Only the first has the filter.
+    public var below: [(title: String, table: Sheet)] = []
 
     public init(name: String, columns: [Column]) {
         self.name = name
@@ -56,7 +61,7 @@ public struct Sheet: Sendable {
         rows.reduce(.zero) { sum, row in
             switch row[column] {
             case .integer(let n): return sum + ExactDecimal(n)
-            case .number(let d): return sum + d
+            case .number(let d), .money(let d): return sum + d
             default: return sum
             }
         }
@@ -64,34 +69,48 @@ public struct Sheet: Sendable {
 
     func render(into ws: UnsafeMutablePointer<lxw_worksheet>, formats: Formats) {
         for (c, column) in columns.enumerated() {
-            worksheet_write_string(ws, 0, lxw_col_t(c), column.header, formats.header)
             let width = column.width ?? max(column.header.count + 2, column.kind == .text ? 14 : 12)
             worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
         }
+        let end = renderTable(into: ws, at: 0, formats: formats)
+        worksheet_freeze_panes(ws, 1, 0)
+        worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))
+        var next = end + 2
+        for (title, table) in below {
+            worksheet_write_string(ws, lxw_row_t(next), 0, title, formats.title)
+            next = table.renderTable(into: ws, at: next + 1, formats: formats) + 2
+        }
+    }
+
+    /// Header at row `top`, the rows, and the totals row; returns the row after the last written.
+    func renderTable(into ws: UnsafeMutablePointer<lxw_worksheet>, at top: Int, formats: Formats) -> Int {
+        for (c, column) in columns.enumerated() {
+            worksheet_write_string(ws, lxw_row_t(top), lxw_col_t(c), column.header, formats.header)
+        }
         for (r, row) in rows.enumerated() {
-            let rowIndex = lxw_row_t(r + 1)
+            let rowIndex = lxw_row_t(top + r + 1)
             for (c, cell) in row.enumerated() {
                 let col = lxw_col_t(c)
                 switch cell {
                 case .text(let s): worksheet_write_string(ws, rowIndex, col, s, formats.text)
                 case .integer(let n): worksheet_write_number(ws, rowIndex, col, Double(n), formats.integer)
                 case .number(let d): worksheet_write_number(ws, rowIndex, col, Self.double(d), format(for: columns[c].kind, formats))
+                case .money(let d): worksheet_write_number(ws, rowIndex, col, Self.double(d), formats.money)
                 case .empty: worksheet_write_blank(ws, rowIndex, col, nil)
                 }
             }
         }
-        let lastData = lxw_row_t(rows.count)
-        worksheet_freeze_panes(ws, 1, 0)
-        worksheet_autofilter(ws, 0, 0, lastData, lxw_col_t(columns.count - 1))
-        guard hasTotals, !rows.isEmpty else { return }
-        let totalsRow = lastData + 1
+        let after = top + rows.count + 1
+        guard hasTotals, !rows.isEmpty else { return after }
+        let totalsRow = lxw_row_t(after)
         worksheet_write_string(ws, totalsRow, 0, "Total", formats.totalLabel)
         for (c, column) in columns.enumerated() where column.total {
             let letter = Self.columnLetter(c)
-            let formula = "=SUM(\(letter)2:\(letter)\(rows.count + 1))"
+            let formula = "=SUM(\(letter)\(top + 2):\(letter)\(top + rows.count + 1))"
             let format = column.kind == .integer ? formats.integerTotal : formats.moneyTotal
             worksheet_write_formula_num(ws, totalsRow, lxw_col_t(c), formula, format, Self.double(total(of: c)))
         }
+        return after + 1
     }
 
     private func format(for kind: Kind, _ formats: Formats) -> UnsafeMutablePointer<lxw_format> {

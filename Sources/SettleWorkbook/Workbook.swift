@@ -14,6 +14,7 @@ import Glibc
 public struct Workbook: Sendable {
     public var currency: String
     public private(set) var sheets: [Sheet] = []
+    public var charts: [Chart] = []
     /// The creation time stamped inside the file. Set from the data (not the clock), it makes
     /// the same data give the same bytes, as reruns must.
     public var created: Timestamp
@@ -36,6 +37,7 @@ public struct Workbook: Sendable {
         properties.created = time_t(max(created.microseconds / 1_000_000, 1))
         workbook_set_properties(book, &properties)
         let formats = Formats(book: book, currency: currency)
+        var worksheets: [String: UnsafeMutablePointer<lxw_worksheet>] = [:]
         for sheet in sheets {
             guard let ws = workbook_add_worksheet(book, String(sheet.name.prefix(31))) else {
                 workbook_close(book)
@@ -43,6 +45,11 @@ public struct Workbook: Sendable {
                 throw FileSystemError(path: path, "cannot add the sheet \(sheet.name)")
             }
             sheet.render(into: ws, formats: formats)
+            worksheets[sheet.name] = ws
+        }
+        for chart in charts {
+            guard let ws = worksheets[chart.placedOn], let data = sheets.first(where: { $0.name == chart.dataSheet }) else { continue }
+            chart.draw(book: book, on: ws, data: data)
         }
         let status = workbook_close(book)
         guard status == LXW_NO_ERROR else {
@@ -66,6 +73,7 @@ struct Formats {
     let decimal: UnsafeMutablePointer<lxw_format>
     let text: UnsafeMutablePointer<lxw_format>
     let totalLabel: UnsafeMutablePointer<lxw_format>
+    let title: UnsafeMutablePointer<lxw_format>
 
     init(book: UnsafeMutablePointer<lxw_workbook>, currency: String) {
         func make(_ numberFormat: String?, bold: Bool = false, topBorder: Bool = false) -> UnsafeMutablePointer<lxw_format> {
@@ -86,5 +94,7 @@ struct Formats {
         decimal = make("0.00########")
         text = make(nil)
         totalLabel = make(nil, bold: true, topBorder: true)
+        title = make(nil, bold: true)
+        format_set_font_size(title, 12)
     }
 }

@@ -25,7 +25,7 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         let console = global.console
-        try withExitStatus(console) {
+        try runJob(global, job: dryRun ? "alerts-dry-run" : "alerts") { facts in
             let env = try global.environment()
             let store = try env.openStore()
             let report = try EvaluateAlerts(dryRun: dryRun).execute(store: store, env: env)
@@ -35,6 +35,7 @@ struct AlertsCommand: ParsableCommand {
             }
             if report.fired.isEmpty { console.say(dryRun ? "no new alerts would fire" : "no new alerts") }
             if !report.delivered.isEmpty { console.say("delivered \(report.delivered.count) webhook posts") }
+            facts.findings = Int64(report.problems.count + report.pending.count)
             for p in report.problems { console.warn(p) }
             if !report.pending.isEmpty {
                 let why = report.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""

@@ -25,6 +25,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Progress display: auto (on a terminal only), always or never.")
     var progress: ProgressMode = .auto
 
+    @Option(name: .long, help: "Prometheus textfile to record this job's last run in (else $SETTLE_METRICS_FILE).")
+    var metricsFile: String?
+
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
@@ -74,4 +77,36 @@ func withExitStatus(_ console: Console, _ body: () throws -> ExitStatus) throws 
         status = .failed
     }
     if status != .ok { throw ExitCode(status.rawValue) }
+}
+
+/// What a job tells the metrics file beyond its exit code.
+final class RunFacts {
+    var rows: Int64 = 0
+    var findings: Int64 = 0
+}
+
+/// `withExitStatus` for the scheduled jobs, which also record their last run in the
+/// Prometheus textfile (`--metrics-file`), whatever the outcome: a failed or locked run is
+/// exactly what a dashboard must show.
+func runJob(_ global: GlobalOptions, job: String, _ body: (RunFacts) throws -> ExitStatus) throws {
+    let facts = RunFacts()
+    let started = Clock.monotonic()
+    var code: Int32 = 0
+    defer {
+        let path = global.metricsFile ?? ProcessInfo.processInfo.environment["SETTLE_METRICS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let path {
+            let run = MetricsFile.LastRun(job: job, finishedAt: Clock.now(), durationMilliseconds: Int64((Clock.monotonic() - started) * 1000),
+                                          rows: facts.rows, findings: facts.findings, exitCode: code)
+            do { try MetricsFile(path: path).record(run) } catch { global.console.warn("cannot write the metrics file: \(error)") }
+        }
+    }
+    do {
+        try withExitStatus(global.console) { try body(facts) }
+    } catch let e as ExitCode {
+        code = e.rawValue
+        throw e
+    } catch {
+        code = 64
+        throw error
+    }
 }

@@ -34,8 +34,7 @@ struct IngestBillsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let options = BillReadOptions(providerNames: env.config.providerNames,
-                                          focusPattern: env.config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
+            let options = BillReadOptions(config: env.config)
             let report = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
             for input in report.inputs {
                 let covers = report.coverage[input.path].map { " (\($0))" } ?? ""

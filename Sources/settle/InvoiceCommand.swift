@@ -59,6 +59,9 @@ struct InvoiceCommand: ParsableCommand {
             let total = (report.issued + report.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
             console.say("\(report.issued.count) invoices and \(report.adjustments.count) adjustments \(dryRun ? "would be issued" : "issued") (total \(total.formatted(places: 2)) \(env.config.currency)), \(report.drafts.count) drafts"
                 + (dryRun ? "" : "; files in \(report.folder)/"))
+            if !report.openPeriods.isEmpty {
+                console.say("\(report.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts (issue them after their period ends)")
+            }
             if !report.unpricedCustomers.isEmpty {
                 console.warn("\(report.unpricedCustomers.count) invoices stay drafts because usage has no price (\(report.unpricedCustomers.prefix(5).joined(separator: ", "))\(report.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, run settle aggregate over the period, then invoice again")
             }

@@ -15,7 +15,7 @@ struct Settle: ParsableCommand {
         Example:
           settle --config settle.toml ingest usage inbox/usage/
         """,
-        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, RunsCommand.self, PricesCommand.self, GenerateCommand.self]
+        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, PricesCommand.self, GenerateCommand.self]
     )
 
     static func main() {
@@ -27,7 +27,7 @@ struct Settle: ParsableCommand {
 /// operators write `settle --config /etc/settle.toml nightly`. Global options found before the
 /// subcommand are moved after it (before any `--`), so both orders work.
 enum GlobalOptionPlacement {
-    static let withValue: Set<String> = ["--config", "--database", "--out", "--log-format", "--progress"]
+    static let withValue: Set<String> = ["--config", "--database", "--out", "--log-format", "--progress", "--metrics-file"]
     static let flags: Set<String> = ["--quiet"]
 
     static func movingLeadingGlobals(_ args: [String]) -> [String] {

@@ -56,7 +56,7 @@ import SettleTestSupport
         #expect(try store.alertLedger.all().count == 14)
 
         // Month-end on the same store: drafts for the customers with unpriced usage (exit 3).
-        let close = try SettleProcess.run(base + ["invoice", "--period", "2026-10", "--finalize", "--issue-date", "2026-11-01"], in: dir.path)
+        let close = try SettleProcess.run(base + ["invoice", "--period", "2026-10", "--finalize", "--issue-date", "2026-11-28"], in: dir.path)
         #expect(close.status == 3)
         #expect(close.stdout.contains("42 invoices and 0 adjustments issued"))
         #expect(close.stderr.contains("8 invoices stay drafts because usage has no price"))

@@ -15,9 +15,14 @@ public struct UsageSummaryLine: Sendable, Hashable {
     public var errorQuantity: Int64
     /// quantity × unitPrice, exact (invoices round per line); nil when unpriced.
     public var charge: ExactDecimal?
+    /// What the provider charges us for these tokens, error events included (providers bill
+    /// them), at the price book's cost price, exact; nil for marketplace services and where no
+    /// price is in force. The finance workbook's margin is charge minus this.
+    public var upstreamCost: ExactDecimal?
 
     public init(provider: String, model: String, tier: Tier, tokenType: TokenType, serviceID: String, unitPrice: ExactDecimal?,
-                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?) {
+                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?, upstreamCost: ExactDecimal? = nil) {
+        self.upstreamCost = upstreamCost
         self.provider = provider
         self.model = model
         self.tier = tier
@@ -117,7 +122,7 @@ public struct PeriodSummarizer: Sendable {
 
     public func summarize(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
                           asOf: UTCDay) -> (lines: [UsageSummaryLine], totals: PeriodTotals) {
-        var lines: [LineKey: (ok: Int64, error: Int64)] = [:]
+        var lines: [LineKey: (ok: Int64, error: Int64, cost: ExactDecimal?)] = [:]
         var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.plan, asOf: asOf)
         for row in rows where period.contains(row.day) {
             let ok = row.status == .ok
@@ -135,8 +140,12 @@ public struct PeriodSummarizer: Sendable {
                 let price = unitPrice(row, type, plan: customer.plan)
                 let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
                                   serviceID: row.serviceID, unitPrice: price)
-                var v = lines[key] ?? (0, 0)
+                var v = lines[key] ?? (0, 0, nil)
                 if ok { v.ok += q } else { v.error += q }
+                if row.serviceID.isEmpty, price != nil,
+                   let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) {
+                    v.cost = (v.cost ?? .zero) + ExactDecimal(q) * quote.perUnit
+                }
                 lines[key] = v
                 // Requests are charged only where priced; unpriced tokens block the invoice.
                 if ok && price == nil && type != .request { totals.unpricedQuantity += q }
@@ -145,7 +154,7 @@ public struct PeriodSummarizer: Sendable {
         let out = lines.map { k, v in
             UsageSummaryLine(provider: k.provider, model: k.model, tier: k.tier, tokenType: k.tokenType, serviceID: k.serviceID,
                              unitPrice: k.unitPrice, quantity: v.ok, errorQuantity: v.error,
-                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 })
+                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost)
         }.sorted(by: Self.order)
         totals.cost = out.reduce(.zero) { $0 + ($1.charge ?? .zero) }
         for t in trials {

@@ -1,3 +1,4 @@
+import SettleCore
 /// The provider report formats settle reads (FORMATS.md), by the names `--format` takes.
 public enum BillFileFormat: String, Sendable, CaseIterable {
     case openAIUsage = "openai-usage"
@@ -76,5 +77,12 @@ public struct BillReadOptions: Sendable {
     public init(providerNames: [String: String] = [:], focusPattern: String = BillReadOptions.defaultFocusPattern) {
         self.providerNames = providerNames
         self.focusPattern = focusPattern
+    }
+}
+
+extension BillReadOptions {
+    /// The options settle.toml sets: `[provider_names]` and `[focus] sku_pattern`.
+    public init(config: SettleConfig) {
+        self.init(providerNames: config.providerNames, focusPattern: config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
     }
 }

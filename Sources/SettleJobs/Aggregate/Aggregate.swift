@@ -9,12 +9,22 @@ import SettleStore
 /// each customer's periods that overlap D…E are rebuilt from their days. A period is anchored
 /// on the customer's billing_day.
 public struct Aggregate {
-    public var from: UTCDay
-    public var to: UTCDay
+    /// The days to roll up again from their events, sorted.
+    public var days: [UTCDay]
+    public var from: UTCDay { days.first! }
+    public var to: UTCDay { days.last! }
 
     public init(from: UTCDay, to: UTCDay) {
-        self.from = from
-        self.to = to
+        var days: [UTCDay] = []
+        var d = from
+        while d <= to { days.append(d); d = d.adding(days: 1) }
+        self.days = days
+    }
+
+    /// Scattered days (nightly's yesterday and the earlier days that late events touched).
+    public init(days: [UTCDay]) {
+        precondition(!days.isEmpty, "aggregate needs at least one day")
+        self.days = Set(days).sorted()
     }
 
     public struct Report: Sendable {
@@ -25,6 +35,13 @@ public struct Aggregate {
         public var unknownCustomers: [String: Int64] = [:]
         public var unpriced: Int64 { periods.reduce(0) { $0 + $1.unpricedQuantity } }
         public var status: ExitStatus { unknownCustomers.isEmpty && unpriced == 0 ? .ok : .findings }
+        /// One line for the run record and the operator, or nil when there is nothing to read.
+        public var findings: String? {
+            var message: [String] = []
+            if unpriced > 0 { message.append("\(unpriced) tokens have no price in force") }
+            if !unknownCustomers.isEmpty { message.append("usage of \(unknownCustomers.count) customers not in customers.csv") }
+            return message.isEmpty ? nil : message.joined(separator: "; ")
+        }
     }
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
@@ -34,10 +51,7 @@ public struct Aggregate {
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
             report = try compute(store: store, env: env, catalog: catalog)
-            var message: [String] = []
-            if report.unpriced > 0 { message.append("\(report.unpriced) tokens have no price in force") }
-            if !report.unknownCustomers.isEmpty { message.append("usage of \(report.unknownCustomers.count) customers not in customers.csv") }
-            return JobRun.Outcome(status: report.status, message: message.isEmpty ? nil : message.joined(separator: "; "))
+            return JobRun.Outcome(status: report.status, message: report.findings)
         }
         return report
     }
@@ -62,10 +76,11 @@ public struct Aggregate {
         // Roll up the days asked for, and any day of the touched periods never rolled up.
         let done = try periods.rolledUpDays(from: spanStart, to: spanEnd)
         let firstEvent = try periods.firstEventDay()
+        let asked = Set(self.days)
         var days: [UTCDay] = []
         var day = max(spanStart, firstEvent ?? spanStart)
         while day <= spanEnd {
-            if (day >= from && day <= to) || (!done.contains(day) && day <= to) { days.append(day) }
+            if asked.contains(day) || (!done.contains(day) && day <= to) { days.append(day) }
             day = day.adding(days: 1)
         }
         for (i, d) in days.enumerated() {
@@ -84,14 +99,12 @@ public struct Aggregate {
         for customerID in byCustomer.keys.sorted() {
             let customerRows = byCustomer[customerID]!
             guard let customer = customers[customerID] else {
-                report.unknownCustomers[customerID] = customerRows.filter { $0.day >= from && $0.day <= to }.reduce(0) { $0 + $1.events }
+                report.unknownCustomers[customerID] = customerRows.filter { asked.contains($0.day) }.reduce(0) { $0 + $1.events }
                 continue
             }
             var seen = Set<BillingPeriod>()
-            var d = from
-            while d <= to {
+            for d in self.days {
                 let period = BillingPeriod(containing: d, billingDay: customer.billingDay)
-                d = d.adding(days: 1)
                 guard seen.insert(period).inserted else { continue }
                 let inPeriod = customerRows.filter { period.contains($0.day) }
                 guard !inPeriod.isEmpty else { continue }
@@ -104,7 +117,7 @@ public struct Aggregate {
             }
         }
         // All periods in one transaction: a killed run leaves the summaries as they were.
-        try periods.replace(replacements)
+        try periods.replace(replacements, clearingPending: days)
         env.progress.finish()
         return report
     }

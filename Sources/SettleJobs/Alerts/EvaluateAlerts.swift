@@ -36,6 +36,11 @@ public struct EvaluateAlerts {
         public var pending: [AlertDelivery] = []
         public var problems: [String] = []
         public var status: ExitStatus { pending.isEmpty && problems.isEmpty ? .ok : .findings }
+        public var findings: String? {
+            var message: [String] = problems
+            if !pending.isEmpty { message.append("\(pending.count) webhook deliveries pending") }
+            return message.isEmpty ? nil : message.joined(separator: "; ")
+        }
     }
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
@@ -45,14 +50,19 @@ public struct EvaluateAlerts {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
-            let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
-            try deliver(store: store, env: env, into: &report)
-            var message: [String] = report.problems
-            if !report.pending.isEmpty { message.append("\(report.pending.count) webhook deliveries pending") }
-            return JobRun.Outcome(status: report.status, outputs: [jsonl], message: message.isEmpty ? nil : message.joined(separator: "; "))
+            let (done, jsonl) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+            report = done
+            return JobRun.Outcome(status: report.status, outputs: [jsonl], message: report.findings)
         }
         return report
+    }
+
+    /// Fires, stores, writes alerts.jsonl and delivers. The caller holds the lock.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, String) {
+        var report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
+        let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
+        try deliver(store: store, env: env, into: &report)
+        return (report, jsonl)
     }
 
     /// The alerts due now; stored (with their deliveries) unless this is a dry run.

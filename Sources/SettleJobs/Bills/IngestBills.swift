@@ -12,6 +12,8 @@ public struct IngestBills {
     public var paths: [String]
     public var format: BillFileFormat?
     public var options: BillReadOptions
+    /// Inbox files as nightly found them, by path: remembered with the file's load.
+    public var inbox: [String: InboxEntry] = [:]
 
     public init(paths: [String], format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) {
         self.paths = paths
@@ -43,13 +45,20 @@ public struct IngestBills {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            for reader in readers {
-                try ingest(reader, store: store, env: env, runID: runID, into: &report)
-                env.progress.update("ingest bills", done: Int64(report.inputs.count), total: Int64(readers.count), unit: "files")
-            }
-            env.progress.finish()
+            report = try self.run(readers, store: store, env: env, runID: runID)
             return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
         }
+        return report
+    }
+
+    /// Loads `readers` (from `plan()`) one transaction each, in order. The caller holds the lock.
+    public func run(_ readers: [BillFileReader], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
+        var report = Report()
+        for reader in readers {
+            try ingest(reader, store: store, env: env, runID: runID, into: &report)
+            env.progress.update("ingest bills", done: Int64(report.inputs.count), total: Int64(readers.count), unit: "files")
+        }
+        env.progress.finish()
         return report
     }
 
@@ -100,7 +109,7 @@ public struct IngestBills {
             let lines = sums.sorted
             let tally = BillTally(sha256: summary.sha256, bytes: summary.bytes, read: read, records: records,
                                   quarantined: quarantined.count, skipped: skipped)
-            let counts = try load.commit(lines: lines, quarantined: quarantined, tally: tally)
+            let counts = try load.commit(lines: lines, quarantined: quarantined, tally: tally, inbox: inbox[reader.path])
             if let path = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256) { report.quarantineFiles.append(path) }
             report.inputs.append(InputTally(path: reader.path, sha256: summary.sha256, format: reader.formatName, bytes: summary.bytes,
                                             read: read, accepted: counts.accepted, duplicates: counts.duplicates,

@@ -16,6 +16,8 @@ public struct IngestUsage {
     public var litellm: LiteLLMOptions
     /// Sources other than files: a query against the gateway's database.
     public var sources: [UsageSource]
+    /// Inbox files as nightly found them, by path: remembered with the file's load.
+    public var inbox: [String: InboxEntry] = [:]
 
     public init(paths: [String], format: UsageFileFormat? = nil, litellm: LiteLLMOptions = LiteLLMOptions()) {
         self.paths = paths
@@ -70,8 +72,8 @@ public struct IngestUsage {
         return report
     }
 
-    /// Loads `sources` (from `plan()`) one transaction each, in order.
-    func run(_ sources: [UsageSource], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
+    /// Loads `sources` (from `plan()`) one transaction each, in order. The caller holds the lock.
+    public func run(_ sources: [UsageSource], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
         var report = Report()
         for reader in sources {
             let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID)
@@ -92,7 +94,7 @@ public struct IngestUsage {
     }
 
     private enum ReadResult: Sendable {
-        case done(LineReader.Summary)
+        case done(LineReader.Summary, days: [UTCDay])
         case failed(String)
     }
 
@@ -107,10 +109,18 @@ public struct IngestUsage {
         let thread = Thread {
             func fresh() -> Batch { Batch(events: UsageEventBatch(capacity: batchSize), quarantined: [], rows: 0) }
             var batch = fresh()
+            // The UTC days the file's events fall on, for nightly's pending work; events come
+            // roughly in time order, so the set is touched only when the day changes.
+            var days = Set<Int64>()
+            var lastDay = Int64.min
             do {
                 let summary = try reader.forEachRow { row in
                     switch row {
-                    case .event(let event, _): batch.events.append(event)
+                    case .event(let event, _):
+                        let day = event.timestamp.microseconds >= 0 ? event.timestamp.microseconds / Timestamp.microsecondsPerDay
+                            : (event.timestamp.microseconds + 1) / Timestamp.microsecondsPerDay - 1
+                        if day != lastDay { days.insert(day); lastDay = day }
+                        batch.events.append(event)
                     case .quarantined(let q): batch.quarantined.append(q)
                     }
                     batch.rows += 1
@@ -124,7 +134,7 @@ public struct IngestUsage {
                     preparer?.prepare(&batch.events)
                     _ = channel.send(batch)
                 }
-                result.set(.done(summary))
+                result.set(.done(summary, days: days.sorted().map { UTCDay(ordinal: Int($0)) }))
             } catch {
                 result.set(.failed("\(error)"))
             }
@@ -159,7 +169,7 @@ public struct IngestUsage {
             throw error
         }
         finished.wait()
-        guard case .done(let summary)? = result.value else {
+        guard case .done(let summary, let days)? = result.value else {
             load.rollback()
             quarantine.discard()
             if case .failed(let why)? = result.value { throw InputFileError(path: reader.name, why) }
@@ -167,7 +177,8 @@ public struct IngestUsage {
         }
         let counts: (accepted: Int, duplicates: Int)
         do {
-            counts = try load.commit(sha256: summary.sha256, bytes: summary.bytes, read: read, quarantined: quarantined)
+            counts = try load.commit(sha256: summary.sha256, bytes: summary.bytes, read: read, quarantined: quarantined, days: days,
+                                     inbox: inbox[reader.name])
         } catch {
             quarantine.discard()
             throw error

@@ -19,44 +19,52 @@ public struct ComputePayouts {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "payouts", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
         var report = Report()
-        report.folder = "\(env.outDir)/payouts/\(month)"
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            // Only the service and trial lines matter here: keep those, a page of documents at a time.
-            var invoices: [Invoice] = []
-            try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
-                guard var inv = InvoiceDocument.parse(document) else { return }
-                inv.lines = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
-                if !inv.lines.isEmpty { invoices.append(inv) }
-            }
-            report.payouts = Payout.of(invoices, services: catalog.services)
-            let folder = report.folder
-            var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
-            for p in report.payouts {
-                csv += CSVText.record([p.seller, p.serviceID, p.gross.formatted(places: 2), p.platformFee.formatted(places: 2), p.net.formatted(places: 2)])
-            }
-            try FileSystem.writeAtomically(csv, to: "\(folder)/payouts.csv")
-            var outputs = ["\(folder)/payouts.csv"]
-            let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
-            for seller in Set(report.payouts.map(\.seller)).sorted() {
-                var s = CSVText.record(["invoice", "customer_id", "service_id", "kind", "description", "quantity", "amount"])
-                for inv in invoices {
-                    for l in inv.lines where (l.kind == .service || l.kind == .trial) && report.payouts.contains(where: { $0.seller == seller && $0.serviceID == l.serviceID }) {
-                        s += CSVText.record([inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
-                                             String(l.quantity), l.amount.formatted(places: 2)])
-                    }
-                }
-                for p in report.payouts where p.seller == seller {
-                    s += CSVText.record(["", "", p.serviceID, "gross", "", "", p.gross.formatted(places: 2)])
-                    s += CSVText.record(["", "", p.serviceID, "platform_fee", "\(fees[p.serviceID]?.normalized.description ?? "") %", "",
-                                         (-p.platformFee).formatted(places: 2)])
-                    s += CSVText.record(["", "", p.serviceID, "net", "", "", p.net.formatted(places: 2)])
-                }
-                let path = "\(folder)/statement-\(seller).csv"
-                try FileSystem.writeAtomically(s, to: path)
-                outputs.append(path)
-            }
+            let (done, outputs) = try perform(store: store, env: env, catalog: catalog)
+            report = done
             return JobRun.Outcome(status: .ok, outputs: outputs)
         }
         return report
+    }
+
+    /// Payouts from the period's issued documents, written. The caller holds the lock.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> (Report, [String]) {
+        var report = Report()
+        report.folder = "\(env.outDir)/payouts/\(month)"
+        // Only the service and trial lines matter here: keep those, a page of documents at a time.
+        var invoices: [Invoice] = []
+        try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
+            guard var inv = InvoiceDocument.parse(document) else { return }
+            inv.lines = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
+            if !inv.lines.isEmpty { invoices.append(inv) }
+        }
+        report.payouts = Payout.of(invoices, services: catalog.services)
+        let folder = report.folder
+        var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
+        for p in report.payouts {
+            csv += CSVText.record([p.seller, p.serviceID, p.gross.formatted(places: 2), p.platformFee.formatted(places: 2), p.net.formatted(places: 2)])
+        }
+        try FileSystem.writeAtomically(csv, to: "\(folder)/payouts.csv")
+        var outputs = ["\(folder)/payouts.csv"]
+        let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
+        for seller in Set(report.payouts.map(\.seller)).sorted() {
+            var s = CSVText.record(["invoice", "customer_id", "service_id", "kind", "description", "quantity", "amount"])
+            for inv in invoices {
+                for l in inv.lines where (l.kind == .service || l.kind == .trial) && report.payouts.contains(where: { $0.seller == seller && $0.serviceID == l.serviceID }) {
+                    s += CSVText.record([inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
+                                         String(l.quantity), l.amount.formatted(places: 2)])
+                }
+            }
+            for p in report.payouts where p.seller == seller {
+                s += CSVText.record(["", "", p.serviceID, "gross", "", "", p.gross.formatted(places: 2)])
+                s += CSVText.record(["", "", p.serviceID, "platform_fee", "\(fees[p.serviceID]?.normalized.description ?? "") %", "",
+                                     (-p.platformFee).formatted(places: 2)])
+                s += CSVText.record(["", "", p.serviceID, "net", "", "", p.net.formatted(places: 2)])
+            }
+            let path = "\(folder)/statement-\(seller).csv"
+            try FileSystem.writeAtomically(s, to: path)
+            outputs.append(path)
+        }
+        return (report, outputs)
     }
 }

@@ -34,7 +34,12 @@ public struct IssueInvoices {
         public var adjustments: [Invoice] = []
         public var folder = ""
         public var unpricedCustomers: [String] { drafts.filter { !$0.unpriced.isEmpty }.map(\.customerID) }
+        /// Customers whose period had not ended by the issue date: left as drafts, not findings.
+        public var openPeriods: [String] = []
         public var status: ExitStatus { unpricedCustomers.isEmpty ? .ok : .findings }
+        public var findings: String? {
+            unpricedCustomers.isEmpty ? nil : "not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))"
+        }
     }
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
@@ -47,13 +52,17 @@ public struct IssueInvoices {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try compute(store: store, env: env, catalog: catalog, runID: runID)
-            let outputs = try write(report, store: store, env: env)
-            let message = report.unpricedCustomers.isEmpty ? nil
-                : "not finalized, usage without a price: \(report.unpricedCustomers.joined(separator: ", "))"
-            return JobRun.Outcome(status: report.status, outputs: outputs, message: message)
+            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+            report = done
+            return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
         }
         return report
+    }
+
+    /// Issues what is due and writes the period's folder. The caller holds the lock.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
+        let report = try compute(store: store, env: env, catalog: catalog, runID: runID)
+        return (report, try write(report, store: store, env: env))
     }
 
     var issuer: (SettleConfig) -> InvoiceDocument.Issuer {
@@ -104,7 +113,11 @@ public struct IssueInvoices {
                 }
                 continue
             }
-            if finalize && now.isFinalizable {
+            if finalize && now.isFinalizable && period.endDay > date {
+                // A period still running on the issue date would be invoiced short: it stays a draft.
+                report.openPeriods.append(c.id)
+                report.drafts.append(now)
+            } else if finalize && now.isFinalizable {
                 toIssue.append(InvoiceLedger.Issue(invoice: now, series: config.invoices.numberPrefix,
                                                    render: { InvoiceDocument.json($0, issuer: issuer) }))
             } else {

@@ -23,6 +23,8 @@ public struct Reconcile {
         public var summaries: [ReconciliationSummary] = []
         public var providers: [String] = []
         public var folder = ""
+        /// The day, or FROM_TO.
+        public var label = ""
         public var notMatched: Int { cells.filter { $0.status != .matched }.count }
         public var status: ExitStatus { notMatched > 0 ? .findings : .ok }
     }
@@ -37,14 +39,27 @@ public struct Reconcile {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try compute(store: store, env: env, catalog: catalog)
-            try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
-            let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
-            report.folder = "\(env.outDir)/reconciliation/\(label)"
+            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+            report = done
             let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
             return JobRun.Outcome(status: report.status, outputs: outputs, message: message)
         }
         return report
+    }
+
+    /// Computes, stores and writes the cells; then the days stop being pending. A kill before
+    /// that leaves them pending, and nightly does them again. The caller holds the lock.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
+        var report = try compute(store: store, env: env, catalog: catalog)
+        try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
+        let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
+        report.folder = "\(env.outDir)/reconciliation/\(label)"
+        report.label = label
+        var days: [UTCDay] = []
+        var d = from
+        while d <= to { days.append(d); d = d.adding(days: 1) }
+        try store.pending.clear(.reconcile, days: days)
+        return (report, outputs)
     }
 
     /// The cells, from what the store holds now.

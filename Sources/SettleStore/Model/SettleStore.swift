@@ -28,6 +28,8 @@ public protocol SettleStore: AnyObject {
     var alertLedger: AlertLedger { get }
     /// Issued invoices, credit notes and supplementary invoices.
     var invoiceLedger: InvoiceLedger { get }
+    /// Days a step still has to recompute, and inbox files already taken in.
+    var pending: PendingWork { get }
 
     func recordRunStart(_ run: RunRecord) throws
     func recordRunEnd(_ run: RunRecord) throws
@@ -55,12 +57,21 @@ public protocol UsageLoad: AnyObject {
     /// Adds events in order; a request_id seen before (ever, or earlier in this file) is a duplicate.
     func append(_ batch: UsageEventBatch) throws
     func quarantine(_ row: QuarantinedRowRecord) throws
-    /// Stores the file's tally and commits. Returns the accepted and duplicate counts.
-    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int)
+    /// Stores the file's tally and commits. Returns the accepted and duplicate counts. When any
+    /// event was new, `days` (those the file's events fall on) are marked for reconcile and
+    /// aggregate in the same transaction; `inbox` remembers the file as taken in.
+    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int, days: [UTCDay], inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int)
     func rollback()
     /// A preparer for this load's batches, if the store has work to hand off to the decoding
     /// thread; nil otherwise.
     func makeBatchPreparer() -> UsageBatchPreparer?
+}
+
+extension UsageLoad {
+    /// A load outside nightly's inbox that marks no days (store tests).
+    public func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
+        try commit(sha256: sha256, bytes: bytes, read: read, quarantined: quarantined, days: [], inbox: nil)
+    }
 }
 
 /// The writes of one provider report file, all committed together or not at all. Report files
@@ -69,7 +80,9 @@ public protocol UsageLoad: AnyObject {
 public protocol BillLoad: AnyObject {
     /// Stores the report's lines, its quarantined rows and its tally, and commits. A file whose
     /// SHA-256 was stored before keeps its first copy: its records count as duplicates.
-    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally) throws -> (accepted: Int, duplicates: Int)
+    /// A new report marks its days for reconcile in the same transaction; `inbox` remembers the
+    /// file as taken in.
+    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally, inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int)
     func rollback()
 }
 

@@ -77,8 +77,11 @@ final class PostgresUsageLoad: UsageLoad {
                                [String(row.line), row.source, row.reason, row.raw])
     }
 
-    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
+    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int, days: [UTCDay], inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int) {
         do {
+            let pending = PendingWork(db)
+            if accepted > 0 { try pending.mark(days, steps: PendingWork.Step.allCases) }
+            if var inbox { inbox.sha256 = sha256; try pending.record(inbox) }
             try db.query("""
                 INSERT INTO quarantine (sha256, line, source, reason, raw, input_id)
                 SELECT $1, line, source, reason, raw, $2::bigint FROM quarantine_stage ORDER BY line

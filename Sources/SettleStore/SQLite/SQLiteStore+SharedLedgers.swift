@@ -4,4 +4,5 @@ extension SQLiteStore {
     public var periods: UsagePeriods { UsagePeriods(db) }
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
+    public var pending: PendingWork { PendingWork(db) }
 }

@@ -104,8 +104,11 @@ final class SQLiteUsageLoad: UsageLoad {
         try s.step()
     }
 
-    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int) throws -> (accepted: Int, duplicates: Int) {
+    func commit(sha256: String, bytes: Int64, read: Int, quarantined: Int, days: [UTCDay], inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int) {
         do {
+            let pending = PendingWork(db)
+            if accepted > 0 { try pending.mark(days, steps: PendingWork.Step.allCases) }
+            if var inbox { inbox.sha256 = sha256; try pending.record(inbox) }
             try db.run("UPDATE OR IGNORE quarantine SET sha256 = ? WHERE sha256 = ?", [.text(sha256), .text(placeholder)])
             try db.run("DELETE FROM quarantine WHERE sha256 = ?", [.text(placeholder)])
             let duplicates = appended - accepted

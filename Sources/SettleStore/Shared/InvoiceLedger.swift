@@ -62,6 +62,11 @@ public final class InvoiceLedger {
         return out
     }
 
+    /// The months that have issued documents, oldest first.
+    public func issuedMonths() throws -> [PeriodMonth] {
+        try sql.fetch("SELECT DISTINCT period FROM invoices ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
+    }
+
     /// Calls `body` with each stored document of a period in number order, a page at a time,
     /// so a month of 100,000 invoices is never in memory at once.
     public func forEachDocument(period: PeriodMonth, _ body: (_ number: String, _ customerID: String, _ document: String) throws -> Void) throws {

@@ -99,7 +99,7 @@ final class SharedBillLoad: BillLoad {
         }
     }
 
-    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally) throws -> (accepted: Int, duplicates: Int) {
+    func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally, inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int) {
         do {
             let seen = try !sql.fetch("SELECT 1 FROM ingest_inputs WHERE kind = 'bill' AND sha256 = ? AND id <> ? LIMIT 1",
                                       [.text(tally.sha256), .int(inputID)]).isEmpty
@@ -113,7 +113,9 @@ final class SharedBillLoad: BillLoad {
                                      .decimal(l.cost)])
                 }
                 try rows.flush()
+                try PendingWork(sql).mark(lines.map(\.day), steps: [.reconcile])
             }
+            if var inbox { inbox.sha256 = tally.sha256; try PendingWork(sql).record(inbox) }
             for r in quarantined {
                 try sql.perform("""
                     INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)

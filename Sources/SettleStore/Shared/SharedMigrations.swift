@@ -119,3 +119,35 @@ extension SharedMigrations {
         CREATE INDEX invoices_period ON invoices(period);
         """
 }
+
+extension SharedMigrations {
+    /// What nightly needs to pick up where it left off, even after a kill: the days whose inputs
+    /// changed and that a step has not yet recomputed, and the inbox files already taken in.
+    /// And a daily latency histogram (two significant figures) for the service-quality sheet,
+    /// so percentiles of a month never read the month's events.
+    static let v6 = """
+        CREATE TABLE pending_days (
+            step TEXT NOT NULL,
+            day  TEXT NOT NULL,
+            PRIMARY KEY (step, day)
+        );
+        CREATE TABLE inbox_files (
+            kind     TEXT NOT NULL,
+            path     TEXT NOT NULL,
+            bytes    BIGINT NOT NULL,
+            mtime_ns BIGINT NOT NULL,
+            sha256   TEXT NOT NULL,
+            PRIMARY KEY (kind, path)
+        );
+        CREATE TABLE usage_latency_daily (
+            day        TEXT NOT NULL,
+            provider   TEXT NOT NULL,
+            model      TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            latency_ms BIGINT NOT NULL,
+            events     BIGINT NOT NULL
+        );
+        CREATE INDEX usage_latency_daily_day ON usage_latency_daily(day);
+        ALTER TABLE usage_summaries ADD COLUMN upstream_cost TEXT;
+        """
+}

@@ -35,8 +35,33 @@ public final class UsagePeriods {
                 FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
                 GROUP BY stretch, customer_id, provider, model, tier, service, status
                 """, [.text(day.description)] + stretchParams + [.int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
+            try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [.text(day.description)])
+            try sql.perform("""
+                INSERT INTO usage_latency_daily(day, provider, model, service_id, latency_ms, events)
+                SELECT CAST(? AS TEXT), provider, model, COALESCE(service_id, '') AS service, \(Self.latencyBucket) AS bucket, COUNT(*)
+                FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT) AND latency_ms IS NOT NULL
+                GROUP BY provider, model, service, bucket
+                """, [.text(day.description), .int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
             try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
             try sql.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [.text(day.description), .text(now.description)])
+        }
+    }
+
+    /// Latency kept to two significant figures (rounded down): a histogram of a few hundred
+    /// buckets per model and day, from which percentiles are read within 10 %.
+    static let latencyBucket = """
+        CASE WHEN latency_ms < 100 THEN latency_ms WHEN latency_ms < 1000 THEN latency_ms / 10 * 10
+             WHEN latency_ms < 10000 THEN latency_ms / 100 * 100 WHEN latency_ms < 100000 THEN latency_ms / 1000 * 1000
+             ELSE latency_ms / 10000 * 10000 END
+        """
+
+    /// The latency histogram of `from`…`to`: (provider, model, service_id, latency_ms, events).
+    public func latencyHistogram(from: UTCDay, to: UTCDay) throws -> [LatencyBucket] {
+        try sql.fetch("""
+            SELECT provider, model, service_id, latency_ms, SUM(events) FROM usage_latency_daily WHERE day >= ? AND day <= ?
+            GROUP BY provider, model, service_id, latency_ms
+            """, [.text(from.description), .text(to.description)]).map {
+            LatencyBucket(provider: $0.text(0), model: $0.text(1), serviceID: $0.text(2), latencyMs: $0.int(3), events: $0.int(4))
         }
     }
 
@@ -109,16 +134,17 @@ public final class UsagePeriods {
     }
 
     /// Replaces customers' periods (lines, trial use, totals) in one transaction; each is then
-    /// due for alert evaluation. Rows go in and out in chunks, not one statement per row.
-    public func replace(_ periods: [Replacement]) throws {
+    /// due for alert evaluation. `days` stop being pending for aggregate in the same transaction. Rows go in and out in chunks, not one statement per row.
+    public func replace(_ periods: [Replacement], clearingPending days: [UTCDay] = []) throws {
         try sql.inTransaction {
+            try PendingWork(sql).clearInTransaction(.aggregate, days: days)
             let keys = periods.map { [SQLParam.text($0.totals.customerID), .text($0.totals.period.firstDay.description)] }
             for table in ["usage_summaries", "usage_trials", "period_totals"] {
                 try sql.delete(from: table, keys: ["customer_id", "period_start"], values: keys)
             }
             let lines = sql.rowSink(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier",
                                                                      "token_type", "service_id", "unit_price", "quantity",
-                                                                     "error_quantity", "charge"])
+                                                                     "error_quantity", "charge", "upstream_cost"])
             let trials = sql.rowSink(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"])
             let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
                                                                      "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
@@ -128,7 +154,8 @@ public final class UsagePeriods {
                 let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
                 for l in p.lines {
                     try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
-                                      .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge)])
+                                      .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge),
+                                      .decimal(l.upstreamCost)])
                 }
                 for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
                 let t = p.totals
@@ -180,20 +207,26 @@ public final class UsagePeriods {
         }
     }
 
+    /// The months in which some summed billing period starts, oldest first.
+    public func summedMonths() throws -> [PeriodMonth] {
+        try sql.fetch("SELECT DISTINCT period FROM period_totals ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
+    }
+
     /// Every customer's lines and trial use for the periods starting `from`…`to`, keyed by
     /// customer: one query each, for invoicing a whole month.
     public func periodsStarting(from: UTCDay, to: UTCDay) throws -> [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] {
         var out: [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] = [:]
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         for r in try sql.fetch("""
-            SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge
+            SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
+                   upstream_cost
             FROM usage_summaries WHERE period_start >= ? AND period_start <= ?
             """, range) {
             let key = "\(r.text(0))|\(r.text(1))"
             var v = out[key] ?? ([], [], UTCDay(r.text(1))!)
             v.lines.append(UsageSummaryLine(provider: r.text(2), model: r.text(3), tier: Tier(rawValue: r.text(4)) ?? .standard,
                                             tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: r.text(6), unitPrice: r.decimal(7),
-                                            quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10)))
+                                            quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11)))
             out[key] = v
         }
         for r in try sql.fetch("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) {
@@ -211,12 +244,12 @@ public final class UsagePeriods {
 
     public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
         try sql.fetch("""
-            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge
+            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost
             FROM usage_summaries WHERE customer_id = ? AND period_start = ?
             """, [.text(customer), .text(period.firstDay.description)]).map { r in
             UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: Tier(rawValue: r.text(2)) ?? .standard,
                              tokenType: TokenType(rawValue: r.text(3)) ?? .input, serviceID: r.text(4), unitPrice: r.decimal(5),
-                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8))
+                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9))
         }.sorted(by: PeriodSummarizer.order)
     }
 

@@ -1,0 +1,88 @@
+/// Everything the month's finance workbook shows, gathered from the store: the billing
+/// periods that start in the month (per customer) and the calendar month's days (per
+/// provider: reports, reconciliation, daily usage, service quality).
+public struct FinanceFigures: Sendable {
+    public var month: PeriodMonth
+    public var currency: String
+    public var customers: [Customer]
+    public var plans: [String: Plan]
+    /// Period totals of the periods starting in the month.
+    public var totals: [PeriodTotals]
+    /// Issued invoices of the month (lines kept only as sums by kind) and the drafts.
+    public var issued: [Invoice]
+    public var drafts: [Invoice]
+    /// Sum of line amounts by line kind over the issued documents (invoices and adjustments).
+    public var issuedByLineKind: [InvoiceLine.Kind: ExactDecimal]
+    public var margin: MarginBook
+    public var reconciliation: [ReconciliationSummary]
+    public var alerts: [FiredAlert]
+    public var serviceQuality: [ServiceQualityRow]
+    public var daily: [DailyUsage]
+
+    public init(month: PeriodMonth, currency: String, customers: [Customer], plans: [String: Plan], totals: [PeriodTotals],
+                issued: [Invoice], drafts: [Invoice], issuedByLineKind: [InvoiceLine.Kind: ExactDecimal], margin: MarginBook,
+                reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow], daily: [DailyUsage]) {
+        self.month = month
+        self.currency = currency
+        self.customers = customers
+        self.plans = plans
+        self.totals = totals
+        self.issued = issued
+        self.drafts = drafts
+        self.issuedByLineKind = issuedByLineKind
+        self.margin = margin
+        self.reconciliation = reconciliation
+        self.alerts = alerts
+        self.serviceQuality = serviceQuality
+        self.daily = daily
+    }
+
+    /// The calendar month's days, first to last.
+    public static func days(of month: PeriodMonth) -> (UTCDay, UTCDay) {
+        let first = BillingPeriod(month: month, billingDay: 1).firstDay
+        return (first, BillingPeriod(month: month.next, billingDay: 1).firstDay.adding(days: -1))
+    }
+
+    /// The limits a period's projection reaches (100 % or more), as "tokens, cost".
+    public func projectedOverLimit(_ t: PeriodTotals) -> [String] {
+        guard let plan = plans[t.plan] else { return [] }
+        var over: [String] = []
+        if let l = plan.tokenLimit, t.projectedTokens >= l { over.append("tokens") }
+        if let l = plan.callLimit, t.projectedCalls >= l { over.append("calls") }
+        if let l = plan.costLimit, t.projectedCost >= l { over.append("cost") }
+        return over
+    }
+}
+
+/// One day of gateway traffic, all customers.
+public struct DailyUsage: Sendable, Hashable {
+    public var day: UTCDay
+    public var events: Int64 = 0
+    public var errorEvents: Int64 = 0
+    public var inputTokens: Int64 = 0
+    public var outputTokens: Int64 = 0
+    public var requests: Int64 = 0
+
+    public init(day: UTCDay) { self.day = day }
+
+    /// Every day from `first` to `last`, zero where nothing was used, from the daily rows.
+    public static func of(_ rows: [UsageDailyRow], from first: UTCDay, to last: UTCDay) -> [DailyUsage] {
+        var byDay: [UTCDay: DailyUsage] = [:]
+        for r in rows {
+            var d = byDay[r.day] ?? DailyUsage(day: r.day)
+            d.events += r.events
+            if r.status == .error { d.errorEvents += r.events }
+            d.inputTokens += r.inputTokens
+            d.outputTokens += r.outputTokens
+            d.requests += r.requests
+            byDay[r.day] = d
+        }
+        var out: [DailyUsage] = []
+        var day = first
+        while day <= last {
+            out.append(byDay[day] ?? DailyUsage(day: day))
+            day = day.adding(days: 1)
+        }
+        return out
+    }
+}

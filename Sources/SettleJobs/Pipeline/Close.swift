@@ -1,0 +1,79 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle close --period P`: the month-end, under one lock: usage brought up to date, the
+/// invoices of every earlier month settled (late data adjusted, periods that have since ended
+/// issued), P's invoices issued, seller payouts, and the finance workbook.
+///
+/// Running it again issues only what is still due: issued documents never change, and a
+/// customer whose period had not ended on the issue date is issued by a later close.
+public struct Close {
+    public var month: PeriodMonth
+    public var issueDate: UTCDay?
+
+    public init(month: PeriodMonth, issueDate: UTCDay? = nil) {
+        self.month = month
+        self.issueDate = issueDate
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var aggregate: Aggregate.Report?
+        /// Earlier months: adjustments and invoices issued now.
+        public var earlier: [IssueInvoices.Report] = []
+        public var invoices = IssueInvoices.Report()
+        public var payouts = ComputePayouts.Report()
+        public var finance = FinanceReport.Report()
+        public var findings: [String] = []
+        public var outputs: [String] = []
+        public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        let date = issueDate ?? env.clock().day
+        var run = JobRun(job: "close", parameters: ["period": month.description, "issue_date": date.description, "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try perform(store: store, env: env, catalog: catalog, issueDate: date, runID: runID)
+            return JobRun.Outcome(status: report.status, outputs: report.outputs,
+                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
+        }
+        return report
+    }
+
+    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
+        var report = Report()
+        // Days ingested but not yet aggregated (a nightly that has not run since) count too.
+        let pending = try store.pending.days(.aggregate, through: issueDate)
+        if !pending.isEmpty {
+            let a = try Aggregate(days: pending).compute(store: store, env: env, catalog: catalog)
+            report.aggregate = a
+            if let f = a.findings { report.findings.append(f) }
+        }
+        let earlier = Set(try store.invoiceLedger.issuedMonths() + store.periods.summedMonths()).filter { $0 < month }.sorted()
+        for m in earlier {
+            let job = IssueInvoices(month: m, finalize: true, adjust: true, issueDate: issueDate)
+            let (r, outputs) = try job.perform(store: store, env: env, catalog: catalog, runID: runID)
+            report.earlier.append(r)
+            if !r.issued.isEmpty || !r.adjustments.isEmpty { report.outputs += outputs }
+            if let f = r.findings { report.findings.append("\(m): \(f)") }
+        }
+        let (invoices, invoiceOutputs) = try IssueInvoices(month: month, finalize: true, adjust: true, issueDate: issueDate)
+            .perform(store: store, env: env, catalog: catalog, runID: runID)
+        report.invoices = invoices
+        report.outputs += invoiceOutputs
+        if let f = invoices.findings { report.findings.append(f) }
+        let (payouts, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog)
+        report.payouts = payouts
+        report.outputs += payoutOutputs
+        let (finance, financeOutputs) = try FinanceReport(month: month)
+            .perform(store: store, env: env, catalog: catalog, runID: runID, drafts: invoices.drafts)
+        report.finance = finance
+        report.outputs += financeOutputs
+        return report
+    }
+}

@@ -1,0 +1,87 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle nightly [--date D]`: the inbox in, yesterday (and every earlier day whose inputs
+/// changed) reconciled, usage aggregated, alerts evaluated and delivered; one lock, one run.
+///
+/// Every step commits its own work, and a day stays pending for a step until that step's
+/// results for it are stored and written. So a run killed anywhere is completed by the next
+/// one, and the final state and files are those of an uninterrupted run.
+public struct Nightly {
+    public var date: UTCDay
+    public var alerts: EvaluateAlerts
+
+    public init(date: UTCDay, alerts: EvaluateAlerts = EvaluateAlerts()) {
+        self.date = date
+        self.alerts = alerts
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var usage = IngestUsage.Report()
+        public var bills = IngestBills.Report()
+        public var reconciled: [Reconcile.Report] = []
+        public var aggregate: Aggregate.Report?
+        public var alerts: EvaluateAlerts.Report?
+        /// Each step's findings, for the operator and the run record.
+        public var findings: [String] = []
+        public var outputs: [String] = []
+        public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        let usageInbox = try Inbox.configured(.usage, config: env.config)
+        let billsInbox = try Inbox.configured(.bills, config: env.config)
+        var run = JobRun(job: "nightly", parameters: ["date": date.description, "database": store.displayURL], startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try perform(store: store, env: env, catalog: catalog, inboxes: (usageInbox, billsInbox), runID: runID)
+            return JobRun.Outcome(status: report.status, inputs: report.usage.inputs + report.bills.inputs, outputs: report.outputs,
+                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
+        }
+        return report
+    }
+
+    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Report {
+        var report = Report()
+        // Every new file is checked readable before anything is written (exit 65 names it).
+        let newUsage = try inboxes.0.newFiles(store: store)
+        let newBills = try inboxes.1.newFiles(store: store)
+        var ingestUsage = IngestUsage(paths: newUsage.map(\.path))
+        ingestUsage.inbox = Dictionary(newUsage.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var ingestBills = IngestBills(paths: newBills.map(\.path), options: BillReadOptions(config: env.config))
+        ingestBills.inbox = Dictionary(newBills.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let usageSources = newUsage.isEmpty ? [] : try ingestUsage.plan()
+        let billReaders = newBills.isEmpty ? [] : try ingestBills.plan()
+
+        report.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
+        report.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
+        report.outputs += report.usage.quarantineFiles + report.bills.quarantineFiles
+        if report.usage.quarantined + report.bills.quarantined > 0 {
+            report.findings.append("\(report.usage.quarantined + report.bills.quarantined) input rows quarantined")
+        }
+
+        let toReconcile = Set(try store.pending.days(.reconcile, through: date) + [date]).sorted()
+        for day in toReconcile {
+            env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
+            let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
+            report.reconciled.append(r)
+            report.outputs += outputs
+            if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
+        }
+
+        let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
+        let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
+        report.aggregate = aggregate
+        if let f = aggregate.findings { report.findings.append(f) }
+
+        let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
+        report.alerts = alerts
+        report.outputs.append(jsonl)
+        if let f = alerts.findings { report.findings.append(f) }
+        return report
+    }
+}

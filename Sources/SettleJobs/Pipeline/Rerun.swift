@@ -1,0 +1,120 @@
+import SettleCore
+import SettleFormats
+import SettleStore
+
+/// `settle rerun --from D --to D [--steps …]`: recompute a range from stored data, as if the
+/// data had been on time. Nothing is read from the inbox.
+///
+/// Each step writes what nightly writes for those days (one reconciliation folder per day), so
+/// a month of nightly runs and one rerun of the month leave the same state and the same bytes.
+/// Issued invoices are never touched: the `invoices` step recomputes them and reports the
+/// difference (drift) that `settle invoice --adjust` or `settle close` would settle.
+public struct Rerun {
+    public enum Step: String, Sendable, CaseIterable {
+        case reconcile, aggregate, alerts, invoices
+    }
+
+    public var from: UTCDay
+    public var to: UTCDay
+    public var steps: Set<Step>
+    public var alerts: EvaluateAlerts
+
+    public init(from: UTCDay, to: UTCDay, steps: Set<Step> = Set(Step.allCases), alerts: EvaluateAlerts = EvaluateAlerts()) {
+        self.from = from
+        self.to = to
+        self.steps = steps
+        self.alerts = alerts
+    }
+
+    /// An issued invoice whose figures changed since it was issued.
+    public struct Drift: Sendable {
+        public var invoice: String
+        public var customerID: String
+        public var period: PeriodMonth
+        /// What a credit note (negative) or supplementary invoice would carry.
+        public var difference: ExactDecimal
+    }
+
+    public struct Report: Sendable {
+        public var runRecord: RunRecord?
+        public var reconciled: [Reconcile.Report] = []
+        public var aggregate: Aggregate.Report?
+        public var alerts: EvaluateAlerts.Report?
+        public var drift: [Drift] = []
+        public var findings: [String] = []
+        public var outputs: [String] = []
+        public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
+    }
+
+    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+        let catalog = try CatalogLoader.load(config: env.config)
+        var run = JobRun(job: "rerun", parameters: ["from": from.description, "to": to.description,
+                                                   "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
+                                                   "database": store.displayURL],
+                         startedAt: env.clock())
+        let runID = run.runID
+        var report = Report()
+        report.runRecord = try run.execute(store: store, env: env) { _ in
+            report = try perform(store: store, env: env, catalog: catalog, runID: runID)
+            return JobRun.Outcome(status: report.status, outputs: report.outputs,
+                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
+        }
+        return report
+    }
+
+    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+        var report = Report()
+        var days: [UTCDay] = []
+        var d = from
+        while d <= to { days.append(d); d = d.adding(days: 1) }
+        if steps.contains(.reconcile) {
+            for (i, day) in days.enumerated() {
+                env.progress.update("rerun: reconciling \(day)", done: Int64(i), total: Int64(days.count), unit: "days")
+                let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
+                report.reconciled.append(r)
+                report.outputs += outputs
+                if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
+            }
+        }
+        if steps.contains(.aggregate) {
+            let a = try Aggregate(days: days).compute(store: store, env: env, catalog: catalog)
+            report.aggregate = a
+            if let f = a.findings { report.findings.append(f) }
+        }
+        if steps.contains(.alerts) {
+            let (a, jsonl) = try alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
+            report.alerts = a
+            report.outputs.append(jsonl)
+            if let f = a.findings { report.findings.append(f) }
+        }
+        if steps.contains(.invoices) {
+            report.drift = try drift(store: store, env: env, catalog: catalog, runID: runID)
+            if !report.drift.isEmpty {
+                let months = Set(report.drift.map(\.period)).sorted().map(\.description).joined(separator: ", ")
+                report.findings.append("\(report.drift.count) issued invoices differ from the stored usage (\(months)); settle them with settle invoice --adjust or settle close")
+            }
+        }
+        env.progress.finish()
+        return report
+    }
+
+    /// Issued invoices of the months whose periods overlap the range, recomputed and compared.
+    func drift(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> [Drift] {
+        // A period starting in month M ends by the 28th of M+1: months from the one before `from`.
+        let first = PeriodMonth(year: from.date.year, month: from.date.month).previous
+        let last = PeriodMonth(year: to.date.year, month: to.date.month)
+        var out: [Drift] = []
+        for month in try store.invoiceLedger.issuedMonths() where month >= first && month <= last {
+            var numbers: [String: String] = [:]
+            try store.invoiceLedger.forEachDocument(period: month) { number, customerID, document in
+                if InvoiceDocument.parse(document)?.kind == .invoice { numbers[customerID] = number }
+            }
+            let check = IssueInvoices(month: month, adjust: true, issueDate: to, dryRun: true)
+            for a in try check.compute(store: store, env: env, catalog: catalog, runID: runID).adjustments {
+                let signed = a.kind == .creditNote ? -a.total.magnitude : a.total
+                out.append(Drift(invoice: numbers[a.customerID] ?? "", customerID: a.customerID, period: month, difference: signed))
+            }
+        }
+        return out
+    }
+}

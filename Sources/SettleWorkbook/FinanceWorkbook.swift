@@ -1,0 +1,223 @@
+import SettleCore
+
+/// `finance-PERIOD.xlsx`: the month for an accountant, one question per sheet.
+///
+/// Customer figures are those of the billing periods that start in the month (what the
+/// invoices cover); provider figures are those of the calendar month's days (what the
+/// providers' reports cover). Money is rounded to cents per row, as on the invoices, and every
+/// total is a formula.
+public enum FinanceWorkbook {
+    public static func make(_ f: FinanceFigures, created: Timestamp) -> Workbook {
+        var book = Workbook(currency: f.currency, created: created)
+        book.add(summary(f))
+        book.add(customers(f))
+        book.add(models(f))
+        book.add(providers(f))
+        book.add(margin(f))
+        book.add(reconciliation(f))
+        book.add(alerts(f))
+        book.add(serviceQuality(f))
+        book.add(projections(f))
+        book.add(daily(f))
+        book.charts = [
+            Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 1, column: 3, dataSheet: "Daily usage",
+                  categoryColumn: 0, valueColumns: [3, 4], valueAxis: "tokens"),
+            Chart(kind: .column, title: "Revenue and upstream cost by provider", placedOn: "Summary", row: 22, column: 3,
+                  dataSheet: "Providers", categoryColumn: 0, valueColumns: [3, 4], valueAxis: f.currency),
+        ]
+        return book
+    }
+
+    static func money(_ d: ExactDecimal) -> Sheet.Cell { .number(d.roundedToCents) }
+    static func pct(_ d: ExactDecimal?) -> Sheet.Cell { d.map { .number($0) } ?? .empty }
+
+    static func summary(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Summary", columns: [Sheet.Column("Figure", width: 40), Sheet.Column("Value", .decimal, width: 18)])
+        let invoices = f.issued.filter { $0.kind == .invoice }
+        let adjustments = f.issued.filter { $0.kind != .invoice }
+        let sum: (KeyPath<Invoice, ExactDecimal>) -> ExactDecimal = { k in f.issued.reduce(.zero) { $0 + $1[keyPath: k] } }
+        let line: (InvoiceLine.Kind) -> ExactDecimal = { f.issuedByLineKind[$0] ?? .zero }
+        let revenue = f.margin.byProvider.reduce(ExactDecimal.zero) { $0 + $1.revenue.roundedToCents }
+        let cost = f.margin.byProvider.reduce(ExactDecimal.zero) { $0 + $1.upstreamCost.roundedToCents }
+        let billed = f.reconciliation.reduce(ExactDecimal.zero) { $0 + $1.billedCost }
+        let risk = f.reconciliation.reduce(ExactDecimal.zero) { $0 + $1.moneyAtRisk }
+        let notMatched = f.reconciliation.reduce(0) { $0 + $1.cells - $1.matched }
+        let rows: [(String, Sheet.Cell)] = [
+            ("Period (billing periods starting in)", .text(f.month.description)),
+            ("Invoices issued", .integer(Int64(invoices.count))),
+            ("Credit notes and supplementary invoices", .integer(Int64(adjustments.count))),
+            ("Invoices still draft", .integer(Int64(f.drafts.count))),
+            ("Plan fees (issued)", .money(line(.planFee))),
+            ("Usage (issued)", .money(line(.usage))),
+            ("Marketplace services (issued)", .money(line(.service))),
+            ("Free trials (issued)", .money(line(.trial))),
+            ("Volume discounts (issued)", .money(line(.volumeDiscount))),
+            ("Adjustments (issued)", .money(line(.adjustment))),
+            ("Subtotal (issued)", .money(sum(\.subtotal))),
+            ("Tax (issued)", .money(sum(\.tax))),
+            ("Total invoiced", .money(sum(\.total))),
+            ("Prepaid credits applied", .money(sum(\.creditsApplied))),
+            ("Amount due", .money(sum(\.amountDue))),
+            ("Usage and service revenue, before discount and tax", .money(revenue)),
+            ("Upstream cost at the price book", .money(cost)),
+            ("Gross margin", .money(revenue - cost)),
+            ("Billed by providers (calendar month)", .money(billed)),
+            ("Reconciliation cells not matched", .integer(Int64(notMatched))),
+            ("Money at risk", .money(risk)),
+            ("Alerts fired", .integer(Int64(f.alerts.count))),
+            ("Customers projected over a limit", .integer(Int64(f.totals.filter { !f.projectedOverLimit($0).isEmpty }.count))),
+        ]
+        for (label, value) in rows { s.append([.text(label), value]) }
+        return s
+    }
+
+    static func customers(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Customers", columns: [
+            Sheet.Column("customer_id"), Sheet.Column("name", width: 26), Sheet.Column("plan"), Sheet.Column("period_start", width: 12),
+            Sheet.Column("invoice", width: 16), Sheet.Column("events", .integer, total: true), Sheet.Column("tokens", .integer, total: true),
+            Sheet.Column("calls", .integer, total: true), Sheet.Column("revenue", .money, total: true),
+            Sheet.Column("upstream_cost", .money, total: true), Sheet.Column("margin", .money, total: true),
+            Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
+            Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true),
+        ])
+        let totals = Dictionary(f.totals.map { ($0.customerID, $0) }, uniquingKeysWith: { a, _ in a })
+        let invoices = Dictionary((f.issued.filter { $0.kind == .invoice } + f.drafts.filter { $0.kind == .invoice }).map { ($0.customerID, $0) },
+                                  uniquingKeysWith: { a, _ in a })
+        let margins = Dictionary(f.margin.byCustomer.map { ($0.customerID, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in f.customers.sorted(by: { $0.id < $1.id }) {
+            let t = totals[c.id], inv = invoices[c.id], m = margins[c.id]
+            guard t != nil || inv != nil else { continue }
+            let period = BillingPeriod(month: f.month, billingDay: c.billingDay)
+            s.append([.text(c.id), .text(c.name), .text(c.plan), .text(period.firstDay.description),
+                      .text(inv.map { $0.number ?? "draft" } ?? ""), .integer(t?.events ?? 0), .integer(t?.tokens ?? 0),
+                      .integer(t?.calls ?? 0), money(m?.revenue ?? .zero), money(m?.upstreamCost ?? .zero), money(m?.margin ?? .zero),
+                      money(inv?.subtotal ?? .zero), money(inv?.tax ?? .zero), money(inv?.total ?? .zero),
+                      money(inv?.creditsApplied ?? .zero), money(inv?.amountDue ?? .zero)])
+        }
+        return s
+    }
+
+    static func marginColumns(_ keys: [Sheet.Column]) -> [Sheet.Column] {
+        keys + [Sheet.Column("revenue", .money, total: true), Sheet.Column("upstream_cost", .money, total: true),
+                Sheet.Column("margin", .money, total: true), Sheet.Column("margin_pct", .decimal)]
+    }
+
+    static func marginCells(_ m: MarginRow) -> [Sheet.Cell] {
+        [money(m.revenue), money(m.upstreamCost), money(m.margin), pct(m.marginPct)]
+    }
+
+    static func models(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Models", columns: marginColumns([Sheet.Column("provider"), Sheet.Column("model", width: 34)]))
+        for m in f.margin.byModel { s.append([.text(m.provider), .text(m.model)] + marginCells(m)) }
+        return s
+    }
+
+    static func providers(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Providers", columns: [
+            Sheet.Column("provider"), Sheet.Column("billed_by_provider", .money, total: true), Sheet.Column("money_at_risk", .money, total: true),
+            Sheet.Column("revenue", .money, total: true), Sheet.Column("upstream_cost", .money, total: true),
+            Sheet.Column("margin", .money, total: true), Sheet.Column("cells_not_matched", .integer, total: true),
+        ])
+        var billed: [String: (ExactDecimal, ExactDecimal, Int)] = [:]
+        for r in f.reconciliation {
+            var v = billed[r.provider] ?? (.zero, .zero, 0)
+            v.0 += r.billedCost
+            v.1 += r.moneyAtRisk
+            v.2 += r.cells - r.matched
+            billed[r.provider] = v
+        }
+        let margins = Dictionary(f.margin.byProvider.map { ($0.provider, $0) }, uniquingKeysWith: { a, _ in a })
+        for p in Set(billed.keys).union(margins.keys).sorted() {
+            let b = billed[p] ?? (.zero, .zero, 0), m = margins[p]
+            s.append([.text(p), money(b.0), money(b.1), money(m?.revenue ?? .zero), money(m?.upstreamCost ?? .zero),
+                      money(m?.margin ?? .zero), .integer(Int64(b.2))])
+        }
+        return s
+    }
+
+    static func margin(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Margin", columns: marginColumns([Sheet.Column("provider"), Sheet.Column("model", width: 34)]))
+        for m in f.margin.byModel { s.append([.text(m.provider), .text(m.model)] + marginCells(m)) }
+        var byProvider = Sheet(name: "", columns: marginColumns([Sheet.Column("provider"), Sheet.Column("")]))
+        for m in f.margin.byProvider { byProvider.append([.text(m.provider), .empty] + marginCells(m)) }
+        var byCustomer = Sheet(name: "", columns: marginColumns([Sheet.Column("customer_id"), Sheet.Column("")]))
+        for m in f.margin.byCustomer { byCustomer.append([.text(m.customerID), .empty] + marginCells(m)) }
+        s.below = [("Margin by provider", byProvider), ("Margin by customer", byCustomer)]
+        return s
+    }
+
+    static func reconciliation(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Reconciliation", columns: [
+            Sheet.Column("day", width: 12), Sheet.Column("provider"), Sheet.Column("cells", .integer, total: true),
+            Sheet.Column("matched", .integer, total: true), Sheet.Column("not_matched", .integer, total: true),
+            Sheet.Column("expected_cost", .money, total: true), Sheet.Column("billed_cost", .money, total: true),
+            Sheet.Column("money_at_risk", .money, total: true), Sheet.Column("findings", width: 40),
+        ])
+        for r in f.reconciliation {
+            let findings = ReconciliationStatus.allCases.filter { $0 != .matched }.compactMap { st in r.byStatus[st].map { "\($0) \(st.rawValue)" } }
+            s.append([.text(r.day.description), .text(r.provider), .integer(Int64(r.cells)), .integer(Int64(r.matched)),
+                      .integer(Int64(r.cells - r.matched)), money(r.expectedCost), money(r.billedCost), money(r.moneyAtRisk),
+                      .text(findings.joined(separator: ", "))])
+        }
+        return s
+    }
+
+    static func alerts(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Alerts", columns: [
+            Sheet.Column("fired_at", width: 22), Sheet.Column("customer_id"), Sheet.Column("metric", width: 16), Sheet.Column("threshold", .integer),
+            Sheet.Column("severity"), Sheet.Column("usage", .decimal), Sheet.Column("limit", .decimal),
+        ])
+        for a in f.alerts {
+            s.append([.text(a.firedAt.description), .text(a.customerID), .text(a.metric), .integer(Int64(a.threshold)),
+                      .text(a.severity.rawValue), .number(a.usage), .number(a.limit)])
+        }
+        return s
+    }
+
+    static func serviceQuality(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Service quality", columns: [
+            Sheet.Column("provider"), Sheet.Column("model", width: 34), Sheet.Column("service_id"),
+            Sheet.Column("requests", .integer, total: true), Sheet.Column("errors", .integer, total: true),
+            Sheet.Column("error_rate_pct", .decimal), Sheet.Column("latency_p50_ms", .integer), Sheet.Column("latency_p95_ms", .integer),
+            Sheet.Column("latency_p99_ms", .integer),
+        ])
+        func ms(_ v: Int64?) -> Sheet.Cell { v.map { .integer($0) } ?? .empty }
+        for q in f.serviceQuality {
+            s.append([.text(q.provider), .text(q.model), .text(q.serviceID), .integer(q.requests), .integer(q.errors),
+                      .number(q.errorRatePct), ms(q.p50), ms(q.p95), ms(q.p99)])
+        }
+        return s
+    }
+
+    static func projections(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Projections", columns: [
+            Sheet.Column("customer_id"), Sheet.Column("plan"), Sheet.Column("period_start", width: 12), Sheet.Column("as_of", width: 12),
+            Sheet.Column("tokens", .integer), Sheet.Column("projected_tokens", .integer), Sheet.Column("token_limit", .integer),
+            Sheet.Column("calls", .integer), Sheet.Column("projected_calls", .integer), Sheet.Column("call_limit", .integer),
+            Sheet.Column("cost", .money), Sheet.Column("projected_cost", .money), Sheet.Column("cost_limit", .money),
+            Sheet.Column("projected_over_limit", width: 20),
+        ])
+        for t in f.totals {
+            let plan = f.plans[t.plan]
+            s.append([.text(t.customerID), .text(t.plan), .text(t.period.firstDay.description), .text(t.asOf.description),
+                      .integer(t.tokens), .integer(t.projectedTokens), plan?.tokenLimit.map { .integer($0) } ?? .empty,
+                      .integer(t.calls), .integer(t.projectedCalls), plan?.callLimit.map { .integer($0) } ?? .empty,
+                      money(t.cost), money(t.projectedCost), plan?.costLimit.map { money($0) } ?? .empty,
+                      .text(f.projectedOverLimit(t).joined(separator: ", "))])
+        }
+        return s
+    }
+
+    static func daily(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Daily usage", columns: [
+            Sheet.Column("day", width: 12), Sheet.Column("events", .integer, total: true), Sheet.Column("error_events", .integer, total: true),
+            Sheet.Column("input_tokens", .integer, total: true), Sheet.Column("output_tokens", .integer, total: true),
+            Sheet.Column("requests", .integer, total: true),
+        ])
+        for d in f.daily {
+            s.append([.text(d.day.description), .integer(d.events), .integer(d.errorEvents), .integer(d.inputTokens),
+                      .integer(d.outputTokens), .integer(d.requests)])
+        }
+        return s
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import SettleCore
+import SettleFormats
+import SettleJobs
+
+struct CloseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close",
+        abstract: "The month-end: issue invoices, settle earlier months, seller payouts, finance workbook.",
+        discussion: """
+        Under one lock: usage not yet aggregated is aggregated; every earlier month's invoices are
+        settled (a credit note or supplementary invoice where late data changed an issued one, and
+        an invoice for any period that has ended since); the invoices of the billing periods that
+        start in P are issued, in customer_id order; then payouts/P/ and reports/P/.
+
+        A customer whose period has not ended on the issue date stays a draft, and a later close
+        issues it. Usage without a price keeps an invoice a draft (exit 3). Issued documents never
+        change, so running close again issues only what is still due.
+
+        Examples:
+          settle close --period 2026-10
+          settle close --period 2026-10 --issue-date 2026-11-28
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: String
+    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC); fix it for identical files on a rerun.") var issueDate: String?
+
+    func validate() throws {
+        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try runJob(global, job: "close") { facts in
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try Close(month: PeriodMonth(period)!, issueDate: issueDate.flatMap(UTCDay.init)).execute(store: store, env: env)
+            facts.findings = Int64(report.findings.count)
+            for e in report.earlier where !e.issued.isEmpty || !e.adjustments.isEmpty {
+                console.say("\(e.folder): \(e.issued.count) invoices issued for periods that have ended since, \(e.adjustments.count) adjustments for late data")
+            }
+            let inv = report.invoices
+            let total = (inv.issued + inv.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
+            console.say("\(period): \(inv.issued.count) invoices and \(inv.adjustments.count) adjustments issued (total \(total.formatted(places: 2)) \(env.config.currency)), \(inv.drafts.count) drafts")
+            if !inv.openPeriods.isEmpty {
+                console.say("\(inv.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts until a later close")
+            }
+            console.say("invoices in \(inv.folder)/, payouts in \(report.payouts.folder)/, finance workbook in \(report.finance.folder)/")
+            for f in report.findings { console.warn(f) }
+            return report.status
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The finance workbook and usage summary of a month.",
+        discussion: """
+        Writes OUT/reports/P/usage-summary.csv (every priced usage line of the billing periods that
+        start in P) and OUT/reports/P/finance-P.xlsx: Summary (with a chart of daily usage and one of
+        revenue and cost by provider), Customers, Models, Providers, Margin, Reconciliation, Alerts,
+        Service quality, Projections, Daily usage. Reads the store; changes nothing in it.
+
+        Example:
+          settle report --period 2026-10
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: String
+
+    func validate() throws {
+        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try runJob(global, job: "report") { _ in
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try FinanceReport(month: PeriodMonth(period)!).execute(store: store, env: env)
+            console.say("wrote \(report.folder)/usage-summary.csv and \(report.folder)/finance-\(period).xlsx")
+            return .ok
+        }
+    }
+}
