@@ -55,7 +55,7 @@ let package = Package(
             ]
         ),
         // Temp folders, fixture writers and the list of stores every store test runs against.
-        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL"], path: "Tests/SettleTestSupport"),
+        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport"),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
         .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"]),

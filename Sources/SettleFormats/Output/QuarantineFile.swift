@@ -29,6 +29,13 @@ public final class QuarantineFile {
         count += 1
     }
 
+    /// Where `finish` publishes the rows of `sourcePath` with digest `sha256`.
+    public static func path(outDir: String, sourcePath: String, sha256: String) -> String {
+        var name = QuarantineFile.safeName(sourcePath)
+        for ext in [".jsonl", ".ndjson", ".json", ".csv"] where name.hasSuffix(ext) { name = String(name.dropLast(ext.count)) }
+        return "\(outDir)/quarantine/\(name)-\(sha256.prefix(12)).jsonl"
+    }
+
     /// Publishes the file under its final name; returns that path, or nil when nothing was quarantined.
     public func finish(sourcePath: String, sha256: String) throws -> String? {
         guard let h = handle else { return nil }
@@ -36,9 +43,7 @@ public final class QuarantineFile {
         fsync(fileno(h))
         fclose(h)
         handle = nil
-        var name = QuarantineFile.safeName(sourcePath)
-        for ext in [".jsonl", ".ndjson", ".json", ".csv"] where name.hasSuffix(ext) { name = String(name.dropLast(ext.count)) }
-        let path = "\(dir)/\(name)-\(sha256.prefix(12)).jsonl"
+        let path = "\(dir)/\(QuarantineFile.path(outDir: "", sourcePath: sourcePath, sha256: sha256).split(separator: "/").last!)"
         guard rename(tmpPath, path) == 0 else { throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))") }
         return path
     }

@@ -88,6 +88,7 @@ public struct Aggregate {
             try periods.rollUp(day: d, stretches: priceBook.changes(within: d), at: env.clock())
         }
         report.daysRolledUp = days
+        CrashPoint.reach("aggregate:rolled-up")
 
         let rows = try periods.dailyRows(from: spanStart, to: spanEnd)
         let rolled = try periods.rolledUpDays(from: spanStart, to: spanEnd)

@@ -60,6 +60,7 @@ public struct EvaluateAlerts {
     /// Fires, stores, writes alerts.jsonl and delivers. The caller holds the lock.
     public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, String) {
         var report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
+        CrashPoint.reach("alerts:stored")
         let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
         try deliver(store: store, env: env, into: &report)
         return (report, jsonl)

@@ -183,6 +183,7 @@ public struct IngestUsage {
             quarantine.discard()
             throw error
         }
+        CrashPoint.reach("ingest-usage:committed")
         let quarantinePath = try quarantine.finish(sourcePath: reader.name, sha256: summary.sha256)
         let tally = InputTally(path: reader.name, sha256: summary.sha256, format: reader.format, bytes: summary.bytes,
                                read: read, accepted: counts.accepted, duplicates: counts.duplicates, quarantined: quarantined)

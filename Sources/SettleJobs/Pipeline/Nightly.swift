@@ -59,7 +59,9 @@ public struct Nightly {
 
         report.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
         report.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
+        CrashPoint.reach("nightly:ingested")
         report.outputs += report.usage.quarantineFiles + report.bills.quarantineFiles
+            + (try QuarantineRepair.restoreMissing(store: store, outDir: env.outDir))
         if report.usage.quarantined + report.bills.quarantined > 0 {
             report.findings.append("\(report.usage.quarantined + report.bills.quarantined) input rows quarantined")
         }
@@ -74,10 +76,12 @@ public struct Nightly {
         }
 
         let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
+        CrashPoint.reach("nightly:reconciled")
         let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
         report.aggregate = aggregate
         if let f = aggregate.findings { report.findings.append(f) }
 
+        CrashPoint.reach("nightly:aggregated")
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
         report.alerts = alerts
         report.outputs.append(jsonl)

@@ -52,7 +52,9 @@ public struct Reconcile {
     public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
         var report = try compute(store: store, env: env, catalog: catalog)
         try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
+        CrashPoint.reach("reconcile:stored")
         let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
+        CrashPoint.reach("reconcile:written")
         report.folder = "\(env.outDir)/reconciliation/\(label)"
         report.label = label
         var days: [UTCDay] = []

@@ -44,6 +44,20 @@ public final class PendingWork {
         try sql.delete(from: "pending_days", keys: ["step", "day"], values: days.map { [.text(step.rawValue), .text($0.description)] })
     }
 
+    // MARK: Quarantine files
+
+    /// Every stored input that quarantined rows: (path, sha256), in the order they were taken in.
+    public func quarantinedInputs() throws -> [(path: String, sha256: String)] {
+        try sql.fetch("SELECT path, sha256 FROM ingest_inputs WHERE quarantined > 0 AND sha256 IS NOT NULL ORDER BY id", [])
+            .map { ($0.text(0), $0.text(1)) }
+    }
+
+    /// The quarantined rows of one input, in line order: (source, line, reason, raw).
+    public func quarantinedRows(sha256: String) throws -> [(source: String, line: Int, reason: String, raw: String)] {
+        try sql.fetch("SELECT source, line, reason, raw FROM quarantine WHERE sha256 = ? ORDER BY line", [.text(sha256)])
+            .map { ($0.text(0), Int($0.int(1)), $0.text(2), $0.text(3)) }
+    }
+
     // MARK: Inbox
 
     /// The size and modification time an inbox file had when it was taken in, if it was.
