@@ -20,9 +20,9 @@ public enum FinanceWorkbook {
         book.add(projections(f))
         book.add(daily(f))
         book.charts = [
-            Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 1, column: 3, dataSheet: "Daily usage",
+            Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 26, column: 0, dataSheet: "Daily usage",
                   categoryColumn: 0, valueColumns: [3, 4], valueAxis: "tokens"),
-            Chart(kind: .column, title: "Revenue and upstream cost by provider", placedOn: "Summary", row: 22, column: 3,
+            Chart(kind: .column, title: "Revenue and upstream cost by provider", placedOn: "Summary", row: 48, column: 0,
                   dataSheet: "Providers", categoryColumn: 0, valueColumns: [3, 4], valueAxis: f.currency),
         ]
         return book
@@ -32,7 +32,7 @@ public enum FinanceWorkbook {
     static func pct(_ d: ExactDecimal?) -> Sheet.Cell { d.map { .number($0) } ?? .empty }
 
     static func summary(_ f: FinanceFigures) -> Sheet {
-        var s = Sheet(name: "Summary", columns: [Sheet.Column("Figure", width: 40), Sheet.Column("Value", .decimal, width: 18)])
+        var s = Sheet(name: "Summary", columns: [Sheet.Column("Figure", width: 50), Sheet.Column("Value", .decimal, width: 18)])
         let invoices = f.issued.filter { $0.kind == .invoice }
         let adjustments = f.issued.filter { $0.kind != .invoice }
         let sum: (KeyPath<Invoice, ExactDecimal>) -> ExactDecimal = { k in f.issued.reduce(.zero) { $0 + $1[keyPath: k] } }

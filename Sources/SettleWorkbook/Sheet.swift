@@ -73,6 +73,13 @@ public struct Sheet: Sendable {
             worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
         }
         let end = renderTable(into: ws, at: 0, formats: formats)
+        // Printed (or turned into a PDF) it reads as a report: landscape, one page wide, the
+        // header row on every page, the sheet's name and the page number in the margins.
+        worksheet_set_landscape(ws)
+        worksheet_set_paper(ws, 9)
+        worksheet_fit_to_pages(ws, 1, 0)
+        worksheet_repeat_rows(ws, 0, 0)
+        worksheet_set_header(ws, "&L&\"-,Bold\"&A&R&P / &N")
         worksheet_freeze_panes(ws, 1, 0)
         worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))
         var next = end + 2

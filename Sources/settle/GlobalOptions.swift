@@ -93,8 +93,8 @@ func runJob(_ global: GlobalOptions, job: String, _ body: (RunFacts) throws -> E
     let started = Clock.monotonic()
     var code: Int32 = 0
     defer {
-        let path = global.metricsFile ?? ProcessInfo.processInfo.environment["SETTLE_METRICS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        if let path {
+        let path = global.metricsFile ?? ProcessInfo.processInfo.environment["SETTLE_METRICS_FILE"]
+        if let path, !path.isEmpty {
             let run = MetricsFile.LastRun(job: job, finishedAt: Clock.now(), durationMilliseconds: Int64((Clock.monotonic() - started) * 1000),
                                           rows: facts.rows, findings: facts.findings, exitCode: code)
             do { try MetricsFile(path: path).record(run) } catch { global.console.warn("cannot write the metrics file: \(error)") }

@@ -19,12 +19,15 @@ struct NightlyCommand: ParsableCommand {
 
         Examples:
           settle nightly
+          settle nightly --intraday
           settle --config /etc/settle/settle.toml nightly --date 2026-10-31 --quiet --metrics-file /var/lib/node_exporter/settle.prom
         """
     )
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The UTC day to close, YYYY-MM-DD (default: yesterday).") var date: String?
+    @Option(help: "The UTC day to close, YYYY-MM-DD (default: yesterday; today with --intraday).") var date: String?
+    @Flag(help: "The intraday alert pass: new usage from the inbox, today aggregated, alerts; no reports, no reconciliation.")
+    var intraday = false
 
     func validate() throws {
         if let date, UTCDay(date) == nil { throw ValidationError("--date \(date) is not a date as YYYY-MM-DD") }
@@ -32,21 +35,21 @@ struct NightlyCommand: ParsableCommand {
 
     func run() throws {
         let console = global.console
-        try runJob(global, job: "nightly") { facts in
+        try runJob(global, job: intraday ? "intraday" : "nightly") { facts in
             let env = try global.environment()
-            let day = date.flatMap(UTCDay.init) ?? env.clock().day.adding(days: -1)
+            let day = date.flatMap(UTCDay.init) ?? env.clock().day.adding(days: intraday ? 0 : -1)
             let store = try env.openStore()
-            let report = try Nightly(date: day).execute(store: store, env: env)
+            let report = try Nightly(date: day, intraday: intraday).execute(store: store, env: env)
             facts.rows = Int64(report.usage.read + report.bills.inputs.reduce(0) { $0 + $1.read })
             facts.findings = Int64(report.findings.count)
             let u = report.usage
-            console.say("nightly \(day): \(u.inputs.count) usage files (\(grouped(u.read)) rows: \(grouped(u.accepted)) new, "
+            console.say("\(intraday ? "intraday" : "nightly") \(day): \(u.inputs.count) usage files (\(grouped(u.read)) rows: \(grouped(u.accepted)) new, "
                 + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(report.bills.inputs.count) provider reports")
             let cells = report.reconciled.reduce(0) { $0 + $1.cells.count }
             let notMatched = report.reconciled.reduce(0) { $0 + $1.notMatched }
             let risk = report.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }
-            console.say("reconciled \(report.reconciled.map { $0.label }.joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
-                + "money at risk $\(risk.formatted(places: 2))")
+            if !intraday { console.say("reconciled \(report.reconciled.map { $0.label }.joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
+                + "money at risk $\(risk.formatted(places: 2))") }
             if let a = report.aggregate {
                 console.say("aggregated \(a.daysRolledUp.count) days into \(a.periods.count) customer billing periods")
             }

@@ -11,11 +11,17 @@ import SettleStore
 public struct Nightly {
     public var date: UTCDay
     public var alerts: EvaluateAlerts
+    /// The intraday alert pass: new usage in, today aggregated, alerts; no provider reports and
+    /// no reconciliation (a day is reconciled once it is over, by the nightly run).
+    public var intraday: Bool
 
-    public init(date: UTCDay, alerts: EvaluateAlerts = EvaluateAlerts()) {
+    public init(date: UTCDay, intraday: Bool = false, alerts: EvaluateAlerts = EvaluateAlerts()) {
         self.date = date
+        self.intraday = intraday
         self.alerts = alerts
     }
+
+    var job: String { intraday ? "intraday" : "nightly" }
 
     public struct Report: Sendable {
         public var runRecord: RunRecord?
@@ -34,7 +40,7 @@ public struct Nightly {
         let catalog = try CatalogLoader.load(config: env.config)
         let usageInbox = try Inbox.configured(.usage, config: env.config)
         let billsInbox = try Inbox.configured(.bills, config: env.config)
-        var run = JobRun(job: "nightly", parameters: ["date": date.description, "database": store.displayURL], startedAt: env.clock())
+        var run = JobRun(job: job, parameters: ["date": date.description, "database": store.displayURL], startedAt: env.clock())
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
@@ -49,7 +55,7 @@ public struct Nightly {
         var report = Report()
         // Every new file is checked readable before anything is written (exit 65 names it).
         let newUsage = try inboxes.0.newFiles(store: store)
-        let newBills = try inboxes.1.newFiles(store: store)
+        let newBills = intraday ? [] : try inboxes.1.newFiles(store: store)
         var ingestUsage = IngestUsage(paths: newUsage.map(\.path))
         ingestUsage.inbox = Dictionary(newUsage.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var ingestBills = IngestBills(paths: newBills.map(\.path), options: BillReadOptions(config: env.config))
@@ -66,7 +72,7 @@ public struct Nightly {
             report.findings.append("\(report.usage.quarantined + report.bills.quarantined) input rows quarantined")
         }
 
-        let toReconcile = Set(try store.pending.days(.reconcile, through: date) + [date]).sorted()
+        let toReconcile = intraday ? [] : Set(try store.pending.days(.reconcile, through: date) + [date]).sorted()
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
             let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
