@@ -55,7 +55,7 @@ public struct Chart: Sendable {
         chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
         var options = lxw_chart_options()
         options.x_scale = 1.6
-        options.y_scale = 1.3
+        options.y_scale = 1.1
         worksheet_insert_chart_opt(ws, lxw_row_t(row), lxw_col_t(column), chart, &options)
     }
 }

@@ -22,7 +22,7 @@ public enum FinanceWorkbook {
         book.charts = [
             Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 26, column: 0, dataSheet: "Daily usage",
                   categoryColumn: 0, valueColumns: [3, 4], valueAxis: "tokens"),
-            Chart(kind: .column, title: "Revenue and upstream cost by provider", placedOn: "Summary", row: 48, column: 0,
+            Chart(kind: .column, title: "Revenue and upstream cost by provider", placedOn: "Summary", row: 43, column: 0,
                   dataSheet: "Providers", categoryColumn: 0, valueColumns: [3, 4], valueAxis: f.currency),
         ]
         return book
@@ -68,6 +68,7 @@ public enum FinanceWorkbook {
             ("Customers projected over a limit", .integer(Int64(f.totals.filter { !f.projectedOverLimit($0).isEmpty }.count))),
         ]
         for (label, value) in rows { s.append([.text(label), value]) }
+        s.pageBreaks = [rows.count + 2]
         return s
     }
 

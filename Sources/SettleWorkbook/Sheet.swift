@@ -43,6 +43,8 @@ public struct Sheet: Sendable {
     /// More tables on the same sheet, below this one, each under its own bold title (the
     /// Margin sheet: by model, by provider, by customer). Only the first has the filter.
     public var below: [(title: String, table: Sheet)] = []
+    /// Rows (0-based) a printed page starts at, so that a chart is not cut in two.
+    public var pageBreaks: [Int] = []
 
     public init(name: String, columns: [Column]) {
         self.name = name
@@ -79,6 +81,10 @@ public struct Sheet: Sendable {
         worksheet_set_paper(ws, 9)
         worksheet_fit_to_pages(ws, 1, 0)
         worksheet_repeat_rows(ws, 0, 0)
+        if !pageBreaks.isEmpty {
+            var breaks = pageBreaks.map { lxw_row_t($0) } + [0]
+            worksheet_set_h_pagebreaks(ws, &breaks)
+        }
         worksheet_set_header(ws, "&L&\"-,Bold\"&A&R&P / &N")
         worksheet_freeze_panes(ws, 1, 0)
         worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))

@@ -1,0 +1,240 @@
+import Foundation
+import Testing
+import SettleCore
+import SettleFormats
+import SettleStore
+import SettleTestSupport
+@testable import SettleJobs
+
+/// Month-end as finance runs it, after a week of nightly runs on the fixtures: close, close
+/// again once every period has ended, the finance workbook, the metrics file, and the cron
+/// wrappers in jobs/.
+@Suite(.serialized) struct CloseAndReportTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let fixtures = "\(repo)/fixtures"
+
+    /// The fixture week run night by night: usage each night, the week's reports on the last
+    /// night, the restated report the night after.
+    static func fixtureWeek(_ kind: StoreKind) throws -> NightlyTests.Site {
+        let dir = TempFolder("settle-close")
+        let root = (dir.path as NSString).standardizingPath
+        for sub in ["inbox/usage", "inbox/bills"] { try FileSystem.createDirectory("\(root)/\(sub)") }
+        for f in ["customers.csv", "prices.csv", "services.csv", "credits.csv"] {
+            try FileManager.default.copyItem(atPath: "\(fixtures)/\(f)", toPath: "\(root)/\(f)")
+        }
+        let config = try String(contentsOfFile: "\(fixtures)/settle.toml", encoding: .utf8)
+            .replacingOccurrences(of: #"usage = "usage""#, with: #"usage = "inbox/usage""#)
+            .replacingOccurrences(of: #"bills = "bills""#, with: #"bills = "inbox/bills""#)
+        try config.write(toFile: "\(root)/settle.toml", atomically: true, encoding: .utf8)
+        let (store, url) = try kind.makeStore(in: dir)
+        let site = NightlyTests.Site(root: root, store: store, url: url, holder: dir)
+        for day in 25...31 {
+            for f in try FileSystem.files(under: "\(fixtures)/usage") where f.contains("2026-10-\(day)") {
+                try FileManager.default.copyItem(atPath: f, toPath: "\(root)/inbox/usage/\((f as NSString).lastPathComponent)")
+            }
+            if day == 31 {
+                for f in try FileSystem.files(under: "\(fixtures)/bills") {
+                    try FileManager.default.copyItem(atPath: f, toPath: "\(root)/inbox/bills/\((f as NSString).lastPathComponent)")
+                }
+            }
+            let r = try site.settle(["--quiet", "nightly", "--date", "2026-10-\(day)"], at: NightlyTests.morning(after: UTCDay("2026-10-\(day)")!))
+            #expect(r.status == 3, "\(r.stderr)")
+        }
+        for f in try FileSystem.files(under: "\(fixtures)/bills-late") {
+            try FileManager.default.copyItem(atPath: f, toPath: "\(root)/inbox/bills/\((f as NSString).lastPathComponent)")
+        }
+        let late = try site.settle(["nightly", "--date", "2026-11-01"], at: "2026-11-02T03:00:00Z")
+        #expect(late.stdout.contains("1 provider reports"))
+        #expect(late.stdout.contains("reconciled 2026-10-30, 2026-11-01"), "the restated day again: \(late.stdout)")
+        return site
+    }
+
+    @Test(arguments: StoreKind.all)
+    func closeIssuesEndedPeriodsThenTheRestAndTheWorkbookTiesOut(kind: StoreKind) throws {
+        let site = try Self.fixtureWeek(kind)
+        let metrics = "\(site.root)/settle.prom"
+        let first = try site.settle(["close", "--period", "2026-10", "--issue-date", "2026-11-01", "--metrics-file", metrics],
+                                    at: "2026-11-01T06:00:00Z")
+        #expect(first.status == 3, "codestral has no price: \(first.stderr)")
+        // 29 customers bill on the 1st; 5 of them have unpriced usage.
+        #expect(first.stdout.contains("2026-10: 24 invoices and 0 adjustments issued"), "\(first.stdout)")
+        #expect(first.stdout.contains("18 customers' billing periods had not ended on the issue date"))
+        #expect(first.stderr.contains("not finalized, usage without a price"))
+        let prom = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(prom.contains("settle_last_run_exit_code{job=\"close\"} 3\n"))
+        #expect(prom.contains("# TYPE settle_last_run_duration_seconds gauge"))
+
+        // Later in the month every period has ended: the rest is issued, numbers go on.
+        let second = try site.settle(["close", "--period", "2026-10", "--issue-date", "2026-11-28", "--metrics-file", metrics],
+                                     at: "2026-11-28T06:00:00Z")
+        #expect(second.status == 3)
+        #expect(second.stdout.contains("2026-10: 18 invoices and 0 adjustments issued"), "\(second.stdout)")
+        let index = try String(contentsOfFile: "\(site.root)/out/invoices/2026-10/index.csv", encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }.dropFirst()
+        #expect(index.count == 42)
+        #expect(index.map { String($0.prefix(15)) } == (1...42).map { String(format: "INV-2026-%06d", $0) })
+        let runAgain = try site.settle(["close", "--period", "2026-10", "--issue-date", "2026-11-28"], at: "2026-11-28T07:00:00Z")
+        #expect(runAgain.stdout.contains("2026-10: 0 invoices and 0 adjustments issued"))
+
+        // usage-summary.csv ties out to the usage lines of each issued invoice.
+        let csv = try String(contentsOfFile: "\(site.root)/out/reports/2026-10/usage-summary.csv", encoding: .utf8)
+        let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0] == ["customer_id", "period", "period_start", "provider", "model", "tier", "token_type", "service_id", "quantity",
+                            "error_quantity", "unit_price", "amount", "upstream_cost"])
+        var summed: [String: ExactDecimal] = [:]
+        for r in rows.dropFirst() where r[7].isEmpty && !r[11].isEmpty { summed[r[0], default: .zero] += ExactDecimal(r[11])! }
+        var compared = 0
+        try site.store.invoiceLedger.forEachDocument(period: PeriodMonth("2026-10")!) { _, customer, document in
+            let invoice = try #require(InvoiceDocument.parse(document))
+            let usage = invoice.lines.filter { $0.kind == .usage }.reduce(ExactDecimal.zero) { $0 + $1.amount }
+            #expect(usage == (summed[customer] ?? .zero), "\(customer): invoice usage \(usage) vs summary \(summed[customer] ?? .zero)")
+            compared += 1
+        }
+        #expect(compared == 42)
+
+        // The workbook: every sheet the issue names, the two charts, totals as formulas.
+        let xlsx = "\(site.root)/out/reports/2026-10/finance-2026-10.xlsx"
+        let book = try XLSXPart.read(xlsx, "xl/workbook.xml")
+        for sheet in ["Summary", "Customers", "Models", "Providers", "Margin", "Reconciliation", "Alerts", "Service quality", "Projections",
+                      "Daily usage"] {
+            #expect(book.contains("name=\"\(sheet)\""), "sheet \(sheet)")
+        }
+        #expect(try XLSXPart.read(xlsx, "xl/charts/chart1.xml").contains("<c:lineChart>"))
+        #expect(try XLSXPart.read(xlsx, "xl/charts/chart2.xml").contains("<c:barChart>"))
+        let summary = try XLSXPart.read(xlsx, "xl/worksheets/sheet1.xml")
+        #expect(summary.contains("<v>42</v>"), "42 invoices issued on the Summary sheet")
+        let quality = try XLSXPart.read(xlsx, "xl/worksheets/sheet8.xml")
+        #expect(quality.contains("<f>SUM(D2:D"), "requests totalled by a formula")
+
+        // The report alone rewrites the same bytes from the same data.
+        let before = try Data(contentsOf: URL(fileURLWithPath: xlsx))
+        let report = try site.settle(["report", "--period", "2026-10"], at: "2026-12-01T00:00:00Z")
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: xlsx)) == before)
+        // Late usage for an invoiced period: a rerun recomputes, leaves the invoice alone, and
+        // reports the drift (exit 3) for close or invoice --adjust to settle.
+        let (number, customer) = try #require(index.first.map { line -> (String, String) in
+            let f = line.split(separator: ","); return (String(f[0]), String(f[2]))
+        })
+        let issuedBytes = try Data(contentsOf: URL(fileURLWithPath: "\(site.root)/out/invoices/2026-10/\(number).json"))
+        let late = site.holder.write("late/late.jsonl", UsageLines.file([
+            UsageLines.json("late-1", customer: customer, ts: "2026-10-30T12:00:00Z", model: "gpt-4o-mini", input: 2_000_000, output: 0),
+        ]))
+        _ = try site.settle(["ingest", "usage", late], at: "2026-11-29T01:00:00Z")
+        let rerun = try site.settle(["rerun", "--from", "2026-10-30", "--to", "2026-10-30"], at: "2026-11-29T02:00:00Z")
+        #expect(rerun.status == 3)
+        // 2M input tokens of gpt-4o-mini at 0.15 per 1M, with markup: more than 0.30 on the invoice.
+        #expect(rerun.stderr.contains("\(number) \(customer) (2026-10): the stored usage now differs by 0."), "\(rerun.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(site.root)/out/invoices/2026-10/\(number).json")) == issuedBytes)
+
+        // November's close settles October's drift with a supplementary invoice, once.
+        let november = try site.settle(["close", "--period", "2026-11", "--issue-date", "2026-12-01"], at: "2026-12-01T06:00:00Z")
+        #expect(november.stdout.contains("out/invoices/2026-10: 0 invoices issued for periods that have ended since, 1 adjustments for late data"),
+                "\(november.stdout)")
+        let again = try site.settle(["close", "--period", "2026-11", "--issue-date", "2026-12-01"], at: "2026-12-01T07:00:00Z")
+        #expect(!again.stdout.contains("adjustments for late data"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(site.root)/out/invoices/2026-10/\(number).json")) == issuedBytes)
+    }
+
+    @Test func serviceQualityPercentilesByNearestRank() {
+        let h: [Int64: Int64] = [100: 50, 200: 45, 900: 4, 4000: 1]
+        #expect(ServiceQuality.percentile(50, h) == 100)
+        #expect(ServiceQuality.percentile(95, h) == 200)
+        #expect(ServiceQuality.percentile(99, h) == 900)
+        #expect(ServiceQuality.percentile(100, h) == 4000)
+        #expect(ServiceQuality.percentile(50, [:]) == nil)
+        let rows = ServiceQuality.rows(daily: [
+            UsageDailyRow(day: UTCDay("2026-10-01")!, stretchStart: UTCDay("2026-10-01")!.start, customerID: "c", provider: "openai", model: "m",
+                          tier: .standard, serviceID: "", status: .ok, events: 97, inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0,
+                          outputTokens: 1, requests: 97),
+            UsageDailyRow(day: UTCDay("2026-10-01")!, stretchStart: UTCDay("2026-10-01")!.start, customerID: "c", provider: "openai", model: "m",
+                          tier: .standard, serviceID: "", status: .error, events: 3, inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0,
+                          outputTokens: 0, requests: 3),
+        ], latency: [LatencyBucket(provider: "openai", model: "m", serviceID: "", latencyMs: 420, events: 100)])
+        #expect(rows.count == 1 && rows[0].requests == 100 && rows[0].errors == 3 && rows[0].errorRatePct == ExactDecimal("3.00")!)
+        #expect(rows[0].p50 == 420 && rows[0].p99 == 420)
+    }
+
+    @Test func metricsFileKeepsOtherJobsAndReplacesItsOwn() throws {
+        let dir = TempFolder()
+        let file = MetricsFile(path: "\(dir.path)/settle.prom")
+        try file.record(.init(job: "nightly", finishedAt: Timestamp(microseconds: 1_793_000_000_000_000), durationMilliseconds: 61_250,
+                              rows: 10_000_000, findings: 2, exitCode: 3))
+        try file.record(.init(job: "close", finishedAt: Timestamp(microseconds: 1_793_100_000_000_000), durationMilliseconds: 900,
+                              rows: 0, findings: 0, exitCode: 0))
+        try file.record(.init(job: "nightly", finishedAt: Timestamp(microseconds: 1_793_200_000_000_000), durationMilliseconds: 59_000,
+                              rows: 9_000_000, findings: 0, exitCode: 0))
+        let text = dir.read("settle.prom")
+        #expect(text.contains("settle_last_run_timestamp_seconds{job=\"close\"} 1793100000\n"))
+        #expect(text.contains("settle_last_run_timestamp_seconds{job=\"nightly\"} 1793200000\n"))
+        #expect(text.contains("settle_last_run_duration_seconds{job=\"nightly\"} 59.000\n"))
+        #expect(text.contains("settle_last_run_rows{job=\"nightly\"} 9000000\n"))
+        #expect(text.contains("settle_last_run_exit_code{job=\"close\"} 0\n"))
+        #expect(!text.contains("61.250"))
+        #expect(text.components(separatedBy: "# TYPE").count == 6)
+    }
+
+    @Test func cronWrappersLogEverythingPrintOnlyWhatNeedsAHumanAndPassExitCodesThrough() throws {
+        let site = try Self.fixtureWeek(.sqlite)
+        let logs = "\(site.root)/logs", lock = "\(site.root)/jobs.lock"
+        let envFile = "\(site.root)/settle.env"
+        try """
+            SETTLE_BIN=\(SettleProcess.executable)
+            SETTLE_CONFIG=\(site.root)/settle.toml
+            SETTLE_DATABASE_URL=\(site.url)
+            SETTLE_LOG_DIR=\(logs)
+            SETTLE_LOCK_FILE=\(lock)
+            SETTLE_METRICS_FILE=\(site.root)/settle.prom
+            SETTLE_FAKE_NOW=2026-11-03T03:00:00Z
+
+            """.write(toFile: envFile, atomically: true, encoding: .utf8)
+        func job(_ name: String, _ args: [String] = []) throws -> (status: Int32, out: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "\(Self.repo)/jobs/\(name)")
+            p.arguments = args
+            p.currentDirectoryURL = URL(fileURLWithPath: site.root)
+            p.environment = ["SETTLE_ENV_FILE": envFile, "PATH": "/usr/bin:/bin", "TMPDIR": site.root]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        // Nothing new in the inbox, but findings remain (unpriced usage): exit 3 and a short mail.
+        let nightly = try job("nightly", ["--date", "2026-11-02"])
+        #expect(nightly.status == 3)
+        #expect(nightly.out.hasPrefix("settle nightly: exit 3, done, with findings to read\n"), "\(nightly.out)")
+        #expect(nightly.out.contains("log: \(logs)/nightly.log"))
+        let log = try String(contentsOfFile: "\(logs)/nightly.log", encoding: .utf8)
+        #expect(log.contains("nightly: exit 3 (done, with findings to read)"))
+        #expect(try String(contentsOfFile: "\(site.root)/settle.prom", encoding: .utf8).contains("settle_last_run_exit_code{job=\"nightly\"} 3"))
+
+        // Bad configuration: exit 78, the mail names the key.
+        try "SETTLE_CONFIG=\(site.root)/missing.toml\n".write(toFile: "\(site.root)/bad.env", atomically: true, encoding: .utf8)
+        let badEnv = try { () throws -> (Int32, String) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "\(Self.repo)/jobs/alerts")
+            p.environment = ["SETTLE_ENV_FILE": "\(site.root)/bad.env", "SETTLE_BIN": SettleProcess.executable, "SETTLE_LOG_DIR": logs,
+                             "SETTLE_LOCK_FILE": lock, "PATH": "/usr/bin:/bin", "TMPDIR": site.root]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }()
+        #expect(badEnv.0 == 78, "\(badEnv.1)")
+        #expect(badEnv.1.contains("missing.toml"))
+
+        // Another job holds the lock: nightly says so; the hourly alert pass stays silent.
+        let fd = open(lock, O_RDWR | O_CREAT, 0o644)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let locked = try job("nightly")
+        #expect(locked.status == 75 && locked.out.contains("another settle job holds"))
+        let quiet = try job("alerts")
+        #expect(quiet.status == 75 && quiet.out.isEmpty, "\(quiet.out)")
+    }
+}
