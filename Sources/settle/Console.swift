@@ -84,3 +84,26 @@ func grouped(_ n: Int64) -> String {
 }
 
 func grouped(_ n: Int) -> String { grouped(Int64(n)) }
+
+/// Progress as plain lines, for `--progress always` when stderr is a file or a pipe (an
+/// operator's `2>run.log`, or `tee`): no escape codes, at most four lines a second, and the
+/// last state of a step written when the step finishes.
+final class PlainProgress: ProgressSink {
+    private var last = 0.0
+    private var pending: String?
+
+    func update(_ label: String, done: Int64, total: Int64?, unit: String) {
+        var line = "\(label): \(grouped(done)) \(unit)"
+        if let total, total > 0 { line += " of \(grouped(total)) (\(done * 100 / total)%)" }
+        let now = Clock.monotonic()
+        guard now - last >= 0.25 else { pending = line; return }
+        last = now
+        pending = nil
+        FileHandle.standardError.write(Data("settle: \(line)\n".utf8))
+    }
+
+    func finish() {
+        if let pending { FileHandle.standardError.write(Data("settle: \(pending)\n".utf8)) }
+        pending = nil
+    }
+}

@@ -41,14 +41,16 @@ struct GlobalOptions: ParsableArguments {
         let cfg = try ConfigLoader.load(path: explicitPath, explicit: explicitPath != nil)
         let url = database ?? env["SETTLE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? cfg.database ?? StoreOpener.defaultURL
         let outDir = out ?? cfg.outDir ?? "out"
-        let showProgress: Bool
+        // A terminal gets a line redrawn in place; cron and pipes get nothing unless asked
+        // (`always`), and then plain lines.
+        let terminal = isatty(STDERR_FILENO) == 1
+        let sink: ProgressSink
         switch progress {
-        case .always: showProgress = true
-        case .never: showProgress = false
-        case .auto: showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        case .always: sink = terminal ? TerminalProgress() : PlainProgress()
+        case .never: sink = SilentProgress()
+        case .auto: sink = !quiet && terminal ? TerminalProgress() : SilentProgress()
         }
-        return JobEnvironment(config: cfg, databaseURL: url, outDir: outDir,
-                              progress: showProgress ? TerminalProgress() as ProgressSink : SilentProgress())
+        return JobEnvironment(config: cfg, databaseURL: url, outDir: outDir, progress: sink)
     }
 }
 

@@ -217,6 +217,8 @@ import SettleTestSupport
         let result = first.finish()
         #expect(result.status == 3, "\(result.stderr.suffix(500))")   // the planted bad row is quarantined
         #expect(result.stdout.contains("1 usage files"))
+        // Asked for on a pipe, progress comes as plain lines, with no terminal escape codes.
+        #expect(result.stderr.contains("settle: ingest ") && !result.stderr.contains("\u{1B}"), "\(result.stderr.prefix(300))")
         let runs = try site.store.runs(last: 5)
         #expect(runs.count == 1 && runs[0].job == "nightly" && runs[0].status == "succeeded_with_findings")
         #expect(runs[0].inputs.count == 1 && runs[0].inputs[0].balances && runs[0].inputs[0].accepted > 149_000)
