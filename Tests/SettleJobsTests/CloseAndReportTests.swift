@@ -211,6 +211,12 @@ import SettleTestSupport
         #expect(log.contains("nightly: exit 3 (done, with findings to read)"))
         #expect(try String(contentsOfFile: "\(site.root)/settle.prom", encoding: .utf8).contains("settle_last_run_exit_code{job=\"nightly\"} 3"))
 
+        // The same site through a relative --config: no inbox file looks new.
+        let relative = try SettleProcess.run(["--config", "settle.toml", "--database", site.url, "--out", "out", "nightly", "--date", "2026-11-02"],
+                                             in: site.root, environment: ["SETTLE_WEBHOOK_SECRET": ""])
+        #expect(relative.stdout.contains("nightly 2026-11-02: 0 usage files (0 rows: 0 new, 0 duplicates, 0 quarantined), 0 provider reports"),
+                "\(relative.stdout)")
+
         // Bad configuration: exit 78, the mail names the key.
         try "SETTLE_CONFIG=\(site.root)/missing.toml\n".write(toFile: "\(site.root)/bad.env", atomically: true, encoding: .utf8)
         let badEnv = try { () throws -> (Int32, String) in

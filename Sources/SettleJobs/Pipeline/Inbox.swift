@@ -29,7 +29,11 @@ public struct Inbox {
         guard FileSystem.isDirectory(folder) else {
             throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "names \(folder), which is not a folder; create it or fix the path")
         }
-        return Inbox(kind: kind, folder: folder)
+        // The canonical path: the same folder named through another relative path or a
+        // symlink must not make every file in it look new.
+        guard let real = realpath(folder, nil) else { return Inbox(kind: kind, folder: folder) }
+        defer { free(real) }
+        return Inbox(kind: kind, folder: String(cString: real))
     }
 
     /// The files not yet taken in, sorted by path, with the size and time they have now.
