@@ -39,7 +39,9 @@ struct AlertsCommand: ParsableCommand {
             for p in report.problems { console.warn(p) }
             if !report.pending.isEmpty {
                 let why = report.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""
-                let hosts = Set(report.pending.map(\.url)).sorted().joined(separator: ", ")
+                // A cron mail names a few hosts, not thousands.
+                let all = Set(report.pending.map(\.url)).sorted()
+                let hosts = all.prefix(3).joined(separator: ", ") + (all.count > 3 ? " and \(all.count - 3) more" : "")
                 console.warn("\(report.pending.count) webhook \(report.pending.count == 1 ? "delivery" : "deliveries") pending to \(hosts)\(why); the next run retries")
             }
             return report.status

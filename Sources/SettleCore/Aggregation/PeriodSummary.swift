@@ -176,8 +176,14 @@ public struct PeriodSummarizer: Sendable {
         t.projectedCost = (t.cost * ExactDecimal(days)).divided(by: elapsed, places: 2)
     }
 
+    /// Field by field, stopping at the first that differs: a tuple comparison builds and
+    /// compares every element, which made sorting a large month's lines a visible cost.
     public static func order(_ a: UsageSummaryLine, _ b: UsageSummaryLine) -> Bool {
-        (a.serviceID, a.provider, a.model, a.tier, a.tokenType, a.unitPrice ?? .zero)
-            < (b.serviceID, b.provider, b.model, b.tier, b.tokenType, b.unitPrice ?? .zero)
+        if a.serviceID != b.serviceID { return a.serviceID < b.serviceID }
+        if a.provider != b.provider { return a.provider < b.provider }
+        if a.model != b.model { return a.model < b.model }
+        if a.tier != b.tier { return a.tier < b.tier }
+        if a.tokenType != b.tokenType { return a.tokenType < b.tokenType }
+        return (a.unitPrice ?? .zero) < (b.unitPrice ?? .zero)
     }
 }

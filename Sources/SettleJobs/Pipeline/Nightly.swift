@@ -72,6 +72,13 @@ public struct Nightly {
             report.findings.append("\(report.usage.quarantined + report.bills.quarantined) input rows quarantined")
         }
 
+        // Aggregate first: reconcile then reads the day's rolled-up rows, not its events again.
+        let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
+        let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
+        report.aggregate = aggregate
+        if let f = aggregate.findings { report.findings.append(f) }
+
+        CrashPoint.reach("nightly:aggregated")
         let toReconcile = intraday ? [] : Set(try store.pending.days(.reconcile, through: date) + [date]).sorted()
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
@@ -81,13 +88,7 @@ public struct Nightly {
             if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
         }
 
-        let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
         CrashPoint.reach("nightly:reconciled")
-        let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
-        report.aggregate = aggregate
-        if let f = aggregate.findings { report.findings.append(f) }
-
-        CrashPoint.reach("nightly:aggregated")
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
         report.alerts = alerts
         report.outputs.append(jsonl)

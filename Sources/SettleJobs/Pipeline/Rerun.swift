@@ -67,6 +67,11 @@ public struct Rerun {
         var days: [UTCDay] = []
         var d = from
         while d <= to { days.append(d); d = d.adding(days: 1) }
+        if steps.contains(.aggregate) {
+            let a = try Aggregate(days: days).compute(store: store, env: env, catalog: catalog)
+            report.aggregate = a
+            if let f = a.findings { report.findings.append(f) }
+        }
         if steps.contains(.reconcile) {
             for (i, day) in days.enumerated() {
                 env.progress.update("rerun: reconciling \(day)", done: Int64(i), total: Int64(days.count), unit: "days")
@@ -75,11 +80,6 @@ public struct Rerun {
                 report.outputs += outputs
                 if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
             }
-        }
-        if steps.contains(.aggregate) {
-            let a = try Aggregate(days: days).compute(store: store, env: env, catalog: catalog)
-            report.aggregate = a
-            if let f = a.findings { report.findings.append(f) }
         }
         if steps.contains(.alerts) {
             let (a, jsonl) = try alerts.perform(store: store, env: env, catalog: catalog, runID: runID)

@@ -173,4 +173,20 @@ final class SQLiteStatement {
     var columnCount: Int { Int(sqlite3_column_count(stmt)) }
 
     func isNull(_ column: Int) -> Bool { sqlite3_column_type(stmt, Int32(column)) == SQLITE_NULL }
+
+    /// The column's text ("" for NULL), decoded from the bytes SQLite holds: no C-string scan.
+    @inline(__always) func string(_ column: Int) -> String {
+        guard let p = sqlite3_column_text(stmt, Int32(column)) else { return "" }
+        let n = Int(sqlite3_column_bytes(stmt, Int32(column)))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+extension SQLiteConnection {
+    /// Steps through a query's rows one at a time: a day of events is read without holding it.
+    func forEachRow(_ sql: String, _ params: [SQLParam], _ body: (SQLiteStatement) throws -> Void) throws {
+        let s = try prepare(sql)
+        for (i, p) in params.enumerated() { s.bind(i + 1, p.sqlite) }
+        while try s.step() { try body(s) }
+    }
 }

@@ -34,7 +34,40 @@ public final class ReportLedger {
     }
 
     /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
+    /// The gateway's totals per day, provider, model and tier, all events of any status. A day
+    /// whose daily rows are current (rolled up, and no new events since: not pending for
+    /// aggregate) is summed from those few rows; any other day from its events.
     public func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
+        let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        let current = Set(try sql.fetch("""
+            SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?
+              AND day NOT IN (SELECT day FROM pending_days WHERE step = 'aggregate')
+            """, range).compactMap { UTCDay($0.text(0)) })
+        var out: [GatewayTotal] = []
+        if !current.isEmpty {
+            out += try sql.fetch("""
+                SELECT day, provider, model, tier, SUM(events), SUM(input_tokens - cached_tokens - cache_write), SUM(cached_tokens),
+                       SUM(cache_write), SUM(output_tokens), SUM(requests)
+                FROM usage_daily WHERE day >= ? AND day <= ?
+                  AND day IN (SELECT day FROM usage_daily_days) AND day NOT IN (SELECT day FROM pending_days WHERE step = 'aggregate')
+                GROUP BY day, provider, model, tier
+                """, range).map { r in
+                GatewayTotal(day: UTCDay(r.text(0))!, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
+                             events: r.int(4), input: r.int(5), cachedInput: r.int(6), cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
+            }
+        }
+        var day = from
+        while day <= to {
+            var last = day
+            if current.contains(day) { day = day.adding(days: 1); continue }
+            while last.adding(days: 1) <= to && !current.contains(last.adding(days: 1)) { last = last.adding(days: 1) }
+            out += try gatewayTotalsFromEvents(from: day, to: last)
+            day = last.adding(days: 1)
+        }
+        return out
+    }
+
+    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
         try sql.fetch("""
             SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
                    SUM(input_tokens - cached_input_tokens - cache_write_tokens), SUM(cached_input_tokens),

@@ -124,7 +124,9 @@ extension SharedMigrations {
     /// What nightly needs to pick up where it left off, even after a kill: the days whose inputs
     /// changed and that a step has not yet recomputed, and the inbox files already taken in.
     /// And a daily latency histogram (two significant figures) for the service-quality sheet,
-    /// so percentiles of a month never read the month's events.
+    /// so percentiles of a month never read the month's events. Every day is to be rolled up
+    /// again: the histogram and upstream costs are new, and reconcile now trusts a day's
+    /// rolled-up rows unless the day is pending.
     static let v6 = """
         CREATE TABLE pending_days (
             step TEXT NOT NULL,
@@ -149,5 +151,6 @@ extension SharedMigrations {
         );
         CREATE INDEX usage_latency_daily_day ON usage_latency_daily(day);
         ALTER TABLE usage_summaries ADD COLUMN upstream_cost TEXT;
+        DELETE FROM usage_daily_days;
         """
 }

@@ -12,6 +12,7 @@ public final class UsagePeriods {
     /// Replaces the daily rows of `day` from its events, split at `stretches` (instants inside
     /// the day where a price changes), and marks the day as rolled up.
     public func rollUp(day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
+        if let lite = sql as? SQLiteConnection { return try rollUpInMemory(lite, day: day, stretches: stretches, at: now) }
         let bounds = [day.start] + stretches.sorted() + [day.adding(days: 1).start]
         var stretch = "CAST(? AS BIGINT)"
         var stretchParams: [SQLParam] = [.int(bounds[0].microseconds)]
@@ -44,6 +45,42 @@ public final class UsagePeriods {
                 """, [.text(day.description), .int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
             try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
             try sql.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [.text(day.description), .text(now.description)])
+        }
+    }
+
+    /// The SQLite way: one read of the day's events into a hash table (`DayRollup`), then the
+    /// sums written in chunks, in one transaction.
+    func rollUpInMemory(_ db: SQLiteConnection, day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
+        var rollup = DayRollup(day: day, stretches: stretches)
+        try db.forEachRow("""
+            SELECT ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
+                   cache_write_tokens, output_tokens, requests, latency_ms
+            FROM usage_events WHERE ts_us >= ? AND ts_us < ?
+            """, [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]) { r in
+            rollup.add(ts: r.int(0), customer: r.string(1), provider: r.string(2), model: r.string(3), tier: r.string(4), service: r.string(5),
+                       status: r.string(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10), requests: r.int(11),
+                       latencyMs: r.isNull(12) ? nil : r.int(12))
+        }
+        try db.transaction {
+            try db.perform("DELETE FROM usage_daily WHERE day = ?", [.text(day.description)])
+            try db.perform("DELETE FROM usage_latency_daily WHERE day = ?", [.text(day.description)])
+            let daily = db.rowSink(into: "usage_daily", columns: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id",
+                                                                 "status", "events", "input_tokens", "cached_tokens", "cache_write",
+                                                                 "output_tokens", "requests"])
+            let d = SQLParam.text(day.description)
+            for r in rollup.rows {
+                try daily.append([d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model),
+                                  .text(r.tier.rawValue), .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens),
+                                  .int(r.cachedInputTokens), .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests)])
+            }
+            try daily.flush()
+            let latency = db.rowSink(into: "usage_latency_daily", columns: ["day", "provider", "model", "service_id", "latency_ms", "events"])
+            for b in rollup.latencyBuckets {
+                try latency.append([d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)])
+            }
+            try latency.flush()
+            try db.perform("DELETE FROM usage_daily_days WHERE day = ?", [d])
+            try db.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [d, .text(now.description)])
         }
     }
 
