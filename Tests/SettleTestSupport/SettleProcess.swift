@@ -39,15 +39,27 @@ public final class SettleProcess: @unchecked Sendable {
         env.removeValue(forKey: "SETTLE_DATABASE_URL")
         env.merge(extra) { _, new in new }
         process.environment = env
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let data = h.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.errText += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
-        }
         try process.run()
+        // stderr is read by a thread of our own with blocking reads: FileHandle's
+        // readabilityHandler rides on a libdispatch source that now and then crashed the test
+        // process when it was torn down (SIGILL in _dispatch_source_refs_finalize_unregistration).
+        let fd = errPipe.fileHandleForReading.fileDescriptor
+        let reader = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                lock.lock()
+                errText += String(decoding: buffer[0..<n], as: UTF8.self)
+                lock.unlock()
+            }
+            stderrDone.signal()
+        }
+        reader.start()
     }
+
+    private let stderrDone = DispatchSemaphore(value: 0)
 
     public var pid: Int32 { process.processIdentifier }
 
@@ -76,10 +88,8 @@ public final class SettleProcess: @unchecked Sendable {
     public func finish() -> Result {
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        errPipe.fileHandleForReading.readabilityHandler = nil
-        let rest = errPipe.fileHandleForReading.readDataToEndOfFile()
+        stderrDone.wait()
         lock.lock()
-        errText += String(decoding: rest, as: UTF8.self)
         let err = errText
         lock.unlock()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: err)

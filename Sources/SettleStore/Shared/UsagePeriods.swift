@@ -27,6 +27,9 @@ public final class UsagePeriods {
             stretchParams.append(.int(bounds[bounds.count - 2].microseconds))
         }
         try sql.inTransaction {
+            // A day's groups outgrow PostgreSQL's default 4 MB for a hash aggregate, which then
+            // spills to disk; this transaction may use more.
+            if sql is PGConnection { try sql.perform("SET LOCAL work_mem = '256MB'", []) }
             try sql.perform("DELETE FROM usage_daily WHERE day = ?", [.text(day.description)])
             try sql.perform("""
                 INSERT INTO usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status, events,
