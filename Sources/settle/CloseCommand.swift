@@ -28,7 +28,7 @@ struct CloseCommand: ParsableCommand {
     @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC); fix it for identical files on a rerun.") var issueDate: String?
 
     func validate() throws {
-        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        try checkPeriod(period)
         if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
     }
 
@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The period, YYYY-MM.") var period: String
 
     func validate() throws {
-        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        try checkPeriod(period)
     }
 
     func run() throws {

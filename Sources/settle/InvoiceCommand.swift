@@ -35,7 +35,7 @@ struct InvoiceCommand: ParsableCommand {
     @Flag(help: "Show the invoices; write and issue nothing.") var dryRun = false
 
     func validate() throws {
-        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        try checkPeriod(period)
         if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
     }
 
@@ -88,7 +88,7 @@ struct PayoutsCommand: ParsableCommand {
     @Option(help: "The period, YYYY-MM.") var period: String
 
     func validate() throws {
-        guard PeriodMonth(period) != nil else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+        try checkPeriod(period)
     }
 
     func run() throws {

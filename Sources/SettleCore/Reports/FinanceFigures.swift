@@ -77,12 +77,6 @@ public struct DailyUsage: Sendable, Hashable {
             d.requests += r.requests
             byDay[r.day] = d
         }
-        var out: [DailyUsage] = []
-        var day = first
-        while day <= last {
-            out.append(byDay[day] ?? DailyUsage(day: day))
-            day = day.adding(days: 1)
-        }
-        return out
+        return UTCDay.days(from: first, through: last).map { byDay[$0] ?? DailyUsage(day: $0) }
     }
 }

@@ -47,3 +47,11 @@ where C.Element == UInt8, C.Index == Int {
     }
     return value
 }
+
+extension UTCDay {
+    /// Every day from `first` to `last`, both included; empty when `last` is before `first`.
+    public static func days(from first: UTCDay, through last: UTCDay) -> [UTCDay] {
+        guard first <= last else { return [] }
+        return (first.ordinal...last.ordinal).map { UTCDay(ordinal: $0) }
+    }
+}

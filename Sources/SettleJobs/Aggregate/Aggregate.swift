@@ -15,10 +15,7 @@ public struct Aggregate {
     public var to: UTCDay { days.last! }
 
     public init(from: UTCDay, to: UTCDay) {
-        var days: [UTCDay] = []
-        var d = from
-        while d <= to { days.append(d); d = d.adding(days: 1) }
-        self.days = days
+        self.days = UTCDay.days(from: from, through: to)
     }
 
     /// Scattered days (nightly's yesterday and the earlier days that late events touched).

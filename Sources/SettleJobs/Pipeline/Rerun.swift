@@ -64,9 +64,7 @@ public struct Rerun {
 
     func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
         var report = Report()
-        var days: [UTCDay] = []
-        var d = from
-        while d <= to { days.append(d); d = d.adding(days: 1) }
+        let days = UTCDay.days(from: from, through: to)
         if steps.contains(.aggregate) {
             let a = try Aggregate(days: days).compute(store: store, env: env, catalog: catalog)
             report.aggregate = a

@@ -57,10 +57,7 @@ public struct Reconcile {
         CrashPoint.reach("reconcile:written")
         report.folder = "\(env.outDir)/reconciliation/\(label)"
         report.label = label
-        var days: [UTCDay] = []
-        var d = from
-        while d <= to { days.append(d); d = d.adding(days: 1) }
-        try store.pending.clear(.reconcile, days: days)
+        try store.pending.clear(.reconcile, days: UTCDay.days(from: from, through: to))
         return (report, outputs)
     }
 

@@ -41,7 +41,7 @@ public struct FinanceReport {
         env.progress.update("report: reading the month", done: 0, total: 4, unit: "steps")
         let monthStart = BillingPeriod(month: month, billingDay: 1).firstDay
         let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
-        let totals = try store.periods.totals().filter { $0.period.description == month.description }
+        let totals = try store.periods.totals(startingIn: month)
 
         var issued: [Invoice] = []
         var byKind: [InvoiceLine.Kind: ExactDecimal] = [:]

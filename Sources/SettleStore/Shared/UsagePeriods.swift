@@ -212,12 +212,16 @@ public final class UsagePeriods {
     }
 
     /// Periods whose figures changed since alerts last looked at them (or all, when `dueOnly` is false).
-    public func totals(dueOnly: Bool = false) throws -> [PeriodTotals] {
-        try sql.fetch("""
+    /// `startingIn`: only the periods that start in that month (the finance workbook's).
+    public func totals(dueOnly: Bool = false, startingIn month: PeriodMonth? = nil) throws -> [PeriodTotals] {
+        var conditions: [String] = [], params: [SQLParam] = []
+        if dueOnly { conditions.append("alerts_due = 1") }
+        if let month { conditions.append("period = ?"); params.append(.text(month.description)) }
+        return try sql.fetch("""
             SELECT customer_id, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost, trial_credit, unpriced_quantity,
                    events, error_events, as_of, projected_tokens, projected_calls, projected_cost
-            FROM period_totals \(dueOnly ? "WHERE alerts_due = 1" : "")
-            """, []).map { r in
+            FROM period_totals \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            """, params).map { r in
             let period = BillingPeriod(containing: UTCDay(r.text(1))!, billingDay: Int(r.int(2)))
             var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: UTCDay(r.text(12))!)
             t.tokens = r.int(4)
