@@ -7,8 +7,11 @@ struct AggregateCommand: ParsableCommand {
         commandName: "aggregate",
         abstract: "Sum and price usage per customer and billing period.",
         discussion: """
-        The days --from through --to are summed again from their events (late events count,
-        nothing twice), and every customer's billing periods that overlap them are rebuilt: lines
+        Every customer's billing periods that overlap the days --from through --to are rebuilt
+        from the days' daily rows. Each ingest keeps those rows up to date as it stores events
+        (late events count, nothing twice); a day whose rows are not current (a price change
+        inside it, an older store) is summed from its events first, and --rebuild sums every day
+        of the range from its events again. The periods get lines
         per provider, model, tier, token type and unit price, with customer charges (markup,
         marketplace services, free trial tokens), request and error counts, and the run rate
         projected to the period's end. Exit 3 when usage has no price in force or belongs to a
@@ -17,12 +20,15 @@ struct AggregateCommand: ParsableCommand {
         Examples:
           settle aggregate --from 2026-10-25 --to 2026-10-25
           settle aggregate --from 2026-10-01 --to 2026-10-31
+          settle aggregate --from 2026-10-01 --to 2026-10-31 --rebuild
         """
     )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "First UTC day, YYYY-MM-DD.") var from: String
     @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: String
+    @Flag(help: "Sum every day of the range from its stored events again, even where its daily rows are current (repair).")
+    var rebuild = false
 
     func validate() throws {
         guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
@@ -35,10 +41,12 @@ struct AggregateCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try Aggregate(from: UTCDay(from)!, to: UTCDay(to)!).execute(store: store, env: env)
+            var job = Aggregate(from: UTCDay(from)!, to: UTCDay(to)!)
+            job.rebuild = rebuild
+            let report = try job.execute(store: store, env: env)
             let tokens = report.periods.reduce(Int64(0)) { $0 + $1.tokens }
             let cost = report.periods.reduce(ExactDecimal.zero) { $0 + $1.cost }
-            console.say("aggregated \(report.daysRolledUp.count) days into \(report.periods.count) customer periods: "
+            console.say("aggregated \(report.days.count) days into \(report.periods.count) customer periods: "
                 + "\(grouped(tokens)) tokens, charges $\(cost.formatted(places: 2)) before discounts and tax")
             if report.unpriced > 0 {
                 let who = report.periods.filter { $0.unpricedQuantity > 0 }.map(\.customerID)

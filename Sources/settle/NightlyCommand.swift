@@ -51,7 +51,7 @@ struct NightlyCommand: ParsableCommand {
             if !intraday { console.say("reconciled \(report.reconciled.map { $0.label }.joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
                 + "money at risk $\(risk.formatted(places: 2))") }
             if let a = report.aggregate {
-                console.say("aggregated \(a.daysRolledUp.count) days into \(a.periods.count) customer billing periods")
+                console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods")
             }
             if let a = report.alerts {
                 console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending")
@@ -78,6 +78,7 @@ struct RerunCommand: ParsableCommand {
         Examples:
           settle rerun --from 2026-10-03 --to 2026-10-09
           settle rerun --from 2026-10-01 --to 2026-10-31 --steps reconcile,aggregate
+          settle rerun --from 2026-10-25 --to 2026-10-25 --steps aggregate --rebuild
         """
     )
 
@@ -85,6 +86,8 @@ struct RerunCommand: ParsableCommand {
     @Option(help: "First UTC day, YYYY-MM-DD.") var from: String
     @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: String
     @Option(help: "Comma-separated steps: reconcile, aggregate, alerts, invoices.") var steps: String = "reconcile,aggregate,alerts,invoices"
+    @Flag(help: "Sum every day of the range from its stored events again, even where its daily rows are current (repair).")
+    var rebuild = false
 
     func validate() throws {
         guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
@@ -110,13 +113,15 @@ struct RerunCommand: ParsableCommand {
         try runJob(global, job: "rerun") { facts in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try Rerun(from: UTCDay(from)!, to: UTCDay(to)!, steps: try stepSet()).execute(store: store, env: env)
+            var rerun = Rerun(from: UTCDay(from)!, to: UTCDay(to)!, steps: try stepSet())
+            rerun.rebuild = rebuild
+            let report = try rerun.execute(store: store, env: env)
             facts.findings = Int64(report.findings.count)
             if !report.reconciled.isEmpty {
                 let notMatched = report.reconciled.reduce(0) { $0 + $1.notMatched }
                 console.say("reconciled \(report.reconciled.count) days: \(report.reconciled.reduce(0) { $0 + $1.cells.count }) cells, \(notMatched) not matched")
             }
-            if let a = report.aggregate { console.say("aggregated \(a.daysRolledUp.count) days into \(a.periods.count) customer billing periods") }
+            if let a = report.aggregate { console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods") }
             if let a = report.alerts { console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending") }
             for d in report.drift.prefix(20) {
                 console.warn("\(d.invoice) \(d.customerID) (\(d.period)): the stored usage now differs by \(d.difference.formatted(places: 2)) \(env.config.currency)")

@@ -8,14 +8,22 @@ public struct DayRollup {
     /// Starts of the price stretches after the day's first (times inside the day where a price changes), sorted.
     let cuts: [Int64]
 
-    struct Key: Hashable {
-        var stretch: Int64
-        var customer: String
-        var provider: String
-        var model: String
-        var tier: String
-        var service: String
-        var status: String
+    /// Each distinct (customer, provider, model, tier, service, status) of the day, as one
+    /// length-prefixed byte string: a row costs one hash and one compare, not six lookups.
+    var groups = TextInterner()
+    /// Per group: its fields, and its latency group (provider, model, service).
+    var fields: [Fields] = []
+    var latencyGroups = TextInterner()
+    /// Sums by group × stretch.
+    var sums: [Sums] = []
+    var latency: [LatencyKey: Int64] = [:]
+    private var packed: [UInt8] = []
+    /// Whether any event was added (or, for a load that does not sum a day, seen).
+    public var touched = false
+
+    struct Fields {
+        var customer: String, provider: String, model: String, tier: String, service: String, status: String
+        var latencyGroup: Int32
     }
 
     struct Sums {
@@ -23,18 +31,24 @@ public struct DayRollup {
     }
 
     struct LatencyKey: Hashable {
-        var provider: String
-        var model: String
-        var service: String
+        var group: Int32
         var bucket: Int64
     }
 
-    var sums: [Key: Sums] = [:]
-    var latency: [LatencyKey: Int64] = [:]
-
     public init(day: UTCDay, stretches: [Timestamp]) {
         self.day = day
-        cuts = stretches.map(\.microseconds).filter { $0 > day.start.microseconds && $0 < day.adding(days: 1).start.microseconds }.sorted()
+        cuts = Self.cuts(stretches, in: day)
+        packed.reserveCapacity(256)
+    }
+
+    static func cuts(_ stretches: [Timestamp], in day: UTCDay) -> [Int64] {
+        stretches.map(\.microseconds).filter { $0 > day.start.microseconds && $0 < day.adding(days: 1).start.microseconds }.sorted()
+    }
+
+    /// Where a day's rows were split, as stored beside them: rows split elsewhere are not
+    /// added to, and a price change inside the day makes them due for a new rollup.
+    public static func signature(of stretches: [Timestamp], in day: UTCDay) -> String {
+        cuts(stretches, in: day).map(String.init).joined(separator: ",")
     }
 
     /// Latency to two significant figures, rounded down (the store's SQL does the same).
@@ -48,28 +62,86 @@ public struct DayRollup {
         }
     }
 
+    @inline(__always) private static func put(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let n = min(bytes.count, 0xffff)
+        out.append(UInt8(truncatingIfNeeded: n))
+        out.append(UInt8(truncatingIfNeeded: n >> 8))
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
+    }
+
+    /// Adds one event, its text fields as UTF-8 bytes (a null service is empty).
+    @inline(__always)
+    public mutating func add(ts: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
+                             tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, status: UnsafeRawBufferPointer,
+                             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?) {
+        packed.removeAll(keepingCapacity: true)
+        Self.put(customer, into: &packed)
+        Self.put(provider, into: &packed)
+        Self.put(model, into: &packed)
+        Self.put(tier, into: &packed)
+        Self.put(service, into: &packed)
+        Self.put(status, into: &packed)
+        let group = packed.withUnsafeBytes { groups.id($0) }
+        if Int(group) == fields.count {
+            packed.removeAll(keepingCapacity: true)
+            Self.put(provider, into: &packed)
+            Self.put(model, into: &packed)
+            Self.put(service, into: &packed)
+            let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
+            func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
+            fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
+                                 service: text(service), status: text(status), latencyGroup: latencyGroup))
+            sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
+        }
+        var stretch = 0
+        for (i, cut) in cuts.enumerated() where ts >= cut { stretch = i + 1 }
+        sums[Int(group) * (cuts.count + 1) + stretch].add(input, cached, cacheWrite, output, requests)
+        touched = true
+        if let latencyMs {
+            latency[LatencyKey(group: fields[Int(group)].latencyGroup, bucket: Self.bucket(latencyMs)), default: 0] += 1
+        }
+    }
+
     public mutating func add(ts: Int64, customer: String, provider: String, model: String, tier: String, service: String, status: String,
                              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?) {
-        var stretch = day.start.microseconds
-        for cut in cuts where ts >= cut { stretch = cut }
-        let key = Key(stretch: stretch, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status)
-        sums[key, default: Sums()].add(input, cached, cacheWrite, output, requests)
-        if let latencyMs {
-            latency[LatencyKey(provider: provider, model: model, service: service, bucket: Self.bucket(latencyMs)), default: 0] += 1
-        }
+        var (c, p, m, t, sv, st) = (customer, provider, model, tier, service, status)
+        c.withUTF8 { c in p.withUTF8 { p in m.withUTF8 { m in t.withUTF8 { t in sv.withUTF8 { sv in st.withUTF8 { st in
+            add(ts: ts, customer: UnsafeRawBufferPointer(c), provider: UnsafeRawBufferPointer(p), model: UnsafeRawBufferPointer(m),
+                tier: UnsafeRawBufferPointer(t), service: UnsafeRawBufferPointer(sv), status: UnsafeRawBufferPointer(st),
+                input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs)
+        } } } } } }
+    }
+
+    private func stretchStart(_ index: Int) -> Timestamp {
+        Timestamp(microseconds: index == 0 ? day.start.microseconds : cuts[index - 1])
     }
 
     public var rows: [UsageDailyRow] {
-        sums.map { k, s in
-            UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: k.stretch), customerID: k.customer, provider: k.provider,
-                          model: k.model, tier: Tier(rawValue: k.tier) ?? .standard, serviceID: k.service,
-                          status: EventStatus(rawValue: k.status) ?? .ok, events: s.events, inputTokens: s.input,
-                          cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, outputTokens: s.output, requests: s.requests)
+        var out: [UsageDailyRow] = []
+        out.reserveCapacity(fields.count)
+        let width = cuts.count + 1
+        for (g, f) in fields.enumerated() {
+            for stretch in 0..<width {
+                let s = sums[g * width + stretch]
+                guard s.events > 0 else { continue }
+                out.append(UsageDailyRow(day: day, stretchStart: stretchStart(stretch), customerID: f.customer, provider: f.provider,
+                                         model: f.model, tier: Tier(rawValue: f.tier) ?? .standard, serviceID: f.service,
+                                         status: EventStatus(rawValue: f.status) ?? .ok, events: s.events, inputTokens: s.input,
+                                         cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, outputTokens: s.output,
+                                         requests: s.requests))
+            }
         }
+        return out
     }
 
     public var latencyBuckets: [LatencyBucket] {
-        latency.map { k, n in LatencyBucket(provider: k.provider, model: k.model, serviceID: k.service, latencyMs: k.bucket, events: n) }
+        // The fields of one group per latency group name it.
+        var names: [Int32: Fields] = [:]
+        for f in fields where names[f.latencyGroup] == nil { names[f.latencyGroup] = f }
+        return latency.map { k, n in
+            let f = names[k.group]!
+            return LatencyBucket(provider: f.provider, model: f.model, serviceID: f.service, latencyMs: k.bucket, events: n)
+        }
     }
 }
 

@@ -4,13 +4,19 @@ import SettleStore
 
 /// `settle aggregate --from D --to D`: usage per customer and billing period, priced.
 ///
-/// Incremental: the days D…E are rolled up again from their events (so late events count, and
-/// nothing twice), and so is any day of the periods they touch that was never rolled up; then
-/// each customer's periods that overlap D…E are rebuilt from their days. A period is anchored
-/// on the customer's billing_day.
+/// Incremental: each load keeps the daily rows of the days it stores events on up to date
+/// (`LoadRollup`), so only the days D…E whose rows are not current (never rolled up, touched by
+/// a load that could not sum them, or split at other price stretches than the price book's now)
+/// are summed from their events, and so is any day of the periods they touch that was never
+/// rolled up; `rebuild` sums D…E from their events whatever their state. Then each customer's
+/// periods that overlap D…E are rebuilt from their days. A period is anchored on the customer's
+/// billing_day.
 public struct Aggregate {
-    /// The days to roll up again from their events, sorted.
+    /// The days whose periods to rebuild, sorted.
     public var days: [UTCDay]
+    /// Sum every day of `days` from its events again, even when its daily rows are current
+    /// (`rerun`, `aggregate --rebuild`): the repair path.
+    public var rebuild = false
     public var from: UTCDay { days.first! }
     public var to: UTCDay { days.last! }
 
@@ -26,6 +32,9 @@ public struct Aggregate {
 
     public struct Report: Sendable {
         public var runRecord: RunRecord?
+        /// The days aggregated (their periods rebuilt).
+        public var days: [UTCDay] = []
+        /// Those of them, and other days of their periods, summed from their events.
         public var daysRolledUp: [UTCDay] = []
         public var periods: [PeriodTotals] = []
         /// Events of customers missing from customers.csv: counted, not billable.
@@ -43,7 +52,9 @@ public struct Aggregate {
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
-        var run = JobRun(job: "aggregate", parameters: ["from": from.description, "to": to.description, "database": store.displayURL],
+        var parameters = ["from": from.description, "to": to.description, "database": store.displayURL]
+        if rebuild { parameters["rebuild"] = "true" }
+        var run = JobRun(job: "aggregate", parameters: parameters,
                          startedAt: env.clock())
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
@@ -70,14 +81,15 @@ public struct Aggregate {
         let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let (spanStart, spanEnd) = periodSpan(billingDays: Set(catalog.customers.map(\.billingDay)))
 
-        // Roll up the days asked for, and any day of the touched periods never rolled up.
-        let done = try periods.rolledUpDays(from: spanStart, to: spanEnd)
+        // Roll up the days asked for whose rows are not current, and any day of the touched
+        // periods up to `to` whose rows are not current.
+        let current = try periods.currentDays(from: spanStart, to: spanEnd, stretches: { priceBook.changes(within: $0) })
         let firstEvent = try periods.firstEventDay()
         let asked = Set(self.days)
         var days: [UTCDay] = []
         var day = max(spanStart, firstEvent ?? spanStart)
         while day <= spanEnd {
-            if asked.contains(day) || (!done.contains(day) && day <= to) { days.append(day) }
+            if (asked.contains(day) && rebuild) || (!current.contains(day) && (asked.contains(day) || day <= to)) { days.append(day) }
             day = day.adding(days: 1)
         }
         for (i, d) in days.enumerated() {
@@ -85,6 +97,7 @@ public struct Aggregate {
             try periods.rollUp(day: d, stretches: priceBook.changes(within: d), at: env.clock())
         }
         report.daysRolledUp = days
+        report.days = self.days
         CrashPoint.reach("aggregate:rolled-up")
 
         let rows = try periods.dailyRows(from: spanStart, to: spanEnd)
@@ -115,7 +128,7 @@ public struct Aggregate {
             }
         }
         // All periods in one transaction: a killed run leaves the summaries as they were.
-        try periods.replace(replacements, clearingPending: days)
+        try periods.replace(replacements, clearingPending: Set(days).union(self.days).sorted())
         env.progress.finish()
         return report
     }

@@ -75,8 +75,9 @@ public struct IngestUsage {
     /// Loads `sources` (from `plan()`) one transaction each, in order. The caller holds the lock.
     public func run(_ sources: [UsageSource], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
         var report = Report()
+        let summing = Self.daySumming(env: env)
         for reader in sources {
-            let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID)
+            let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID, summing: summing)
             report.inputs.append(tally)
             report.quarantineReasons.merge(reasons, uniquingKeysWith: +)
             if let quarantineFile { report.quarantineFiles.append(quarantineFile) }
@@ -98,8 +99,18 @@ public struct IngestUsage {
         case failed(String)
     }
 
-    func ingest(_ reader: UsageSource, store: SettleStore, env: JobEnvironment, runID: String) throws -> (InputTally, String?, [String: Int]) {
-        let load = try store.beginUsageLoad(runID: runID, path: reader.name, format: reader.format)
+    /// The loads sum each day's new events into its daily rows, split where the price book
+    /// changes a price, so aggregate need not read the day back. Without a readable price book
+    /// (ingest does not require one) the days are left for aggregate to roll up.
+    static func daySumming(env: JobEnvironment) -> DaySumming? {
+        guard let path = env.config.catalog.prices, let rows = try? CatalogLoader.prices(path) else { return nil }
+        let book = PriceBook(rows: rows, tierMultipliers: env.config.tierMultipliers)
+        return DaySumming(stretches: { book.changes(within: $0) }, now: env.clock())
+    }
+
+    func ingest(_ reader: UsageSource, store: SettleStore, env: JobEnvironment, runID: String,
+                summing: DaySumming?) throws -> (InputTally, String?, [String: Int]) {
+        let load = try store.beginUsageLoad(runID: runID, path: reader.name, format: reader.format, summing: summing)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.name)
         let channel = BoundedChannel<Batch>(capacity: 8)
         let result = Handoff<ReadResult>()

@@ -18,6 +18,8 @@ public struct Rerun {
     public var to: UTCDay
     public var steps: Set<Step>
     public var alerts: EvaluateAlerts
+    /// Sum each day from its events again, not from its current daily rows (`Aggregate.rebuild`).
+    public var rebuild = false
 
     public init(from: UTCDay, to: UTCDay, steps: Set<Step> = Set(Step.allCases), alerts: EvaluateAlerts = EvaluateAlerts()) {
         self.from = from
@@ -50,6 +52,7 @@ public struct Rerun {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "rerun", parameters: ["from": from.description, "to": to.description,
                                                    "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
+                                                   "rebuild": rebuild ? "true" : "false",
                                                    "database": store.displayURL],
                          startedAt: env.clock())
         let runID = run.runID
@@ -66,7 +69,9 @@ public struct Rerun {
         var report = Report()
         let days = UTCDay.days(from: from, through: to)
         if steps.contains(.aggregate) {
-            let a = try Aggregate(days: days).compute(store: store, env: env, catalog: catalog)
+            var job = Aggregate(days: days)
+            job.rebuild = rebuild
+            let a = try job.compute(store: store, env: env, catalog: catalog)
             report.aggregate = a
             if let f = a.findings { report.findings.append(f) }
         }

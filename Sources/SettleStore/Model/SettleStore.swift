@@ -17,8 +17,10 @@ public protocol SettleStore: AnyObject {
     /// Held until `release()` or until the process dies (kill -9 included).
     func acquireLock(job: String, runID: String) throws -> StoreLock
 
-    /// Starts the unit of work that loads one usage input file.
-    func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad
+    /// Starts the unit of work that loads one usage input file. With `summing`, the load keeps
+    /// the daily rows of the days it stores events on up to date (`LoadRollup`); without, it
+    /// leaves those days for aggregate to roll up from their events.
+    func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad
 
     /// Provider report lines, the gateway's day totals and reconciliation cells.
     var reports: ReportLedger { get }
@@ -65,6 +67,24 @@ public protocol UsageLoad: AnyObject {
     /// A preparer for this load's batches, if the store has work to hand off to the decoding
     /// thread; nil otherwise.
     func makeBatchPreparer() -> UsageBatchPreparer?
+}
+
+/// What a load needs to sum its events per day as it stores them: where prices change inside
+/// a day (the daily rows are split there), and the time to stamp the rows with.
+public struct DaySumming: Sendable {
+    public var stretches: @Sendable (UTCDay) -> [Timestamp]
+    public var now: Timestamp
+
+    public init(stretches: @escaping @Sendable (UTCDay) -> [Timestamp], now: Timestamp) {
+        self.stretches = stretches
+        self.now = now
+    }
+}
+
+extension SettleStore {
+    public func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad {
+        try beginUsageLoad(runID: runID, path: path, format: format, summing: nil)
+    }
 }
 
 extension UsageLoad {

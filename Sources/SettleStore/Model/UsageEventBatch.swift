@@ -18,6 +18,8 @@ public struct UsageEventBatch: Sendable {
     /// (COPY text for PostgreSQL), repeats already left out, and how many rows that is.
     public var prepared: [UInt8]?
     public var preparedRows = 0
+    /// The rows that `prepared` holds, in order.
+    public var preparedKept: [Int32] = []
 
     public init(capacity: Int = 0) {
         ints.reserveCapacity(capacity * Self.intsPerRow)

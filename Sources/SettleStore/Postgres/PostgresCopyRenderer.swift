@@ -24,6 +24,8 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         var copyText: [UInt8] = []
         copyText.reserveCapacity(batch.count * 200)
         var copied = 0
+        var kept: [Int32] = []
+        kept.reserveCapacity(batch.count)
         let input = inputID
         batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
@@ -52,12 +54,14 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                         Self.appendInt(input, to: &copyText)
                         copyText.append(0x0A)
                         copied += 1
+                        kept.append(Int32(row))
                     }
                 }
             }
         }
         batch.prepared = copyText
         batch.preparedRows = copied
+        batch.preparedKept = kept
     }
 
     /// Adds `id` to the window of recent ids; false if it is there already.

@@ -99,6 +99,7 @@ enum PostgresMigrations {
         (4, SharedMigrations.v4),
         (5, SharedMigrations.v5),
         (6, SharedMigrations.v6),
+        (7, SharedMigrations.v7),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

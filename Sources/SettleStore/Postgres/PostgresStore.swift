@@ -80,8 +80,8 @@ public final class PostgresStore: SettleStore {
         return "job \(pieces[1..<(pieces.count - 1)].joined(separator: "-")), run \(run), pid \(pid)"
     }
 
-    public func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad {
-        try PostgresUsageLoad(db: db, runID: runID, path: path, format: format)
+    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad {
+        try PostgresUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 
     public func recordRunStart(_ run: RunRecord) throws {

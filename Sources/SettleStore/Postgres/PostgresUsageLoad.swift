@@ -9,7 +9,8 @@ import SettleCore
 /// and redone through a staging table with an anti-join. The key is what decides, so the count
 /// is exact; the window only saves the slow path. The first copy of a request_id wins.
 /// Quarantined rows are staged and keyed by the file's SHA-256 at commit, so the same file
-/// quarantined twice keeps one copy.
+/// quarantined twice keeps one copy. The accepted events are summed per day as they go in
+/// (`LoadRollup`): all the rows a COPY carried, or those the anti-join returns.
 final class PostgresUsageLoad: UsageLoad {
     private let db: PGConnection
     private let inputID: Int64
@@ -17,6 +18,8 @@ final class PostgresUsageLoad: UsageLoad {
     private var accepted = 0
     private var open = true
     private let renderer: PostgresCopyRenderer
+    private let rollup: LoadRollup
+    private let summing: DaySumming?
 
     static let eventColumns = "request_id, ts_us, customer_id, provider, model, input_tokens, cached_input_tokens, "
         + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms, "
@@ -25,8 +28,10 @@ final class PostgresUsageLoad: UsageLoad {
     static let stagedColumns = eventColumns.split(separator: ",").map { "s." + String($0).trimmingCharacters(in: " ") }
         .joined(separator: ", ")
 
-    init(db: PGConnection, runID: String, path: String, format: String) throws {
+    init(db: PGConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
+        self.summing = summing
+        rollup = LoadRollup(sql: db, stretches: summing?.stretches)
         try db.execute("BEGIN")
         do {
             inputID = try db.query("INSERT INTO ingest_inputs(run_id, path, format) VALUES ($1, $2, $3) RETURNING id",
@@ -51,22 +56,28 @@ final class PostgresUsageLoad: UsageLoad {
         appended += batch.count
         let copied = batch.preparedRows
         guard copied > 0, let text = batch.prepared else { return }
+        try rollup.prepare(batch)
         let target = "(\(Self.eventColumns), input_id)"
         try db.execute("SAVEPOINT batch")
         do {
             try db.copy(into: "usage_events \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
             try db.execute("RELEASE SAVEPOINT batch")
             accepted += copied
+            try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) })
         } catch is PGConnection.UniqueViolation {
             // Some id of this batch is stored already: redo the batch, skipping what is stored.
             try db.execute("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch")
             try db.copy(into: "usage_stage \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
-            accepted += try db.query("""
+            let stored = try db.query("""
                 INSERT INTO usage_events (\(Self.eventColumns), input_id)
                 SELECT \(Self.stagedColumns), s.input_id FROM usage_stage s
                 WHERE NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.request_id = s.request_id)
-                """).affected
+                RETURNING request_id
+                """)
+            accepted += stored.count
             try db.execute("TRUNCATE usage_stage")
+            let ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
+            try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) }.filter { ids.contains(batch.requestID($0)) })
         }
     }
 
@@ -81,6 +92,7 @@ final class PostgresUsageLoad: UsageLoad {
         do {
             let pending = PendingWork(db)
             if accepted > 0 { try pending.mark(days, steps: PendingWork.Step.allCases) }
+            try rollup.write(periods: UsagePeriods(db), at: summing?.now ?? Timestamp(microseconds: 0))
             if var inbox { inbox.sha256 = sha256; try pending.record(inbox) }
             try db.query("""
                 INSERT INTO quarantine (sha256, line, source, reason, raw, input_id)

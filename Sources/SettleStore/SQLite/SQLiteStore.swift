@@ -68,8 +68,8 @@ public final class SQLiteStore: SettleStore {
         return try FileLock.acquire(path: path + ".lock", holder: "job \(job), run \(runID), pid \(getpid())")
     }
 
-    public func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad {
-        try SQLiteUsageLoad(db: db, runID: runID, path: path, format: format)
+    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad {
+        try SQLiteUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 
     public func recordRunStart(_ run: RunRecord) throws {

@@ -7,6 +7,9 @@ import SettleCore
 /// when the transaction that stores its event commits, so a killed load leaves no id behind.
 /// Quarantined rows are staged under a placeholder key and re-keyed to the file's SHA-256 at
 /// commit, when the digest is known: the same file quarantined twice keeps one copy.
+/// The accepted events are summed per day as they go in (`LoadRollup`): a statement that
+/// stored all its rows adds them from the batch; one that stored fewer (a duplicate among them)
+/// reads back the rows it did store, which are those after the highest id before it.
 final class SQLiteUsageLoad: UsageLoad {
     private let db: SQLiteConnection
     private let insert: SQLiteStatement
@@ -17,11 +20,18 @@ final class SQLiteUsageLoad: UsageLoad {
     private var accepted = 0
     private var appended = 0
     private var open = true
+    private let rollup: LoadRollup
+    private let summing: DaySumming?
+    /// The highest event id stored: rows a statement adds get ids above it.
+    private var lastID: Int64 = 0
 
-    init(db: SQLiteConnection, runID: String, path: String, format: String) throws {
+    init(db: SQLiteConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
+        self.summing = summing
+        rollup = LoadRollup(sql: db, stretches: summing?.stretches)
         try db.execute("BEGIN IMMEDIATE")
         do {
+            lastID = try db.fetch("SELECT COALESCE(MAX(id), 0) FROM usage_events", [])[0].int(0)
             try db.run("INSERT INTO ingest_inputs(run_id, path, format) VALUES (?, ?, ?)", [.text(runID), .text(path), .text(format)])
             inputID = db.lastInsertRowID
             placeholder = "pending:\(inputID)"
@@ -38,6 +48,7 @@ final class SQLiteUsageLoad: UsageLoad {
     /// Rows per multi-row INSERT: one statement per 32 rows costs far fewer VDBE starts and
     /// resets than one per row. Rows left over at the end of a batch go one at a time.
     static let rowsPerInsert = 32
+    static let backgroundCheckpointRows = 100_000
     static let columns: Int32 = 18
     /// Statement columns of the batch's text cells and integer cells, in the batch's order.
     private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15, 18]
@@ -54,6 +65,7 @@ final class SQLiteUsageLoad: UsageLoad {
     }
 
     func append(_ batch: UsageEventBatch) throws {
+        try rollup.prepare(batch)
         var row = 0
         while row < batch.count {
             let n = batch.count - row >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
@@ -89,7 +101,22 @@ final class SQLiteUsageLoad: UsageLoad {
             }
         }
         guard ok else { throw StoreError("SQLite: \(db.lastError) while storing events from request_id \(batch.requestID(rows.lowerBound))") }
-        accepted += Int(sqlite3_changes(db.handle))
+        let stored = Int(sqlite3_changes(db.handle))
+        if stored == rows.count {
+            try rollup.add(batch, rows: rows)
+        } else if stored > 0 {
+            try db.forEachRow("""
+                SELECT ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
+                       cache_write_tokens, output_tokens, requests, latency_ms
+                FROM usage_events WHERE id > ?
+                """, [.int(lastID)]) { r in
+                try rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4),
+                               service: r.bytes(5), status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9),
+                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12))
+            }
+        }
+        if stored > 0 { lastID = sqlite3_last_insert_rowid(db.handle) }
+        accepted += stored
         appended += rows.count
     }
 
@@ -108,6 +135,7 @@ final class SQLiteUsageLoad: UsageLoad {
         do {
             let pending = PendingWork(db)
             if accepted > 0 { try pending.mark(days, steps: PendingWork.Step.allCases) }
+            try rollup.write(periods: UsagePeriods(db), at: summing?.now ?? Timestamp(microseconds: 0))
             if var inbox { inbox.sha256 = sha256; try pending.record(inbox) }
             try db.run("UPDATE OR IGNORE quarantine SET sha256 = ? WHERE sha256 = ?", [.text(sha256), .text(placeholder)])
             try db.run("DELETE FROM quarantine WHERE sha256 = ?", [.text(placeholder)])
@@ -117,8 +145,16 @@ final class SQLiteUsageLoad: UsageLoad {
                 WHERE id = ?
                 """, [.text(sha256), .int(bytes), .int(Int64(read)), .int(Int64(accepted)), .int(Int64(duplicates)),
                       .int(Int64(quarantined)), .int(inputID)])
+            // A large load's log is copied into the database by a connection of its own, while
+            // this one goes on with the night (`checkpointInBackground`).
+            let large = accepted >= Self.backgroundCheckpointRows
+            if large { try db.execute("PRAGMA wal_autocheckpoint=0") }
             try db.execute("COMMIT")
             open = false
+            if large {
+                db.checkpointInBackground()
+                try? db.execute("PRAGMA wal_autocheckpoint=1000")
+            }
             return (accepted, duplicates)
         } catch {
             rollback()

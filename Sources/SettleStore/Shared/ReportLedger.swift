@@ -35,13 +35,13 @@ public final class ReportLedger {
 
     /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
     /// The gateway's totals per day, provider, model and tier, all events of any status. A day
-    /// whose daily rows are current (rolled up, and no new events since: not pending for
-    /// aggregate) is summed from those few rows; any other day from its events.
+    /// whose daily rows are current (listed in `usage_daily_days`: loads keep that true, see
+    /// `LoadRollup`) is summed from those few rows, whatever stretches they were split at; any
+    /// other day from its events.
     public func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let current = Set(try sql.fetch("""
             SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?
-              AND day NOT IN (SELECT day FROM pending_days WHERE step = 'aggregate')
             """, range).compactMap { UTCDay($0.text(0)) })
         var out: [GatewayTotal] = []
         if !current.isEmpty {
@@ -49,7 +49,7 @@ public final class ReportLedger {
                 SELECT day, provider, model, tier, SUM(events), SUM(input_tokens - cached_tokens - cache_write), SUM(cached_tokens),
                        SUM(cache_write), SUM(output_tokens), SUM(requests)
                 FROM usage_daily WHERE day >= ? AND day <= ?
-                  AND day IN (SELECT day FROM usage_daily_days) AND day NOT IN (SELECT day FROM pending_days WHERE step = 'aggregate')
+                  AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, provider, model, tier
                 """, range).map { r in
                 GatewayTotal(day: UTCDay(r.text(0))!, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,

@@ -34,6 +34,22 @@ extension SQLExecutor {
         }
     }
 
+    /// INSERTs rows, adding the `adding` columns to those of a row already stored under the same
+    /// `key` (which a unique index must cover).
+    func upsert(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws {
+        let perStatement = max(1, 2000 / max(columns.count, 1))
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let update = adding.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        var i = 0
+        while i < rows.count {
+            let chunk = rows[i..<min(i + perStatement, rows.count)]
+            try perform("INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                        + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+                        + " ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update)", chunk.flatMap { $0 })
+            i += chunk.count
+        }
+    }
+
     /// A sink that inserts rows as they come, a chunk at a time, so a large batch never sits in
     /// memory as parameters.
     func rowSink(into table: String, columns: [String]) -> RowSink { RowSink(sql: self, table: table, columns: columns) }

@@ -153,4 +153,14 @@ extension SharedMigrations {
         ALTER TABLE usage_summaries ADD COLUMN upstream_cost TEXT;
         DELETE FROM usage_daily_days;
         """
+
+    /// Daily rows kept up to date by each load (`LoadRollup`): a day's rows can be added to, so
+    /// they are unique per key, and a day remembers the price stretches its rows were split at.
+    static let v7 = """
+        ALTER TABLE usage_daily_days ADD COLUMN stretches TEXT;
+        DROP INDEX usage_daily_day;
+        CREATE UNIQUE INDEX usage_daily_key ON usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status);
+        DROP INDEX usage_latency_daily_day;
+        CREATE UNIQUE INDEX usage_latency_daily_key ON usage_latency_daily(day, provider, model, service_id, latency_ms);
+        """
 }

@@ -46,8 +46,7 @@ public final class UsagePeriods {
                 FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT) AND latency_ms IS NOT NULL
                 GROUP BY provider, model, service, bucket
                 """, [.text(day.description), .int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
-            try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
-            try sql.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [.text(day.description), .text(now.description)])
+            try markRolledUp(day, signature: DayRollup.signature(of: stretches, in: day), at: now)
         }
     }
 
@@ -60,31 +59,65 @@ public final class UsagePeriods {
                    cache_write_tokens, output_tokens, requests, latency_ms
             FROM usage_events WHERE ts_us >= ? AND ts_us < ?
             """, [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]) { r in
-            rollup.add(ts: r.int(0), customer: r.string(1), provider: r.string(2), model: r.string(3), tier: r.string(4), service: r.string(5),
-                       status: r.string(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10), requests: r.int(11),
-                       latencyMs: r.isNull(12) ? nil : r.int(12))
+            let latency = r.isNull(12) ? nil : r.int(12)
+            rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
+                       status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10),
+                       requests: r.int(11), latencyMs: latency)
         }
         try db.transaction {
-            try db.perform("DELETE FROM usage_daily WHERE day = ?", [.text(day.description)])
-            try db.perform("DELETE FROM usage_latency_daily WHERE day = ?", [.text(day.description)])
-            let daily = db.rowSink(into: "usage_daily", columns: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id",
-                                                                 "status", "events", "input_tokens", "cached_tokens", "cache_write",
-                                                                 "output_tokens", "requests"])
-            let d = SQLParam.text(day.description)
-            for r in rollup.rows {
-                try daily.append([d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model),
-                                  .text(r.tier.rawValue), .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens),
-                                  .int(r.cachedInputTokens), .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests)])
-            }
-            try daily.flush()
-            let latency = db.rowSink(into: "usage_latency_daily", columns: ["day", "provider", "model", "service_id", "latency_ms", "events"])
-            for b in rollup.latencyBuckets {
-                try latency.append([d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)])
-            }
-            try latency.flush()
-            try db.perform("DELETE FROM usage_daily_days WHERE day = ?", [d])
-            try db.perform("INSERT INTO usage_daily_days(day, computed_at) VALUES (?, ?)", [d, .text(now.description)])
+            try store(rollup, signature: DayRollup.signature(of: stretches, in: day), merging: false, at: now)
         }
+    }
+
+    static let dailyColumns = ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "events",
+                               "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests"]
+    static let latencyColumns = ["day", "provider", "model", "service_id", "latency_ms", "events"]
+
+    /// Writes a day's sums (inside the caller's transaction) and marks the day rolled up,
+    /// split at `signature`: replacing its rows, or `merging` into them (a load's new events on
+    /// a day whose rows are current; the sums are added, row by row).
+    func store(_ rollup: DayRollup, signature: String, merging: Bool, at now: Timestamp) throws {
+        let d = SQLParam.text(rollup.day.description)
+        let daily = rollup.rows.map { r -> [SQLParam] in
+            [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
+             .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
+             .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests)]
+        }
+        let latency = rollup.latencyBuckets.map { b -> [SQLParam] in
+            [d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)]
+        }
+        if merging {
+            try sql.upsert(into: "usage_daily", columns: Self.dailyColumns, rows: daily,
+                           key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status"],
+                           adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests"])
+            try sql.upsert(into: "usage_latency_daily", columns: Self.latencyColumns, rows: latency,
+                           key: ["day", "provider", "model", "service_id", "latency_ms"], adding: ["events"])
+        } else {
+            try sql.perform("DELETE FROM usage_daily WHERE day = ?", [d])
+            try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [d])
+            let sink = sql.rowSink(into: "usage_daily", columns: Self.dailyColumns)
+            for row in daily { try sink.append(row) }
+            try sink.flush()
+            let latencySink = sql.rowSink(into: "usage_latency_daily", columns: Self.latencyColumns)
+            for row in latency { try latencySink.append(row) }
+            try latencySink.flush()
+        }
+        try markRolledUp(rollup.day, signature: signature, at: now)
+    }
+
+    private func markRolledUp(_ day: UTCDay, signature: String, at now: Timestamp) throws {
+        try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
+        try sql.perform("INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, ?)",
+                        [.text(day.description), .text(now.description), .text(signature)])
+    }
+
+    /// Days whose daily rows are current and split at the given stretches: nothing to roll up.
+    public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp]) throws -> Set<UTCDay> {
+        Set(try sql.fetch("SELECT day, stretches FROM usage_daily_days WHERE day >= ? AND day <= ?",
+                          [.text(from.description), .text(to.description)]).compactMap { r -> UTCDay? in
+            guard let day = UTCDay(r.text(0)), let stored = r[1], stored == DayRollup.signature(of: stretches(day), in: day) else { return nil }
+            return day
+        })
     }
 
     /// Latency kept to two significant figures (rounded down): a histogram of a few hundred

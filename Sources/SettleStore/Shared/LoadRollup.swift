@@ -1,0 +1,121 @@
+import SettleCore
+
+/// A load's new events summed per day while they are stored, and written to the daily rows in
+/// the load's own transaction: the rollup then never reads a day of events back.
+///
+/// The daily rows of a day stay exact through this rule, decided when a load first meets a day:
+/// - the day has no events yet: its rows are this load's sums (`fresh`);
+/// - its rows are current and were split at the same price stretches: this load's sums are
+///   added to them (`merge`);
+/// - otherwise (rows missing or split differently): the day is marked not rolled up, and
+///   aggregate sums it from its events (`stale`).
+/// A day whose rows are current is one listed in `usage_daily_days`; its `stretches` say where
+/// its rows were split, so a price change inside the day makes aggregate roll it up again.
+public final class LoadRollup {
+    enum Mode { case fresh, merge, stale }
+
+    struct Entry {
+        var mode: Mode
+        var rollup: DayRollup
+        var signature: String
+    }
+
+    let sql: SQLExecutor
+    /// Instants inside a day where a price changes; nil when the price book is unknown to the
+    /// load (every day it touches is then left for aggregate to roll up).
+    let stretches: ((UTCDay) -> [Timestamp])?
+    private var entries: [Entry] = []
+    private var byDay: [Int64: Int] = [:]
+    private var lastDay = Int64.min, lastIndex = -1
+
+    init(sql: SQLExecutor, stretches: ((UTCDay) -> [Timestamp])?) {
+        self.sql = sql
+        self.stretches = stretches
+    }
+
+    @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 {
+        us >= 0 ? us / Timestamp.microsecondsPerDay : (us + 1) / Timestamp.microsecondsPerDay - 1
+    }
+
+    /// Meets the days of a batch before its rows are stored: a day's mode depends on whether the
+    /// store has events on it, which the batch's own rows would change.
+    func prepare(_ batch: UsageEventBatch) throws {
+        var row = 0
+        while row < batch.count {
+            try entry(for: Self.dayOrdinal(batch.ints[row * UsageEventBatch.intsPerRow]))
+            row += 1
+        }
+    }
+
+    @discardableResult
+    private func entry(for ordinal: Int64) throws -> Int {
+        if ordinal == lastDay { return lastIndex }
+        if let i = byDay[ordinal] { lastDay = ordinal; lastIndex = i; return i }
+        let day = UTCDay(ordinal: Int(ordinal))
+        let cuts = stretches?(day) ?? []
+        let signature = DayRollup.signature(of: cuts, in: day)
+        var mode = Mode.stale
+        if stretches != nil {
+            let stored = try sql.fetch("SELECT stretches FROM usage_daily_days WHERE day = ?", [.text(day.description)]).first
+            if let stored, stored[0] == signature {
+                mode = .merge
+            } else if try sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
+                                    [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]).isEmpty {
+                mode = .fresh
+            }
+        }
+        entries.append(Entry(mode: mode, rollup: DayRollup(day: day, stretches: cuts), signature: signature))
+        byDay[ordinal] = entries.count - 1
+        lastDay = ordinal
+        lastIndex = entries.count - 1
+        return lastIndex
+    }
+
+    /// Adds rows of a batch that the store has just accepted.
+    func add(_ batch: UsageEventBatch, rows: some Sequence<Int>) throws {
+        try batch.text.withUnsafeBytes { text in
+            try batch.starts.withUnsafeBufferPointer { starts in
+                try batch.ints.withUnsafeBufferPointer { ints in
+                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer {
+                        let start = starts[k]
+                        if start < 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+                        var j = k + 1
+                        while starts[j] < 0 { j += 1 }
+                        return UnsafeRawBufferPointer(start: base + Int(start), count: Int(starts[j] - start))
+                    }
+                    for row in rows {
+                        let n = row * UsageEventBatch.intsPerRow, k = row * UsageEventBatch.textsPerRow
+                        let latency = ints[n + 6]
+                        try add(ts: ints[n], customer: cell(k + 1), provider: cell(k + 2), model: cell(k + 3), tier: cell(k + 4),
+                                service: cell(k + 8), status: cell(k + 5), input: ints[n + 1], cached: ints[n + 2],
+                                cacheWrite: ints[n + 3], output: ints[n + 4], requests: ints[n + 5],
+                                latencyMs: latency == Int64.min ? nil : latency)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds one accepted event; text fields as bytes (a null service is empty).
+    @inline(__always)
+    func add(ts: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
+             tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, status: UnsafeRawBufferPointer,
+             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?) throws {
+        let i = try entry(for: Self.dayOrdinal(ts))
+        guard entries[i].mode != .stale else { entries[i].rollup.touched = true; return }
+        entries[i].rollup.add(ts: ts, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status,
+                              input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs)
+    }
+
+    /// Writes the sums of every day the load stored events on; inside the load's transaction.
+    func write(periods: UsagePeriods, at now: Timestamp) throws {
+        for e in entries where e.rollup.touched {
+            switch e.mode {
+            case .fresh: try periods.store(e.rollup, signature: e.signature, merging: false, at: now)
+            case .merge: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
+            case .stale: try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(e.rollup.day.description)])
+            }
+        }
+    }
+}
