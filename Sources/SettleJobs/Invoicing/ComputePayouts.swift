@@ -33,7 +33,10 @@ public struct ComputePayouts {
         report.folder = "\(env.outDir)/payouts/\(month)"
         // Only the service and trial lines matter here: keep those, a page of documents at a time.
         var invoices: [Invoice] = []
+        var read: Int64 = 0
         try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
+            if read % 256 == 0 { env.progress.update("payouts \(month): reading invoices", done: read, total: nil, unit: "documents") }
+            read += 1
             guard var inv = InvoiceDocument.parse(document) else { return }
             inv.lines = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
             if !inv.lines.isEmpty { invoices.append(inv) }
@@ -65,6 +68,7 @@ public struct ComputePayouts {
             try FileSystem.writeAtomically(s, to: path)
             outputs.append(path)
         }
+        env.progress.finish()
         return (report, outputs)
     }
 }

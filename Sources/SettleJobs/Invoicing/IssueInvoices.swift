@@ -87,7 +87,10 @@ public struct IssueInvoices {
         // Every period of the month starts between its 1st and its 28th (billing_day 1–28).
         let monthStart = BillingPeriod(month: month, billingDay: 1).firstDay
         let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
-        for c in catalog.customers.sorted(by: { $0.id < $1.id }) where customer == nil || c.id == customer {
+        let label = "invoice \(month): computing"
+        let customers = catalog.customers.sorted(by: { $0.id < $1.id }).filter { customer == nil || $0.id == customer }
+        for (i, c) in customers.enumerated() {
+            if i % 256 == 0 { env.progress.update(label, done: Int64(i), total: Int64(customers.count), unit: "customers") }
             let period = BillingPeriod(month: month, billingDay: c.billingDay)
             let mine = credited[c.id] ?? []
             let issuedHere = thisMonth[c.id] ?? []
@@ -130,6 +133,7 @@ public struct IssueInvoices {
             }
             return report
         }
+        env.progress.update("invoice \(month): issuing \(toIssue.count) documents", done: 0, total: nil, unit: "documents")
         for (inv, _) in try ledger.issue(toIssue, runID: runID, at: env.clock()) {
             if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
         }
@@ -144,6 +148,7 @@ public struct IssueInvoices {
         // The workbook and index need each invoice's totals, not its lines: keep only those.
         var all: [Invoice] = []
         try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
+            if all.count % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(all.count), total: nil, unit: "documents") }
             guard var inv = InvoiceDocument.parse(document) else { return }
             try FileSystem.writeIfChanged(document, to: "\(folder)/\(number).json", durable: false)
             try FileSystem.writeIfChanged(InvoiceDocument.csv(inv), to: "\(folder)/\(number).csv", durable: false)
@@ -175,6 +180,7 @@ public struct IssueInvoices {
         let created = (issueDate ?? env.clock().day).start
         try InvoicesWorkbook.make(all + report.drafts.map { var d = $0; d.lines = []; return d }, currency: env.config.currency, created: created)
             .write(to: "\(folder)/invoices-\(month).xlsx")
+        env.progress.finish()
         return outputs + ["\(folder)/index.csv", "\(folder)/invoices-\(month).xlsx"]
     }
 }

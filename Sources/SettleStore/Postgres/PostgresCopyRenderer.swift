@@ -6,9 +6,7 @@ import SettleCore
 /// batch takes the exact slow path.
 final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
     private let inputID: Int64
-    private var recent = Set<String>()
-    private var recentOrder: [String] = []
-    private var recentHead = 0
+    private var recent = RecentRequestIDs(capacity: recentWindow)
     static let recentWindow = 200_000
 
     init(inputID: Int64) { self.inputID = inputID }
@@ -37,8 +35,8 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                         batch.withCells(row: row, base: base, starts: starts, ints: ints,
                                         text: { i, p, n in textCells[i] = (p, n) }, int: { i, v in intCells[i] = v })
                         let (idPointer, idLength) = textCells[0]
-                        let id = String(decoding: UnsafeRawBufferPointer(start: idPointer, count: idLength), as: UTF8.self)
-                        guard remember(id) else { continue }   // seen earlier in this file: a duplicate
+                        // Seen earlier in this file: a duplicate.
+                        guard recent.insert(UnsafeRawBufferPointer(start: idPointer, count: idLength)) else { continue }
                         for (k, cell) in Self.order.enumerated() {
                             if k > 0 { copyText.append(0x09) }
                             if cell.text {
@@ -62,19 +60,6 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         batch.prepared = copyText
         batch.preparedRows = copied
         batch.preparedKept = kept
-    }
-
-    /// Adds `id` to the window of recent ids; false if it is there already.
-    private func remember(_ id: String) -> Bool {
-        guard recent.insert(id).inserted else { return false }
-        if recentOrder.count < Self.recentWindow {
-            recentOrder.append(id)
-        } else {
-            recent.remove(recentOrder[recentHead])
-            recentOrder[recentHead] = id
-            recentHead = (recentHead + 1) % Self.recentWindow
-        }
-        return true
     }
 
     static func appendNull(_ out: inout [UInt8]) {
