@@ -58,6 +58,9 @@ public struct Sheet: Sendable {
 
     var hasTotals: Bool { columns.contains { $0.total } }
 
+    /// Cells of this table and the tables below it.
+    var cellCount: Int { rows.count * columns.count + below.reduce(0) { $0 + $1.table.cellCount } }
+
     /// The exact total of a column, for the formula's cached value.
     func total(of column: Int) -> ExactDecimal {
         rows.reduce(.zero) { sum, row in
@@ -74,7 +77,9 @@ public struct Sheet: Sendable {
             let width = column.width ?? max(column.header.count + 2, column.kind == .text ? 14 : 12)
             worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
         }
-        let end = renderTable(into: ws, at: 0, formats: formats)
+        // Before any row: a streamed workbook (constant memory) accepts nothing for rows it
+        // has already written.
+        worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))
         // Printed (or turned into a PDF) it reads as a report: landscape, one page wide, the
         // header row on every page, the sheet's name and the page number in the margins.
         worksheet_set_landscape(ws)
@@ -87,7 +92,7 @@ public struct Sheet: Sendable {
         }
         worksheet_set_header(ws, "&L&\"-,Bold\"&A&R&P / &N")
         worksheet_freeze_panes(ws, 1, 0)
-        worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))
+        let end = renderTable(into: ws, at: 0, formats: formats)
         var next = end + 2
         for (title, table) in below {
             worksheet_write_string(ws, lxw_row_t(next), 0, title, formats.title)
@@ -135,8 +140,17 @@ public struct Sheet: Sendable {
         }
     }
 
-    /// XLSX cells hold binary doubles; the decimal text converts to the nearest one.
-    static func double(_ d: ExactDecimal) -> Double { Double(d.description) ?? 0 }
+    /// XLSX cells hold binary doubles: the nearest one to the exact value. When the
+    /// significand and the power of ten are both exact doubles (almost every figure), one
+    /// IEEE division is correctly rounded, the same double as parsing the decimal text.
+    static func double(_ d: ExactDecimal) -> Double {
+        if d.significand.magnitude < 1 << 53 && d.scale <= 22 {
+            return Double(Int64(d.significand)) / powersOfTen[d.scale]
+        }
+        return Double(d.description) ?? 0
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
 
     /// 0 → A, 25 → Z, 26 → AA.
     static func columnLetter(_ index: Int) -> String {

@@ -24,6 +24,10 @@ public struct Workbook: Sendable {
         self.created = created
     }
 
+    /// Above this many cells the workbook is written row by row (libxlsxwriter's constant
+    /// memory mode); tests lower it to check both ways give the same cells.
+    var streamingCells = 200_000
+
     public mutating func add(_ sheet: Sheet) { sheets.append(sheet) }
 
     /// Writes the workbook to `path` atomically: a temporary file in the same folder, renamed.
@@ -32,7 +36,15 @@ public struct Workbook: Sendable {
         try FileSystem.createDirectory(dir)
         let name = path.split(separator: "/").last.map(String.init) ?? "workbook.xlsx"
         let tmp = "\(dir)/.\(name).tmp-\(getpid())"
-        guard let book = workbook_new(tmp) else { throw FileSystemError(path: tmp, "cannot create the workbook") }
+        // A large workbook is streamed: each row goes to a temporary file in the output folder
+        // as it is written, strings inline, instead of a tree of every cell held until the
+        // end (a month of 100,000 customers is three million cells). Small ones keep the
+        // shared-string table spreadsheet programs write themselves.
+        let streamed = sheets.reduce(0) { $0 + $1.cellCount } > streamingCells
+        let tmpdir = strdup(dir)
+        defer { free(tmpdir) }
+        var options = lxw_workbook_options(constant_memory: streamed ? 1 : 0, tmpdir: tmpdir, use_zip64: 0)
+        guard let book = workbook_new_opt(tmp, &options) else { throw FileSystemError(path: tmp, "cannot create the workbook") }
         var properties = lxw_doc_properties()
         properties.created = time_t(max(created.microseconds / 1_000_000, 1))
         workbook_set_properties(book, &properties)

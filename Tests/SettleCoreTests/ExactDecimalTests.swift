@@ -11,6 +11,13 @@ import Testing
         #expect(ExactDecimal("1E3")!.description == "1000")
         #expect(ExactDecimal("1.5e2")!.description == "150")
         #expect(ExactDecimal(" 12.30 ")!.description == "12.30")
+        // Text back exactly, on both sides of 64 bits (the writer divides in 64 bits when it can).
+        for text in ["0", "0.00", "-0.01", "7", "-12.345", "18446744073709551615", "18446744073709551616.5",
+                     "-123456789012345678901234567.890", "0.000000000000000000000000000001", "99999999999999999999999999999999999999"] {
+            #expect(ExactDecimal(text)!.description == text)
+        }
+        #expect(ExactDecimal(significand: -5, scale: 3).description == "-0.005")
+        #expect(ExactDecimal(significand: Int128.min + 1, scale: 0).description == "-170141183460469231731687303715884105727")
         for bad in ["", "-", "1.2.3", "12a", "e5", "1e", "0x10", "1,000"] {
             #expect(ExactDecimal(bad) == nil, "\(bad) must not parse")
         }

@@ -14,7 +14,7 @@ import SettleTestSupport
     func migrationsAreVersionedAndIdempotent(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, _) = try kind.makeStore(in: dir)
-        #expect(try store.schemaVersion() == 7)
+        #expect(try store.schemaVersion() == 8)
         #expect(try store.migrate() == [])
     }
 

@@ -54,6 +54,46 @@ import SettleTestSupport
         #expect(!prices.contains("<f>"))  // no totals asked for
     }
 
+    /// The fast conversion gives the same double as parsing the decimal text, whatever the value.
+    @Test func cellsHoldTheDoubleNearestTheExactValue() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state
+        }
+        var mismatches: [String] = []
+        for scale in 0...24 {
+            for _ in 0..<400 {
+                let bits = Int(next() % 64)
+                let magnitude = Int128(next() >> UInt64(63 - min(bits, 63)))
+                let d = ExactDecimal(significand: next() % 2 == 0 ? magnitude : -magnitude, scale: scale)
+                if Sheet.double(d) != Double(d.description)! { mismatches.append(d.description) }
+            }
+        }
+        for text in ["0.1", "0.7", "99.60", "79.01", "9007199254740993", "123456789012345678901234.5", "0.000000000000000000000001"] {
+            let d = ExactDecimal(text)!
+            if Sheet.double(d) != Double(text)! { mismatches.append(text) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    /// Past a size the workbook streams its rows (strings inline): the same cells either way.
+    @Test func aStreamedWorkbookHoldsTheSameCells() throws {
+        let dir = TempFolder()
+        var streamed = sample()
+        streamed.streamingCells = 0
+        try streamed.write(to: "\(dir.path)/streamed.xlsx")
+        let sheet = try part("\(dir.path)/streamed.xlsx", "xl/worksheets/sheet1.xml")
+        #expect(sheet.range(of: #"<c r="A2"( s="\d+")? t="inlineStr"><is><t>openai</t></is></c>"#, options: .regularExpression) != nil, "\(sheet)")
+        #expect(sheet.range(of: #"<c r="B2" s="\d+"><v>120</v></c>"#, options: .regularExpression) != nil)
+        #expect(sheet.contains("<f>SUM(C2:C3)</f><v>12.57</v>"))
+        #expect(sheet.contains(#"<autoFilter ref="A1:C3"/>"#))
+        let prices = try part("\(dir.path)/streamed.xlsx", "xl/worksheets/sheet2.xml")
+        #expect(prices.contains("note, &quot;quoted&quot; &amp; &lt;tagged&gt;") || prices.contains("note, \"quoted\" &amp; &lt;tagged&gt;"))
+        // libxlsxwriter's temporary files (in the output folder) and ours are gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["streamed.xlsx"])
+    }
+
     @Test func columnLettersGoPastZ() {
         #expect(Sheet.columnLetter(0) == "A")
         #expect(Sheet.columnLetter(25) == "Z")

@@ -87,16 +87,34 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
     }
 
     /// Plain decimal text with exactly `scale` decimals: never exponent notation.
+    ///
+    /// Digits are written right to left into a small buffer, dividing in 64 bits whenever the
+    /// value fits: a month-end writes millions of amounts, and 128-bit division is slow.
     public var description: String {
-        let negative = significand < 0
-        var digits = String(significand.magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+        var magnitude = significand.magnitude
+        // 39 digits, a point, a leading zero and a sign fit in 48 bytes.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buf in
+            var i = 48
+            var written = 0
+            func put(_ digit: UInt8) {
+                if written == scale && scale > 0 { i -= 1; buf[i] = UInt8(ascii: ".") }
+                i -= 1
+                buf[i] = UInt8(ascii: "0") + digit
+                written += 1
             }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            while magnitude > UInt128(UInt64.max) {
+                let (q, r) = magnitude.quotientAndRemainder(dividingBy: 10)
+                put(UInt8(r))
+                magnitude = q
+            }
+            var small = UInt64(magnitude)
+            repeat {
+                put(UInt8(small % 10))
+                small /= 10
+            } while small > 0 || written <= scale
+            if significand < 0 { i -= 1; buf[i] = UInt8(ascii: "-") }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[i...]), as: UTF8.self)
         }
-        return negative ? "-" + digits : digits
     }
 
     /// Text with exactly `places` decimals, rounded half away from zero: `"12.30"` for money.

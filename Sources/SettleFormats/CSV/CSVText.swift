@@ -7,7 +7,24 @@ public enum CSVText {
     }
 
     public static func record(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\r\n"
+        var out = ""
+        append(fields, to: &out)
+        return out
+    }
+
+    /// Appends one record to `out`, for files of many records: no string per record or field.
+    public static func append(_ fields: [String], to out: inout String) {
+        for (i, value) in fields.enumerated() {
+            if i > 0 { out += "," }
+            if value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out += "\""
+                out += value.replacingAll("\"", with: "\"\"")
+                out += "\""
+            } else {
+                out += value
+            }
+        }
+        out += "\r\n"
     }
 }
 

@@ -16,42 +16,71 @@ public enum InvoiceDocument {
         }
     }
 
-    static func money(_ d: ExactDecimal) -> JSONText { .string(d.formatted(places: 2)) }
-    static func price(_ d: ExactDecimal) -> JSONText { .string(d.normalized.formatted(minimumPlaces: 2)) }
-
+    /// The JSON document, written field by field (no tree of values first: issuing renders a
+    /// hundred thousand of them inside the issuing transaction).
     public static func json(_ i: Invoice, issuer: Issuer) -> String {
-        var members: [(String, JSONText)] = [
-            ("number", .optional(i.number)), ("kind", .string(i.kind.rawValue)), ("customer_id", .string(i.customerID)),
-            ("period", .string(i.period.description)), ("period_start", .string(i.period.firstDay.description)),
-            ("period_end", .string(i.period.lastDay.description)), ("issue_date", .string(i.issueDate.description)),
-            ("due_date", .string(i.dueDate.description)), ("currency", .string(i.currency)),
-            ("lines", .array(i.lines.map(line))),
-            ("subtotal", money(i.subtotal)), ("tax", money(i.tax)), ("total", money(i.total)),
-            ("credits_applied", money(i.creditsApplied)), ("amount_due", money(i.amountDue)),
-            ("customer_name", .string(i.customerName)), ("tax_rate_pct", .string(i.taxRatePct.normalized.description)),
-            ("issuer", .object([("name", .string(issuer.name)), ("address", .string(issuer.address)), ("tax_id", .string(issuer.taxID))])),
-        ]
-        if let a = i.adjusts { members.append(("adjusts", .string(a))) }
+        var w = JSONWriter(pretty: true, capacity: 1024 + 320 * i.lines.count)
+        w.beginObject()
+        w.key("number"); w.string(i.number)
+        w.member("kind", i.kind.rawValue)
+        w.member("customer_id", i.customerID)
+        w.member("period", i.period.description)
+        w.member("period_start", i.period.firstDay.description)
+        w.member("period_end", i.period.lastDay.description)
+        w.member("issue_date", i.issueDate.description)
+        w.member("due_date", i.dueDate.description)
+        w.member("currency", i.currency)
+        w.key("lines")
+        w.beginArray()
+        for l in i.lines { line(l, into: &w) }
+        w.endArray()
+        w.member("subtotal", i.subtotal.formatted(places: 2))
+        w.member("tax", i.tax.formatted(places: 2))
+        w.member("total", i.total.formatted(places: 2))
+        w.member("credits_applied", i.creditsApplied.formatted(places: 2))
+        w.member("amount_due", i.amountDue.formatted(places: 2))
+        w.member("customer_name", i.customerName)
+        w.member("tax_rate_pct", i.taxRatePct.normalized.description)
+        w.key("issuer")
+        w.beginObject()
+        w.member("name", issuer.name)
+        w.member("address", issuer.address)
+        w.member("tax_id", issuer.taxID)
+        w.endObject()
+        if let a = i.adjusts { w.member("adjusts", a) }
         if !i.unpriced.isEmpty {
-            members.append(("unpriced", .array(i.unpriced.map { u in
-                .object([("provider", .string(u.provider)), ("model", .string(u.model)), ("tier", .string(u.tier.rawValue)),
-                         ("token_type", .string(u.tokenType.rawValue)), ("quantity", .int(u.quantity))])
-            })))
+            w.key("unpriced")
+            w.beginArray()
+            for u in i.unpriced {
+                w.beginObject()
+                w.member("provider", u.provider)
+                w.member("model", u.model)
+                w.member("tier", u.tier.rawValue)
+                w.member("token_type", u.tokenType.rawValue)
+                w.key("quantity"); w.int(u.quantity)
+                w.endObject()
+            }
+            w.endArray()
         }
-        return JSONText.object(members).pretty()
+        w.endObject()
+        w.raw("\n")
+        return w.text
     }
 
-    static func line(_ l: InvoiceLine) -> JSONText {
-        var m: [(String, JSONText)] = [
-            ("kind", .string(l.kind.rawValue)), ("description", .string(l.description)), ("quantity", .int(l.quantity)),
-            ("unit_price", price(l.unitPrice)), ("amount", money(l.amount)),
-        ]
-        if let p = l.provider { m.append(("provider", .string(p))) }
-        if let p = l.model { m.append(("model", .string(p))) }
-        if let p = l.tier { m.append(("tier", .string(p.rawValue))) }
-        if let p = l.tokenType { m.append(("token_type", .string(p.rawValue))) }
-        if let p = l.serviceID { m.append(("service_id", .string(p))) }
-        return .object(m)
+    /// Money with two decimals; `unit_price` with as many as it needs, at least two.
+    static func line(_ l: InvoiceLine, into w: inout JSONWriter) {
+        w.beginObject()
+        w.member("kind", l.kind.rawValue)
+        w.member("description", l.description)
+        w.key("quantity"); w.int(l.quantity)
+        w.member("unit_price", l.unitPrice.normalized.formatted(minimumPlaces: 2))
+        w.member("amount", l.amount.formatted(places: 2))
+        if let p = l.provider { w.member("provider", p) }
+        if let p = l.model { w.member("model", p) }
+        if let p = l.tier { w.member("tier", p.rawValue) }
+        if let p = l.tokenType { w.member("token_type", p.rawValue) }
+        if let p = l.serviceID { w.member("service_id", p) }
+        w.endObject()
     }
 
     public static let csvColumns = ["kind", "description", "quantity", "unit_price", "amount", "provider", "model", "tier", "token_type", "service_id"]
@@ -59,13 +88,13 @@ public enum InvoiceDocument {
     public static func csv(_ i: Invoice) -> String {
         var out = CSVText.record(csvColumns)
         for l in i.lines {
-            out += CSVText.record([l.kind.rawValue, l.description, String(l.quantity), l.unitPrice.normalized.formatted(minimumPlaces: 2),
+            CSVText.append([l.kind.rawValue, l.description, String(l.quantity), l.unitPrice.normalized.formatted(minimumPlaces: 2),
                                    l.amount.formatted(places: 2), l.provider ?? "", l.model ?? "", l.tier?.rawValue ?? "",
-                                   l.tokenType?.rawValue ?? "", l.serviceID ?? ""])
+                                   l.tokenType?.rawValue ?? "", l.serviceID ?? ""], to: &out)
         }
         for (label, value) in [("subtotal", i.subtotal), ("tax", i.tax), ("total", i.total), ("credits_applied", i.creditsApplied),
                                ("amount_due", i.amountDue)] {
-            out += CSVText.record([label, "", "", "", value.formatted(places: 2), "", "", "", "", ""])
+            CSVText.append([label, "", "", "", value.formatted(places: 2), "", "", "", "", ""], to: &out)
         }
         return out
     }

@@ -12,7 +12,7 @@ public enum ReconciliationCSV {
 
     public static func render(_ cells: [ReconciliationCell]) -> String {
         var out = CSVText.record(columns)
-        for c in cells { out += CSVText.record(fields(c)) }
+        for c in cells { CSVText.append(fields(c), to: &out) }
         return out
     }
 

@@ -20,7 +20,7 @@ public struct ComputePayouts {
         var run = JobRun(job: "payouts", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog)
+            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
             report = done
             return JobRun.Outcome(status: .ok, outputs: outputs)
         }
@@ -28,19 +28,11 @@ public struct ComputePayouts {
     }
 
     /// Payouts from the period's issued documents, written. The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> (Report, [String]) {
+    /// `issued`: the documents when the caller (close) has just read them; else they are read.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, issued: IssuedMonth?) throws -> (Report, [String]) {
         var report = Report()
         report.folder = "\(env.outDir)/payouts/\(month)"
-        // Only the service and trial lines matter here: keep those, a page of documents at a time.
-        var invoices: [Invoice] = []
-        var read: Int64 = 0
-        try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
-            if read % 256 == 0 { env.progress.update("payouts \(month): reading invoices", done: read, total: nil, unit: "documents") }
-            read += 1
-            guard var inv = InvoiceDocument.parse(document) else { return }
-            inv.lines = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
-            if !inv.lines.isEmpty { invoices.append(inv) }
-        }
+        let invoices = try (issued ?? IssueInvoices.read(month: month, store: store, env: env, label: "payouts \(month): reading invoices")).marketplace
         report.payouts = Payout.of(invoices, services: catalog.services)
         let folder = report.folder
         var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])

@@ -36,6 +36,9 @@ public struct IssueInvoices {
         public var unpricedCustomers: [String] { drafts.filter { !$0.unpriced.isEmpty }.map(\.customerID) }
         /// Customers whose period had not ended by the issue date: left as drafts, not findings.
         public var openPeriods: [String] = []
+        /// Every issued document of the period once this run has written them, as read back
+        /// from the store (filled by `perform`).
+        public var documents = IssuedMonth()
         public var status: ExitStatus { unpricedCustomers.isEmpty ? .ok : .findings }
         public var findings: String? {
             unpricedCustomers.isEmpty ? nil : "not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))"
@@ -60,16 +63,28 @@ public struct IssueInvoices {
     }
 
     /// Issues what is due and writes the period's folder. The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
-        let report = try compute(store: store, env: env, catalog: catalog, runID: runID)
-        return (report, try write(report, store: store, env: env))
+    /// `summaries`: the month's period summaries when the caller has read them already.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
+                        summaries: PeriodSummaries? = nil) throws -> (Report, [String]) {
+        let (report, outputs, summary) = try performLeavingSummary(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
+        return (report, outputs + (try summary.wait()))
+    }
+
+    /// As `perform`, but the period's index and workbook are still being written, on a thread
+    /// of their own, when it returns: close writes the payouts and the finance workbook
+    /// meanwhile. `wait()` gives their paths.
+    public func performLeavingSummary(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
+                                      summaries: PeriodSummaries? = nil) throws -> (Report, [String], BackgroundWork<[String]>) {
+        var report = try compute(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
+        let (outputs, summary) = try write(&report, store: store, env: env)
+        return (report, outputs, summary)
     }
 
     var issuer: (SettleConfig) -> InvoiceDocument.Issuer {
         { InvoiceDocument.Issuer(name: $0.invoices.issuerName, address: $0.invoices.issuerAddress, taxID: $0.invoices.issuerTaxID) }
     }
 
-    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, summaries: PeriodSummaries? = nil) throws -> Report {
         var report = Report()
         report.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
@@ -84,9 +99,7 @@ public struct IssueInvoices {
         var toIssue: [InvoiceLedger.Issue] = []
         let issuer = self.issuer(config)
         let creditsByCustomer = Dictionary(grouping: catalog.credits, by: \.customerID)
-        // Every period of the month starts between its 1st and its 28th (billing_day 1–28).
-        let monthStart = BillingPeriod(month: month, billingDay: 1).firstDay
-        let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
+        let summaries = try summaries ?? store.periods.periodsStarting(in: month)
         let label = "invoice \(month): computing"
         let customers = catalog.customers.sorted(by: { $0.id < $1.id }).filter { customer == nil || $0.id == customer }
         for (i, c) in customers.enumerated() {
@@ -134,36 +147,43 @@ public struct IssueInvoices {
             return report
         }
         env.progress.update("invoice \(month): issuing \(toIssue.count) documents", done: 0, total: nil, unit: "documents")
-        for (inv, _) in try ledger.issue(toIssue, runID: runID, at: env.clock()) {
+        for inv in try ledger.issue(toIssue, runID: runID, at: env.clock()) {
             if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
         }
         return report
     }
 
     /// The period's folder: every issued document of the period (from its stored text), the
-    /// drafts, index.csv and the workbook; stale drafts removed.
-    func write(_ report: Report, store: SettleStore, env: JobEnvironment) throws -> [String] {
+    /// drafts, index.csv and the workbook; stale drafts removed. The index and the workbook
+    /// need only the documents' totals and no store: they are written in the background.
+    func write(_ report: inout Report, store: SettleStore, env: JobEnvironment) throws -> ([String], BackgroundWork<[String]>) {
         let folder = report.folder
         var outputs: [String] = []
-        // The workbook and index need each invoice's totals, not its lines: keep only those.
-        var all: [Invoice] = []
+        var issued = IssuedMonth()
+        // Files are written on a thread of their own while the next documents are read and parsed.
+        let files = FileBatchWriter()
+        // Files not there yet are written without looking first (a first close creates them all).
+        let existing = FileSystem.names(in: folder)
         try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
-            if all.count % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(all.count), total: nil, unit: "documents") }
-            guard var inv = InvoiceDocument.parse(document) else { return }
-            try FileSystem.writeIfChanged(document, to: "\(folder)/\(number).json", durable: false)
-            try FileSystem.writeIfChanged(InvoiceDocument.csv(inv), to: "\(folder)/\(number).csv", durable: false)
-            inv.lines = []
-            all.append(inv)
+            let n = issued.documents.count
+            if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
+            guard let inv = InvoiceDocument.parse(document) else { return }
+            try files.write(document, to: "\(folder)/\(number).json", mayExist: existing.contains("\(number).json"))
+            try files.write(InvoiceDocument.csv(inv), to: "\(folder)/\(number).csv", mayExist: existing.contains("\(number).csv"))
+            issued.add(inv)
         }
+        report.documents = issued
+        let all = issued.documents
         outputs.append("\(folder)/ (\(all.count) issued documents)")
         let issuer = self.issuer(env.config)
         var draftNames = Set<String>()
         for draft in report.drafts where customer == nil || draft.customerID == customer {
             let name = draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
             draftNames.insert(name)
-            try FileSystem.writeIfChanged(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json", durable: false)
-            try FileSystem.writeIfChanged(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv", durable: false)
+            try files.write(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json")
+            try files.write(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv")
         }
+        try files.finish()
         if !draftNames.isEmpty { outputs.append("\(folder)/drafts/ (\(draftNames.count) drafts)") }
         if customer == nil, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
             for path in stale {
@@ -172,15 +192,34 @@ public struct IssueInvoices {
                 if !draftNames.contains(base) { FileSystem.remove(path) }
             }
         }
-        // One flush for the batch of invoice files instead of one per file.
-        FileSystem.syncFileSystem(of: folder)
-        var index = CSVText.record(InvoiceDocument.indexColumns)
-        for inv in all { index += CSVText.record(InvoiceDocument.indexRow(inv)) }
-        try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")
         let created = (issueDate ?? env.clock().day).start
-        try InvoicesWorkbook.make(all + report.drafts.map { var d = $0; d.lines = []; return d }, currency: env.config.currency, created: created)
-            .write(to: "\(folder)/invoices-\(month).xlsx")
+        let rows = all + report.drafts.map { var d = $0; d.lines = []; return d }
+        let currency = env.config.currency, workbook = "\(folder)/invoices-\(month).xlsx"
+        let summary = BackgroundWork<[String]> {
+            var index = CSVText.record(InvoiceDocument.indexColumns)
+            for inv in all { CSVText.append(InvoiceDocument.indexRow(inv), to: &index) }
+            try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")
+            try InvoicesWorkbook.make(rows, currency: currency, created: created).write(to: workbook)
+            return ["\(folder)/index.csv", workbook]
+        }
+        // One flush for the batch of invoice files instead of one per file.
+        env.progress.update("invoice \(month): flushing the files to disk", done: 0, total: nil, unit: "steps")
+        FileSystem.syncFileSystem(of: folder)
         env.progress.finish()
-        return outputs + ["\(folder)/index.csv", "\(folder)/invoices-\(month).xlsx"]
+        return (outputs, summary)
+    }
+}
+
+extension IssueInvoices {
+    /// The period's issued documents read back from the store, for the payouts or the workbook
+    /// run on their own (close passes what its write read).
+    static func read(month: PeriodMonth, store: SettleStore, env: JobEnvironment, label: String) throws -> IssuedMonth {
+        var issued = IssuedMonth()
+        try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
+            let n = issued.documents.count
+            if n % 256 == 0 { env.progress.update(label, done: Int64(n), total: nil, unit: "documents") }
+            if let inv = InvoiceDocument.parse(document) { issued.add(inv) }
+        }
+        return issued
     }
 }

@@ -62,18 +62,28 @@ public struct Close {
             if !r.issued.isEmpty || !r.adjustments.isEmpty { report.outputs += outputs }
             if let f = r.findings { report.findings.append("\(m): \(f)") }
         }
-        let (invoices, invoiceOutputs) = try IssueInvoices(month: month, finalize: true, adjust: true, issueDate: issueDate)
-            .perform(store: store, env: env, catalog: catalog, runID: runID)
+        // Read once and handed on: the month's usage lines (invoices, then the workbook) and its
+        // issued documents (read back as their files are written, then payouts and workbook).
+        env.progress.update("close \(month): reading the month's usage", done: 0, total: nil, unit: "steps")
+        let summaries = try store.periods.periodsStarting(in: month)
+        // Needs nothing else: written while invoices are computed and issued on the other core.
+        let usageSummary = FinanceReport.startUsageSummary(summaries, month: month, outDir: env.outDir)
+        var (invoices, invoiceOutputs, invoiceSummary) = try IssueInvoices(month: month, finalize: true, adjust: true, issueDate: issueDate)
+            .performLeavingSummary(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
+        let issued = invoices.documents
+        invoices.documents = IssuedMonth()
         report.invoices = invoices
         report.outputs += invoiceOutputs
         if let f = invoices.findings { report.findings.append(f) }
-        let (payouts, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog)
+        let (payouts, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog, issued: issued)
         report.payouts = payouts
         report.outputs += payoutOutputs
         let (finance, financeOutputs) = try FinanceReport(month: month)
-            .perform(store: store, env: env, catalog: catalog, runID: runID, drafts: invoices.drafts)
+            .perform(store: store, env: env, catalog: catalog, runID: runID, drafts: invoices.drafts, issued: issued, summaries: summaries,
+                     usageSummary: usageSummary)
         report.finance = finance
         report.outputs += financeOutputs
+        report.outputs += try invoiceSummary.wait()
         return report
     }
 }

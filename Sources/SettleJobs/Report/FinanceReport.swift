@@ -25,34 +25,30 @@ public struct FinanceReport {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID, drafts: nil)
+            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
             report = done
             return JobRun.Outcome(status: .ok, outputs: outputs)
         }
         return report
     }
 
-    /// Gathers and writes. `drafts`: the month's drafts when the caller (close) has them; else
-    /// they are computed. The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts: [Invoice]?) throws -> (Report, [String]) {
+    /// Gathers and writes. The month's drafts, issued documents and period summaries are passed
+    /// by a caller (close) that has them already; whatever is nil is read or computed here.
+    /// `usageSummary`: the usage summary already being written (close starts it as soon as it
+    /// has read the month, while a core is free). The caller holds the lock.
+    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts: [Invoice]? = nil,
+                        issued: IssuedMonth? = nil, summaries: PeriodSummaries? = nil,
+                        usageSummary: BackgroundWork<String>? = nil) throws -> (Report, [String]) {
         var report = Report()
         let folder = "\(env.outDir)/reports/\(month)"
         report.folder = folder
         env.progress.update("report: reading the month", done: 0, total: 4, unit: "steps")
-        let monthStart = BillingPeriod(month: month, billingDay: 1).firstDay
-        let summaries = try store.periods.periodsStarting(from: monthStart, to: monthStart.adding(days: 27))
+        let summaries = try summaries ?? store.periods.periodsStarting(in: month)
         let totals = try store.periods.totals(startingIn: month)
-
-        var issued: [Invoice] = []
-        var byKind: [InvoiceLine.Kind: ExactDecimal] = [:]
-        try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
-            guard var inv = InvoiceDocument.parse(document) else { return }
-            for l in inv.lines { byKind[l.kind, default: .zero] += l.amount }
-            inv.lines = []
-            issued.append(inv)
-        }
+        let issued = try issued ?? IssueInvoices.read(month: month, store: store, env: env, label: "report: reading invoices")
         env.progress.update("report: invoices", done: 1, total: 4, unit: "steps")
-        let drafts = try drafts ?? IssueInvoices(month: month, dryRun: true).compute(store: store, env: env, catalog: catalog, runID: runID).drafts
+        let drafts = try drafts ?? IssueInvoices(month: month, dryRun: true)
+            .compute(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries).drafts
         let (first, last) = FinanceFigures.days(of: month)
         env.progress.update("report: reconciliation and service quality", done: 2, total: 4, unit: "steps")
         let daily = try store.periods.dailyRows(from: first, to: last)
@@ -64,17 +60,18 @@ public struct FinanceReport {
         }
         let figures = FinanceFigures(
             month: month, currency: env.config.currency, customers: catalog.customers, plans: env.config.plans, totals: totals,
-            issued: issued, drafts: drafts.map { var d = $0; d.lines = []; return d }, issuedByLineKind: byKind,
+            issued: issued.documents, drafts: drafts.map { var d = $0; d.lines = []; return d }, issuedByLineKind: issued.byLineKind,
             margin: MarginBook(periods: periods, services: catalog.services), reconciliation: ReconciliationSummary.of(cells),
             alerts: alerts, serviceQuality: ServiceQuality.rows(daily: daily, latency: latency),
             daily: DailyUsage.of(daily, from: first, to: last))
         report.figures = figures
 
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
-        let csvPath = "\(folder)/usage-summary.csv"
-        try FileSystem.writeAtomically(Self.usageSummaryCSV(summaries), to: csvPath)
+        // A million lines of CSV on one core while the workbook is built on the other.
+        let usage = usageSummary ?? Self.startUsageSummary(summaries, month: month, outDir: env.outDir)
         let xlsxPath = "\(folder)/finance-\(month).xlsx"
         try FinanceWorkbook.make(figures, created: last.adding(days: 1).start).write(to: xlsxPath)
+        let csvPath = try usage.wait()
         env.progress.finish()
         return (report, [csvPath, xlsxPath])
     }
@@ -82,21 +79,38 @@ public struct FinanceReport {
     static let usageSummaryColumns = ["customer_id", "period", "period_start", "provider", "model", "tier", "token_type", "service_id",
                                       "quantity", "error_quantity", "unit_price", "amount", "upstream_cost"]
 
+    /// Writes `reports/MONTH/usage-summary.csv` on a thread of its own; `wait()` gives its path.
+    public static func startUsageSummary(_ summaries: PeriodSummaries, month: PeriodMonth, outDir: String) -> BackgroundWork<String> {
+        BackgroundWork {
+            let path = "\(outDir)/reports/\(month)/usage-summary.csv"
+            let csv = try AtomicFileWriter(path: path)
+            try writeUsageSummary(summaries) { try csv.write($0) }
+            try csv.commit()
+            return path
+        }
+    }
+
     /// One row per summary line, in customer and line order; `unit_price` per token (per
-    /// request for request lines), exact; `amount` rounded to cents as on the invoice.
-    static func usageSummaryCSV(_ summaries: [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)]) -> String {
+    /// request for request lines), exact; `amount` rounded to cents as on the invoice. Handed
+    /// out some customers at a time: a month has a million lines.
+    static func writeUsageSummary(_ summaries: PeriodSummaries, _ emit: (String) throws -> Void) throws {
         var out = CSVText.record(usageSummaryColumns)
         for key in summaries.keys.sorted() {
             let v = summaries[key]!
             let customer = String(key.prefix { $0 != "|" })
-            let period = PeriodMonth(year: v.start.date.year, month: v.start.date.month)
+            let period = PeriodMonth(year: v.start.date.year, month: v.start.date.month).description
+            let start = v.start.description
             for l in v.lines {
-                out += CSVText.record([customer, period.description, v.start.description, l.provider, l.model, l.tier.rawValue,
-                                       l.tokenType.rawValue, l.serviceID, String(l.quantity), String(l.errorQuantity),
-                                       l.unitPrice.map { $0.normalized.description } ?? "", l.charge.map { $0.formatted(places: 2) } ?? "",
-                                       l.upstreamCost.map { $0.formatted(places: 2) } ?? ""])
+                CSVText.append([customer, period, start, l.provider, l.model, l.tier.rawValue,
+                                l.tokenType.rawValue, l.serviceID, String(l.quantity), String(l.errorQuantity),
+                                l.unitPrice.map { $0.normalized.description } ?? "", l.charge.map { $0.formatted(places: 2) } ?? "",
+                                l.upstreamCost.map { $0.formatted(places: 2) } ?? ""], to: &out)
+            }
+            if out.utf8.count >= 1 << 16 {
+                try emit(out)
+                out = ""
             }
         }
-        return out
+        try emit(out)
     }
 }

@@ -100,6 +100,7 @@ enum PostgresMigrations {
         (5, SharedMigrations.v5),
         (6, SharedMigrations.v6),
         (7, SharedMigrations.v7),
+        (8, SharedMigrations.v8),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -91,7 +91,7 @@ final class SQLiteConnection {
     /// customer would otherwise spend most of its time compiling the same SQL.
     private var statements: [String: SQLiteStatement] = [:]
 
-    private func cached(_ sql: String) throws(StoreError) -> SQLiteStatement {
+    func cached(_ sql: String) throws(StoreError) -> SQLiteStatement {
         if let stmt = statements[sql] {
             stmt.reset()
             return stmt

@@ -21,13 +21,19 @@ public final class InvoiceLedger {
     }
 
     /// Numbers and stores every document in order, all or none. Returns them numbered.
-    public func issue(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [(Invoice, String)] {
+    ///
+    /// Documents are rendered and stored a chunk at a time inside the one transaction, so a
+    /// month of document text is never held at once.
+    public func issue(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [Invoice] {
         try sql.inTransaction {
             // The last number of each series and year is read once inside the transaction; the
             // job lock keeps any other writer out until it commits.
             var last: [String: Int64] = [:]
-            var out: [(Invoice, String)] = []
-            var rows: [[SQLParam]] = []
+            var out: [Invoice] = []
+            out.reserveCapacity(docs.count)
+            let sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
+                                                                "credits_applied", "document", "finalized_at", "run_id"])
+            let finalizedAt = time.description
             for doc in docs {
                 var inv = doc.invoice
                 let year = Int64(inv.issueDate.date.year)
@@ -40,14 +46,12 @@ public final class InvoiceLedger {
                 last[key] = seq
                 let digits = String(seq)
                 inv.number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
-                let text = try doc.render(inv)
-                rows.append([.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
-                             .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                             .text(text), .text(time.description), .text(runID)])
-                out.append((inv, text))
+                try sink.append([.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
+                                 .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
+                                 .text(try doc.render(inv)), .text(finalizedAt), .text(runID)])
+                out.append(inv)
             }
-            try sql.insert(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
-                                                      "credits_applied", "document", "finalized_at", "run_id"], rows: rows)
+            try sink.flush()
             return out
         }
     }
@@ -74,9 +78,9 @@ public final class InvoiceLedger {
         while true {
             let page = try sql.fetch("""
                 SELECT number, customer_id, document, series, year, seq FROM invoices
-                WHERE period = ? AND (series > ? OR (series = ? AND (year > ? OR (year = ? AND seq > ?))))
+                WHERE period = ? AND (series, year, seq) > (?, ?, ?)
                 ORDER BY series, year, seq LIMIT 1000
-                """, [.text(period.description), .text(after.0), .text(after.0), .int(after.1), .int(after.1), .int(after.2)])
+                """, [.text(period.description), .text(after.0), .int(after.1), .int(after.2)])
             for r in page {
                 try body(r.text(0), r.text(1), r.text(2))
                 after = (r.text(3), r.int(4), r.int(5))

@@ -8,6 +8,9 @@ protocol SQLExecutor: AnyObject {
     @discardableResult
     func perform(_ sql: String, _ params: [SQLParam]) throws -> Int
     func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]]
+    /// The rows one at a time, none kept: a month of summary lines is read without holding all
+    /// of their text at once.
+    func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws
     func inTransaction<T>(_ body: () throws -> T) throws -> T
     /// For a unit of work that spans calls (a file's load): begin now, commit or roll back later.
     func beginWork() throws
@@ -124,6 +127,17 @@ extension SQLiteConnection: SQLExecutor {
         }
     }
 
+    func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws {
+        let stmt = try cached(sql)
+        for (i, p) in params.enumerated() { stmt.bind(i + 1, p.sqlite) }
+        let columns = stmt.columnCount
+        var row = [String?](repeating: nil, count: columns)
+        while try stmt.step() {
+            for c in 0..<columns { row[c] = stmt.text(c) }
+            try body(row)
+        }
+    }
+
     func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
     func beginWork() throws { try execute("BEGIN IMMEDIATE") }
     func commitWork() throws { try execute("COMMIT") }
@@ -188,6 +202,11 @@ extension PGConnection: SQLExecutor {
     func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
         let result = try prepared(sql, params)
         return (0..<result.count).map { r in (0..<result.columns).map { result.text(r, $0) } }
+    }
+
+    func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws {
+        let result = try prepared(sql, params)
+        for r in 0..<result.count { try body((0..<result.columns).map { result.text(r, $0) }) }
     }
 
     func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }

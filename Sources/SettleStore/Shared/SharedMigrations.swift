@@ -163,4 +163,11 @@ extension SharedMigrations {
         DROP INDEX usage_latency_daily_day;
         CREATE UNIQUE INDEX usage_latency_daily_key ON usage_latency_daily(day, provider, model, service_id, latency_ms);
         """
+
+    /// A month's documents are read in number order a page at a time; with only an index on
+    /// the period, every page read and sorted the whole month's documents again.
+    static let v8 = """
+        DROP INDEX invoices_period;
+        CREATE INDEX invoices_period_number ON invoices(period, series, year, seq);
+        """
 }

@@ -1,5 +1,8 @@
 import SettleCore
 
+/// Billing periods' usage lines and trial use, keyed "customer_id|period_start".
+public typealias PeriodSummaries = [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)]
+
 /// Daily usage rows and billing-period summaries, the same SQL on both stores.
 ///
 /// A day's rows are recomputed from its events whenever the day is aggregated, so late events
@@ -150,16 +153,31 @@ public final class UsagePeriods {
     }
 
     public func dailyRows(from: UTCDay, to: UTCDay) throws -> [UsageDailyRow] {
-        try sql.fetch("""
+        var rows: [UsageDailyRow] = []
+        // A month of a busy gateway is hundreds of thousands of rows naming a few days,
+        // providers and models: each name is kept once.
+        var days: [String: UTCDay] = [:]
+        var names: [String: String] = [:]
+        func shared(_ s: String) -> String {
+            if let known = names[s] { return known }
+            names[s] = s
+            return s
+        }
+        try sql.fetchEach("""
             SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
                    cache_write, output_tokens, requests
             FROM usage_daily WHERE day >= ? AND day <= ?
-            """, [.text(from.description), .text(to.description)]).map { r in
-            UsageDailyRow(day: UTCDay(r.text(0))!, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
-                          provider: r.text(3), model: r.text(4), tier: Tier(rawValue: r.text(5)) ?? .standard, serviceID: r.text(6),
-                          status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8), inputTokens: r.int(9),
-                          cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11), outputTokens: r.int(12), requests: r.int(13))
+            """, [.text(from.description), .text(to.description)]) { r in
+            let dayText = r.text(0)
+            let day: UTCDay
+            if let known = days[dayText] { day = known } else { day = UTCDay(dayText)!; days[dayText] = day }
+            rows.append(UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
+                                      provider: shared(r.text(3)), model: shared(r.text(4)), tier: Tier(rawValue: r.text(5)) ?? .standard,
+                                      serviceID: shared(r.text(6)), status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8),
+                                      inputTokens: r.int(9), cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11),
+                                      outputTokens: r.int(12), requests: r.int(13)))
         }
+        return rows
     }
 
     /// Prompt plus completion tokens of a customer's ok events on a service before `time`.
@@ -250,11 +268,12 @@ public final class UsagePeriods {
         var conditions: [String] = [], params: [SQLParam] = []
         if dueOnly { conditions.append("alerts_due = 1") }
         if let month { conditions.append("period = ?"); params.append(.text(month.description)) }
-        return try sql.fetch("""
+        var all: [PeriodTotals] = []
+        try sql.fetchEach("""
             SELECT customer_id, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost, trial_credit, unpriced_quantity,
                    events, error_events, as_of, projected_tokens, projected_calls, projected_cost
             FROM period_totals \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            """, params).map { r in
+            """, params) { r in
             let period = BillingPeriod(containing: UTCDay(r.text(1))!, billingDay: Int(r.int(2)))
             var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: UTCDay(r.text(12))!)
             t.tokens = r.int(4)
@@ -271,8 +290,9 @@ public final class UsagePeriods {
             t.projectedTokens = r.int(13)
             t.projectedCalls = r.int(14)
             t.projectedCost = r.decimal(15) ?? .zero
-            return t
-        }.sorted { ($0.customerID, $0.period) < ($1.customerID, $1.period) }
+            all.append(t)
+        }
+        return all.sorted { ($0.customerID, $0.period) < ($1.customerID, $1.period) }
     }
 
     public func markAlertsEvaluated(_ totals: [PeriodTotals]) throws {
@@ -289,28 +309,40 @@ public final class UsagePeriods {
         try sql.fetch("SELECT DISTINCT period FROM period_totals ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
     }
 
+    /// Every customer's lines and trial use for the billing periods that start in `month` (on
+    /// its 1st to 28th, billing days 1–28).
+    public func periodsStarting(in month: PeriodMonth) throws -> PeriodSummaries {
+        let first = BillingPeriod(month: month, billingDay: 1).firstDay
+        return try periodsStarting(from: first, to: first.adding(days: 27))
+    }
+
     /// Every customer's lines and trial use for the periods starting `from`…`to`, keyed by
     /// customer: one query each, for invoicing a whole month.
-    public func periodsStarting(from: UTCDay, to: UTCDay) throws -> [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] {
-        var out: [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)] = [:]
+    public func periodsStarting(from: UTCDay, to: UTCDay) throws -> PeriodSummaries {
+        var out: PeriodSummaries = [:]
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        for r in try sql.fetch("""
+        // A month holds a million lines but a few dozen providers, models and services: one
+        // copy of each name, not one per line (model names are too long to be stored inline).
+        var names: [String: String] = [:]
+        func shared(_ s: String) -> String {
+            if let known = names[s] { return known }
+            names[s] = s
+            return s
+        }
+        try sql.fetchEach("""
             SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
                    upstream_cost
             FROM usage_summaries WHERE period_start >= ? AND period_start <= ?
-            """, range) {
-            let key = "\(r.text(0))|\(r.text(1))"
-            var v = out[key] ?? ([], [], UTCDay(r.text(1))!)
-            v.lines.append(UsageSummaryLine(provider: r.text(2), model: r.text(3), tier: Tier(rawValue: r.text(4)) ?? .standard,
-                                            tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: r.text(6), unitPrice: r.decimal(7),
-                                            quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11)))
-            out[key] = v
+            """, range) { r in
+            let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: Tier(rawValue: r.text(4)) ?? .standard,
+                                        tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
+                                        quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11))
+            // Appended in place: taking the value out and putting it back would copy its lines.
+            out["\(r.text(0))|\(r.text(1))", default: ([], [], UTCDay(r.text(1))!)].lines.append(line)
         }
-        for r in try sql.fetch("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) {
-            let key = "\(r.text(0))|\(r.text(1))"
-            var v = out[key] ?? ([], [], UTCDay(r.text(1))!)
-            v.trials.append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
-            out[key] = v
+        try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) { r in
+            out["\(r.text(0))|\(r.text(1))", default: ([], [], UTCDay(r.text(1))!)].trials
+                .append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
         }
         for k in out.keys {
             out[k]!.lines.sort(by: PeriodSummarizer.order)

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Writes many small output files on a thread of its own, each only when its content changed
+/// and each atomically, while the caller renders the next ones.
+///
+/// A month-end writes two files per invoice; creating two hundred thousand files is mostly the
+/// kernel's work, and on two cores it overlaps with reading and rendering the documents. No
+/// fsync per file: the caller flushes once with `FileSystem.syncFileSystem(of:)`.
+public final class FileBatchWriter: @unchecked Sendable {
+    private let batches = BoundedChannel<[(text: String, path: String, known: Bool)]>(capacity: 8)
+    private let failure = Handoff<FileSystemError>()
+    private let done = DispatchSemaphore(value: 0)
+    private var pending: [(text: String, path: String, known: Bool)] = []
+    private var finished = false
+
+    public init() {
+        let batches = self.batches, failure = self.failure, done = self.done
+        let thread = Thread {
+            writing: while let batch = batches.receive() {
+                for file in batch {
+                    do {
+                        if file.known {
+                            try FileSystem.writeIfChanged(file.text, to: file.path, durable: false)
+                        } else {
+                            try FileSystem.writeAtomically(Array(file.text.utf8), to: file.path, durable: false)
+                        }
+                    } catch {
+                        failure.set(error as? FileSystemError ?? FileSystemError(path: file.path, "cannot write: \(error)"))
+                        batches.cancel()
+                        break writing
+                    }
+                }
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Queues a file. `mayExist: false` when the caller knows there is no such file yet (it
+    /// listed the folder): then it is written without first reading what is there. Throws the
+    /// first failure of an earlier file, if any.
+    public func write(_ text: String, to path: String, mayExist: Bool = true) throws {
+        pending.append((text, path, mayExist))
+        if pending.count >= 64 { try flush() }
+    }
+
+    /// Waits until every queued file is written; throws the first failure.
+    public func finish() throws {
+        guard !finished else { return }
+        try flush()
+        finished = true
+        batches.close()
+        done.wait()
+        if let e = failure.value { throw e }
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        if !batches.send(pending) {
+            // The writer stopped on a failure: report it, and let the thread end.
+            finished = true
+            batches.close()
+            done.wait()
+            throw failure.value ?? FileSystemError(path: pending[0].path, "cannot write")
+        }
+        pending = []
+    }
+
+    /// A caller that stopped early (its own error) still ends the thread; files queued so far
+    /// are written, each whole.
+    deinit {
+        if !finished {
+            batches.close()
+            done.wait()
+        }
+    }
+}
