@@ -39,7 +39,8 @@ public struct Workbook: Sendable {
         // A large workbook is streamed: each row goes to a temporary file in the output folder
         // as it is written, strings inline, instead of a tree of every cell held until the
         // end (a month of 100,000 customers is three million cells). Small ones keep the
-        // shared-string table spreadsheet programs write themselves.
+        // shared-string table spreadsheet programs write themselves. (A streamed workbook's
+        // charts carry no cached points; spreadsheet programs draw them from the cells.)
         let streamed = sheets.reduce(0) { $0 + $1.cellCount } > streamingCells
         let tmpdir = strdup(dir)
         defer { free(tmpdir) }
