@@ -108,4 +108,24 @@ import Testing
         // gross 9.95; fee 10 % = 0.995, rounded half away from zero: 1.00.
         #expect(p == [Payout(seller: "sellco", serviceID: "svc_x", gross: money("9.95"), platformFee: money("1.00"), net: money("8.95"))])
     }
+
+    /// What the month-end keeps of its issued documents: totals, sums by line kind, and only
+    /// the marketplace lines, from which the payouts come out the same.
+    @Test func issuedMonthKeepsTotalsLineSumsAndMarketplaceLines() {
+        func doc(_ number: String, _ lines: [InvoiceLine]) -> Invoice {
+            Invoice(number: number, customerID: "c", customerName: "C", period: period, issueDate: UTCDay("2026-11-01")!,
+                    dueDate: UTCDay("2026-11-15")!, currency: "USD", lines: lines, subtotal: money("5"), tax: money("1"), total: money("6"),
+                    creditsApplied: .zero, amountDue: money("6"), taxRatePct: money("20"))
+        }
+        let fee = InvoiceLine(kind: .planFee, description: "fee", quantity: 1, unitPrice: money("19"), amount: money("19.00"))
+        let sold = InvoiceLine(kind: .service, description: "", quantity: 1, unitPrice: .zero, amount: money("10.05"), serviceID: "svc_x")
+        let trial = InvoiceLine(kind: .trial, description: "", quantity: 1, unitPrice: .zero, amount: money("-0.10"), serviceID: "svc_x")
+        let month = IssuedMonth([doc("INV-2026-000001", [fee, sold, trial]), doc("INV-2026-000002", [fee])])
+        #expect(month.documents.map(\.number) == ["INV-2026-000001", "INV-2026-000002"])
+        #expect(month.documents.allSatisfy { $0.lines.isEmpty && $0.total == money("6") })
+        #expect(month.byLineKind == [.planFee: money("38.00"), .service: money("10.05"), .trial: money("-0.10")])
+        #expect(month.marketplace.map(\.number) == ["INV-2026-000001"])
+        #expect(month.marketplace[0].lines == [sold, trial])
+        #expect(Payout.of(month.marketplace, services: [service]).map(\.net) == [money("8.95")])
+    }
 }
