@@ -14,10 +14,12 @@ import SettleTestSupport
         try files.write("kept", to: "\(dir.path)/out/same.txt")
         try files.write("new", to: "\(dir.path)/out/stale.txt")
         for i in 0..<300 { try files.write("file \(i)\n", to: "\(dir.path)/out/sub/\(i).txt", mayExist: false) }
+        try files.write(to: "\(dir.path)/out/sub/rendered.csv", mayExist: false) { (1...3).map(String.init).joined(separator: ",") }
         try files.finish()
         #expect(dir.read("out/stale.txt") == "new")
         #expect(dir.read("out/sub/299.txt") == "file 299\n")
-        #expect(dir.files(in: "out/sub").count == 300)
+        #expect(dir.read("out/sub/rendered.csv") == "1,2,3")
+        #expect(dir.files(in: "out/sub").count == 301)
         let after = try FileManager.default.attributesOfItem(atPath: "\(dir.path)/out/same.txt")[.modificationDate] as? Date
         #expect(before == after, "an unchanged file is not rewritten")
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out").sorted() == ["same.txt", "stale.txt", "sub"])

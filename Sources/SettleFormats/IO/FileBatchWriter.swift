@@ -7,10 +7,19 @@ import Foundation
 /// kernel's work, and on two cores it overlaps with reading and rendering the documents. No
 /// fsync per file: the caller flushes once with `FileSystem.syncFileSystem(of:)`.
 public final class FileBatchWriter: @unchecked Sendable {
-    private let batches = BoundedChannel<[(text: String, path: String, known: Bool)]>(capacity: 8)
+    private let batches = BoundedChannel<[File]>(capacity: 8)
     private let failure = Handoff<FileSystemError>()
     private let done = DispatchSemaphore(value: 0)
-    private var pending: [(text: String, path: String, known: Bool)] = []
+    private var pending: [File] = []
+
+    /// A file to write: its text, or how to render it (on the writing thread, which has time
+    /// to spare while the kernel creates files).
+    private struct File: Sendable {
+        var path: String
+        var text: String?
+        var render: (@Sendable () -> String)?
+        var known: Bool
+    }
     private var finished = false
 
     public init() {
@@ -19,10 +28,11 @@ public final class FileBatchWriter: @unchecked Sendable {
             writing: while let batch = batches.receive() {
                 for file in batch {
                     do {
+                        let text = file.text ?? file.render?() ?? ""
                         if file.known {
-                            try FileSystem.writeIfChanged(file.text, to: file.path, durable: false)
+                            try FileSystem.writeIfChanged(text, to: file.path, durable: false)
                         } else {
-                            try FileSystem.writeAtomically(Array(file.text.utf8), to: file.path, durable: false)
+                            try FileSystem.writeAtomically(Array(text.utf8), to: file.path, durable: false)
                         }
                     } catch {
                         failure.set(error as? FileSystemError ?? FileSystemError(path: file.path, "cannot write: \(error)"))
@@ -40,7 +50,16 @@ public final class FileBatchWriter: @unchecked Sendable {
     /// listed the folder): then it is written without first reading what is there. Throws the
     /// first failure of an earlier file, if any.
     public func write(_ text: String, to path: String, mayExist: Bool = true) throws {
-        pending.append((text, path, mayExist))
+        try queue(File(path: path, text: text, render: nil, known: mayExist))
+    }
+
+    /// Queues a file whose text `render` makes on the writing thread.
+    public func write(to path: String, mayExist: Bool = true, render: @escaping @Sendable () -> String) throws {
+        try queue(File(path: path, text: nil, render: render, known: mayExist))
+    }
+
+    private func queue(_ file: File) throws {
+        pending.append(file)
         if pending.count >= 64 { try flush() }
     }
 

@@ -169,7 +169,7 @@ public struct IssueInvoices {
             if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
             guard let inv = InvoiceDocument.parse(document) else { return }
             try files.write(document, to: "\(folder)/\(number).json", mayExist: existing.contains("\(number).json"))
-            try files.write(InvoiceDocument.csv(inv), to: "\(folder)/\(number).csv", mayExist: existing.contains("\(number).csv"))
+            try files.write(to: "\(folder)/\(number).csv", mayExist: existing.contains("\(number).csv")) { InvoiceDocument.csv(inv) }
             issued.add(inv)
         }
         report.documents = issued
