@@ -155,14 +155,9 @@ public final class UsagePeriods {
     public func dailyRows(from: UTCDay, to: UTCDay) throws -> [UsageDailyRow] {
         var rows: [UsageDailyRow] = []
         // A month of a busy gateway is hundreds of thousands of rows naming a few days,
-        // providers and models: each name is kept once.
+        // providers and models: each is made once.
         var days: [String: UTCDay] = [:]
-        var names: [String: String] = [:]
-        func shared(_ s: String) -> String {
-            if let known = names[s] { return known }
-            names[s] = s
-            return s
-        }
+        var shared = SharedNames()
         try sql.fetchEach("""
             SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
                    cache_write, output_tokens, requests
@@ -321,14 +316,8 @@ public final class UsagePeriods {
     public func periodsStarting(from: UTCDay, to: UTCDay) throws -> PeriodSummaries {
         var out: PeriodSummaries = [:]
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        // A month holds a million lines but a few dozen providers, models and services: one
-        // copy of each name, not one per line (model names are too long to be stored inline).
-        var names: [String: String] = [:]
-        func shared(_ s: String) -> String {
-            if let known = names[s] { return known }
-            names[s] = s
-            return s
-        }
+        // A month holds a million lines but a few dozen providers, models and services.
+        var shared = SharedNames()
         try sql.fetchEach("""
             SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
                    upstream_cost
