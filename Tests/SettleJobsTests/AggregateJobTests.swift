@@ -116,6 +116,31 @@ import SettleTestSupport
         #expect(e.first { $0.tokenType == .input }?.charge == money("0.00336"))
     }
 
+    /// The trial is counted over the customer's whole history: what October used is not free
+    /// again in November, and November's share is found past the first page of its events.
+    @Test(arguments: StoreKind.all)
+    func aTrialUsedAcrossTwoPeriodsIsFreeOnce(kind: StoreKind) throws {
+        let (dir, store, env) = try setUp(kind, customers: "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook\ncus_a,A,a@x,pro,1,0,\n")
+        let svc = #","service_id":"svc_x""#
+        try ingest(dir, store, env, "oct.jsonl", [
+            UsageLines.json("o1", customer: "cus_a", ts: "2026-10-30T10:00:00Z", provider: "sellco", model: "x-model", input: 400, output: 200, extra: svc),
+        ])
+        // 60 events of 7 + 3 tokens: the 400 tokens left are the first 40 of them.
+        try ingest(dir, store, env, "nov.jsonl", (0..<60).map { i in
+            UsageLines.json("n\(i)", customer: "cus_a", ts: "2026-11-02T10:\(String(format: "%02d", i)):00Z", provider: "sellco",
+                            model: "x-model", input: 7, output: 3, extra: svc)
+        })
+        _ = try Aggregate(from: UTCDay("2026-10-30")!, to: UTCDay("2026-11-02")!).execute(store: store, env: env)
+        let october = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        let november = BillingPeriod(month: PeriodMonth("2026-11")!, billingDay: 1)
+        #expect(try store.periods.trials(customer: "cus_a", period: october) == [TrialUse(serviceID: "svc_x", freeInput: 400, freeOutput: 200)])
+        #expect(try store.periods.trials(customer: "cus_a", period: november) == [TrialUse(serviceID: "svc_x", freeInput: 280, freeOutput: 120)])
+        // 280 × $0.000004 + 120 × $0.000012 of November's $0.00168 + $0.00216 is free.
+        let totals = try #require(try store.periods.totals().first { $0.customerID == "cus_a" && $0.period == november })
+        #expect(totals.trialCredit == money("0.00256"))
+        #expect(totals.cost == money("0.00128"))
+    }
+
     @Test(arguments: StoreKind.all)
     func lateEventsAreCountedOnceWhenTheDayIsAggregatedAgain(kind: StoreKind) throws {
         let (dir, store, env) = try setUp(kind, customers: "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook\ncus_a,A,a@x,pro,1,0,\n")

@@ -151,11 +151,14 @@ public struct PeriodSummarizer: Sendable {
                 if ok && price == nil && type != .request { totals.unpricedQuantity += q }
             }
         }
-        let out = lines.map { k, v in
+        let unordered = lines.map { k, v in
             UsageSummaryLine(provider: k.provider, model: k.model, tier: k.tier, tokenType: k.tokenType, serviceID: k.serviceID,
                              unitPrice: k.unitPrice, quantity: v.ok, errorQuantity: v.error,
                              charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost)
-        }.sorted(by: Self.order)
+        }
+        // Positions are sorted, not the lines: a line is a dozen words that a sort would move
+        // again and again.
+        let out = unordered.indices.sorted { Self.order(unordered[$0], unordered[$1]) }.map { unordered[$0] }
         totals.cost = out.reduce(.zero) { $0 + ($1.charge ?? .zero) }
         for t in trials {
             guard let service = services[t.serviceID] else { continue }

@@ -121,7 +121,8 @@ public struct Aggregate {
                 guard !inPeriod.isEmpty else { continue }
                 let lastRolled = rolled.filter { period.contains($0) }.max() ?? to
                 let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
-                let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store)
+                let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store,
+                                          firstEvent: firstEvent)
                 let (lines, totals) = summarizer.summarize(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf)
                 replacements.append(UsagePeriods.Replacement(totals: totals, billingDay: customer.billingDay, lines: lines, trials: trials))
                 report.periods.append(totals)
@@ -135,13 +136,16 @@ public struct Aggregate {
 
     /// The free trial tokens of each service the customer used in the period: the first
     /// `trial_tokens` ever, in event order, input before output within an event.
+    /// No event is older than `firstEvent`'s day, so a period that starts by then has used
+    /// none of any trial before it, and the store need not be asked.
     func trialUse(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
-                  store: SettleStore) throws -> [TrialUse] {
+                  store: SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
         var out: [TrialUse] = []
         let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
         for id in used.sorted() {
             guard let service = services[id], service.trialTokens > 0 else { continue }
-            let before = try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
+            let before = period.firstDay <= (firstEvent ?? period.firstDay) ? 0
+                : try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
             var left = service.trialTokens - before
             guard left > 0 else { continue }
             var use = TrialUse(serviceID: id, freeInput: 0, freeOutput: 0)

@@ -184,24 +184,28 @@ public final class UsagePeriods {
     }
 
     /// A customer's ok events on a service in [from, to), in event order (ts, then request_id),
-    /// as (input, output), until `body` returns false. Reads a page at a time.
+    /// as (input, output), until `body` returns false. Reads a page at a time, the first small:
+    /// a trial is usually used up by a handful of events.
     public func serviceEvents(customer: String, service: String, from: Timestamp, to: Timestamp,
                               _ body: (Int64, Int64) -> Bool) throws {
         var afterTS = from.microseconds - 1
         var afterID = ""
+        var pageSize: Int64 = 16
         while true {
             let page = try sql.fetch("""
                 SELECT ts_us, request_id, input_tokens, output_tokens FROM usage_events
                 WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND ts_us < CAST(? AS BIGINT)
                   AND (ts_us > CAST(? AS BIGINT) OR (ts_us = CAST(? AS BIGINT) AND request_id > ?))
-                ORDER BY ts_us, request_id LIMIT 500
-                """, [.text(customer), .text(service), .int(to.microseconds), .int(afterTS), .int(afterTS), .text(afterID)])
+                ORDER BY ts_us, request_id LIMIT CAST(? AS BIGINT)
+                """, [.text(customer), .text(service), .int(to.microseconds), .int(afterTS), .int(afterTS), .text(afterID),
+                      .int(pageSize)])
             for r in page {
                 if !body(r.int(2), r.int(3)) { return }
                 afterTS = r.int(0)
                 afterID = r.text(1)
             }
-            if page.count < 500 { return }
+            if page.count < pageSize { return }
+            pageSize = min(pageSize * 4, 1024)
         }
     }
 
