@@ -61,6 +61,8 @@ import SettleTestSupport
         let killed = try store.runs(last: 1)
         #expect(killed.first?.status == "running")
         #expect(killed.first?.inputs.map(\.path) == [small])
+        // What a kill in the middle of writing a file leaves behind.
+        dir.write("out/reports/.usage.csv.tmp-99999", "half a file")
         // `settle runs` sees that nobody holds the lock and says what happened.
         let listing = try SettleProcess.run(["--database", url, "runs"], in: dir.path)
         #expect(listing.stdout.contains("interrupted"))

@@ -50,8 +50,11 @@ public struct JobRun {
     ) throws -> RunRecord {
         let lock = try store.acquireLock(job: job, runID: runID)
         defer { lock.release() }
-        try store.markInterruptedRuns(finishedAt: env.clock())
-        FileSystem.removeStaleTemporaries(under: env.outDir)
+        // Only a killed run leaves temporaries, and the walk of out/ (two hundred thousand files
+        // per month-end close) is not done for every run.
+        if try store.markInterruptedRuns(finishedAt: env.clock()) > 0 {
+            FileSystem.removeStaleTemporaries(under: env.outDir)
+        }
         try store.recordRunStart(record)
         do {
             let outcome = try work(&record)
