@@ -43,4 +43,38 @@ import SettleTestSupport
         let failing = BackgroundWork<Int> { throw Boom() }
         #expect(throws: Boom.self) { try failing.wait() }
     }
+
+    @Test func aNewFolderAppearsWholeOnlyWhenItIsCommitted() throws {
+        let dir = TempFolder()
+        let final = "\(dir.path)/out/invoices/2026-10"
+        let staged = try StagedFolder(final)
+        #expect(staged.isStaged)
+        let files = FileBatchWriter(staged: true)
+        for i in 0..<300 { try files.write("doc \(i)\n", to: "\(staged.path)/INV-\(i).json", mayExist: false) }
+        try files.write(to: "\(staged.path)/drafts/cus_a.csv") { "draft" }
+        try files.finish()
+        // Written, not yet in place: the month's folder does not exist.
+        #expect(!FileSystem.exists(final))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/invoices") == [".2026-10.tmp-\(getpid())"])
+        try staged.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/invoices") == ["2026-10"])
+        #expect(dir.files(in: "out/invoices/2026-10").count == 301)
+        #expect(dir.read("out/invoices/2026-10/INV-299.json") == "doc 299\n")
+        #expect(dir.read("out/invoices/2026-10/drafts/cus_a.csv") == "draft")
+
+        // A folder that exists is written in place.
+        let again = try StagedFolder(final)
+        #expect(!again.isStaged && again.path == final)
+    }
+
+    @Test func aKilledRunsStagingFolderAndTemporariesAreSwept() throws {
+        let dir = TempFolder()
+        dir.write("out/invoices/.2026-11.tmp-4242/INV-1.json", "half a month")
+        dir.write("out/invoices/.2026-11.tmp-4242/drafts/cus_a.csv", "draft")
+        dir.write("out/reports/.usage.csv.tmp-4242", "half a file")
+        dir.write("out/reports/usage.csv", "kept")
+        #expect(FileSystem.removeStaleTemporaries(under: "\(dir.path)/out") == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/invoices") == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/out/reports") == ["usage.csv"])
+    }
 }

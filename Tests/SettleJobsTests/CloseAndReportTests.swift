@@ -136,6 +136,32 @@ import SettleTestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(site.root)/out/invoices/2026-10/\(number).json")) == issuedBytes)
     }
 
+    /// Killed with every document file written but the month's folder not yet in place: the
+    /// documents are issued, the folder is not there, and the next close writes it whole.
+    @Test(arguments: StoreKind.all)
+    func aCloseKilledBeforeItsFolderIsInPlaceLeavesNoPartMonth(kind: StoreKind) throws {
+        let site = try Self.fixtureWeek(kind)
+        let close = ["close", "--period", "2026-10", "--issue-date", "2026-11-01"]
+        let killed = try site.settle(close, at: "2026-11-01T06:00:00Z", extra: ["SETTLE_CRASH_AT": "invoice:files-written"])
+        #expect(killed.status == 9, "\(killed.stderr)")
+        if kind == .postgres { try CrashAndLockTests.waitForLockRelease(site.store) }
+        let invoices = "\(site.root)/out/invoices"
+        #expect(!FileSystem.exists("\(invoices)/2026-10"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: invoices).allSatisfy { $0.hasPrefix(".2026-10.tmp-") })
+
+        let again = try site.settle(close, at: "2026-11-01T07:00:00Z")
+        #expect(again.status == 3, "\(again.stderr)")
+        // Issued by the killed run: none again, and all 24 written now.
+        #expect(again.stdout.contains("2026-10: 0 invoices and 0 adjustments issued"), "\(again.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: "\(invoices)/2026-10")
+        #expect(names.filter { $0.hasPrefix("INV-") }.count == 48)
+        #expect(names.filter { $0.hasPrefix("INV-") && $0.hasSuffix(".json") }.sorted()
+                == (1...24).map { String(format: "INV-2026-%06d.json", $0) })
+        let everything = try FileManager.default.subpathsOfDirectory(atPath: "\(site.root)/out")
+        #expect(everything.filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }.isEmpty, "no staging folder or temporary left")
+        #expect(try site.store.runs(last: 3).contains { $0.job == "close" && $0.status == "interrupted" })
+    }
+
     @Test func serviceQualityPercentilesByNearestRank() {
         let h: [Int64: Int64] = [100: 50, 200: 45, 900: 4, 4000: 1]
         #expect(ServiceQuality.percentile(50, h) == 100)

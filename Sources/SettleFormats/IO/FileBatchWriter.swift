@@ -22,14 +22,18 @@ public final class FileBatchWriter: @unchecked Sendable {
     }
     private var finished = false
 
-    public init() {
+    /// `staged`: the files go into a `StagedFolder` that nobody reads until it is complete, so
+    /// each is created under its own name, with no temporary name and no rename.
+    public init(staged: Bool = false) {
         let batches = self.batches, failure = self.failure, done = self.done
         let thread = Thread {
             writing: while let batch = batches.receive() {
                 for file in batch {
                     do {
                         let text = file.text ?? file.render?() ?? ""
-                        if file.known {
+                        if staged {
+                            try FileSystem.writeNew(Array(text.utf8), to: file.path)
+                        } else if file.known {
                             try FileSystem.writeIfChanged(text, to: file.path, durable: false)
                         } else {
                             try FileSystem.writeAtomically(Array(text.utf8), to: file.path, durable: false)

@@ -99,8 +99,9 @@ public enum FileSystem {
         sync()
     }
 
-    /// Removes temporary files a killed run left in `dir` (hidden `*.tmp*` files). Call only
-    /// while holding the job lock, which proves that no other run is writing them.
+    /// Removes temporary files and staging folders a killed run left in `dir` (hidden `*.tmp*`
+    /// names). Call only while holding the job lock, which proves that no other run is writing
+    /// them.
     @discardableResult
     public static func removeStaleTemporaries(under dir: String) -> Int {
         guard isDirectory(dir), let walker = FileManager.default.enumerator(atPath: dir) else { return 0 }
@@ -108,9 +109,37 @@ public enum FileSystem {
         while let rel = walker.nextObject() as? String {
             let name = (rel as NSString).lastPathComponent
             guard name.hasPrefix("."), name.contains(".tmp") else { continue }
-            if unlink((dir as NSString).appendingPathComponent(rel)) == 0 { removed += 1 }
+            let path = (dir as NSString).appendingPathComponent(rel)
+            if unlink(path) == 0 {
+                removed += 1
+            } else if isDirectory(path), (try? FileManager.default.removeItem(atPath: path)) != nil {
+                walker.skipDescendants()
+                removed += 1
+            }
         }
         return removed
+    }
+
+    /// Writes a file that is not there yet, under its final name: for a staging folder
+    /// (`StagedFolder`) that nobody reads until it is renamed into place whole.
+    public static func writeNew(_ data: [UInt8], to path: String) throws {
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {
+            try createDirectory(directory(of: path))
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else { throw FileSystemError(path: path, "cannot create: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let ok = data.withUnsafeBytes { buf -> Bool in
+            var offset = 0
+            while offset < buf.count {
+                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        guard ok else { throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))") }
     }
 
     /// Removes a file if it is there.

@@ -160,32 +160,38 @@ public struct IssueInvoices {
         let folder = report.folder
         var outputs: [String] = []
         var issued = IssuedMonth()
+        // A month's first folder is written whole beside its place and renamed into it.
+        let staged = try StagedFolder(folder)
+        let into = staged.path
         // Files are written on a thread of their own while the next documents are read and parsed.
-        let files = FileBatchWriter()
+        let files = FileBatchWriter(staged: staged.isStaged)
         // Files not there yet are written without looking first (a first close creates them all).
-        let existing = FileSystem.names(in: folder)
-        try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
-            let n = issued.documents.count
-            if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
-            guard let inv = InvoiceDocument.parse(document) else { return }
-            try files.write(document, to: "\(folder)/\(number).json", mayExist: existing.contains("\(number).json"))
-            try files.write(to: "\(folder)/\(number).csv", mayExist: existing.contains("\(number).csv")) { InvoiceDocument.csv(inv) }
-            issued.add(inv)
+        let existing = staged.isStaged ? [] : FileSystem.names(in: folder)
+        do {
+            try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
+                let n = issued.documents.count
+                if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
+                guard let inv = InvoiceDocument.parse(document) else { return }
+                try files.write(document, to: "\(into)/\(number).json", mayExist: existing.contains("\(number).json"))
+                try files.write(to: "\(into)/\(number).csv", mayExist: existing.contains("\(number).csv")) { InvoiceDocument.csv(inv) }
+                issued.add(inv)
+            }
+            try writeDrafts(report, into: into, files: files, env: env)
+            try files.finish()
+            env.progress.update("invoice \(month): flushing the files to disk", done: 0, total: nil, unit: "steps")
+            CrashPoint.reach("invoice:files-written")
+            try staged.commit()
+        } catch {
+            try? files.finish()
+            staged.discard()
+            throw error
         }
         report.documents = issued
         let all = issued.documents
         outputs.append("\(folder)/ (\(all.count) issued documents)")
-        let issuer = self.issuer(env.config)
-        var draftNames = Set<String>()
-        for draft in report.drafts where customer == nil || draft.customerID == customer {
-            let name = draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
-            draftNames.insert(name)
-            try files.write(InvoiceDocument.json(draft, issuer: issuer), to: "\(folder)/drafts/\(name).json")
-            try files.write(InvoiceDocument.csv(draft), to: "\(folder)/drafts/\(name).csv")
-        }
-        try files.finish()
+        let draftNames = Set(report.drafts.filter { customer == nil || $0.customerID == customer }.map(Self.draftName))
         if !draftNames.isEmpty { outputs.append("\(folder)/drafts/ (\(draftNames.count) drafts)") }
-        if customer == nil, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
+        if customer == nil, !staged.isStaged, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
             for path in stale {
                 let name = String(path.split(separator: "/").last!)
                 let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
@@ -202,11 +208,25 @@ public struct IssueInvoices {
             try InvoicesWorkbook.make(rows, currency: currency, created: created).write(to: workbook)
             return ["\(folder)/index.csv", workbook]
         }
-        // One flush for the batch of invoice files instead of one per file.
-        env.progress.update("invoice \(month): flushing the files to disk", done: 0, total: nil, unit: "steps")
-        FileSystem.syncFileSystem(of: folder)
+        // One flush for the batch of invoice files instead of one per file (a staged folder
+        // was flushed before it was moved into place).
+        if !staged.isStaged { FileSystem.syncFileSystem(of: folder) }
         env.progress.finish()
         return (outputs, summary)
+    }
+
+    static func draftName(_ draft: Invoice) -> String {
+        draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
+    }
+
+    /// The drafts of the period (of `customer`, when one is asked for) into `into/drafts`.
+    private func writeDrafts(_ report: Report, into: String, files: FileBatchWriter, env: JobEnvironment) throws {
+        let issuer = self.issuer(env.config)
+        for draft in report.drafts where customer == nil || draft.customerID == customer {
+            let name = Self.draftName(draft)
+            try files.write(InvoiceDocument.json(draft, issuer: issuer), to: "\(into)/drafts/\(name).json")
+            try files.write(InvoiceDocument.csv(draft), to: "\(into)/drafts/\(name).csv")
+        }
     }
 }
 
