@@ -103,8 +103,15 @@ public struct PeriodSummarizer: Sendable {
         var unitPrice: ExactDecimal?
     }
 
+    struct ModelKey: Hashable {
+        var provider: String
+        var model: String
+    }
+
     /// The customer's price of one unit: the cost price with markup, or the service's own price.
-    public func unitPrice(_ row: UsageDailyRow, _ type: TokenType, plan: String) -> ExactDecimal? {
+    /// `markups` remembers the customer's markup per provider and model: the rules are matched
+    /// once per model, not once per row and token type.
+    func unitPrice(_ row: UsageDailyRow, _ type: TokenType, plan: String, markups: inout [ModelKey: ExactDecimal]) -> ExactDecimal? {
         if !row.serviceID.isEmpty {
             guard let service = services[row.serviceID] else { return nil }
             switch type {
@@ -116,13 +123,21 @@ public struct PeriodSummarizer: Sendable {
         guard let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) else {
             return nil
         }
-        let pct = markup.pct(provider: row.provider, model: row.model, plan: plan, customer: row.customerID)
+        let key = ModelKey(provider: row.provider, model: row.model)
+        let pct: ExactDecimal
+        if let known = markups[key] {
+            pct = known
+        } else {
+            pct = markup.pct(provider: row.provider, model: row.model, plan: plan, customer: row.customerID)
+            markups[key] = pct
+        }
         return (quote.perUnit * (ExactDecimal.hundred + pct)).shifted(right: 2)
     }
 
     public func summarize(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
                           asOf: UTCDay) -> (lines: [UsageSummaryLine], totals: PeriodTotals) {
         var lines: [LineKey: (ok: Int64, error: Int64, cost: ExactDecimal?)] = [:]
+        var markups: [ModelKey: ExactDecimal] = [:]
         var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.plan, asOf: asOf)
         for row in rows where period.contains(row.day) {
             let ok = row.status == .ok
@@ -137,7 +152,7 @@ public struct PeriodSummarizer: Sendable {
             let quantities: [(TokenType, Int64)] = row.serviceID.isEmpty
                 ? row.quantities : [(.input, row.inputTokens), (.output, row.outputTokens)]
             for (type, q) in quantities where q != 0 {
-                let price = unitPrice(row, type, plan: customer.plan)
+                let price = unitPrice(row, type, plan: customer.plan, markups: &markups)
                 let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
                                   serviceID: row.serviceID, unitPrice: price)
                 var v = lines[key] ?? (0, 0, nil)
