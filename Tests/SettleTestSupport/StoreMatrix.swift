@@ -56,6 +56,23 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 }
 
+extension StoreKind {
+    /// The first cell of a query on the test server, for facts no store exposes.
+    public static func scalar(_ url: String, _ sql: String) throws -> String? {
+        guard let conn = PQconnectdb(url), PQstatus(conn) == CONNECTION_OK else {
+            throw TestSetupError("cannot reach the test PostgreSQL at \(url)")
+        }
+        defer { PQfinish(conn) }
+        let result = PQexec(conn, sql)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_TUPLES_OK else {
+            throw TestSetupError("test SQL failed: \(String(cString: PQerrorMessage(conn)))")
+        }
+        guard PQntuples(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
+        return String(cString: PQgetvalue(result, 0, 0))
+    }
+}
+
 public struct TestSetupError: Error, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }

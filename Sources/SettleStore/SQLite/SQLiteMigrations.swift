@@ -100,6 +100,8 @@ enum SQLiteMigrations {
         (6, SharedMigrations.v6),
         (7, SharedMigrations.v7),
         (8, SharedMigrations.v8),
+        // PostgreSQL's 9 chooses how the server compresses documents; SQLite stores them as they are.
+        (9, "SELECT 1;"),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -22,6 +22,9 @@ protocol SQLExecutor: AnyObject {
     var bulkChunk: Int { get }
     /// DELETEs the rows whose `keys` columns match any of `values`.
     func delete(from table: String, keys: [String], values: [[SQLParam]]) throws
+    /// After a large insert: the planner's statistics of `columns` brought up to date, where the
+    /// store keeps any.
+    func refreshStatistics(of table: String, columns: [String]) throws
 }
 
 extension SQLExecutor {
@@ -157,6 +160,9 @@ extension SQLiteConnection: SQLExecutor {
         let sql = "DELETE FROM \(table) WHERE " + keys.map { "\($0) = ?" }.joined(separator: " AND ")
         for key in values { try run(sql, key.map(\.sqlite)) }
     }
+
+    /// SQLite plans without statistics unless ANALYZE was run, which settle does not.
+    func refreshStatistics(of table: String, columns: [String]) throws {}
 }
 
 extension SQLParam {
@@ -256,4 +262,9 @@ extension PGConnection: SQLExecutor {
         }
     }
     var bulkChunk: Int { 100_000 }
+
+    /// A sampled ANALYZE of the named columns only (a document column's text is not sampled).
+    func refreshStatistics(of table: String, columns: [String]) throws {
+        try execute("ANALYZE \(table) (\(columns.joined(separator: ", ")))")
+    }
 }
