@@ -1,3 +1,4 @@
+import Foundation
 import SettleCore
 import SettleFormats
 import SettleStore
@@ -106,7 +107,8 @@ public struct Aggregate {
         for r in rows { byCustomer[r.customerID, default: []].append(r) }
         let summarizer = PeriodSummarizer(priceBook: priceBook, markup: env.config.markup, services: catalog.services)
         let services = Dictionary(catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var replacements: [UsagePeriods.Replacement] = []
+        // First, on this thread, what needs the store: each period's rows and trial use.
+        var work: [PeriodWork] = []
         for customerID in byCustomer.keys.sorted() {
             let customerRows = byCustomer[customerID]!
             guard let customer = customers[customerID] else {
@@ -123,15 +125,49 @@ public struct Aggregate {
                 let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
                 let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store,
                                           firstEvent: firstEvent)
-                let (lines, totals) = summarizer.summarize(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf)
-                replacements.append(UsagePeriods.Replacement(totals: totals, billingDay: customer.billingDay, lines: lines, trials: trials))
-                report.periods.append(totals)
+                work.append(PeriodWork(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf))
             }
         }
-        // All periods in one transaction: a killed run leaves the summaries as they were.
-        try periods.replace(replacements, clearingPending: Set(days).union(self.days).sorted())
+        // Then the periods are summarized on a second thread while this one stores them, all in
+        // one transaction: a killed run leaves the summaries as they were.
+        let chunks = BoundedChannel<[UsagePeriods.Replacement]>(capacity: 4)
+        let summarized = DispatchSemaphore(value: 0)
+        let items = work
+        let summarizing = Thread {
+            var at = 0
+            while at < items.count {
+                let end = min(at + 256, items.count)
+                let chunk = items[at..<end].map { w in
+                    let (lines, totals) = summarizer.summarize(customer: w.customer, period: w.period, rows: w.rows, trials: w.trials, asOf: w.asOf)
+                    return UsagePeriods.Replacement(totals: totals, billingDay: w.customer.billingDay, lines: lines, trials: w.trials)
+                }
+                guard chunks.send(chunk) else { break }
+                at = end
+            }
+            chunks.close()
+            summarized.signal()
+        }
+        summarizing.start()
+        defer {
+            chunks.cancel()
+            summarized.wait()
+        }
+        try periods.replace(keys: work.map { ($0.customer.id, $0.period.firstDay) }, clearingPending: Set(days).union(self.days).sorted()) {
+            guard let chunk = chunks.receive() else { return nil }
+            report.periods.append(contentsOf: chunk.map(\.totals))
+            return chunk
+        }
         env.progress.finish()
         return report
+    }
+
+    /// A customer's period to summarize, with what the store said of it.
+    struct PeriodWork: Sendable {
+        var customer: Customer
+        var period: BillingPeriod
+        var rows: [UsageDailyRow]
+        var trials: [TrialUse]
+        var asOf: UTCDay
     }
 
     /// The free trial tokens of each service the customer used in the period: the first

@@ -210,7 +210,7 @@ public final class UsagePeriods {
     }
 
     /// One customer's period, as aggregate rebuilt it.
-    public struct Replacement {
+    public struct Replacement: Sendable {
         public var totals: PeriodTotals
         public var billingDay: Int
         public var lines: [UsageSummaryLine]
@@ -224,11 +224,24 @@ public final class UsagePeriods {
     }
 
     /// Replaces customers' periods (lines, trial use, totals) in one transaction; each is then
-    /// due for alert evaluation. `days` stop being pending for aggregate in the same transaction. Rows go in and out in chunks, not one statement per row.
+    /// due for alert evaluation. `days` stop being pending for aggregate in the same
+    /// transaction. Rows go in and out in chunks, not one statement per row.
     public func replace(_ periods: [Replacement], clearingPending days: [UTCDay] = []) throws {
+        var once: [Replacement]? = periods
+        try replace(keys: periods.map { ($0.totals.customerID, $0.totals.period.firstDay) }, clearingPending: days) {
+            defer { once = nil }
+            return once
+        }
+    }
+
+    /// `replace` for periods that are still being summarized while the first are stored: `next`
+    /// hands over the next chunk, nil after the last. `keys` (customer, period's first day)
+    /// name every period the chunks will hold, so their old rows go first.
+    public func replace(keys: [(customerID: String, periodStart: UTCDay)], clearingPending days: [UTCDay] = [],
+                        chunks next: () throws -> [Replacement]?) throws {
         try sql.inTransaction {
             try PendingWork(sql).clearInTransaction(.aggregate, days: days)
-            let keys = periods.map { [SQLParam.text($0.totals.customerID), .text($0.totals.period.firstDay.description)] }
+            let keys = keys.map { [SQLParam.text($0.customerID), .text($0.periodStart.description)] }
             for table in ["usage_summaries", "usage_trials", "period_totals"] {
                 try sql.delete(from: table, keys: ["customer_id", "period_start"], values: keys)
             }
@@ -240,20 +253,22 @@ public final class UsagePeriods {
                                                                      "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
                                                                      "events", "error_events", "as_of", "projected_tokens", "projected_calls",
                                                                      "projected_cost", "alerts_due"])
-            for p in periods {
-                let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
-                for l in p.lines {
-                    try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
-                                      .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge),
-                                      .decimal(l.upstreamCost)])
+            while let chunk = try next() {
+                for p in chunk {
+                    let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
+                    for l in p.lines {
+                        try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
+                                          .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge),
+                                          .decimal(l.upstreamCost)])
+                    }
+                    for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
+                    let t = p.totals
+                    let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
+                    try totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens),
+                                       .int(t.calls), .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
+                                       .int(t.events), .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens),
+                                       .int(t.projectedCalls), .decimal(t.projectedCost), .int(1)])
                 }
-                for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
-                let t = p.totals
-                let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
-                try totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens),
-                                   .int(t.calls), .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
-                                   .int(t.events), .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens),
-                                   .int(t.projectedCalls), .decimal(t.projectedCost), .int(1)])
             }
             try lines.flush()
             try trials.flush()
