@@ -101,16 +101,16 @@ public struct Aggregate {
         report.days = self.days
         CrashPoint.reach("aggregate:rolled-up")
 
-        let rows = try periods.dailyRows(from: spanStart, to: spanEnd)
         let rolled = try periods.rolledUpDays(from: spanStart, to: spanEnd)
         var byCustomer: [String: [UsageDailyRow]] = [:]
-        for r in rows { byCustomer[r.customerID, default: []].append(r) }
+        for r in try periods.dailyRows(from: spanStart, to: spanEnd) { byCustomer[r.customerID, default: []].append(r) }
         let summarizer = PeriodSummarizer(priceBook: priceBook, markup: env.config.markup, services: catalog.services)
         let services = Dictionary(catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // First, on this thread, what needs the store: each period's rows and trial use.
         var work: [PeriodWork] = []
         for customerID in byCustomer.keys.sorted() {
-            let customerRows = byCustomer[customerID]!
+            // Taken out as its periods are copied: the month's rows are held about once.
+            let customerRows = byCustomer.removeValue(forKey: customerID)!
             guard let customer = customers[customerID] else {
                 report.unknownCustomers[customerID] = customerRows.filter { asked.contains($0.day) }.reduce(0) { $0 + $1.events }
                 continue
