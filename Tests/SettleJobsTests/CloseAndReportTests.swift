@@ -25,7 +25,7 @@ import SettleTestSupport
         let config = try String(contentsOfFile: "\(fixtures)/settle.toml", encoding: .utf8)
             .replacingOccurrences(of: #"usage = "usage""#, with: #"usage = "inbox/usage""#)
             .replacingOccurrences(of: #"bills = "bills""#, with: #"bills = "inbox/bills""#)
-        try config.write(toFile: "\(root)/settle.toml", atomically: true, encoding: .utf8)
+        try config.write(toFile: "\(root)/settle.toml", atomically: false, encoding: .utf8)
         let (store, url) = try kind.makeStore(in: dir)
         let site = NightlyTests.Site(root: root, store: store, url: url, holder: dir)
         for day in 25...31 {
@@ -213,7 +213,7 @@ import SettleTestSupport
             SETTLE_METRICS_FILE=\(site.root)/settle.prom
             SETTLE_FAKE_NOW=2026-11-03T03:00:00Z
 
-            """.write(toFile: envFile, atomically: true, encoding: .utf8)
+            """.write(toFile: envFile, atomically: false, encoding: .utf8)
         func job(_ name: String, _ args: [String] = []) throws -> (status: Int32, out: String) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "\(Self.repo)/jobs/\(name)")
@@ -244,7 +244,7 @@ import SettleTestSupport
                 "\(relative.stdout)")
 
         // Bad configuration: exit 78, the mail names the key.
-        try "SETTLE_CONFIG=\(site.root)/missing.toml\n".write(toFile: "\(site.root)/bad.env", atomically: true, encoding: .utf8)
+        try "SETTLE_CONFIG=\(site.root)/missing.toml\n".write(toFile: "\(site.root)/bad.env", atomically: false, encoding: .utf8)
         let badEnv = try { () throws -> (Int32, String) in
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "\(Self.repo)/jobs/alerts")

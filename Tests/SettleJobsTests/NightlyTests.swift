@@ -55,7 +55,7 @@ import SettleTestSupport
             let config = try String(contentsOfFile: "\(gen)/settle.toml", encoding: .utf8)
                 .replacingOccurrences(of: #"usage = "usage""#, with: #"usage = "inbox/usage""#)
                 .replacingOccurrences(of: #"bills = "bills""#, with: #"bills = "inbox/bills""#)
-            try config.write(toFile: "\(root)/settle.toml", atomically: true, encoding: .utf8)
+            try config.write(toFile: "\(root)/settle.toml", atomically: false, encoding: .utf8)
             let folder = TempFolder("settle-store")
             let (store, url) = try kind.makeStore(in: folder)
             return Site(root: root, store: store, url: url, holder: folder)

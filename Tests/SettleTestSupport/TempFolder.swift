@@ -16,7 +16,7 @@ public final class TempFolder: @unchecked Sendable {
     public func write(_ name: String, _ text: String) -> String {
         let full = "\(path)/\(name)"
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try! text.write(toFile: full, atomically: true, encoding: .utf8)
+        try! text.write(toFile: full, atomically: false, encoding: .utf8)
         return full
     }
 
