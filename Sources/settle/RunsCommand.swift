@@ -1,6 +1,5 @@
 import ArgumentParser
 import SettleCore
-import SettleFormats
 import SettleJobs
 import SettleStore
 
@@ -27,10 +26,7 @@ struct RunsCommand: ParsableCommand {
             // A run left `running` by a killed process: if the lock is free, nobody is running,
             // so say so now rather than at the next writing job. If it is held, leave it be.
             if let lock = try? store.acquireLock(job: "runs", runID: "runs") {
-                // The next job would sweep the killed run's temporaries; it now finds nothing to mark.
-                if try store.markInterruptedRuns(finishedAt: env.clock()) > 0 {
-                    FileSystem.removeStaleTemporaries(under: env.outDir)
-                }
+                try JobRun.markInterruptedRuns(store: store, env: env)
                 lock.release()
             }
             let runs = try store.runs(last: last)

@@ -41,21 +41,8 @@ public enum FileSystem {
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
         let tmp = "\(dir.isEmpty ? "" : dir)/.\(name).tmp-\(getpid())"
-        var fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 && errno == ENOENT {
-            try createDirectory(dir)
-            fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else { throw FileSystemError(path: tmp, "cannot create: \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 { if errno == EINTR { continue }; ok = false; return }
-                offset += n
-            }
-        }
+        let fd = try create(tmp, in: dir, flags: O_TRUNC)
+        var ok = writeAll(data, to: fd)
         if durable { ok = ok && fsync(fd) == 0 }
         close(fd)
         guard ok, rename(tmp, path) == 0 else {
@@ -123,14 +110,26 @@ public enum FileSystem {
     /// Writes a file that is not there yet, under its final name: for a staging folder
     /// (`StagedFolder`) that nobody reads until it is renamed into place whole.
     public static func writeNew(_ data: [UInt8], to path: String) throws {
-        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = try create(path, in: directory(of: path), flags: O_EXCL)
+        defer { close(fd) }
+        guard writeAll(data, to: fd) else { throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Opens `path` for writing, created with `flags`; its folder is worked out and made only
+    /// when the open says it is missing.
+    private static func create(_ path: String, in dir: @autoclosure () -> String, flags: Int32) throws -> Int32 {
+        var fd = open(path, O_WRONLY | O_CREAT | flags | O_CLOEXEC, 0o644)
         if fd < 0 && errno == ENOENT {
-            try createDirectory(directory(of: path))
-            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            try createDirectory(dir())
+            fd = open(path, O_WRONLY | O_CREAT | flags | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw FileSystemError(path: path, "cannot create: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let ok = data.withUnsafeBytes { buf -> Bool in
+        return fd
+    }
+
+    /// Writes all of `data`, retrying short and interrupted writes; false on an error (errno set).
+    private static func writeAll(_ data: [UInt8], to fd: Int32) -> Bool {
+        data.withUnsafeBytes { buf -> Bool in
             var offset = 0
             while offset < buf.count {
                 let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
@@ -139,7 +138,6 @@ public enum FileSystem {
             }
             return true
         }
-        guard ok else { throw FileSystemError(path: path, "cannot write: \(String(cString: strerror(errno)))") }
     }
 
     /// Removes a file if it is there.

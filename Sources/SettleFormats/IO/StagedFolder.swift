@@ -35,7 +35,8 @@ public struct StagedFolder: Sendable {
         guard isStaged else { return }
         FileSystem.syncFileSystem(of: path)
         guard rename(path, final) == 0 else {
-            throw FileSystemError(path: final, "cannot move the finished folder into place: \(String(cString: strerror(errno)))")
+            throw FileSystemError(path: final, "cannot move the finished folder \(path) into place: \(String(cString: strerror(errno))); "
+                                  + "the documents are stored, so running the close again writes the folder anew")
         }
         let parent = open(FileSystem.directory(of: final), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if parent >= 0 {

@@ -44,17 +44,23 @@ public struct JobRun {
         }
     }
 
+    /// Marks the runs a killed process left `running` as interrupted and removes the temporary
+    /// files they left under out/. Only a killed run leaves any, so the walk of out/ (two
+    /// hundred thousand files per month-end close) is done only when one is found. The caller
+    /// holds the lock.
+    public static func markInterruptedRuns(store: SettleStore, env: JobEnvironment) throws {
+        if try store.markInterruptedRuns(finishedAt: env.clock()) > 0 {
+            FileSystem.removeStaleTemporaries(under: env.outDir)
+        }
+    }
+
     /// Runs `work` under the lock. Errors are recorded as a failed run and rethrown.
     public mutating func execute(
         store: SettleStore, env: JobEnvironment, _ work: (inout RunRecord) throws -> Outcome
     ) throws -> RunRecord {
         let lock = try store.acquireLock(job: job, runID: runID)
         defer { lock.release() }
-        // Only a killed run leaves temporaries, and the walk of out/ (two hundred thousand files
-        // per month-end close) is not done for every run.
-        if try store.markInterruptedRuns(finishedAt: env.clock()) > 0 {
-            FileSystem.removeStaleTemporaries(under: env.outDir)
-        }
+        try Self.markInterruptedRuns(store: store, env: env)
         try store.recordRunStart(record)
         do {
             let outcome = try work(&record)
