@@ -149,14 +149,16 @@ public enum FinanceWorkbook {
 
     static func reconciliation(_ f: FinanceFigures) -> Sheet {
         var s = Sheet(name: "Reconciliation", columns: [
-            Sheet.Column("day", width: 12), Sheet.Column("provider"), Sheet.Column("cells", .integer, total: true),
+            Sheet.Column("day", width: 12), Sheet.Column("through", width: 12), Sheet.Column("provider"),
+            Sheet.Column("cells", .integer, total: true),
             Sheet.Column("matched", .integer, total: true), Sheet.Column("not_matched", .integer, total: true),
             Sheet.Column("expected_cost", .money, total: true), Sheet.Column("billed_cost", .money, total: true),
             Sheet.Column("money_at_risk", .money, total: true), Sheet.Column("findings", width: 40),
         ])
         for r in f.reconciliation {
             let findings = ReconciliationStatus.allCases.filter { $0 != .matched }.compactMap { st in r.byStatus[st].map { "\($0) \(st.rawValue)" } }
-            s.append([.text(r.day.description), .text(r.provider), .integer(Int64(r.cells)), .integer(Int64(r.matched)),
+            s.append([.text(r.day.description), .text(r.through?.description ?? ""), .text(r.provider), .integer(Int64(r.cells)),
+                      .integer(Int64(r.matched)),
                       .integer(Int64(r.cells - r.matched)), money(r.expectedCost), money(r.billedCost), money(r.moneyAtRisk),
                       .text(findings.joined(separator: ", "))])
         }

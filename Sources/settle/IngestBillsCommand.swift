@@ -40,7 +40,7 @@ struct IngestBillsCommand: ParsableCommand {
                 let covers = report.coverage[input.path].map { " (\($0))" } ?? ""
                 var line = "\(input.path): \(input.format)\(covers): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
                     + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))"
-                if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) (other services)" }
+                if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) not token usage (\(SkippedRows.describe(input.skippedBy)))" }
                 console.say(line)
             }
             let record = report.runRecord!

@@ -48,7 +48,8 @@ struct NightlyCommand: ParsableCommand {
             let cells = report.reconciled.reduce(0) { $0 + $1.cells.count }
             let notMatched = report.reconciled.reduce(0) { $0 + $1.notMatched }
             let risk = report.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }
-            if !intraday { console.say("reconciled \(report.reconciled.map { $0.label }.joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
+            let periods = Set(report.reconciled.flatMap { $0.cells.compactMap { c in c.through.map { "\(c.day)…\($0)" } } }).sorted()
+            if !intraday { console.say("reconciled \((report.reconciled.map { $0.label } + periods).joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
                 + "money at risk $\(risk.formatted(places: 2))") }
             if let a = report.aggregate {
                 console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods")

@@ -8,10 +8,9 @@ struct ReconcileCommand: ParsableCommand {
         commandName: "reconcile",
         abstract: "Compare what the gateway metered with what providers billed, per day, model, tier and token type.",
         discussion: """
-        Every cell gets the first status that applies: missing_in_gateway, missing_in_bill,
-        token_mismatch, cost_mismatch, unpriced, matched (tolerances in [reconcile]). The cells
-        are stored and written to OUT/reconciliation/DAY (or FROM_TO)/reconciliation.csv and
-        reconciliation.xlsx. Exit 3 when any cell is not matched.
+        Every cell gets the first status that applies: missing_in_gateway, missing_in_bill, token_mismatch, cost_mismatch, unpriced, matched (tolerances in [reconcile]). The cells are stored and written to OUT/reconciliation/DAY (or FROM_TO)/reconciliation.csv, summary.csv and reconciliation.xlsx. Exit 3 when any cell is not matched.
+
+        A provider that bills by a longer charge period (a FOCUS month) is reconciled over the whole period once its last day is in the range, and written to OUT/reconciliation/FIRST_LAST/; its days are never also reconciled one by one.
 
         Examples:
           settle reconcile --date 2026-10-25
@@ -60,11 +59,12 @@ struct ReconcileCommand: ParsableCommand {
             for s in report.summaries {
                 let findings = ReconciliationStatus.allCases.filter { $0 != .matched }
                     .compactMap { st in s.byStatus[st].map { "\($0) \(st.rawValue)" } }
-                console.say("\(s.day) \(s.provider): \(s.matched)/\(s.cells) cells matched"
+                console.say("\(s.through.map { "\(s.day)…\($0)" } ?? s.day.description) \(s.provider): \(s.matched)/\(s.cells) cells matched"
                     + (findings.isEmpty ? "" : " (\(findings.joined(separator: ", ")))")
                     + "; billed $\(s.billedCost.formatted(places: 2)), money at risk $\(s.moneyAtRisk.formatted(places: 2))")
             }
-            console.say("reconciliation written to \(report.folder)/reconciliation.csv and reconciliation.xlsx")
+            console.say("reconciliation written to \(report.folder)/ (reconciliation.csv, summary.csv, reconciliation.xlsx)")
+            for folder in report.periodFolders { console.say("charge periods longer than a day: \(folder)/") }
             if report.notMatched > 0 {
                 var byStatus: [ReconciliationStatus: Int] = [:]
                 report.cells.filter { $0.status != .matched }.forEach { byStatus[$0.status, default: 0] += 1 }

@@ -38,7 +38,11 @@ struct RunsCommand: ParsableCommand {
                 let dup = r.inputs.reduce(0) { $0 + $1.duplicates }, q = r.inputs.reduce(0) { $0 + $1.quarantined }
                 let skipped = r.inputs.reduce(0) { $0 + $1.skipped }
                 var inputs = r.inputs.isEmpty ? "" : "\(r.inputs.count) files: \(grouped(read))/\(grouped(acc))/\(grouped(dup))/\(grouped(q))"
-                if skipped > 0 { inputs += " (+\(grouped(skipped)) skipped: other services)" }
+                if skipped > 0 {
+                    var byService: [String: Int] = [:]
+                    for i in r.inputs { byService.merge(i.skippedBy) { $0 + $1 } }
+                    inputs += " (+\(grouped(skipped)) skipped, not token usage: \(SkippedRows.describe(byService, limit: 3)))"
+                }
                 console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
                     + pad(seconds, 9) + inputs)
             }

@@ -10,6 +10,7 @@ import SettleTestSupport
         var lines: [BillLine] = []
         var quarantined: [QuarantinedRow] = []
         var skipped = 0
+        var skippedBy: [String: Int] = [:]
         var records = 0
     }
 
@@ -23,7 +24,9 @@ import SettleTestSupport
             switch record {
             case .lines(let l): out.lines += l
             case .quarantined(let q): out.quarantined.append(q)
-            case .skipped: out.skipped += 1
+            case .skipped(let service):
+                out.skipped += 1
+                out.skippedBy[service, default: 0] += 1
             }
         }
         return out
@@ -67,9 +70,10 @@ import SettleTestSupport
         #expect(r.lines.contains(BillLine(provider: "openai", day: d.adding(days: 1), model: "gpt-4.1", tier: .priority,
                                           tokenType: .output, quantity: 8)))
         // Cached above input, no model, and a bucket across midnight are quarantined, not guessed.
-        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["bad_count", "missing_field", "bucket_spans_days"])
+        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["bad_count", "not_grouped_by_model", "bucket_spans_days"])
         #expect(r.quarantined[0].line == 3)
-        #expect(r.quarantined[0].reason.contains("data[0].results[2]"))
+        #expect(r.quarantined[0].reason.contains("(bucket 1, results[2], from line 1)"))
+        #expect(r.quarantined[1].reason.contains("group_by=model"))
         #expect(r.quarantined[0].raw.contains(#""model":"o3""#))
     }
 
@@ -143,7 +147,7 @@ import SettleTestSupport
             BillLine(provider: "anthropic", day: d, model: "claude-sonnet-4-20250514", tier: .batch, tokenType: .cacheWrite, cost: money("0.10")),
             BillLine(provider: "anthropic", day: d, model: "web_search", tokenType: nil, cost: money("2.505")),
         ])
-        #expect(r.quarantined.map(\.reason) == ["unknown_token_type: audio_tokens (data[0].results[3], from line 1)"])
+        #expect(r.quarantined.map(\.reason) == ["unknown_token_type: audio_tokens (bucket 1, results[3], from line 1)"])
     }
 
     // MARK: OpenRouter
@@ -188,9 +192,10 @@ import SettleTestSupport
             BillLine(provider: "google", day: d, model: "gemini-2.5-flash", tokenType: .input, quantity: 161_807, cost: money("0.0485421")),
             BillLine(provider: "google", day: d, model: "gemini-2.5-pro", tokenType: .output, quantity: 500_000, cost: money("1.25")),
             BillLine(provider: "google", day: d, model: "gemini-2.5-flash", tokenType: .input, quantity: -1000, cost: money("-0.40"), correction: true),
-            BillLine(provider: "google", day: d, model: "Tax: VAT", tokenType: nil, cost: money("0.31")),
             BillLine(provider: "mistral ai", day: d, model: "mistral-small", tokenType: .output, quantity: 10, cost: money("0.10")),
         ])
+        // The tax row is no token usage: counted as skipped under its service, not kept.
+        #expect(r.skipped == 1)
         #expect(r.quarantined.map { $0.line } == [7, 8])
         #expect(r.quarantined[0].reason.hasPrefix("unmatched_sku"))
         #expect(r.quarantined[1].reason.hasPrefix("unknown_unit: Pages"))

@@ -40,29 +40,29 @@ import SettleTestSupport
 
         // Summary: one row per day and provider, totals as formulas with their values cached.
         let summary = try part(path, "xl/worksheets/sheet1.xml")
-        #expect(summary.contains(#"<autoFilter ref="A1:M3"/>"#))
+        #expect(summary.contains(#"<autoFilter ref="A1:N3"/>"#))
         #expect(summary.contains(#"state="frozen""#))
         // Day first: openai on the 25th (3 cells, 1 matched), anthropic on the 26th (1 cell).
-        #expect(summary.range(of: #"<c r="C2" s="\d+"><v>3</v></c><c r="D2" s="\d+"><v>1</v></c><c r="E2" s="\d+"><v>2</v></c>"#,
+        #expect(summary.range(of: #"<c r="D2" s="\d+"><v>3</v></c><c r="E2" s="\d+"><v>1</v></c><c r="F2" s="\d+"><v>2</v></c>"#,
                                options: .regularExpression) != nil)
-        #expect(summary.range(of: #"<c r="C3" s="\d+"><v>1</v></c>"#, options: .regularExpression) != nil)
-        #expect(summary.contains("<f>SUM(C2:C3)</f><v>4</v>"))
-        #expect(summary.contains("<f>SUM(D2:D3)</f><v>1</v>"))          // matched
-        #expect(summary.contains("<f>SUM(E2:E3)</f><v>3</v>"))          // not matched
-        #expect(summary.contains("<f>SUM(K2:K3)</f><v>4.78</v>"))       // billed cost
-        #expect(summary.contains("<f>SUM(L2:L3)</f><v>3.5301</v>"))     // expected cost
-        #expect(summary.contains("<f>SUM(M2:M3)</f><v>1.2801</v>"))     // money at risk
+        #expect(summary.range(of: #"<c r="D3" s="\d+"><v>1</v></c>"#, options: .regularExpression) != nil)
+        #expect(summary.contains("<f>SUM(D2:D3)</f><v>4</v>"))
+        #expect(summary.contains("<f>SUM(E2:E3)</f><v>1</v>"))          // matched
+        #expect(summary.contains("<f>SUM(F2:F3)</f><v>3</v>"))          // not matched
+        #expect(summary.contains("<f>SUM(L2:L3)</f><v>4.78</v>"))       // billed cost
+        #expect(summary.contains("<f>SUM(M2:M3)</f><v>3.5301</v>"))     // expected cost
+        #expect(summary.contains("<f>SUM(N2:N3)</f><v>1.2801</v>"))     // money at risk
 
         // Discrepancies: the three cells that are not matched, numbers as numbers, blanks where a side has none.
         let discrepancies = try part(path, "xl/worksheets/sheet2.xml")
-        #expect(discrepancies.contains(#"<autoFilter ref="A1:M4"/>"#))
+        #expect(discrepancies.contains(#"<autoFilter ref="A1:N4"/>"#))
         #expect(discrepancies.range(of: #"<c r="H2" s="\d+"><v>3000</v></c>"#, options: .regularExpression) != nil)
         #expect(discrepancies.range(of: #"<c r="J3" s="\d+"><v>1.25</v></c>"#, options: .regularExpression) != nil)
         #expect(discrepancies.range(of: #"<c r="I3"[^>]*/>"#, options: .regularExpression) == nil)   // no expected cost: no cell
         #expect(discrepancies.contains("<f>SUM(M2:M4)</f><v>1.2801</v>"))
 
         let all = try part(path, "xl/worksheets/sheet3.xml")
-        #expect(all.contains(#"<autoFilter ref="A1:M5"/>"#))
+        #expect(all.contains(#"<autoFilter ref="A1:N5"/>"#))
         let strings = try part(path, "xl/sharedStrings.xml")
         for text in ["token_mismatch", "missing_in_gateway", "missing_in_bill", "matched", "web search tool calls"] {
             #expect(strings.contains("<t>\(text)</t>"), "\(text)")

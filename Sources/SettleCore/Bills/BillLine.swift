@@ -1,5 +1,6 @@
 /// One line of a provider's usage or cost report, in settle's terms: what the provider says we
-/// used (`quantity`) or owe (`cost`) for one UTC day, model, tier and token type.
+/// used (`quantity`) or owe (`cost`) for one UTC day (or a longer charge period), model, tier
+/// and token type.
 ///
 /// Usage reports bring quantities and cost reports bring costs; a line may carry both (plain
 /// CSV, FOCUS, CUR). A line with no token type is either a named charge with no model (web
@@ -8,7 +9,11 @@
 /// the model.
 public struct BillLine: Sendable, Hashable {
     public var provider: String
+    /// The charge period's first UTC day.
     public var day: UTCDay
+    /// The charge period's last UTC day when it covers more than one (a FOCUS row billed per
+    /// month); nil for a one-day line. Such a line is reconciled over its whole period.
+    public var through: UTCDay?
     /// The model as the provider names it; aliases are applied when reconciling, so that a
     /// corrected alias applies to reports already stored.
     public var model: String
@@ -20,10 +25,11 @@ public struct BillLine: Sendable, Hashable {
     /// replacing it.
     public var correction: Bool
 
-    public init(provider: String, day: UTCDay, model: String, tier: Tier = .standard, tokenType: TokenType?,
+    public init(provider: String, day: UTCDay, through: UTCDay? = nil, model: String, tier: Tier = .standard, tokenType: TokenType?,
                 quantity: Int64? = nil, cost: ExactDecimal? = nil, correction: Bool = false) {
         self.provider = provider
         self.day = day
+        self.through = through.flatMap { $0 > day ? $0 : nil }
         self.model = model
         self.tier = tier
         self.tokenType = tokenType
@@ -36,14 +42,17 @@ public struct BillLine: Sendable, Hashable {
     public struct Key: Sendable, Hashable, Comparable {
         public var provider: String
         public var day: UTCDay
+        public var through: UTCDay?
         public var model: String
         public var tier: Tier
         public var tokenType: TokenType?
         public var correction: Bool
 
-        public init(provider: String, day: UTCDay, model: String, tier: Tier, tokenType: TokenType?, correction: Bool = false) {
+        public init(provider: String, day: UTCDay, through: UTCDay? = nil, model: String, tier: Tier, tokenType: TokenType?,
+                    correction: Bool = false) {
             self.provider = provider
             self.day = day
+            self.through = through
             self.model = model
             self.tier = tier
             self.tokenType = tokenType
@@ -51,12 +60,18 @@ public struct BillLine: Sendable, Hashable {
         }
 
         public static func < (a: Key, b: Key) -> Bool {
-            (a.day, a.provider, a.model, a.tier, a.tokenType?.rawValue ?? "", a.correction ? 1 : 0)
-                < (b.day, b.provider, b.model, b.tier, b.tokenType?.rawValue ?? "", b.correction ? 1 : 0)
+            if (a.day, a.through ?? a.day) != (b.day, b.through ?? b.day) { return (a.day, a.through ?? a.day) < (b.day, b.through ?? b.day) }
+            return (a.provider, a.model, a.tier, a.tokenType?.rawValue ?? "", a.correction ? 1 : 0)
+                < (b.provider, b.model, b.tier, b.tokenType?.rawValue ?? "", b.correction ? 1 : 0)
         }
     }
 
-    public var key: Key { Key(provider: provider, day: day, model: model, tier: tier, tokenType: tokenType, correction: correction) }
+    public var key: Key {
+        Key(provider: provider, day: day, through: through, model: model, tier: tier, tokenType: tokenType, correction: correction)
+    }
+
+    /// The charge period's last day: `through`, or `day` for a one-day line.
+    public var lastDay: UTCDay { through ?? day }
 }
 
 /// A bill line as stored, with the report (ingested file) it came from. Reports are numbered

@@ -1,8 +1,9 @@
 /// Which stored bill lines are in force: providers restate their numbers, and settle keeps
 /// every report it was given.
 ///
-/// For each provider, day and side (usage = quantities, cost = costs), the newest report that
-/// carries that side for that day is in force, and replaces every older one; the older lines stay
+/// For each provider, charge period (a day, or a longer period such as a month) and side
+/// (usage = quantities, cost = costs), the newest report that carries that side for that
+/// period is in force, and replaces every older one; the older lines stay
 /// stored as history. Correction lines (FOCUS `ChargeClass = Correction`) are deltas: those of
 /// reports newer than the one in force add to it, and a newer full report absorbs them.
 public enum BillRestatement {
@@ -11,7 +12,15 @@ public enum BillRestatement {
     struct SideKey: Hashable {
         var provider: String
         var day: UTCDay
+        var through: UTCDay?
         var side: Side
+
+        init(_ line: BillLine, _ side: Side) {
+            provider = line.provider
+            day = line.day
+            through = line.through
+            self.side = side
+        }
     }
 
     /// The lines in force, with their quantity or cost cleared where that side was replaced.
@@ -20,7 +29,7 @@ public enum BillRestatement {
         var newest: [SideKey: Int64] = [:]
         for s in stored where !s.line.correction {
             for side in sides(of: s.line) {
-                let key = SideKey(provider: s.line.provider, day: s.line.day, side: side)
+                let key = SideKey(s.line, side)
                 newest[key] = max(newest[key] ?? s.report, s.report)
             }
         }
@@ -28,7 +37,7 @@ public enum BillRestatement {
         for s in stored {
             var line = s.line
             for side in sides(of: s.line) {
-                let inForce = newest[SideKey(provider: line.provider, day: line.day, side: side)]
+                let inForce = newest[SideKey(line, side)]
                 let keep = line.correction ? (inForce.map { s.report > $0 } ?? true) : s.report == inForce
                 if !keep {
                     switch side {

@@ -4,7 +4,8 @@
 /// Each cell gets the first status that applies: missing_in_gateway, missing_in_bill,
 /// token_mismatch (|gateway − billed| > max(abs, pct % of billed)), cost_mismatch
 /// (|billed − expected| > cost tolerance), unpriced, matched. Expected cost is the billed
-/// quantity (else the gateway's) times the price in force at the start of the UTC day.
+/// quantity (else the gateway's) times the price in force at the start of the UTC day; a cell of
+/// a longer charge period sums the gateway's days, each at its own day's price.
 public struct Reconciler: Sendable {
     public var priceBook: PriceBook
     public var settings: ReconcileSettings
@@ -18,16 +19,16 @@ public struct Reconciler: Sendable {
     }
 
     struct CellKey: Hashable {
-        var day: UTCDay
+        var span: ChargeSpan
         var provider: String
         var model: String
         var tier: Tier
         var tokenType: TokenType?
-        var model4: ModelKey { ModelKey(day: day, provider: provider, model: model, tier: tier) }
+        var model4: ModelKey { ModelKey(span: span, provider: provider, model: model, tier: tier) }
     }
 
     struct ModelKey: Hashable {
-        var day: UTCDay
+        var span: ChargeSpan
         var provider: String
         var model: String
         var tier: Tier
@@ -40,17 +41,35 @@ public struct Reconciler: Sendable {
         var isBilled: Bool { (quantity ?? 0) != 0 || !(cost ?? .zero).isZero }
     }
 
+    /// What the gateway metered for one cell, and on which days: a period cell is priced day by
+    /// day, with the price in force on each.
+    struct Metered {
+        var total: Int64 = 0
+        var byDay: [UTCDay: Int64] = [:]
+    }
+
     /// The model name the gateway uses for a provider report's model.
     public func gatewayModel(provider: String, reportModel: String) -> String {
         aliases[provider]?[reportModel] ?? reportModel
     }
 
-    /// Every cell of `providers` whose day is in `days`, sorted.
+    /// Every cell of `providers` that is reconciled with the days `days`, sorted: the one-day
+    /// cells of those days, and the cells of every longer charge period whose last day is one of
+    /// them (see `ChargePeriods`).
+    ///
+    /// `gateway` must cover the periods' earlier days too. `billsByPeriod` names providers that
+    /// bill by period: on a day no period of theirs covers yet and no day line of theirs bills,
+    /// their usage waits for the period's report instead of being `missing_in_bill`.
     public func reconcile(days: ClosedRange<UTCDay>, providers: Set<String>, gateway: [GatewayTotal],
-                          bills: [BillLine]) -> [ReconciliationCell] {
+                          bills: [BillLine], billsByPeriod: Set<String> = []) -> [ReconciliationCell] {
+        let bills = bills.filter { providers.contains($0.provider) }
+        let periods = ChargePeriods(bills)
+        let dayBilled = Set(bills.filter { $0.through == nil }.map { ProviderDay(provider: $0.provider, day: $0.day) })
         var billed: [CellKey: Billed] = [:]
-        for line in bills where days.contains(line.day) && providers.contains(line.provider) {
-            let key = CellKey(day: line.day, provider: line.provider,
+        for line in bills {
+            let span = periods.span(of: line)
+            guard days.contains(span.last) else { continue }
+            let key = CellKey(span: span, provider: line.provider,
                               model: gatewayModel(provider: line.provider, reportModel: line.model),
                               tier: line.tier, tokenType: line.tokenType)
             var b = billed[key] ?? Billed()
@@ -58,20 +77,28 @@ public struct Reconciler: Sendable {
             if let c = line.cost { b.cost = (b.cost ?? .zero) + c }
             billed[key] = b
         }
-        var metered: [CellKey: Int64] = [:]
+        var metered: [CellKey: Metered] = [:]
         var meteredModels: Set<ModelKey> = []
-        for total in gateway where days.contains(total.day) && providers.contains(total.provider) {
+        for total in gateway where providers.contains(total.provider) {
+            let covering = periods.covering(provider: total.provider, day: total.day)
+            if covering == nil && billsByPeriod.contains(total.provider)
+                && !dayBilled.contains(ProviderDay(provider: total.provider, day: total.day)) {
+                continue
+            }
+            let span = covering ?? ChargeSpan(day: total.day)
+            guard days.contains(span.last) else { continue }
             for type in TokenType.allCases {
                 let q = total.quantity(of: type)
                 guard q != 0 else { continue }
-                let key = CellKey(day: total.day, provider: total.provider, model: total.model, tier: total.tier, tokenType: type)
+                let key = CellKey(span: span, provider: total.provider, model: total.model, tier: total.tier, tokenType: type)
                 // Requests are a billing unit only where something prices or bills them.
                 if type == .request && billed[key] == nil
                     && priceBook.quote(provider: total.provider, model: total.model, tokenType: .request, tier: total.tier,
                                        at: total.day.start) == nil {
                     continue
                 }
-                metered[key, default: 0] += q
+                metered[key, default: Metered()].total += q
+                metered[key, default: Metered()].byDay[total.day, default: 0] += q
                 meteredModels.insert(key.model4)
             }
         }
@@ -84,14 +111,14 @@ public struct Reconciler: Sendable {
                 continue
             }
             let b = billed[key] ?? Billed()
-            let g = metered[key] ?? 0
-            guard b.isBilled || g != 0 else { continue }
+            let g = metered[key] ?? Metered()
+            guard b.isBilled || g.total != 0 else { continue }
             cells.append(tokenCell(key, type: type, gateway: g, billed: b))
         }
         // A model total compares with the token cells of its model, so it comes after them.
         var expectedByModel: [ModelKey: ExactDecimal?] = [:]
         for cell in cells {
-            let k = ModelKey(day: cell.day, provider: cell.provider, model: cell.model, tier: cell.tier)
+            let k = ModelKey(span: ChargeSpan(cell), provider: cell.provider, model: cell.model, tier: cell.tier)
             let sum: ExactDecimal?? = expectedByModel[k]
             switch (sum, cell.expectedCost) {
             case (.none, let e): expectedByModel[k] = e
@@ -105,18 +132,42 @@ public struct Reconciler: Sendable {
             if meteredModels.contains(key.model4) {
                 cells.append(modelTotalCell(key, billed: b, expected: expectedByModel[key.model4] ?? nil))
             } else {
-                cells.append(ReconciliationCell(day: key.day, provider: key.provider, model: key.model, tier: key.tier,
-                    tokenType: nil, gatewayQuantity: 0, billedQuantity: b.quantity, expectedCost: nil, billedCost: b.cost,
-                    status: .missingInGateway, moneyAtRisk: (b.cost ?? .zero).magnitude))
+                cells.append(ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+                    tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: b.quantity, expectedCost: nil,
+                    billedCost: b.cost, status: .missingInGateway, moneyAtRisk: (b.cost ?? .zero).magnitude))
             }
         }
         return cells.sorted(by: <)
     }
 
-    private func tokenCell(_ key: CellKey, type: TokenType, gateway g: Int64, billed b: Billed) -> ReconciliationCell {
-        let quote = priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, at: key.day.start)
-        let basis = b.quantity ?? g
-        let expected = quote.map { ExactDecimal(basis) * $0.perUnit }
+    struct ProviderDay: Hashable {
+        var provider: String
+        var day: UTCDay
+    }
+
+    /// The expected cost of `basis` units: each day's metered units at that day's price, and
+    /// what the bill counts beyond (or short of) the gateway at the price of the period's last
+    /// day. For a one-day cell that is basis × the day's price. nil when a needed price is missing.
+    func expectedCost(_ key: CellKey, type: TokenType, metered g: Metered, basis: Int64) -> ExactDecimal? {
+        func price(_ day: UTCDay) -> ExactDecimal? {
+            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, at: day.start)?.perUnit
+        }
+        var sum = ExactDecimal.zero
+        for (day, q) in g.byDay {
+            guard let p = price(day) else { return nil }
+            sum += ExactDecimal(q) * p
+        }
+        let rest = basis - g.total
+        guard rest != 0 else { return g.byDay.isEmpty ? price(key.span.last).map { _ in .zero } : sum }
+        guard let p = price(key.span.last) else { return nil }
+        return sum + ExactDecimal(rest) * p
+    }
+
+    private func tokenCell(_ key: CellKey, type: TokenType, gateway metered: Metered, billed b: Billed) -> ReconciliationCell {
+        let g = metered.total
+        let lastPrice = priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier,
+                                        at: key.span.last.start)?.perUnit
+        let expected = expectedCost(key, type: type, metered: metered, basis: b.quantity ?? g)
         let status: ReconciliationStatus
         let risk: ExactDecimal
         if g == 0 {
@@ -127,19 +178,19 @@ public struct Reconciler: Sendable {
             risk = expected ?? .zero
         } else if let bq = b.quantity, exceedsTokenTolerance(gateway: g, billed: bq) {
             status = .tokenMismatch
-            risk = quote.map { (ExactDecimal(bq - g) * $0.perUnit).magnitude } ?? .zero
+            risk = lastPrice.map { (ExactDecimal(bq - g) * $0).magnitude } ?? .zero
         } else {
             (status, risk) = costVerdict(billed: b.cost, expected: expected)
         }
-        return ReconciliationCell(day: key.day, provider: key.provider, model: key.model, tier: key.tier, tokenType: type,
-                                  gatewayQuantity: g, billedQuantity: b.quantity, expectedCost: expected, billedCost: b.cost,
-                                  status: status, moneyAtRisk: risk)
+        return ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+                                  tier: key.tier, tokenType: type, gatewayQuantity: g, billedQuantity: b.quantity,
+                                  expectedCost: expected, billedCost: b.cost, status: status, moneyAtRisk: risk)
     }
 
     private func modelTotalCell(_ key: CellKey, billed b: Billed, expected: ExactDecimal?) -> ReconciliationCell {
         let (status, risk) = costVerdict(billed: b.cost, expected: expected)
-        return ReconciliationCell(day: key.day, provider: key.provider, model: key.model, tier: key.tier, tokenType: nil,
-                                  gatewayQuantity: 0, billedQuantity: nil, expectedCost: expected, billedCost: b.cost,
+        return ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+                                  tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: nil, expectedCost: expected, billedCost: b.cost,
                                   status: status, moneyAtRisk: risk, isModelTotal: true)
     }
 

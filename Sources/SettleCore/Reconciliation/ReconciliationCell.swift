@@ -1,5 +1,5 @@
-/// One compared cell: a UTC day, provider, model (after aliases), tier and token type, with
-/// both sides and the verdict.
+/// One compared cell: a UTC day (or a provider's longer charge period), provider, model (after
+/// aliases), tier and token type, with both sides and the verdict.
 ///
 /// A cell with no token type is a billed line the gateway cannot meter by token type: a named
 /// charge (web search calls, tax), or — when the gateway knows the model — the model's whole
@@ -7,7 +7,11 @@
 /// model-total cell has no quantities of its own, so that summing the quantity columns never
 /// counts a token twice; its expected cost is the sum of the model's token cells.
 public struct ReconciliationCell: Sendable, Hashable {
+    /// The day, or the first day of the charge period.
     public var day: UTCDay
+    /// The charge period's last day, for a cell reconciled over more than one day (a report
+    /// billed per month); nil for a one-day cell.
+    public var through: UTCDay?
     public var provider: String
     public var model: String
     public var tier: Tier
@@ -26,10 +30,11 @@ public struct ReconciliationCell: Sendable, Hashable {
     /// True for a model-total cell (see the type's comment).
     public var isModelTotal: Bool
 
-    public init(day: UTCDay, provider: String, model: String, tier: Tier, tokenType: TokenType?, gatewayQuantity: Int64,
+    public init(day: UTCDay, through: UTCDay? = nil, provider: String, model: String, tier: Tier, tokenType: TokenType?, gatewayQuantity: Int64,
                 billedQuantity: Int64?, expectedCost: ExactDecimal?, billedCost: ExactDecimal?, status: ReconciliationStatus,
                 moneyAtRisk: ExactDecimal, isModelTotal: Bool = false) {
         self.day = day
+        self.through = through.flatMap { $0 > day ? $0 : nil }
         self.provider = provider
         self.model = model
         self.tier = tier
@@ -52,10 +57,14 @@ public struct ReconciliationCell: Sendable, Hashable {
         return billedCost - expectedCost
     }
 
-    /// The order of every output: day, provider, model, tier, token type (model totals last).
+    /// The period's last day: `through`, or `day` for a one-day cell.
+    public var lastDay: UTCDay { through ?? day }
+
+    /// The order of every output: day, period end, provider, model, tier, token type (model
+    /// totals last).
     public static func < (a: ReconciliationCell, b: ReconciliationCell) -> Bool {
-        (a.day, a.provider, a.model, a.tier, a.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
-            < (b.day, b.provider, b.model, b.tier, b.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
+        (a.day, a.lastDay, a.provider, a.model, a.tier, a.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
+            < (b.day, b.lastDay, b.provider, b.model, b.tier, b.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
     }
 }
 

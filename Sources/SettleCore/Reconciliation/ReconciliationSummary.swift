@@ -1,7 +1,9 @@
-/// The summary finance reads first: per provider and day, how many cells matched and what the
-/// rest are worth.
+/// The summary finance reads first: per provider and day (or charge period), how many cells
+/// matched and what the rest are worth.
 public struct ReconciliationSummary: Sendable, Hashable {
     public var day: UTCDay
+    /// The charge period's last day; nil for a day.
+    public var through: UTCDay?
     public var provider: String
     public var cells = 0
     public var matched = 0
@@ -11,18 +13,23 @@ public struct ReconciliationSummary: Sendable, Hashable {
     public var expectedCost = ExactDecimal.zero
     public var moneyAtRisk = ExactDecimal.zero
 
-    public init(day: UTCDay, provider: String) {
+    public init(day: UTCDay, through: UTCDay? = nil, provider: String) {
         self.day = day
+        self.through = through
         self.provider = provider
     }
 
-    /// One summary per provider and day that has cells, in day then provider order.
+    /// Cells that are not matched.
+    public var notMatched: Int { cells - matched }
+
+    /// One summary per provider and day (or period) that has cells, in day, period end, then
+    /// provider order.
     public static func of(_ cells: [ReconciliationCell]) -> [ReconciliationSummary] {
-        struct Key: Hashable { var day: UTCDay; var provider: String }
+        struct Key: Hashable { var span: ChargeSpan; var provider: String }
         var out: [Key: ReconciliationSummary] = [:]
         for cell in cells {
-            let key = Key(day: cell.day, provider: cell.provider)
-            var s = out[key] ?? ReconciliationSummary(day: cell.day, provider: cell.provider)
+            let key = Key(span: ChargeSpan(cell), provider: cell.provider)
+            var s = out[key] ?? ReconciliationSummary(day: cell.day, through: cell.through, provider: cell.provider)
             s.cells += 1
             if cell.status == .matched { s.matched += 1 }
             s.byStatus[cell.status, default: 0] += 1
@@ -31,6 +38,6 @@ public struct ReconciliationSummary: Sendable, Hashable {
             s.moneyAtRisk += cell.moneyAtRisk
             out[key] = s
         }
-        return out.values.sorted { ($0.day, $0.provider) < ($1.day, $1.provider) }
+        return out.values.sorted { ($0.day, $0.through ?? $0.day, $0.provider) < ($1.day, $1.through ?? $1.day, $1.provider) }
     }
 }

@@ -30,11 +30,15 @@ public struct InputTally: Sendable, Equatable {
     public var duplicates: Int
     public var quarantined: Int
     /// Provider reports only: records that are not ours to reconcile (CUR rows of other AWS
-    /// services), counted so that the ledger still balances.
+    /// services, the compute and storage of a FOCUS cloud bill), counted so that the ledger
+    /// still balances.
     public var skipped: Int
+    /// `skipped`, per service (FOCUS `ServiceName`, CUR product code), so that an operator can
+    /// see what was left out.
+    public var skippedBy: [String: Int]
 
     public init(path: String, sha256: String, format: String, bytes: Int64 = 0, read: Int, accepted: Int, duplicates: Int,
-                quarantined: Int, skipped: Int = 0) {
+                quarantined: Int, skipped: Int = 0, skippedBy: [String: Int] = [:]) {
         self.path = path
         self.sha256 = sha256
         self.format = format
@@ -44,6 +48,7 @@ public struct InputTally: Sendable, Equatable {
         self.duplicates = duplicates
         self.quarantined = quarantined
         self.skipped = skipped
+        self.skippedBy = skippedBy
     }
 
     /// The identity PRODUCT.md guarantees for every input.
@@ -77,5 +82,33 @@ public struct RunRecord: Sendable, Equatable {
         self.inputs = inputs
         self.outputs = outputs
         self.message = message
+    }
+}
+
+/// The per-service counts of skipped rows, as the store keeps them: one `name<TAB>count` line
+/// per service, sorted by name.
+public enum SkippedRows {
+    public static func encode(_ counts: [String: Int]) -> String {
+        counts.keys.sorted().map { name in
+            let clean = String(name.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+            return "\(clean)\t\(counts[name]!)"
+        }.joined(separator: "\n")
+    }
+
+    public static func decode(_ text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            guard let tab = line.lastIndex(of: "\t"), let n = Int(line[line.index(after: tab)...]) else { continue }
+            out[String(line[..<tab]), default: 0] += n
+        }
+        return out
+    }
+
+    /// `Compute Engine 812, Cloud Storage 140`: the largest first; past `limit` services, how
+    /// many more.
+    public static func describe(_ counts: [String: Int], limit: Int = .max) -> String {
+        let sorted = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        let shown = sorted.prefix(limit).map { "\($0.key) \($0.value)" }
+        return (shown + (sorted.count > limit ? ["\(sorted.count - limit) more services"] : [])).joined(separator: ", ")
     }
 }

@@ -64,6 +64,9 @@ public struct PeriodMonth: Sendable, Hashable, Comparable, CustomStringConvertib
     public var next: PeriodMonth { month == 12 ? PeriodMonth(year: year + 1, month: 1) : PeriodMonth(year: year, month: month + 1) }
     public var previous: PeriodMonth { month == 1 ? PeriodMonth(year: year - 1, month: 12) : PeriodMonth(year: year, month: month - 1) }
 
+    /// The month's first UTC day.
+    public var firstDay: UTCDay { UTCDay(CivilDate(unchecked: year, month, 1)) }
+
     public var description: String { "\(fourDigits(year))-\(twoDigits(month))" }
 
     public static func < (lhs: PeriodMonth, rhs: PeriodMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }

@@ -33,6 +33,20 @@ public enum BillFileFormat: String, Sendable, CaseIterable {
     /// API pages whose `data` holds day buckets of results (OpenRouter's holds rows).
     var hasBuckets: Bool { isJSON && self != .openRouterActivity }
 
+    /// What a JSON element looks like, before its format is known: a bucket of results (OpenAI,
+    /// Anthropic), a row (OpenRouter), or neither.
+    enum JSONShape: Hashable {
+        case bucket, row, other
+
+        init(_ element: JSONValue) {
+            if case .array? = element["results"] { self = .bucket; return }
+            self = element["model"] != nil || element["date"] != nil ? .row : .other
+        }
+    }
+
+    /// The shape of this JSON format's elements.
+    var jsonShape: JSONShape { self == .openRouterActivity ? .row : .bucket }
+
     /// Which JSON format a page element shows, if it shows one: a bucket's first result, or an
     /// OpenRouter row.
     static func detect(element: JSONValue) -> BillFileFormat? {

@@ -22,20 +22,29 @@ public struct BillFileReader {
             // run (65) before any file of it is stored, not halfway through.
             var detected: BillFileFormat?
             var hasRecords = false
-            try JSONPageStream(path: path, hashing: false).forEachElement { element in
+            var shaped: [BillFileFormat.JSONShape: Int] = [:]
+            let walk = try JSONPageStream(path: path, hashing: false).walk { element in
                 if detected == nil { detected = BillFileFormat.detect(element: element.value) }
                 if case .array(let r)? = element.value["results"], r.isEmpty {} else { hasRecords = true }
+                shaped[BillFileFormat.JSONShape(element.value), default: 0] += 1
                 return true
+            }
+            if walk.elements == 0 {
+                guard walk.isEmptyReport else { throw notAReport(path: path, format: format) }
+                return BillFileReader(path: path, format: format, options: options)
             }
             if let format {
                 if let detected, detected != format {
                     // A usage page read as a cost page would come out all quarantined: say so now.
                     throw InputFileError(path: path, "holds a \(detected.title) page, not \(format.title); drop --format or fix it")
                 }
+                // Not one element shaped as this format's records: another kind of JSON file.
+                guard shaped[format.jsonShape, default: 0] > 0 else { throw notAReport(path: path, format: format) }
                 return BillFileReader(path: path, format: format, options: options)
             }
             guard let detected else {
                 guard !hasRecords else {
+                    guard shaped[.bucket, default: 0] > 0 else { throw notAReport(path: path, format: nil) }
                     throw InputFileError(path: path, "cannot tell which provider report this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return BillFileReader(path: path, format: nil, options: options)
@@ -57,6 +66,13 @@ public struct BillFileReader {
         return reader
     }
 
+    /// A JSON file with no page and no bucket in it: never "read 0", always exit 65.
+    static func notAReport(path: String, format: BillFileFormat?) -> InputFileError {
+        let what = format.map { "a \($0.title) report" } ?? "a provider report"
+        let expected = format == .openRouterActivity ? "a page {\"data\": [rows]}" : "an API page {\"data\": [buckets]}, a list of pages or buckets, or JSON Lines of either"
+        return InputFileError(path: path, "holds JSON but not \(what): expected \(expected)")
+    }
+
     init(path: String, format: BillFileFormat?, options: BillReadOptions) {
         self.path = path
         self.format = format
@@ -67,10 +83,10 @@ public struct BillFileReader {
         switch format {
         case .focus?:
             let d = try FOCUSDecoder(header: header, path: path, options: options)
-            return { cells throws(BillFieldProblem) in .lines([try d.decode(cells)]) }
+            return { cells throws(BillFieldProblem) in try d.decode(cells) }
         case .cur?:
             let d = try CURBedrockDecoder(header: header, path: path)
-            return { cells throws(BillFieldProblem) in try d.decode(cells).map { .lines([$0]) } ?? .skipped }
+            return { cells throws(BillFieldProblem) in try d.decode(cells).map { .lines([$0]) } ?? .skipped(d.service(cells)) }
         default:
             let d = try PlainBillCSV(header: header, path: path)
             return { cells throws(BillFieldProblem) in .lines([try d.decode(cells)]) }
@@ -79,11 +95,20 @@ public struct BillFileReader {
 
     /// Reads every record in file order. For CSV the number is the record's line; for JSON
     /// reports (often one line) it is the record's ordinal among the file's results.
+    ///
+    /// A file that yields no record must be a well-formed empty report (a CSV header alone,
+    /// empty pages, `[]`); anything else is an error (65), never "read 0".
     public func forEachRecord(_ body: (BillRecord) throws -> Void) throws -> LineReader.Summary {
         guard let format else {
-            return try JSONPageStream(path: path).forEachElement { _ in true }
+            let walk = try JSONPageStream(path: path).walk { _ in true }
+            guard walk.isEmptyReport || walk.elements > 0 else { throw Self.notAReport(path: path, format: nil) }
+            return walk.file
         }
-        if format.isJSON { return try readJSON(format, body) }
+        if format.isJSON {
+            let walk = try readJSON(format, body)
+            guard walk.elements > 0 || walk.isEmptyReport else { throw Self.notAReport(path: path, format: format) }
+            return walk.file
+        }
         var decode: (([String]) throws(BillFieldProblem) -> BillRecord)?
         return try CSVRecordStream(path: path).forEachRecord { record, line, raw in
             switch record {
@@ -104,14 +129,14 @@ public struct BillFileReader {
         }
     }
 
-    private func readJSON(_ format: BillFileFormat, _ body: (BillRecord) throws -> Void) throws -> LineReader.Summary {
+    private func readJSON(_ format: BillFileFormat, _ body: (BillRecord) throws -> Void) throws -> JSONPageStream.Walk {
         var record = 0
         func quarantine(_ value: JSONValue, _ why: String, at element: JSONPageStream.Element, index: Int?) throws {
-            let place = index.map { "data[\(element.ordinal - 1)].results[\($0)]" } ?? "data[\(element.ordinal - 1)]"
+            let place = "bucket \(element.ordinal)" + (index.map { ", results[\($0)]" } ?? "")
             try body(.quarantined(QuarantinedRow(source: path, line: record, reason: "\(why) (\(place), from line \(element.line))",
                                                  raw: value.rendered)))
         }
-        return try JSONPageStream(path: path).forEachElement { element in
+        return try JSONPageStream(path: path).walk { element in
             let value = element.value
             guard format.hasBuckets else {
                 record += 1

@@ -5,8 +5,9 @@ import SettleCore
 public enum BillRecord: Sendable {
     case lines([BillLine])
     case quarantined(QuarantinedRow)
-    /// A row that is not ours to reconcile (a CUR row of another AWS service): counted, not kept.
-    case skipped
+    /// A row that is not ours to reconcile (a CUR row of another AWS service, a FOCUS row of a
+    /// cloud bill's compute or storage): counted per service, named here, not kept.
+    case skipped(String)
 }
 
 /// A field of a report record that settle cannot use; the record is quarantined with it.

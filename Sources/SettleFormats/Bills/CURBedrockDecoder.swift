@@ -16,6 +16,12 @@ struct CURBedrockDecoder {
         header = try BillCSVHeader(cells, required: Self.required, path: path, format: .cur)
     }
 
+    /// The AWS service of a row that is not Bedrock's, as the run record counts it.
+    func service(_ cells: [String]) -> String {
+        let code = header.cell(cells, "line_item_product_code")
+        return code.isEmpty ? "(no line_item_product_code)" : code
+    }
+
     /// nil: not a Bedrock row.
     func decode(_ cells: [String]) throws(BillFieldProblem) -> BillLine? {
         guard header.cell(cells, "line_item_product_code") == "AmazonBedrock" else { return nil }

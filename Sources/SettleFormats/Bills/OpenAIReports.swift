@@ -3,14 +3,17 @@ import SettleCore
 /// OpenAI's Usage API (completions) and Costs API pages.
 ///
 /// Usage: `input_tokens` includes cached and cache-write tokens, so the uncached input is
-/// input − cached − cache writes. Costs: `amount.value` is dollars as a number or a string;
-/// `line_item` names the model and token type, and other line items stay named lines.
+/// input − cached − cache writes (and the newer `input_uncached_tokens` must say the same).
+/// Costs: `amount.value` is dollars as a number or a string, read from its text (the API sends
+/// float noise such as 0.00032195744715549047); `line_item` names the model and token type, and
+/// other line items stay named lines. A report not grouped by model or line item cannot be
+/// reconciled: its results are quarantined with the `group_by` to ask for.
 enum OpenAIReports {
     static let provider = "openai"
 
     static func usageLines(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> [BillLine] {
         guard let model = r.text("model"), !model.isEmpty else {
-            throw BillFieldProblem("missing_field: model (export the Usage API grouped by model)")
+            throw BillFieldProblem("not_grouped_by_model: the result has no model; request the Usage API with group_by=model")
         }
         let input = try r.count("input_tokens", absent: nil)
         let cached = try r.count("input_cached_tokens")
@@ -18,6 +21,12 @@ enum OpenAIReports {
         let output = try r.count("output_tokens", absent: nil)
         guard cached + cacheWrite <= input else {
             throw BillFieldProblem("bad_count: input_cached_tokens + input_cache_write_tokens exceed input_tokens")
+        }
+        if r["input_uncached_tokens"] != nil && r["input_uncached_tokens"] != .null {
+            let uncached = try r.count("input_uncached_tokens")
+            guard uncached == input - cached - cacheWrite else {
+                throw BillFieldProblem("uncached_mismatch: input_uncached_tokens \(uncached) is not input_tokens − input_cached_tokens − input_cache_write_tokens = \(input - cached - cacheWrite)")
+            }
         }
         var tier = try ProviderTier.parse(r.text("service_tier"))
         if r["batch"] == .bool(true) { tier = .batch }
@@ -33,7 +42,9 @@ enum OpenAIReports {
         if let currency = amount.text("currency"), currency.lowercased() != "usd" {
             throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
         }
-        let item = try r.requiredText("line_item")
+        guard let item = r.text("line_item"), !item.isEmpty else {
+            throw BillFieldProblem("not_grouped_by_line_item: the result has no line_item; request the Costs API with group_by=line_item")
+        }
         if let parsed = parseLineItem(item) {
             return BillLine(provider: provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type, cost: value)
         }

@@ -17,7 +17,8 @@ public enum RunRecordFile {
                     ("path", .string(i.path)), ("sha256", .string(i.sha256)), ("format", .string(i.format)),
                     ("bytes", .int(i.bytes)), ("read", .int(Int64(i.read))), ("accepted", .int(Int64(i.accepted))),
                     ("duplicates", .int(Int64(i.duplicates))), ("quarantined", .int(Int64(i.quarantined))),
-                ] + (i.skipped > 0 ? [("skipped", .int(Int64(i.skipped)))] : []))
+                ] + (i.skipped > 0 ? [("skipped", .int(Int64(i.skipped))),
+                      ("skipped_by_service", .object(i.skippedBy.keys.sorted().map { ($0, .int(Int64(i.skippedBy[$0]!))) }))] : []))
             })),
             ("outputs", .array(r.outputs.map { .string($0) })),
             ("message", .optional(r.message)),

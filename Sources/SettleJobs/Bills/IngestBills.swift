@@ -79,7 +79,7 @@ public struct IngestBills {
 
         var sorted: [BillLine] {
             lines.keys.sorted().map { k in
-                BillLine(provider: k.provider, day: k.day, model: k.model, tier: k.tier, tokenType: k.tokenType,
+                BillLine(provider: k.provider, day: k.day, through: k.through, model: k.model, tier: k.tier, tokenType: k.tokenType,
                          quantity: lines[k]!.quantity, cost: lines[k]!.cost, correction: k.correction)
             }
         }
@@ -91,6 +91,7 @@ public struct IngestBills {
         var sums = Sums()
         var quarantined: [QuarantinedRowRecord] = []
         var read = 0, records = 0, skipped = 0
+        var skippedBy: [String: Int] = [:]
         do {
             let summary = try reader.forEachRecord { record in
                 read += 1
@@ -102,21 +103,22 @@ public struct IngestBills {
                     quarantined.append(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
                     report.quarantineReasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
-                case .skipped:
+                case .skipped(let service):
                     skipped += 1
+                    skippedBy[service, default: 0] += 1
                 }
             }
             let lines = sums.sorted
             let tally = BillTally(sha256: summary.sha256, bytes: summary.bytes, read: read, records: records,
-                                  quarantined: quarantined.count, skipped: skipped)
+                                  quarantined: quarantined.count, skipped: skipped, skippedBy: skippedBy)
             let counts = try load.commit(lines: lines, quarantined: quarantined, tally: tally, inbox: inbox[reader.path])
             if let path = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256) { report.quarantineFiles.append(path) }
             report.inputs.append(InputTally(path: reader.path, sha256: summary.sha256, format: reader.formatName, bytes: summary.bytes,
                                             read: read, accepted: counts.accepted, duplicates: counts.duplicates,
-                                            quarantined: quarantined.count, skipped: skipped))
-            if let first = lines.first, let last = lines.last {
+                                            quarantined: quarantined.count, skipped: skipped, skippedBy: skippedBy))
+            if let first = lines.map(\.day).min(), let last = lines.map(\.lastDay).max() {
                 let providers = Set(lines.map(\.provider)).sorted().joined(separator: ", ")
-                report.coverage[reader.path] = first.day == last.day ? "\(providers) \(first.day)" : "\(providers) \(first.day)…\(last.day)"
+                report.coverage[reader.path] = first == last ? "\(providers) \(first)" : "\(providers) \(first)…\(last)"
             }
         } catch {
             load.rollback()

@@ -7,7 +7,8 @@ import SettleFormats
 ///
 /// - token_mismatch: OpenAI bills 3 % more gpt-4.1 output on the second day;
 /// - missing_in_bill: Anthropic's reports leave out claude-opus-4 on the third day;
-/// - cost_mismatch: Google bills gemini-2.5-flash output at the old price on the day of the cut;
+/// - cost_mismatch: Google bills gemini-2.5-flash output at the old price on the day of the cut
+///   (in its month's cell: Google's FOCUS export bills per month);
 /// - missing_in_gateway: OpenAI's costs list web search tool calls, which the gateway does not meter;
 /// - unpriced: Mistral bills codestral-2508, which the price book does not list yet;
 /// - a restatement: OpenAI's first cost report of the sixth day doubles gpt-4o-mini input; the
@@ -171,23 +172,86 @@ public struct SyntheticBills {
         }
         try save(JSONText.object([("data", .array(rows))]).pretty(), "\(billsDir)/openrouter-activity-\(days[0])-\(days.last!).json")
 
-        // Google: FOCUS 1.2, the price cut applied a day late.
-        var focus = CSVText.record(["BillingAccountId", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ChargeClass",
-                                    "BilledCost", "BillingCurrency", "ConsumedQuantity", "ConsumedUnit", "PricingQuantity", "PricingUnit",
-                                    "ProviderName", "ServiceName", "SkuId", "ChargeDescription", "SubAccountId"])
+        // Google: a FOCUS 1.3 export of the whole cloud bill, as Google bills Vertex AI tokens: per
+        // month (ChargePeriodStart 2026-10-01, ChargePeriodEnd 2026-11-01), the model and token
+        // type in SkuPriceDetails and SkuMeter, among compute, storage and network rows that are
+        // not ours to reconcile. The price cut is applied a day late, so the month's
+        // gemini-2.5-flash output costs more than the price book says.
+        struct MonthLine: Hashable, Comparable {
+            var month: PeriodMonth
+            var model: String
+            var type: TokenType
+            static func < (a: MonthLine, b: MonthLine) -> Bool {
+                (a.month, a.model, TokenType.allCases.firstIndex(of: a.type)!) < (b.month, b.model, TokenType.allCases.firstIndex(of: b.type)!)
+            }
+        }
+        var monthly: [MonthLine: (quantity: Int64, cost: ExactDecimal)] = [:]
         for (k, t) in of("google") {
-            for (type, label) in [(TokenType.input, "input"), (.cachedInput, "cached input"), (.output, "output"), (.request, "requests")] {
+            for type in [TokenType.input, .cachedInput, .output, .request] {
                 let q = t.quantity(of: type)
                 guard q > 0, type != .request || book.quote(provider: k.provider, model: k.model, tokenType: .request, tier: k.tier, at: k.day.start) != nil else { continue }
                 let late = k.model == "gemini-2.5-flash" && type == .output && k.day == days[3]
-                let amount = cost(k, type, q, at: late ? days[2] : nil)
-                let unit = type == .request ? "Requests" : "Tokens"
-                focus += CSVText.record(["0A1B2C-3D4E5F", "\(k.day)T00:00:00Z", "\(k.day.adding(days: 1))T00:00:00Z", "Usage", "",
-                                         amount.description, "USD", String(q), unit, String(q), unit, "Google Cloud", "Vertex AI",
-                                         "\(k.model), \(label)", "\(k.model) \(label) tokens", "projects/gateway-prod"])
+                let line = MonthLine(month: PeriodMonth(year: k.day.date.year, month: k.day.date.month), model: k.model, type: type)
+                let v = monthly[line] ?? (0, .zero)
+                monthly[line] = (v.quantity + q, v.cost + cost(k, type, q, at: late ? days[2] : nil))
             }
         }
-        try save(focus, "\(billsDir)/google-focus-\(days[0])-\(days.last!).csv")
+        var focus = CSVText.record(Self.focus13Columns)
+        for month in Set(monthly.keys.map(\.month)).sorted() {
+            let start = "\(month.firstDay)T00:00:00Z", end = "\(month.next.firstDay)T00:00:00Z"
+            func row(_ cost: String, _ category: String, _ description: String, _ quantity: String, _ unit: String, _ pricing: (String, String),
+                     _ serviceCategory: String, _ service: String, _ subcategory: String, _ sku: String, _ meter: String,
+                     _ details: String, _ region: String, _ resource: String) {
+                focus += CSVText.record([cost, "0A1B2C-3D4E5F", "Gateway Prod", "USD", end, start, category, "NULL", description,
+                                         category == "Usage" ? "Usage-Based" : "One-Time", end, start, quantity, unit, cost, "NULL", cost,
+                                         "Google Cloud", "Google Cloud", cost, "NULL", "Standard", pricing.0, pricing.1, "NULL",
+                                         serviceCategory, service, "Google Cloud", subcategory, sku, meter, details, sku == "NULL" ? "NULL" : sku + "-ondemand",
+                                         region, resource, "gateway-prod", "Gateway production"])
+            }
+            row("412.58194032117", "Usage", "N2 Instance Core running in Belgium", "2976", "Hours", ("2976", "Hours"),
+                "Compute", "Compute Engine", "Virtual Machines", "9C3F-1B22-7A40", "N2 Instance Core", "NULL", "europe-west1",
+                "projects/gateway-prod/zones/europe-west1-b/instances/gw-1")
+            row("55.3079880341", "Usage", "N2 Instance Ram running in Belgium", "11904", "GiB-Hours", ("11904", "GiB-Hours"),
+                "Compute", "Compute Engine", "Virtual Machines", "9C3F-1B22-7A41", "N2 Instance Ram", "NULL", "europe-west1",
+                "projects/gateway-prod/zones/europe-west1-b/instances/gw-1")
+            row("23.04", "Usage", "Standard Storage Belgium", "1152.0", "GiB-Months", ("1152.0", "GiB-Months"),
+                "Storage", "Cloud Storage", "Object Storage", "E5A1-0C6D-3B19", "Standard Storage", "NULL", "europe-west1",
+                "projects/gateway-prod/buckets/gateway-archive")
+            row("8.472", "Usage", "Network Internet Egress from Belgium to Americas", "70.6", "GiB", ("70.6", "GiB"),
+                "Networking", "Networking", "Network Connectivity", "7F19-88A2-C3D0", "Internet Egress", "NULL", "europe-west1", "NULL")
+            row("18.6", "Usage", "Global HTTP(S) Load Balancing forwarding rule", "744", "Hours", ("744", "Hours"),
+                "Networking", "Cloud Load Balancing", "Load Balancing", "2B4D-61E0-9F77", "Forwarding Rule", "NULL", "global", "NULL")
+            // Vertex AI's own machines: an AI service, but not token usage.
+            row("64.2336", "Usage", "Vertex AI Online Prediction n1-standard-4 in Belgium", "248", "Hours", ("248", "Hours"),
+                "AI and Machine Learning", "Vertex AI", "Machine Learning", "A1D0-4E4B-55C2", "Online Prediction n1-standard-4", "NULL",
+                "europe-west1", "projects/gateway-prod/locations/europe-west1/endpoints/classifier")
+            for line in monthly.keys.filter({ $0.month == month }).sorted() {
+                let v = monthly[line]!
+                let sku = "B7E2-\(String(line.model.count * 131 + TokenType.allCases.firstIndex(of: line.type)! * 17, radix: 16).uppercased())-\(line.model.hasSuffix("pro") ? "50" : "F1")"
+                if line.type == .request {
+                    row(v.cost.normalized.description, "Usage", "\(line.model), requests", String(v.quantity), "Requests",
+                        (ExactDecimal(v.quantity).shifted(right: 3).normalized.description, "1000 Requests"),
+                        "AI and Machine Learning", "Vertex AI", "Generative AI", sku, "Requests",
+                        #"{"ModelDeveloper":"Google","ModelFamily":"Gemini","ModelId":"\#(line.model)","ModelVersion":"2.5"}"#, "global", "NULL")
+                    continue
+                }
+                let (meter, direction, cache): (String, String, String?) = switch line.type {
+                case .cachedInput: ("Cache Read Input Tokens", "Input", "Read")
+                case .output: ("Output Tokens", "Output", nil)
+                default: ("Input Tokens", "Input", "Uncached")
+                }
+                let details = #"{"ModelDeveloper":"Google","ModelFamily":"Gemini","ModelId":"\#(line.model)","ModelVersion":"2.5""#
+                    + (cache.map { #","TokenCacheAction":"\#($0)""# } ?? "") + #","TokenDirection":"\#(direction)"}"#
+                row(v.cost.normalized.description, "Usage", "\(meter) for \(line.model)", String(v.quantity), "Tokens",
+                    (ExactDecimal(v.quantity).shifted(right: 6).normalized.description, "1000000 Tokens"),
+                    "AI and Machine Learning", "Vertex AI", "Generative AI", sku, meter, details, "global", "NULL")
+            }
+            // The month's credit and tax: of the whole bill, not of token usage.
+            row("-41.258194032117", "Credit", "Committed use discount: N2 cores", "NULL", "NULL", ("NULL", "NULL"),
+                "Compute", "Compute Engine", "Virtual Machines", "9C3F-1B22-7A40", "N2 Instance Core", "NULL", "europe-west1", "NULL")
+            row("114.61", "Tax", "VAT", "NULL", "NULL", ("NULL", "NULL"), "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL")
+        }
+        try save(focus, "\(billsDir)/google-focus-1.3-\(PeriodMonth(year: days[0].date.year, month: days[0].date.month)).csv")
 
         // AWS: CUR 2.0 with Bedrock rows in thousands of tokens (two per day and usage type) among S3 rows.
         var cur = CSVText.record(["identity_line_item_id", "bill_billing_period_start_date", "line_item_line_item_type",
@@ -240,6 +304,17 @@ public struct SyntheticBills {
         try save(openAICosts([days[5]], doubled: nil), "\(lateDir)/openai-costs-\(days[5])-restated.json")
         return written
     }
+
+    /// The columns of the FOCUS 1.3 specification's AI billing examples, and the region,
+    /// resource and sub-account columns a whole cloud export carries too.
+    static let focus13Columns = [
+        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
+        "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
+        "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "ContractedUnitPrice", "EffectiveCost", "HostProviderName",
+        "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory", "PricingQuantity", "PricingUnit", "PrincipalId",
+        "ServiceCategory", "ServiceName", "ServiceProviderName", "ServiceSubcategory", "SkuId", "SkuMeter", "SkuPriceDetails",
+        "SkuPriceId", "RegionId", "ResourceId", "SubAccountId", "SubAccountName",
+    ]
 
     static func bucket(_ day: UTCDay, _ results: [JSONText]) -> JSONText {
         .object([("object", .string("bucket")), ("start_time", .int(Int64(day.ordinal) * 86_400)),

@@ -85,7 +85,7 @@ public struct Nightly {
             let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
             report.reconciled.append(r)
             report.outputs += outputs
-            if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
+            report.findings += r.findings
         }
 
         CrashPoint.reach("nightly:reconciled")

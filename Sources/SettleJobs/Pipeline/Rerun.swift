@@ -81,7 +81,7 @@ public struct Rerun {
                 let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
                 report.reconciled.append(r)
                 report.outputs += outputs
-                if r.notMatched > 0 { report.findings.append("\(day): \(r.notMatched) of \(r.cells.count) reconciliation cells not matched") }
+                report.findings += r.findings
             }
         }
         if steps.contains(.alerts) {

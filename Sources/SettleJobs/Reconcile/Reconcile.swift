@@ -4,7 +4,9 @@ import SettleStore
 import SettleWorkbook
 
 /// `settle reconcile --date D | --from D --to D`: the gateway against the providers' reports,
-/// stored per cell and written as `reconciliation/LABEL/reconciliation.csv` and `.xlsx`.
+/// stored per cell and written as `reconciliation/LABEL/reconciliation.csv`, `summary.csv` and
+/// `.xlsx`. A provider's charge period longer than a day (a FOCUS month) is reconciled with its
+/// last day, and written to its own folder `reconciliation/FIRST_LAST/`.
 ///
 /// Recomputed from stored data every time, so a rerun after a late report gives the same cells
 /// as if it had been on time, and the same bytes for the same data.
@@ -25,8 +27,27 @@ public struct Reconcile {
         public var folder = ""
         /// The day, or FROM_TO.
         public var label = ""
+        /// The folders of the charge periods that ended in the range, one per period.
+        public var periodFolders: [String] = []
         public var notMatched: Int { cells.filter { $0.status != .matched }.count }
         public var status: ExitStatus { notMatched > 0 ? .findings : .ok }
+
+        /// One finding per day or period with cells that are not matched: `2026-10-31: 3 of 40
+        /// reconciliation cells not matched`, `2026-10-01…2026-10-31: …`.
+        public var findings: [String] {
+            var bySpan: [ChargeSpan: (all: Int, off: Int)] = [:]
+            for c in cells {
+                let span = ChargeSpan(first: c.day, last: c.lastDay)
+                bySpan[span, default: (0, 0)].all += 1
+                if c.status != .matched { bySpan[span, default: (0, 0)].off += 1 }
+            }
+            return bySpan.keys.sorted().compactMap { span in
+                let n = bySpan[span]!
+                guard n.off > 0 else { return nil }
+                let name = span.isOneDay ? span.first.description : "\(span.first)…\(span.last)"
+                return "\(name): \(n.off) of \(n.all) reconciliation cells not matched"
+            }
+        }
     }
 
     /// `2026-10-25` for one day, `2026-10-25_2026-10-31` for a range.
@@ -53,9 +74,10 @@ public struct Reconcile {
         var report = try compute(store: store, env: env, catalog: catalog)
         try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
         CrashPoint.reach("reconcile:stored")
-        let outputs = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
+        let (outputs, periodFolders) = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
         CrashPoint.reach("reconcile:written")
         report.folder = "\(env.outDir)/reconciliation/\(label)"
+        report.periodFolders = periodFolders
         report.label = label
         try store.pending.clear(.reconcile, days: UTCDay.days(from: from, through: to))
         return (report, outputs)
@@ -64,26 +86,44 @@ public struct Reconcile {
     /// The cells, from what the store holds now.
     func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
-        env.progress.update("reconcile: reading the gateway's totals", done: 0, total: 3, unit: "steps")
-        let gateway = try store.reports.gatewayTotals(from: from, to: to)
-        env.progress.update("reconcile: reading provider reports", done: 1, total: 3, unit: "steps")
+        env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
         let bills = BillRestatement.current(try store.reports.billLines(from: from, to: to))
+        // A period that ends in the range is compared with the gateway's usage of all its days.
+        let periods = ChargePeriods(bills.filter { providers.contains($0.provider) })
+        let first = min(from, periods.ending(in: from...to).first?.first ?? from)
+        env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
+        let gateway = try store.reports.gatewayTotals(from: first, to: to)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
         let reconciler = Reconciler(priceBook: PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers),
                                     settings: env.config.reconcile, aliases: env.config.aliases)
         var report = Report()
         report.providers = providers
-        report.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills)
+        report.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills,
+                                            billsByPeriod: try store.reports.providersBillingByPeriod())
         report.summaries = ReconciliationSummary.of(report.cells)
         env.progress.finish()
         return report
     }
 
-    func write(_ cells: [ReconciliationCell], outDir: String, currency: String) throws -> [String] {
-        let folder = "\(outDir)/reconciliation/\(label)"
-        let csv = "\(folder)/reconciliation.csv", xlsx = "\(folder)/reconciliation.xlsx"
-        try FileSystem.writeAtomically(ReconciliationCSV.render(cells), to: csv)
-        try ReconciliationWorkbook.make(cells: cells, currency: currency, created: to.adding(days: 1).start).write(to: xlsx)
-        return [csv, xlsx]
+    /// The range's folder holds its one-day cells; each period that ended in the range gets a
+    /// folder of its own (or shares the range's, when the range is that period).
+    func write(_ cells: [ReconciliationCell], outDir: String, currency: String) throws -> (files: [String], periodFolders: [String]) {
+        var folders: [String: [ReconciliationCell]] = [label: []]
+        for c in cells {
+            let name = c.through == nil ? label : ChargeSpan(first: c.day, last: c.lastDay).label
+            folders[name, default: []].append(c)
+        }
+        var files: [String] = []
+        for name in folders.keys.sorted() {
+            let folder = "\(outDir)/reconciliation/\(name)"
+            let csv = "\(folder)/reconciliation.csv", summary = "\(folder)/summary.csv", xlsx = "\(folder)/reconciliation.xlsx"
+            let own = folders[name]!
+            try FileSystem.writeAtomically(ReconciliationCSV.render(own), to: csv)
+            try FileSystem.writeAtomically(ReconciliationCSV.renderSummary(ReconciliationSummary.of(own)), to: summary)
+            try ReconciliationWorkbook.make(cells: own, currency: currency, created: to.adding(days: 1).start).write(to: xlsx)
+            files += [csv, summary, xlsx]
+        }
+        let periodFolders = folders.keys.filter { $0 != label }.sorted().map { "\(outDir)/reconciliation/\($0)" }
+        return (files, periodFolders)
     }
 }

@@ -114,16 +114,19 @@ public struct BillTally: Sendable {
     /// Records that gave lines.
     public var records: Int
     public var quarantined: Int
-    /// Records not ours to reconcile (CUR rows of other AWS services).
+    /// Records not ours to reconcile (CUR rows of other AWS services, a cloud bill's compute).
     public var skipped: Int
+    /// `skipped`, per service (FOCUS `ServiceName`, CUR product code).
+    public var skippedBy: [String: Int]
 
-    public init(sha256: String, bytes: Int64, read: Int, records: Int, quarantined: Int, skipped: Int) {
+    public init(sha256: String, bytes: Int64, read: Int, records: Int, quarantined: Int, skipped: Int, skippedBy: [String: Int] = [:]) {
         self.sha256 = sha256
         self.bytes = bytes
         self.read = read
         self.records = records
         self.quarantined = quarantined
         self.skipped = skipped
+        self.skippedBy = skippedBy
     }
 }
 

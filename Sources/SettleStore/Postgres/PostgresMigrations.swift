@@ -102,6 +102,12 @@ enum PostgresMigrations {
         (7, SharedMigrations.v7),
         (8, SharedMigrations.v8),
         (9, v9),
+        (10, SharedMigrations.v10 + """
+        ALTER TABLE reconciliation_cells ADD COLUMN through_day text NOT NULL DEFAULT '';
+        ALTER TABLE reconciliation_cells DROP CONSTRAINT reconciliation_cells_pkey;
+        ALTER TABLE reconciliation_cells ADD PRIMARY KEY (day, through_day, provider, model, tier, token_type);
+        CREATE INDEX reconciliation_cells_through ON reconciliation_cells(through_day) WHERE through_day <> '';
+        """),
     ]
 
     /// Issued documents compressed with lz4 instead of pglz: a 100,000-customer month-end

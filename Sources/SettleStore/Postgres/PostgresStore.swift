@@ -115,13 +115,14 @@ public final class PostgresStore: SettleStore {
                 exitCode: rows.text(r, 5).flatMap { Int32($0) }, parameters: RunParameters.decode(rows.text(r, 6) ?? ""),
                 outputs: (rows.text(r, 7) ?? "").split(separator: "\n").map(String.init), message: rows.text(r, 8))
             let inputs = try db.query("""
-                SELECT path, sha256, format, bytes, read, accepted, duplicates, quarantined, skipped
+                SELECT path, sha256, format, bytes, read, accepted, duplicates, quarantined, skipped, skipped_by
                 FROM ingest_inputs WHERE run_id = $1 AND sha256 IS NOT NULL ORDER BY id
                 """, [run.runID])
             run.inputs = (0..<inputs.count).map { i in
                 InputTally(path: inputs.text(i, 0)!, sha256: inputs.text(i, 1)!, format: inputs.text(i, 2)!, bytes: inputs.int(i, 3),
                            read: Int(inputs.int(i, 4)), accepted: Int(inputs.int(i, 5)), duplicates: Int(inputs.int(i, 6)),
-                           quarantined: Int(inputs.int(i, 7)), skipped: Int(inputs.int(i, 8)))
+                           quarantined: Int(inputs.int(i, 7)), skipped: Int(inputs.int(i, 8)),
+                           skippedBy: SkippedRows.decode(inputs.text(i, 9) ?? ""))
             }
             out.append(run)
         }

@@ -104,11 +104,12 @@ public final class SQLiteStore: SettleStore {
         var out: [RunRecord] = []
         for var run in rows {
             run.inputs = try db.query("""
-                SELECT path, COALESCE(sha256, ''), format, bytes, read, accepted, duplicates, quarantined, skipped
+                SELECT path, COALESCE(sha256, ''), format, bytes, read, accepted, duplicates, quarantined, skipped, skipped_by
                 FROM ingest_inputs WHERE run_id = ? AND sha256 IS NOT NULL ORDER BY id
                 """, [.text(run.runID)]) { s in
                 InputTally(path: s.text(0)!, sha256: s.text(1)!, format: s.text(2)!, bytes: s.int(3), read: Int(s.int(4)),
-                           accepted: Int(s.int(5)), duplicates: Int(s.int(6)), quarantined: Int(s.int(7)), skipped: Int(s.int(8)))
+                           accepted: Int(s.int(5)), duplicates: Int(s.int(6)), quarantined: Int(s.int(7)), skipped: Int(s.int(8)),
+                           skippedBy: SkippedRows.decode(s.text(9) ?? ""))
             }
             out.append(run)
         }

@@ -15,17 +15,26 @@ public final class ReportLedger {
 
     static func flag(_ text: String?) -> Bool { text == "1" || text == "t" || text == "true" }
 
-    /// Every stored bill line of the days `from`…`to`, history included, in report order.
+    /// Every stored bill line whose charge period touches the days `from`…`to`: the lines of
+    /// those days, and the longer periods that start earlier and end in or after them. History
+    /// included, in report order.
     public func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
-        try sql.fetch("""
-            SELECT input_id, provider, day, model, tier, token_type, correction, quantity, cost
-            FROM bill_lines WHERE day >= ? AND day <= ?
-            """, [.text(from.description), .text(to.description)]).map { r in
+        let columns = "input_id, provider, day, through_day, model, tier, token_type, correction, quantity, cost"
+        let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        let rows = try sql.fetch("SELECT \(columns) FROM bill_lines WHERE day >= ? AND day <= ?", range)
+            + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?", range)
+        return rows.map { r in
             StoredBillLine(report: r.int(0), line: BillLine(
-                provider: r.text(1), day: UTCDay(r.text(2))!, model: r.text(3), tier: Tier(rawValue: r.text(4)) ?? .standard,
-                tokenType: TokenType(rawValue: r.text(5)), quantity: r.optionalInt(7), cost: r.decimal(8),
-                correction: Self.flag(r[6])))
+                provider: r.text(1), day: UTCDay(r.text(2))!, through: UTCDay(r.text(3)), model: r.text(4),
+                tier: Tier(rawValue: r.text(5)) ?? .standard, tokenType: TokenType(rawValue: r.text(6)), quantity: r.optionalInt(8),
+                cost: r.decimal(9), correction: Self.flag(r[7])))
         }.sorted { $0.report < $1.report }
+    }
+
+    /// Providers that bill token usage by charge periods longer than a day (a FOCUS month).
+    public func providersBillingByPeriod() throws -> Set<String> {
+        Set(try sql.fetch("SELECT provider FROM bill_lines WHERE through_day <> '' AND token_type <> '' GROUP BY provider", [])
+            .map { $0.text(0) })
     }
 
     /// Providers with at least one bill line stored: the default set to reconcile.
@@ -81,16 +90,19 @@ public final class ReportLedger {
         }
     }
 
-    /// Replaces the stored cells of the days `from`…`to` with `cells`, in one transaction.
+    /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those
+    /// days, and cells of the periods that end on them) with `cells`, in one transaction.
     public func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
+        let range: [SQLParam] = [.text(from.description), .text(to.description)]
         try sql.inTransaction {
-            try sql.perform("DELETE FROM reconciliation_cells WHERE day >= ? AND day <= ?", [.text(from.description), .text(to.description)])
+            try sql.perform("DELETE FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
+            try sql.perform("DELETE FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
             let rows = sql.rowSink(into: "reconciliation_cells", columns: [
-                "day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
+                "day", "through_day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
                 "status", "money_at_risk", "model_total", "run_id",
             ])
             for c in cells {
-                try rows.append([.text(c.day.description), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
+                try rows.append([.text(c.day.description), .text(c.through?.description ?? ""), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
                                  .text(c.tokenType?.rawValue ?? ""), .int(c.gatewayQuantity), .optional(c.billedQuantity),
                                  .decimal(c.expectedCost), .decimal(c.billedCost), .text(c.status.rawValue), .decimal(c.moneyAtRisk),
                                  .text(c.isModelTotal ? "1" : "0"), .text(runID)])
@@ -99,17 +111,19 @@ public final class ReportLedger {
         }
     }
 
+    /// The stored cells whose day (a period's first day) is one of `from`…`to`.
     public func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
         try sql.fetch("""
-            SELECT day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
+            SELECT day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
                    status, money_at_risk, model_total
             FROM reconciliation_cells WHERE day >= ? AND day <= ?
             """, [.text(from.description), .text(to.description)]).map { r in
-            ReconciliationCell(day: UTCDay(r.text(0))!, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
-                               tokenType: TokenType(rawValue: r.text(4)), gatewayQuantity: r.int(5), billedQuantity: r.optionalInt(6),
-                               expectedCost: r.decimal(7), billedCost: r.decimal(8),
-                               status: ReconciliationStatus(rawValue: r.text(9)) ?? .unpriced,
-                               moneyAtRisk: r.decimal(10) ?? .zero, isModelTotal: Self.flag(r[11]))
+            ReconciliationCell(day: UTCDay(r.text(0))!, through: UTCDay(r.text(1)), provider: r.text(2), model: r.text(3),
+                               tier: Tier(rawValue: r.text(4)) ?? .standard,
+                               tokenType: TokenType(rawValue: r.text(5)), gatewayQuantity: r.int(6), billedQuantity: r.optionalInt(7),
+                               expectedCost: r.decimal(8), billedCost: r.decimal(9),
+                               status: ReconciliationStatus(rawValue: r.text(10)) ?? .unpriced,
+                               moneyAtRisk: r.decimal(11) ?? .zero, isModelTotal: Self.flag(r[12]))
         }.sorted(by: <)
     }
 }
@@ -138,15 +152,15 @@ final class SharedBillLoad: BillLoad {
                                       [.text(tally.sha256), .int(inputID)]).isEmpty
             let counts = seen ? (0, tally.records) : (tally.records, 0)
             if !seen {
-                let rows = sql.rowSink(into: "bill_lines", columns: ["input_id", "provider", "day", "model", "tier", "token_type",
-                                                                    "correction", "quantity", "cost"])
+                let rows = sql.rowSink(into: "bill_lines", columns: ["input_id", "provider", "day", "through_day", "model", "tier",
+                                                                    "token_type", "correction", "quantity", "cost"])
                 for l in lines {
-                    try rows.append([.int(inputID), .text(l.provider), .text(l.day.description), .text(l.model), .text(l.tier.rawValue),
-                                     .text(l.tokenType?.rawValue ?? ""), .text(l.correction ? "1" : "0"), .optional(l.quantity),
-                                     .decimal(l.cost)])
+                    try rows.append([.int(inputID), .text(l.provider), .text(l.day.description), .text(l.through?.description ?? ""),
+                                     .text(l.model), .text(l.tier.rawValue), .text(l.tokenType?.rawValue ?? ""),
+                                     .text(l.correction ? "1" : "0"), .optional(l.quantity), .decimal(l.cost)])
                 }
                 try rows.flush()
-                try PendingWork(sql).mark(lines.map(\.day), steps: [.reconcile])
+                try PendingWork(sql).mark(try daysToReconcile(lines), steps: [.reconcile])
             }
             if var inbox { inbox.sha256 = tally.sha256; try PendingWork(sql).record(inbox) }
             for r in quarantined {
@@ -156,10 +170,11 @@ final class SharedBillLoad: BillLoad {
                     """, [.text(tally.sha256), .int(Int64(r.line)), .text(r.source), .text(r.reason), .text(r.raw), .int(inputID)])
             }
             try sql.perform("""
-                UPDATE ingest_inputs SET sha256 = ?, bytes = ?, read = ?, accepted = ?, duplicates = ?, quarantined = ?, skipped = ?
+                UPDATE ingest_inputs SET sha256 = ?, bytes = ?, read = ?, accepted = ?, duplicates = ?, quarantined = ?, skipped = ?,
+                    skipped_by = ?
                 WHERE id = ?
                 """, [.text(tally.sha256), .int(tally.bytes), .int(Int64(tally.read)), .int(Int64(counts.0)), .int(Int64(counts.1)),
-                      .int(Int64(tally.quarantined)), .int(Int64(tally.skipped)), .int(inputID)])
+                      .int(Int64(tally.quarantined)), .int(Int64(tally.skipped)), .text(SkippedRows.encode(tally.skippedBy)), .int(inputID)])
             try sql.commitWork()
             open = false
             return counts
@@ -167,6 +182,20 @@ final class SharedBillLoad: BillLoad {
             rollback()
             throw error
         }
+    }
+
+    /// The days a new report makes nightly reconcile again: a day line's day; a period line's
+    /// last day (the period is reconciled then), and each of its days that already has one-day
+    /// cells of the provider, which the period now replaces.
+    func daysToReconcile(_ lines: [BillLine]) throws -> [UTCDay] {
+        var days = Set(lines.map(\.lastDay))
+        struct Period: Hashable { var provider: String; var first: UTCDay; var last: UTCDay }
+        for p in Set(lines.compactMap { l in l.through.map { Period(provider: l.provider, first: l.day, last: $0) } }) {
+            days.formUnion(try sql.fetch("""
+                SELECT day FROM reconciliation_cells WHERE provider = ? AND through_day = '' AND day >= ? AND day <= ? GROUP BY day
+                """, [.text(p.provider), .text(p.first.description), .text(p.last.description)]).compactMap { UTCDay($0.text(0)) })
+        }
+        return days.sorted()
     }
 
     func rollback() {

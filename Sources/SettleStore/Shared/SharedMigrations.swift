@@ -170,4 +170,14 @@ extension SharedMigrations {
         DROP INDEX invoices_period;
         CREATE INDEX invoices_period_number ON invoices(period, series, year, seq);
         """
+
+    /// Charge periods longer than a day (a FOCUS month): a bill line's and a cell's last day
+    /// (empty for one day), so that a month is restated and reconciled as one; and the rows a
+    /// report skipped, per service, for the run record.
+    static let v10 = """
+        ALTER TABLE bill_lines ADD COLUMN through_day TEXT NOT NULL DEFAULT '';
+        CREATE INDEX bill_lines_through ON bill_lines(through_day) WHERE through_day <> '';
+        ALTER TABLE ingest_inputs ADD COLUMN skipped_by TEXT NOT NULL DEFAULT '';
+
+        """
 }
