@@ -131,7 +131,9 @@ import SettleTestSupport
         #expect(statuses.allSatisfy { $0 == 3 })
         #expect(try a.store.eventCount() > 31 * 110)
         let reconciled = s.dir.files(in: "nightly/out/reconciliation")
-        #expect(reconciled.count == 31 && reconciled.first == "2026-10-01" && reconciled.last == "2026-10-31")
+        // A folder per day, and one for Google's month (its FOCUS export bills per month).
+        #expect(reconciled.count == 32 && reconciled.first == "2026-10-01" && reconciled.last == "2026-10-31")
+        #expect(reconciled.contains("2026-10-01_2026-10-31"))
         let cells = try a.store.reports.reconciliationCells(from: s.day(0), to: s.day(30))
         #expect(Set(cells.map(\.day)).count == 31, "every day reconciled against its reports")
         #expect(try a.store.pending.days(.reconcile, through: s.day(30)).isEmpty)

@@ -111,13 +111,17 @@ public final class ReportLedger {
         }
     }
 
-    /// The stored cells whose day (a period's first day) is one of `from`…`to`.
+    /// The stored cells reconciled with the days `from`…`to`: one-day cells of those days and
+    /// cells of the periods that end on them.
     public func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
-        try sql.fetch("""
-            SELECT day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
-                   status, money_at_risk, model_total
-            FROM reconciliation_cells WHERE day >= ? AND day <= ?
-            """, [.text(from.description), .text(to.description)]).map { r in
+        let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        let columns = """
+            day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
+            status, money_at_risk, model_total
+            """
+        let rows = try sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
+            + sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
+        return rows.map { r in
             ReconciliationCell(day: UTCDay(r.text(0))!, through: UTCDay(r.text(1)), provider: r.text(2), model: r.text(3),
                                tier: Tier(rawValue: r.text(4)) ?? .standard,
                                tokenType: TokenType(rawValue: r.text(5)), gatewayQuantity: r.int(6), billedQuantity: r.optionalInt(7),
