@@ -89,6 +89,22 @@ import SettleTestSupport
         }
     }
 
+    @Test func aBucketCountsForTheUTCDayItLiesInWhereverItStartsOrEnds() throws {
+        let result = #"{"object":"organization.usage.completions.result","input_tokens":100,"output_tokens":10,"input_cached_tokens":0,"model":"gpt-4o-mini"}"#
+        func bucket(_ start: Int, _ end: Int) -> String {
+            #"{"object":"bucket","start_time":\#(start),"end_time":\#(end),"results":[\#(result)]}"#
+        }
+        // 2025-01-13 00:00 → 13:45 (a query that ends "now"), 2025-01-12 17:31 → 2025-01-13 00:00,
+        // and 2025-01-12 17:31 → 2025-01-13 17:31, which spans two days.
+        let text = "[" + [bucket(1_736_726_400, 1_736_775_900), bucket(1_736_703_060, 1_736_726_400),
+                          bucket(1_736_703_060, 1_736_789_460)].joined(separator: ",") + "]"
+        let r = try read(text)
+        #expect(Set(r.lines.map(\.day)) == [day("2025-01-13"), day("2025-01-12")])
+        #expect(r.lines.filter { $0.tokenType == .input }.map(\.day) == [day("2025-01-13"), day("2025-01-12")])
+        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["bucket_spans_days"])
+        #expect(r.quarantined[0].reason.contains("bucket 3"))
+    }
+
     @Test func theAPIReferenceExampleIsNotGroupedByModelAndSaysWhatToRequest() throws {
         // Verbatim from the API reference: no group_by, so model is null.
         let text = """
