@@ -5,31 +5,9 @@ import SettleTestSupport
 
 /// Every provider report adapter on samples shaped like the real APIs' answers, traps included.
 @Suite struct BillAdapterTests {
-    struct Read {
-        var format: String
-        var lines: [BillLine] = []
-        var quarantined: [QuarantinedRow] = []
-        var skipped = 0
-        var skippedBy: [String: Int] = [:]
-        var records = 0
-    }
-
-    func read(_ name: String, _ text: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> Read {
+    func read(_ name: String, _ text: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> ReportRead {
         let dir = TempFolder()
-        let path = dir.write(name, text)
-        let reader = try BillFileReader.open(path: path, format: format, options: options)
-        var out = Read(format: reader.formatName)
-        _ = try reader.forEachRecord { record in
-            out.records += 1
-            switch record {
-            case .lines(let l): out.lines += l
-            case .quarantined(let q): out.quarantined.append(q)
-            case .skipped(let service):
-                out.skipped += 1
-                out.skippedBy[service, default: 0] += 1
-            }
-        }
-        return out
+        return try ReportRead.read(path: dir.write(name, text), format: format, options: options)
     }
 
     func day(_ s: String) -> UTCDay { UTCDay(s)! }

@@ -12,29 +12,11 @@ import SettleTestSupport
     static let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reports").path
 
-    struct Read {
-        var format = ""
-        var lines: [BillLine] = []
-        var quarantined: [QuarantinedRow] = []
-        var skippedBy: [String: Int] = [:]
-        var records = 0
+    func read(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> ReportRead {
+        try ReportRead.read(path: path, format: format, options: options)
     }
 
-    func read(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> Read {
-        let reader = try BillFileReader.open(path: path, format: format, options: options)
-        var out = Read(format: reader.formatName)
-        _ = try reader.forEachRecord { record in
-            out.records += 1
-            switch record {
-            case .lines(let l): out.lines += l
-            case .quarantined(let q): out.quarantined.append(q)
-            case .skipped(let service): out.skippedBy[service, default: 0] += 1
-            }
-        }
-        return out
-    }
-
-    func read(_ text: String, name: String = "report.json", format: BillFileFormat? = nil) throws -> Read {
+    func read(_ text: String, name: String = "report.json", format: BillFileFormat? = nil) throws -> ReportRead {
         let dir = TempFolder()
         return try read(path: dir.write(name, text), format: format)
     }
