@@ -61,24 +61,56 @@ import Testing
         #expect(all[1].status == .missingInBill && all[1].gatewayQuantity == 50_000_000)
     }
 
-    @Test func aDayLineInsideTheMonthCountsInTheMonthNotTwice() {
+    @Test func aDayLineInsideTheMonthIsSupersededByTheMonthWhicheverCameFirst() {
         let day = UTCDay("2025-05-10")!
-        let bills = [monthLine(.input, 96_800_000, "484.00"),
-                     BillLine(provider: "solora", day: day, model: "atlas", tokenType: .input, quantity: 3_200_000, cost: money("16.00"))]
-        let cells = reconciler.reconcile(days: first...last, providers: ["solora"], gateway: month, bills: bills)
-        let input = cells.first { $0.tokenType == .input }!
-        #expect(input.through == last && input.billedQuantity == 100_000_000 && input.billedCost == money("500.00"))
-        #expect(input.status == .matched)
-        #expect(!cells.contains { $0.through == nil })
+        let month = monthLine(.input, 100_000_000, "500.00")
+        let estimate = BillLine(provider: "solora", day: day, model: "atlas", tokenType: .input, quantity: 3_200_000, cost: money("16.00"))
+        for (monthReport, dayReport) in [(Int64(2), Int64(1)), (1, 2)] {
+            let current = BillRestatement.current([StoredBillLine(report: monthReport, line: month),
+                                                   StoredBillLine(report: dayReport, line: estimate)])
+            #expect(current == [month], "month report \(monthReport), day report \(dayReport)")
+            let cells = reconciler.reconcile(days: first...last, providers: ["solora"], gateway: self.month, bills: current)
+            let input = cells.first { $0.tokenType == .input }!
+            #expect(input.through == last && input.billedQuantity == 100_000_000 && input.billedCost == money("500.00"))
+            #expect(input.status == .matched)
+            #expect(!cells.contains { $0.through == nil })
+        }
+        // A correction of a day adds to the month it falls in.
+        var correction = estimate
+        correction.quantity = -200_000
+        correction.cost = money("-1.00")
+        correction.correction = true
+        let current = BillRestatement.current([StoredBillLine(report: 1, line: month), StoredBillLine(report: 2, line: correction)])
+        let cells = reconciler.reconcile(days: last...last, providers: ["solora"], gateway: self.month, bills: current)
+        #expect(cells.first { $0.tokenType == .input }?.billedQuantity == 99_800_000)
+        #expect(cells.first { $0.tokenType == .input }?.billedCost == money("499.00"))
     }
 
-    @Test func aProviderThatBillsByTheMonthIsNotMissingInBillEveryDay() {
-        let june = UTCDay("2025-06-03")!
-        let usage = [GatewayTotal(day: june, provider: "solora", model: "atlas", tier: .standard, events: 1, input: 10, output: 5)]
-        let waiting = reconciler.reconcile(days: june...june, providers: ["solora"], gateway: usage, bills: [], billsByPeriod: ["solora"])
-        #expect(waiting.isEmpty)
+    @Test func aNewerPeriodThatOverlapsAnOlderOneReplacesIt() {
+        let half = BillLine(provider: "solora", day: first, through: UTCDay("2025-05-15")!, model: "atlas", tokenType: .input,
+                            quantity: 48_000_000, cost: money("240.00"))
+        let current = BillRestatement.current([StoredBillLine(report: 1, line: monthLine(.input, 100_000_000, "500.00")),
+                                               StoredBillLine(report: 2, line: half)])
+        #expect(current == [half])
+    }
+
+    @Test func aProviderThatBillsByTheMonthIsNotMissingInBillEveryDayUntilItsReportIsDue() {
+        let june = UTCDay("2025-06-03")!, april = UTCDay("2025-04-20")!
+        let usage = [june, april].map {
+            GatewayTotal(day: $0, provider: "solora", model: "atlas", tier: .standard, events: 1, input: 10, output: 5)
+        }
+        let byPeriod = ["solora": last]
+        // After its latest month, usage waits for the next month's report.
+        #expect(reconciler.reconcile(days: june...june, providers: ["solora"], gateway: usage, bills: [], billsByPeriod: byPeriod).isEmpty)
+        // A day before it that no report covers is missing from the bills, as for any provider.
+        let gap = reconciler.reconcile(days: april...april, providers: ["solora"], gateway: usage, bills: [], billsByPeriod: byPeriod)
+        #expect(gap.map(\.status) == [.missingInBill, .missingInBill])
         let daily = reconciler.reconcile(days: june...june, providers: ["solora"], gateway: usage, bills: [])
         #expect(daily.map(\.status) == [.missingInBill, .missingInBill])
+        // 45 days on, the missing report is a finding.
+        #expect(ChargePeriods.overdue(byPeriod, on: last.adding(days: 45)).isEmpty)
+        let late = ChargePeriods.overdue(byPeriod, on: last.adding(days: 46))
+        #expect(late.map(\.provider) == ["solora"] && late.map(\.since) == [UTCDay("2025-06-01")!])
     }
 
     @Test func aNewerReportOfTheSameMonthReplacesTheOlder() {
@@ -87,11 +119,9 @@ import Testing
         let aDay = StoredBillLine(report: 1, line: BillLine(provider: "solora", day: first, model: "atlas", tokenType: .output,
                                                             quantity: 1, cost: money("0.01")))
         let current = BillRestatement.current([older, newer, aDay])
-        #expect(current.count == 2)
-        #expect(current.contains(monthLine(.input, 100_000_000, "500.00")))
-        #expect(!current.contains(monthLine(.input, 90_000_000, "450.00")))
-        // A day report that starts on the month's first day is another charge period: kept.
-        #expect(current.contains(aDay.line))
+        // The newer month replaces the older; the month in force is the provider's bill for each
+        // of its days, so the day report of its first day is history too.
+        #expect(current == [monthLine(.input, 100_000_000, "500.00")])
     }
 
     @Test func spansNameTheirFolders() {

@@ -65,4 +65,19 @@ import Testing
                          price: ExactDecimal("35")!, per: .perThousand, effectiveFrom: UTCDay("2026-01-01")!.start)
         #expect(k.pricePerUnit == ExactDecimal("0.035")!)
     }
+
+    @Test func comparesAcrossScalesThatWouldOverflowWhenWidened() {
+        let noise = ExactDecimal(roundingExcessDecimals: "1.1102230246251565e-16")!
+        #expect(noise.description == "0.000000000000000111022302462516")
+        let limit = ExactDecimal(1_000_000_000_000_000)
+        #expect(noise < limit && !(limit < noise) && noise != limit)
+        #expect(-limit < -noise && -noise < noise)
+        #expect(ExactDecimal("-1.5")! < ExactDecimal("-1.2")! && ExactDecimal("-0.5")! < ExactDecimal("0.3")!)
+        #expect(ExactDecimal("-99999999.5")! < ExactDecimal("0.000000000000000000000000000001")!)
+        #expect(-limit < ExactDecimal("-99999999.000000000000000000000000000001")!)
+        #expect(ExactDecimal("2.50")! == ExactDecimal("2.5")!)
+        // Exact text keeps every digit; more than 30 decimals is refused unless rounding is asked for.
+        #expect(ExactDecimal("1.1102230246251565e-16") == nil)
+        #expect(ExactDecimal(roundingExcessDecimals: "0.00032195744715549047")!.description == "0.00032195744715549047")
+    }
 }

@@ -312,6 +312,29 @@ import SettleTestSupport
         #expect(r.quarantined[0].line == 7)
     }
 
+    @Test func aChargePeriodMustLieOnUTCDays() throws {
+        let header = "ChargePeriodStart,ChargePeriodEnd,ChargeCategory,BilledCost,BillingCurrency,ConsumedQuantity,ConsumedUnit,ServiceProviderName,ServiceName,SkuMeter,SkuPriceDetails\n"
+        let details = #""{""ModelId"":""m"",""TokenDirection"":""Output""}""#
+        let text = header + [
+            "2025-05-01T00:00:00Z,2025-06-01T00:00:00Z,Usage,1.00,USD,10,Tokens,P,S,Output Tokens,\(details)",   // a month
+            "2025-05-02T13:00:00Z,2025-05-02T14:00:00Z,Usage,1.00,USD,10,Tokens,P,S,Output Tokens,\(details)",   // an hour
+            "2025-05-03T07:00:00Z,2025-05-04T07:00:00Z,Usage,1.00,USD,10,Tokens,P,S,Output Tokens,\(details)",   // a day 07:00 to 07:00
+            "2025-05-01T00:00:00-07:00,2025-06-01T00:00:00-07:00,Usage,1.00,USD,10,Tokens,P,S,Output Tokens,\(details)",   // a month in UTC−7
+        ].joined(separator: "\n") + "\n"
+        let r = try read(text, name: "focus.csv")
+        #expect(r.lines.map { "\($0.day)…\($0.lastDay)" } == ["2025-05-01…2025-05-31", "2025-05-02…2025-05-02"])
+        #expect(r.quarantined.map { String($0.reason.prefix { $0 != ":" }) } == ["charge_period_spans_days", "charge_period_not_utc_days"])
+        #expect(r.quarantined.allSatisfy { $0.reason.contains("export the report in UTC") })
+    }
+
+    @Test func aByteOrderMarkAndFloatNoiseBelowAnyCentAreRead() throws {
+        let text = "\u{FEFF}" + #"{"object":"page","data":[{"object":"bucket","start_time":1736553600,"end_time":1736640000,"results":[{"object":"organization.costs.result","amount":{"value":1.1102230246251565e-16,"currency":"usd"},"line_item":"gpt-4o, input"}]}]}"#
+        let r = try read(text)
+        #expect(r.format == "openai-costs")
+        // 32 decimals are more than money keeps: the 31st and 32nd are rounded.
+        #expect(r.lines.map(\.cost) == [ExactDecimal("0.000000000000000111022302462516")])
+    }
+
     // MARK: A whole cloud bill
 
     @Test func aFOCUS10CloudExportKeepsOnlyTheTokenRows() throws {

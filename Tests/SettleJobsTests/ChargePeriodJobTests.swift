@@ -141,11 +141,54 @@ import SettleTestSupport
         #expect(try site.store.reports.billLines(from: Self.last, to: Self.last).count == 12)   // both reports kept
         #expect(site.dir.read("\(folder)/summary.csv").contains("2025-05-01,2025-05-31,solora,6,6,0,0,0,0,0,2171.50,2171.50,0.00"))
 
+        // Late usage of a day inside the month: the month is reconciled again.
+        site.dir.write("inbox/usage/2025-05-20-late.jsonl", UsageLines.file([
+            UsageLines.json("atlas-late", ts: "2025-05-20T23:59:00Z", provider: "solora", model: "solora-atlas-5.6-jupiter", input: 150_000, output: 0),
+        ]))
+        // And a late daily export of the 12th: the month is the bill for its days, so it counts once.
+        site.dir.write("inbox/bills/solora-2025-05-12.csv", """
+            provider,date,model,token_type,tier,quantity,cost
+            solora,2025-05-12,solora-atlas-5.6-jupiter,input,,3200000,16.00
+
+            """)
+        let late = try site.nightly("2025-06-02")
+        #expect(late.reconciled.map(\.label) == ["2025-05-12", "2025-05-20", "2025-05-31", "2025-06-02"])
+        let lateInput = try #require(late.reconciled.flatMap(\.cells).first { $0.model == "solora-atlas-5.6-jupiter" && $0.tokenType == .input })
+        #expect(lateInput.through == Self.last && lateInput.gatewayQuantity == 100_150_000 && lateInput.billedQuantity == 100_000_000)
+        #expect(lateInput.status == .tokenMismatch)   // 150,000 tokens over 0.1 % of 100M
+        #expect(try site.store.reports.reconciliationCells(from: Self.first, to: UTCDay("2025-05-30")!).isEmpty)
+
+        // One reconcile over the whole month counts each line of the month once.
+        let whole = try Reconcile(from: Self.first, to: Self.last).execute(store: site.store, env: site.env)
+        #expect(whole.cells.count == 6 && whole.cells.allSatisfy { $0.through == Self.last })
+        #expect(whole.cells.first { $0 == lateInput } != nil)
+        #expect(whole.cells.map(\.billedQuantity) == [100_000_000, 50_000_000, 20_000_000, 50_000_000, 15_000_000, 4_000_000])
+
         // A rerun of the month gives the same cells and the same bytes.
         let before = site.dir.read("\(folder)/reconciliation.csv")
         let rerun = try Rerun(from: Self.first, to: Self.last, steps: [.reconcile]).execute(store: site.store, env: site.env)
-        #expect(rerun.reconciled.flatMap(\.cells).filter { $0.through != nil } == now)
+        #expect(rerun.reconciled.flatMap(\.cells).filter { $0.through != nil }.count == 6)
+        #expect(rerun.reconciled.flatMap(\.cells).filter { $0.through == nil }.isEmpty)
         #expect(site.dir.read("\(folder)/reconciliation.csv") == before)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func periodCellsReplaceTheDayCellsOfTheirProviderAndDays(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        func cell(_ day: String, through: String? = nil, provider: String = "solora") -> ReconciliationCell {
+            ReconciliationCell(day: UTCDay(day)!, through: through.flatMap(UTCDay.init), provider: provider, model: "m", tier: .standard,
+                               tokenType: .input, gatewayQuantity: 10, billedQuantity: nil, expectedCost: nil, billedCost: nil,
+                               status: .missingInBill, moneyAtRisk: .zero)
+        }
+        let may10 = UTCDay("2025-05-10")!
+        try store.reports.replaceReconciliation(from: may10, to: may10, cells: [cell("2025-05-10"), cell("2025-05-10", provider: "openai")],
+                                                runID: "r1")
+        let month = cell("2025-05-01", through: "2025-05-31")
+        try store.reports.replaceReconciliation(from: Self.last, to: Self.last, cells: [month], runID: "r2")
+        #expect(try store.reports.reconciliationCells(from: may10, to: may10).map(\.provider) == ["openai"])
+        #expect(try store.reports.reconciliationCells(from: Self.last, to: Self.last) == [month])
+        #expect(try store.reports.reconciliationCells(from: Self.first, to: Self.last).count == 2)
     }
 
     @Test func aWholeCloudFOCUSExportCountsItsOtherServicesAsSkipped() throws {

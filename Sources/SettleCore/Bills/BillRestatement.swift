@@ -3,9 +3,15 @@
 ///
 /// For each provider, charge period (a day, or a longer period such as a month) and side
 /// (usage = quantities, cost = costs), the newest report that carries that side for that
-/// period is in force, and replaces every older one; the older lines stay
-/// stored as history. Correction lines (FOCUS `ChargeClass = Correction`) are deltas: those of
-/// reports newer than the one in force add to it, and a newer full report absorbs them.
+/// period is in force, and replaces every older one; the older lines stay stored as history.
+/// Correction lines (FOCUS `ChargeClass = Correction`) are deltas: those of reports newer than
+/// the one in force add to it, and a newer full report absorbs them.
+///
+/// Periods of one provider and side never overlap once restated: where two do (a month and a
+/// restated half of it, a month in another report's bounds), the newer report's period wins and
+/// the older one is history. A period in force is the bill for each of its days: that side of
+/// the provider's day lines on those days (daily estimates before the month's invoice, a late
+/// daily export after it) is history too, so nothing is billed twice.
 public enum BillRestatement {
     public enum Side: String, Sendable, CaseIterable { case usage, cost }
 
@@ -21,6 +27,13 @@ public enum BillRestatement {
             through = line.through
             self.side = side
         }
+
+        var span: ChargeSpan { ChargeSpan(first: day, last: through ?? day) }
+    }
+
+    struct ProviderSide: Hashable {
+        var provider: String
+        var side: Side
     }
 
     /// The lines in force, with their quantity or cost cleared where that side was replaced.
@@ -33,12 +46,33 @@ public enum BillRestatement {
                 newest[key] = max(newest[key] ?? s.report, s.report)
             }
         }
+        // Overlapping periods of one provider and side: the newer report's wins.
+        var periods: [ProviderSide: [(key: SideKey, report: Int64)]] = [:]
+        for (key, report) in newest where key.through != nil {
+            periods[ProviderSide(provider: key.provider, side: key.side), default: []].append((key, report))
+        }
+        var superseded: Set<SideKey> = []
+        for list in periods.values {
+            for a in list {
+                if list.contains(where: { b in b.key != a.key && overlaps(a.key.span, b.key.span) && newer(b, than: a) }) {
+                    superseded.insert(a.key)
+                }
+            }
+        }
+        func coveredByPeriod(_ line: BillLine, _ side: Side) -> Bool {
+            guard line.through == nil, let list = periods[ProviderSide(provider: line.provider, side: side)] else { return false }
+            return list.contains { !superseded.contains($0.key) && $0.key.span.contains(line.day) }
+        }
+
         var out: [BillLine] = []
         for s in stored {
             var line = s.line
             for side in sides(of: s.line) {
-                let inForce = newest[SideKey(line, side)]
-                let keep = line.correction ? (inForce.map { s.report > $0 } ?? true) : s.report == inForce
+                let key = SideKey(line, side)
+                let inForce = newest[key]
+                let keep = line.correction
+                    ? (inForce.map { s.report > $0 } ?? true)
+                    : s.report == inForce && !superseded.contains(key) && !coveredByPeriod(line, side)
                 if !keep {
                     switch side {
                     case .usage: line.quantity = nil
@@ -49,6 +83,13 @@ public enum BillRestatement {
             if line.quantity != nil || line.cost != nil { out.append(line) }
         }
         return out
+    }
+
+    static func overlaps(_ a: ChargeSpan, _ b: ChargeSpan) -> Bool { a.first <= b.last && b.first <= a.last }
+
+    /// Only a newer report supersedes: two overlapping periods of one report both stand.
+    static func newer(_ b: (key: SideKey, report: Int64), than a: (key: SideKey, report: Int64)) -> Bool {
+        b.report > a.report
     }
 
     static func sides(of line: BillLine) -> [Side] {

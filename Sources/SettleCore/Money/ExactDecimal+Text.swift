@@ -11,7 +11,18 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
         self = value
     }
 
-    static func parse(_ bytes: Substring.UTF8View) -> ExactDecimal? {
+    /// A provider's float-noise amount such as `1.1102230246251565e-16`, which needs more than
+    /// `maxScale` decimals: the digits past the 30th are rounded (half away from zero), a
+    /// difference below 10^-30 of a dollar. Every other text reads exactly, as `init?(_:)`.
+    public init?(roundingExcessDecimals text: String) {
+        var utf8 = text.utf8[...]
+        while let f = utf8.first, f == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+        while let l = utf8.last, l == UInt8(ascii: " ") { utf8 = utf8.dropLast() }
+        guard let value = ExactDecimal.parse(utf8, roundingExcess: true) else { return nil }
+        self = value
+    }
+
+    static func parse(_ bytes: Substring.UTF8View, roundingExcess: Bool = false) -> ExactDecimal? {
         var i = bytes.startIndex
         let end = bytes.endIndex
         guard i < end else { return nil }
@@ -79,6 +90,17 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
             var s = n.significand
             var k = scale
             while k > ExactDecimal.maxScale && s % 10 == 0 { s /= 10; k -= 1 }
+            if k > ExactDecimal.maxScale && roundingExcess {
+                let drop = k - ExactDecimal.maxScale
+                if drop > 38 {
+                    s = 0
+                } else {
+                    let p = ExactDecimal.powerOfTen(drop)
+                    let (q, r) = s.quotientAndRemainder(dividingBy: p)
+                    s = q + (r * 2 >= p ? 1 : 0)
+                }
+                k = ExactDecimal.maxScale
+            }
             guard k <= ExactDecimal.maxScale else { return nil }
             significand = s
             scale = k

@@ -108,8 +108,24 @@ public struct ExactDecimal: Sendable, Hashable, Comparable {
     }
 
     public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        let places = max(lhs.scale, rhs.scale)
-        return lhs.widened(to: places).significand == rhs.widened(to: places).significand
+        order(lhs, rhs) == 0
+    }
+
+    /// -1, 0 or 1. Two numbers of one scale compare their significands; otherwise both are
+    /// widened to the larger scale, and where that would overflow (a large amount against a
+    /// 30-decimal float-noise cost), integer parts are compared first and then the fractions,
+    /// which always fit.
+    static func order(_ a: ExactDecimal, _ b: ExactDecimal) -> Int {
+        func sign(_ x: Int128, _ y: Int128) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        if a.scale == b.scale { return sign(a.significand, b.significand) }
+        let places = max(a.scale, b.scale)
+        let (wa, oa) = a.significand.multipliedReportingOverflow(by: powerOfTen(places - a.scale))
+        let (wb, ob) = b.significand.multipliedReportingOverflow(by: powerOfTen(places - b.scale))
+        if !oa && !ob { return sign(wa, wb) }
+        let (ia, fa) = a.significand.quotientAndRemainder(dividingBy: powerOfTen(a.scale))
+        let (ib, fb) = b.significand.quotientAndRemainder(dividingBy: powerOfTen(b.scale))
+        if ia != ib { return sign(ia, ib) }
+        return sign(fa * powerOfTen(places - a.scale), fb * powerOfTen(places - b.scale))
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -119,8 +135,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable {
     }
 
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        let places = max(lhs.scale, rhs.scale)
-        return lhs.widened(to: places).significand < rhs.widened(to: places).significand
+        order(lhs, rhs) < 0
     }
 }
 

@@ -58,10 +58,11 @@ public struct Reconciler: Sendable {
     /// them (see `ChargePeriods`).
     ///
     /// `gateway` must cover the periods' earlier days too. `billsByPeriod` names providers that
-    /// bill by period: on a day no period of theirs covers yet and no day line of theirs bills,
-    /// their usage waits for the period's report instead of being `missing_in_bill`.
+    /// bill by period, with the last day of their latest period: on a later day that no day line
+    /// of theirs bills, their usage waits for the next period's report instead of being
+    /// `missing_in_bill` every night (`ChargePeriods.overdue` says when it is late).
     public func reconcile(days: ClosedRange<UTCDay>, providers: Set<String>, gateway: [GatewayTotal],
-                          bills: [BillLine], billsByPeriod: Set<String> = []) -> [ReconciliationCell] {
+                          bills: [BillLine], billsByPeriod: [String: UTCDay] = [:]) -> [ReconciliationCell] {
         let bills = bills.filter { providers.contains($0.provider) }
         let periods = ChargePeriods(bills)
         let dayBilled = Set(bills.filter { $0.through == nil }.map { ProviderDay(provider: $0.provider, day: $0.day) })
@@ -81,8 +82,8 @@ public struct Reconciler: Sendable {
         var meteredModels: Set<ModelKey> = []
         for total in gateway where providers.contains(total.provider) {
             let covering = periods.covering(provider: total.provider, day: total.day)
-            if covering == nil && billsByPeriod.contains(total.provider)
-                && !dayBilled.contains(ProviderDay(provider: total.provider, day: total.day)) {
+            if covering == nil, let latest = billsByPeriod[total.provider], total.day > latest,
+               !dayBilled.contains(ProviderDay(provider: total.provider, day: total.day)) {
                 continue
             }
             let span = covering ?? ChargeSpan(day: total.day)

@@ -46,7 +46,9 @@ extension JSONValue {
     /// An exact amount from a number or a string (OpenAI sends both).
     func amount(_ key: String) throws(BillFieldProblem) -> ExactDecimal {
         guard let v = self[key], let text = v.decimalText else { throw BillFieldProblem("missing_field: \(key)") }
-        guard let d = ExactDecimal(text) else { throw BillFieldProblem("bad_amount: \(key) is not a decimal number") }
+        // JSON numbers carry binary float noise; one far below a cent may need more decimals
+        // than any money figure keeps.
+        guard let d = ExactDecimal(roundingExcessDecimals: text) else { throw BillFieldProblem("bad_amount: \(key) is not a decimal number") }
         return try BillAmount.checked(d, key)
     }
 

@@ -92,16 +92,27 @@ struct FOCUSDecoder {
 
     /// The row's first UTC day, and its last when the charge period covers more than one.
     /// `ChargePeriodEnd` is exclusive: a month is 2025-05-01T00:00:00Z to 2025-06-01T00:00:00Z.
+    /// settle reconciles by UTC day, so an hour or a day must lie within one UTC day, and a
+    /// longer period must start and end at midnight UTC; anything else is quarantined, never
+    /// shifted by guess (a day billed 07:00 to 07:00 would otherwise become two).
     func period(_ cells: [String]) throws(BillFieldProblem) -> (UTCDay, UTCDay?) {
-        let start = try Self.time(cell(cells, "ChargePeriodStart"), "ChargePeriodStart")
-        let endText = cell(cells, "ChargePeriodEnd")
+        let startText = cell(cells, "ChargePeriodStart"), endText = cell(cells, "ChargePeriodEnd")
+        let start = try Self.time(startText, "ChargePeriodStart")
         guard !endText.isEmpty else { return (start.day, nil) }
         let end = try Self.time(endText, "ChargePeriodEnd")
         guard end > start else {
             throw BillFieldProblem("bad_time: ChargePeriodEnd \(endText) is not after ChargePeriodStart")
         }
         let last = Timestamp(microseconds: end.microseconds - 1).day
-        return (start.day, last > start.day ? last : nil)
+        if last == start.day { return (start.day, nil) }
+        let day = Timestamp.microsecondsPerDay
+        guard end.microseconds - start.microseconds > day else {
+            throw BillFieldProblem("charge_period_spans_days: \(startText) to \(endText) crosses midnight UTC; settle reconciles by UTC day (export the report in UTC)")
+        }
+        guard start.microseconds % day == 0, end.microseconds % day == 0 else {
+            throw BillFieldProblem("charge_period_not_utc_days: \(startText) to \(endText) does not start and end at midnight UTC; settle reconciles by UTC day (export the report in UTC)")
+        }
+        return (start.day, last)
     }
 
     /// The model and token type, from the first source that gives both.

@@ -67,12 +67,20 @@ public struct JSONPageStream {
         var documents = 0
         var pages = 0
         var arrays = 0
+        var position = 0
+        var bomSoFar = true
 
         func fail(_ why: String) -> InputFileError { InputFileError(path: path, line: line, why) }
 
         let summary = try LineReader(path: path, hashing: hashing).forEachChunk { chunk in
             if stopped { return }
             for c in chunk {
+                // A UTF-8 byte-order mark may open the file (spreadsheet and Windows tools).
+                if position < 3 {
+                    position += 1
+                    if c == Self.byteOrderMark[position - 1] && bomSoFar { continue }
+                    bomSoFar = false
+                }
                 if c == 0x0A { line += 1 }
                 if capturing { capture.append(c) }
                 if inString {
@@ -181,6 +189,7 @@ public struct JSONPageStream {
     }
 
     private static let dataKey = Array("data".utf8)
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private struct Container {
         var isObject: Bool

@@ -79,7 +79,11 @@ public struct Nightly {
         if let f = aggregate.findings { report.findings.append(f) }
 
         CrashPoint.reach("nightly:aggregated")
-        let toReconcile = intraday ? [] : Set(try store.pending.days(.reconcile, through: date) + [date]).sorted()
+        // A pending day inside a charge period (late usage, a late day line) changes the
+        // period's cells too: its last day is reconciled again once it is over.
+        let pending = intraday ? [] : try store.pending.days(.reconcile, through: date) + [date]
+        let periodEnds = try store.reports.periodEnds(covering: pending).filter { $0 <= date }
+        let toReconcile = Set(pending + periodEnds).sorted()
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
             let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
@@ -88,6 +92,12 @@ public struct Nightly {
             report.findings += r.findings
         }
 
+        if !intraday {
+            let reconciled = Set(try env.config.reconcile.providers ?? store.reports.billedProviders())
+            for late in ChargePeriods.overdue(try store.reports.providersBillingByPeriod(), on: date) where reconciled.contains(late.provider) {
+                report.findings.append("\(late.provider) bills by charge period, and no report covers its usage since \(late.since) yet: those days are not reconciled")
+            }
+        }
         CrashPoint.reach("nightly:reconciled")
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
         report.alerts = alerts

@@ -87,10 +87,11 @@ public struct Reconcile {
     func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
         env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
-        let bills = BillRestatement.current(try store.reports.billLines(from: from, to: to))
-        // A period that ends in the range is compared with the gateway's usage of all its days.
-        let periods = ChargePeriods(bills.filter { providers.contains($0.provider) })
-        let first = min(from, periods.ending(in: from...to).first?.first ?? from)
+        var bills = BillRestatement.current(try store.reports.billLines(from: from, to: to))
+        // A period that ends in the range is compared with the gateway's usage, and the
+        // provider's day lines, of all its days.
+        let first = min(from, ChargePeriods(bills.filter { providers.contains($0.provider) }).ending(in: from...to).first?.first ?? from)
+        if first < from { bills = BillRestatement.current(try store.reports.billLines(from: first, to: to)) }
         env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
         let gateway = try store.reports.gatewayTotals(from: first, to: to)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")

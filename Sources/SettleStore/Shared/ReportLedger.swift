@@ -22,7 +22,8 @@ public final class ReportLedger {
         let columns = "input_id, provider, day, through_day, model, tier, token_type, correction, quantity, cost"
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let rows = try sql.fetch("SELECT \(columns) FROM bill_lines WHERE day >= ? AND day <= ?", range)
-            + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?", range)
+            + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
+                        [.text(from.description), .text(from.description)])
         return rows.map { r in
             StoredBillLine(report: r.int(0), line: BillLine(
                 provider: r.text(1), day: UTCDay(r.text(2))!, through: UTCDay(r.text(3)), model: r.text(4),
@@ -31,10 +32,29 @@ public final class ReportLedger {
         }.sorted { $0.report < $1.report }
     }
 
-    /// Providers that bill token usage by charge periods longer than a day (a FOCUS month).
-    public func providersBillingByPeriod() throws -> Set<String> {
-        Set(try sql.fetch("SELECT provider FROM bill_lines WHERE through_day <> '' AND token_type <> '' GROUP BY provider", [])
-            .map { $0.text(0) })
+    /// Providers that bill token usage by charge periods longer than a day (a FOCUS month),
+    /// with the last day of their latest period.
+    public func providersBillingByPeriod() throws -> [String: UTCDay] {
+        var out: [String: UTCDay] = [:]
+        for r in try sql.fetch("SELECT provider, MAX(through_day) FROM bill_lines WHERE through_day <> '' AND token_type <> '' GROUP BY provider", []) {
+            if let day = UTCDay(r.text(1)) { out[r.text(0)] = day }
+        }
+        return out
+    }
+
+    /// The last days of the stored charge periods longer than a day that cover any of `days`:
+    /// late usage or a late day line on one of them changes the period's cells.
+    public func periodEnds(covering days: [UTCDay]) throws -> [UTCDay] {
+        guard let first = days.min(), let last = days.max() else { return [] }
+        let wanted = Set(days)
+        var ends: Set<UTCDay> = []
+        for r in try sql.fetch("""
+            SELECT day, through_day FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day <= ? GROUP BY day, through_day
+            """, [.text(first.description), .text(last.description)]) {
+            guard let start = UTCDay(r.text(0)), let end = UTCDay(r.text(1)) else { continue }
+            if wanted.contains(where: { start <= $0 && $0 <= end }) { ends.insert(end) }
+        }
+        return ends.sorted()
     }
 
     /// Providers with at least one bill line stored: the default set to reconcile.
@@ -94,9 +114,16 @@ public final class ReportLedger {
     /// days, and cells of the periods that end on them) with `cells`, in one transaction.
     public func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        struct Period: Hashable { var provider: String; var first: UTCDay; var last: UTCDay }
+        let periods = Set(cells.compactMap { c in c.through.map { Period(provider: c.provider, first: c.day, last: $0) } })
         try sql.inTransaction {
             try sql.perform("DELETE FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
             try sql.perform("DELETE FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
+            // A provider's days now reconciled as a period hold no day cells of their own.
+            for p in periods {
+                try sql.perform("DELETE FROM reconciliation_cells WHERE through_day = '' AND provider = ? AND day >= ? AND day <= ?",
+                                [.text(p.provider), .text(p.first.description), .text(p.last.description)])
+            }
             let rows = sql.rowSink(into: "reconciliation_cells", columns: [
                 "day", "through_day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
                 "status", "money_at_risk", "model_total", "run_id",
