@@ -42,7 +42,13 @@ public struct Workbook: Sendable {
         // shared-string table spreadsheet programs write themselves. (A streamed workbook's
         // charts carry no cached points; spreadsheet programs draw them from the cells.)
         let streamed = sheets.reduce(0) { $0 + $1.cellCount } > streamingCells
-        let tmpdir = strdup(dir)
+        // libxlsxwriter writes its parts (`tmp.XXXXXX`) into `tmpdir`: a hidden folder of this
+        // workbook's own, removed when it is done, and swept like every `.*.tmp*` name after a
+        // run killed halfway — never loose files in the output folder.
+        let parts = "\(dir)/.\(name).parts.tmp-\(getpid())"
+        try FileSystem.createDirectory(parts)
+        defer { FileSystem.remove(parts) }
+        let tmpdir = strdup(parts)
         defer { free(tmpdir) }
         var options = lxw_workbook_options(constant_memory: streamed ? 1 : 0, tmpdir: tmpdir, use_zip64: 0)
         guard let book = workbook_new_opt(tmp, &options) else { throw FileSystemError(path: tmp, "cannot create the workbook") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SettleCore
+import SettleFormats
 import SettleTestSupport
 @testable import SettleWorkbook
 
@@ -92,6 +93,16 @@ import SettleTestSupport
         #expect(prices.contains("note, &quot;quoted&quot; &amp; &lt;tagged&gt;") || prices.contains("note, \"quoted\" &amp; &lt;tagged&gt;"))
         // libxlsxwriter's temporary files (in the output folder) and ours are gone.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["streamed.xlsx"])
+    }
+
+    @Test func aKilledWritesPartsAreInAHiddenFolderThatTheSweepRemoves() throws {
+        let dir = TempFolder()
+        // What a run killed while libxlsxwriter streamed a workbook leaves: its parts folder.
+        dir.write("reconciliation/2026-10-25/.reconciliation.xlsx.parts.tmp-4242/tmp.Ab12Cd", "half a sheet")
+        dir.write("reconciliation/2026-10-25/reconciliation.csv", "day\r\n")
+        #expect(FileSystem.removeStaleTemporaries(under: "\(dir.path)/reconciliation") == 1)
+        #expect(dir.files(in: "reconciliation/2026-10-25") == ["reconciliation.csv"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/reconciliation/2026-10-25") == ["reconciliation.csv"])
     }
 
     @Test func columnLettersGoPastZ() {

@@ -140,7 +140,7 @@ public enum FileSystem {
         }
     }
 
-    /// Removes a file if it is there.
+    /// Removes a file, or a folder and what it holds, if it is there.
     public static func remove(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }
