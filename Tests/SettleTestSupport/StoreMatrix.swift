@@ -1,5 +1,6 @@
 import Foundation
 import CPostgreSQL
+import CSQLite
 import SettleStore
 
 /// The stores every store test runs against: SQLite always, and PostgreSQL on the throwaway
@@ -57,6 +58,16 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 }
 
 extension StoreKind {
+    /// Runs SQL on a store of either kind behind its back: a database edited by hand.
+    public static func tamper(_ url: String, _ sql: String) throws {
+        guard url.hasPrefix("sqlite:") else { return try execute(url, sql) }
+        var db: OpaquePointer?
+        defer { sqlite3_close(db) }
+        guard sqlite3_open(String(url.dropFirst(7)), &db) == SQLITE_OK, sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else {
+            throw TestSetupError("test SQL failed: \(String(cString: sqlite3_errmsg(db)))")
+        }
+    }
+
     /// The first cell of a query on the test server, for facts no store exposes.
     public static func scalar(_ url: String, _ sql: String) throws -> String? {
         guard let conn = PQconnectdb(url), PQstatus(conn) == CONNECTION_OK else {

@@ -33,13 +33,10 @@ public protocol SettleStore: AnyObject {
     /// Days a step still has to recompute, and inbox files already taken in.
     var pending: PendingWork { get }
 
-    func recordRunStart(_ run: RunRecord) throws
-    func recordRunEnd(_ run: RunRecord) throws
-    /// Marks runs left `running` by a process that died (kill -9) as `interrupted`. Call with the lock held.
-    @discardableResult
-    func markInterruptedRuns(finishedAt: Timestamp) throws -> Int
-    /// The newest runs first.
-    func runs(last: Int) throws -> [RunRecord]
+    /// The job-run history. `recordRunStart`, `recordRunEnd`, `markInterruptedRuns` (runs left
+    /// `running` by a process that died; call with the lock held) and `runs(last:)` (newest
+    /// first) speak to it.
+    var runLedger: RunLedger { get }
 
     /// Facts for tests, the demo and reports.
     func eventCount() throws -> Int

@@ -5,4 +5,5 @@ extension PostgresStore {
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
     public var pending: PendingWork { PendingWork(db) }
+    public var runLedger: RunLedger { RunLedger(db) }
 }

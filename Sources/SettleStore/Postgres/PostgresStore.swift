@@ -84,51 +84,6 @@ public final class PostgresStore: SettleStore {
         try PostgresUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 
-    public func recordRunStart(_ run: RunRecord) throws {
-        try db.query("INSERT INTO runs(run_id, job, started_at, status, parameters) VALUES ($1, $2, $3, 'running', $4)",
-                     [run.runID, run.job, run.startedAt.description, RunParameters.encode(run.parameters)])
-    }
-
-    public func recordRunEnd(_ run: RunRecord) throws {
-        try db.query("UPDATE runs SET finished_at = $1, status = $2, exit_code = $3::int, outputs = $4, message = $5 WHERE run_id = $6", [
-            run.finishedAt?.description, run.status, run.exitCode.map { String($0) }, run.outputs.joined(separator: "\n"),
-            run.message, run.runID,
-        ])
-    }
-
-    @discardableResult
-    public func markInterruptedRuns(finishedAt: Timestamp) throws -> Int {
-        try db.query("UPDATE runs SET status = 'interrupted', finished_at = $1, message = 'the process ended before the run finished' WHERE status = 'running'",
-                     [finishedAt.description]).affected
-    }
-
-    public func runs(last: Int) throws -> [RunRecord] {
-        let rows = try db.query("""
-            SELECT run_id, job, started_at, finished_at, status, exit_code, parameters, outputs, message
-            FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $1::int
-            """, [String(last)])
-        var out: [RunRecord] = []
-        for r in 0..<rows.count {
-            var run = RunRecord(
-                runID: rows.text(r, 0)!, job: rows.text(r, 1)!, startedAt: Timestamp(rfc3339: rows.text(r, 2)!)!,
-                finishedAt: rows.text(r, 3).flatMap { Timestamp(rfc3339: $0) }, status: rows.text(r, 4)!,
-                exitCode: rows.text(r, 5).flatMap { Int32($0) }, parameters: RunParameters.decode(rows.text(r, 6) ?? ""),
-                outputs: (rows.text(r, 7) ?? "").split(separator: "\n").map(String.init), message: rows.text(r, 8))
-            let inputs = try db.query("""
-                SELECT path, sha256, format, bytes, read, accepted, duplicates, quarantined, skipped, skipped_by
-                FROM ingest_inputs WHERE run_id = $1 AND sha256 IS NOT NULL ORDER BY id
-                """, [run.runID])
-            run.inputs = (0..<inputs.count).map { i in
-                InputTally(path: inputs.text(i, 0)!, sha256: inputs.text(i, 1)!, format: inputs.text(i, 2)!, bytes: inputs.int(i, 3),
-                           read: Int(inputs.int(i, 4)), accepted: Int(inputs.int(i, 5)), duplicates: Int(inputs.int(i, 6)),
-                           quarantined: Int(inputs.int(i, 7)), skipped: Int(inputs.int(i, 8)),
-                           skippedBy: SkippedRows.decode(inputs.text(i, 9) ?? ""))
-            }
-            out.append(run)
-        }
-        return out
-    }
-
     public func eventCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM usage_events").int(0, 0)) }
 
     public func quarantineCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM quarantine").int(0, 0)) }
@@ -146,7 +101,7 @@ public final class PostgresStore: SettleStore {
             ORDER BY customer_id COLLATE "C", provider COLLATE "C", model COLLATE "C"
             """)
         return (0..<rows.count).map { r in
-            UsageTotal(customerID: rows.text(r, 0)!, provider: rows.text(r, 1)!, model: rows.text(r, 2)!, events: rows.int(r, 3),
+            UsageTotal(customerID: rows.text(r, 0) ?? "", provider: rows.text(r, 1) ?? "", model: rows.text(r, 2) ?? "", events: rows.int(r, 3),
                        inputTokens: rows.int(r, 4), cachedInputTokens: rows.int(r, 5), cacheWriteTokens: rows.int(r, 6),
                        outputTokens: rows.int(r, 7), requests: rows.int(r, 8))
         }

@@ -46,12 +46,12 @@ public final class AlertLedger {
             SELECT id, customer_id, period_start, metric, threshold, usage, limit_value, fired_at, delivery_id, period
             FROM alerts
             """, []).map { r in
-            let start = UTCDay(r.text(2))!
-            let month = PeriodMonth(r.text(9))!
+            let start = try r.day(2, "alerts.period_start")
+            guard let month = PeriodMonth(r.text(9)) else { throw StoreError.unreadable("alerts.period", r[9]) }
             let candidate = AlertCandidate(customerID: r.text(1), period: BillingPeriod(month: month, billingDay: start.date.day),
                                            metric: r.text(3), threshold: Int(r.int(4)), usage: r.decimal(5) ?? .zero,
                                            limit: r.decimal(6) ?? .zero)
-            return FiredAlert(id: r.text(0), candidate: candidate, firedAt: Timestamp(rfc3339: r.text(7))!, deliveryID: r[8])
+            return FiredAlert(id: r.text(0), candidate: candidate, firedAt: try r.time(7, "alerts.fired_at"), deliveryID: r[8])
         }.sorted { ($0.firedAt, $0.customerID, $0.period, $0.metric, $0.threshold) < ($1.firedAt, $1.customerID, $1.period, $1.metric, $1.threshold) }
     }
 
@@ -62,7 +62,8 @@ public final class AlertLedger {
             """, []).map { r in
             AlertDelivery(id: r.text(0), customerID: r.text(1), url: r.text(2), body: r.text(3),
                           state: AlertDelivery.State(rawValue: r.text(4)) ?? .pending, attempts: Int(r.int(5)), lastError: r[6],
-                          createdAt: Timestamp(rfc3339: r.text(7))!, deliveredAt: r[8].flatMap { Timestamp(rfc3339: $0) })
+                          createdAt: try r.time(7, "alert_deliveries.created_at"),
+                          deliveredAt: try r.optionalTime(8, "alert_deliveries.delivered_at"))
         }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 

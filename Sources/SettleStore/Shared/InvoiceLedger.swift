@@ -73,7 +73,7 @@ public final class InvoiceLedger {
     public func creditsApplied() throws -> [String: [(periodStart: UTCDay, credits: ExactDecimal)]] {
         var out: [String: [(periodStart: UTCDay, credits: ExactDecimal)]] = [:]
         for r in try sql.fetch("SELECT customer_id, period_start, credits_applied FROM invoices", []) {
-            out[r.text(0), default: []].append((UTCDay(r.text(1))!, r.decimal(2) ?? .zero))
+            out[r.text(0), default: []].append((try r.day(1, "invoices.period_start"), r.decimal(2) ?? .zero))
         }
         return out
     }

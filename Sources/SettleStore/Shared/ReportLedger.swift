@@ -24,9 +24,9 @@ public final class ReportLedger {
         let rows = try sql.fetch("SELECT \(columns) FROM bill_lines WHERE day >= ? AND day <= ?", range)
             + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
                         [.text(from.description), .text(from.description)])
-        return rows.map { r in
+        return try rows.map { r in
             StoredBillLine(report: r.int(0), line: BillLine(
-                provider: r.text(1), day: UTCDay(r.text(2))!, through: UTCDay(r.text(3)), model: r.text(4),
+                provider: r.text(1), day: try r.day(2, "bill_lines.day"), through: try r.optionalDay(3, "bill_lines.through_day"), model: r.text(4),
                 tier: Tier(rawValue: r.text(5)) ?? .standard, tokenType: TokenType(rawValue: r.text(6)), quantity: r.optionalInt(8),
                 cost: r.decimal(9), correction: Self.flag(r[7])))
         }.sorted { $0.report < $1.report }
@@ -81,7 +81,7 @@ public final class ReportLedger {
                   AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, provider, model, tier
                 """, range).map { r in
-                GatewayTotal(day: UTCDay(r.text(0))!, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
+                GatewayTotal(day: try r.day(0, "usage_daily.day"), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
                              events: r.int(4), input: r.int(5), cachedInput: r.int(6), cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
             }
         }
@@ -148,8 +148,9 @@ public final class ReportLedger {
             """
         let rows = try sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
             + sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
-        return rows.map { r in
-            ReconciliationCell(day: UTCDay(r.text(0))!, through: UTCDay(r.text(1)), provider: r.text(2), model: r.text(3),
+        return try rows.map { r in
+            ReconciliationCell(day: try r.day(0, "reconciliation_cells.day"),
+                               through: try r.optionalDay(1, "reconciliation_cells.through_day"), provider: r.text(2), model: r.text(3),
                                tier: Tier(rawValue: r.text(4)) ?? .standard,
                                tokenType: TokenType(rawValue: r.text(5)), gatewayQuantity: r.int(6), billedQuantity: r.optionalInt(7),
                                expectedCost: r.decimal(8), billedCost: r.decimal(9),

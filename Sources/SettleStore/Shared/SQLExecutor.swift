@@ -114,6 +114,34 @@ enum SQLParam {
 }
 
 extension Array where Element == String? {
+    /// Stored values read back. A value settle cannot read (a database edited by hand, or one
+    /// written by a newer settle) is a `StoreError` naming table and column, never a crash.
+    func required(_ i: Int, _ column: String) throws(StoreError) -> String {
+        guard let text = self[i] else { throw StoreError.unreadable(column, nil) }
+        return text
+    }
+
+    func day(_ i: Int, _ column: String) throws(StoreError) -> UTCDay {
+        guard let text = self[i], let day = UTCDay(text) else { throw StoreError.unreadable(column, self[i]) }
+        return day
+    }
+
+    /// nil for an empty or NULL value; anything else must be a day.
+    func optionalDay(_ i: Int, _ column: String) throws(StoreError) -> UTCDay? {
+        guard let text = self[i], !text.isEmpty else { return nil }
+        return try day(i, column)
+    }
+
+    func time(_ i: Int, _ column: String) throws(StoreError) -> Timestamp {
+        guard let text = self[i], let t = Timestamp(rfc3339: text) else { throw StoreError.unreadable(column, self[i]) }
+        return t
+    }
+
+    func optionalTime(_ i: Int, _ column: String) throws(StoreError) -> Timestamp? {
+        guard let text = self[i], !text.isEmpty else { return nil }
+        return try time(i, column)
+    }
+
     func text(_ i: Int) -> String { self[i] ?? "" }
     func int(_ i: Int) -> Int64 { self[i].flatMap { Int64($0) } ?? 0 }
     func optionalInt(_ i: Int) -> Int64? { self[i].flatMap { Int64($0) } }

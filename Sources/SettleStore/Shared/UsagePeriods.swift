@@ -165,7 +165,7 @@ public final class UsagePeriods {
             """, [.text(from.description), .text(to.description)]) { r in
             let dayText = r.text(0)
             let day: UTCDay
-            if let known = days[dayText] { day = known } else { day = UTCDay(dayText)!; days[dayText] = day }
+            if let known = days[dayText] { day = known } else { day = try r.day(0, "usage_daily.day"); days[dayText] = day }
             rows.append(UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
                                       provider: shared(r.text(3)), model: shared(r.text(4)), tier: Tier(rawValue: r.text(5)) ?? .standard,
                                       serviceID: shared(r.text(6)), status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8),
@@ -288,8 +288,8 @@ public final class UsagePeriods {
                    events, error_events, as_of, projected_tokens, projected_calls, projected_cost
             FROM period_totals \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             """, params) { r in
-            let period = BillingPeriod(containing: UTCDay(r.text(1))!, billingDay: Int(r.int(2)))
-            var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: UTCDay(r.text(12))!)
+            let period = BillingPeriod(containing: try r.day(1, "period_totals.period_start"), billingDay: Int(r.int(2)))
+            var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: try r.day(12, "period_totals.as_of"))
             t.tokens = r.int(4)
             t.calls = r.int(5)
             for pair in r.text(6).split(separator: ",") {
@@ -346,10 +346,12 @@ public final class UsagePeriods {
                                         tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
                                         quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11))
             // Appended in place: taking the value out and putting it back would copy its lines.
-            out["\(r.text(0))|\(r.text(1))", default: ([], [], UTCDay(r.text(1))!)].lines.append(line)
+            let start = try r.day(1, "usage_summaries.period_start")
+            out["\(r.text(0))|\(r.text(1))", default: ([], [], start)].lines.append(line)
         }
         try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) { r in
-            out["\(r.text(0))|\(r.text(1))", default: ([], [], UTCDay(r.text(1))!)].trials
+            let start = try r.day(1, "usage_trials.period_start")
+            out["\(r.text(0))|\(r.text(1))", default: ([], [], start)].trials
                 .append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
         }
         for k in out.keys {
