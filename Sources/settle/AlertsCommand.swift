@@ -40,7 +40,8 @@ struct AlertsCommand: ParsableCommand {
             if !report.pending.isEmpty {
                 let why = report.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""
                 // A cron mail names a few hosts, not thousands.
-                let all = Set(report.pending.map(\.url)).sorted()
+                // Hosts only: a webhook URL's path may hold its secret.
+                let all = Set(report.pending.map { WebhookPoster.host(of: $0.url) }).sorted()
                 let hosts = all.prefix(3).joined(separator: ", ") + (all.count > 3 ? " and \(all.count - 3) more" : "")
                 console.warn("\(report.pending.count) webhook \(report.pending.count == 1 ? "delivery" : "deliveries") pending to \(hosts)\(why); the next run retries")
             }

@@ -60,23 +60,16 @@ func withExitStatus(_ console: Console, _ body: () throws -> ExitStatus) throws 
     let status: ExitStatus
     do {
         status = try body()
-    } catch let e as ConfigError {
-        console.error("bad configuration: \(e)")
-        status = .config
-    } catch let e as InputFileError {
-        console.error("unreadable input: \(e)")
-        status = .dataError
-    } catch let e as LockHeld {
-        console.error("\(e)")
-        status = .locked
-    } catch let e as StoreError {
-        console.error("store: \(e)")
-        status = .failed
     } catch let e as ValidationError {
         throw e
     } catch {
-        console.error("\(error)")
-        status = .failed
+        status = ExitStatus(failure: error)
+        switch error {
+        case let e as ConfigError: console.error("bad configuration: \(e)")
+        case let e as InputFileError: console.error("unreadable input: \(e)")
+        case let e as StoreError: console.error("store: \(e)")
+        default: console.error("\(error)")
+        }
     }
     if status != .ok { throw ExitCode(status.rawValue) }
 }

@@ -101,7 +101,8 @@ struct PayoutsCommand: ParsableCommand {
                 console.say("\(p.seller) \(p.serviceID): gross \(p.gross.formatted(places: 2)), fee \(p.platformFee.formatted(places: 2)), net \(p.net.formatted(places: 2))")
             }
             console.say("payouts written to \(report.folder)/payouts.csv")
-            return .ok
+            if let f = report.findings { console.warn(f) }
+            return report.status
         }
     }
 }

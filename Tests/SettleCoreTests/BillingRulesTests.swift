@@ -48,6 +48,10 @@ import Testing
         #expect(ExactDecimal(10).divided(by: 3, places: 2) == money("3.33"))
         #expect(ExactDecimal(2).divided(by: 3, places: 0) == ExactDecimal(1))
         #expect(money("-0.05").divided(by: 2, places: 2) == money("-0.03"))
+        // Rounded once: 1/67 = 0.01492… is 0.01, not 0.015 rounded again to 0.02.
+        #expect(ExactDecimal(1).divided(by: 67, places: 2) == money("0.01"))
+        #expect(money("-1").divided(by: 67, places: 2) == money("-0.01"))
+        #expect(money("0.0149").divided(by: 1, places: 2) == money("0.01"))
         #expect(money("12.5").divided(by: 1, places: 0) == ExactDecimal(13))
     }
 }

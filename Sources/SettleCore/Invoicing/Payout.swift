@@ -16,6 +16,20 @@ public struct Payout: Sendable, Hashable {
         self.net = net
     }
 
+    /// Services billed on issued invoices that services.csv no longer lists: their sellers
+    /// cannot be named, so nothing is owed to anyone for them until the catalog says whose they
+    /// are. A finding, never a silent omission.
+    public static func unknownServices(_ invoices: [Invoice], services: [Service]) -> [String] {
+        let known = Set(services.map(\.id))
+        var out: Set<String> = []
+        for inv in invoices where inv.number != nil {
+            for l in inv.lines where l.kind == .service || l.kind == .trial {
+                if let id = l.serviceID, !known.contains(id) { out.insert(id) }
+            }
+        }
+        return out.sorted()
+    }
+
     public static func of(_ invoices: [Invoice], services: [Service]) -> [Payout] {
         let byID = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var gross: [String: ExactDecimal] = [:]

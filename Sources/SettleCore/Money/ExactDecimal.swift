@@ -64,12 +64,14 @@ public struct ExactDecimal: Sendable, Hashable, Comparable {
     /// rates, never for an amount that is billed.
     public func divided(by divisor: Int64, places: Int) -> ExactDecimal {
         precondition(divisor != 0, "division by zero")
-        let w = widened(to: max(scale, places) + 1)
-        let d = Int128(divisor)
+        // One rounding, of the exact quotient: rounding first to one more place and then again
+        // would turn 1/67 = 0.0149… into 0.015 and then 0.02.
+        let w = widened(to: max(scale, places))
+        let d = Int128(divisor) * Self.powerOfTen(w.scale - places)
         var q = w.significand / d
         let r = w.significand % d
         if r.magnitude * 2 >= d.magnitude { q += (w.significand < 0) != (d < 0) ? -1 : 1 }
-        return ExactDecimal(significand: q, scale: w.scale).rounded(places: places)
+        return ExactDecimal(significand: q, scale: places)
     }
 
     /// Rounded to cents, half away from zero.

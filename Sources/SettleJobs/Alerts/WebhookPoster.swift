@@ -28,6 +28,12 @@ public struct WebhookPoster: Sendable {
         }
     }
 
+    /// A webhook URL as output may show it: its host alone. Slack-style URLs carry their secret
+    /// in the path (`/services/T000/B000/XXXX`), and cron mail and run records are read widely.
+    public static func host(of url: String) -> String {
+        URL(string: url)?.host.map { $0.isEmpty ? "(no host)" : $0 } ?? "(not a URL)"
+    }
+
     public func post(url: String, body: String, headers: [String: String]) -> Outcome {
         guard let u = URL(string: url), u.scheme == "http" || u.scheme == "https" else { return .failed("not an http(s) URL") }
         var request = URLRequest(url: u, timeoutInterval: timeout)
@@ -41,7 +47,9 @@ public struct WebhookPoster: Sendable {
             if let http = response as? HTTPURLResponse {
                 result.value = (200..<300).contains(http.statusCode) ? .acknowledged(http.statusCode) : .refused(http.statusCode)
             } else {
-                result.value = .failed(error.map { "\($0.localizedDescription)" } ?? "no response")
+                // The error's text may quote the URL: only its host may be shown.
+                let why = error.map { "\($0.localizedDescription)" } ?? "no response"
+                result.value = .failed(why.replacingOccurrences(of: url, with: Self.host(of: url)))
             }
             done.signal()
         }

@@ -19,6 +19,13 @@ public enum WebhookSignature {
             if part.hasPrefix("v1=") { v1 = String(part.dropFirst(3)) }
         }
         guard let t, let v1 else { return false }
-        return self.header(body: body, secret: secret, at: t) == "t=\(t),v1=\(v1)"
+        // Compared in constant time: how long a wrong signature takes to refuse must not tell
+        // an attacker how many of its leading characters were right.
+        let expected = Array(self.header(body: body, secret: secret, at: t).utf8)
+        let given = Array("t=\(t),v1=\(v1)".utf8)
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<expected.count { difference |= expected[i] ^ given[i] }
+        return difference == 0
     }
 }

@@ -13,6 +13,13 @@ public struct ComputePayouts {
         public var runRecord: RunRecord?
         public var payouts: [Payout] = []
         public var folder = ""
+        /// Services on the period's invoices that services.csv does not list: no payout.
+        public var unknownServices: [String] = []
+        public var status: ExitStatus { unknownServices.isEmpty ? .ok : .findings }
+        public var findings: String? {
+            unknownServices.isEmpty ? nil
+                : "services billed on issued invoices but not in services.csv, so no payout was computed: \(unknownServices.joined(separator: ", ")); add them to services.csv and run settle payouts again"
+        }
     }
 
     public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
@@ -22,7 +29,7 @@ public struct ComputePayouts {
         report.runRecord = try run.execute(store: store, env: env) { _ in
             let (done, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
             report = done
-            return JobRun.Outcome(status: .ok, outputs: outputs)
+            return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
         }
         return report
     }
@@ -34,6 +41,7 @@ public struct ComputePayouts {
         report.folder = "\(env.outDir)/payouts/\(month)"
         let invoices = try (issued ?? IssueInvoices.read(month: month, store: store, env: env, label: "payouts \(month): reading invoices")).marketplace
         report.payouts = Payout.of(invoices, services: catalog.services)
+        report.unknownServices = Payout.unknownServices(invoices, services: catalog.services)
         let folder = report.folder
         var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
         for p in report.payouts {

@@ -78,6 +78,7 @@ public struct Close {
         let (payouts, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog, issued: issued)
         report.payouts = payouts
         report.outputs += payoutOutputs
+        if let f = payouts.findings { report.findings.append(f) }
         let (finance, financeOutputs) = try FinanceReport(month: month)
             .perform(store: store, env: env, catalog: catalog, runID: runID, drafts: invoices.drafts, issued: issued, summaries: summaries,
                      usageSummary: usageSummary)

@@ -70,8 +70,9 @@ public struct JobRun {
             record.outputs = outcome.outputs
             record.message = outcome.message
         } catch {
-            record.status = "failed"
-            record.exitCode = ExitStatus.failed.rawValue
+            let status = ExitStatus(failure: error)
+            record.status = status.runStatus
+            record.exitCode = status.rawValue
             record.message = "\(error)"
             record.finishedAt = env.clock()
             try? store.recordRunEnd(record)
