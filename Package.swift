@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -45,13 +46,18 @@ let package = Package(
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
         .target(
             name: "SettleJobs",
-            dependencies: ["SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "settle",
             dependencies: [
-                "SettleJobs",
+                "SettleCore", "SettleFormats", "SettleStore", "SettleJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Temp folders, fixture writers and the list of stores every store test runs against.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SettleFormats
 import SettleJobs
 
@@ -6,6 +7,7 @@ import SettleJobs
 struct Console {
     var format: GlobalOptions.LogFormat
     var quiet: Bool
+    var logLevel: Logger.Level = .notice
 
     /// A result line; suppressed by --quiet.
     func say(_ text: String) {
@@ -24,6 +26,17 @@ struct Console {
             emit(.object([("level", .string("warning")), ("message", .string(text))]), to: STDERR_FILENO)
         } else {
             FileHandle.standardError.write(Data("settle: \(text)\n".utf8))
+        }
+    }
+
+    /// A log line of the jobs' (`ConsoleLogHandler`): `settle: debug: message key=value` or a
+    /// JSON line with the fields beside the message.
+    func log(level: String, message: String, fields: [(String, String)]) {
+        if format == .json {
+            emit(.object([("level", .string(level)), ("message", .string(message))] + fields.map { ($0.0, .string($0.1)) }), to: STDERR_FILENO)
+        } else {
+            let suffix = fields.map { " \($0.0)=\($0.1)" }.joined()
+            FileHandle.standardError.write(Data("settle: \(level): \(message)\(suffix)\n".utf8))
         }
     }
 

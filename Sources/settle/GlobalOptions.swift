@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SettleCore
 import SettleFormats
 import SettleJobs
@@ -22,6 +23,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print nothing but errors and findings.")
     var quiet = false
 
+    @Option(name: .long, help: "How much the jobs say about why they did what they did: debug names the days rebuilt and why, the reports that replaced others, the customers left as drafts, and a database's full error; notice (the default) only what needs a human.")
+    var logLevel: Logger.Level = .notice
+
     @Option(name: .long, help: "Progress display: auto (on a terminal only), always or never.")
     var progress: ProgressMode = .auto
 
@@ -31,7 +35,7 @@ struct GlobalOptions: ParsableArguments {
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
-    var console: Console { Console(format: logFormat, quiet: quiet) }
+    var console: Console { Console(format: logFormat, quiet: quiet, logLevel: logLevel) }
 
     /// Loads the configuration and works out the database and output folder, in the order of
     /// precedence PRODUCT.md gives.
@@ -50,7 +54,14 @@ struct GlobalOptions: ParsableArguments {
         case .never: sink = SilentProgress()
         case .auto: sink = !quiet && terminal ? TerminalProgress() : SilentProgress()
         }
-        return JobEnvironment(config: cfg, databaseURL: url, outDir: outDir, progress: sink)
+        return JobEnvironment(config: cfg, databaseURL: url, outDir: outDir, progress: sink, logger: logger)
+    }
+
+    /// The jobs' logger: to stderr through the console, at `--log-level`.
+    var logger: Logger {
+        let console = self.console
+        let level = logLevel
+        return Logger(label: "settle") { _ in ConsoleLogHandler(console: console, level: level) }
     }
 }
 
@@ -67,7 +78,9 @@ func withExitStatus(_ console: Console, _ body: () throws -> ExitStatus) throws 
         switch error {
         case let e as ConfigError: console.error("bad configuration: \(e)")
         case let e as InputFileError: console.error("unreadable input: \(e)")
-        case let e as StoreError: console.error("store: \(e)")
+        case let e as StoreError:
+            console.error("store: \(e)" + (e.detail != nil && console.logLevel > .debug ? " (--log-level debug shows what the database said)" : ""))
+            if let detail = e.detail, console.logLevel <= .debug { console.log(level: "debug", message: "the database said: \(detail)", fields: []) }
         default: console.error("\(error)")
         }
     }

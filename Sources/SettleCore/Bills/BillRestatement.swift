@@ -36,43 +36,82 @@ public enum BillRestatement {
         var side: Side
     }
 
-    /// The lines in force, with their quantity or cost cleared where that side was replaced.
-    /// Lines of one cell are not summed here (the reconciler does that).
-    public static func current(_ stored: [StoredBillLine]) -> [BillLine] {
-        var newest: [SideKey: Int64] = [:]
+    /// One decision of the rule, for an operator who asks why (`--log-level debug`): the report
+    /// in force for a provider's charge period and side, and the older ones it replaced.
+    public struct Replacement: Sendable, Hashable {
+        public var provider: String
+        public var span: ChargeSpan
+        public var side: Side
+        public var inForce: Int64
+        public var replaced: [Int64]
+    }
+
+    /// Every charge period and side where a newer report replaced older ones.
+    public static func replacements(_ stored: [StoredBillLine]) -> [Replacement] {
+        let plan = Plan(stored)
+        var reports: [SideKey: Set<Int64>] = [:]
         for s in stored where !s.line.correction {
-            for side in sides(of: s.line) {
-                let key = SideKey(s.line, side)
-                newest[key] = max(newest[key] ?? s.report, s.report)
+            for side in sides(of: s.line) { reports[SideKey(s.line, side), default: []].insert(s.report) }
+        }
+        var out: [Replacement] = []
+        for (key, inForce) in plan.newest where !plan.superseded.contains(key) {
+            // Older reports of the same period, and older overlapping periods, give way to it.
+            var replaced = (reports[key] ?? []).filter { $0 != inForce }
+            for other in plan.superseded where other.provider == key.provider && other.side == key.side && overlaps(other.span, key.span) {
+                replaced.formUnion(reports[other] ?? [])
+            }
+            if !replaced.isEmpty {
+                out.append(Replacement(provider: key.provider, span: key.span, side: key.side, inForce: inForce, replaced: replaced.sorted()))
             }
         }
-        // Overlapping periods of one provider and side: the newer report's wins.
+        return out.sorted { ($0.provider, $0.span, $0.side.rawValue) < ($1.provider, $1.span, $1.side.rawValue) }
+    }
+
+    /// Which report is in force for each provider, period and side, and which periods gave way.
+    struct Plan {
+        var newest: [SideKey: Int64] = [:]
         var periods: [ProviderSide: [(key: SideKey, report: Int64)]] = [:]
-        for (key, report) in newest where key.through != nil {
-            periods[ProviderSide(provider: key.provider, side: key.side), default: []].append((key, report))
-        }
         var superseded: Set<SideKey> = []
-        for list in periods.values {
-            for a in list {
-                if list.contains(where: { b in b.key != a.key && overlaps(a.key.span, b.key.span) && newer(b, than: a) }) {
+
+        init(_ stored: [StoredBillLine]) {
+            for s in stored where !s.line.correction {
+                for side in BillRestatement.sides(of: s.line) {
+                    let key = SideKey(s.line, side)
+                    newest[key] = max(newest[key] ?? s.report, s.report)
+                }
+            }
+            // Overlapping periods of one provider and side: the newer report's wins.
+            for (key, report) in newest where key.through != nil {
+                periods[ProviderSide(provider: key.provider, side: key.side), default: []].append((key, report))
+            }
+            for list in periods.values {
+                for a in list where list.contains(where: { b in
+                    b.key != a.key && BillRestatement.overlaps(a.key.span, b.key.span) && BillRestatement.newer(b, than: a)
+                }) {
                     superseded.insert(a.key)
                 }
             }
         }
+
         func coveredByPeriod(_ line: BillLine, _ side: Side) -> Bool {
             guard line.through == nil, let list = periods[ProviderSide(provider: line.provider, side: side)] else { return false }
             return list.contains { !superseded.contains($0.key) && $0.key.span.contains(line.day) }
         }
+    }
 
+    /// The lines in force, with their quantity or cost cleared where that side was replaced.
+    /// Lines of one cell are not summed here (the reconciler does that).
+    public static func current(_ stored: [StoredBillLine]) -> [BillLine] {
+        let plan = Plan(stored)
         var out: [BillLine] = []
         for s in stored {
             var line = s.line
             for side in sides(of: s.line) {
                 let key = SideKey(line, side)
-                let inForce = newest[key]
+                let inForce = plan.newest[key]
                 let keep = line.correction
                     ? (inForce.map { s.report > $0 } ?? true)
-                    : s.report == inForce && !superseded.contains(key) && !coveredByPeriod(line, side)
+                    : s.report == inForce && !plan.superseded.contains(key) && !plan.coveredByPeriod(line, side)
                 if !keep {
                     switch side {
                     case .usage: line.quantity = nil

@@ -94,6 +94,7 @@ public struct Aggregate {
             day = day.adding(days: 1)
         }
         for (i, d) in days.enumerated() {
+            env.logger.debug("aggregate: rebuilding \(d) from its events: \(asked.contains(d) && rebuild ? "--rebuild asked for it" : "its daily rows are not current (a load that did not keep them, or prices that changed since)")")
             env.progress.update("aggregate: rolling up \(d)", done: Int64(i), total: Int64(days.count), unit: "days")
             try periods.rollUp(day: d, stretches: priceBook.changes(within: d), at: env.clock())
         }

@@ -124,6 +124,7 @@ public struct IssueInvoices {
                         toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
                                                            render: { InvoiceDocument.json($0, issuer: issuer) }))
                     } else {
+                        env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")
                         report.drafts.append(a)
                     }
                 }
@@ -131,12 +132,14 @@ public struct IssueInvoices {
             }
             if finalize && now.isFinalizable && period.endDay > date {
                 // A period still running on the issue date would be invoiced short: it stays a draft.
+                env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
                 report.openPeriods.append(c.id)
                 report.drafts.append(now)
             } else if finalize && now.isFinalizable {
                 toIssue.append(InvoiceLedger.Issue(invoice: now, series: config.invoices.numberPrefix,
                                                    render: { InvoiceDocument.json($0, issuer: issuer) }))
             } else {
+                if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
                 report.drafts.append(now)
             }
         }

@@ -74,6 +74,7 @@ public struct Nightly {
 
         // Aggregate first: reconcile then reads the day's rolled-up rows, not its events again.
         let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
+        if toAggregate.count > 1 { env.logger.debug("nightly: aggregating \(toAggregate.map(\.description).joined(separator: ", ")): new usage was stored for those days") }
         let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
         report.aggregate = aggregate
         if let f = aggregate.findings { report.findings.append(f) }
@@ -84,6 +85,9 @@ public struct Nightly {
         let pending = intraday ? [] : try store.pending.days(.reconcile, through: date) + [date]
         let periodEnds = try store.reports.periodEnds(covering: pending).filter { $0 <= date }
         let toReconcile = Set(pending + periodEnds).sorted()
+        for day in toReconcile where day != date {
+            env.logger.debug("nightly: reconciling \(day) again: \(periodEnds.contains(day) && !pending.contains(day) ? "a charge period ending that day holds a day whose data changed" : "new usage or reports for it were stored since it was last reconciled")")
+        }
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
             let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)

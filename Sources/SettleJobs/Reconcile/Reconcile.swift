@@ -87,11 +87,23 @@ public struct Reconcile {
     func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
         env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
-        var bills = BillRestatement.current(try store.reports.billLines(from: from, to: to))
+        var stored = try store.reports.billLines(from: from, to: to)
+        var bills = BillRestatement.current(stored)
         // A period that ends in the range is compared with the gateway's usage, and the
         // provider's day lines, of all its days.
         let first = min(from, ChargePeriods(bills.filter { providers.contains($0.provider) }).ending(in: from...to).first?.first ?? from)
-        if first < from { bills = BillRestatement.current(try store.reports.billLines(from: first, to: to)) }
+        if first < from {
+            stored = try store.reports.billLines(from: first, to: to)
+            bills = BillRestatement.current(stored)
+        }
+        if env.logger.logLevel <= .debug {
+            let replacements = BillRestatement.replacements(stored)
+            let paths = try store.reports.reportPaths(Set(replacements.flatMap { [$0.inForce] + $0.replaced }))
+            func name(_ id: Int64) -> String { paths[id].map { "\($0) (report \(id))" } ?? "report \(id)" }
+            for r in replacements {
+                env.logger.debug("reconcile: \(r.provider) \(r.span.isOneDay ? r.span.first.description : "\(r.span.first)…\(r.span.last)") \(r.side.rawValue): \(name(r.inForce)) replaces \(r.replaced.map(name).joined(separator: ", "))")
+            }
+        }
         env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
         let gateway = try store.reports.gatewayTotals(from: first, to: to)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")

@@ -1,3 +1,4 @@
+import Logging
 import SettleCore
 import SettleFormats
 import SettleStore
@@ -10,14 +11,20 @@ public struct JobEnvironment {
     public var outDir: String
     public var progress: ProgressSink
     public var clock: @Sendable () -> Timestamp
+    /// Where a job says why it did what it did (which days it rebuilt, which report replaced
+    /// which, which customers stayed drafts), at debug level; the caller owns the handler, as
+    /// swift-log has it: a library never builds its own. Silent unless given one.
+    public var logger: Logger
 
     public init(config: SettleConfig, databaseURL: String, outDir: String, progress: ProgressSink = SilentProgress(),
-                clock: @escaping @Sendable () -> Timestamp = { Clock.now() }) {
+                clock: @escaping @Sendable () -> Timestamp = { Clock.now() },
+                logger: Logger = Logger(label: "settle", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.config = config
         self.databaseURL = databaseURL
         self.outDir = outDir
         self.progress = progress
         self.clock = clock
+        self.logger = logger
     }
 
     /// Opens the store and brings its schema up to date ("run automatically when needed").

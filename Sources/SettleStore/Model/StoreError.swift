@@ -1,7 +1,13 @@
-/// A store failure (exit 1): the message says what the database answered.
+/// A store failure (exit 1). `description` says what went wrong in terms safe for cron mail
+/// and run records; `detail` holds what the database said in full and the statement, which may
+/// quote stored values (a customer id in a duplicate key): shown at `--log-level debug` only.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var detail: String?
+    public init(_ description: String, detail: String? = nil) {
+        self.description = description
+        self.detail = detail
+    }
 
     /// A stored value that cannot be read as what its column holds.
     static func unreadable(_ column: String, _ value: String?) -> StoreError {

@@ -46,13 +46,25 @@ final class PGConnection {
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            throw StoreError("PostgreSQL: \(resultError(result)) in: \(sql.prefix(120))")
+            throw failure(result, "in: \(sql.prefix(120))")
         }
     }
 
     private func resultError(_ result: OpaquePointer?) -> String {
         guard let result, let message = PQresultErrorMessage(result), message.pointee != 0 else { return lastError }
         return String(cString: message).trimmingCharacters(in: "\n ")
+    }
+
+    /// The server's primary message and SQLSTATE, which name a constraint but no value, for
+    /// the description; its whole message (DETAIL quotes the values) and `context` as detail.
+    private func failure(_ result: OpaquePointer?, _ context: String) -> StoreError {
+        func field(_ code: UInt8) -> String? {
+            guard let result, let p = PQresultErrorField(result, Int32(code)), p.pointee != 0 else { return nil }
+            return String(cString: p)
+        }
+        let primary = field(UInt8(ascii: "M")) ?? lastError.split(separator: "\n").first.map(String.init) ?? "failed"
+        let state = field(UInt8(ascii: "C")).map { " (SQLSTATE \($0))" } ?? ""
+        return StoreError("PostgreSQL: \(primary)\(state)", detail: "\(resultError(result)) \(context)")
     }
 
     /// Runs a parameterised statement (text parameters; nil is NULL) and returns its rows as text.
@@ -75,9 +87,9 @@ final class PGConnection {
     private func checked(_ result: OpaquePointer?, context: String) throws(StoreError) -> PGRows {
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let message = resultError(result)
+            let error = failure(result, context)
             PQclear(result)
-            throw StoreError("PostgreSQL: \(message) \(context)")
+            throw error
         }
         return PGRows(result)
     }
@@ -94,7 +106,7 @@ final class PGConnection {
             let result = PQprepare(handle, name, sql, Int32(params.count), nil)
             defer { PQclear(result) }
             guard PQresultStatus(result) == PGRES_COMMAND_OK else {
-                throw StoreError("PostgreSQL: \(resultError(result)) preparing: \(sql.prefix(120))")
+                throw failure(result, "preparing: \(sql.prefix(120))")
             }
             prepared.insert(name)
         }
@@ -108,11 +120,11 @@ final class PGConnection {
         let start = PQexec(handle, "COPY \(target) FROM STDIN")
         let status = PQresultStatus(start)
         PQclear(start)
-        guard status == PGRES_COPY_IN else { throw StoreError("PostgreSQL: COPY \(target) refused: \(lastError)") }
+        guard status == PGRES_COPY_IN else { throw StoreError("PostgreSQL: COPY \(target) refused: \(firstLine(lastError))", detail: lastError) }
         do {
             try fill { bytes throws in
                 guard PQputCopyData(self.handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count)) == 1 else {
-                    throw StoreError("PostgreSQL: COPY \(target) failed: \(self.lastError)")
+                    throw StoreError("PostgreSQL: COPY \(target) failed: \(self.firstLine(self.lastError))", detail: self.lastError)
                 }
             }
         } catch {
@@ -120,7 +132,7 @@ final class PGConnection {
             drainResults()
             throw error
         }
-        guard PQputCopyEnd(handle, nil) == 1 else { throw StoreError("PostgreSQL: COPY \(target) failed: \(lastError)") }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw StoreError("PostgreSQL: COPY \(target) failed: \(firstLine(lastError))", detail: lastError) }
         var failure: String?
         var sqlState: String?
         while let result = PQgetResult(handle) {
@@ -132,8 +144,14 @@ final class PGConnection {
         }
         if let failure {
             if sqlState == "23505" { throw UniqueViolation(message: failure) }
-            throw StoreError("PostgreSQL: COPY \(target) failed: \(failure)")
+            throw StoreError("PostgreSQL: COPY \(target) failed: \(firstLine(failure))", detail: failure)
         }
+    }
+
+    /// The first line of a server message: `ERROR: …` names a constraint or a type, while the
+    /// `DETAIL:` and `CONTEXT:` lines after it quote the values.
+    func firstLine(_ message: String) -> String {
+        message.split(separator: "\n").first.map(String.init) ?? message
     }
 
     /// A COPY met a key that is already stored (SQLSTATE 23505).

@@ -21,14 +21,15 @@ public final class PostgresCopyReader {
         let startError = status == PGRES_COPY_OUT ? "" : String(cString: PQresultErrorMessage(start))
         PQclear(start)
         guard status == PGRES_COPY_OUT else {
-            throw StoreError("PostgreSQL at \(displayURL): \(startError.trimmingCharacters(in: "\n ")) in: \(query.prefix(200))")
+            let message = startError.trimmingCharacters(in: "\n ")
+            throw StoreError("PostgreSQL at \(displayURL): \(db.firstLine(message))", detail: "\(message) in: \(query.prefix(200))")
         }
         var failure: Error?
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
             let n = PQgetCopyData(db.handle, &buffer, 0)
             if n == -1 { break }
-            if n == -2 { throw StoreError("PostgreSQL at \(displayURL): reading failed: \(db.lastError)") }
+            if n == -2 { throw StoreError("PostgreSQL at \(displayURL): reading failed: \(db.firstLine(db.lastError))", detail: db.lastError) }
             defer { PQfreemem(buffer) }
             guard failure == nil, let buffer else { continue }
             var length = Int(n)
@@ -46,6 +47,9 @@ public final class PostgresCopyReader {
             PQclear(result)
         }
         if let failure { throw failure }
-        if let serverError { throw StoreError("PostgreSQL at \(displayURL): \(serverError.trimmingCharacters(in: "\n "))") }
+        if let serverError {
+            let message = serverError.trimmingCharacters(in: "\n ")
+            throw StoreError("PostgreSQL at \(displayURL): \(db.firstLine(message))", detail: message)
+        }
     }
 }

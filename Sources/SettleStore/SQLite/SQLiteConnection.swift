@@ -59,14 +59,14 @@ final class SQLiteConnection {
         guard sqlite3_exec(handle, sql, nil, nil, &err) == SQLITE_OK else {
             let message = err.map { String(cString: $0) } ?? lastError
             sqlite3_free(err)
-            throw StoreError("SQLite: \(message) in: \(sql.prefix(120))")
+            throw StoreError("SQLite: \(message)", detail: "in: \(sql.prefix(120))")
         }
     }
 
     func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
         var stmt: OpaquePointer?
         guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil) == SQLITE_OK, let stmt else {
-            throw StoreError("SQLite: \(lastError) in: \(sql.prefix(120))")
+            throw StoreError("SQLite: \(lastError)", detail: "in: \(sql.prefix(120))")
         }
         return SQLiteStatement(stmt, connection: self)
     }

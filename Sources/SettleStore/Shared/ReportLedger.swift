@@ -57,6 +57,16 @@ public final class ReportLedger {
         return ends.sorted()
     }
 
+    /// The files the reports `ids` were read from, for messages that name them.
+    public func reportPaths(_ ids: Set<Int64>) throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: String] = [:]
+        for r in try sql.fetch("SELECT id, path FROM ingest_inputs WHERE kind = 'bill'", []) where ids.contains(r.int(0)) {
+            out[r.int(0)] = r.text(1)
+        }
+        return out
+    }
+
     /// Providers with at least one bill line stored: the default set to reconcile.
     public func billedProviders() throws -> [String] {
         try sql.fetch("SELECT provider FROM bill_lines GROUP BY provider", []).map { $0.text(0) }.sorted()
