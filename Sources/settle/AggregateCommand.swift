@@ -7,15 +7,7 @@ struct AggregateCommand: ParsableCommand {
         commandName: "aggregate",
         abstract: "Sum and price usage per customer and billing period.",
         discussion: """
-        Every customer's billing periods that overlap the days --from through --to are rebuilt
-        from the days' daily rows. Each ingest keeps those rows up to date as it stores events
-        (late events count, nothing twice); a day whose rows are not current (a price change
-        inside it, an older store) is summed from its events first, and --rebuild sums every day
-        of the range from its events again. The periods get lines
-        per provider, model, tier, token type and unit price, with customer charges (markup,
-        marketplace services, free trial tokens), request and error counts, and the run rate
-        projected to the period's end. Exit 3 when usage has no price in force or belongs to a
-        customer missing from customers.csv.
+        Every customer's billing periods that overlap the days --from through --to are rebuilt from the days' daily rows. Each ingest keeps those rows up to date as it stores events (late events count, nothing twice); a day whose rows are not current (a price change inside it, an older store) is summed from its events first, and --rebuild sums every day of the range from its events again. The periods get lines per provider, model, tier, token type and unit price, with customer charges (markup, marketplace services, free trial tokens), request and error counts, and the run rate projected to the period's end. Exit 3 when usage has no price in force or belongs to a customer missing from customers.csv.
 
         Examples:
           settle aggregate --from 2026-10-25 --to 2026-10-25

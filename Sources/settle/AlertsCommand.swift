@@ -7,12 +7,7 @@ struct AlertsCommand: ParsableCommand {
         commandName: "alerts",
         abstract: "Fire 80/90/100 % plan-limit alerts and deliver them by signed webhook.",
         discussion: """
-        Looks at the billing periods that aggregate changed. Each (customer, period, metric,
-        threshold) fires once, ever. New alerts are stored and written to OUT/alerts/alerts.jsonl;
-        each customer's new alerts go in one POST to the customer's alert_webhook, else
-        [alerts] webhook_url, signed with the secret in $SETTLE_WEBHOOK_SECRET (header
-        Settle-Signature: t=UNIX,v1=HMAC-SHA256("UNIX.BODY")). Failed deliveries are retried, then
-        kept pending for the next run (exit 3 while any is pending).
+        Looks at the billing periods that aggregate changed. Each (customer, period, metric, threshold) fires once, ever. New alerts are stored and written to OUT/alerts/alerts.jsonl; each customer's new alerts go in one POST to the customer's alert_webhook, else [alerts] webhook_url, signed with the secret in $SETTLE_WEBHOOK_SECRET (header Settle-Signature: t=UNIX,v1=HMAC-SHA256("UNIX.BODY")). Failed deliveries are retried, then kept pending for the next run (exit 3 while any is pending).
 
         Examples:
           settle alerts

@@ -8,14 +8,9 @@ struct CloseCommand: ParsableCommand {
         commandName: "close",
         abstract: "The month-end: issue invoices, settle earlier months, seller payouts, finance workbook.",
         discussion: """
-        Under one lock: usage not yet aggregated is aggregated; every earlier month's invoices are
-        settled (a credit note or supplementary invoice where late data changed an issued one, and
-        an invoice for any period that has ended since); the invoices of the billing periods that
-        start in P are issued, in customer_id order; then payouts/P/ and reports/P/.
+        Under one lock: usage not yet aggregated is aggregated; every earlier month's invoices are settled (a credit note or supplementary invoice where late data changed an issued one, and an invoice for any period that has ended since); the invoices of the billing periods that start in P are issued, in customer_id order; then payouts/P/ and reports/P/.
 
-        A customer whose period has not ended on the issue date stays a draft, and a later close
-        issues it. Usage without a price keeps an invoice a draft (exit 3). Issued documents never
-        change, so running close again issues only what is still due.
+        A customer whose period has not ended on the issue date stays a draft, and a later close issues it. Usage without a price keeps an invoice a draft (exit 3). Issued documents never change, so running close again issues only what is still due.
 
         Examples:
           settle close --period 2026-10
@@ -60,10 +55,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "The finance workbook and usage summary of a month.",
         discussion: """
-        Writes OUT/reports/P/usage-summary.csv (every priced usage line of the billing periods that
-        start in P) and OUT/reports/P/finance-P.xlsx: Summary (with a chart of daily usage and one of
-        revenue and cost by provider), Customers, Models, Providers, Margin, Reconciliation, Alerts,
-        Service quality, Projections, Daily usage. Reads the store; changes nothing in it.
+        Writes OUT/reports/P/usage-summary.csv (every priced usage line of the billing periods that start in P) and OUT/reports/P/finance-P.xlsx: Summary (with a chart of daily usage and one of revenue and cost by provider), Customers, Models, Providers, Margin, Reconciliation, Alerts, Service quality, Projections, Daily usage. Reads the store; changes nothing in it.
 
         Example:
           settle report --period 2026-10

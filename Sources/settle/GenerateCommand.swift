@@ -7,14 +7,15 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write deterministic synthetic gateway data and its catalog (demo, tests, benchmarks).",
         discussion: """
-        The same options always write the same bytes. Files: settle.toml, customers.csv,
-        prices.csv, services.csv, credits.csv and usage/DAY.jsonl (or .csv) per day.
+        The same options always write the same bytes. Files: settle.toml, customers.csv, prices.csv, services.csv, credits.csv and usage/DAY.jsonl (or .csv) per day.
 
         Examples:
           settle generate --out-dir fixtures --csv-days 3 --bills
           settle generate --out-dir bench-data --customers 5000 --days 1 --events-per-day 1000000 --bad-rows 0
         """
     )
+
+    @OptionGroup var global: GlobalOptions
 
     @Option(help: "Folder to write into.") var outDir: String
     @Option(help: "Random seed.") var seed: UInt64 = 42
@@ -45,11 +46,12 @@ struct GenerateCommand: ParsableCommand {
         gen.writeCatalog = !usageOnly
         guard !(bills && usageOnly) else { throw ValidationError("--bills needs the catalog's prices; drop --usage-only") }
         let written = try gen.write(to: outDir)
-        print("wrote \(written.files.count) files to \(outDir): \(written.events) events in \(written.lines) lines")
+        let console = global.console
+        console.say("wrote \(written.files.count) files to \(outDir): \(written.events) events in \(written.lines) lines")
         if bills {
             let reports = try SyntheticBills(usageDir: "\(outDir)/usage", pricesPath: "\(outDir)/prices.csv")
                 .write(billsDir: "\(outDir)/bills", lateDir: "\(outDir)/bills-late")
-            print("wrote \(reports.count) provider reports to \(outDir)/bills and \(outDir)/bills-late")
+            console.say("wrote \(reports.count) provider reports to \(outDir)/bills and \(outDir)/bills-late")
         }
     }
 }

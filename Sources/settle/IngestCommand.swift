@@ -8,6 +8,14 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Load gateway usage events or provider usage and cost reports.",
+        discussion: """
+        usage takes the gateway's events (JSON Lines, CSV, LiteLLM spend logs, or the gateway's own PostgreSQL table); bills takes the providers' usage and cost reports, their format read from their content. Nothing is counted twice: the same file or event again is a duplicate.
+
+        Examples:
+          settle ingest usage inbox/usage/
+          settle ingest usage --source postgres --from 2026-10-25 --to 2026-10-25
+          settle ingest bills inbox/bills/openai-costs-2026-10.json
+        """,
         subcommands: [IngestUsageCommand.self, IngestBillsCommand.self]
     )
 }
@@ -17,14 +25,9 @@ struct IngestUsageCommand: ParsableCommand {
         commandName: "usage",
         abstract: "Ingest gateway usage events from JSON Lines or CSV files or folders.",
         discussion: """
-        Each file is one transaction. A request_id already stored is a duplicate and changes
-        nothing; a row that breaks the rules is quarantined to out/quarantine/ with its line and
-        reason. For every file: read = accepted + duplicates + quarantined, in the run record
-        out/runs/RUN_ID.json. Exit 3 when any row was quarantined.
+        Each file is one transaction. A request_id already stored is a duplicate and changes nothing; a row that breaks the rules is quarantined to out/quarantine/ with its line and reason. For every file: read = accepted + duplicates + quarantined, in the run record out/runs/RUN_ID.json. Exit 3 when any row was quarantined.
 
-        With --source postgres, events are read from the gateway's own PostgreSQL table for the
-        UTC days --from through --to, mapped by a preset (usage_logs: the gateway's seed schema;
-        litellm: LiteLLM_SpendLogs) and settle.toml's [gateway_db.columns].
+        With --source postgres, events are read from the gateway's own PostgreSQL table for the UTC days --from through --to, mapped by a preset (usage_logs: the gateway's seed schema; litellm: LiteLLM_SpendLogs) and settle.toml's [gateway_db.columns].
 
         Examples:
           settle --config settle.toml ingest usage inbox/usage/2026-10-25.jsonl inbox/usage/late/

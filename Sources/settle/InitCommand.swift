@@ -9,8 +9,7 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create or migrate the database, and check the configuration and catalog.",
         discussion: """
-        Safe to run any time: it applies only the migrations the database lacks. Other commands
-        migrate automatically too; init is the explicit, reported way.
+        Safe to run any time: it applies only the migrations the database lacks. Other commands migrate automatically too; init is the explicit, reported way.
 
         Example:
           settle --config settle.toml init

@@ -8,16 +8,9 @@ struct InvoiceCommand: ParsableCommand {
         commandName: "invoice",
         abstract: "Invoice customers for a billing period: drafts, or issued with --finalize.",
         discussion: """
-        Period P names, for each customer, the billing period that starts in month P on their
-        billing_day. Lines: plan fee, usage at cost × markup, marketplace services and free trial
-        tokens, volume discount, tax, prepaid credits. Built from the period summaries of settle
-        aggregate (run it over the period first; settle close does).
+        Period P names, for each customer, the billing period that starts in month P on their billing_day. Lines: plan fee, usage at cost × markup, marketplace services and free trial tokens, volume discount, tax, prepaid credits. Built from the period summaries of settle aggregate (run it over the period first; settle close does).
 
-        Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless,
-        in customer_id order, in one transaction; an issued invoice never changes. A customer with
-        usage that has no price stays a draft (exit 3). --adjust issues a credit note (CN-…) or a
-        supplementary invoice for what late data changed on issued invoices, once. --issue-date
-        fixes the date so that reruns write identical files.
+        Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless, in customer_id order, in one transaction; an issued invoice never changes. A customer with usage that has no price stays a draft (exit 3). --adjust issues a credit note (CN-…) or a supplementary invoice for what late data changed on issued invoices, once. --issue-date fixes the date so that reruns write identical files.
 
         Examples:
           settle invoice --period 2026-10
@@ -75,9 +68,7 @@ struct PayoutsCommand: ParsableCommand {
         commandName: "payouts",
         abstract: "What each marketplace seller is owed from a period's issued invoices.",
         discussion: """
-        Per seller and service: gross (service and trial lines on the period's issued invoices),
-        platform fee (gross × platform_fee_pct, rounded) and net, in OUT/payouts/P/payouts.csv,
-        and a statement per seller.
+        Per seller and service: gross (service and trial lines on the period's issued invoices), platform fee (gross × platform_fee_pct, rounded) and net, in OUT/payouts/P/payouts.csv, and a statement per seller.
 
         Example:
           settle payouts --period 2026-10

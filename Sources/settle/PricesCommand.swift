@@ -8,6 +8,12 @@ struct PricesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prices",
         abstract: "Work with the price book (prices.csv).",
+        discussion: """
+        import turns a public price list (LiteLLM's model_prices_and_context_window.json, OpenRouter's model list) into prices.csv rows, every price read exactly from its text, for a person to review and merge.
+
+        Example:
+          settle prices import --from litellm model_prices_and_context_window.json --provider openai
+        """,
         subcommands: [PricesImportCommand.self]
     )
 }
@@ -17,10 +23,7 @@ struct PricesImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Turn a public price list into prices.csv rows, exactly.",
         discussion: """
-        Reads LiteLLM's model_prices_and_context_window.json or OpenRouter's /api/v1/models
-        list. Per-token prices are read from their decimal text and written per 1M tokens
-        (per 1 for OpenRouter's request price), so 2.5e-06 becomes 2.5, never 2.4999999999.
-        Review the rows, then merge the ones you want into prices.csv.
+        Reads LiteLLM's model_prices_and_context_window.json or OpenRouter's /api/v1/models list. Per-token prices are read from their decimal text and written per 1M tokens (per 1 for OpenRouter's request price), so 2.5e-06 becomes 2.5, never 2.4999999999. Review the rows, then merge the ones you want into prices.csv.
 
         Examples:
           settle prices import --from litellm model_prices_and_context_window.json --provider openai --provider anthropic

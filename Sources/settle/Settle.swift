@@ -6,11 +6,9 @@ struct Settle: ParsableCommand {
         commandName: "settle",
         abstract: "Closes the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, report.",
         discussion: """
-        Global options (--config, --database, --out, --log-format, --quiet, --progress) may come
-        before or after the subcommand.
+        Global options (--config, --database, --out, --log-format, --log-level, --quiet, --progress, --metrics-file) may come before or after the subcommand.
 
-        Exit status: 0 done; 1 failed (nothing half-written); 3 done with findings to read;
-        64 bad command line; 65 unreadable input file; 75 another run holds the lock; 78 bad configuration.
+        Exit status: 0 done; 1 failed (nothing half-written); 3 done with findings to read; 64 bad command line; 65 unreadable input file; 75 another run holds the lock; 78 bad configuration.
 
         Example:
           settle --config settle.toml ingest usage inbox/usage/
@@ -27,7 +25,7 @@ struct Settle: ParsableCommand {
 /// operators write `settle --config /etc/settle.toml nightly`. Global options found before the
 /// subcommand are moved after it (before any `--`), so both orders work.
 enum GlobalOptionPlacement {
-    static let withValue: Set<String> = ["--config", "--database", "--out", "--log-format", "--progress", "--metrics-file"]
+    static let withValue: Set<String> = ["--config", "--database", "--out", "--log-format", "--log-level", "--progress", "--metrics-file"]
     static let flags: Set<String> = ["--quiet"]
 
     static func movingLeadingGlobals(_ args: [String]) -> [String] {
