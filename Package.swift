@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport"),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
         .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
-        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"]),
+        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"]),
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"]),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"]),
     ]

@@ -41,7 +41,9 @@ public struct DayRollup {
         packed.reserveCapacity(256)
     }
 
-    static func cuts(_ stretches: [Timestamp], in day: UTCDay) -> [Int64] {
+    /// The instants inside `day` where its rows are split, in order: the one rule for the rollup
+    /// here and the store's SQL rollup alike.
+    public static func cuts(_ stretches: [Timestamp], in day: UTCDay) -> [Int64] {
         stretches.map(\.microseconds).filter { $0 > day.start.microseconds && $0 < day.adding(days: 1).start.microseconds }.sorted()
     }
 
@@ -51,15 +53,16 @@ public struct DayRollup {
         cuts(stretches, in: day).map(String.init).joined(separator: ",")
     }
 
-    /// Latency to two significant figures, rounded down (the store's SQL does the same).
+    /// Latency kept to two significant figures (rounded down): below each bound, the step it is
+    /// rounded down to; past the last, `latencyTopStep`. A histogram of a few hundred buckets per
+    /// model and day, from which percentiles are read within 10 %. The store's SQL rollup is
+    /// written from this table (`UsagePeriods.latencyBucket`), so the rule is stated once.
+    public static let latencySteps: [(below: Int64, step: Int64)] = [(100, 1), (1_000, 10), (10_000, 100), (100_000, 1_000)]
+    public static let latencyTopStep: Int64 = 10_000
+
     public static func bucket(_ ms: Int64) -> Int64 {
-        switch ms {
-        case ..<100: return ms
-        case ..<1000: return ms / 10 * 10
-        case ..<10000: return ms / 100 * 100
-        case ..<100000: return ms / 1000 * 1000
-        default: return ms / 10000 * 10000
-        }
+        for (below, step) in latencySteps where ms < below { return ms / step * step }
+        return ms / latencyTopStep * latencyTopStep
     }
 
     @inline(__always) private static func put(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {

@@ -43,7 +43,8 @@ public struct UsageDailyRow: Sendable, Hashable {
 
     /// Billable quantities by token type (PRODUCT.md): input is the uncached part.
     public var quantities: [(TokenType, Int64)] {
-        [(.input, inputTokens - cachedInputTokens - cacheWriteTokens), (.cachedInput, cachedInputTokens),
+        [(.input, TokenCounts.uncachedInput(input: inputTokens, cached: cachedInputTokens, cacheWrite: cacheWriteTokens)),
+         (.cachedInput, cachedInputTokens),
          (.cacheWrite, cacheWriteTokens), (.output, outputTokens), (.request, requests)]
     }
 }

@@ -7,8 +7,11 @@ public struct BillingPeriod: Sendable, Hashable, Comparable, CustomStringConvert
     public let month: PeriodMonth
     public let billingDay: Int
 
+    /// The days a billing period may start on: every month has them.
+    public static let billingDays = 1...28
+
     public init(month: PeriodMonth, billingDay: Int) {
-        precondition((1...28).contains(billingDay), "billing_day must be 1–28")
+        precondition(Self.billingDays.contains(billingDay), "billing_day must be \(Self.billingDays.lowerBound)–\(Self.billingDays.upperBound)")
         self.month = month
         self.billingDay = billingDay
     }

@@ -53,7 +53,7 @@ public struct UsageEvent: Sendable, Hashable {
     /// input − cached − cache_write; the request count is billable only where priced.
     public func quantity(of type: TokenType) -> Int64 {
         switch type {
-        case .input: return inputTokens - cachedInputTokens - cacheWriteTokens
+        case .input: return TokenCounts.uncachedInput(input: inputTokens, cached: cachedInputTokens, cacheWrite: cacheWriteTokens)
         case .cachedInput: return cachedInputTokens
         case .cacheWrite: return cacheWriteTokens
         case .output: return outputTokens

@@ -19,19 +19,20 @@ enum OpenAIReports {
         let cached = try r.count("input_cached_tokens")
         let cacheWrite = try r.count("input_cache_write_tokens")
         let output = try r.count("output_tokens", absent: nil)
+        let uncachedInput = TokenCounts.uncachedInput(input: input, cached: cached, cacheWrite: cacheWrite)
         guard cached + cacheWrite <= input else {
             throw BillFieldProblem("bad_count: input_cached_tokens + input_cache_write_tokens exceed input_tokens")
         }
         if r["input_uncached_tokens"] != nil && r["input_uncached_tokens"] != .null {
             let uncached = try r.count("input_uncached_tokens")
-            guard uncached == input - cached - cacheWrite else {
-                throw BillFieldProblem("uncached_mismatch: input_uncached_tokens \(uncached) is not input_tokens − input_cached_tokens − input_cache_write_tokens = \(input - cached - cacheWrite)")
+            guard uncached == uncachedInput else {
+                throw BillFieldProblem("uncached_mismatch: input_uncached_tokens \(uncached) is not input_tokens − input_cached_tokens − input_cache_write_tokens = \(uncachedInput)")
             }
         }
         var tier = try ProviderTier.parse(r.text("service_tier"))
         if r["batch"] == .bool(true) { tier = .batch }
         return [
-            (TokenType.input, input - cached - cacheWrite), (.cachedInput, cached), (.cacheWrite, cacheWrite), (.output, output),
+            (TokenType.input, uncachedInput), (.cachedInput, cached), (.cacheWrite, cacheWrite), (.output, output),
         ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1) }
     }
 

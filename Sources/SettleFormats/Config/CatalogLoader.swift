@@ -45,8 +45,9 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "plan",
                     "\"\(plan)\" is not a plan in settle.toml (known: \(known.isEmpty ? "none" : known))")
             }
-            guard let day = Int(row["billing_day"]), (1...28).contains(day) else {
-                throw ConfigError(file: path, line: row.line, key: "billing_day", "\"\(row["billing_day"])\" must be a day from 1 to 28")
+            guard let day = Int(row["billing_day"]), BillingPeriod.billingDays.contains(day) else {
+                throw ConfigError(file: path, line: row.line, key: "billing_day",
+                    "\"\(row["billing_day"])\" must be a day from \(BillingPeriod.billingDays.lowerBound) to \(BillingPeriod.billingDays.upperBound)")
             }
             let tax = try decimal(row, "tax_rate_pct", path, allowEmpty: true) ?? .zero
             let webhook = row["alert_webhook"]

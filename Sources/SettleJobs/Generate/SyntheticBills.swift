@@ -43,7 +43,7 @@ public struct SyntheticBills {
                 let key = Key(day: e.day, provider: e.provider, model: e.model, tier: e.tier)
                 var t = totals[key] ?? GatewayTotal(day: key.day, provider: key.provider, model: key.model, tier: key.tier)
                 t.events += 1
-                t.input += e.inputTokens - e.cachedInputTokens - e.cacheWriteTokens
+                t.input += e.quantity(of: .input)
                 t.cachedInput += e.cachedInputTokens
                 t.cacheWrite += e.cacheWriteTokens
                 t.output += e.outputTokens

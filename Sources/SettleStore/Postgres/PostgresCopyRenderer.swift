@@ -41,15 +41,15 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                             if k > 0 { copyText.append(0x09) }
                             if cell.text {
                                 let (p, n) = textCells[cell.index]
-                                if let p { Self.appendEscaped(UnsafeRawBufferPointer(start: p, count: n), to: &copyText) } else { Self.appendNull(&copyText) }
+                                if let p { PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: p, count: n), to: &copyText) } else { PostgresCopyText.appendNull(&copyText) }
                             } else if let v = intCells[cell.index] {
-                                Self.appendInt(v, to: &copyText)
+                                PostgresCopyText.appendInt(v, to: &copyText)
                             } else {
-                                Self.appendNull(&copyText)
+                                PostgresCopyText.appendNull(&copyText)
                             }
                         }
                         copyText.append(0x09)
-                        Self.appendInt(input, to: &copyText)
+                        PostgresCopyText.appendInt(input, to: &copyText)
                         copyText.append(0x0A)
                         copied += 1
                         kept.append(Int32(row))
@@ -61,48 +61,4 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         batch.preparedRows = copied
         batch.preparedKept = kept
     }
-
-    static func appendNull(_ out: inout [UInt8]) {
-        out.append(0x5C)
-        out.append(UInt8(ascii: "N"))
-    }
-
-    static func appendInt(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 { out.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(truncatingIfNeeded: m % 10) + 0x30
-                m /= 10
-                n += 1
-            } while m > 0
-            while n > 0 {
-                n -= 1
-                out.append(d[n])
-            }
-        }
-    }
-
-    /// COPY text escaping: backslash, tab, newline and carriage return are escaped. Event
-    /// fields almost never hold one, so a field without any is copied whole.
-    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            out.append(contentsOf: bytes)
-            return
-        }
-        for c in bytes {
-            switch c {
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            default: out.append(c)
-            }
-        }
-    }
-
 }

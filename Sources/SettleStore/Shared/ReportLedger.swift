@@ -85,14 +85,13 @@ public final class ReportLedger {
         var out: [GatewayTotal] = []
         if !current.isEmpty {
             out += try sql.fetch("""
-                SELECT day, provider, model, tier, SUM(events), SUM(input_tokens - cached_tokens - cache_write), SUM(cached_tokens),
+                SELECT day, provider, model, tier, SUM(events), SUM(input_tokens), SUM(cached_tokens),
                        SUM(cache_write), SUM(output_tokens), SUM(requests)
                 FROM usage_daily WHERE day >= ? AND day <= ?
                   AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, provider, model, tier
                 """, range).map { r in
-                GatewayTotal(day: try r.day(0, "usage_daily.day"), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard,
-                             events: r.int(4), input: r.int(5), cachedInput: r.int(6), cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
+                Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
             }
         }
         var day = from
@@ -109,15 +108,21 @@ public final class ReportLedger {
     func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
         try sql.fetch("""
             SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
-                   SUM(input_tokens - cached_input_tokens - cache_write_tokens), SUM(cached_input_tokens),
-                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+                   SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
             FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
             GROUP BY d, provider, model, tier
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
-            GatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), provider: r.text(1), model: r.text(2),
-                         tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4), input: r.int(5), cachedInput: r.int(6),
-                         cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
+            Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
         }
+    }
+
+    /// A row of `day, provider, model, tier, events, input, cached, cache_write, output, requests`
+    /// sums: SQL sums all prompt tokens and `TokenCounts` takes out the cached part (SUM is linear,
+    /// so the difference of sums is the sum of differences).
+    static func gatewayTotal(day: UTCDay, _ r: [String?]) -> GatewayTotal {
+        GatewayTotal(day: day, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4),
+                     input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
+                     cachedInput: r.int(6), cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
     }
 
     /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those

@@ -265,26 +265,7 @@ extension PGConnection: SQLExecutor {
         guard !rows.isEmpty else { return }
         var text: [UInt8] = []
         text.reserveCapacity(rows.count * columns.count * 12)
-        for row in rows {
-            for (i, value) in row.enumerated() {
-                if i > 0 { text.append(9) }
-                switch value {
-                case .null: text += [92, 78]   // \N
-                case .int(let n): text += Array(String(n).utf8)
-                case .text(let s):
-                    for b in s.utf8 {
-                        switch b {
-                        case 92: text += [92, 92]
-                        case 9: text += [92, 116]
-                        case 10: text += [92, 110]
-                        case 13: text += [92, 114]
-                        default: text.append(b)
-                        }
-                    }
-                }
-            }
-            text.append(10)
-        }
+        for row in rows { PostgresCopyText.appendRow(row, to: &text) }
         try copy(into: "\(table) (\(columns.joined(separator: ", ")))") { send in
             try text.withUnsafeBytes { try send($0) }
         }

@@ -16,7 +16,7 @@ public final class UsagePeriods {
     /// the day where a price changes), and marks the day as rolled up.
     public func rollUp(day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
         if let lite = sql as? SQLiteConnection { return try rollUpInMemory(lite, day: day, stretches: stretches, at: now) }
-        let bounds = [day.start] + stretches.sorted() + [day.adding(days: 1).start]
+        let bounds = [day.start] + DayRollup.cuts(stretches, in: day).map { Timestamp(microseconds: $0) } + [day.adding(days: 1).start]
         var stretch = "CAST(? AS BIGINT)"
         var stretchParams: [SQLParam] = [.int(bounds[0].microseconds)]
         if bounds.count > 2 {
@@ -123,13 +123,10 @@ public final class UsagePeriods {
         })
     }
 
-    /// Latency kept to two significant figures (rounded down): a histogram of a few hundred
-    /// buckets per model and day, from which percentiles are read within 10 %.
-    static let latencyBucket = """
-        CASE WHEN latency_ms < 100 THEN latency_ms WHEN latency_ms < 1000 THEN latency_ms / 10 * 10
-             WHEN latency_ms < 10000 THEN latency_ms / 100 * 100 WHEN latency_ms < 100000 THEN latency_ms / 1000 * 1000
-             ELSE latency_ms / 10000 * 10000 END
-        """
+    /// `DayRollup.bucket` in SQL, written from its table of steps.
+    static let latencyBucket = "CASE "
+        + DayRollup.latencySteps.map { "WHEN latency_ms < \($0.below) THEN latency_ms / \($0.step) * \($0.step)" }.joined(separator: " ")
+        + " ELSE latency_ms / \(DayRollup.latencyTopStep) * \(DayRollup.latencyTopStep) END"
 
     /// The latency histogram of `from`…`to`: (provider, model, service_id, latency_ms, events).
     public func latencyHistogram(from: UTCDay, to: UTCDay) throws -> [LatencyBucket] {
@@ -324,10 +321,11 @@ public final class UsagePeriods {
     }
 
     /// Every customer's lines and trial use for the billing periods that start in `month` (on
-    /// its 1st to 28th, billing days 1–28).
+    /// any of its billing days).
     public func periodsStarting(in month: PeriodMonth) throws -> PeriodSummaries {
-        let first = BillingPeriod(month: month, billingDay: 1).firstDay
-        return try periodsStarting(from: first, to: first.adding(days: 27))
+        let days = BillingPeriod.billingDays
+        return try periodsStarting(from: BillingPeriod(month: month, billingDay: days.lowerBound).firstDay,
+                                   to: BillingPeriod(month: month, billingDay: days.upperBound).firstDay)
     }
 
     /// Every customer's lines and trial use for the periods starting `from`…`to`, keyed by
