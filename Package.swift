@@ -9,6 +9,8 @@ let package = Package(
     name: "settle",
     products: [
         .executable(name: "settle", targets: ["settle"]),
+        // For the libFuzzer package in Fuzz/ (scripts/fuzz).
+        .library(name: "SettleFuzzing", targets: ["SettleFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +46,8 @@ let package = Package(
             ]
         ),
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
+        // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
+        .target(name: "SettleFuzzing", dependencies: ["SettleCore", "SettleFormats"]),
         .target(
             name: "SettleJobs",
             dependencies: [
@@ -63,7 +67,7 @@ let package = Package(
         // Temp folders, fixture writers and the list of stores every store test runs against.
         .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport"),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
-        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport"]),
+        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport", "SettleFuzzing"]),
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"]),
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"]),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"]),
