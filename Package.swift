@@ -9,8 +9,6 @@ let package = Package(
     name: "settle",
     products: [
         .executable(name: "settle", targets: ["settle"]),
-        // For the libFuzzer package in Fuzz/ (scripts/fuzz).
-        .library(name: "SettleFuzzing", targets: ["SettleFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +46,8 @@ let package = Package(
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
         .target(name: "SettleFuzzing", dependencies: ["SettleCore", "SettleFormats"]),
+        // libFuzzer's entry (scripts/fuzz builds it with -DFUZZING -sanitize=fuzzer), else a replayer.
+        .executableTarget(name: "settle-fuzz", dependencies: ["SettleFuzzing"]),
         .target(
             name: "SettleJobs",
             dependencies: [

@@ -204,6 +204,63 @@ import SettleTestSupport
         }
     }
 
+    /// Not only at the named crash points: nightly and then close are killed (SIGKILL) at
+    /// moments spread over how long an uninterrupted run takes, run again, and must leave the
+    /// store and every output file (no temporary either) as the uninterrupted run did.
+    @Test(arguments: StoreKind.all)
+    func nightlyAndCloseKilledAtRandomMomentsEndAsUninterruptedRuns(kind: StoreKind) throws {
+        let s = try Scenario(start: "2026-10-25", days: 3, split: 3)
+        let arrivals = [2: ["bills-1", "late-1"]]
+        func nights(_ site: Site, through last: Int) throws {
+            for i in 0...last {
+                try s.deliver(night: i, to: site, arrivals: arrivals)
+                _ = try site.settle(["--quiet", "nightly", "--date", s.day(i).description], at: Self.morning(after: s.day(i)))
+            }
+        }
+        let third = ["--quiet", "nightly", "--date", s.day(2).description], thirdAt = Self.morning(after: s.day(2))
+        let close = ["--quiet", "close", "--period", "2026-10", "--issue-date", "2026-11-28"], closeAt = "2026-11-28T06:00:00Z"
+
+        let reference = try s.site("reference", kind: kind)
+        try nights(reference, through: 1)
+        try s.deliver(night: 2, to: reference, arrivals: arrivals)
+        var started = Date()
+        #expect(try reference.settle(third, at: thirdAt).status == 3)
+        let nightlySeconds = Date().timeIntervalSince(started)
+        let nightlyState = try reference.state(), nightlyFiles = reference.files
+        started = Date()
+        #expect(try reference.settle(close, at: closeAt).status == 3)
+        let closeSeconds = Date().timeIntervalSince(started)
+        let closeState = try reference.state(), closeFiles = reference.files
+        #expect(closeFiles.keys.contains { $0.hasPrefix("invoices/2026-10/INV-") })
+
+        // Moments spread over the run, not round fractions, so that each lands somewhere else.
+        for (n, fraction) in [0.11, 0.37, 0.62, 0.89].enumerated() {
+            let site = try s.site("nightly-kill-\(n)", kind: kind)
+            try nights(site, through: 1)
+            try s.deliver(night: 2, to: site, arrivals: arrivals)
+            let run = try SettleProcess(site.base + third, in: site.root, environment: ["SETTLE_FAKE_NOW": thirdAt, "SETTLE_WEBHOOK_SECRET": ""])
+            usleep(useconds_t(nightlySeconds * fraction * 1_000_000))
+            run.kill9()
+            _ = run.finish()
+            if kind == .postgres { try CrashAndLockTests.waitForLockRelease(site.store) }
+            #expect(try site.settle(third, at: thirdAt).status == 3, "nightly killed at \(fraction)")
+            #expect(try site.state() == nightlyState, "nightly killed at \(fraction): the stored state differs")
+            Self.expectSameFiles(nightlyFiles, site.files, "nightly killed at \(fraction)")
+        }
+        for (n, fraction) in [0.23, 0.71].enumerated() {
+            let site = try s.site("close-kill-\(n)", kind: kind)
+            try nights(site, through: 2)
+            let run = try SettleProcess(site.base + close, in: site.root, environment: ["SETTLE_FAKE_NOW": closeAt, "SETTLE_WEBHOOK_SECRET": ""])
+            usleep(useconds_t(closeSeconds * fraction * 1_000_000))
+            run.kill9()
+            _ = run.finish()
+            if kind == .postgres { try CrashAndLockTests.waitForLockRelease(site.store) }
+            #expect(try site.settle(close, at: closeAt).status == 3, "close killed at \(fraction)")
+            #expect(try site.state() == closeState, "close killed at \(fraction): the stored state differs")
+            Self.expectSameFiles(closeFiles, site.files, "close killed at \(fraction)")
+        }
+    }
+
     @Test(arguments: StoreKind.all)
     func aSecondNightlyWhileTheFirstRunsExits75AndTheFirstIsUnaffected(kind: StoreKind) throws {
         let s = try Scenario(start: "2026-10-25", days: 1, split: 1, eventsPerDay: 150_000, reports: false)
