@@ -228,12 +228,14 @@ import SettleTestSupport
         let nightlySeconds = Date().timeIntervalSince(started)
         let nightlyState = try reference.state(), nightlyFiles = reference.files
         started = Date()
-        #expect(try reference.settle(close, at: closeAt).status == 3)
+        let closeStatus = try reference.settle(close, at: closeAt).status
+        #expect(closeStatus == 0 || closeStatus == 3)
         let closeSeconds = Date().timeIntervalSince(started)
         let closeState = try reference.state(), closeFiles = reference.files
         #expect(closeFiles.keys.contains { $0.hasPrefix("invoices/2026-10/INV-") })
 
         // Moments spread over the run, not round fractions, so that each lands somewhere else.
+        var interrupted = 0
         for (n, fraction) in [0.11, 0.37, 0.62, 0.89].enumerated() {
             let site = try s.site("nightly-kill-\(n)", kind: kind)
             try nights(site, through: 1)
@@ -246,7 +248,10 @@ import SettleTestSupport
             #expect(try site.settle(third, at: thirdAt).status == 3, "nightly killed at \(fraction)")
             #expect(try site.state() == nightlyState, "nightly killed at \(fraction): the stored state differs")
             Self.expectSameFiles(nightlyFiles, site.files, "nightly killed at \(fraction)")
+            if try site.store.runs(last: 10).contains(where: { $0.job == "nightly" && $0.status == "interrupted" }) { interrupted += 1 }
         }
+        // At least one kill landed while the run held the lock (the others may come before or after).
+        #expect(interrupted >= 1, "no kill interrupted a nightly run")
         for (n, fraction) in [0.23, 0.71].enumerated() {
             let site = try s.site("close-kill-\(n)", kind: kind)
             try nights(site, through: 2)
@@ -255,7 +260,7 @@ import SettleTestSupport
             run.kill9()
             _ = run.finish()
             if kind == .postgres { try CrashAndLockTests.waitForLockRelease(site.store) }
-            #expect(try site.settle(close, at: closeAt).status == 3, "close killed at \(fraction)")
+            #expect(try site.settle(close, at: closeAt).status == closeStatus, "close killed at \(fraction)")
             #expect(try site.state() == closeState, "close killed at \(fraction): the stored state differs")
             Self.expectSameFiles(closeFiles, site.files, "close killed at \(fraction)")
         }
