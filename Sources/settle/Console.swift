@@ -71,7 +71,7 @@ final class TerminalProgress: ProgressSink {
     private var shown = false
 
     func update(_ label: String, done: Int64, total: Int64?, unit: String) {
-        let now = Clock.monotonic()
+        let now = WallClock.monotonic()
         guard now - last >= 0.1 else { return }
         last = now
         var line = "\(label): \(grouped(done)) \(unit)"
@@ -108,7 +108,7 @@ final class PlainProgress: ProgressSink {
     func update(_ label: String, done: Int64, total: Int64?, unit: String) {
         var line = "\(label): \(grouped(done)) \(unit)"
         if let total, total > 0 { line += " of \(grouped(total)) (\(done * 100 / total)%)" }
-        let now = Clock.monotonic()
+        let now = WallClock.monotonic()
         guard now - last >= 0.25 else { pending = line; return }
         last = now
         pending = nil

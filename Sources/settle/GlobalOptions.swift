@@ -98,12 +98,12 @@ final class RunFacts {
 /// exactly what a dashboard must show.
 func runJob(_ global: GlobalOptions, job: String, _ body: (RunFacts) throws -> ExitStatus) throws {
     let facts = RunFacts()
-    let started = Clock.monotonic()
+    let started = WallClock.monotonic()
     var code: Int32 = 0
     defer {
         let path = global.metricsFile ?? ProcessInfo.processInfo.environment["SETTLE_METRICS_FILE"]
         if let path, !path.isEmpty {
-            let run = MetricsFile.LastRun(job: job, finishedAt: Clock.now(), durationMilliseconds: Int64((Clock.monotonic() - started) * 1000),
+            let run = MetricsFile.LastRun(job: job, finishedAt: WallClock.now(), durationMilliseconds: Int64((WallClock.monotonic() - started) * 1000),
                                           rows: facts.rows, findings: facts.findings, exitCode: code)
             do { try MetricsFile(path: path).record(run) } catch { global.console.warn("cannot write the metrics file: \(error)") }
         }

@@ -56,7 +56,7 @@ struct PricesImportCommand: ParsableCommand {
                 guard let d = UTCDay(effectiveFrom) else { throw ValidationError("--effective-from must be YYYY-MM-DD, not \(effectiveFrom)") }
                 day = d
             } else {
-                day = SettleJobs.Clock.now().day
+                day = WallClock.now().day
             }
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw InputFileError(path: file, "cannot be read")

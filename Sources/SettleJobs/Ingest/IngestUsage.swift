@@ -158,7 +158,7 @@ public struct IngestUsage {
         var read = 0
         var quarantined = 0
         var reasons: [String: Int] = [:]
-        let started = Clock.monotonic()
+        let started = WallClock.monotonic()
         do {
             while let batch = channel.receive() {
                 read += batch.rows
@@ -169,7 +169,7 @@ public struct IngestUsage {
                     try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 }
-                let rate = Double(read) / max(Clock.monotonic() - started, 0.001)
+                let rate = Double(read) / max(WallClock.monotonic() - started, 0.001)
                 env.progress.update("ingest \(reader.name) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")
             }
         } catch {

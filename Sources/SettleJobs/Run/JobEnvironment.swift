@@ -17,7 +17,7 @@ public struct JobEnvironment {
     public var logger: Logger
 
     public init(config: SettleConfig, databaseURL: String, outDir: String, progress: ProgressSink = SilentProgress(),
-                clock: @escaping @Sendable () -> Timestamp = { Clock.now() },
+                clock: @escaping @Sendable () -> Timestamp = { WallClock.now() },
                 logger: Logger = Logger(label: "settle", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.config = config
         self.databaseURL = databaseURL

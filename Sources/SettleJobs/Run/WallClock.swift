@@ -3,7 +3,9 @@ import Glibc
 #endif
 import SettleCore
 
-public enum Clock {
+/// The wall clock and a stopwatch. Named so that it does not hide the standard library's `Clock`
+/// protocol in every file that imports SettleJobs; jobs read the time through `env.clock`.
+public enum WallClock {
     public static func now() -> Timestamp {
         if let fixed = fixedNow { return fixed }
         var ts = timespec()
