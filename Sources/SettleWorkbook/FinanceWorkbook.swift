@@ -171,7 +171,7 @@ public enum FinanceWorkbook {
             Sheet.Column("severity"), Sheet.Column("usage", .decimal), Sheet.Column("limit", .decimal),
         ])
         for a in f.alerts {
-            s.append([.text(a.firedAt.description), .text(a.customerID), .text(a.metric), .integer(Int64(a.threshold)),
+            s.append([.text(a.firedAt.description), .text(a.customerID), .text(a.metric.description), .integer(Int64(a.threshold)),
                       .text(a.severity.rawValue), .number(a.usage), .number(a.limit)])
         }
         return s

@@ -43,7 +43,7 @@ struct RunsCommand: ParsableCommand {
                     for i in r.inputs { byService.merge(i.skippedBy) { $0 + $1 } }
                     inputs += " (+\(grouped(skipped)) skipped, not token usage: \(SkippedRows.describe(byService, limit: 3)))"
                 }
-                console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
+                console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status.rawValue, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
                     + pad(seconds, 9) + inputs)
             }
             return .ok

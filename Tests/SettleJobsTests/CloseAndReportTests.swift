@@ -160,7 +160,7 @@ import SettleTestSupport
                 == (1...24).map { String(format: "INV-2026-%06d.json", $0) })
         let everything = try FileManager.default.subpathsOfDirectory(atPath: "\(site.root)/out")
         #expect(everything.filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }.isEmpty, "no staging folder or temporary left")
-        #expect(try site.store.runs(last: 3).contains { $0.job == "close" && $0.status == "interrupted" })
+        #expect(try site.store.runs(last: 3).contains { $0.job == "close" && $0.status == .interrupted })
     }
 
     @Test func serviceQualityPercentilesByNearestRank() {

@@ -59,7 +59,7 @@ import SettleTestSupport
 
         #expect(try store.eventCount() == 2_000)
         let killed = try store.runs(last: 1)
-        #expect(killed.first?.status == "running")
+        #expect(killed.first?.status == .running)
         #expect(killed.first?.inputs.map(\.path) == [small])
         // What a kill in the middle of writing a file leaves behind.
         dir.write("out/reports/.usage.csv.tmp-99999", "half a file")
@@ -73,7 +73,7 @@ import SettleTestSupport
         #expect(rerun.stdout.contains("b-big.jsonl: read 120,120, accepted 120,000, duplicates 120, quarantined 0"))
         #expect(try store.eventCount() == 122_000)
         let runs = try store.runs(last: 2)
-        #expect(runs.map(\.status) == ["succeeded", "interrupted"])
+        #expect(runs.map(\.status) == [.succeeded, .interrupted])
         #expect(runs[1].message == "the process ended before the run finished")
         #expect(runs[0].inputs.allSatisfy { $0.balances })
         // No half-written file survives: the killed run's temporaries were swept.

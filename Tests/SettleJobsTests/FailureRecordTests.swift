@@ -14,7 +14,7 @@ import SettleTestSupport
         #expect(ExitStatus(failure: InputFileError(path: "x.json", "not a report")) == .dataError)
         #expect(ExitStatus(failure: LockHeld(holder: "nightly")) == .locked)
         #expect(ExitStatus(failure: StoreError("disk full")) == .failed)
-        #expect(ExitStatus.dataError.runStatus == "failed" && ExitStatus.locked.runStatus == "locked_out")
+        #expect(ExitStatus.dataError.runStatus == .failed && ExitStatus.locked.runStatus == .lockedOut)
     }
 
     @Test(arguments: StoreKind.all)
@@ -38,7 +38,7 @@ import SettleTestSupport
                                  clock: { Timestamp(rfc3339: "2026-11-02T03:00:00Z")! })
         #expect(throws: InputFileError.self) { try Nightly(date: UTCDay("2026-11-01")!).execute(store: store, env: env) }
         let record = try #require(try store.runs(last: 1).first)
-        #expect(record.job == "nightly" && record.exitCode == 65 && record.status == "failed")
+        #expect(record.job == "nightly" && record.exitCode == 65 && record.status == .failed)
         #expect(record.message?.contains("costs.json") == true)
         let file = try #require(dir.files(in: "out/runs").first)
         #expect(dir.read("out/runs/\(file)").contains(#""exit_code": 65"#))

@@ -200,7 +200,7 @@ import SettleTestSupport
             let got = try site.state()
             #expect(got == expectedState, "\(point): the stored state differs from an uninterrupted run: \(Array(Set(got).symmetricDifference(expectedState)).sorted().prefix(6))")
             Self.expectSameFiles(expectedFiles, site.files, "killed at \(point)")
-            #expect(try site.store.runs(last: 5).contains { $0.job == "nightly" && $0.status == "interrupted" })
+            #expect(try site.store.runs(last: 5).contains { $0.job == "nightly" && $0.status == .interrupted })
         }
     }
 
@@ -248,7 +248,7 @@ import SettleTestSupport
             #expect(try site.settle(third, at: thirdAt).status == 3, "nightly killed at \(fraction)")
             #expect(try site.state() == nightlyState, "nightly killed at \(fraction): the stored state differs")
             Self.expectSameFiles(nightlyFiles, site.files, "nightly killed at \(fraction)")
-            if try site.store.runs(last: 10).contains(where: { $0.job == "nightly" && $0.status == "interrupted" }) { interrupted += 1 }
+            if try site.store.runs(last: 10).contains(where: { $0.job == "nightly" && $0.status == .interrupted }) { interrupted += 1 }
         }
         // At least one kill landed while the run held the lock (the others may come before or after).
         #expect(interrupted >= 1, "no kill interrupted a nightly run")
@@ -284,7 +284,7 @@ import SettleTestSupport
         // Asked for on a pipe, progress comes as plain lines, with no terminal escape codes.
         #expect(result.stderr.contains("settle: ingest ") && !result.stderr.contains("\u{1B}"), "\(result.stderr.prefix(300))")
         let runs = try site.store.runs(last: 5)
-        #expect(runs.count == 1 && runs[0].job == "nightly" && runs[0].status == "succeeded_with_findings")
+        #expect(runs.count == 1 && runs[0].job == "nightly" && runs[0].status == .succeededWithFindings)
         #expect(runs[0].inputs.count == 1 && runs[0].inputs[0].balances && runs[0].inputs[0].accepted > 149_000)
         #expect(try site.store.eventCount() == runs[0].inputs[0].accepted)
     }

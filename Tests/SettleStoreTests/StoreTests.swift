@@ -104,18 +104,18 @@ import SettleTestSupport
         try load.append(event("e1"))
         _ = try load.commit(sha256: "abc", bytes: 9, read: 1, quarantined: 0)
         done.finishedAt = Timestamp(microseconds: t0.microseconds + 61_000_000)
-        done.status = "succeeded"
+        done.status = .succeeded
         done.exitCode = 0
         try store.recordRunEnd(done)
         #expect(try store.markInterruptedRuns(finishedAt: t0) == 1)
 
         let runs = try store.runs(last: 10)
         #expect(runs.map(\.runID) == ["r-done", "r-killed"])
-        #expect(runs[0].status == "succeeded")
+        #expect(runs[0].status == .succeeded)
         #expect(runs[0].inputs == [InputTally(path: "a.jsonl", sha256: "abc", format: "jsonl", bytes: 9, read: 1, accepted: 1, duplicates: 0, quarantined: 0)])
-        #expect(runs[1].status == "interrupted")
+        #expect(runs[1].status == .interrupted)
         #expect(runs[1].parameters == ["paths": "a.jsonl"])
-        killed.status = "interrupted"
+        killed.status = .interrupted
         #expect(runs[1].status == killed.status)
     }
 

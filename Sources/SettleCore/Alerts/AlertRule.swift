@@ -5,12 +5,12 @@
 public struct AlertCandidate: Sendable, Hashable {
     public var customerID: String
     public var period: BillingPeriod
-    public var metric: String
+    public var metric: AlertMetric
     public var threshold: Int
     public var usage: ExactDecimal
     public var limit: ExactDecimal
 
-    public init(customerID: String, period: BillingPeriod, metric: String, threshold: Int, usage: ExactDecimal, limit: ExactDecimal) {
+    public init(customerID: String, period: BillingPeriod, metric: AlertMetric, threshold: Int, usage: ExactDecimal, limit: ExactDecimal) {
         self.customerID = customerID
         self.period = period
         self.metric = metric
@@ -20,6 +20,7 @@ public struct AlertCandidate: Sendable, Hashable {
     }
 
     public var severity: AlertSeverity { AlertSeverity(threshold: threshold) }
+    public var key: AlertKey { AlertKey(metric: metric, threshold: threshold) }
 }
 
 public enum AlertSeverity: String, Sendable {
@@ -34,12 +35,12 @@ public enum AlertSeverity: String, Sendable {
 public enum AlertRule {
     /// Every (metric, threshold) the totals have reached, in metric then threshold order.
     public static func reached(_ totals: PeriodTotals, plan: Plan, thresholds: [Int]) -> [AlertCandidate] {
-        var metrics: [(String, ExactDecimal, ExactDecimal)] = []
-        if let l = plan.tokenLimit { metrics.append(("tokens", ExactDecimal(totals.tokens), ExactDecimal(l))) }
-        if let l = plan.callLimit { metrics.append(("calls", ExactDecimal(totals.calls), ExactDecimal(l))) }
-        if let l = plan.costLimit { metrics.append(("cost", totals.cost, l)) }
+        var metrics: [(AlertMetric, ExactDecimal, ExactDecimal)] = []
+        if let l = plan.tokenLimit { metrics.append((.tokens, ExactDecimal(totals.tokens), ExactDecimal(l))) }
+        if let l = plan.callLimit { metrics.append((.calls, ExactDecimal(totals.calls), ExactDecimal(l))) }
+        if let l = plan.costLimit { metrics.append((.cost, totals.cost, l)) }
         for provider in plan.callLimitsByProvider.keys.sorted() {
-            metrics.append(("calls:\(provider)", ExactDecimal(totals.callsByProvider[provider] ?? 0),
+            metrics.append((.callsTo(provider: provider), ExactDecimal(totals.callsByProvider[provider] ?? 0),
                             ExactDecimal(plan.callLimitsByProvider[provider]!)))
         }
         var out: [AlertCandidate] = []

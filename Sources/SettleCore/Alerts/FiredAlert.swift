@@ -5,7 +5,7 @@ public struct FiredAlert: Sendable, Hashable {
     public var id: String
     public var customerID: String
     public var period: BillingPeriod
-    public var metric: String
+    public var metric: AlertMetric
     public var threshold: Int
     public var severity: AlertSeverity
     public var usage: ExactDecimal

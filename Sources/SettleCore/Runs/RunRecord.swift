@@ -9,14 +9,27 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case locked = 75
     case config = 78
 
-    public var runStatus: String {
+    public var runStatus: RunStatus {
         switch self {
-        case .ok: return "succeeded"
-        case .findings: return "succeeded_with_findings"
-        case .locked: return "locked_out"
-        default: return "failed"
+        case .ok: return .succeeded
+        case .findings: return .succeededWithFindings
+        case .locked: return .lockedOut
+        default: return .failed
         }
     }
+}
+
+/// How a run stands in the run history (`runs.status`, `status` in the run record).
+public enum RunStatus: String, Sendable, CaseIterable, CustomStringConvertible {
+    case running
+    case succeeded
+    case succeededWithFindings = "succeeded_with_findings"
+    case failed
+    /// Left `running` by a process that died (kill -9); marked by the next run.
+    case interrupted
+    case lockedOut = "locked_out"
+
+    public var description: String { rawValue }
 }
 
 /// What one input file became: the ledger behind "nothing lost": read = accepted + duplicates + quarantined.
@@ -62,14 +75,14 @@ public struct RunRecord: Sendable, Equatable {
     public var startedAt: Timestamp
     public var finishedAt: Timestamp?
     /// running, succeeded, succeeded_with_findings, failed, interrupted
-    public var status: String
+    public var status: RunStatus
     public var exitCode: Int32?
     public var parameters: [String: String]
     public var inputs: [InputTally]
     public var outputs: [String]
     public var message: String?
 
-    public init(runID: String, job: String, startedAt: Timestamp, finishedAt: Timestamp? = nil, status: String = "running",
+    public init(runID: String, job: String, startedAt: Timestamp, finishedAt: Timestamp? = nil, status: RunStatus = .running,
                 exitCode: Int32? = nil, parameters: [String: String] = [:], inputs: [InputTally] = [],
                 outputs: [String] = [], message: String? = nil) {
         self.runID = runID

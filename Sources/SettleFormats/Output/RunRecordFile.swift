@@ -9,7 +9,7 @@ public enum RunRecordFile {
             ("job", .string(r.job)),
             ("started_at", .string(r.startedAt.description)),
             ("finished_at", .optional(r.finishedAt?.description)),
-            ("status", .string(r.status)),
+            ("status", .string(r.status.rawValue)),
             ("exit_code", r.exitCode.map { .int(Int64($0)) } ?? .null),
             ("parameters", .object(r.parameters.keys.sorted().map { ($0, .string(r.parameters[$0]!)) })),
             ("inputs", .array(r.inputs.map { i in

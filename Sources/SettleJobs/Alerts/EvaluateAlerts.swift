@@ -80,7 +80,7 @@ public struct EvaluateAlerts {
             }
             let fired = try store.alertLedger.fired(customer: totals.customerID, period: totals.period)
             for c in AlertRule.reached(totals, plan: plan, thresholds: env.config.alerts.thresholds)
-            where !fired.contains("\(c.metric)|\(c.threshold)") {
+            where !fired.contains(c.key) {
                 byCustomer[c.customerID, default: []].append(FiredAlert(id: Self.alertID(c), candidate: c, firedAt: now))
             }
         }
@@ -145,7 +145,7 @@ public struct EvaluateAlerts {
     static func json(_ a: FiredAlert) -> JSONText {
         .object([
             ("id", .string(a.id)), ("customer_id", .string(a.customerID)), ("period", .string(a.period.description)),
-            ("metric", .string(a.metric)), ("threshold", .int(Int64(a.threshold))), ("severity", .string(a.severity.rawValue)),
+            ("metric", .string(a.metric.description)), ("threshold", .int(Int64(a.threshold))), ("severity", .string(a.severity.rawValue)),
             ("usage", .number(a.usage.normalized.description)), ("limit", .number(a.limit.normalized.description)),
             ("fired_at", .string(a.firedAt.description)),
         ])

@@ -112,7 +112,7 @@ public struct IssueInvoices {
             // Credits: top-ups dated before the period's end, less what earlier invoices applied.
             let topUps = (creditsByCustomer[c.id] ?? []).filter { $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
             let applied = mine.filter { $0.periodStart < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.credits }
-            let summary = summaries["\(c.id)|\(period.firstDay)"]
+            let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
             let lines = summary?.lines ?? []
             let trials = summary?.trials ?? []
             guard let now = rules.invoice(customer: c, plan: config.plans[c.plan], period: period, usage: lines, trials: trials,

@@ -56,7 +56,7 @@ public struct FinanceReport {
         let cells = try store.reports.reconciliationCells(from: first, to: last)
         let alerts = try store.alertLedger.all().filter { $0.period.description == month.description }
         let periods = summaries.keys.sorted().map { key in
-            (customerID: String(key.prefix { $0 != "|" }), lines: summaries[key]!.lines, trials: summaries[key]!.trials)
+            (customerID: key.customerID, lines: summaries[key]!.lines, trials: summaries[key]!.trials)
         }
         let figures = FinanceFigures(
             month: month, currency: env.config.currency, customers: catalog.customers, plans: env.config.plans, totals: totals,
@@ -97,9 +97,9 @@ public struct FinanceReport {
         var out = CSVText.record(usageSummaryColumns)
         for key in summaries.keys.sorted() {
             let v = summaries[key]!
-            let customer = String(key.prefix { $0 != "|" })
-            let period = PeriodMonth(year: v.start.date.year, month: v.start.date.month).description
-            let start = v.start.description
+            let customer = key.customerID
+            let period = PeriodMonth(year: key.periodStart.date.year, month: key.periodStart.date.month).description
+            let start = key.periodStart.description
             for l in v.lines {
                 CSVText.append([customer, period, start, l.provider, l.model, l.tier.rawValue,
                                 l.tokenType.rawValue, l.serviceID, String(l.quantity), String(l.errorQuantity),

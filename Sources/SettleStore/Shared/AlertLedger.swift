@@ -7,10 +7,17 @@ public final class AlertLedger {
 
     init(_ sql: SQLExecutor) { self.sql = sql }
 
-    /// "metric|threshold" of every alert already fired for a customer's period.
-    public func fired(customer: String, period: BillingPeriod) throws -> Set<String> {
+    /// The (metric, threshold) of every alert already fired for a customer's period.
+    public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {
         Set(try sql.fetch("SELECT metric, threshold FROM alerts WHERE customer_id = ? AND period_start = ?",
-                          [.text(customer), .text(period.firstDay.description)]).map { "\($0.text(0))|\($0.int(1))" })
+                          [.text(customer), .text(period.firstDay.description)]).map { r in
+            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)))
+        })
+    }
+
+    static func metric(_ r: [String?], _ i: Int) throws -> AlertMetric {
+        guard let m = AlertMetric(r.text(i)) else { throw StoreError.unreadable("alerts.metric", r[i]) }
+        return m
     }
 
     /// Stores new alerts and, if given, the delivery that carries them, in one transaction.
@@ -25,7 +32,7 @@ public final class AlertLedger {
                                        run_id, delivery_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, [.text(a.id), .text(a.customerID), .text(a.period.description), .text(a.period.firstDay.description),
-                          .text(a.metric), .int(Int64(a.threshold)), .text(a.severity.rawValue), .decimal(a.usage), .decimal(a.limit),
+                          .text(a.metric.description), .int(Int64(a.threshold)), .text(a.severity.rawValue), .decimal(a.usage), .decimal(a.limit),
                           .text(a.firedAt.description), .text(runID), .optional(a.deliveryID)])
                 if n > 0 { stored.append(a) }
             }
@@ -49,7 +56,7 @@ public final class AlertLedger {
             let start = try r.day(2, "alerts.period_start")
             guard let month = PeriodMonth(r.text(9)) else { throw StoreError.unreadable("alerts.period", r[9]) }
             let candidate = AlertCandidate(customerID: r.text(1), period: BillingPeriod(month: month, billingDay: start.date.day),
-                                           metric: r.text(3), threshold: Int(r.int(4)), usage: r.decimal(5) ?? .zero,
+                                           metric: try Self.metric(r, 3), threshold: Int(r.int(4)), usage: r.decimal(5) ?? .zero,
                                            limit: r.decimal(6) ?? .zero)
             return FiredAlert(id: r.text(0), candidate: candidate, firedAt: try r.time(7, "alerts.fired_at"), deliveryID: r[8])
         }.sorted { ($0.firedAt, $0.customerID, $0.period, $0.metric, $0.threshold) < ($1.firedAt, $1.customerID, $1.period, $1.metric, $1.threshold) }

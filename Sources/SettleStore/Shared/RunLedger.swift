@@ -14,7 +14,7 @@ public final class RunLedger {
 
     func recordEnd(_ run: RunRecord) throws {
         _ = try sql.perform("UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, outputs = ?, message = ? WHERE run_id = ?", [
-            .optional(run.finishedAt?.description), .text(run.status), .optional(run.exitCode.map(Int64.init)),
+            .optional(run.finishedAt?.description), .text(run.status.rawValue), .optional(run.exitCode.map(Int64.init)),
             .text(run.outputs.joined(separator: "\n")), .optional(run.message), .text(run.runID),
         ])
     }
@@ -26,6 +26,11 @@ public final class RunLedger {
             """, [.text(finishedAt.description)])
     }
 
+    static func status(_ r: [String?]) throws -> RunStatus {
+        guard let s = RunStatus(rawValue: r.text(4)) else { throw StoreError.unreadable("runs.status", r[4]) }
+        return s
+    }
+
     /// The newest runs first, each with its inputs in the order they were taken in.
     func runs(last: Int) throws -> [RunRecord] {
         var out: [RunRecord] = []
@@ -35,7 +40,7 @@ public final class RunLedger {
             """, [.int(Int64(last))]) {
             var run = RunRecord(
                 runID: try r.required(0, "runs.run_id"), job: try r.required(1, "runs.job"), startedAt: try r.time(2, "runs.started_at"),
-                finishedAt: try r.optionalTime(3, "runs.finished_at"), status: try r.required(4, "runs.status"),
+                finishedAt: try r.optionalTime(3, "runs.finished_at"), status: try Self.status(r),
                 exitCode: r[5].flatMap { Int32($0) }, parameters: RunParameters.decode(r.text(6)),
                 outputs: r.text(7).split(separator: "\n").map(String.init), message: r[8])
             run.inputs = try sql.fetch("""

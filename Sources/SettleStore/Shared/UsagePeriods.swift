@@ -1,7 +1,7 @@
 import SettleCore
 
-/// Billing periods' usage lines and trial use, keyed "customer_id|period_start".
-public typealias PeriodSummaries = [String: (lines: [UsageSummaryLine], trials: [TrialUse], start: UTCDay)]
+/// Billing periods' usage lines and trial use, by customer and period.
+public typealias PeriodSummaries = [PeriodKey: (lines: [UsageSummaryLine], trials: [TrialUse])]
 
 /// Daily usage rows and billing-period summaries, the same SQL on both stores.
 ///
@@ -344,12 +344,10 @@ public final class UsagePeriods {
                                         tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
                                         quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11))
             // Appended in place: taking the value out and putting it back would copy its lines.
-            let start = try r.day(1, "usage_summaries.period_start")
-            out["\(r.text(0))|\(r.text(1))", default: ([], [], start)].lines.append(line)
+            out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_summaries.period_start")), default: ([], [])].lines.append(line)
         }
         try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) { r in
-            let start = try r.day(1, "usage_trials.period_start")
-            out["\(r.text(0))|\(r.text(1))", default: ([], [], start)].trials
+            out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_trials.period_start")), default: ([], [])].trials
                 .append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
         }
         for k in out.keys {
