@@ -5,6 +5,13 @@ import PackageDescription
 // SettleCore holds the domain (money, events, periods, configuration model) and does no I/O;
 // SettleFormats reads and writes files; SettleStore keeps state in SQLite or PostgreSQL;
 // SettleJobs runs units of work with run records and locks; `settle` is a thin command line.
+/// Every target is built the same way: existential types spelled `any` (so a protocol used as a
+/// type is visible as one), and members visible only from modules a file imports itself.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "settle",
     products: [
@@ -32,29 +39,31 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
-        .target(name: "SettleCore"),
+        .target(name: "SettleCore", swiftSettings: settings),
         // XLSX workbooks (reconciliation, finance, invoices) through libxlsxwriter.
-        .target(name: "SettleWorkbook", dependencies: ["SettleCore", "SettleFormats", "CXLSXWriter"]),
+        .target(name: "SettleWorkbook", dependencies: ["SettleCore", "SettleFormats", "CXLSXWriter"], swiftSettings: settings),
         .target(
             name: "SettleFormats",
             dependencies: [
                 "SettleCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            swiftSettings: settings
         ),
-        .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"]),
+        .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"], swiftSettings: settings),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
-        .target(name: "SettleFuzzing", dependencies: ["SettleCore", "SettleFormats"]),
+        .target(name: "SettleFuzzing", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // libFuzzer's entry (scripts/fuzz builds it with -DFUZZING -sanitize=fuzzer), else a replayer.
-        .executableTarget(name: "settle-fuzz", dependencies: ["SettleFuzzing"]),
+        .executableTarget(name: "settle-fuzz", dependencies: ["SettleFuzzing"], swiftSettings: settings),
         .target(
             name: "SettleJobs",
             dependencies: [
                 "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: settings
         ),
         .executableTarget(
             name: "settle",
@@ -62,14 +71,15 @@ let package = Package(
                 "SettleCore", "SettleFormats", "SettleStore", "SettleJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: settings
         ),
         // Temp folders, fixture writers and the list of stores every store test runs against.
-        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport"),
-        .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"]),
-        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport", "SettleFuzzing"]),
-        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"]),
-        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"]),
-        .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"]),
+        .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport", swiftSettings: settings),
+        .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"], swiftSettings: settings),
+        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport", "SettleFuzzing"], swiftSettings: settings),
+        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"], swiftSettings: settings),
+        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"], swiftSettings: settings),
+        .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"], swiftSettings: settings),
     ]
 )

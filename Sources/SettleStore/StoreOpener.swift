@@ -6,7 +6,7 @@ import SettleCore
 public enum StoreOpener {
     public static let defaultURL = "sqlite:var/settle.sqlite"
 
-    public static func open(url: String) throws -> SettleStore {
+    public static func open(url: String) throws -> any SettleStore {
         if url.hasPrefix("sqlite://") { return try SQLiteStore(path: String(url.dropFirst("sqlite://".count))) }
         if url.hasPrefix("sqlite:") { return try SQLiteStore(path: String(url.dropFirst("sqlite:".count))) }
         if isPostgres(url) { return try PostgresStore(url: url) }

@@ -1,4 +1,5 @@
 import CXLSXWriter
+import Foundation
 
 /// A chart drawn from a table of the same workbook: categories from one column of a sheet,
 /// one series per value column. The chart refers to the cells, so it follows the figures if

@@ -48,7 +48,7 @@ struct GlobalOptions: ParsableArguments {
         // A terminal gets a line redrawn in place; cron and pipes get nothing unless asked
         // (`always`), and then plain lines.
         let terminal = isatty(STDERR_FILENO) == 1
-        let sink: ProgressSink
+        let sink: any ProgressSink
         switch progress {
         case .always: sink = terminal ? TerminalProgress() : PlainProgress()
         case .never: sink = SilentProgress()

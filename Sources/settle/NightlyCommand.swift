@@ -2,6 +2,7 @@ import ArgumentParser
 import SettleCore
 import SettleFormats
 import SettleJobs
+import Foundation
 
 struct NightlyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

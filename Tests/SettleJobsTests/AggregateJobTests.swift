@@ -10,7 +10,7 @@ import SettleTestSupport
 /// a price change inside a day, marketplace services and trial tokens, error events, late
 /// events, and billing periods across a month end and a leap day.
 @Suite struct AggregateJobTests {
-    func setUp(_ kind: StoreKind, customers: String) throws -> (TempFolder, SettleStore, JobEnvironment) {
+    func setUp(_ kind: StoreKind, customers: String) throws -> (TempFolder, any SettleStore, JobEnvironment) {
         let dir = TempFolder()
         dir.write("settle.toml", """
             [catalog]
@@ -55,7 +55,7 @@ import SettleTestSupport
         return (dir, store, JobEnvironment(config: config, databaseURL: url, outDir: "\(dir.path)/out"))
     }
 
-    func ingest(_ dir: TempFolder, _ store: SettleStore, _ env: JobEnvironment, _ name: String, _ lines: [String]) throws {
+    func ingest(_ dir: TempFolder, _ store: any SettleStore, _ env: JobEnvironment, _ name: String, _ lines: [String]) throws {
         _ = try IngestUsage(paths: [dir.write("in/\(name)", UsageLines.file(lines))]).execute(store: store, env: env)
     }
 

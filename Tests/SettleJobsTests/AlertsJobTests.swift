@@ -12,7 +12,7 @@ import SettleTestSupport
     /// A gateway with one plan: 10,000 tokens, 100 calls, $1.00, 50 OpenAI calls a period.
     final class Gateway {
         let dir = TempFolder()
-        let store: SettleStore
+        let store: any SettleStore
         var env: JobEnvironment
         var now = Timestamp(rfc3339: "2026-10-02T03:00:00Z")!
         var next = 0

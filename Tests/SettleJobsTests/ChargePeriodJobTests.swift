@@ -19,7 +19,7 @@ import SettleTestSupport
     /// exactly what the FOCUS report bills.
     final class Site: @unchecked Sendable {
         let dir = TempFolder("settle-period")
-        let store: SettleStore
+        let store: any SettleStore
         let url: String
         let env: JobEnvironment
 

@@ -22,7 +22,7 @@ import SettleTestSupport
 
     /// After kill -9 the kernel drops an flock at once; a PostgreSQL server ends the dead
     /// client's session (and its advisory lock) a moment later.
-    static func waitForLockRelease(_ store: SettleStore) throws {
+    static func waitForLockRelease(_ store: any SettleStore) throws {
         for _ in 0..<200 {
             if let lock = try? store.acquireLock(job: "test", runID: "wait") {
                 lock.release()

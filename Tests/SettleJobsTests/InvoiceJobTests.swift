@@ -9,7 +9,7 @@ import SettleTestSupport
 /// Invoices issued on each store: numbering, drafts for unpriced usage, a failed issue that
 /// leaves no gap, credits carried over, late data adjusted once, identical files.
 @Suite struct InvoiceJobTests {
-    static func setUp(_ kind: StoreKind) throws -> (TempFolder, SettleStore, JobEnvironment) {
+    static func setUp(_ kind: StoreKind) throws -> (TempFolder, any SettleStore, JobEnvironment) {
         let dir = TempFolder()
         dir.write("settle.toml", """
             [catalog]
@@ -46,7 +46,7 @@ import SettleTestSupport
                                           clock: { Timestamp(rfc3339: "2026-11-01T06:00:00Z")! }))
     }
 
-    static func load(_ dir: TempFolder, _ store: SettleStore, _ env: JobEnvironment, _ name: String, _ lines: [String], from: String, to: String) throws {
+    static func load(_ dir: TempFolder, _ store: any SettleStore, _ env: JobEnvironment, _ name: String, _ lines: [String], from: String, to: String) throws {
         _ = try IngestUsage(paths: [dir.write("in/\(name)", UsageLines.file(lines))]).execute(store: store, env: env)
         _ = try Aggregate(from: UTCDay(from)!, to: UTCDay(to)!).execute(store: store, env: env)
     }

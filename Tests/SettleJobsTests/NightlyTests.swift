@@ -77,7 +77,7 @@ import SettleTestSupport
 
     struct Site {
         let root: String
-        let store: SettleStore
+        let store: any SettleStore
         let url: String
         let holder: TempFolder
 

@@ -60,7 +60,7 @@ import SettleTestSupport
     }
 
     /// What the day's rows would be if summed from its stored events now.
-    func rowsFromEvents(_ store: SettleStore, _ day: UTCDay, stretches: [Timestamp]) throws -> [String] {
+    func rowsFromEvents(_ store: any SettleStore, _ day: UTCDay, stretches: [Timestamp]) throws -> [String] {
         try store.periods.rollUp(day: day, stretches: stretches, at: day.start)
         return try store.periods.dailyRows(from: day, to: day).map(row).sorted()
     }

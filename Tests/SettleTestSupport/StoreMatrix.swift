@@ -24,7 +24,7 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 
     /// A fresh, empty, migrated store of this kind, and its URL for a child `settle` process.
     /// PostgreSQL tests each get a schema of their own on the shared throwaway server.
-    public func makeStore(in folder: TempFolder) throws -> (store: SettleStore, url: String) {
+    public func makeStore(in folder: TempFolder) throws -> (store: any SettleStore, url: String) {
         let url: String
         switch self {
         case .sqlite:

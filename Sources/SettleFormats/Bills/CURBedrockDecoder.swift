@@ -1,4 +1,5 @@
 import SettleCore
+import Foundation
 
 /// AWS Cost and Usage Report 2.0 rows for Amazon Bedrock.
 ///

@@ -1,3 +1,4 @@
+import SettleCore
 /// A whole JSON document, with numbers kept as the text they were written in.
 ///
 /// Price lists give per-token prices such as `2.5e-06`; keeping the text lets `ExactDecimal`

@@ -2,6 +2,7 @@ import Foundation
 import SettleCore
 import SettleFormats
 import SettleStore
+import Logging
 
 /// `settle aggregate --from D --to D`: usage per customer and billing period, priced.
 ///
@@ -51,7 +52,7 @@ public struct Aggregate {
         }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         var parameters = ["from": from.description, "to": to.description, "database": store.displayURL]
         if rebuild { parameters["rebuild"] = "true" }
@@ -75,7 +76,7 @@ public struct Aggregate {
         return (first, last)
     }
 
-    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         var report = Report()
         let periods = store.periods
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
@@ -176,7 +177,7 @@ public struct Aggregate {
     /// No event is older than `firstEvent`'s day, so a period that starts by then has used
     /// none of any trial before it, and the store need not be asked.
     func trialUse(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
-                  store: SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
+                  store: any SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
         var out: [TrialUse] = []
         let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
         for id in used.sorted() {

@@ -43,7 +43,7 @@ public struct EvaluateAlerts {
         }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         if dryRun { return try evaluate(store: store, env: env, catalog: catalog, runID: "dry-run") }
         var run = JobRun(job: "alerts", parameters: ["database": store.displayURL], startedAt: env.clock())
@@ -58,7 +58,7 @@ public struct EvaluateAlerts {
     }
 
     /// Fires, stores, writes alerts.jsonl and delivers. The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, String) {
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, String) {
         var report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
         CrashPoint.reach("alerts:stored")
         let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
@@ -67,7 +67,7 @@ public struct EvaluateAlerts {
     }
 
     /// The alerts due now; stored (with their deliveries) unless this is a dry run.
-    func evaluate(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+    func evaluate(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
         var report = Report()
         let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let due = try store.periods.totals(dueOnly: true)
@@ -101,7 +101,7 @@ public struct EvaluateAlerts {
     }
 
     /// Sends every pending delivery, oldest first; each gets `attempts` tries in this run.
-    func deliver(store: SettleStore, env: JobEnvironment, into report: inout Report) throws {
+    func deliver(store: any SettleStore, env: JobEnvironment, into report: inout Report) throws {
         let pending = try store.alertLedger.deliveries(pendingOnly: true)
         guard !pending.isEmpty else { return }
         let secretName = env.config.alerts.webhookSecretEnv
@@ -135,7 +135,7 @@ public struct EvaluateAlerts {
 
     /// `alerts/alerts.jsonl`: every alert ever fired, oldest first. Rewritten whole, atomically,
     /// from the store, so a crash cannot leave it without an alert the store has.
-    func writeJSONLines(store: SettleStore, outDir: String) throws -> String {
+    func writeJSONLines(store: any SettleStore, outDir: String) throws -> String {
         let path = "\(outDir)/alerts/alerts.jsonl"
         let text = try store.alertLedger.all().map { Self.json($0).rendered() + "\n" }.joined()
         try FileSystem.writeAtomically(text, to: path)

@@ -38,7 +38,7 @@ public struct IngestBills {
         return try FileSystem.inputFiles(paths).map { try BillFileReader.open(path: $0, format: format, options: options) }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let readers = try plan()
         var run = JobRun(job: "ingest-bills", parameters: ["paths": paths.joined(separator: " "), "database": store.displayURL],
                          startedAt: env.clock())
@@ -52,7 +52,7 @@ public struct IngestBills {
     }
 
     /// Loads `readers` (from `plan()`) one transaction each, in order. The caller holds the lock.
-    public func run(_ readers: [BillFileReader], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
+    public func run(_ readers: [BillFileReader], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Report {
         var report = Report()
         for reader in readers {
             try ingest(reader, store: store, env: env, runID: runID, into: &report)
@@ -85,7 +85,7 @@ public struct IngestBills {
         }
     }
 
-    func ingest(_ reader: BillFileReader, store: SettleStore, env: JobEnvironment, runID: String, into report: inout Report) throws {
+    func ingest(_ reader: BillFileReader, store: any SettleStore, env: JobEnvironment, runID: String, into report: inout Report) throws {
         let load = try store.reports.beginLoad(runID: runID, path: reader.path, format: reader.formatName)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
         var sums = Sums()

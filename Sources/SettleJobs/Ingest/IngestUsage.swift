@@ -15,7 +15,7 @@ public struct IngestUsage {
     public var format: UsageFileFormat?
     public var litellm: LiteLLMOptions
     /// Sources other than files: a query against the gateway's database.
-    public var sources: [UsageSource]
+    public var sources: [any UsageSource]
     /// Inbox files as nightly found them, by path: remembered with the file's load.
     public var inbox: [String: InboxEntry] = [:]
 
@@ -26,7 +26,7 @@ public struct IngestUsage {
         self.sources = []
     }
 
-    public init(sources: [UsageSource]) {
+    public init(sources: [any UsageSource]) {
         self.paths = []
         self.format = nil
         self.litellm = LiteLLMOptions()
@@ -49,16 +49,16 @@ public struct IngestUsage {
 
     /// Lists the files (directories expanded) and checks that each can be read as its format,
     /// before anything is written: an unreadable file stops the run with exit 65 up front.
-    public func plan() throws -> [UsageSource] {
+    public func plan() throws -> [any UsageSource] {
         let files = try FileSystem.inputFiles(paths)
-        let readers: [UsageSource] = try files.map { path throws(InputFileError) in
+        let readers: [any UsageSource] = try files.map { path throws(InputFileError) in
             try UsageFileReader.open(path: path, format: format, litellm: litellm)
         }
         return readers + sources
     }
 
     /// The whole job as a run: lock, run record, every file, exit status.
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let sources = try plan()
         var run = JobRun(job: "ingest-usage", parameters: ["paths": (paths + sources.map(\.name)).joined(separator: " "),
                                                            "database": store.displayURL],
@@ -73,7 +73,7 @@ public struct IngestUsage {
     }
 
     /// Loads `sources` (from `plan()`) one transaction each, in order. The caller holds the lock.
-    public func run(_ sources: [UsageSource], store: SettleStore, env: JobEnvironment, runID: String) throws -> Report {
+    public func run(_ sources: [any UsageSource], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Report {
         var report = Report()
         let summing = Self.daySumming(env: env)
         for reader in sources {
@@ -108,7 +108,7 @@ public struct IngestUsage {
         return DaySumming(stretches: { book.changes(within: $0) }, now: env.clock())
     }
 
-    func ingest(_ reader: UsageSource, store: SettleStore, env: JobEnvironment, runID: String,
+    func ingest(_ reader: any UsageSource, store: any SettleStore, env: JobEnvironment, runID: String,
                 summing: DaySumming?) throws -> (InputTally, String?, [String: Int]) {
         let load = try store.beginUsageLoad(runID: runID, path: reader.name, format: reader.format, summing: summing)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.name)

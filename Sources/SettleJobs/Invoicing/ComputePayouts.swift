@@ -22,7 +22,7 @@ public struct ComputePayouts {
         }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "payouts", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
         var report = Report()
@@ -36,7 +36,7 @@ public struct ComputePayouts {
 
     /// Payouts from the period's issued documents, written. The caller holds the lock.
     /// `issued`: the documents when the caller (close) has just read them; else they are read.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, issued: IssuedMonth?) throws -> (Report, [String]) {
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issued: IssuedMonth?) throws -> (Report, [String]) {
         var report = Report()
         report.folder = "\(env.outDir)/payouts/\(month)"
         let invoices = try (issued ?? IssueInvoices.read(month: month, store: store, env: env, label: "payouts \(month): reading invoices")).marketplace

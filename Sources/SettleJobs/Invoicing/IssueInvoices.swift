@@ -2,6 +2,7 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import SettleWorkbook
+import Logging
 
 /// `settle invoice --period P`: every customer's invoice for the billing period that starts in
 /// month P, as drafts, or issued with `--finalize`; `--adjust` settles late data on issued ones.
@@ -45,7 +46,7 @@ public struct IssueInvoices {
         }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         if dryRun { return try compute(store: store, env: env, catalog: catalog, runID: "dry-run") }
         var run = JobRun(job: "invoice", parameters: ["period": month.description, "customer": customer ?? "",
@@ -64,7 +65,7 @@ public struct IssueInvoices {
 
     /// Issues what is due and writes the period's folder. The caller holds the lock.
     /// `summaries`: the month's period summaries when the caller has read them already.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
                         summaries: PeriodSummaries? = nil) throws -> (Report, [String]) {
         let (report, outputs, summary) = try performLeavingSummary(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
         return (report, outputs + (try summary.wait()))
@@ -73,7 +74,7 @@ public struct IssueInvoices {
     /// As `perform`, but the period's index and workbook are still being written, on a thread
     /// of their own, when it returns: close writes the payouts and the finance workbook
     /// meanwhile. `wait()` gives their paths.
-    public func performLeavingSummary(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
+    public func performLeavingSummary(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
                                       summaries: PeriodSummaries? = nil) throws -> (Report, [String], BackgroundWork<[String]>) {
         var report = try compute(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
         let (outputs, summary) = try write(&report, store: store, env: env)
@@ -84,7 +85,7 @@ public struct IssueInvoices {
         { InvoiceDocument.Issuer(name: $0.invoices.issuerName, address: $0.invoices.issuerAddress, taxID: $0.invoices.issuerTaxID) }
     }
 
-    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, summaries: PeriodSummaries? = nil) throws -> Report {
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, summaries: PeriodSummaries? = nil) throws -> Report {
         var report = Report()
         report.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
@@ -159,7 +160,7 @@ public struct IssueInvoices {
     /// The period's folder: every issued document of the period (from its stored text), the
     /// drafts, index.csv and the workbook; stale drafts removed. The index and the workbook
     /// need only the documents' totals and no store: they are written in the background.
-    func write(_ report: inout Report, store: SettleStore, env: JobEnvironment) throws -> ([String], BackgroundWork<[String]>) {
+    func write(_ report: inout Report, store: any SettleStore, env: JobEnvironment) throws -> ([String], BackgroundWork<[String]>) {
         let folder = report.folder
         var outputs: [String] = []
         var issued = IssuedMonth()
@@ -236,7 +237,7 @@ public struct IssueInvoices {
 extension IssueInvoices {
     /// The period's issued documents read back from the store, for the payouts or the workbook
     /// run on their own (close passes what its write read).
-    static func read(month: PeriodMonth, store: SettleStore, env: JobEnvironment, label: String) throws -> IssuedMonth {
+    static func read(month: PeriodMonth, store: any SettleStore, env: JobEnvironment, label: String) throws -> IssuedMonth {
         var issued = IssuedMonth()
         try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
             let n = issued.documents.count

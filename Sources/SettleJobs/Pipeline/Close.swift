@@ -30,7 +30,7 @@ public struct Close {
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         let date = issueDate ?? env.clock().day
         var run = JobRun(job: "close", parameters: ["period": month.description, "issue_date": date.description, "database": store.displayURL],
@@ -45,7 +45,7 @@ public struct Close {
         return report
     }
 
-    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
         var report = Report()
         // Days ingested but not yet aggregated (a nightly that has not run since) count too.
         let pending = try store.pending.days(.aggregate, through: issueDate)

@@ -37,7 +37,7 @@ public struct Inbox {
     }
 
     /// The files not yet taken in, sorted by path, with the size and time they have now.
-    public func newFiles(store: SettleStore) throws -> [InboxEntry] {
+    public func newFiles(store: any SettleStore) throws -> [InboxEntry] {
         var out: [InboxEntry] = []
         let pending = store.pending
         for path in try FileSystem.files(under: folder) {

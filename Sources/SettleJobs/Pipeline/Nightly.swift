@@ -1,6 +1,7 @@
 import SettleCore
 import SettleFormats
 import SettleStore
+import Logging
 
 /// `settle nightly [--date D]`: the inbox in, yesterday (and every earlier day whose inputs
 /// changed) reconciled, usage aggregated, alerts evaluated and delivered; one lock, one run.
@@ -36,7 +37,7 @@ public struct Nightly {
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         let usageInbox = try Inbox.configured(.usage, config: env.config)
         let billsInbox = try Inbox.configured(.bills, config: env.config)
@@ -51,7 +52,7 @@ public struct Nightly {
         return report
     }
 
-    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Report {
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Report {
         var report = Report()
         // Every new file is checked readable before anything is written (exit 65 names it).
         let newUsage = try inboxes.0.newFiles(store: store)

@@ -6,7 +6,7 @@ import SettleStore
 /// between committing a file and publishing its quarantine file, or an out folder restored
 /// from an older backup. The rows are the store's, so nothing quarantined is ever lost.
 enum QuarantineRepair {
-    static func restoreMissing(store: SettleStore, outDir: String) throws -> [String] {
+    static func restoreMissing(store: any SettleStore, outDir: String) throws -> [String] {
         var restored: [String] = []
         for input in try store.pending.quarantinedInputs() {
             let path = QuarantineFile.path(outDir: outDir, sourcePath: input.path, sha256: input.sha256)

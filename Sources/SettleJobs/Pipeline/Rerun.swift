@@ -48,7 +48,7 @@ public struct Rerun {
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "rerun", parameters: ["from": from.description, "to": to.description,
                                                    "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
@@ -65,7 +65,7 @@ public struct Rerun {
         return report
     }
 
-    func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
         var report = Report()
         let days = UTCDay.days(from: from, through: to)
         if steps.contains(.aggregate) {
@@ -102,7 +102,7 @@ public struct Rerun {
     }
 
     /// Issued invoices of the months whose periods overlap the range, recomputed and compared.
-    func drift(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> [Drift] {
+    func drift(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> [Drift] {
         // A period starting in month M ends by the 28th of M+1: months from the one before `from`.
         let first = PeriodMonth(year: from.date.year, month: from.date.month).previous
         let last = PeriodMonth(year: to.date.year, month: to.date.month)

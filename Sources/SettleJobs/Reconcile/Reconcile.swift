@@ -2,6 +2,7 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import SettleWorkbook
+import Logging
 
 /// `settle reconcile --date D | --from D --to D`: the gateway against the providers' reports,
 /// stored per cell and written as `reconciliation/LABEL/reconciliation.csv`, `summary.csv` and
@@ -53,7 +54,7 @@ public struct Reconcile {
     /// `2026-10-25` for one day, `2026-10-25_2026-10-31` for a range.
     public var label: String { from == to ? from.description : "\(from)_\(to)" }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "reconcile", parameters: ["from": from.description, "to": to.description, "database": store.displayURL],
                          startedAt: env.clock())
@@ -70,7 +71,7 @@ public struct Reconcile {
 
     /// Computes, stores and writes the cells; then the days stop being pending. A kill before
     /// that leaves them pending, and nightly does them again. The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
         var report = try compute(store: store, env: env, catalog: catalog)
         try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
         CrashPoint.reach("reconcile:stored")
@@ -84,7 +85,7 @@ public struct Reconcile {
     }
 
     /// The cells, from what the store holds now.
-    func compute(store: SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
         env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
         var stored = try store.reports.billLines(from: from, to: to)

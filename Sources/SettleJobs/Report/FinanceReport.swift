@@ -19,7 +19,7 @@ public struct FinanceReport {
         public var figures: FinanceFigures?
     }
 
-    public func execute(store: SettleStore, env: JobEnvironment) throws -> Report {
+    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
         let catalog = try CatalogLoader.load(config: env.config)
         var run = JobRun(job: "report", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
         let runID = run.runID
@@ -36,7 +36,7 @@ public struct FinanceReport {
     /// by a caller (close) that has them already; whatever is nil is read or computed here.
     /// `usageSummary`: the usage summary already being written (close starts it as soon as it
     /// has read the month, while a core is free). The caller holds the lock.
-    public func perform(store: SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts: [Invoice]? = nil,
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts: [Invoice]? = nil,
                         issued: IssuedMonth? = nil, summaries: PeriodSummaries? = nil,
                         usageSummary: BackgroundWork<String>? = nil) throws -> (Report, [String]) {
         var report = Report()

@@ -9,14 +9,14 @@ public struct JobEnvironment {
     public var config: SettleConfig
     public var databaseURL: String
     public var outDir: String
-    public var progress: ProgressSink
+    public var progress: any ProgressSink
     public var clock: @Sendable () -> Timestamp
     /// Where a job says why it did what it did (which days it rebuilt, which report replaced
     /// which, which customers stayed drafts), at debug level; the caller owns the handler, as
     /// swift-log has it: a library never builds its own. Silent unless given one.
     public var logger: Logger
 
-    public init(config: SettleConfig, databaseURL: String, outDir: String, progress: ProgressSink = SilentProgress(),
+    public init(config: SettleConfig, databaseURL: String, outDir: String, progress: any ProgressSink = SilentProgress(),
                 clock: @escaping @Sendable () -> Timestamp = { WallClock.now() },
                 logger: Logger = Logger(label: "settle", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.config = config
@@ -28,7 +28,7 @@ public struct JobEnvironment {
     }
 
     /// Opens the store and brings its schema up to date ("run automatically when needed").
-    public func openStore() throws -> SettleStore {
+    public func openStore() throws -> any SettleStore {
         let store = try StoreOpener.open(url: databaseURL)
         try store.migrate()
         return store

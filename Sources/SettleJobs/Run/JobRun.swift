@@ -48,7 +48,7 @@ public struct JobRun {
     /// files they left under out/. Only a killed run leaves any, so the walk of out/ (two
     /// hundred thousand files per month-end close) is done only when one is found. The caller
     /// holds the lock.
-    public static func markInterruptedRuns(store: SettleStore, env: JobEnvironment) throws {
+    public static func markInterruptedRuns(store: any SettleStore, env: JobEnvironment) throws {
         if try store.markInterruptedRuns(finishedAt: env.clock()) > 0 {
             FileSystem.removeStaleTemporaries(under: env.outDir)
         }
@@ -56,7 +56,7 @@ public struct JobRun {
 
     /// Runs `work` under the lock. Errors are recorded as a failed run and rethrown.
     public mutating func execute(
-        store: SettleStore, env: JobEnvironment, _ work: (inout RunRecord) throws -> Outcome
+        store: any SettleStore, env: JobEnvironment, _ work: (inout RunRecord) throws -> Outcome
     ) throws -> RunRecord {
         let lock = try store.acquireLock(job: job, runID: runID)
         defer { lock.release() }

@@ -15,12 +15,12 @@ public protocol SettleStore: AnyObject {
 
     /// Takes the one settle lock for a writing job, or throws `LockHeld` naming the holder.
     /// Held until `release()` or until the process dies (kill -9 included).
-    func acquireLock(job: String, runID: String) throws -> StoreLock
+    func acquireLock(job: String, runID: String) throws -> any StoreLock
 
     /// Starts the unit of work that loads one usage input file. With `summing`, the load keeps
     /// the daily rows of the days it stores events on up to date (`LoadRollup`); without, it
     /// leaves those days for aggregate to roll up from their events.
-    func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad
+    func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> any UsageLoad
 
     /// Provider report lines, the gateway's day totals and reconciliation cells.
     var reports: ReportLedger { get }
@@ -63,7 +63,7 @@ public protocol UsageLoad: AnyObject {
     func rollback()
     /// A preparer for this load's batches, if the store has work to hand off to the decoding
     /// thread; nil otherwise.
-    func makeBatchPreparer() -> UsageBatchPreparer?
+    func makeBatchPreparer() -> (any UsageBatchPreparer)?
 }
 
 /// What a load needs to sum its events per day as it stores them: where prices change inside
@@ -79,7 +79,7 @@ public struct DaySumming: Sendable {
 }
 
 extension SettleStore {
-    public func beginUsageLoad(runID: String, path: String, format: String) throws -> UsageLoad {
+    public func beginUsageLoad(runID: String, path: String, format: String) throws -> any UsageLoad {
         try beginUsageLoad(runID: runID, path: path, format: format, summing: nil)
     }
 }
@@ -134,7 +134,7 @@ public protocol UsageBatchPreparer: AnyObject, Sendable {
 }
 
 extension UsageLoad {
-    public func makeBatchPreparer() -> UsageBatchPreparer? { nil }
+    public func makeBatchPreparer() -> (any UsageBatchPreparer)? { nil }
 
     public func append(_ event: UsageEvent) throws {
         var batch = UsageEventBatch(capacity: 1)

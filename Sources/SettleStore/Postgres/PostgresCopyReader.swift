@@ -24,7 +24,7 @@ public final class PostgresCopyReader {
             let message = startError.trimmingCharacters(in: "\n ")
             throw StoreError("PostgreSQL at \(displayURL): \(db.firstLine(message))", detail: "\(message) in: \(query.prefix(200))")
         }
-        var failure: Error?
+        var failure: (any Error)?
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
             let n = PQgetCopyData(db.handle, &buffer, 0)

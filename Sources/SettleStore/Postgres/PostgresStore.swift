@@ -48,7 +48,7 @@ public final class PostgresStore: SettleStore {
         }
     }
 
-    public func acquireLock(job: String, runID: String) throws -> StoreLock {
+    public func acquireLock(job: String, runID: String) throws -> any StoreLock {
         // application_name holds 63 bytes; the run ID already names the job.
         let holder = "settle pid=\(getpid()) run=\(runID)"
         try db.query("SELECT set_config('application_name', $1, false)", [holder])
@@ -80,7 +80,7 @@ public final class PostgresStore: SettleStore {
         return "job \(pieces[1..<(pieces.count - 1)].joined(separator: "-")), run \(run), pid \(pid)"
     }
 
-    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad {
+    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> any UsageLoad {
         try PostgresUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 

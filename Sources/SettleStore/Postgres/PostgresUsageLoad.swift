@@ -47,7 +47,7 @@ final class PostgresUsageLoad: UsageLoad {
         renderer = PostgresCopyRenderer(inputID: inputID)
     }
 
-    func makeBatchPreparer() -> UsageBatchPreparer? { renderer }
+    func makeBatchPreparer() -> (any UsageBatchPreparer)? { renderer }
 
     func append(_ batch: UsageEventBatch) throws {
         guard batch.count > 0 else { return }

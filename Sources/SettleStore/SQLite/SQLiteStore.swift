@@ -63,12 +63,12 @@ public final class SQLiteStore: SettleStore {
         return applied
     }
 
-    public func acquireLock(job: String, runID: String) throws -> StoreLock {
+    public func acquireLock(job: String, runID: String) throws -> any StoreLock {
         guard path != ":memory:" else { return NoLock() }
         return try FileLock.acquire(path: path + ".lock", holder: "job \(job), run \(runID), pid \(getpid())")
     }
 
-    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> UsageLoad {
+    public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> any UsageLoad {
         try SQLiteUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 

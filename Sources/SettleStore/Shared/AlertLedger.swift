@@ -3,9 +3,9 @@ import SettleCore
 /// Alerts and their webhook deliveries, the same SQL on both stores. The unique key on
 /// (customer, period, metric, threshold) is what makes an alert fire once, ever.
 public final class AlertLedger {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// The (metric, threshold) of every alert already fired for a customer's period.
     public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {

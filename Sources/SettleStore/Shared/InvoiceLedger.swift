@@ -4,9 +4,9 @@ import SettleCore
 /// numbers are taken in order from the highest issued in the series and year, so a failed run
 /// leaves no gap and a finalized invoice is never written twice.
 public final class InvoiceLedger {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// A document to issue: the invoice (number filled in here) and how to render it once numbered.
     public struct Issue {

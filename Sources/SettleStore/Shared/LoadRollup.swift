@@ -20,7 +20,7 @@ public final class LoadRollup {
         var signature: String
     }
 
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
     /// Instants inside a day where a price changes; nil when the price book is unknown to the
     /// load (every day it touches is then left for aggregate to roll up).
     let stretches: ((UTCDay) -> [Timestamp])?
@@ -28,7 +28,7 @@ public final class LoadRollup {
     private var byDay: [Int64: Int] = [:]
     private var lastDay = Int64.min, lastIndex = -1
 
-    init(sql: SQLExecutor, stretches: ((UTCDay) -> [Timestamp])?) {
+    init(sql: any SQLExecutor, stretches: ((UTCDay) -> [Timestamp])?) {
         self.sql = sql
         self.stretches = stretches
     }

@@ -13,9 +13,9 @@ public final class PendingWork {
         case aggregate
     }
 
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// Marks `days` for `steps`. Call inside the transaction that stored the days' new rows.
     func mark(_ days: [UTCDay], steps: [Step]) throws {

@@ -4,12 +4,12 @@ import SettleCore
 /// both stores. Costs go in and come out as decimal text (TEXT in SQLite, numeric in
 /// PostgreSQL), so no digit is lost; flags are written as 1/0, which both read as true/false.
 public final class ReportLedger {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// Starts the unit of work that loads one provider report file.
-    public func beginLoad(runID: String, path: String, format: String) throws -> BillLoad {
+    public func beginLoad(runID: String, path: String, format: String) throws -> any BillLoad {
         try SharedBillLoad(sql: sql, runID: runID, path: path, format: format)
     }
 
@@ -177,11 +177,11 @@ public final class ReportLedger {
 
 /// One report file's lines, quarantined records and tally in one transaction.
 final class SharedBillLoad: BillLoad {
-    private let sql: SQLExecutor
+    private let sql: any SQLExecutor
     private let inputID: Int64
     private var open = true
 
-    init(sql: SQLExecutor, runID: String, path: String, format: String) throws {
+    init(sql: any SQLExecutor, runID: String, path: String, format: String) throws {
         self.sql = sql
         try sql.beginWork()
         do {

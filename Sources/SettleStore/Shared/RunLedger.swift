@@ -3,9 +3,9 @@ import SettleCore
 /// The job-run history (`runs`, and each run's inputs from `ingest_inputs`): the same SQL on
 /// both stores, so a run record reads back the same from either.
 public final class RunLedger {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     func recordStart(_ run: RunRecord) throws {
         _ = try sql.perform("INSERT INTO runs(run_id, job, started_at, status, parameters) VALUES (?, ?, ?, 'running', ?)",

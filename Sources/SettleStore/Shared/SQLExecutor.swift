@@ -78,13 +78,13 @@ extension SQLExecutor {
 }
 
 final class RowSink {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
     let table: String
     let columns: [String]
     private var rows: [[SQLParam]] = []
     private let chunk: Int
 
-    init(sql: SQLExecutor, table: String, columns: [String]) {
+    init(sql: any SQLExecutor, table: String, columns: [String]) {
         self.sql = sql
         self.table = table
         self.columns = columns

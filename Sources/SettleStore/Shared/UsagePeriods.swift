@@ -8,9 +8,9 @@ public typealias PeriodSummaries = [PeriodKey: (lines: [UsageSummaryLine], trial
 /// A day's rows are recomputed from its events whenever the day is aggregated, so late events
 /// are counted exactly and nothing twice; a period's summary is rebuilt from its days' rows.
 public final class UsagePeriods {
-    let sql: SQLExecutor
+    let sql: any SQLExecutor
 
-    init(_ sql: SQLExecutor) { self.sql = sql }
+    init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// Replaces the daily rows of `day` from its events, split at `stretches` (instants inside
     /// the day where a price changes), and marks the day as rolled up.
