@@ -40,18 +40,23 @@ let package = Package(
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
         .target(name: "SettleCore", swiftSettings: settings),
+        // The two threading primitives settle's pipelines use: a bounded hand-over between two
+        // threads, and work started on another thread and waited for.
+        .target(name: "SettleThreads", swiftSettings: settings),
         // XLSX workbooks (reconciliation, finance, invoices) through libxlsxwriter.
         .target(name: "SettleWorkbook", dependencies: ["SettleCore", "SettleFormats", "CXLSXWriter"], swiftSettings: settings),
         .target(
             name: "SettleFormats",
             dependencies: [
-                "SettleCore",
+                "SettleCore", "SettleThreads",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: settings
         ),
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"], swiftSettings: settings),
+        // Deterministic synthetic gateway data and provider reports: the demo, tests and benchmarks.
+        .target(name: "SettleGenerate", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
         .target(name: "SettleFuzzing", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // libFuzzer's entry (scripts/fuzz builds it with -DFUZZING -sanitize=fuzzer), else a replayer.
@@ -59,7 +64,7 @@ let package = Package(
         .target(
             name: "SettleJobs",
             dependencies: [
-                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook",
+                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "settle",
             dependencies: [
-                "SettleCore", "SettleFormats", "SettleStore", "SettleJobs",
+                "SettleCore", "SettleFormats", "SettleStore", "SettleJobs", "SettleGenerate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,9 +82,9 @@ let package = Package(
         // Temp folders, fixture writers and the list of stores every store test runs against.
         .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport", swiftSettings: settings),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"], swiftSettings: settings),
-        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleTestSupport", "SettleFuzzing"], swiftSettings: settings),
+        .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleThreads", "SettleTestSupport", "SettleFuzzing"], swiftSettings: settings),
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"], swiftSettings: settings),
-        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleTestSupport"], swiftSettings: settings),
+        .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleGenerate", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"], swiftSettings: settings),
     ]
 )

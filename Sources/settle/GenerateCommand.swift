@@ -1,5 +1,6 @@
 import ArgumentParser
 import SettleCore
+import SettleGenerate
 import SettleJobs
 
 struct GenerateCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SettleTestSupport
 @testable import SettleFormats
+import SettleThreads
 
 @Suite struct FileBatchWriterTests {
     @Test func writesEveryFileWholeAndLeavesUnchangedFilesAlone() throws {

@@ -4,6 +4,7 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import SettleTestSupport
+@testable import SettleGenerate
 @testable import SettleJobs
 
 /// The scheduled jobs as cron runs them: a month of nightly runs against one rerun, nightly

@@ -3,6 +3,7 @@ import Testing
 import SettleCore
 import SettleFormats
 import SettleTestSupport
+@testable import SettleGenerate
 @testable import SettleJobs
 
 @Suite struct SyntheticDataTests {

@@ -1,4 +1,5 @@
 import Foundation
+import SettleThreads
 
 /// Writes many small output files on a thread of its own, each only when its content changed
 /// and each atomically, while the caller renders the next ones.

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Crypto
 import Foundation
+import SettleThreads
 
 /// Streams a file line by line in fixed-size chunks, hashing every byte on the way.
 ///

@@ -3,6 +3,7 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import Logging
+import SettleThreads
 
 /// `settle aggregate --from D --to D`: usage per customer and billing period, priced.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import SettleCore
 import SettleFormats
 import SettleStore
+import SettleThreads
 
 /// `settle ingest usage PATH...`: gateway usage files into the store, losing nothing and
 /// counting nothing twice.

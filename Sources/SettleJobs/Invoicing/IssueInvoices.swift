@@ -3,6 +3,7 @@ import SettleFormats
 import SettleStore
 import SettleWorkbook
 import Logging
+import SettleThreads
 
 /// `settle invoice --period P`: every customer's invoice for the billing period that starts in
 /// month P, as drafts, or issued with `--finalize`; `--adjust` settles late data on issued ones.

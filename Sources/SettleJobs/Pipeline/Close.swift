@@ -1,6 +1,7 @@
 import SettleCore
 import SettleFormats
 import SettleStore
+import SettleThreads
 
 /// `settle close --period P`: the month-end, under one lock: usage brought up to date, the
 /// invoices of every earlier month settled (late data adjusted, periods that have since ended

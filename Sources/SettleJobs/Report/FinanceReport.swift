@@ -2,6 +2,7 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import SettleWorkbook
+import SettleThreads
 
 /// `settle report --period P`: `reports/P/usage-summary.csv` (every priced usage line of the
 /// billing periods that start in P) and `reports/P/finance-P.xlsx`.
