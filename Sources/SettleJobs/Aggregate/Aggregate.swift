@@ -14,7 +14,7 @@ import SettleThreads
 /// rolled up; `rebuild` sums D…E from their events whatever their state. Then each customer's
 /// periods that overlap D…E are rebuilt from their days. A period is anchored on the customer's
 /// billing_day.
-public struct Aggregate {
+public struct Aggregate: Job {
     /// The days whose periods to rebuild, sorted.
     public var days: [UTCDay]
     /// Sum every day of `days` from its events again, even when its daily rows are current
@@ -33,7 +33,8 @@ public struct Aggregate {
         self.days = Set(days).sorted()
     }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         /// The days aggregated (their periods rebuilt).
         public var days: [UTCDay] = []
@@ -53,18 +54,15 @@ public struct Aggregate {
         }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        var parameters = ["from": from.description, "to": to.description, "database": store.displayURL]
-        if rebuild { parameters["rebuild"] = "true" }
-        var run = JobRun(job: "aggregate", parameters: parameters,
-                         startedAt: env.clock())
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try compute(store: store, env: env, catalog: catalog)
-            return JobRun.Outcome(status: report.status, message: report.findings)
-        }
-        return report
+    public var name: String { "aggregate" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] {
+        ["from": from.description, "to": to.description].merging(rebuild ? ["rebuild": "true"] : [:]) { a, _ in a }
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let report = try compute(store: store, env: env, catalog: catalog)
+        return (report, JobRun.Outcome(status: report.status, message: report.findings))
     }
 
     /// The days of every billing period (any billing_day) that overlaps from…to.

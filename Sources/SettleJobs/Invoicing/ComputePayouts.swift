@@ -4,12 +4,13 @@ import SettleStore
 
 /// `settle payouts --period P`: what each marketplace seller is owed from the period's issued
 /// invoices, in `payouts/PERIOD/payouts.csv` and one statement per seller.
-public struct ComputePayouts {
+public struct ComputePayouts: Job {
     public var month: PeriodMonth
 
     public init(month: PeriodMonth) { self.month = month }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var payouts: [Payout] = []
         public var folder = ""
@@ -22,16 +23,13 @@ public struct ComputePayouts {
         }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        var run = JobRun(job: "payouts", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
-            report = done
-            return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
-        }
-        return report
+    public var name: String { "payouts" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] { ["period": month.description] }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
+        return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings))
     }
 
     /// Payouts from the period's issued documents, written. The caller holds the lock.

@@ -9,7 +9,7 @@ import SettleThreads
 ///
 /// Running it again issues only what is still due: issued documents never change, and a
 /// customer whose period had not ended on the issue date is issued by a later close.
-public struct Close {
+public struct Close: Job {
     public var month: PeriodMonth
     public var issueDate: UTCDay?
 
@@ -18,7 +18,8 @@ public struct Close {
         self.issueDate = issueDate
     }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var aggregate: Aggregate.Report?
         /// Earlier months: adjustments and invoices issued now.
@@ -31,19 +32,16 @@ public struct Close {
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        let date = issueDate ?? env.clock().day
-        var run = JobRun(job: "close", parameters: ["period": month.description, "issue_date": date.description, "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try perform(store: store, env: env, catalog: catalog, issueDate: date, runID: runID)
-            return JobRun.Outcome(status: report.status, outputs: report.outputs,
-                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
-        }
-        return report
+    public var name: String { "close" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] {
+        ["period": month.description, "issue_date": (issueDate ?? env.clock().day).description]
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let report = try perform(store: store, env: env, catalog: catalog, issueDate: issueDate ?? env.clock().day, runID: runID)
+        return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
+                                       message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))
     }
 
     func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {

@@ -9,7 +9,7 @@ import SettleStore
 /// a month of nightly runs and one rerun of the month leave the same state and the same bytes.
 /// Issued invoices are never touched: the `invoices` step recomputes them and reports the
 /// difference (drift) that `settle invoice --adjust` or `settle close` would settle.
-public struct Rerun {
+public struct Rerun: Job {
     public enum Step: String, Sendable, CaseIterable {
         case reconcile, aggregate, alerts, invoices
     }
@@ -37,7 +37,8 @@ public struct Rerun {
         public var difference: ExactDecimal
     }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var reconciled: [Reconcile.Report] = []
         public var aggregate: Aggregate.Report?
@@ -48,21 +49,17 @@ public struct Rerun {
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        var run = JobRun(job: "rerun", parameters: ["from": from.description, "to": to.description,
-                                                   "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
-                                                   "rebuild": rebuild ? "true" : "false",
-                                                   "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try perform(store: store, env: env, catalog: catalog, runID: runID)
-            return JobRun.Outcome(status: report.status, outputs: report.outputs,
-                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
-        }
-        return report
+    public var name: String { "rerun" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] {
+        ["from": from.description, "to": to.description, "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
+         "rebuild": rebuild ? "true" : "false"]
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let report = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
+                                       message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))
     }
 
     func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {

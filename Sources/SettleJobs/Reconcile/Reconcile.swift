@@ -11,7 +11,7 @@ import Logging
 ///
 /// Recomputed from stored data every time, so a rerun after a late report gives the same cells
 /// as if it had been on time, and the same bytes for the same data.
-public struct Reconcile {
+public struct Reconcile: Job {
     public var from: UTCDay
     public var to: UTCDay
 
@@ -20,7 +20,8 @@ public struct Reconcile {
         self.to = to
     }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var cells: [ReconciliationCell] = []
         public var summaries: [ReconciliationSummary] = []
@@ -54,19 +55,14 @@ public struct Reconcile {
     /// `2026-10-25` for one day, `2026-10-25_2026-10-31` for a range.
     public var label: String { from == to ? from.description : "\(from)_\(to)" }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        var run = JobRun(job: "reconcile", parameters: ["from": from.description, "to": to.description, "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-            report = done
-            let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
-            return JobRun.Outcome(status: report.status, outputs: outputs, message: message)
-        }
-        return report
+    public var name: String { "reconcile" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] { ["from": from.description, "to": to.description] }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
+        return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: message))
     }
 
     /// Computes, stores and writes the cells; then the days stop being pending. A kill before

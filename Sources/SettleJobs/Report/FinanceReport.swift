@@ -9,28 +9,25 @@ import SettleThreads
 ///
 /// Read-only on the store, and written from stored data only, so the same data gives the same
 /// bytes: the workbook's creation time is the end of the month, not the clock.
-public struct FinanceReport {
+public struct FinanceReport: Job {
     public var month: PeriodMonth
 
     public init(month: PeriodMonth) { self.month = month }
 
-    public struct Report: Sendable {
+    public struct Report: JobReport, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var folder = ""
         public var figures: FinanceFigures?
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        var run = JobRun(job: "report", parameters: ["period": month.description, "database": store.displayURL], startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-            report = done
-            return JobRun.Outcome(status: .ok, outputs: outputs)
-        }
-        return report
+    public var name: String { "report" }
+
+    public func parameters(env: JobEnvironment) -> [String: String] { ["period": month.description] }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (report, JobRun.Outcome(status: .ok, outputs: outputs))
     }
 
     /// Gathers and writes. The month's drafts, issued documents and period summaries are passed
