@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "SettleTestSupport", dependencies: ["SettleStore", "SettleFormats", "CPostgreSQL", "CSQLite"], path: "Tests/SettleTestSupport", swiftSettings: settings),
         .testTarget(name: "SettleCoreTests", dependencies: ["SettleCore"], swiftSettings: settings),
         .testTarget(name: "SettleFormatsTests", dependencies: ["SettleFormats", "SettleThreads", "SettleTestSupport", "SettleFuzzing"], swiftSettings: settings),
-        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport", "CSQLite"], swiftSettings: settings),
+        .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleGenerate", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"], swiftSettings: settings),
     ]

@@ -54,4 +54,9 @@ import Testing
         #expect(money("0.0149").divided(by: 1, places: 2) == money("0.01"))
         #expect(money("12.5").divided(by: 1, places: 0) == ExactDecimal(13))
     }
+
+    @Test func latencyIsKeptToTwoSignificantFiguresRoundedDown() {
+        let samples: [Int64] = [0, 1, 99, 100, 101, 999, 1_000, 1_009, 9_999, 10_000, 10_099, 99_999, 100_000, 123_456, 9_999_999]
+        #expect(samples.map(DayRollup.bucket) == [0, 1, 99, 100, 100, 990, 1_000, 1_000, 9_900, 10_000, 10_000, 99_000, 100_000, 120_000, 9_990_000])
+    }
 }

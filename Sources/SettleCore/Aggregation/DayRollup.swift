@@ -55,8 +55,7 @@ public struct DayRollup {
 
     /// Latency kept to two significant figures (rounded down): below each bound, the step it is
     /// rounded down to; past the last, `latencyTopStep`. A histogram of a few hundred buckets per
-    /// model and day, from which percentiles are read within 10 %. The store's SQL rollup is
-    /// written from this table (`UsagePeriods.latencyBucket`), so the rule is stated once.
+    /// model and day, from which percentiles are read within 10 %.
     public static let latencySteps: [(below: Int64, step: Int64)] = [(100, 1), (1_000, 10), (10_000, 100), (100_000, 1_000)]
     public static let latencyTopStep: Int64 = 10_000
 

@@ -64,13 +64,12 @@ public struct GatewayTable: Sendable, Equatable {
     }
 }
 
-/// Decodes one line of PostgreSQL COPY text (tab-separated, `\N` for NULL, backslash escapes)
-/// whose columns are `GatewayTable.fields`.
+/// Decodes one row of the gateway's table, its COPY text already split into fields (nil for
+/// NULL; `PostgresCopyText.fields`), whose columns are `GatewayTable.fields`.
 public struct CopyTextUsageDecoder {
     public init() {}
 
-    public func decode(_ line: UnsafeRawBufferPointer, lineNumber: Int, source: String) -> UsageRow {
-        let cells = Self.split(line)
+    public func decode(_ cells: [String?], line: UnsafeRawBufferPointer, lineNumber: Int, source: String) -> UsageRow {
         guard cells.count == GatewayTable.fields.count else {
             return .quarantined(QuarantinedRow(source: source, line: lineNumber,
                 reason: QuarantineReason.wrongColumnCount(expected: GatewayTable.fields.count, found: cells.count).description,
@@ -86,40 +85,5 @@ public struct CopyTextUsageDecoder {
         } catch {
             return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: line.lossyString))
         }
-    }
-
-    static func split(_ line: UnsafeRawBufferPointer) -> [String?] {
-        var cells: [String?] = []
-        var field: [UInt8] = []
-        var i = 0
-        var isNull = false
-        func finish() {
-            cells.append(isNull ? nil : String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            isNull = false
-        }
-        while i < line.count {
-            let c = line[i]
-            if c == 0x09 { finish(); i += 1; continue }
-            if c == 0x5C, i + 1 < line.count {
-                let e = line[i + 1]
-                switch e {
-                case UInt8(ascii: "N") where field.isEmpty: isNull = true
-                case UInt8(ascii: "t"): field.append(0x09)
-                case UInt8(ascii: "n"): field.append(0x0A)
-                case UInt8(ascii: "r"): field.append(0x0D)
-                case UInt8(ascii: "b"): field.append(0x08)
-                case UInt8(ascii: "f"): field.append(0x0C)
-                case UInt8(ascii: "v"): field.append(0x0B)
-                default: field.append(e)
-                }
-                i += 2
-                continue
-            }
-            field.append(c)
-            i += 1
-        }
-        finish()
-        return cells
     }
 }

@@ -37,7 +37,7 @@ public struct GatewayDatabaseSource: UsageSource {
             withUnsafeBytes(of: &newline) { sha.update(bufferPointer: $0) }
             bytes += Int64(line.count + 1)
             rows += 1
-            try body(decoder.decode(line, lineNumber: rows, source: name))
+            try body(decoder.decode(PostgresCopyText.fields(line), line: line, lineNumber: rows, source: name))
         }
         return LineReader.Summary(sha256: hexString(sha.finalize()), bytes: bytes, lines: rows)
     }

@@ -154,6 +154,45 @@ final class PGConnection {
         message.split(separator: "\n").first.map(String.init) ?? message
     }
 
+    /// Runs `COPY (query) TO STDOUT` and calls `row` with each line of COPY text (no newline).
+    func copyOut(query: String, naming source: String = "PostgreSQL", _ row: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let start = PQexec(handle, "COPY (\(query)) TO STDOUT")
+        let status = PQresultStatus(start)
+        let startError = status == PGRES_COPY_OUT ? "" : String(cString: PQresultErrorMessage(start))
+        PQclear(start)
+        guard status == PGRES_COPY_OUT else {
+            let message = startError.trimmingCharacters(in: "\n ")
+            throw StoreError("\(source): \(firstLine(message))", detail: "\(message) in: \(query.prefix(200))")
+        }
+        var failure: (any Error)?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let n = PQgetCopyData(handle, &buffer, 0)
+            if n == -1 { break }
+            if n == -2 { throw StoreError("\(source): reading failed: \(firstLine(lastError))", detail: lastError) }
+            defer { PQfreemem(buffer) }
+            guard failure == nil, let buffer else { continue }
+            var length = Int(n)
+            if length > 0 && buffer[length - 1] == 0x0A { length -= 1 }
+            do {
+                try row(UnsafeRawBufferPointer(start: buffer, count: length))
+            } catch {
+                // Keep draining so the connection stays usable; report the first error.
+                failure = error
+            }
+        }
+        var serverError: String?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK { serverError = String(cString: PQresultErrorMessage(result)) }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if let serverError {
+            let message = serverError.trimmingCharacters(in: "\n ")
+            throw StoreError("\(source): \(firstLine(message))", detail: message)
+        }
+    }
+
     /// A COPY met a key that is already stored (SQLSTATE 23505).
     struct UniqueViolation: Error {
         var message: String

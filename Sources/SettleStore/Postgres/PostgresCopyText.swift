@@ -2,7 +2,7 @@
 /// usage events (`PostgresCopyRenderer`) and every other table's rows (`bulkInsert`). Fields are
 /// tab-separated, rows end in a newline, NULL is `\N`, and a backslash, tab, newline or
 /// carriage return inside a field is escaped.
-enum PostgresCopyText {
+public enum PostgresCopyText {
     static func appendNull(_ out: inout [UInt8]) {
         out.append(0x5C)
         out.append(UInt8(ascii: "N"))
@@ -59,5 +59,42 @@ enum PostgresCopyText {
             }
         }
         out.append(0x0A)
+    }
+
+    /// One line of COPY text read back: its fields, nil for `\N`, escapes undone. The gateway's
+    /// own table and the PostgreSQL rollup read their rows this way.
+    public static func fields(_ line: UnsafeRawBufferPointer) -> [String?] {
+        var cells: [String?] = []
+        var field: [UInt8] = []
+        var i = 0
+        var isNull = false
+        func finish() {
+            cells.append(isNull ? nil : String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            isNull = false
+        }
+        while i < line.count {
+            let c = line[i]
+            if c == 0x09 { finish(); i += 1; continue }
+            if c == 0x5C, i + 1 < line.count {
+                let e = line[i + 1]
+                switch e {
+                case UInt8(ascii: "N") where field.isEmpty: isNull = true
+                case UInt8(ascii: "t"): field.append(0x09)
+                case UInt8(ascii: "n"): field.append(0x0A)
+                case UInt8(ascii: "r"): field.append(0x0D)
+                case UInt8(ascii: "b"): field.append(0x08)
+                case UInt8(ascii: "f"): field.append(0x0C)
+                case UInt8(ascii: "v"): field.append(0x0B)
+                default: field.append(e)
+                }
+                i += 2
+                continue
+            }
+            field.append(c)
+            i += 1
+        }
+        finish()
+        return cells
     }
 }

@@ -13,64 +13,44 @@ public final class UsagePeriods {
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
     /// Replaces the daily rows of `day` from its events, split at `stretches` (instants inside
-    /// the day where a price changes), and marks the day as rolled up.
+    /// the day where a price changes), and marks the day as rolled up. The sums are
+    /// `DayRollup`'s on both stores, the one statement of the rule that loads use too: the day's
+    /// events are read once (SQLite in-process, PostgreSQL streamed with COPY, a row at a time)
+    /// into its hash table, then written in one transaction.
     public func rollUp(day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
-        if let lite = sql as? SQLiteConnection { return try rollUpInMemory(lite, day: day, stretches: stretches, at: now) }
-        let bounds = [day.start] + DayRollup.cuts(stretches, in: day).map { Timestamp(microseconds: $0) } + [day.adding(days: 1).start]
-        var stretch = "CAST(? AS BIGINT)"
-        var stretchParams: [SQLParam] = [.int(bounds[0].microseconds)]
-        if bounds.count > 2 {
-            stretch = "CASE"
-            stretchParams = []
-            for i in 1..<(bounds.count - 1) {
-                stretch += " WHEN ts_us < CAST(? AS BIGINT) THEN CAST(? AS BIGINT)"
-                stretchParams += [.int(bounds[i].microseconds), .int(bounds[i - 1].microseconds)]
+        var rollup = DayRollup(day: day, stretches: stretches)
+        let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
+        if let lite = sql as? SQLiteConnection {
+            try lite.forEachRow("""
+                SELECT \(Self.rollupColumns) FROM usage_events WHERE ts_us >= ? AND ts_us < ?
+                """, [.int(range.0), .int(range.1)]) { r in
+                let latency = r.isNull(12) ? nil : r.int(12)
+                rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
+                           status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10),
+                           requests: r.int(11), latencyMs: latency)
             }
-            stretch += " ELSE CAST(? AS BIGINT) END"
-            stretchParams.append(.int(bounds[bounds.count - 2].microseconds))
+        } else if let pg = sql as? PGConnection {
+            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM usage_events WHERE ts_us >= \(range.0) AND ts_us < \(range.1)") { line in
+                let f = PostgresCopyText.fields(line)
+                guard f.count == 13, let ts = f[0].flatMap({ Int64($0) }) else {
+                    throw StoreError("usage_events holds a row settle cannot read while rolling up \(day)", detail: line.count < 400 ? String(decoding: line, as: UTF8.self) : nil)
+                }
+                func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
+                rollup.add(ts: ts, customer: f[1] ?? "", provider: f[2] ?? "", model: f[3] ?? "", tier: f[4] ?? "", service: f[5] ?? "",
+                           status: f[6] ?? "", input: n(7), cached: n(8), cacheWrite: n(9), output: n(10), requests: n(11),
+                           latencyMs: f[12].flatMap { Int64($0) })
+            }
         }
         try sql.inTransaction {
-            // A day's groups outgrow PostgreSQL's default 4 MB for a hash aggregate, which then
-            // spills to disk; this transaction may use more.
-            if sql is PGConnection { try sql.perform("SET LOCAL work_mem = '256MB'", []) }
-            try sql.perform("DELETE FROM usage_daily WHERE day = ?", [.text(day.description)])
-            try sql.perform("""
-                INSERT INTO usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status, events,
-                                        input_tokens, cached_tokens, cache_write, output_tokens, requests)
-                SELECT CAST(? AS TEXT), \(stretch) AS stretch, customer_id, provider, model, tier, COALESCE(service_id, '') AS service,
-                       status, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
-                FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
-                GROUP BY stretch, customer_id, provider, model, tier, service, status
-                """, [.text(day.description)] + stretchParams + [.int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
-            try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [.text(day.description)])
-            try sql.perform("""
-                INSERT INTO usage_latency_daily(day, provider, model, service_id, latency_ms, events)
-                SELECT CAST(? AS TEXT), provider, model, COALESCE(service_id, '') AS service, \(Self.latencyBucket) AS bucket, COUNT(*)
-                FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT) AND latency_ms IS NOT NULL
-                GROUP BY provider, model, service, bucket
-                """, [.text(day.description), .int(bounds[0].microseconds), .int(bounds.last!.microseconds)])
-            try markRolledUp(day, signature: DayRollup.signature(of: stretches, in: day), at: now)
-        }
-    }
-
-    /// The SQLite way: one read of the day's events into a hash table (`DayRollup`), then the
-    /// sums written in chunks, in one transaction.
-    func rollUpInMemory(_ db: SQLiteConnection, day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
-        var rollup = DayRollup(day: day, stretches: stretches)
-        try db.forEachRow("""
-            SELECT ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
-                   cache_write_tokens, output_tokens, requests, latency_ms
-            FROM usage_events WHERE ts_us >= ? AND ts_us < ?
-            """, [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]) { r in
-            let latency = r.isNull(12) ? nil : r.int(12)
-            rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
-                       status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10),
-                       requests: r.int(11), latencyMs: latency)
-        }
-        try db.transaction {
             try store(rollup, signature: DayRollup.signature(of: stretches, in: day), merging: false, at: now)
         }
     }
+
+    /// What the rollup reads of each event, in `DayRollup.add`'s order.
+    static let rollupColumns = """
+        ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
+        cache_write_tokens, output_tokens, requests, latency_ms
+        """
 
     static let dailyColumns = ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "events",
                                "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests"]
@@ -123,10 +103,6 @@ public final class UsagePeriods {
         })
     }
 
-    /// `DayRollup.bucket` in SQL, written from its table of steps.
-    static let latencyBucket = "CASE "
-        + DayRollup.latencySteps.map { "WHEN latency_ms < \($0.below) THEN latency_ms / \($0.step) * \($0.step)" }.joined(separator: " ")
-        + " ELSE latency_ms / \(DayRollup.latencyTopStep) * \(DayRollup.latencyTopStep) END"
 
     /// The latency histogram of `from`…`to`: (provider, model, service_id, latency_ms, events).
     public func latencyHistogram(from: UTCDay, to: UTCDay) throws -> [LatencyBucket] {
