@@ -18,6 +18,8 @@ public enum ReaderHarness {
         case config
         /// prices.csv, the catalog table with the most rules.
         case prices
+        /// customers.csv, services.csv and credits.csv: the same bytes offered to each loader.
+        case catalog
     }
 
     /// A folder of its own per process, reused for every input.
@@ -52,6 +54,15 @@ public enum ReaderHarness {
                 return .read(1)
             case .prices:
                 return .read(try CatalogLoader.prices(path).count)
+            case .catalog:
+                // Whichever table the header is; the others refuse it at once.
+                let plans = ["free": Plan(name: "free"), "starter": Plan(name: "starter"), "pro": Plan(name: "pro"), "enterprise": Plan(name: "enterprise")]
+                var read = 0
+                var refusal: String?
+                do { read += try CatalogLoader.customers(path, plans: plans).count } catch { refusal = "\(error)" }
+                do { read += try CatalogLoader.services(path).count } catch { refusal = refusal ?? "\(error)" }
+                do { read += try CatalogLoader.credits(path, customers: Set((1...50).map { "cus_\(String(format: "%04d", $0))" })).count } catch { refusal = refusal ?? "\(error)" }
+                return read > 0 ? .read(read) : .refused(refusal ?? "empty")
             }
         } catch {
             return .refused("\(error)")

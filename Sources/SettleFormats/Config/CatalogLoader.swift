@@ -28,7 +28,7 @@ public enum CatalogLoader {
         return catalog
     }
 
-    static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> [Customer] {
+    public static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> [Customer] {
         let table = try CSVTable(path: path, required: ["customer_id", "name", "email", "plan", "billing_day", "tax_rate_pct", "alert_webhook"])
         var seen: [String: Int] = [:]
         var out: [Customer] = []
@@ -96,7 +96,7 @@ public enum CatalogLoader {
         return out
     }
 
-    static func services(_ path: String) throws(ConfigError) -> [Service] {
+    public static func services(_ path: String) throws(ConfigError) -> [Service] {
         let table = try CSVTable(path: path, required: ["service_id", "seller", "model", "prompt_price_per_1k",
                                                          "completion_price_per_1k", "platform_fee_pct", "trial_tokens"])
         var out: [Service] = []
@@ -119,7 +119,7 @@ public enum CatalogLoader {
         return out
     }
 
-    static func credits(_ path: String, customers: Set<String>) throws(ConfigError) -> [CreditTopUp] {
+    public static func credits(_ path: String, customers: Set<String>) throws(ConfigError) -> [CreditTopUp] {
         let table = try CSVTable(path: path, required: ["reference", "customer_id", "date", "amount"])
         var out: [CreditTopUp] = []
         var seen: [String: Int] = [:]
