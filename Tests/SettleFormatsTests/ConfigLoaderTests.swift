@@ -149,4 +149,16 @@ import SettleTestSupport
         #expect(problem(["credits.csv": "reference,customer_id,date,amount\nT1,cus_1,2026-10-01,5\nT1,cus_1,2026-10-02,5\n"])
             == "3 reference T1 appears again (first on line 2); references are unique")
     }
+
+    /// Found by fuzzing: toml++ (inside TOMLKit) aborts the process on a table header that
+    /// starts with a dot. settle refuses it first, naming the line (exit 78).
+    @Test func aTableHeaderStartingWithADotIsBadConfigurationNotACrash() {
+        for text in ["currency = \"USD\"\n[.reconcile]\ncost_tolerance = \"0.01\"\n", "[[ .volume_discounts ]]\n"] {
+            let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse(text, file: "settle.toml") }
+            #expect(error?.description.contains("cannot start with a dot") == true, "\(String(describing: error))")
+        }
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse("[.reconcile]\n", file: "settle.toml") }
+        // A multi-line string may hold such a line: it is no header.
+        #expect(throws: Never.self) { try ConfigLoader.parse("currency = \"USD\"\n", file: "settle.toml") }
+    }
 }

@@ -25,6 +25,7 @@ public enum ConfigLoader {
 
     /// Parses settle.toml text; relative paths in it are resolved against the file's folder.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> SettleConfig {
+        try TOMLPreflight.check(text, file: file)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
