@@ -33,10 +33,26 @@ public enum StoreOpener {
         }
         var text = String(chars)
         var searchFrom = text.startIndex
-        while let r = text.range(ofCaseInsensitive: "password=", from: searchFrom) {
-            let end = text[r.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
-            text.replaceSubrange(r.upperBound..<end, with: "***")
-            searchFrom = text.index(r.upperBound, offsetBy: 3)
+        // `password=…` in a query string, and libpq's `password = secret` or `password='a b'`.
+        while let r = text.range(ofCaseInsensitive: "password", from: searchFrom) {
+            var i = r.upperBound
+            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
+            guard i < text.endIndex, text[i] == "=" else { searchFrom = r.upperBound; continue }
+            i = text.index(after: i)
+            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
+            var end = i
+            if end < text.endIndex, text[end] == "'" {
+                end = text.index(after: end)
+                while end < text.endIndex, text[end] != "'" {
+                    if text[end] == "\\", text.index(after: end) < text.endIndex { end = text.index(after: end) }
+                    end = text.index(after: end)
+                }
+                if end < text.endIndex { end = text.index(after: end) }
+            } else {
+                end = text[i...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
+            }
+            text.replaceSubrange(i..<end, with: "***")
+            searchFrom = text.index(i, offsetBy: 3)
         }
         return text
     }

@@ -52,6 +52,13 @@ import Testing
         #expect(ExactDecimal(1).divided(by: 67, places: 2) == money("0.01"))
         #expect(money("-1").divided(by: 67, places: 2) == money("-0.01"))
         #expect(money("0.0149").divided(by: 1, places: 2) == money("0.01"))
+        // 100,000,000 with 30 decimals by 200,000,000: divisor × 10^30 is past Int128, so it is
+        // divided in two steps, and still rounded once (0.5 away from zero).
+        let big = ExactDecimal(significand: 100_000_000_000_000_000_000_000_000_000_000_000_000, scale: 30)
+        #expect(big.divided(by: 200_000_000, places: 0) == ExactDecimal(1))
+        #expect((-big).divided(by: 200_000_000, places: 0) == ExactDecimal(-1))
+        #expect(big.divided(by: 200_000_001, places: 0) == ExactDecimal(0))
+        #expect(big.divided(by: 3_000_000_000, places: 0) == ExactDecimal(0))
         #expect(money("12.5").divided(by: 1, places: 0) == ExactDecimal(13))
     }
 

@@ -22,7 +22,7 @@ public final class SettleProcess: @unchecked Sendable {
         public var stderr: String
     }
 
-    let process = Process()
+    public let process = Process()
     private let errPipe = Pipe()
     private let outPipe = Pipe()
     private let lock = NSLock()

@@ -67,10 +67,24 @@ public struct ExactDecimal: Sendable, Hashable, Comparable {
         // One rounding, of the exact quotient: rounding first to one more place and then again
         // would turn 1/67 = 0.0149… into 0.015 and then 0.02.
         let w = widened(to: max(scale, places))
-        let d = Int128(divisor) * Self.powerOfTen(w.scale - places)
-        var q = w.significand / d
-        let r = w.significand % d
-        if r.magnitude * 2 >= d.magnitude { q += (w.significand < 0) != (d < 0) ? -1 : 1 }
+        let extra = Self.powerOfTen(w.scale - places)
+        let negative = (w.significand < 0) != (divisor < 0)
+        let (d, overflow) = Int128(divisor).multipliedReportingOverflow(by: extra)
+        var q: Int128
+        if !overflow {
+            q = w.significand / d
+            let r = w.significand % d
+            if r.magnitude * 2 >= d.magnitude { q += negative ? -1 : 1 }
+        } else {
+            // Divided in two steps, by the power of ten and then by the divisor; the half-way
+            // test still looks at the whole remainder r2 × 10^e + r1 against divisor × 10^e.
+            let m = w.significand.magnitude, dv = UInt128(divisor.magnitude), e = UInt128(extra)
+            let (q1, r1) = m.quotientAndRemainder(dividingBy: e)
+            let (q2, r2) = q1.quotientAndRemainder(dividingBy: dv)
+            let up = 2 * r2 >= dv || (2 * r2 + 1 == dv && 2 * r1 >= e)
+            let magnitude = Int128(q2) + (up ? 1 : 0)
+            q = negative ? -magnitude : magnitude
+        }
         return ExactDecimal(significand: q, scale: places)
     }
 

@@ -115,6 +115,9 @@ public enum ConfigLoader {
                 }
                 if let byProvider = try t.table(p, "calls_by_provider", in: key) {
                     for provider in byProvider.keys {
+                        guard provider.contains(where: { $0 != " " && $0 != "\t" }) else {
+                            throw ConfigError(file: file, key: "\(key).calls_by_provider", "a provider's name is empty")
+                        }
                         plan.callLimitsByProvider[provider] = try t.count(byProvider, provider, in: "\(key).calls_by_provider")
                     }
                 }

@@ -56,11 +56,11 @@ public struct Aggregate: Job {
 
     public var name: String { "aggregate" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] {
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
         ["from": from.description, "to": to.description].merging(rebuild ? ["rebuild": "true"] : [:]) { a, _ in a }
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
         let report = try compute(store: store, env: env, catalog: catalog)
         return (report, JobRun.Outcome(status: report.status, message: report.findings))
     }

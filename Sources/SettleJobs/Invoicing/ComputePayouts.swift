@@ -25,9 +25,9 @@ public struct ComputePayouts: Job {
 
     public var name: String { "payouts" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] { ["period": month.description] }
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
         let (report, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
         return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings))
     }

@@ -34,12 +34,12 @@ public struct Close: Job {
 
     public var name: String { "close" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] {
-        ["period": month.description, "issue_date": (issueDate ?? env.clock().day).description]
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
+        ["period": month.description, "issue_date": (issueDate ?? startedAt.day).description]
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
-        let report = try perform(store: store, env: env, catalog: catalog, issueDate: issueDate ?? env.clock().day, runID: runID)
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
+        let report = try perform(store: store, env: env, catalog: catalog, issueDate: issueDate ?? startedAt.day, runID: runID)
         return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
                                        message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))
     }

@@ -51,12 +51,12 @@ public struct Rerun: Job {
 
     public var name: String { "rerun" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] {
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
         ["from": from.description, "to": to.description, "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
          "rebuild": rebuild ? "true" : "false"]
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
         let report = try perform(store: store, env: env, catalog: catalog, runID: runID)
         return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
                                        message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))

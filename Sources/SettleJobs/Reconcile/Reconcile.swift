@@ -57,9 +57,9 @@ public struct Reconcile: Job {
 
     public var name: String { "reconcile" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] { ["from": from.description, "to": to.description] }
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["from": from.description, "to": to.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
         let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
         let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
         return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: message))

@@ -23,9 +23,9 @@ public struct FinanceReport: Job {
 
     public var name: String { "report" }
 
-    public func parameters(env: JobEnvironment) -> [String: String] { ["period": month.description] }
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, JobRun.Outcome) {
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
         let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
         return (report, JobRun.Outcome(status: .ok, outputs: outputs))
     }

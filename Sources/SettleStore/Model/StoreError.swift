@@ -11,8 +11,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// A stored value that cannot be read as what its column holds.
     static func unreadable(_ column: String, _ value: String?) -> StoreError {
-        StoreError("the store holds a value settle cannot read in \(column) (\(value.map { "\"\($0.prefix(40))\"" } ?? "NULL")): "
-            + "was the database edited by hand, or written by a newer settle?")
+        StoreError("the store holds a value settle cannot read in \(column) (\(value == nil ? "NULL" : "--log-level debug shows it")): "
+            + "was the database edited by hand, or written by a newer settle?",
+                   detail: "\(column) = \(value.map { "\"\($0.prefix(80))\"" } ?? "NULL")")
     }
 }
 

@@ -62,8 +62,14 @@ final class PGConnection {
             guard let result, let p = PQresultErrorField(result, Int32(code)), p.pointee != 0 else { return nil }
             return String(cString: p)
         }
+        let code = field(UInt8(ascii: "C"))
+        let state = code.map { " (SQLSTATE \($0))" } ?? ""
+        // Class 22 (data exceptions) quotes the value in its primary message: named by column.
+        if code?.hasPrefix("22") == true {
+            let column = field(UInt8(ascii: "c")).map { " in column \($0)" } ?? ""
+            return StoreError("PostgreSQL: a value does not fit its type\(column)\(state)", detail: "\(resultError(result)) \(context)")
+        }
         let primary = field(UInt8(ascii: "M")) ?? lastError.split(separator: "\n").first.map(String.init) ?? "failed"
-        let state = field(UInt8(ascii: "C")).map { " (SQLSTATE \($0))" } ?? ""
         return StoreError("PostgreSQL: \(primary)\(state)", detail: "\(resultError(result)) \(context)")
     }
 
@@ -169,7 +175,12 @@ final class PGConnection {
             var buffer: UnsafeMutablePointer<CChar>?
             let n = PQgetCopyData(handle, &buffer, 0)
             if n == -1 { break }
-            if n == -2 { throw StoreError("\(source): reading failed: \(firstLine(lastError))", detail: lastError) }
+            if n == -2 {
+                // Drained, so that the connection can still record the run's end.
+                let message = lastError
+                while let result = PQgetResult(handle) { PQclear(result) }
+                throw StoreError("\(source): reading failed: \(firstLine(message))", detail: message)
+            }
             defer { PQfreemem(buffer) }
             guard failure == nil, let buffer else { continue }
             var length = Int(n)
@@ -194,8 +205,10 @@ final class PGConnection {
     }
 
     /// A COPY met a key that is already stored (SQLSTATE 23505).
-    struct UniqueViolation: Error {
+    struct UniqueViolation: Error, CustomStringConvertible {
         var message: String
+        /// The constraint, without the DETAIL line that quotes the key's values.
+        var description: String { "PostgreSQL: \(message.split(separator: "\n").first.map(String.init) ?? "duplicate key") (SQLSTATE 23505)" }
     }
 
     private func drainResults() {

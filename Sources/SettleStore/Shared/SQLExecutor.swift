@@ -266,8 +266,14 @@ extension PGConnection: SQLExecutor {
         var text: [UInt8] = []
         text.reserveCapacity(rows.count * columns.count * 12)
         for row in rows { PostgresCopyText.appendRow(row, to: &text) }
-        try copy(into: "\(table) (\(columns.joined(separator: ", ")))") { send in
-            try text.withUnsafeBytes { try send($0) }
+        do {
+            try copy(into: "\(table) (\(columns.joined(separator: ", ")))") { send in
+                try text.withUnsafeBytes { try send($0) }
+            }
+        } catch let e as UniqueViolation {
+            // Only the usage load expects one (and catches it there); anywhere else it is a
+            // store error, its DETAIL (the key's values) for debug level only.
+            throw StoreError(e.description, detail: e.message)
         }
     }
     var bulkChunk: Int { 100_000 }
