@@ -3,10 +3,10 @@ import SettleCore
 
 enum TOMLPreflight {
     /// TOML that the parser (toml++, inside TOMLKit) does not refuse but aborts the process on,
-    /// found by fuzzing: a table header whose key starts with a dot (`[.reconcile]`,
-    /// `[[ .x ]]`). Refused here first, as bad configuration naming the line (78), never a crash.
-    /// A line inside a multi-line string that looks like such a header is refused too: rare in
-    /// a settle.toml, and never a crash.
+    /// found by fuzzing: a table header whose name does not start with a name's character
+    /// (`[.reconcile]`, `[=x]`, `[[ #x ]]`, `[` alone). Refused here first, as bad configuration
+    /// naming the line (78), never a crash. A line of a multi-line array that starts with `[`
+    /// and such a character (`[+1, 2]`) is refused too: rare in a settle.toml, and never a crash.
     static func check(_ text: String, file: String) throws(ConfigError) {
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = raw.drop { $0 == " " || $0 == "\t" }
@@ -14,9 +14,15 @@ enum TOMLPreflight {
             line = line.dropFirst()
             if line.first == "[" { line = line.dropFirst() }
             line = line.drop { $0 == " " || $0 == "\t" }
-            if line.first == "." {
-                throw ConfigError(file: file, line: i + 1, "a table header's name cannot start with a dot: \(raw.trimmingCharacters(in: .whitespaces)) (write [reconcile], not [.reconcile])")
+            guard let c = line.unicodeScalars.first, nameStarts(c) else {
+                let shown = raw.trimmingCharacters(in: .whitespaces)
+                throw ConfigError(file: file, line: i + 1, "a table header must start with its name: \(shown.prefix(60)) (write [reconcile], [plans.pro])")
             }
         }
+    }
+
+    /// A bare key's characters, a quoted key's quote, or the `]` of an empty array.
+    static func nameStarts(_ c: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-" || c == "\"" || c == "'" || c == "]"
     }
 }
