@@ -157,7 +157,7 @@ import SettleTestSupport
             let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse(text, file: "settle.toml") }
             #expect(error?.description.contains("must start with its name") == true, "\(String(describing: error))")
         }
-        for text in ["[.reconcile]\n", "[=\n", "[ \n", "[[ #x ]]\n", "[\u{e9}t\u{e9}]\n"] {
+        for text in ["[.reconcile]\n", "[=\n", "[ \n", "[[ #x ]]\n", "[\u{e9}t\u{e9}]\n", "[\u{352}\n", "\u{FEFF}[.reconcile]\n"] {
             #expect(throws: ConfigError.self, "\(text)") { try ConfigLoader.parse(text, file: "settle.toml") }
         }
         // Headers and array lines that start with a name, a quote or a number still parse.
