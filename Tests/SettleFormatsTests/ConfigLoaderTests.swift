@@ -157,8 +157,12 @@ import SettleTestSupport
             let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse(text, file: "settle.toml") }
             #expect(error?.description.contains("must start with its name") == true, "\(String(describing: error))")
         }
-        for text in ["[.reconcile]\n", "[=\n", "[ \n", "[[ #x ]]\n", "[\u{e9}t\u{e9}]\n", "[\u{352}\n", "\u{FEFF}[.reconcile]\n"] {
+        for text in ["[.reconcile]\n", "[=\n", "[ \n", "[[ #x ]]\n", "[\u{e9}t\u{e9}]\n", "[\u{352}\n", "\u{FEFF}[.reconcile]\n", "r=[}\n", "a = { b = [ } }\n", "a = [1, 2,\n}]\n"] {
             #expect(throws: ConfigError.self, "\(text)") { try ConfigLoader.parse(text, file: "settle.toml") }
+        }
+        // Braces inside strings and comments, and inline tables inside arrays, are no reason to refuse.
+        #expect(throws: Never.self) {
+            try ConfigLoader.parse("out_dir = \"o}u[t\" # ]}\n[invoices]\nnumber_prefix = 'I}'\ncredit_note_prefix = \"\"\"C}\n]\"\"\"\n", file: "settle.toml")
         }
         // Headers and array lines that start with a name, a quote or a number still parse.
         #expect(throws: Never.self) { try ConfigLoader.parse("currency = \"USD\"\n[alerts]\nthresholds = [\n  80,\n]\n[\"reconcile\"]\n", file: "settle.toml") }

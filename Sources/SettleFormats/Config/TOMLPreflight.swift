@@ -20,6 +20,55 @@ enum TOMLPreflight {
                 throw ConfigError(file: file, line: i + 1, "a table header must start with its name: \(shown.prefix(60)) (write [reconcile], [plans.pro])")
             }
         }
+        try checkNesting(text, file: file)
+    }
+
+    /// The other input toml++ aborts on: a `}` where an array expects a value (`a = [}`,
+    /// `a = { b = [ } }`). Found by a scan that skips strings and comments and follows the
+    /// nesting of arrays and inline tables; in valid TOML a `}` inside an array only ever
+    /// closes an inline table opened inside it.
+    static func checkNesting(_ text: String, file: String) throws(ConfigError) {
+        var open: [Unicode.Scalar] = []
+        var line = 1
+        var scalars = Array(text.unicodeScalars)[...]
+        func starts(_ s: String) -> Bool { scalars.starts(with: s.unicodeScalars) }
+        while let c = scalars.first {
+            if c == "\n" { line += 1; scalars = scalars.dropFirst(); continue }
+            if c == "#" {
+                scalars = scalars.drop { $0 != "\n" }
+                continue
+            }
+            if c == "\"" || c == "'" {
+                let triple = String(repeating: String(c), count: 3)
+                let multi = starts(triple)
+                scalars = scalars.dropFirst(multi ? 3 : 1)
+                while let d = scalars.first {
+                    if d == "\n" {
+                        if !multi { break }   // an unclosed one-line string: toml++ says so
+                        line += 1
+                    }
+                    if c == "\"" && d == "\\" { scalars = scalars.dropFirst(2); continue }
+                    if multi ? starts(triple) : d == c {
+                        scalars = scalars.dropFirst(multi ? 3 : 1)
+                        break
+                    }
+                    scalars = scalars.dropFirst()
+                }
+                continue
+            }
+            switch c {
+            case "[", "{": open.append(c)
+            case "]": if open.last == "[" { open.removeLast() }
+            case "}":
+                if open.last == "{" {
+                    open.removeLast()
+                } else if open.last == "[" {
+                    throw ConfigError(file: file, line: line, "a } where the array expects a value (is a [ or a { missing?)")
+                }
+            default: break
+            }
+            scalars = scalars.dropFirst()
+        }
     }
 
     /// A bare key's characters, a quoted key's quote, or the `]` of an empty array.
