@@ -182,7 +182,7 @@ public struct SyntheticBills {
             var model: String
             var type: TokenType
             static func < (a: MonthLine, b: MonthLine) -> Bool {
-                (a.month, a.model, TokenType.allCases.firstIndex(of: a.type)!) < (b.month, b.model, TokenType.allCases.firstIndex(of: b.type)!)
+                (a.month, a.model, a.type) < (b.month, b.model, b.type)
             }
         }
         var monthly: [MonthLine: (quantity: Int64, cost: ExactDecimal)] = [:]
@@ -225,9 +225,8 @@ public struct SyntheticBills {
             row("64.2336", "Usage", "Vertex AI Online Prediction n1-standard-4 in Belgium", "248", "Hours", ("248", "Hours"),
                 "AI and Machine Learning", "Vertex AI", "Machine Learning", "A1D0-4E4B-55C2", "Online Prediction n1-standard-4", "NULL",
                 "europe-west1", "projects/gateway-prod/locations/europe-west1/endpoints/classifier")
-            for line in monthly.keys.filter({ $0.month == month }).sorted() {
-                let v = monthly[line]!
-                let sku = "B7E2-\(String(line.model.count * 131 + TokenType.allCases.firstIndex(of: line.type)! * 17, radix: 16).uppercased())-\(line.model.hasSuffix("pro") ? "50" : "F1")"
+            for (line, v) in monthly.filter({ $0.key.month == month }).sorted(by: { $0.key < $1.key }) {
+                let sku = "B7E2-\(String(line.model.count * 131 + line.type.position * 17, radix: 16).uppercased())-\(line.model.hasSuffix("pro") ? "50" : "F1")"
                 if line.type == .request {
                     row(v.cost.normalized.description, "Usage", "\(line.model), requests", String(v.quantity), "Requests",
                         (ExactDecimal(v.quantity).shifted(right: 3).normalized.description, "1000 Requests"),

@@ -41,7 +41,7 @@ public enum FinanceWorkbook {
         let cost = f.margin.byProvider.reduce(ExactDecimal.zero) { $0 + $1.upstreamCost.roundedToCents }
         let billed = f.reconciliation.reduce(ExactDecimal.zero) { $0 + $1.billedCost }
         let risk = f.reconciliation.reduce(ExactDecimal.zero) { $0 + $1.moneyAtRisk }
-        let notMatched = f.reconciliation.reduce(0) { $0 + $1.cells - $1.matched }
+        let notMatched = f.reconciliation.reduce(0) { $0 + $1.notMatched }
         let rows: [(String, Sheet.Cell)] = [
             ("Period (billing periods starting in)", .text(f.month.description)),
             ("Invoices issued", .integer(Int64(invoices.count))),
@@ -124,7 +124,7 @@ public enum FinanceWorkbook {
             var v = billed[r.provider] ?? (.zero, .zero, 0)
             v.0 += r.billedCost
             v.1 += r.moneyAtRisk
-            v.2 += r.cells - r.matched
+            v.2 += r.notMatched
             billed[r.provider] = v
         }
         let margins = Dictionary(f.margin.byProvider.map { ($0.provider, $0) }, uniquingKeysWith: { a, _ in a })
@@ -159,7 +159,7 @@ public enum FinanceWorkbook {
             let findings = ReconciliationStatus.allCases.filter { $0 != .matched }.compactMap { st in r.byStatus[st].map { "\($0) \(st.rawValue)" } }
             s.append([.text(r.day.description), .text(r.through?.description ?? ""), .text(r.provider), .integer(Int64(r.cells)),
                       .integer(Int64(r.matched)),
-                      .integer(Int64(r.cells - r.matched)), money(r.expectedCost), money(r.billedCost), money(r.moneyAtRisk),
+                      .integer(Int64(r.notMatched)), money(r.expectedCost), money(r.billedCost), money(r.moneyAtRisk),
                       .text(findings.joined(separator: ", "))])
         }
         return s

@@ -17,7 +17,7 @@ public enum ReconciliationWorkbook {
         for s in ReconciliationSummary.of(cells) {
             summary.append([.text(s.day.description), .text(s.through?.description ?? ""), .text(s.provider), .integer(Int64(s.cells)),
                             .integer(Int64(s.matched)),
-                            .integer(Int64(s.cells - s.matched))]
+                            .integer(Int64(s.notMatched))]
                 + ReconciliationStatus.allCases.filter { $0 != .matched }.map { .integer(Int64(s.byStatus[$0] ?? 0)) }
                 + [.number(s.billedCost), .number(s.expectedCost), .number(s.moneyAtRisk)])
         }

@@ -25,7 +25,7 @@ struct ConsoleLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
         if let own = event.metadata { fields.merge(own) { _, new in new } }
         console.log(level: event.level.rawValue, message: event.message.description,
-                    fields: fields.keys.sorted().map { ($0, "\(fields[$0]!)") })
+                    fields: fields.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") })
     }
 }
 

@@ -63,8 +63,8 @@ public struct ReconciliationCell: Sendable, Hashable {
     /// The order of every output: day, period end, provider, model, tier, token type (model
     /// totals last).
     public static func < (a: ReconciliationCell, b: ReconciliationCell) -> Bool {
-        (a.day, a.lastDay, a.provider, a.model, a.tier, a.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
-            < (b.day, b.lastDay, b.provider, b.model, b.tier, b.tokenType.map { TokenType.allCases.firstIndex(of: $0)! } ?? 9)
+        (a.day, a.lastDay, a.provider, a.model, a.tier, a.tokenType?.position ?? 9)
+            < (b.day, b.lastDay, b.provider, b.model, b.tier, b.tokenType?.position ?? 9)
     }
 }
 

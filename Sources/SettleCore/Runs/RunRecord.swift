@@ -102,9 +102,9 @@ public struct RunRecord: Sendable, Equatable {
 /// per service, sorted by name.
 public enum SkippedRows {
     public static func encode(_ counts: [String: Int]) -> String {
-        counts.keys.sorted().map { name in
+        counts.sorted { $0.key < $1.key }.map { name, n in
             let clean = String(name.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
-            return "\(clean)\t\(counts[name]!)"
+            return "\(clean)\t\(n)"
         }.joined(separator: "\n")
     }
 

@@ -11,10 +11,19 @@ public enum TokenType: String, Sendable, CaseIterable, Comparable {
     case request
 
     public static func < (lhs: TokenType, rhs: TokenType) -> Bool {
-        lhs.sortIndex < rhs.sortIndex
+        lhs.position < rhs.position
     }
 
-    private var sortIndex: Int { TokenType.allCases.firstIndex(of: self)! }
+    /// The order outputs list token types in: the order of the cases.
+    public var position: Int {
+        switch self {
+        case .input: return 0
+        case .cachedInput: return 1
+        case .cacheWrite: return 2
+        case .output: return 3
+        case .request: return 4
+        }
+    }
 }
 
 /// The service tier a request ran on; batch and flex are cheaper, priority dearer.

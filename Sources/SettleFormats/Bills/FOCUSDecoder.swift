@@ -45,7 +45,7 @@ struct FOCUSDecoder {
         let category = cell(cells, "ChargeCategory")
         let correction = cell(cells, "ChargeClass").lowercased() == "correction"
         let unit = cell(cells, "ConsumedUnit")
-        let meter = Self.meter(unit)
+        let meter = ConsumedMeter(unit)
         let identity = tokenIdentity(cells)
         let isUsage = category.lowercased() == "usage"
         guard let (model, type) = identity else {
@@ -178,9 +178,6 @@ struct FOCUSDecoder {
         default: return nil
         }
     }
-
-    /// A consumed unit settle counts in: tokens or requests, in any whole multiple.
-    static func meter(_ unit: String) -> ConsumedMeter? { ConsumedMeter(unit) }
 
     /// `2025-06-01T00:00:00Z` (RFC 3339) or `2024-10-01 00:00:00` (UTC, as FOCUS 1.0 samples write it).
     static func time(_ text: String, _ field: String) throws(BillFieldProblem) -> Timestamp {

@@ -24,8 +24,6 @@ public struct JSONPageStream {
         public var value: JSONValue
         public var ordinal: Int
         public var line: Int
-        /// True for an item of a page's `data`; false for an object standing on its own.
-        public var inPage: Bool
     }
 
     /// What a whole walk saw: the file's checksum and size, and its shape, so that a reader can
@@ -125,7 +123,7 @@ public struct JSONPageStream {
                             throw InputFileError(path: path, line: captureLine, "element \(ordinal) is not valid JSON: \(error)")
                         }
                         capture.removeAll(keepingCapacity: true)
-                        if try !body(Element(value: value, ordinal: ordinal, line: captureLine, inPage: captureDepth > pageLevel() + 1)) {
+                        if try !body(Element(value: value, ordinal: ordinal, line: captureLine)) {
                             stopped = true
                             return
                         }

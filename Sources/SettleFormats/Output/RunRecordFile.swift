@@ -18,7 +18,7 @@ public enum RunRecordFile {
                     ("bytes", .int(i.bytes)), ("read", .int(Int64(i.read))), ("accepted", .int(Int64(i.accepted))),
                     ("duplicates", .int(Int64(i.duplicates))), ("quarantined", .int(Int64(i.quarantined))),
                 ] + (i.skipped > 0 ? [("skipped", .int(Int64(i.skipped))),
-                      ("skipped_by_service", .object(i.skippedBy.keys.sorted().map { ($0, .int(Int64(i.skippedBy[$0]!))) }))] : []))
+                      ("skipped_by_service", .object(i.skippedBy.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))] : []))
             })),
             ("outputs", .array(r.outputs.map { .string($0) })),
             ("message", .optional(r.message)),

@@ -43,8 +43,7 @@ public struct Reconcile: Job {
                 bySpan[span, default: (0, 0)].all += 1
                 if c.status != .matched { bySpan[span, default: (0, 0)].off += 1 }
             }
-            return bySpan.keys.sorted().compactMap { span in
-                let n = bySpan[span]!
+            return bySpan.sorted { $0.key < $1.key }.compactMap { span, n in
                 guard n.off > 0 else { return nil }
                 let name = span.isOneDay ? span.first.description : "\(span.first)…\(span.last)"
                 return "\(name): \(n.off) of \(n.all) reconciliation cells not matched"
@@ -124,10 +123,9 @@ public struct Reconcile: Job {
             folders[name, default: []].append(c)
         }
         var files: [String] = []
-        for name in folders.keys.sorted() {
+        for (name, own) in folders.sorted(by: { $0.key < $1.key }) {
             let folder = "\(outDir)/reconciliation/\(name)"
             let csv = "\(folder)/reconciliation.csv", summary = "\(folder)/summary.csv", xlsx = "\(folder)/reconciliation.xlsx"
-            let own = folders[name]!
             try FileSystem.writeAtomically(ReconciliationCSV.render(own), to: csv)
             try FileSystem.writeAtomically(ReconciliationCSV.renderSummary(ReconciliationSummary.of(own)), to: summary)
             try ReconciliationWorkbook.make(cells: own, currency: currency, created: to.adding(days: 1).start).write(to: xlsx)

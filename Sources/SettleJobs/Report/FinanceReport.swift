@@ -53,9 +53,7 @@ public struct FinanceReport: Job {
         let latency = try store.periods.latencyHistogram(from: first, to: last)
         let cells = try store.reports.reconciliationCells(from: first, to: last)
         let alerts = try store.alertLedger.all().filter { $0.period.description == month.description }
-        let periods = summaries.keys.sorted().map { key in
-            (customerID: key.customerID, lines: summaries[key]!.lines, trials: summaries[key]!.trials)
-        }
+        let periods = summaries.sorted { $0.key < $1.key }.map { key, v in (customerID: key.customerID, lines: v.lines, trials: v.trials) }
         let figures = FinanceFigures(
             month: month, currency: env.config.currency, customers: catalog.customers, plans: env.config.plans, totals: totals,
             issued: issued.documents, drafts: drafts.map { var d = $0; d.lines = []; return d }, issuedByLineKind: issued.byLineKind,
@@ -93,8 +91,7 @@ public struct FinanceReport: Job {
     /// out some customers at a time: a month has a million lines.
     static func writeUsageSummary(_ summaries: PeriodSummaries, _ emit: (String) throws -> Void) throws {
         var out = CSVText.record(usageSummaryColumns)
-        for key in summaries.keys.sorted() {
-            let v = summaries[key]!
+        for (key, v) in summaries.sorted(by: { $0.key < $1.key }) {
             let customer = key.customerID
             let period = PeriodMonth(year: key.periodStart.date.year, month: key.periodStart.date.month).description
             let start = key.periodStart.description

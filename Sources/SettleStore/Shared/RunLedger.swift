@@ -60,7 +60,7 @@ public final class RunLedger {
 /// Run parameters kept as `key=value` lines: readable in any SQL client.
 enum RunParameters {
     static func encode(_ p: [String: String]) -> String {
-        p.keys.sorted().map { "\($0)=\(p[$0]!.replacingNewlines())" }.joined(separator: "\n")
+        p.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.replacingNewlines())" }.joined(separator: "\n")
     }
 
     static func decode(_ s: String) -> [String: String] {
