@@ -19,6 +19,8 @@ public enum FinanceWorkbook {
         book.add(serviceQuality(f))
         book.add(projections(f))
         book.add(daily(f))
+        book.add(credits(f))
+        book.add(chargeAudit(f))
         book.charts = [
             Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 26, column: 0, dataSheet: "Daily usage",
                   categoryColumn: 0, valueColumns: [3, 4], valueAxis: "tokens"),
@@ -85,10 +87,12 @@ public enum FinanceWorkbook {
         let invoices = Dictionary((f.issued.filter { $0.kind == .invoice } + f.drafts.filter { $0.kind == .invoice }).map { ($0.customerID, $0) },
                                   uniquingKeysWith: { a, _ in a })
         let margins = Dictionary(f.margin.byCustomer.map { ($0.customerID, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in f.customers.sorted(by: { $0.id < $1.id }) {
-            let t = totals[c.id], inv = invoices[c.id], m = margins[c.id]
+        for history in f.customers.all {
+            let t = totals[history.id], inv = invoices[history.id], m = margins[history.id]
             guard t != nil || inv != nil else { continue }
-            let period = BillingPeriod(month: f.month, billingDay: c.billingDay)
+            let period = BillingPeriod(month: f.month, billingDay: history.billingDay)
+            // The plan in force on the period's last day: the one its tax and limits follow.
+            let c = history.inForce(on: period.lastDay)
             s.append([.text(c.id), .text(c.name), .text(c.plan), .text(period.firstDay.description),
                       .text(inv.map { $0.number ?? "draft" } ?? ""), .integer(t?.events ?? 0), .integer(t?.tokens ?? 0),
                       .integer(t?.calls ?? 0), money(m?.revenue ?? .zero), money(m?.upstreamCost ?? .zero), money(m?.margin ?? .zero),
@@ -221,6 +225,53 @@ public enum FinanceWorkbook {
             s.append([.text(d.day.description), .integer(d.events), .integer(d.errorEvents), .integer(d.inputTokens),
                       .integer(d.outputTokens), .integer(d.requests)])
         }
+        return s
+    }
+
+    static func credits(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Credits", columns: [Sheet.Column("customer_id")] + CreditStatementRow.columns.dropFirst().map {
+            Sheet.Column($0, .money, total: true)
+        })
+        for r in f.credits { s.append([.text(r.customerID)] + r.cells.map(money)) }
+        return s
+    }
+
+    /// The month's charge audit by model, and below it every cell that is not matched.
+    static func chargeAudit(_ f: FinanceFigures) -> Sheet {
+        func amounts() -> [Sheet.Column] {
+            [Sheet.Column("reported", .money, total: true), Sheet.Column("computed", .money, total: true),
+             Sheet.Column("difference", .money, total: true)]
+        }
+        var s = Sheet(name: "Charge audit", columns: [Sheet.Column("provider"), Sheet.Column("model", width: 34), Sheet.Column("tier"),
+                                                      Sheet.Column("events", .integer, total: true)] + amounts()
+                      + [Sheet.Column("cells", .integer, total: true), Sheet.Column("undercharged", .integer, total: true),
+                         Sheet.Column("overcharged", .integer, total: true), Sheet.Column("partial", .integer, total: true)])
+        struct Model: Hashable, Comparable {
+            var provider: String, model: String, tier: Tier
+            static func < (a: Model, b: Model) -> Bool { (a.provider, a.model, a.tier) < (b.provider, b.model, b.tier) }
+        }
+        var byModel: [Model: (events: Int64, reported: ExactDecimal, computed: ExactDecimal, counts: [ChargeAuditStatus: Int64])] = [:]
+        for c in f.chargeAudit {
+            let k = Model(provider: c.provider, model: c.model, tier: c.tier)
+            var v = byModel[k] ?? (0, .zero, .zero, [:])
+            v.events += c.costedEvents
+            v.reported += c.reported
+            v.computed += c.computed
+            v.counts[c.status, default: 0] += 1
+            byModel[k] = v
+        }
+        for (k, v) in byModel.sorted(by: { $0.key < $1.key }) {
+            s.append([.text(k.provider), .text(k.model), .text(k.tier.rawValue), .integer(v.events), money(v.reported), money(v.computed),
+                      money(v.reported - v.computed), .integer(v.counts.values.reduce(0, +)), .integer(v.counts[.undercharged] ?? 0),
+                      .integer(v.counts[.overcharged] ?? 0), .integer(v.counts[.partial] ?? 0)])
+        }
+        var cells = Sheet(name: "", columns: [Sheet.Column("day", width: 12), Sheet.Column("customer_id"), Sheet.Column("provider"),
+                                              Sheet.Column("model", width: 34)] + amounts() + [Sheet.Column("status")])
+        for c in f.chargeAudit where c.status != .matched {
+            cells.append([.text(c.day.description), .text(c.customerID), .text(c.provider), .text(c.model), money(c.reported),
+                          money(c.computed), money(c.difference), .text(c.status.rawValue)])
+        }
+        s.below = [("Cells not matched", cells)]
         return s
     }
 }

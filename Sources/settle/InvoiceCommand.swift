@@ -10,12 +10,15 @@ struct InvoiceCommand: ParsableCommand {
         discussion: """
         Period P names, for each customer, the billing period that starts in month P on their billing_day. Lines: plan fee, usage at cost × markup, marketplace services and free trial tokens, volume discount, tax, prepaid credits. Built from the period summaries of settle aggregate (run it over the period first; settle close does).
 
-        Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless, in customer_id order, in one transaction; an issued invoice never changes. A customer with usage that has no price stays a draft (exit 3). --adjust issues a credit note (CN-…) or a supplementary invoice for what late data changed on issued invoices, once. --issue-date fixes the date so that reruns write identical files.
+        Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless, in customer_id order, in one transaction; an issued invoice never changes. A customer with usage that has no price stays a draft (exit 3). Plan fees are prorated by day over the customer versions in force (customers.csv effective_from); prepaid credit is used in the order documents are issued, and OUT/invoices/P/credits.csv states each customer's credit for calendar month P.
+
+        --adjust issues a credit note (CN-…) or a supplementary invoice for what late usage, prices or services changed on issued invoices, once, with one line per line that changed. Issued plan fees and tax rates stay as issued: editing customers.csv never creates documents, unless --adjust --catalog asks to apply the versions now in force (a back-dated effective_from) to issued periods. --issue-date fixes the date so that reruns write identical files.
 
         Examples:
           settle invoice --period 2026-10
           settle invoice --period 2026-10 --finalize --issue-date 2026-11-01
           settle invoice --period 2026-10 --adjust --issue-date 2026-11-15
+          settle invoice --period 2026-10 --adjust --catalog --customer cus_0042
         """
     )
 
@@ -24,23 +27,25 @@ struct InvoiceCommand: ParsableCommand {
     @Option(help: "Only this customer.") var customer: String?
     @Flag(help: "Issue numbered invoices.") var finalize = false
     @Flag(help: "Issue credit notes or supplementary invoices for late changes to issued invoices.") var adjust = false
+    @Flag(help: "With --adjust: also apply the plan fees and tax rates of the customer versions now in force to issued periods.") var catalog = false
     @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC).") var issueDate: String?
     @Flag(help: "Show the invoices; write and issue nothing.") var dryRun = false
 
     func validate() throws {
         try checkPeriod(period)
         if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
+        if catalog && !adjust { throw ValidationError("--catalog goes with --adjust: it says what an adjustment of issued invoices applies") }
     }
 
     func run() throws {
         let console = global.console
         try withExitStatus(console) {
             let env = try global.environment()
-            if let customer, try !CatalogLoader.load(config: env.config).customers.contains(where: { $0.id == customer }) {
+            if let customer, try !CatalogLoader.load(config: env.config).customers.contains(customer) {
                 throw ValidationError("--customer \(customer) is not in customers.csv")
             }
             let store = try env.openStore()
-            let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust,
+            let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust, applyCatalog: catalog,
                                     issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
             let report = try job.execute(store: store, env: env)
             let documents = report.issued + report.adjustments

@@ -23,11 +23,13 @@ public struct DayRollup {
 
     struct Fields {
         var customer: String, provider: String, model: String, tier: String, service: String, status: String
+        var costed: Bool
         var latencyGroup: Int32
     }
 
     struct Sums {
         var events: Int64 = 0, input: Int64 = 0, cached: Int64 = 0, cacheWrite: Int64 = 0, output: Int64 = 0, requests: Int64 = 0
+        var reportedNanos: Int64 = 0
     }
 
     struct LatencyKey: Hashable {
@@ -71,11 +73,14 @@ public struct DayRollup {
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
     }
 
-    /// Adds one event, its text fields as UTF-8 bytes (a null service is empty).
+    /// Adds one event, its text fields as UTF-8 bytes (a null service is empty; so is a missing
+    /// `reported`, the event's reported cost as the store keeps it: plain decimal text).
     @inline(__always)
     public mutating func add(ts: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
                              tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, status: UnsafeRawBufferPointer,
-                             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?) {
+                             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
+                             reported: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+        let nanos = reported.isEmpty ? nil : ReportedCost.nanos(reported)
         packed.removeAll(keepingCapacity: true)
         Self.put(customer, into: &packed)
         Self.put(provider, into: &packed)
@@ -83,6 +88,7 @@ public struct DayRollup {
         Self.put(tier, into: &packed)
         Self.put(service, into: &packed)
         Self.put(status, into: &packed)
+        packed.append(nanos == nil ? 0 : 1)
         let group = packed.withUnsafeBytes { groups.id($0) }
         if Int(group) == fields.count {
             packed.removeAll(keepingCapacity: true)
@@ -92,12 +98,12 @@ public struct DayRollup {
             let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
             func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
             fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
-                                 service: text(service), status: text(status), latencyGroup: latencyGroup))
+                                 service: text(service), status: text(status), costed: nanos != nil, latencyGroup: latencyGroup))
             sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
         }
         var stretch = 0
         for (i, cut) in cuts.enumerated() where ts >= cut { stretch = i + 1 }
-        sums[Int(group) * (cuts.count + 1) + stretch].add(input, cached, cacheWrite, output, requests)
+        sums[Int(group) * (cuts.count + 1) + stretch].add(input, cached, cacheWrite, output, requests, nanos ?? 0)
         touched = true
         if let latencyMs {
             latency[LatencyKey(group: fields[Int(group)].latencyGroup, bucket: Self.bucket(latencyMs)), default: 0] += 1
@@ -105,13 +111,15 @@ public struct DayRollup {
     }
 
     public mutating func add(ts: Int64, customer: String, provider: String, model: String, tier: String, service: String, status: String,
-                             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?) {
-        var (c, p, m, t, sv, st) = (customer, provider, model, tier, service, status)
-        c.withUTF8 { c in p.withUTF8 { p in m.withUTF8 { m in t.withUTF8 { t in sv.withUTF8 { sv in st.withUTF8 { st in
+                             input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
+                             reported: String = "") {
+        var (c, p, m, t, sv, st, r) = (customer, provider, model, tier, service, status, reported)
+        c.withUTF8 { c in p.withUTF8 { p in m.withUTF8 { m in t.withUTF8 { t in sv.withUTF8 { sv in st.withUTF8 { st in r.withUTF8 { r in
             add(ts: ts, customer: UnsafeRawBufferPointer(c), provider: UnsafeRawBufferPointer(p), model: UnsafeRawBufferPointer(m),
                 tier: UnsafeRawBufferPointer(t), service: UnsafeRawBufferPointer(sv), status: UnsafeRawBufferPointer(st),
-                input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs)
-        } } } } } }
+                input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs,
+                reported: UnsafeRawBufferPointer(r))
+        } } } } } } }
     }
 
     private func stretchStart(_ index: Int) -> Timestamp {
@@ -130,7 +138,7 @@ public struct DayRollup {
                                          model: f.model, tier: Tier(rawValue: f.tier) ?? .standard, serviceID: f.service,
                                          status: EventStatus(rawValue: f.status) ?? .ok, events: s.events, inputTokens: s.input,
                                          cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, outputTokens: s.output,
-                                         requests: s.requests))
+                                         requests: s.requests, costed: f.costed, reportedNanos: s.reportedNanos))
             }
         }
         return out
@@ -148,8 +156,10 @@ public struct DayRollup {
 }
 
 extension DayRollup.Sums {
-    @inline(__always) mutating func add(_ input: Int64, _ cached: Int64, _ cacheWrite: Int64, _ output: Int64, _ requests: Int64) {
+    @inline(__always) mutating func add(_ input: Int64, _ cached: Int64, _ cacheWrite: Int64, _ output: Int64, _ requests: Int64,
+                                        _ nanos: Int64) {
         events += 1
+        reportedNanos &+= nanos
         self.input &+= input
         self.cached &+= cached
         self.cacheWrite &+= cacheWrite

@@ -82,16 +82,13 @@ public struct PeriodTotals: Sendable, Hashable {
 }
 
 /// The aggregation rules: daily rows of one customer and period into summary lines (priced
-/// per PRODUCT.md's billing rules) and the period's totals and projections.
+/// per PRODUCT.md's billing rules, each day at the plan then in force) and the period's totals
+/// and projections.
 public struct PeriodSummarizer: Sendable {
-    public var priceBook: PriceBook
-    public var markup: MarkupPolicy
-    public var services: [String: Service]
+    public var pricing: CustomerPricing
 
     public init(priceBook: PriceBook, markup: MarkupPolicy, services: [Service]) {
-        self.priceBook = priceBook
-        self.markup = markup
-        self.services = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        pricing = CustomerPricing(priceBook: priceBook, markup: markup, services: services)
     }
 
     struct LineKey: Hashable {
@@ -103,42 +100,14 @@ public struct PeriodSummarizer: Sendable {
         var unitPrice: ExactDecimal?
     }
 
-    struct ModelKey: Hashable {
-        var provider: String
-        var model: String
-    }
-
-    /// The customer's price of one unit: the cost price with markup, or the service's own price.
-    /// `markups` remembers the customer's markup per provider and model: the rules are matched
-    /// once per model, not once per row and token type.
-    func unitPrice(_ row: UsageDailyRow, _ type: TokenType, plan: String, markups: inout [ModelKey: ExactDecimal]) -> ExactDecimal? {
-        if !row.serviceID.isEmpty {
-            guard let service = services[row.serviceID] else { return nil }
-            switch type {
-            case .input: return service.promptPricePer1K.shifted(right: 3)
-            case .output: return service.completionPricePer1K.shifted(right: 3)
-            default: return nil
-            }
-        }
-        guard let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) else {
-            return nil
-        }
-        let key = ModelKey(provider: row.provider, model: row.model)
-        let pct: ExactDecimal
-        if let known = markups[key] {
-            pct = known
-        } else {
-            pct = markup.pct(provider: row.provider, model: row.model, plan: plan, customer: row.customerID)
-            markups[key] = pct
-        }
-        return (quote.perUnit * (ExactDecimal.hundred + pct)).shifted(right: 2)
-    }
-
-    public func summarize(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
+    /// `asOf`: the last day aggregated; the plan in force then is the one whose limits alerts
+    /// watch.
+    public func summarize(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
                           asOf: UTCDay) -> (lines: [UsageSummaryLine], totals: PeriodTotals) {
         var lines: [LineKey: (ok: Int64, error: Int64, cost: ExactDecimal?)] = [:]
-        var markups: [ModelKey: ExactDecimal] = [:]
-        var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.plan, asOf: asOf)
+        var markups = CustomerPricing.MarkupCache()
+        var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.inForce(on: asOf).plan, asOf: asOf)
+        var planOn: (day: UTCDay, plan: String)?
         for row in rows where period.contains(row.day) {
             let ok = row.status == .ok
             totals.events += row.events
@@ -148,17 +117,19 @@ public struct PeriodSummarizer: Sendable {
                 totals.calls += row.requests
                 totals.callsByProvider[row.provider, default: 0] += row.requests
             }
-            // A marketplace service prices all prompt tokens alike; gateway traffic by token type.
-            let quantities: [(TokenType, Int64)] = row.serviceID.isEmpty
-                ? row.quantities : [(.input, row.inputTokens), (.output, row.outputTokens)]
-            for (type, q) in quantities where q != 0 {
-                let price = unitPrice(row, type, plan: customer.plan, markups: &markups)
+            let plan: String
+            if let known = planOn, known.day == row.day { plan = known.plan } else {
+                plan = customer.inForce(on: row.day).plan
+                planOn = (row.day, plan)
+            }
+            for (type, q) in CustomerPricing.quantities(row) where q != 0 {
+                let price = pricing.unitPrice(row, type, plan: plan, cache: &markups)
                 let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
                                   serviceID: row.serviceID, unitPrice: price)
                 var v = lines[key] ?? (0, 0, nil)
                 if ok { v.ok += q } else { v.error += q }
                 if row.serviceID.isEmpty, price != nil,
-                   let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) {
+                   let quote = pricing.priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) {
                     v.cost = (v.cost ?? .zero) + ExactDecimal(q) * quote.perUnit
                 }
                 lines[key] = v
@@ -176,7 +147,7 @@ public struct PeriodSummarizer: Sendable {
         let out = unordered.indices.sorted { Self.order(unordered[$0], unordered[$1]) }.map { unordered[$0] }
         totals.cost = out.reduce(.zero) { $0 + ($1.charge ?? .zero) }
         for t in trials {
-            guard let service = services[t.serviceID] else { continue }
+            guard let service = pricing.services[t.serviceID] else { continue }
             totals.trialCredit += ExactDecimal(t.freeInput) * service.promptPricePer1K.shifted(right: 3)
                 + ExactDecimal(t.freeOutput) * service.completionPricePer1K.shifted(right: 3)
         }

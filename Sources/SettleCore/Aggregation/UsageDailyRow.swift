@@ -21,10 +21,18 @@ public struct UsageDailyRow: Sendable, Hashable {
     public var cacheWriteTokens: Int64
     public var outputTokens: Int64
     public var requests: Int64
+    /// Whether these events carry the gateway's own `reported_cost` (rows of events with and
+    /// without one are kept apart, so the charge audit compares like with like).
+    public var costed: Bool
+    /// The sum of their `reported_cost`, in billionths of a dollar (each event's rounded half
+    /// away from zero at the ninth decimal; the events keep the exact text).
+    public var reportedNanos: Int64
 
     public init(day: UTCDay, stretchStart: Timestamp, customerID: String, provider: String, model: String, tier: Tier,
                 serviceID: String, status: EventStatus, events: Int64, inputTokens: Int64, cachedInputTokens: Int64,
-                cacheWriteTokens: Int64, outputTokens: Int64, requests: Int64) {
+                cacheWriteTokens: Int64, outputTokens: Int64, requests: Int64, costed: Bool = false, reportedNanos: Int64 = 0) {
+        self.costed = costed
+        self.reportedNanos = reportedNanos
         self.day = day
         self.stretchStart = stretchStart
         self.customerID = customerID
@@ -40,6 +48,8 @@ public struct UsageDailyRow: Sendable, Hashable {
         self.outputTokens = outputTokens
         self.requests = requests
     }
+
+    public var reportedCost: ExactDecimal { ExactDecimal(significand: Int128(reportedNanos), scale: 9) }
 
     /// Billable quantities by token type (PRODUCT.md): input is the uncached part.
     public var quantities: [(TokenType, Int64)] {

@@ -30,13 +30,17 @@ public enum AlertMetric: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: AlertMetric, b: AlertMetric) -> Bool { a.description < b.description }
 }
 
-/// An alert that fires once, ever, for a customer's period: its metric and threshold.
+/// An alert that fires once, ever, for a customer's period: its metric, threshold and limit.
+/// The limit is part of it so that an upgrade (a new plan version with a higher limit) re-arms
+/// the alerts (PRODUCT.md, "Customers over time").
 public struct AlertKey: Hashable, Sendable {
     public var metric: AlertMetric
     public var threshold: Int
+    public var limit: ExactDecimal
 
-    public init(metric: AlertMetric, threshold: Int) {
+    public init(metric: AlertMetric, threshold: Int, limit: ExactDecimal) {
         self.metric = metric
         self.threshold = threshold
+        self.limit = limit.normalized
     }
 }

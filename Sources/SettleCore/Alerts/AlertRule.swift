@@ -1,6 +1,6 @@
 /// The alert rules of PRODUCT.md: for each limit of a customer's plan — `tokens`, `calls`,
 /// `cost`, `calls:<provider>` — an alert for each threshold the period's usage has reached.
-/// Firing once per (customer, period, metric, threshold), ever, is the store's job: it keeps
+/// Firing once per (customer, period, metric, threshold, limit), ever, is the store's job: it keeps
 /// every alert and refuses a second.
 public struct AlertCandidate: Sendable, Hashable {
     public var customerID: String
@@ -20,7 +20,7 @@ public struct AlertCandidate: Sendable, Hashable {
     }
 
     public var severity: AlertSeverity { AlertSeverity(threshold: threshold) }
-    public var key: AlertKey { AlertKey(metric: metric, threshold: threshold) }
+    public var key: AlertKey { AlertKey(metric: metric, threshold: threshold, limit: limit) }
 }
 
 public enum AlertSeverity: String, Sendable {

@@ -1,25 +1,34 @@
-/// The catalog tables finance edits in a spreadsheet: customers, the price book, marketplace
-/// services and prepaid credit top-ups.
+/// The catalog tables finance edits in a spreadsheet: customers (every version of each), the
+/// price book, marketplace services and the prepaid credit entries.
 public struct Catalog: Sendable {
-    public var customers: [Customer] = []
+    public var customers = CustomerBook()
     public var prices: [PriceRow] = []
     public var services: [Service] = []
-    public var credits: [CreditTopUp] = []
+    public var credits: [CreditEntry] = []
     public init() {}
 }
 
+/// One version of a customer: a row of customers.csv, in force from `effectiveFrom` until the
+/// customer's next version (see `CustomerHistory`).
 public struct Customer: Sendable, Hashable {
     public var id: String
     public var name: String
     public var email: String
     public var plan: String
-    /// 1–28: the period starts that day at 00:00 UTC.
+    /// 1–28: the period starts that day at 00:00 UTC. The same in every version.
     public var billingDay: Int
     public var taxRatePct: ExactDecimal
     public var alertWebhook: String?
+    /// nil: from the beginning.
+    public var effectiveFrom: UTCDay?
+    public var address: String
+    public var taxID: String
+    /// The line of customers.csv, for messages; 0 when made in code.
+    public var line: Int
 
     public init(id: String, name: String, email: String, plan: String, billingDay: Int,
-                taxRatePct: ExactDecimal, alertWebhook: String? = nil) {
+                taxRatePct: ExactDecimal, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,
+                address: String = "", taxID: String = "", line: Int = 0) {
         self.id = id
         self.name = name
         self.email = email
@@ -27,6 +36,10 @@ public struct Customer: Sendable, Hashable {
         self.billingDay = billingDay
         self.taxRatePct = taxRatePct
         self.alertWebhook = alertWebhook
+        self.effectiveFrom = effectiveFrom
+        self.address = address
+        self.taxID = taxID
+        self.line = line
     }
 }
 
@@ -94,20 +107,5 @@ public struct Service: Sendable, Hashable {
         self.completionPricePer1K = completionPricePer1K
         self.platformFeePct = platformFeePct
         self.trialTokens = trialTokens
-    }
-}
-
-/// A prepaid credit top-up; `reference` is unique.
-public struct CreditTopUp: Sendable, Hashable {
-    public var reference: String
-    public var customerID: String
-    public var date: UTCDay
-    public var amount: ExactDecimal
-
-    public init(reference: String, customerID: String, date: UTCDay, amount: ExactDecimal) {
-        self.reference = reference
-        self.customerID = customerID
-        self.date = date
-        self.amount = amount
     }
 }

@@ -18,6 +18,7 @@ public struct SettleConfig: Sendable {
     public var providerNames: [String: String] = [:]
     public var reconcile = ReconcileSettings()
     public var alerts = AlertSettings()
+    public var audit = AuditSettings()
     public var invoices = InvoiceSettings()
     public var gatewayDB = GatewayDatabaseSettings()
     /// LiteLLM spend logs: which column names the customer (end_user, user, team_id, organization_id).
@@ -120,6 +121,12 @@ public struct ReconcileSettings: Sendable {
     public var tokenTolerancePct = ExactDecimal(significand: 1, scale: 1)
     public var tokenToleranceAbs: Int64 = 0
     public var costTolerance = ExactDecimal(significand: 1, scale: 2)
+    public init() {}
+}
+
+/// `[audit]`: the charge audit's tolerance per day, customer, model and tier.
+public struct AuditSettings: Sendable {
+    public var tolerance = ExactDecimal(significand: 1, scale: 2)
     public init() {}
 }
 

@@ -7,6 +7,9 @@ public struct Invoice: Sendable, Hashable {
     public var kind: Kind
     public var customerID: String
     public var customerName: String
+    /// The customer's address and tax id as the document was issued with them.
+    public var customerAddress: String = ""
+    public var customerTaxID: String = ""
     public var period: BillingPeriod
     public var issueDate: UTCDay
     public var dueDate: UTCDay

@@ -4,7 +4,7 @@
 public struct FinanceFigures: Sendable {
     public var month: PeriodMonth
     public var currency: String
-    public var customers: [Customer]
+    public var customers: CustomerBook
     public var plans: [String: Plan]
     /// Period totals of the periods starting in the month.
     public var totals: [PeriodTotals]
@@ -18,10 +18,17 @@ public struct FinanceFigures: Sendable {
     public var alerts: [FiredAlert]
     public var serviceQuality: [ServiceQualityRow]
     public var daily: [DailyUsage]
+    /// The calendar month's credit statement (`invoices/PERIOD/credits.csv`).
+    public var credits: [CreditStatementRow]
+    /// The charge audit of the calendar month's days.
+    public var chargeAudit: [ChargeAuditCell]
 
-    public init(month: PeriodMonth, currency: String, customers: [Customer], plans: [String: Plan], totals: [PeriodTotals],
+    public init(month: PeriodMonth, currency: String, customers: CustomerBook, plans: [String: Plan], totals: [PeriodTotals],
                 issued: [Invoice], drafts: [Invoice], issuedByLineKind: [InvoiceLine.Kind: ExactDecimal], margin: MarginBook,
-                reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow], daily: [DailyUsage]) {
+                reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow], daily: [DailyUsage],
+                credits: [CreditStatementRow] = [], chargeAudit: [ChargeAuditCell] = []) {
+        self.credits = credits
+        self.chargeAudit = chargeAudit
         self.month = month
         self.currency = currency
         self.customers = customers

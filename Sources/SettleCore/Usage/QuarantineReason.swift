@@ -13,6 +13,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
     case notText(field: String)
     case wrongColumnCount(expected: Int, found: Int)
     case notUTF8
+    case badReportedCost(String)
 
     /// A stable code, first in the reason text, for grouping in a spreadsheet.
     public var code: String {
@@ -29,6 +30,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .notText: return "not_text"
         case .wrongColumnCount: return "wrong_column_count"
         case .notUTF8: return "not_utf8"
+        case .badReportedCost: return "bad_reported_cost"
         }
     }
 
@@ -47,6 +49,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .notText(let field): return "not_text: \(field) must be a string"
         case .wrongColumnCount(let expected, let found): return "wrong_column_count: \(found) columns, the header has \(expected)"
         case .notUTF8: return "not_utf8: the line is not valid UTF-8"
+        case .badReportedCost(let value): return "bad_reported_cost: reported_cost \(quoted(value)) is not an amount ≥ 0"
         }
     }
 

@@ -41,17 +41,25 @@ extension UsageEvent {
             upstreamAccount: try Self.optionalText(f.upstreamAccount, "upstream_account"),
             serviceID: try Self.optionalText(f.serviceID, "service_id"),
             latencyMs: latency,
-            reportedCost: Self.reportedCost(f.reportedCost)
+            reportedCost: try Self.reportedCost(f.reportedCost)
         )
     }
 
-    /// A cost the source reports is informative only: text that is not a number is dropped
-    /// rather than costing the event its place.
-    private static func reportedCost(_ v: FieldValue) -> ExactDecimal? {
+    /// The gateway's own charge, for the charge audit: an amount ≥ 0 read exactly (float
+    /// noise past 30 decimals rounded), or absent. Anything else is quarantined: an audit that
+    /// dropped a figure it could not read would compare less than the gateway charged.
+    private static func reportedCost(_ v: FieldValue) throws(QuarantineReason) -> ExactDecimal? {
         switch v {
-        case .text(let s), .otherNumber(let s): return ExactDecimal(s)
-        case .integer(let n): return ExactDecimal(n)
-        default: return nil
+        case .missing, .null: return nil
+        case .text(let s) where s.isEmpty: return nil
+        case .integer(let n):
+            guard n >= 0 else { throw .badReportedCost(String(n)) }
+            return ExactDecimal(n)
+        case .text(let s), .otherNumber(let s):
+            guard let d = ExactDecimal(roundingExcessDecimals: s), !d.isNegative, ReportedCost.nanos(d) != nil else { throw .badReportedCost(s) }
+            return d
+        case .bool(let b): throw .badReportedCost(String(b))
+        case .nested: throw .badReportedCost("(an object or array)")
         }
     }
 

@@ -23,22 +23,19 @@ public enum CatalogLoader {
             catalog.services = try services(path)
         }
         if let path = try required(config.catalog.credits, "catalog.credits") {
-            catalog.credits = try credits(path, customers: Set(catalog.customers.map(\.id)))
+            catalog.credits = try credits(path, customers: Set(catalog.customers.ids))
         }
         return catalog
     }
 
-    public static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> [Customer] {
+    /// Every version of every customer: a customer may have several rows, each in force from
+    /// its `effective_from` (PRODUCT.md, "customers.csv").
+    public static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> CustomerBook {
         let table = try CSVTable(path: path, required: ["customer_id", "name", "email", "plan", "billing_day", "tax_rate_pct", "alert_webhook"])
-        var seen: [String: Int] = [:]
         var out: [Customer] = []
         for row in table.rows {
             let id = row["customer_id"]
             guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "customer_id", "is empty") }
-            if let first = seen[id] {
-                throw ConfigError(file: path, line: row.line, key: "customer_id", "\(id) appears again (first on line \(first))")
-            }
-            seen[id] = row.line
             let plan = row["plan"]
             guard plans[plan] != nil else {
                 let known = plans.keys.sorted().joined(separator: ", ")
@@ -50,11 +47,20 @@ public enum CatalogLoader {
                     "\"\(row["billing_day"])\" must be a day from \(BillingPeriod.billingDays.lowerBound) to \(BillingPeriod.billingDays.upperBound)")
             }
             let tax = try decimal(row, "tax_rate_pct", path, allowEmpty: true) ?? .zero
+            let fromText = row["effective_from"]
+            guard fromText.isEmpty || UTCDay(fromText) != nil else {
+                throw ConfigError(file: path, line: row.line, key: "effective_from",
+                    "\"\(fromText)\" is not a date (YYYY-MM-DD); leave it empty for a version in force from the beginning")
+            }
             let webhook = row["alert_webhook"]
             out.append(Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
-                                taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook))
+                                taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
+                                address: row["address"], taxID: row["tax_id"], line: row.line))
         }
-        return out
+        if let problem = CustomerBook.problem(in: out) {
+            throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
+        }
+        return CustomerBook(out)
     }
 
     public static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {
@@ -119,9 +125,11 @@ public enum CatalogLoader {
         return out
     }
 
-    public static func credits(_ path: String, customers: Set<String>) throws(ConfigError) -> [CreditTopUp] {
+    /// Credit entries (PRODUCT.md, "credits.csv"): `kind` topup (the default), refund (a positive
+    /// amount paid back) or adjustment (signed); `expires` on what adds to the balance.
+    public static func credits(_ path: String, customers: Set<String>) throws(ConfigError) -> [CreditEntry] {
         let table = try CSVTable(path: path, required: ["reference", "customer_id", "date", "amount"])
-        var out: [CreditTopUp] = []
+        var out: [CreditEntry] = []
         var seen: [String: Int] = [:]
         for row in table.rows {
             let ref = row["reference"]
@@ -137,9 +145,38 @@ public enum CatalogLoader {
             guard let date = UTCDay(row["date"]) else {
                 throw ConfigError(file: path, line: row.line, key: "date", "\"\(row["date"])\" is not a date (YYYY-MM-DD)")
             }
+            let kindText = row["kind"]
+            guard let kind = kindText.isEmpty ? .topup : CreditEntry.Kind(rawValue: kindText), kind != .creditNote else {
+                throw ConfigError(file: path, line: row.line, key: "kind", "\"\(kindText)\" is not topup, refund or adjustment")
+            }
             let amount = try decimal(row, "amount", path, allowEmpty: false)!
-            guard amount > .zero else { throw ConfigError(file: path, line: row.line, key: "amount", "must be positive") }
-            out.append(CreditTopUp(reference: ref, customerID: customer, date: date, amount: amount))
+            switch kind {
+            case .topup, .refund, .creditNote:
+                guard amount > .zero else {
+                    throw ConfigError(file: path, line: row.line, key: "amount", "must be positive (a \(kind.rawValue) \(kind == .refund ? "lowers" : "raises") the balance by it)")
+                }
+            case .adjustment:
+                guard !amount.isZero else { throw ConfigError(file: path, line: row.line, key: "amount", "is zero; an adjustment moves the balance") }
+            }
+            guard amount.rounded(places: 2) == amount else {
+                throw ConfigError(file: path, line: row.line, key: "amount", "\"\(row["amount"])\" has more than two decimals; credit is money in cents")
+            }
+            let expiresText = row["expires"]
+            var expires: UTCDay?
+            if !expiresText.isEmpty {
+                guard let day = UTCDay(expiresText) else {
+                    throw ConfigError(file: path, line: row.line, key: "expires", "\"\(expiresText)\" is not a date (YYYY-MM-DD)")
+                }
+                guard kind == .topup || (kind == .adjustment && amount > .zero) else {
+                    throw ConfigError(file: path, line: row.line, key: "expires", "only a top-up or a positive adjustment can expire")
+                }
+                guard day > date else {
+                    throw ConfigError(file: path, line: row.line, key: "expires", "\(day) is not after the entry's date \(date)")
+                }
+                expires = day
+            }
+            out.append(CreditEntry(reference: ref, customerID: customer, kind: kind, date: date,
+                                   amount: kind == .refund ? -amount : amount, expires: expires, line: row.line))
         }
         return out
     }

@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm", "focus"])
+                                "gateway_db", "litellm", "focus", "audit"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -159,6 +159,13 @@ public enum ConfigLoader {
             }
             if let url = try t.string(a, "webhook_url", in: "alerts"), !url.isEmpty { c.alerts.webhookURL = url }
             if let env = try t.string(a, "webhook_secret_env", in: "alerts") { c.alerts.webhookSecretEnv = env }
+        }
+        if let a = try t.table(root, "audit") {
+            try t.known(a, "audit", ["tolerance"])
+            if let v = try t.decimal(a, "tolerance", in: "audit") {
+                guard !v.isNegative else { throw ConfigError(file: file, key: "audit.tolerance", "must not be negative") }
+                c.audit.tolerance = v
+            }
         }
         if let inv = try t.table(root, "invoices") {
             try t.known(inv, "invoices", ["number_prefix", "credit_note_prefix", "payment_terms_days", "issuer"])

@@ -40,6 +40,8 @@ public enum InvoiceDocument {
         w.member("credits_applied", i.creditsApplied.formatted(places: 2))
         w.member("amount_due", i.amountDue.formatted(places: 2))
         w.member("customer_name", i.customerName)
+        w.member("customer_address", i.customerAddress)
+        w.member("customer_tax_id", i.customerTaxID)
         w.member("tax_rate_pct", i.taxRatePct.normalized.description)
         w.key("issuer")
         w.beginObject()
@@ -121,10 +123,13 @@ public enum InvoiceDocument {
                                model: l.text("model"), tier: l.text("tier").flatMap(Tier.init(rawValue:)),
                                tokenType: l.text("token_type").flatMap(TokenType.init(rawValue:)), serviceID: l.text("service_id"))
         }
-        return Invoice(number: v.text("number"), kind: kind, customerID: customer, customerName: v.text("customer_name") ?? "",
+        var inv = Invoice(number: v.text("number"), kind: kind, customerID: customer, customerName: v.text("customer_name") ?? "",
                        period: BillingPeriod(month: month, billingDay: start.date.day), issueDate: issue, dueDate: due,
                        currency: v.text("currency") ?? "USD", lines: parsedLines, subtotal: d("subtotal"), tax: d("tax"), total: d("total"),
                        creditsApplied: d("credits_applied"), amountDue: d("amount_due"),
                        taxRatePct: v.text("tax_rate_pct").flatMap { ExactDecimal($0) } ?? .zero, adjusts: v.text("adjusts"))
+        inv.customerAddress = v.text("customer_address") ?? ""
+        inv.customerTaxID = v.text("customer_tax_id") ?? ""
+        return inv
     }
 }

@@ -13,7 +13,7 @@ public struct GatewayTable: Sendable, Equatable {
     public var columns: [String: String]
 
     /// The fields read, in this order, as COPY columns.
-    public static let fields = UsageEventFields.columnNames + ["reported_cost"]
+    public static let fields = UsageEventFields.columnNames
 
     public static let presets = ["usage_logs", "litellm"]
 
@@ -78,7 +78,7 @@ public struct CopyTextUsageDecoder {
         var f = UsageEventFields()
         for (i, cell) in cells.enumerated() {
             let value: FieldValue = cell.map { .text($0) } ?? .null
-            if i < UsageEventFields.columnNames.count { f.set(slot: i, value) } else { f.reportedCost = value }
+            f.set(slot: i, value)
         }
         do {
             return .event(try UsageEvent(validating: f), line: lineNumber)

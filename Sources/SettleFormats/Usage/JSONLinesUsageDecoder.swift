@@ -33,7 +33,12 @@ public struct JSONLinesUsageDecoder {
             }
         case 11: candidate = 2                                       // customer_id
         case 12: candidate = 5                                       // input_tokens
-        case 13: candidate = 8                                       // output_tokens
+        case 13:
+            switch key[0] {
+            case UInt8(ascii: "o"): candidate = 8                    // output_tokens
+            case UInt8(ascii: "r"): candidate = 16                   // reported_cost
+            default: return nil
+            }
         case 16: candidate = 13                                      // upstream_account
         case 18: candidate = 7                                       // cache_write_tokens
         case 19: candidate = 6                                       // cached_input_tokens

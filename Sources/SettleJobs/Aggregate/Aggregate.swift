@@ -79,8 +79,8 @@ public struct Aggregate: Job {
         var report = Report()
         let periods = store.periods
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
-        let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let (spanStart, spanEnd) = periodSpan(billingDays: Set(catalog.customers.map(\.billingDay)))
+        let customers = catalog.customers
+        let (spanStart, spanEnd) = periodSpan(billingDays: customers.billingDays)
 
         // Roll up the days asked for whose rows are not current, and any day of the touched
         // periods up to `to` whose rows are not current.
@@ -164,18 +164,17 @@ public struct Aggregate: Job {
 
     /// A customer's period to summarize, with what the store said of it.
     struct PeriodWork: Sendable {
-        var customer: Customer
+        var customer: CustomerHistory
         var period: BillingPeriod
         var rows: [UsageDailyRow]
         var trials: [TrialUse]
         var asOf: UTCDay
     }
 
-    /// The free trial tokens of each service the customer used in the period: the first
-    /// `trial_tokens` ever, in event order, input before output within an event.
+    /// The free trial tokens of each service the customer used in the period (`TrialAllowance`).
     /// No event is older than `firstEvent`'s day, so a period that starts by then has used
     /// none of any trial before it, and the store need not be asked.
-    func trialUse(customer: Customer, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
+    func trialUse(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
                   store: any SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
         var out: [TrialUse] = []
         let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
@@ -183,18 +182,12 @@ public struct Aggregate: Job {
             guard let service = services[id], service.trialTokens > 0 else { continue }
             let before = period.firstDay <= (firstEvent ?? period.firstDay) ? 0
                 : try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
-            var left = service.trialTokens - before
-            guard left > 0 else { continue }
-            var use = TrialUse(serviceID: id, freeInput: 0, freeOutput: 0)
+            var trial = TrialAllowance(service: service, usedBefore: before)
+            guard !trial.isUsedUp else { continue }
             try store.periods.serviceEvents(customer: customer.id, service: id, from: period.firstDay.start, to: period.endDay.start) { input, output in
-                let freeIn = min(left, input)
-                left -= freeIn
-                let freeOut = min(left, output)
-                left -= freeOut
-                use.freeInput += freeIn
-                use.freeOutput += freeOut
-                return left > 0
+                trial.consume(input: input, output: output)
             }
+            let use = trial.use
             if use.freeInput + use.freeOutput > 0 { out.append(use) }
         }
         return out

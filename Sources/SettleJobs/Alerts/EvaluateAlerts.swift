@@ -6,10 +6,10 @@ import SettleStore
 
 /// `settle alerts [--dry-run]`: fires the 80/90/100 % alerts of the periods whose figures
 /// changed, stores them, rewrites `alerts/alerts.jsonl`, and delivers each customer's new
-/// alerts in one signed POST.
+/// alerts in one signed POST, and every new alert to the operator in one more.
 ///
-/// An alert fires once per (customer, period, metric, threshold), ever: the store refuses a
-/// second. A delivery is stored with its alerts before it is sent, retried with backoff in the
+/// An alert fires once per (customer, period, metric, threshold, limit), ever: the store
+/// refuses a second. A delivery is stored with its alerts before it is sent, retried with backoff in the
 /// run, left pending if it still fails, and retried by the next run with the same body and
 /// idempotency key; once a 2xx acknowledges it, it is never sent again.
 public struct EvaluateAlerts {
@@ -66,17 +66,23 @@ public struct EvaluateAlerts {
         return (report, jsonl)
     }
 
-    /// The alerts due now; stored (with their deliveries) unless this is a dry run.
+    /// The alerts due now; stored (with their deliveries) unless this is a dry run. Each
+    /// customer with a webhook of their own (in the version in force on the last day
+    /// aggregated) gets their new alerts in one POST; the operator's `[alerts] webhook_url`
+    /// gets every new alert of every customer in one POST.
     func evaluate(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
         var report = Report()
-        let customers = Dictionary(catalog.customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let due = try store.periods.totals(dueOnly: true)
         let now = env.clock()
         var byCustomer: [String: [FiredAlert]] = [:]
+        var webhooks: [String: String] = [:]
         for totals in due {
             guard let plan = env.config.plans[totals.plan] else {
                 report.problems.append("customer \(totals.customerID) is on plan \(totals.plan), which settle.toml does not define")
                 continue
+            }
+            if let url = catalog.customers[totals.customerID]?.inForce(on: totals.asOf).alertWebhook, !url.isEmpty {
+                webhooks[totals.customerID] = url
             }
             let fired = try store.alertLedger.fired(customer: totals.customerID, period: totals.period)
             for c in AlertRule.reached(totals, plan: plan, thresholds: env.config.alerts.thresholds)
@@ -84,19 +90,27 @@ public struct EvaluateAlerts {
                 byCustomer[c.customerID, default: []].append(FiredAlert(id: Self.alertID(c), candidate: c, firedAt: now))
             }
         }
+        var all: [FiredAlert] = []
+        var deliveries: [AlertDelivery] = []
         for customerID in byCustomer.keys.sorted() {
             var alerts = byCustomer[customerID]!
-            let url = customers[customerID]?.alertWebhook.flatMap { $0.isEmpty ? nil : $0 } ?? env.config.alerts.webhookURL.flatMap { $0.isEmpty ? nil : $0 }
-            var delivery: AlertDelivery?
-            if let url {
+            if let url = webhooks[customerID] {
                 let id = "dlv_" + Self.digest(alerts.map(\.id).joined(separator: ","))
                 for i in alerts.indices { alerts[i].deliveryID = id }
-                delivery = AlertDelivery(id: id, customerID: customerID, url: url, body: Self.body(customerID, alerts), createdAt: now)
+                deliveries.append(AlertDelivery(id: id, customerID: customerID, url: url, body: Self.body(customerID, alerts), createdAt: now))
             }
-            if !dryRun { try store.alertLedger.record(alerts, delivery: delivery, runID: runID) }
-            report.fired += alerts
+            all += alerts
         }
-        if !dryRun { try store.periods.markAlertsEvaluated(due) }
+        if let url = env.config.alerts.webhookURL, !url.isEmpty, !all.isEmpty {
+            let id = "dlv_" + Self.digest("operator|" + all.map(\.id).joined(separator: ","))
+            for i in all.indices where all[i].deliveryID == nil { all[i].deliveryID = id }
+            deliveries.append(AlertDelivery(id: id, customerID: "", url: url, body: Self.operatorBody(all), createdAt: now))
+        }
+        if !dryRun {
+            try store.alertLedger.record(all, deliveries: deliveries, runID: runID)
+            try store.periods.markAlertsEvaluated(due)
+        }
+        report.fired = all
         return report
     }
 
@@ -155,8 +169,15 @@ public struct EvaluateAlerts {
         JSONText.object([("customer_id", .string(customerID)), ("alerts", .array(alerts.map(json)))]).rendered()
     }
 
+    /// The operator's copy: every customer's new alerts of the run.
+    static func operatorBody(_ alerts: [FiredAlert]) -> String {
+        JSONText.object([("alerts", .array(alerts.map(json)))]).rendered()
+    }
+
+    /// Derived from what makes the alert once-ever, so a rerun makes the same id; the limit is
+    /// part of it so that an upgrade's re-armed alert has an id of its own.
     static func alertID(_ c: AlertCandidate) -> String {
-        "alt_" + digest("\(c.customerID)|\(c.period.firstDay)|\(c.metric)|\(c.threshold)")
+        "alt_" + digest("\(c.customerID)|\(c.period.firstDay)|\(c.metric)|\(c.threshold)|\(c.limit.normalized)")
     }
 
     static func digest(_ s: String) -> String {

@@ -16,15 +16,19 @@ public struct IssueInvoices {
     public var customer: String?
     public var finalize: Bool
     public var adjust: Bool
+    /// `--adjust --catalog`: issued periods also take the plan fees and tax rate of the
+    /// customer versions now in force (a back-dated version); without it they keep their own.
+    public var applyCatalog: Bool
     public var issueDate: UTCDay?
     public var dryRun: Bool
 
-    public init(month: PeriodMonth, customer: String? = nil, finalize: Bool = false, adjust: Bool = false, issueDate: UTCDay? = nil,
-                dryRun: Bool = false) {
+    public init(month: PeriodMonth, customer: String? = nil, finalize: Bool = false, adjust: Bool = false, applyCatalog: Bool = false,
+                issueDate: UTCDay? = nil, dryRun: Bool = false) {
         self.month = month
         self.customer = customer
         self.finalize = finalize
         self.adjust = adjust
+        self.applyCatalog = applyCatalog
         self.issueDate = issueDate
         self.dryRun = dryRun
     }
@@ -41,9 +45,17 @@ public struct IssueInvoices {
         /// Every issued document of the period once this run has written them, as read back
         /// from the store (filled by `perform`).
         public var documents = IssuedMonth()
-        public var status: ExitStatus { unpricedCustomers.isEmpty ? .ok : .findings }
+        /// Credit that documents issued before the ledger existed applied and that no entry of
+        /// credits.csv covers any more.
+        public var uncoveredCredit = ExactDecimal.zero
+        public var status: ExitStatus { findings == nil ? .ok : .findings }
         public var findings: String? {
-            unpricedCustomers.isEmpty ? nil : "not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))"
+            var out: [String] = []
+            if !unpricedCustomers.isEmpty { out.append("not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))") }
+            if uncoveredCredit > .zero {
+                out.append("earlier invoices applied \(uncoveredCredit.formatted(places: 2)) of credit that credits.csv no longer holds")
+            }
+            return out.isEmpty ? nil : out.joined(separator: "; ")
         }
     }
 
@@ -51,7 +63,7 @@ public struct IssueInvoices {
         let catalog = try CatalogLoader.load(config: env.config)
         if dryRun { return try compute(store: store, env: env, catalog: catalog, runID: "dry-run") }
         var run = JobRun(job: "invoice", parameters: ["period": month.description, "customer": customer ?? "",
-                                                     "finalize": String(finalize), "adjust": String(adjust),
+                                                     "finalize": String(finalize), "adjust": String(adjust), "catalog": String(applyCatalog),
                                                      "issue_date": issueDate?.description ?? "", "database": store.displayURL],
                          startedAt: env.clock())
         let runID = run.runID
@@ -91,58 +103,60 @@ public struct IssueInvoices {
         report.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
         let rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
-                                 volumeDiscounts: config.volumeDiscounts, services: catalog.services)
+                                 volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
-        // Credits already applied come from a column; documents are read only for this month.
-        let credited = try ledger.creditsApplied()
+        var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, report: &report)
         var thisMonth: [String: [String]] = [:]
         try ledger.forEachDocument(period: month) { _, customerID, document in thisMonth[customerID, default: []].append(document) }
         var toIssue: [InvoiceLedger.Issue] = []
         let issuer = self.issuer(config)
-        let creditsByCustomer = Dictionary(grouping: catalog.credits, by: \.customerID)
         let summaries = try summaries ?? store.periods.periodsStarting(in: month)
         let label = "invoice \(month): computing"
-        let customers = catalog.customers.sorted(by: { $0.id < $1.id }).filter { customer == nil || $0.id == customer }
+        let customers = catalog.customers.all.filter { customer == nil || $0.id == customer }
         for (i, c) in customers.enumerated() {
             if i % 256 == 0 { env.progress.update(label, done: Int64(i), total: Int64(customers.count), unit: "customers") }
             let period = BillingPeriod(month: month, billingDay: c.billingDay)
-            let mine = credited[c.id] ?? []
             let issuedHere = thisMonth[c.id] ?? []
-            // Parsed only where it matters: --adjust compares with what was issued.
-            let thisPeriod = adjust ? issuedHere.compactMap { InvoiceDocument.parse($0) } : []
-            // Credits: top-ups dated before the period's end, less what earlier invoices applied.
-            let topUps = (creditsByCustomer[c.id] ?? []).filter { $0.date < period.endDay }.reduce(ExactDecimal.zero) { $0 + $1.amount }
-            let applied = mine.filter { $0.periodStart < period.firstDay }.reduce(ExactDecimal.zero) { $0 + $1.credits }
             let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
-            let lines = summary?.lines ?? []
-            let trials = summary?.trials ?? []
-            guard let now = rules.invoice(customer: c, plan: config.plans[c.plan], period: period, usage: lines, trials: trials,
-                                          creditAvailable: topUps - applied, issueDate: date) else { continue }
+            guard let now = rules.invoice(customer: c, period: period, usage: summary?.lines ?? [], trials: summary?.trials ?? [],
+                                          issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
+            var account = accounts[c.id] ?? CreditAccount(customerID: c.id)
             if !issuedHere.isEmpty {
                 guard adjust else { continue }
-                if let a = rules.adjustment(of: thisPeriod, now: now, issueDate: date) {
+                // Parsed only where it matters: --adjust compares with what was issued.
+                let thisPeriod = issuedHere.compactMap { InvoiceDocument.parse($0) }
+                if var a = rules.adjustment(of: thisPeriod, now: now, applyingCatalog: applyCatalog, issueDate: date) {
                     if a.unpriced.isEmpty {
+                        let uses = account.apply(to: &a)
+                        accounts[c.id] = account
                         toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
-                                                           render: { InvoiceDocument.json($0, issuer: issuer) }))
+                                                           creditUses: uses, render: { InvoiceDocument.json($0, issuer: issuer) }))
                     } else {
                         env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")
+                        account.apply(to: &a)
                         report.drafts.append(a)
                     }
                 }
                 continue
             }
+            var inv = now
             if finalize && now.isFinalizable && period.endDay > date {
                 // A period still running on the issue date would be invoiced short: it stays a draft.
                 env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
                 report.openPeriods.append(c.id)
-                report.drafts.append(now)
+                account.apply(to: &inv)
+                report.drafts.append(inv)
             } else if finalize && now.isFinalizable {
-                toIssue.append(InvoiceLedger.Issue(invoice: now, series: config.invoices.numberPrefix,
+                let uses = account.apply(to: &inv)
+                accounts[c.id] = account
+                toIssue.append(InvoiceLedger.Issue(invoice: inv, series: config.invoices.numberPrefix, creditUses: uses,
                                                    render: { InvoiceDocument.json($0, issuer: issuer) }))
             } else {
                 if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
-                report.drafts.append(now)
+                // A draft shows the credit it would use, and uses none.
+                account.apply(to: &inv)
+                report.drafts.append(inv)
             }
         }
         if dryRun {
@@ -152,10 +166,28 @@ public struct IssueInvoices {
             return report
         }
         env.progress.update("invoice \(month): issuing \(toIssue.count) documents", done: 0, total: nil, unit: "documents")
-        for inv in try ledger.issue(toIssue, runID: runID, at: env.clock()) {
-            if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
+        let changed = accounts.values.filter { !$0.recorded.isEmpty || !$0.uses.isEmpty || !$0.changedRemainders.isEmpty }
+            .sorted { $0.customerID < $1.customerID }
+        if !toIssue.isEmpty || !changed.isEmpty {
+            for inv in try ledger.issue(toIssue, credit: changed, runID: runID, at: env.clock()) {
+                if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
+            }
         }
         return report
+    }
+
+    /// The credit ledger brought up to the issue date from credits.csv (`CreditCatchUp`); a
+    /// row it cannot take is bad configuration (78) naming the line.
+    func creditAccounts(store: any SettleStore, catalog: Catalog, creditsFile: String?, through date: UTCDay,
+                        report: inout Report) throws -> [String: CreditAccount] {
+        var accounts = try store.creditLedger.accounts()
+        let earlier = try store.creditLedger.earlierDocuments()
+        do {
+            report.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: catalog.credits, earlier: earlier, through: date)
+        } catch {
+            throw ConfigError(file: creditsFile ?? "credits.csv", line: error.line, key: error.key, error.message)
+        }
+        return accounts
     }
 
     /// The period's folder: every issued document of the period (from its stored text), the
@@ -182,6 +214,8 @@ public struct IssueInvoices {
                 issued.add(inv)
             }
             try writeDrafts(report, into: into, files: files, env: env)
+            let statement = CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month)
+            try files.write(Self.creditsCSV(statement), to: "\(into)/credits.csv", mayExist: existing.contains("credits.csv"))
             try files.finish()
             env.progress.update("invoice \(month): flushing the files to disk", done: 0, total: nil, unit: "steps")
             CrashPoint.reach("invoice:files-written")
@@ -193,7 +227,7 @@ public struct IssueInvoices {
         }
         report.documents = issued
         let all = issued.documents
-        outputs.append("\(folder)/ (\(all.count) issued documents)")
+        outputs.append("\(folder)/ (\(all.count) issued documents, credits.csv)")
         let draftNames = Set(report.drafts.filter { customer == nil || $0.customerID == customer }.map(Self.draftName))
         if !draftNames.isEmpty { outputs.append("\(folder)/drafts/ (\(draftNames.count) drafts)") }
         if customer == nil, !staged.isStaged, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
@@ -218,6 +252,13 @@ public struct IssueInvoices {
         if !staged.isStaged { FileSystem.syncFileSystem(of: folder) }
         env.progress.finish()
         return (outputs, summary)
+    }
+
+    /// `credits.csv`: the month's credit statement (`CreditStatement`), money with two decimals.
+    static func creditsCSV(_ rows: [CreditStatementRow]) -> String {
+        var out = CSVText.record(CreditStatementRow.columns)
+        for r in rows { CSVText.append([r.customerID] + r.cells.map { $0.formatted(places: 2) }, to: &out) }
+        return out
     }
 
     static func draftName(_ draft: Invoice) -> String {

@@ -4,7 +4,8 @@ import SettleStore
 import Logging
 
 /// `settle nightly [--date D]`: the inbox in, yesterday (and every earlier day whose inputs
-/// changed) reconciled, usage aggregated, alerts evaluated and delivered; one lock, one run.
+/// changed) reconciled, usage aggregated and its charges audited, alerts evaluated and
+/// delivered; one lock, one run.
 ///
 /// Every step commits its own work, and a day stays pending for a step until that step's
 /// results for it are stored and written. So a run killed anywhere is completed by the next
@@ -30,6 +31,7 @@ public struct Nightly {
         public var bills = IngestBills.Report()
         public var reconciled: [Reconcile.Report] = []
         public var aggregate: Aggregate.Report?
+        public var audit: ChargeAuditDays.Report?
         public var alerts: EvaluateAlerts.Report?
         /// Each step's findings, for the operator and the run record.
         public var findings: [String] = []
@@ -80,6 +82,12 @@ public struct Nightly {
         report.aggregate = aggregate
         if let f = aggregate.findings { report.findings.append(f) }
 
+        if !intraday {
+            let audit = try ChargeAuditDays(days: toAggregate).perform(store: store, env: env, catalog: catalog)
+            report.audit = audit
+            report.outputs += audit.outputs
+            if let f = audit.findings { report.findings.append(f) }
+        }
         CrashPoint.reach("nightly:aggregated")
         // A pending day inside a charge period (late usage, a late day line) changes the
         // period's cells too: its last day is reconciled again once it is over.

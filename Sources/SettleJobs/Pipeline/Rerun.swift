@@ -42,6 +42,7 @@ public struct Rerun: Job {
         public var runRecord: RunRecord?
         public var reconciled: [Reconcile.Report] = []
         public var aggregate: Aggregate.Report?
+        public var audit: ChargeAuditDays.Report?
         public var alerts: EvaluateAlerts.Report?
         public var drift: [Drift] = []
         public var findings: [String] = []
@@ -71,6 +72,11 @@ public struct Rerun: Job {
             let a = try job.compute(store: store, env: env, catalog: catalog)
             report.aggregate = a
             if let f = a.findings { report.findings.append(f) }
+            // The charge audit of the days, as nightly writes it after aggregating them.
+            let audit = try ChargeAuditDays(days: days).perform(store: store, env: env, catalog: catalog)
+            report.audit = audit
+            report.outputs += audit.outputs
+            if let f = audit.findings { report.findings.append(f) }
         }
         if steps.contains(.reconcile) {
             for (i, day) in days.enumerated() {

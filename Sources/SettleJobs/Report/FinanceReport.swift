@@ -59,7 +59,9 @@ public struct FinanceReport: Job {
             issued: issued.documents, drafts: drafts.map { var d = $0; d.lines = []; return d }, issuedByLineKind: issued.byLineKind,
             margin: MarginBook(periods: periods, services: catalog.services), reconciliation: ReconciliationSummary.of(cells),
             alerts: alerts, serviceQuality: ServiceQuality.rows(daily: daily, latency: latency),
-            daily: DailyUsage.of(daily, from: first, to: last))
+            daily: DailyUsage.of(daily, from: first, to: last),
+            credits: CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month),
+            chargeAudit: ChargeAudit.configured(env.config, catalog: catalog).cells(daily))
         report.figures = figures
 
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")

@@ -30,6 +30,7 @@ public protocol SettleStore: AnyObject {
     var alertLedger: AlertLedger { get }
     /// Issued invoices, credit notes and supplementary invoices.
     var invoiceLedger: InvoiceLedger { get }
+    var creditLedger: CreditLedger { get }
     /// Days a step still has to recompute, and inbox files already taken in.
     var pending: PendingWork { get }
 

@@ -108,6 +108,13 @@ enum PostgresMigrations {
         ALTER TABLE reconciliation_cells ADD PRIMARY KEY (day, through_day, provider, model, tier, token_type);
         CREATE INDEX reconciliation_cells_through ON reconciliation_cells(through_day) WHERE through_day <> '';
         """),
+        (11, SharedMigrations.v11 + """
+        DELETE FROM usage_daily_days WHERE day IN (
+            SELECT DISTINCT to_char(to_timestamp((ts_us / 1000000)::float8) AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM usage_events
+            WHERE reported_cost IS NOT NULL);
+        ALTER TABLE alerts DROP CONSTRAINT alerts_customer_id_period_start_metric_threshold_key;
+        ALTER TABLE alerts ADD CONSTRAINT alerts_once UNIQUE (customer_id, period_start, metric, threshold, limit_value);
+        """),
     ]
 
     /// Issued documents compressed with lz4 instead of pglz: a 100,000-customer month-end

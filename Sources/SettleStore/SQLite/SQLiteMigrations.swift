@@ -128,6 +128,30 @@ enum SQLiteMigrations {
         ALTER TABLE reconciliation_cells_v10 RENAME TO reconciliation_cells;
         CREATE INDEX reconciliation_cells_through ON reconciliation_cells(through_day) WHERE through_day <> '';
         """),
+        // An alert fires once per (customer, period, metric, threshold, limit): a new limit re-arms it.
+        (11, SharedMigrations.v11 + """
+        DELETE FROM usage_daily_days WHERE day IN (
+            SELECT DISTINCT strftime('%Y-%m-%d', ts_us / 1000000, 'unixepoch') FROM usage_events WHERE reported_cost IS NOT NULL);
+        CREATE TABLE alerts_v11 (
+            id           TEXT PRIMARY KEY,
+            customer_id  TEXT NOT NULL,
+            period       TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            metric       TEXT NOT NULL,
+            threshold    BIGINT NOT NULL,
+            severity     TEXT NOT NULL,
+            usage        TEXT NOT NULL,
+            limit_value  TEXT NOT NULL,
+            fired_at     TEXT NOT NULL,
+            run_id       TEXT NOT NULL,
+            delivery_id  TEXT,
+            UNIQUE (customer_id, period_start, metric, threshold, limit_value)
+        );
+        INSERT INTO alerts_v11 SELECT id, customer_id, period, period_start, metric, threshold, severity, usage, limit_value, fired_at,
+            run_id, delivery_id FROM alerts;
+        DROP TABLE alerts;
+        ALTER TABLE alerts_v11 RENAME TO alerts;
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

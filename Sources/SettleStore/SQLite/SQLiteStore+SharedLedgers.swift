@@ -4,6 +4,7 @@ extension SQLiteStore {
     public var periods: UsagePeriods { UsagePeriods(db) }
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
+    public var creditLedger: CreditLedger { CreditLedger(db) }
     public var pending: PendingWork { PendingWork(db) }
     public var runLedger: RunLedger { RunLedger(db) }
 }

@@ -105,14 +105,10 @@ final class SQLiteUsageLoad: UsageLoad {
         if stored == rows.count {
             try rollup.add(batch, rows: rows)
         } else if stored > 0 {
-            try db.forEachRow("""
-                SELECT ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
-                       cache_write_tokens, output_tokens, requests, latency_ms
-                FROM usage_events WHERE id > ?
-                """, [.int(lastID)]) { r in
+            try db.forEachRow("SELECT \(UsagePeriods.rollupColumns) FROM usage_events WHERE id > ?", [.int(lastID)]) { r in
                 try rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4),
                                service: r.bytes(5), status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9),
-                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12))
+                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12), reported: r.bytes(13))
             }
         }
         if stored > 0 { lastID = sqlite3_last_insert_rowid(db.handle) }

@@ -1,17 +1,17 @@
 import SettleCore
 
 /// Alerts and their webhook deliveries, the same SQL on both stores. The unique key on
-/// (customer, period, metric, threshold) is what makes an alert fire once, ever.
+/// (customer, period, metric, threshold, limit) is what makes an alert fire once, ever.
 public final class AlertLedger {
     let sql: any SQLExecutor
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
-    /// The (metric, threshold) of every alert already fired for a customer's period.
+    /// The (metric, threshold, limit) of every alert already fired for a customer's period.
     public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {
-        Set(try sql.fetch("SELECT metric, threshold FROM alerts WHERE customer_id = ? AND period_start = ?",
+        Set(try sql.fetch("SELECT metric, threshold, limit_value FROM alerts WHERE customer_id = ? AND period_start = ?",
                           [.text(customer), .text(period.firstDay.description)]).map { r in
-            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)))
+            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)), limit: r.decimal(2) ?? .zero)
         })
     }
 
@@ -20,10 +20,11 @@ public final class AlertLedger {
         return m
     }
 
-    /// Stores new alerts and, if given, the delivery that carries them, in one transaction.
-    /// Returns the alerts actually stored (one already there is not stored again).
+    /// Stores new alerts and the deliveries that carry them, in one transaction. Returns the
+    /// alerts actually stored (one already there is not stored again); deliveries are stored
+    /// only when some alert was.
     @discardableResult
-    public func record(_ alerts: [FiredAlert], delivery: AlertDelivery?, runID: String) throws -> [FiredAlert] {
+    public func record(_ alerts: [FiredAlert], deliveries: [AlertDelivery], runID: String) throws -> [FiredAlert] {
         try sql.inTransaction {
             var stored: [FiredAlert] = []
             for a in alerts {
@@ -36,7 +37,7 @@ public final class AlertLedger {
                           .text(a.firedAt.description), .text(runID), .optional(a.deliveryID)])
                 if n > 0 { stored.append(a) }
             }
-            if let d = delivery, !stored.isEmpty {
+            for d in deliveries where !stored.isEmpty {
                 try sql.perform("""
                     INSERT INTO alert_deliveries(id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

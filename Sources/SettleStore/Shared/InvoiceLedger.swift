@@ -13,19 +13,24 @@ public final class InvoiceLedger {
         public var invoice: Invoice
         public var series: String
         public var render: (Invoice) throws -> String
-        public init(invoice: Invoice, series: String, render: @escaping (Invoice) throws -> String) {
+        /// The credit the document applies, entry by entry (`CreditAccount.apply`).
+        public var creditUses: [CreditUse]
+        public init(invoice: Invoice, series: String, creditUses: [CreditUse] = [], render: @escaping (Invoice) throws -> String) {
             self.invoice = invoice
             self.series = series
+            self.creditUses = creditUses
             self.render = render
         }
     }
 
-    /// Numbers and stores every document in order, all or none. Returns them numbered.
+    /// Numbers and stores every document in order, all or none, with what the credit ledger
+    /// changed (`credit`: the accounts the run touched); a credit note's total goes on account.
+    /// Returns the documents numbered.
     ///
     /// Documents are rendered and stored a chunk at a time inside the one transaction, so a
     /// month of document text is never held at once.
-    public func issue(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [Invoice] {
-        let issued = try store(docs, runID: runID, at: time)
+    public func issue(_ docs: [Issue], credit: [CreditAccount] = [], runID: String, at time: Timestamp) throws -> [Invoice] {
+        let issued = try store(docs, credit: credit, runID: runID, at: time)
         // A month-end adds tens of thousands of rows to a table the planner last saw without
         // them: PostgreSQL then read each page of the month's documents (`forEachDocument`)
         // by a bitmap scan and a sort of the rest of the month, 2.5 s at 100,000 customers.
@@ -36,15 +41,17 @@ public final class InvoiceLedger {
         return issued
     }
 
-    private func store(_ docs: [Issue], runID: String, at time: Timestamp) throws -> [Invoice] {
+    private func store(_ docs: [Issue], credit: [CreditAccount], runID: String, at time: Timestamp) throws -> [Invoice] {
         try sql.inTransaction {
+            var documentUses: [CreditUse] = []
+            var creditNotes: [CreditEntry] = []
             // The last number of each series and year is read once inside the transaction; the
             // job lock keeps any other writer out until it commits.
             var last: [String: Int64] = [:]
             var out: [Invoice] = []
             out.reserveCapacity(docs.count)
             let sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
-                                                                "credits_applied", "document", "finalized_at", "run_id"])
+                                                                "credits_applied", "document", "finalized_at", "run_id", "credit_recorded"])
             let finalizedAt = time.description
             for doc in docs {
                 var inv = doc.invoice
@@ -60,22 +67,18 @@ public final class InvoiceLedger {
                 inv.number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
                 try sink.append([.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
                                  .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                                 .text(try doc.render(inv)), .text(finalizedAt), .text(runID)])
+                                 .text(try doc.render(inv)), .text(finalizedAt), .text(runID), .int(1)])
+                for var u in doc.creditUses {
+                    u.source = inv.number ?? ""
+                    documentUses.append(u)
+                }
+                if let back = CreditEntry.creditBack(of: inv) { creditNotes.append(back) }
                 out.append(inv)
             }
             try sink.flush()
+            try CreditLedger(sql).write(credit, documentUses: documentUses, creditNotes: creditNotes, runID: runID)
             return out
         }
-    }
-
-    /// Credits applied by each customer's issued documents, with the period each belongs to:
-    /// what later invoices may still apply. No document text is read.
-    public func creditsApplied() throws -> [String: [(periodStart: UTCDay, credits: ExactDecimal)]] {
-        var out: [String: [(periodStart: UTCDay, credits: ExactDecimal)]] = [:]
-        for r in try sql.fetch("SELECT customer_id, period_start, credits_applied FROM invoices", []) {
-            out[r.text(0), default: []].append((try r.day(1, "invoices.period_start"), r.decimal(2) ?? .zero))
-        }
-        return out
     }
 
     /// The months that have issued documents, oldest first.

@@ -181,3 +181,40 @@ extension SharedMigrations {
 
         """
 }
+
+extension SharedMigrations {
+    /// Billing that survives real life (issue 17). The credit ledger: each entry with its
+    /// remainder, each use of credit; documents issued before it are replayed into it once
+    /// (`credit_recorded` = 0). Daily rows keep apart events with and without the gateway's
+    /// reported cost, and sum it, for the charge audit: the unique key gains `costed`, and
+    /// days with reported costs are rolled up again (each store deletes their marks).
+    static let v11 = """
+        CREATE TABLE credit_entries (
+            reference   TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            day         TEXT NOT NULL,
+            expires     TEXT,
+            amount      TEXT NOT NULL,
+            remaining   TEXT NOT NULL,
+            run_id      TEXT NOT NULL
+        );
+        CREATE INDEX credit_entries_customer ON credit_entries(customer_id);
+        CREATE TABLE credit_uses (
+            customer_id     TEXT NOT NULL,
+            entry_reference TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            day             TEXT NOT NULL,
+            amount          TEXT NOT NULL,
+            source          TEXT NOT NULL,
+            run_id          TEXT NOT NULL
+        );
+        CREATE INDEX credit_uses_customer ON credit_uses(customer_id);
+        ALTER TABLE invoices ADD COLUMN credit_recorded BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_daily ADD COLUMN costed BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_daily ADD COLUMN reported_nanos BIGINT NOT NULL DEFAULT 0;
+        DROP INDEX usage_daily_key;
+        CREATE UNIQUE INDEX usage_daily_key ON usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status, costed);
+
+        """
+}

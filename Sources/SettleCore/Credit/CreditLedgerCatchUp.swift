@@ -1,0 +1,61 @@
+/// Brings customers' credit accounts up to a day from credits.csv: the one order in which the
+/// ledger meets what the catalog says.
+public enum CreditCatchUp {
+    /// A document issued before the ledger kept entries, with the credit it applied.
+    public struct EarlierDocument: Sendable {
+        public var number: String
+        public var customerID: String
+        public var issueDate: UTCDay
+        public var periodEnd: UTCDay
+        public var creditsApplied: ExactDecimal
+        public init(number: String, customerID: String, issueDate: UTCDay, periodEnd: UTCDay, creditsApplied: ExactDecimal) {
+            self.number = number
+            self.customerID = customerID
+            self.issueDate = issueDate
+            self.periodEnd = periodEnd
+            self.creditsApplied = creditsApplied
+        }
+    }
+
+    /// Records every catalog entry dated by `day` that the accounts do not hold, day by day:
+    /// on each day, first what expires, then additions, then deductions, then the earlier
+    /// documents' applications (`earlier`); last, what expires by `day`. An entry the ledger
+    /// holds with other figures is refused: a recorded movement never changes (add an
+    /// adjustment instead). Returns the credit of earlier documents that no entry covered.
+    public static func run(_ accounts: inout [String: CreditAccount], catalog: [CreditEntry], earlier: [EarlierDocument] = [],
+                           through day: UTCDay) throws(CreditError) -> ExactDecimal {
+        enum Event { case entry(CreditEntry), document(EarlierDocument) }
+        var events: [(day: UTCDay, order: Int, key: String, event: Event)] = []
+        for e in catalog {
+            if let held = accounts[e.customerID]?.held[e.reference] {
+                guard held.entry.sameMovement(as: e) else {
+                    let was = held.entry
+                    throw CreditError(line: e.line, key: "reference",
+                        "\(e.reference) was recorded as a \(was.kind.rawValue) of \(was.amount.formatted(places: 2)) for \(was.customerID) on \(was.date)\(was.expires.map { ", expiring \($0)" } ?? ""), and a recorded credit entry never changes; put the row back as it was and add an adjustment row instead")
+                }
+                continue
+            }
+            guard e.date <= day else { continue }
+            events.append((e.date, e.adds ? 0 : 1, e.reference, .entry(e)))
+        }
+        for d in earlier { events.append((d.issueDate, 2, d.number, .document(d))) }
+        events.sort { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }
+        var uncovered = ExactDecimal.zero
+        for (on, _, _, event) in events {
+            switch event {
+            case .entry(let e):
+                var account = accounts[e.customerID] ?? CreditAccount(customerID: e.customerID)
+                account.lapse(through: on)
+                try account.record(e)
+                accounts[e.customerID] = account
+            case .document(let d):
+                var account = accounts[d.customerID] ?? CreditAccount(customerID: d.customerID)
+                account.lapse(through: on)
+                uncovered += account.replay(number: d.number, credits: d.creditsApplied, periodEnd: d.periodEnd, issued: d.issueDate)
+                accounts[d.customerID] = account
+            }
+        }
+        for id in accounts.keys.sorted() { accounts[id]!.lapse(through: day) }
+        return uncovered
+    }
+}

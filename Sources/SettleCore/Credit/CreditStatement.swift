@@ -1,0 +1,65 @@
+/// `invoices/PERIOD/credits.csv`: each customer's credit movements in calendar month PERIOD.
+/// It ties out by construction: opening + topups − refunds + adjustments − applied +
+/// credit_notes − expired = closing, and the closing balance is what the entries have left.
+public struct CreditStatementRow: Sendable, Hashable {
+    public var customerID: String
+    public var opening = ExactDecimal.zero
+    public var topups = ExactDecimal.zero
+    /// Positive: what was paid back.
+    public var refunds = ExactDecimal.zero
+    /// Signed.
+    public var adjustments = ExactDecimal.zero
+    public var applied = ExactDecimal.zero
+    public var creditNotes = ExactDecimal.zero
+    public var expired = ExactDecimal.zero
+
+    public init(customerID: String) { self.customerID = customerID }
+
+    public var closing: ExactDecimal { opening + topups - refunds + adjustments - applied + creditNotes - expired }
+
+    var isEmpty: Bool {
+        [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing].allSatisfy(\.isZero)
+    }
+
+    public static let columns = ["customer_id", "opening_balance", "topups", "refunds", "adjustments", "applied", "credit_notes",
+                                 "expired", "closing_balance"]
+
+    public var cells: [ExactDecimal] { [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing] }
+}
+
+public enum CreditStatement {
+    /// Every customer with a balance or a movement in `month`, in customer order. Entries and
+    /// uses dated after the month do not count.
+    public static func rows(entries: [CreditEntry], uses: [CreditUse], month: PeriodMonth) -> [CreditStatementRow] {
+        let first = month.firstDay, end = month.next.firstDay
+        var rows: [String: CreditStatementRow] = [:]
+        for e in entries where e.date < end {
+            var r = rows[e.customerID] ?? CreditStatementRow(customerID: e.customerID)
+            if e.date < first {
+                r.opening += e.amount
+            } else {
+                switch e.kind {
+                case .topup: r.topups += e.amount
+                case .refund: r.refunds -= e.amount
+                case .adjustment: r.adjustments += e.amount
+                case .creditNote: r.creditNotes += e.amount
+                }
+            }
+            rows[e.customerID] = r
+        }
+        // Refunds and adjustments change the balance by their own amount; their uses only say
+        // which entries they came out of.
+        for u in uses where u.day < end && (u.kind == .applied || u.kind == .expired) {
+            var r = rows[u.customerID] ?? CreditStatementRow(customerID: u.customerID)
+            if u.day < first {
+                r.opening -= u.amount
+            } else if u.kind == .applied {
+                r.applied += u.amount
+            } else {
+                r.expired += u.amount
+            }
+            rows[u.customerID] = r
+        }
+        return rows.values.filter { !$0.isEmpty }.sorted { $0.customerID < $1.customerID }
+    }
+}

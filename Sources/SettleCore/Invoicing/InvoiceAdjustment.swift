@@ -1,0 +1,125 @@
+/// What `invoice --adjust` compares (PRODUCT.md, "Customers over time"): an issued invoice is
+/// never recomputed from today's catalog. Its plan fee lines and tax rate are those it was
+/// issued with; only the usage, prices and services of the period can differ, and the credit
+/// note or supplementary invoice carries one line per line that changed, not one lump.
+/// `applyingCatalog` (`--adjust --catalog`) also takes the plan fees and tax rate of the
+/// customer versions now in force: the way a back-dated version corrects an issued period.
+extension InvoiceRules {
+    public func adjustment(of issued: [Invoice], now: Invoice, applyingCatalog: Bool = false, issueDate: UTCDay) -> Invoice? {
+        guard let original = issued.first(where: { $0.kind == .invoice }) else { return nil }
+        var target = now
+        if !applyingCatalog {
+            let frozenFees = Self.net(issued.flatMap(\.lines).filter { $0.kind == .planFee })
+            target.taxRatePct = original.taxRatePct
+            settle(&target, lines: frozenFees + now.lines.filter { $0.kind != .planFee })
+        }
+        let billed = Self.net(issued.flatMap(\.lines))
+        let lines = Self.difference(from: billed, to: target.lines)
+        let billedSubtotal = issued.reduce(ExactDecimal.zero) { $0 + $1.subtotal }
+        let billedTax = issued.reduce(ExactDecimal.zero) { $0 + $1.tax }
+        let tax = target.tax - billedTax
+        guard !lines.isEmpty || !tax.isZero else { return nil }
+        let subtotal = target.subtotal - billedSubtotal
+        let total = subtotal + tax
+        var doc = Invoice(kind: total < .zero ? .creditNote : .supplementary, customerID: now.customerID, customerName: now.customerName,
+                          period: now.period, issueDate: issueDate, dueDate: issueDate.adding(days: paymentTermsDays), currency: currency,
+                          lines: lines, subtotal: subtotal, tax: tax, total: total, creditsApplied: .zero, amountDue: total,
+                          taxRatePct: target.taxRatePct, adjusts: original.number, unpriced: now.unpriced)
+        doc.customerAddress = applyingCatalog ? now.customerAddress : original.customerAddress
+        doc.customerTaxID = applyingCatalog ? now.customerTaxID : original.customerTaxID
+        if !applyingCatalog { doc.customerName = original.customerName }
+        return doc
+    }
+
+    /// Lines of several documents summed per item (`InvoiceLine.Item`), in first-seen order;
+    /// items that net to nothing dropped.
+    static func net(_ lines: [InvoiceLine]) -> [InvoiceLine] {
+        var order: [InvoiceLine.Item] = []
+        var sums: [InvoiceLine.Item: InvoiceLine] = [:]
+        for l in lines {
+            let item = l.item
+            if var s = sums[item] {
+                s.quantity += l.quantity
+                s.amount += l.amount
+                s.description = l.description
+                sums[item] = s
+            } else {
+                sums[item] = l
+                order.append(item)
+            }
+        }
+        return order.compactMap { item in
+            let l = sums[item]!
+            return l.amount.isZero && (l.quantity == 0 || item.isOneOff) ? nil : l
+        }
+    }
+
+    /// One line per item whose quantity or amount differs: the same description, the quantity
+    /// difference and the amount difference. A one-off item (a plan fee, a trial, a discount)
+    /// is one unit of its amount difference.
+    static func difference(from billed: [InvoiceLine], to target: [InvoiceLine]) -> [InvoiceLine] {
+        let before = Dictionary(billed.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+        let after = Dictionary(target.map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+        var items = target.map(\.item)
+        for l in billed where after[l.item] == nil { items.append(l.item) }
+        var out: [InvoiceLine] = []
+        var seen = Set<InvoiceLine.Item>()
+        for item in items where seen.insert(item).inserted {
+            let b = before[item], a = after[item]
+            var line = a ?? b!
+            let amount = (a?.amount ?? .zero) - (b?.amount ?? .zero)
+            let quantity = (a?.quantity ?? 0) - (b?.quantity ?? 0)
+            if item.isOneOff {
+                guard !amount.isZero else { continue }
+                line.quantity = 1
+                line.unitPrice = amount
+            } else {
+                guard !amount.isZero || quantity != 0 else { continue }
+                line.quantity = quantity
+            }
+            line.amount = amount
+            out.append(line)
+        }
+        // Stable: lines of one kind keep the invoice's order.
+        return out.enumerated().sorted { ($0.element.kind.position, $0.offset) < ($1.element.kind.position, $1.offset) }.map(\.element)
+    }
+}
+
+extension InvoiceLine {
+    /// What makes lines of one period's documents the same item, whatever their amounts: a usage
+    /// or service line by what was used at which unit price, a trial by its service, a plan fee
+    /// by its text, the volume discount as one.
+    struct Item: Hashable {
+        var kind: Kind
+        var key: String
+        var unitPrice: ExactDecimal?
+
+        var isOneOff: Bool { kind != .usage && kind != .service }
+    }
+
+    var item: Item {
+        switch kind {
+        case .usage:
+            return Item(kind: kind, key: "\(provider ?? "")|\(model ?? "")|\(tier?.rawValue ?? "")|\(tokenType?.rawValue ?? "")", unitPrice: unitPrice)
+        case .service:
+            return Item(kind: kind, key: "\(serviceID ?? "")|\(tokenType?.rawValue ?? "")", unitPrice: unitPrice)
+        case .trial: return Item(kind: kind, key: serviceID ?? "", unitPrice: nil)
+        case .planFee: return Item(kind: kind, key: description, unitPrice: nil)
+        case .volumeDiscount, .adjustment: return Item(kind: kind, key: "", unitPrice: nil)
+        }
+    }
+}
+
+extension InvoiceLine.Kind {
+    /// The order of PRODUCT.md's invoice: fees, usage, services, trials, discount.
+    var position: Int {
+        switch self {
+        case .planFee: return 0
+        case .usage: return 1
+        case .service: return 2
+        case .trial: return 3
+        case .volumeDiscount: return 4
+        case .adjustment: return 5
+        }
+    }
+}
