@@ -6,14 +6,21 @@ import Testing
 @Suite struct InvoiceRulesTests {
     func money(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
     let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
-    let customer = Customer(id: "cus_a", name: "Alpha", email: "a@example.com", plan: "pro", billingDay: 1, taxRatePct: ExactDecimal(10))
+    let customer = CustomerHistory(versions: [Customer(id: "cus_a", name: "Alpha", email: "a@example.com", plan: "pro", billingDay: 1,
+                                                       taxRatePct: ExactDecimal(10))])
     let service = Service(id: "svc_x", seller: "sellco", model: "x-model", promptPricePer1K: ExactDecimal("0.004")!,
                           completionPricePer1K: ExactDecimal("0.012")!, platformFeePct: ExactDecimal(10), trialTokens: 5000)
 
-    func rules(minUsage: String) -> InvoiceRules {
+    func rules(minUsage: String, fee: String = "78.98") -> InvoiceRules {
         InvoiceRules(currency: "USD", paymentTermsDays: 14,
                      volumeDiscounts: [VolumeDiscount(minUsage: money(minUsage), pct: money("5")), VolumeDiscount(minUsage: money("1000"), pct: money("8"))],
-                     services: [service])
+                     services: [service], plans: ["pro": Plan(name: "pro", monthlyFee: money(fee)), "free": Plan(name: "free")])
+    }
+
+    /// A customer holding `amount` of prepaid credit from a top-up on the period's first day.
+    func credit(_ amount: String) -> CreditAccount {
+        CreditAccount(customerID: "cus_a", held: [CreditAccount.Held(
+            entry: CreditEntry(reference: "T1", customerID: "cus_a", date: period.firstDay, amount: money(amount)), remaining: money(amount))])
     }
 
     var usage: [UsageSummaryLine] {
@@ -36,9 +43,10 @@ import Testing
     let trial = [TrialUse(serviceID: "svc_x", freeInput: 1_250, freeOutput: 0)]
 
     @Test func everyLineAndEveryRoundingByHand() throws {
-        let plan = Plan(name: "pro", monthlyFee: money("78.98"))
-        let inv = try #require(rules(minUsage: "18.50").invoice(customer: customer, plan: plan, period: period, usage: usage, trials: trial,
-                                                                creditAvailable: money("50.00"), issueDate: UTCDay("2026-11-01")!))
+        var inv = try #require(rules(minUsage: "18.50").invoice(customer: customer, period: period, usage: usage, trials: trial,
+                                                                issueDate: UTCDay("2026-11-01")!))
+        var account = credit("50.00")
+        account.apply(to: &inv)
         #expect(inv.lines.map(\.kind) == [.planFee, .usage, .usage, .service, .service, .trial, .volumeDiscount])
         #expect(inv.lines.map(\.amount) == [
             money("78.98"),
@@ -61,39 +69,44 @@ import Testing
     }
 
     @Test func oneCentBelowTheTierNoDiscountAndCreditsCoverAll() throws {
-        let plan = Plan(name: "pro", monthlyFee: money("78.98"))
-        let inv = try #require(rules(minUsage: "18.51").invoice(customer: customer, plan: plan, period: period, usage: usage, trials: trial,
-                                                                creditAvailable: money("500"), issueDate: UTCDay("2026-11-01")!))
+        var inv = try #require(rules(minUsage: "18.51").invoice(customer: customer, period: period, usage: usage, trials: trial,
+                                                                issueDate: UTCDay("2026-11-01")!))
+        var account = credit("500")
+        account.apply(to: &inv)
+        #expect(account.balance == money("392.77"))
         #expect(!inv.lines.contains { $0.kind == .volumeDiscount })
         #expect(inv.subtotal == money("97.48") && inv.tax == money("9.75") && inv.total == money("107.23"))
         #expect(inv.creditsApplied == money("107.23") && inv.amountDue == .zero)
     }
 
     @Test func noFeeAndNoUsageIsNoInvoiceAndUnpricedUsageIsListed() {
-        let free = Plan(name: "free", monthlyFee: .zero)
-        #expect(rules(minUsage: "1").invoice(customer: customer, plan: free, period: period, usage: [], trials: [], creditAvailable: .zero,
-                                             issueDate: UTCDay("2026-11-01")!) == nil)
+        let free = CustomerHistory(versions: [Customer(id: "cus_a", name: "Alpha", email: "", plan: "free", billingDay: 1, taxRatePct: .zero)])
+        #expect(rules(minUsage: "1").invoice(customer: free, period: period, usage: [], trials: [], issueDate: UTCDay("2026-11-01")!) == nil)
         let unpriced = [UsageSummaryLine(provider: "mistral", model: "codestral", tier: .standard, tokenType: .input, serviceID: "",
                                          unitPrice: nil, quantity: 10, errorQuantity: 0, charge: nil)]
-        let inv = rules(minUsage: "1").invoice(customer: customer, plan: free, period: period, usage: unpriced, trials: [],
-                                               creditAvailable: .zero, issueDate: UTCDay("2026-11-01")!)
+        let inv = rules(minUsage: "1").invoice(customer: free, period: period, usage: unpriced, trials: [], issueDate: UTCDay("2026-11-01")!)
         #expect(inv?.unpriced.count == 1 && inv?.isFinalizable == false && inv?.total == .zero)
     }
 
-    @Test func adjustmentsIssueTheDifferenceOnce() throws {
-        let r = rules(minUsage: "1000")
-        let plan = Plan(name: "pro", monthlyFee: money("10"))
-        var issued = try #require(r.invoice(customer: customer, plan: plan, period: period, usage: Array(usage.prefix(1)), trials: [],
-                                            creditAvailable: .zero, issueDate: UTCDay("2026-11-01")!))
+    @Test func adjustmentsIssueTheDifferenceOnceLineByLine() throws {
+        let r = rules(minUsage: "1000", fee: "10")
+        var issued = try #require(r.invoice(customer: customer, period: period, usage: Array(usage.prefix(1)), trials: [],
+                                            issueDate: UTCDay("2026-11-01")!))
         issued.number = "INV-2026-000001"
-        let now = try #require(r.invoice(customer: customer, plan: plan, period: period, usage: Array(usage.prefix(2)), trials: [],
-                                         creditAvailable: .zero, issueDate: UTCDay("2026-11-15")!))
-        let more = try #require(r.adjustment(of: [issued], now: now, issueDate: UTCDay("2026-11-15")!))
+        let now = try #require(r.invoice(customer: customer, period: period, usage: Array(usage.prefix(2)), trials: [],
+                                         issueDate: UTCDay("2026-11-15")!))
+        var more = try #require(r.adjustment(of: [issued], now: now, issueDate: UTCDay("2026-11-15")!))
         #expect(more.kind == .supplementary && more.adjusts == "INV-2026-000001")
         #expect(more.subtotal == money("5.01") && more.tax == money("0.50") && more.total == money("5.51"))
+        // Itemized: the one line that changed, with its own description, quantity and price.
+        #expect(more.lines.count == 1)
+        #expect(more.lines[0].kind == .usage && more.lines[0].description == "openai gpt-4o output")
+        #expect(more.lines[0].quantity == 500_500 && more.lines[0].unitPrice == money("10") && more.lines[0].amount == money("5.01"))
+        more.number = "INV-2026-000002"
         #expect(r.adjustment(of: [issued, more], now: now, issueDate: UTCDay("2026-11-16")!) == nil)
         let less = try #require(r.adjustment(of: [issued, more], now: issued, issueDate: UTCDay("2026-11-20")!))
         #expect(less.kind == .creditNote && less.total == money("-5.51"))
+        #expect(less.lines.map(\.quantity) == [-500_500] && less.lines.map(\.amount) == [money("-5.01")])
     }
 
     @Test func payoutsAreGrossLessTheRoundedFee() {

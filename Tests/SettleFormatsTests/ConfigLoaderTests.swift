@@ -114,10 +114,10 @@ import SettleTestSupport
             "services.csv": "service_id,seller,model,prompt_price_per_1k,completion_price_per_1k,platform_fee_pct,trial_tokens\nsvc_1,lexica,legal-13b,0.004,0.012,15,50000\n",
             "credits.csv": "reference,customer_id,date,amount\nTOP-1,cus_1,2026-10-01,100.00\n",
         ]).get()
-        #expect(catalog.customers.map(\.name) == ["Acme, Inc", "Beta"])
-        #expect(catalog.customers[0].billingDay == 15)
-        #expect(catalog.customers[1].taxRatePct == .zero)
-        #expect(catalog.customers[1].alertWebhook == "https://h.example")
+        #expect(catalog.customers.all.map(\.current.name) == ["Acme, Inc", "Beta"])
+        #expect(catalog.customers["cus_1"]?.billingDay == 15)
+        #expect(catalog.customers["cus_2"]?.current.taxRatePct == .zero)
+        #expect(catalog.customers["cus_2"]?.current.alertWebhook == "https://h.example")
         #expect(catalog.prices[1].tier == .batch)
         #expect(catalog.prices[1].per == .perMillion)
         #expect(catalog.prices[1].effectiveFrom.description == "2026-10-15T12:00:00Z")
@@ -137,7 +137,7 @@ import SettleTestSupport
             == "2 plan \"gold\" is not a plan in settle.toml (known: free, pro)")
         #expect(problem(["customers.csv": header + "cus_1,A,a@x,pro,29,20,\n"]) == "2 billing_day \"29\" must be a day from 1 to 28")
         #expect(problem(["customers.csv": header + "cus_1,A,a@x,pro,1,20,\ncus_1,B,b@x,pro,1,20,\n"])
-            == "3 customer_id cus_1 appears again (first on line 2)")
+            == "3 effective_from a second version of cus_1 in force from the beginning (no effective_from) (first on line 2); each version needs its own effective_from")
         #expect(problem(["customers.csv": header + "cus_1,A,a@x,pro,1,twenty,\n"]) == "2 tax_rate_pct \"twenty\" is not a decimal number")
         #expect(problem(["customers.csv": "customer_id,name\n"]).hasPrefix("1 - the header lacks email, plan"))
         #expect(problem(["prices.csv": "provider,model,token_type,tier,price,per,effective_from\nopenai,gpt-4o,prompt,,1,1M,2026-01-01\n"])

@@ -6,7 +6,7 @@ import Testing
     static let issuer = InvoiceDocument.Issuer(name: "Example AI Ltd", address: "1 Main St", taxID: "GB1")
 
     static var supplementary: Invoice {
-        Invoice(number: "INV-2026-000042", kind: .supplementary, customerID: "cus_q", customerName: "Quote \"Q\" Ltd\nLondon",
+        var inv = Invoice(number: "INV-2026-000042", kind: .supplementary, customerID: "cus_q", customerName: "Quote \"Q\" Ltd\nLondon",
                 period: BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 15), issueDate: UTCDay("2026-11-28")!,
                 dueDate: UTCDay("2026-12-12")!, currency: "USD",
                 lines: [InvoiceLine(kind: .usage, description: "gpt-4o input", quantity: 1_250_000, unitPrice: ExactDecimal("3.125")!,
@@ -17,6 +17,9 @@ import Testing
                 amountDue: ExactDecimal("6.85")!, taxRatePct: ExactDecimal("20")!, adjusts: "INV-2026-000001",
                 unpriced: [UsageSummaryLine(provider: "openai", model: "gpt-5-preview", tier: .batch, tokenType: .output, serviceID: "",
                                             unitPrice: nil, quantity: 7, errorQuantity: 0, charge: nil, upstreamCost: nil)])
+        inv.customerAddress = "9 Quay Rd, Leith"
+        inv.customerTaxID = "GB999"
+        return inv
     }
 
     /// The layout finance imports and the store keeps: it must not drift.
@@ -59,6 +62,8 @@ import Testing
               "credits_applied": "0.00",
               "amount_due": "6.85",
               "customer_name": "Quote \\"Q\\" Ltd\\nLondon",
+              "customer_address": "9 Quay Rd, Leith",
+              "customer_tax_id": "GB999",
               "tax_rate_pct": "20",
               "issuer": {
                 "name": "Example AI Ltd",
@@ -88,6 +93,7 @@ import Testing
         #expect(back.period == inv.period && back.dueDate == inv.dueDate && back.adjusts == "INV-2026-000001")
         #expect(back.lines == inv.lines)
         #expect(back.total == ExactDecimal("6.85")! && back.amountDue == ExactDecimal("6.85")! && back.taxRatePct == ExactDecimal("20")!)
+        #expect(back.customerAddress == "9 Quay Rd, Leith" && back.customerTaxID == "GB999")
         #expect(InvoiceDocument.csv(back) == InvoiceDocument.csv(inv))
     }
 

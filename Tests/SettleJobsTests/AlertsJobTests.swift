@@ -136,7 +136,8 @@ import SettleTestSupport
         #expect(req.body == server.requests[0].body)
         #expect(WebhookSignature.verify(header: req.headers["settle-signature"] ?? "", body: req.body, secret: "s3cret"))
         #expect(!WebhookSignature.verify(header: req.headers["settle-signature"] ?? "", body: req.body, secret: "other"))
-        #expect(req.body.hasPrefix(#"{"customer_id":"cus_a","alerts":[{"id":"alt_"#))
+        // The operator's copy: every customer's new alerts, each naming its customer.
+        #expect(req.body.hasPrefix(#"{"alerts":[{"id":"alt_"#) && req.body.contains(#""customer_id":"cus_a""#))
 
         // An outage: every attempt fails; the alert is stored and the delivery stays pending (exit 3).
         server.respond(with: [503, 503, 503, 503])

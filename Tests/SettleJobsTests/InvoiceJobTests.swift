@@ -150,7 +150,7 @@ import SettleTestSupport
             _ = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-01")).execute(store: store, env: env)
             outputs.append(try files("\(dir.path)/out/invoices/2026-10"))
         }
-        #expect(outputs[0].count == 8)   // 2 × (json, csv), index, workbook, a draft's json and csv
+        #expect(outputs[0].count == 9)   // 2 × (json, csv), index, workbook, credits.csv, a draft's json and csv
         #expect(outputs[0] == outputs[1])
     }
 

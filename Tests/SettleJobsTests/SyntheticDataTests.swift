@@ -37,7 +37,7 @@ import SettleTestSupport
         let config = try ConfigLoader.load(path: "\(dir.path)/settle.toml", explicit: true)
         let catalog = try CatalogLoader.load(config: config)
         #expect(catalog.customers.count == 30)
-        #expect(Set(catalog.customers.map(\.plan)).isSubset(of: Set(config.plans.keys)))
+        #expect(Set(catalog.customers.all.map(\.current.plan)).isSubset(of: Set(config.plans.keys)))
 
         var events: [UsageEvent] = []
         var reasons: [String] = []
