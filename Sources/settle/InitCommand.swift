@@ -31,8 +31,8 @@ struct InitCommand: ParsableCommand {
             console.say("database \(store.displayURL): schema version \(version)"
                 + (applied.isEmpty ? " (up to date)" : " (applied \(applied.map(String.init).joined(separator: ", ")))"))
             console.say("configuration \(env.config.sourcePath ?? "(defaults, no settle.toml)"): \(env.config.plans.count) plans, "
-                + "\(catalog.customers.count) customers, \(catalog.prices.count) prices, \(catalog.services.count) services, "
-                + "\(catalog.credits.count) credit top-ups")
+                + "\(catalog.customers.count) customers (\(catalog.customers.all.reduce(0) { $0 + $1.versions.count }) versions), "
+                + "\(catalog.prices.count) prices, \(catalog.services.count) services, \(catalog.credits.count) credit entries")
             return .ok
         }
     }
