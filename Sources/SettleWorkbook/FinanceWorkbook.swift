@@ -265,10 +265,11 @@ public enum FinanceWorkbook {
                       money(v.reported - v.computed), .integer(v.counts.values.reduce(0, +)), .integer(v.counts[.undercharged] ?? 0),
                       .integer(v.counts[.overcharged] ?? 0), .integer(v.counts[.partial] ?? 0)])
         }
-        var cells = Sheet(name: "", columns: [Sheet.Column("day", width: 12), Sheet.Column("customer_id"), Sheet.Column("provider"),
-                                              Sheet.Column("model", width: 34)] + amounts() + [Sheet.Column("status")])
+        // In the columns of the table above, so that each is as wide as it needs (a sheet has one width per column).
+        var cells = Sheet(name: "", columns: [Sheet.Column("day"), Sheet.Column("model"), Sheet.Column("provider"), Sheet.Column("customer_id")]
+                          + amounts() + [Sheet.Column("status")])
         for c in f.chargeAudit where c.status != .matched {
-            cells.append([.text(c.day.description), .text(c.customerID), .text(c.provider), .text(c.model), money(c.reported),
+            cells.append([.text(c.day.description), .text(c.model), .text(c.provider), .text(c.customerID), money(c.reported),
                           money(c.computed), money(c.difference), .text(c.status.rawValue)])
         }
         s.below = [("Cells not matched", cells)]

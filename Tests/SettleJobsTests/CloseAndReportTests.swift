@@ -97,7 +97,7 @@ import SettleTestSupport
         let xlsx = "\(site.root)/out/reports/2026-10/finance-2026-10.xlsx"
         let book = try XLSXPart.read(xlsx, "xl/workbook.xml")
         for sheet in ["Summary", "Customers", "Models", "Providers", "Margin", "Reconciliation", "Alerts", "Service quality", "Projections",
-                      "Daily usage"] {
+                      "Daily usage", "Credits", "Charge audit"] {
             #expect(book.contains("name=\"\(sheet)\""), "sheet \(sheet)")
         }
         #expect(try XLSXPart.read(xlsx, "xl/charts/chart1.xml").contains("<c:lineChart>"))
@@ -106,6 +106,29 @@ import SettleTestSupport
         #expect(summary.contains("<v>42</v>"), "42 invoices issued on the Summary sheet")
         let quality = try XLSXPart.read(xlsx, "xl/worksheets/sheet8.xml")
         #expect(quality.contains("<f>SUM(D2:D"), "requests totalled by a formula")
+
+        // The fixtures' upgrade: Evergreen Retail went from starter to pro on 2026-10-20.
+        var evergreen: Invoice?
+        try site.store.invoiceLedger.forEachDocument(period: PeriodMonth("2026-10")!) { _, customer, document in
+            if customer == "cus_0005" { evergreen = InvoiceDocument.parse(document) }
+        }
+        let fees = try #require(evergreen).lines.filter { $0.kind == .planFee }
+        #expect(fees.map(\.description) == ["starter plan, 2026-10-01 to 2026-10-19 (19/31 days)", "pro plan, 2026-10-20 to 2026-10-31 (12/31 days)"])
+        #expect(fees.map(\.amount) == [ExactDecimal("11.65")!, ExactDecimal("30.58")!])
+        // October's credit statement: the refund, the lapsed promotion, the goodwill adjustment; every row ties out.
+        let credits = try String(contentsOfFile: "\(site.root)/out/invoices/2026-10/credits.csv", encoding: .utf8)
+        #expect(credits.contains("cus_0050,0.00,250.00,50.00,0.00,0.00,0.00,0.00,200.00\r\n"))
+        #expect(credits.contains("cus_0012,20.00,0.00,0.00,0.00,0.00,0.00,20.00,0.00\r\n"))
+        for line in credits.components(separatedBy: "\r\n").dropFirst() where !line.isEmpty {
+            let v = line.split(separator: ",").dropFirst().map { ExactDecimal(String($0))! }
+            #expect(v[0] + v[1] - v[2] + v[3] - v[4] + v[5] - v[6] == v[7], "\(line)")
+        }
+        // The gateway's stale gpt-4.1 prices: undercharged cells in every night's charge audit.
+        let audit = try String(contentsOfFile: "\(site.root)/out/audit/2026-10-25/charge-audit.csv", encoding: .utf8)
+        #expect(audit.hasPrefix("day,customer_id,provider,model,tier,events,reported,computed,difference,status\r\n"))
+        let statuses = audit.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",") }
+        #expect(statuses.filter { $0.last == "undercharged" }.allSatisfy { $0[3] == "gpt-4.1" } && statuses.contains { $0.last == "undercharged" })
+        #expect(statuses.filter { $0[3] != "gpt-4.1" }.allSatisfy { $0.last == "matched" })
 
         // The report alone rewrites the same bytes from the same data.
         let before = try Data(contentsOf: URL(fileURLWithPath: xlsx))
