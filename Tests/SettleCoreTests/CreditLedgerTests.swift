@@ -102,12 +102,33 @@ import Testing
         #expect(rows.count == 1)
         let r = rows[0]
         #expect(r.opening == money("50.00") && r.topups == money("100.00") && r.refunds == money("20.00") && r.adjustments == money("2.00"))
-        // The refund and the negative adjustment come out of T1 first (it expires): 77.00 left. September's
-        // invoice can use only T0 (T1 is dated after September's end): 50.00 of its 60.00. T1's 77.00 lapses.
-        #expect(r.applied == money("50.00") && r.expired == money("77.00") && r.creditNotes == money("7.00"))
-        #expect(sep.creditsApplied == money("50.00") && sep.amountDue == money("10.00"))
+        // The refund pays back T0 (money that does not expire): 30.00 left; the negative adjustment comes out of
+        // T1 (the first to expire): 97.00 left. September's invoice can use only T0 (T1 is dated after
+        // September's end): 30.00 of its 60.00. T1's 97.00 lapses on the 25th.
+        #expect(r.applied == money("30.00") && r.expired == money("97.00") && r.creditNotes == money("7.00"))
+        #expect(sep.creditsApplied == money("30.00") && sep.amountDue == money("30.00"))
         #expect(r.closing == r.opening + r.topups - r.refunds + r.adjustments - r.applied + r.creditNotes - r.expired)
         #expect(r.closing == account.balance + money("7.00"))
         #expect(r.closing == money("12.00"))
+    }
+
+    /// A refund pays back money the customer paid, not a promotion about to lapse.
+    @Test func aRefundTakesFromCreditThatDoesNotExpireFirst() throws {
+        var accounts: [String: CreditAccount] = [:]
+        _ = try CreditCatchUp.run(&accounts, catalog: [entry("PAID", .topup, "2026-10-01", "100.00"),
+                                                        entry("PROMO", .topup, "2026-10-02", "50.00", expires: "2026-12-01"),
+                                                        entry("R", .refund, "2026-10-10", "-100.00")], through: day("2026-10-10"))
+        #expect(accounts["cus_a"]!.held["PAID"]?.remaining == .zero && accounts["cus_a"]!.held["PROMO"]?.remaining == money("50.00"))
+        #expect(accounts["cus_a"]!.uses.map { "\($0.kind.rawValue) \($0.entryReference) \($0.amount)" } == ["refund PAID 100.00"])
+    }
+
+    @Test func aReferenceOfAnotherCustomerOrOfACreditNoteIsRefused() throws {
+        var accounts: [String: CreditAccount] = [:]
+        _ = try CreditCatchUp.run(&accounts, catalog: [entry("T1", .topup, "2026-10-01", "10.00")], through: day("2026-10-10"))
+        let other = CreditEntry(reference: "T1", customerID: "cus_b", date: day("2026-10-05"), amount: money("5.00"), line: 3)
+        let refused = #expect(throws: CreditError.self) {
+            _ = try CreditCatchUp.run(&accounts, catalog: [entry("T1", .topup, "2026-10-01", "10.00"), other], through: day("2026-10-10"))
+        }
+        #expect(refused?.line == 3 && refused?.message.contains("an entry of cus_a") == true)
     }
 }

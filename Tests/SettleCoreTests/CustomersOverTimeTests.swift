@@ -116,4 +116,32 @@ import Testing
         #expect(old == AlertKey(metric: .tokens, threshold: 80, limit: money("500000.00")))
         #expect(old != AlertKey(metric: .tokens, threshold: 80, limit: money("10000000")))
     }
+
+    /// After a `--catalog` adjustment changed the rate, later adjustments keep the new rate; and
+    /// a change that moves no money issues nothing.
+    @Test func laterAdjustmentsKeepTheLatestRateAndMoveMoney() throws {
+        let rules = InvoiceRules(currency: "USD", paymentTermsDays: 14, volumeDiscounts: [], services: [], plans: plans)
+        let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        func usage(_ input: Int64) -> [UsageSummaryLine] {
+            [UsageSummaryLine(provider: "openai", model: "gpt-4o", tier: .standard, tokenType: .input, serviceID: "",
+                              unitPrice: money("0.000003"), quantity: input, errorQuantity: 0, charge: nil)]
+        }
+        var issued = try #require(rules.invoice(customer: CustomerHistory(versions: [version("starter", from: nil, tax: "20")]), period: period,
+                                                usage: usage(1_000_000), trials: [], issueDate: day("2026-11-01")))
+        issued.number = "INV-2026-000001"
+        let tenPct = CustomerHistory(versions: [version("starter", from: nil, tax: "10")])
+        let now = try #require(rules.invoice(customer: tenPct, period: period, usage: usage(1_000_000), trials: [], issueDate: day("2026-11-10")))
+        #expect(rules.adjustment(of: [issued], now: now, issueDate: day("2026-11-10")) == nil)
+        var fix = try #require(rules.adjustment(of: [issued], now: now, applyingCatalog: true, issueDate: day("2026-11-10")))
+        // 22.00 × (10 % − 20 %): no line changed, the tax did.
+        #expect(fix.lines.isEmpty && fix.subtotal == .zero && fix.tax == money("-2.20") && fix.kind == .creditNote)
+        fix.number = "CN-2026-000001"
+        // Late usage afterwards: taxed at 10 %, the rate now on the documents.
+        let late = try #require(rules.invoice(customer: tenPct, period: period, usage: usage(2_000_000), trials: [], issueDate: day("2026-11-20")))
+        let sup = try #require(rules.adjustment(of: [issued, fix], now: late, issueDate: day("2026-11-20")))
+        #expect(sup.subtotal == money("3.00") && sup.tax == money("0.30") && sup.taxRatePct == money("10"))
+        // A few tokens more that round to the same cents: nothing to issue.
+        let crumbs = try #require(rules.invoice(customer: tenPct, period: period, usage: usage(1_000_001), trials: [], issueDate: day("2026-11-20")))
+        #expect(rules.adjustment(of: [issued, fix], now: crumbs, issueDate: day("2026-11-20")) == nil)
+    }
 }

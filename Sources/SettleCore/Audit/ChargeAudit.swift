@@ -2,10 +2,10 @@
 /// time (`reported_cost` of ok events) against settle's own exact charge for the same events,
 /// per UTC day, customer, provider, model and tier.
 ///
-/// Status, the first that applies: `unpriced` (settle has no price for some of the events),
-/// `undercharged` / `overcharged` (the difference is beyond the tolerance: a finding), `partial`
-/// (within it, but some events carry no reported cost; compared over those that do),
-/// `matched`. An undercharge is never hidden behind `partial`.
+/// Status, the first that applies: `undercharged` / `overcharged` (the difference is beyond the
+/// tolerance: a finding), `partial` (within it, but some events were not compared: they carry
+/// no reported cost, or settle has no price for them, which aggregate reports), `matched`. An
+/// undercharge is never hidden behind `partial`; a cell with nothing to compare is left out.
 public struct ChargeAudit: Sendable {
     public var pricing: CustomerPricing
     public var customers: CustomerBook
@@ -34,16 +34,23 @@ public struct ChargeAudit: Sendable {
                                                    tier: row.tier)
             cell.events += row.events
             if row.costed {
-                cell.costedEvents += row.events
-                cell.reported += row.reportedCost
                 let plan = customers[row.customerID]?.inForce(on: row.day).plan ?? ""
+                var computed = ExactDecimal.zero
+                var unpriced: Int64 = 0
                 for (type, q) in CustomerPricing.quantities(row) where q != 0 {
                     if let price = pricing.unitPrice(row, type, plan: plan, cache: &markups) {
-                        cell.computed += ExactDecimal(q) * price
+                        computed += ExactDecimal(q) * price
                     } else if type != .request {
-                        // Requests are charged only where priced; tokens without a price are unpriced.
-                        cell.unpricedQuantity += q
+                        // Requests are charged only where priced; tokens without a price cannot be compared.
+                        unpriced += q
                     }
+                }
+                if unpriced > 0 {
+                    cell.unpricedQuantity += unpriced
+                } else {
+                    cell.costedEvents += row.events
+                    cell.reported += row.reportedCost
+                    cell.computed += computed
                 }
             }
             acc[key] = cell
@@ -56,7 +63,6 @@ public struct ChargeAudit: Sendable {
     }
 
     func status(of c: ChargeAuditCell) -> ChargeAuditStatus {
-        if c.unpricedQuantity > 0 { return .unpriced }
         let d = c.difference
         if d < .zero && -d > tolerance { return .undercharged }
         if d > tolerance { return .overcharged }
@@ -65,7 +71,7 @@ public struct ChargeAudit: Sendable {
 }
 
 public enum ChargeAuditStatus: String, Sendable, CaseIterable {
-    case matched, partial, undercharged, overcharged, unpriced
+    case matched, partial, undercharged, overcharged
 
     /// Money the gateway charged wrongly: what a human must read (exit 3).
     public var isFinding: Bool { self == .undercharged || self == .overcharged }
@@ -80,13 +86,13 @@ public struct ChargeAuditCell: Sendable, Hashable {
     public var tier: Tier
     /// Ok events, with or without a reported cost.
     public var events: Int64 = 0
-    /// Those that carry one: what is compared.
+    /// Those that carry one and that settle can price: what is compared.
     public var costedEvents: Int64 = 0
     public var reported = ExactDecimal.zero
     /// settle's exact charge for the costed events (trial tokens counted as charged: the
     /// gateway does not know them).
     public var computed = ExactDecimal.zero
-    /// Tokens of costed events with no price in force.
+    /// Tokens of costed events with no price in force (their events are not compared).
     public var unpricedQuantity: Int64 = 0
     public var status = ChargeAuditStatus.matched
 

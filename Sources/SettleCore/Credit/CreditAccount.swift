@@ -33,13 +33,15 @@ public struct CreditAccount: Sendable {
     public var balance: ExactDecimal { held.values.reduce(.zero) { $0 + $1.remaining } }
 
     /// Entries that can still give credit on `day` to something dated by `cutoff` (exclusive),
-    /// in the order they are used.
-    func usable(on day: UTCDay, before cutoff: UTCDay) -> [Held] {
+    /// in the order they are used: for documents, oldest expiry first (no expiry last), then
+    /// oldest date; for a refund, money that does not expire first, then the latest expiry, so
+    /// that a refund pays back what the customer paid, not a promotion about to lapse.
+    func usable(on day: UTCDay, before cutoff: UTCDay, refund: Bool = false) -> [Held] {
         held.values.filter { h in
             h.remaining > .zero && h.entry.date < cutoff && (h.entry.expires.map { $0 > day } ?? true)
         }.sorted { a, b in
             let ea = a.entry.expires?.ordinal ?? Int.max, eb = b.entry.expires?.ordinal ?? Int.max
-            if ea != eb { return ea < eb }
+            if ea != eb { return refund ? ea > eb : ea < eb }
             if a.entry.date != b.entry.date { return a.entry.date < b.entry.date }
             return a.entry.reference < b.entry.reference
         }
@@ -56,7 +58,7 @@ public struct CreditAccount: Sendable {
                                source: String) -> [CreditUse] {
         var left = amount
         var out: [CreditUse] = []
-        for h in usable(on: day, before: cutoff) where left > .zero {
+        for h in usable(on: day, before: cutoff, refund: kind == .refund) where left > .zero {
             let part = min(left, h.remaining)
             held[h.entry.reference]!.remaining -= part
             changedRemainders.insert(h.entry.reference)

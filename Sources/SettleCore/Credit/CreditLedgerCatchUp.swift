@@ -26,7 +26,14 @@ public enum CreditCatchUp {
                            through day: UTCDay) throws(CreditError) -> ExactDecimal {
         enum Event { case entry(CreditEntry), document(EarlierDocument) }
         var events: [(day: UTCDay, order: Int, key: String, event: Event)] = []
+        // References are unique across customers and credit notes, as the store keeps them.
+        var everyEntry: [String: CreditEntry] = [:]
+        for account in accounts.values { for h in account.held.values { everyEntry[h.entry.reference] = h.entry } }
         for e in catalog {
+            if let other = everyEntry[e.reference], other.kind == .creditNote || other.customerID != e.customerID {
+                throw CreditError(line: e.line, key: "reference",
+                    "\(e.reference) is already the reference of \(other.kind == .creditNote ? "credit note \(other.reference)" : "an entry of \(other.customerID)") in the ledger; give this row a reference of its own")
+            }
             if let held = accounts[e.customerID]?.held[e.reference] {
                 guard held.entry.sameMovement(as: e) else {
                     let was = held.entry

@@ -9,8 +9,10 @@ extension InvoiceRules {
         guard let original = issued.first(where: { $0.kind == .invoice }) else { return nil }
         var target = now
         if !applyingCatalog {
+            // The rate of the latest document: an earlier `--catalog` adjustment may have changed it.
+            let latest = issued.max { ($0.issueDate, $0.number ?? "") < ($1.issueDate, $1.number ?? "") } ?? original
             let frozenFees = Self.net(issued.flatMap(\.lines).filter { $0.kind == .planFee })
-            target.taxRatePct = original.taxRatePct
+            target.taxRatePct = latest.taxRatePct
             settle(&target, lines: frozenFees + now.lines.filter { $0.kind != .planFee })
         }
         let billed = Self.net(issued.flatMap(\.lines))
@@ -18,8 +20,11 @@ extension InvoiceRules {
         let billedSubtotal = issued.reduce(ExactDecimal.zero) { $0 + $1.subtotal }
         let billedTax = issued.reduce(ExactDecimal.zero) { $0 + $1.tax }
         let tax = target.tax - billedTax
-        guard !lines.isEmpty || !tax.isZero else { return nil }
         let subtotal = target.subtotal - billedSubtotal
+        // Nothing to settle when no money moves (a few tokens that round to the same cents, or
+        // lines that only moved between items): no document, no number used. A tax rate applied
+        // with --catalog moves money with no line of its own.
+        guard !subtotal.isZero || !tax.isZero else { return nil }
         let total = subtotal + tax
         var doc = Invoice(kind: total < .zero ? .creditNote : .supplementary, customerID: now.customerID, customerName: now.customerName,
                           period: now.period, issueDate: issueDate, dueDate: issueDate.adding(days: paymentTermsDays), currency: currency,

@@ -10,8 +10,8 @@ public enum ChargeAuditCSV {
         var out = CSVText.record(columns)
         for c in cells {
             CSVText.append([c.day.description, c.customerID, c.provider, c.model, c.tier.rawValue, String(c.events),
-                            c.reported.formatted(places: 6), c.status == .unpriced ? "" : c.computed.formatted(places: 6),
-                            c.status == .unpriced ? "" : c.difference.formatted(places: 6), c.status.rawValue], to: &out)
+                            c.reported.formatted(places: 6), c.computed.formatted(places: 6), c.difference.formatted(places: 6),
+                            c.status.rawValue], to: &out)
         }
         return out
     }

@@ -41,6 +41,8 @@ public struct ChargeAuditDays {
         }
     }
 
+    /// Writes each day's file, then clears the days pending for the audit: a run killed in
+    /// between audits them again.
     public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         var report = Report()
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
@@ -52,6 +54,7 @@ public struct ChargeAuditDays {
             report.cells += cells
             report.outputs.append(path)
         }
+        try store.pending.clear(.audit, days: days)
         return report
     }
 }

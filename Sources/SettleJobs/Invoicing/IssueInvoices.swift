@@ -166,9 +166,12 @@ public struct IssueInvoices {
             return report
         }
         env.progress.update("invoice \(month): issuing \(toIssue.count) documents", done: 0, total: nil, unit: "documents")
+        // The ledger moves on with the documents it pays: a run that issues nothing (drafts, a
+        // close with nothing due) stores none of its catch-up, so its issue date never moves
+        // the ledger past a later run's.
         let changed = accounts.values.filter { !$0.recorded.isEmpty || !$0.uses.isEmpty || !$0.changedRemainders.isEmpty }
             .sorted { $0.customerID < $1.customerID }
-        if !toIssue.isEmpty || !changed.isEmpty {
+        if !toIssue.isEmpty {
             for inv in try ledger.issue(toIssue, credit: changed, runID: runID, at: env.clock()) {
                 if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
             }

@@ -83,7 +83,9 @@ public struct Nightly {
         if let f = aggregate.findings { report.findings.append(f) }
 
         if !intraday {
-            let audit = try ChargeAuditDays(days: toAggregate).perform(store: store, env: env, catalog: catalog)
+            // The days aggregated now, and any an intraday run or a killed run left unaudited.
+            let toAudit = Set(try store.pending.days(.audit, through: date) + toAggregate).sorted()
+            let audit = try ChargeAuditDays(days: toAudit).perform(store: store, env: env, catalog: catalog)
             report.audit = audit
             report.outputs += audit.outputs
             if let f = audit.findings { report.findings.append(f) }

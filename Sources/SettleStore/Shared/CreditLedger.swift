@@ -42,7 +42,10 @@ public final class CreditLedger {
     /// them once (`CreditCatchUp`), then they are marked recorded.
     public func earlierDocuments() throws -> [CreditCatchUp.EarlierDocument] {
         var out: [CreditCatchUp.EarlierDocument] = []
-        for r in try sql.fetch("SELECT number, customer_id, credits_applied, document FROM invoices WHERE credit_recorded = 0", []) {
+        for r in try sql.fetch("""
+            SELECT number, customer_id, credits_applied, document FROM invoices
+            WHERE credit_recorded = 0 AND CAST(credits_applied AS NUMERIC) > 0
+            """, []) {
             guard let credits = r.decimal(2), credits > .zero else { continue }
             guard let doc = CreditDocumentDates(json: r.text(3)) else { throw StoreError.unreadable("invoices.document", r[0]) }
             out.append(CreditCatchUp.EarlierDocument(number: r.text(0), customerID: r.text(1), issueDate: doc.issueDate,

@@ -11,6 +11,8 @@ public final class PendingWork {
     public enum Step: String, Sendable, CaseIterable {
         case reconcile
         case aggregate
+        /// The charge audit of a day's usage (after aggregate has rolled it up).
+        case audit
     }
 
     let sql: any SQLExecutor
