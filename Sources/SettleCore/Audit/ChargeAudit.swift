@@ -26,10 +26,17 @@ public struct ChargeAudit: Sendable {
 
     /// The cells of the rows' days, sorted; only where some event carries a reported cost.
     public func cells(_ rows: [UsageDailyRow]) -> [ChargeAuditCell] {
+        // Most gateways report a cost on every event or on none: a month of a hundred thousand
+        // customers' rows without one is not walked twice, nor kept.
+        let costed = Set(rows.lazy.filter { $0.costed && $0.status == .ok }.map {
+            Key(day: $0.day, customerID: $0.customerID, provider: $0.provider, model: $0.model, tier: $0.tier)
+        })
+        guard !costed.isEmpty else { return [] }
         var acc: [Key: ChargeAuditCell] = [:]
         var markups = CustomerPricing.MarkupCache()
         for row in rows where row.status == .ok {
             let key = Key(day: row.day, customerID: row.customerID, provider: row.provider, model: row.model, tier: row.tier)
+            guard costed.contains(key) else { continue }
             var cell = acc[key] ?? ChargeAuditCell(day: row.day, customerID: row.customerID, provider: row.provider, model: row.model,
                                                    tier: row.tier)
             cell.events += row.events
