@@ -67,6 +67,17 @@ import Testing
         #expect(reason { $0.outputTokens = .text("many") } == .notACount(field: "output_tokens", value: "many"))
     }
 
+    /// One-hour cache writes are part of cache_write_tokens and billed apart from the rest.
+    @Test func oneHourCacheWritesArePartOfTheCacheWrites() throws {
+        var f = valid()
+        f.cacheWrite1hTokens = .integer(40)
+        let e = try UsageEvent(validating: f)
+        #expect(e.quantity(of: .cacheWrite) == 60 && e.quantity(of: .cacheWrite1h) == 40 && e.quantity(of: .input) == 300)
+        #expect(reason { $0.cacheWrite1hTokens = .integer(101) } == .oneHourExceedsCacheWrite(oneHour: 101, cacheWrite: 100))
+        #expect(QuarantineReason.oneHourExceedsCacheWrite(oneHour: 101, cacheWrite: 100).description.hasPrefix("cache_1h_exceeds_cache_write: "))
+        #expect(reason { $0.cacheWrite1hTokens = .integer(-1) } == .negativeCount(field: "cache_write_1h_tokens", value: "-1"))
+    }
+
     @Test func cacheExceedingInput() {
         #expect(reason { $0.cachedInputTokens = .integer(950) } == .cacheExceedsInput(cached: 950, cacheWrite: 100, input: 1000))
         #expect(reason { $0.cachedInputTokens = .integer(900) } == nil)

@@ -80,7 +80,7 @@ import SettleTestSupport
 
     // MARK: Anthropic
 
-    @Test func anthropicUsageKeepsTokenTypesApartAndSumsBothCacheWrites() throws {
+    @Test func anthropicUsageKeepsTokenTypesAndBothCacheWritesApart() throws {
         let text = """
         {"data":[{"starting_at":"2026-10-25T00:00:00Z","ending_at":"2026-10-26T00:00:00Z","results":[
           {"uncached_input_tokens":1200,"cache_creation":{"ephemeral_5m_input_tokens":300,"ephemeral_1h_input_tokens":50},
@@ -96,7 +96,9 @@ import SettleTestSupport
         let d = day("2026-10-25"), m = "claude-sonnet-4-20250514"
         // Disjoint, unlike OpenAI: the uncached count is input as it stands.
         #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .input, quantity: 1200)))
-        #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .cacheWrite, quantity: 350)))
+        // Five-minute and one-hour cache writes are priced apart, so they are lines apart.
+        #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .cacheWrite, quantity: 300)))
+        #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .cacheWrite1h, quantity: 50)))
         #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .cachedInput, quantity: 4000)))
         #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: m, tokenType: .output, quantity: 700)))
         #expect(r.lines.contains(BillLine(provider: "anthropic", day: d, model: "web_search", tokenType: nil, quantity: 3)))
@@ -122,7 +124,7 @@ import SettleTestSupport
         let d = day("2026-10-25")
         #expect(r.lines == [
             BillLine(provider: "anthropic", day: d, model: "claude-sonnet-4-20250514", tokenType: .input, cost: money("1.2378912")),
-            BillLine(provider: "anthropic", day: d, model: "claude-sonnet-4-20250514", tier: .batch, tokenType: .cacheWrite, cost: money("0.10")),
+            BillLine(provider: "anthropic", day: d, model: "claude-sonnet-4-20250514", tier: .batch, tokenType: .cacheWrite1h, cost: money("0.10")),
             BillLine(provider: "anthropic", day: d, model: "web_search", tokenType: nil, cost: money("2.505")),
         ])
         #expect(r.quarantined.map(\.reason) == ["unknown_token_type: audio_tokens (bucket 1, results[3], from line 1)"])

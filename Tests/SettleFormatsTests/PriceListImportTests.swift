@@ -18,6 +18,7 @@ import SettleTestSupport
           },
           "claude-sonnet-4-20250514": {
             "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_creation_input_token_cost": 3.75e-06,
+            "cache_creation_input_token_cost_above_1hr": 6e-06,
             "cache_read_input_token_cost": 3e-07, "litellm_provider": "anthropic", "mode": "chat"
           },
           "openrouter/deepseek/deepseek-chat": {"input_cost_per_token": 2.7e-07, "output_cost_per_token": 1.1e-06, "litellm_provider": "openrouter", "mode": "chat"},
@@ -51,11 +52,13 @@ import SettleTestSupport
         #expect(lines.contains("openai,gpt-4o,output,priority,17.00,1M,2026-11-01"))
         #expect(lines.contains("anthropic,claude-sonnet-4-20250514,cache_write,,3.75,1M,2026-11-01"))
         #expect(lines.contains("anthropic,claude-sonnet-4-20250514,cached_input,,0.30,1M,2026-11-01"))
+        // One-hour cache writes, 2× the input price: a token type of their own.
+        #expect(lines.contains("anthropic,claude-sonnet-4-20250514,cache_write_1h,,6.00,1M,2026-11-01"))
         // The provider prefix of an OpenRouter key is the provider, not part of the model.
         #expect(lines.contains("openrouter,deepseek/deepseek-chat,input,,0.27,1M,2026-11-01"))
         #expect(lines.contains("openai,text-embedding-3-small,input,,0.02,1M,2026-11-01"))
         #expect(!lines.contains { $0.contains("sample_spec") || $0.contains("dall-e-3") })
-        #expect(lines.count == 1 + 7 + 4 + 2 + 2)
+        #expect(lines.count == 1 + 7 + 5 + 2 + 2)
     }
 
     @Test func pricesThatAFloatWouldBendStayExact() throws {
@@ -68,7 +71,7 @@ import SettleTestSupport
 
     @Test func theProviderFilterKeepsOnlyWhatIsAskedFor() throws {
         let lines = try csvLines(.litellm, Self.litellm, providers: ["anthropic"])
-        #expect(lines.count == 1 + 4)
+        #expect(lines.count == 1 + 5)
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("anthropic,") })
     }
 

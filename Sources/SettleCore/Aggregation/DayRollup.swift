@@ -29,7 +29,7 @@ public struct DayRollup {
 
     struct Sums {
         var events: Int64 = 0, input: Int64 = 0, cached: Int64 = 0, cacheWrite: Int64 = 0, output: Int64 = 0, requests: Int64 = 0
-        var reportedNanos: Int64 = 0
+        var reportedNanos: Int64 = 0, cacheWrite1h: Int64 = 0
     }
 
     struct LatencyKey: Hashable {
@@ -79,7 +79,7 @@ public struct DayRollup {
     public mutating func add(ts: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
                              tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, status: UnsafeRawBufferPointer,
                              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
-                             reported: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+                             reported: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0), cacheWrite1h: Int64 = 0) {
         let nanos = reported.isEmpty ? nil : ReportedCost.nanos(reported)
         packed.removeAll(keepingCapacity: true)
         Self.put(customer, into: &packed)
@@ -103,7 +103,7 @@ public struct DayRollup {
         }
         var stretch = 0
         for (i, cut) in cuts.enumerated() where ts >= cut { stretch = i + 1 }
-        sums[Int(group) * (cuts.count + 1) + stretch].add(input, cached, cacheWrite, output, requests, nanos ?? 0)
+        sums[Int(group) * (cuts.count + 1) + stretch].add(input, cached, cacheWrite, output, requests, nanos ?? 0, cacheWrite1h)
         touched = true
         if let latencyMs {
             latency[LatencyKey(group: fields[Int(group)].latencyGroup, bucket: Self.bucket(latencyMs)), default: 0] += 1
@@ -112,13 +112,13 @@ public struct DayRollup {
 
     public mutating func add(ts: Int64, customer: String, provider: String, model: String, tier: String, service: String, status: String,
                              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
-                             reported: String = "") {
+                             reported: String = "", cacheWrite1h: Int64 = 0) {
         var (c, p, m, t, sv, st, r) = (customer, provider, model, tier, service, status, reported)
         c.withUTF8 { c in p.withUTF8 { p in m.withUTF8 { m in t.withUTF8 { t in sv.withUTF8 { sv in st.withUTF8 { st in r.withUTF8 { r in
             add(ts: ts, customer: UnsafeRawBufferPointer(c), provider: UnsafeRawBufferPointer(p), model: UnsafeRawBufferPointer(m),
                 tier: UnsafeRawBufferPointer(t), service: UnsafeRawBufferPointer(sv), status: UnsafeRawBufferPointer(st),
                 input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs,
-                reported: UnsafeRawBufferPointer(r))
+                reported: UnsafeRawBufferPointer(r), cacheWrite1h: cacheWrite1h)
         } } } } } } }
     }
 
@@ -137,7 +137,8 @@ public struct DayRollup {
                 out.append(UsageDailyRow(day: day, stretchStart: stretchStart(stretch), customerID: f.customer, provider: f.provider,
                                          model: f.model, tier: Tier(rawValue: f.tier) ?? .standard, serviceID: f.service,
                                          status: EventStatus(rawValue: f.status) ?? .ok, events: s.events, inputTokens: s.input,
-                                         cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, outputTokens: s.output,
+                                         cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, cacheWrite1hTokens: s.cacheWrite1h,
+                                         outputTokens: s.output,
                                          requests: s.requests, costed: f.costed, reportedNanos: s.reportedNanos))
             }
         }
@@ -157,9 +158,10 @@ public struct DayRollup {
 
 extension DayRollup.Sums {
     @inline(__always) mutating func add(_ input: Int64, _ cached: Int64, _ cacheWrite: Int64, _ output: Int64, _ requests: Int64,
-                                        _ nanos: Int64) {
+                                        _ nanos: Int64, _ cacheWrite1h: Int64) {
         events += 1
         reportedNanos &+= nanos
+        self.cacheWrite1h &+= cacheWrite1h
         self.input &+= input
         self.cached &+= cached
         self.cacheWrite &+= cacheWrite

@@ -18,7 +18,9 @@ public struct UsageDailyRow: Sendable, Hashable {
     /// All prompt tokens, cached and cache writes included.
     public var inputTokens: Int64
     public var cachedInputTokens: Int64
+    /// All cache writes, the one-hour ones included.
     public var cacheWriteTokens: Int64
+    public var cacheWrite1hTokens: Int64
     public var outputTokens: Int64
     public var requests: Int64
     /// Whether these events carry the gateway's own `reported_cost` (rows of events with and
@@ -30,7 +32,9 @@ public struct UsageDailyRow: Sendable, Hashable {
 
     public init(day: UTCDay, stretchStart: Timestamp, customerID: String, provider: String, model: String, tier: Tier,
                 serviceID: String, status: EventStatus, events: Int64, inputTokens: Int64, cachedInputTokens: Int64,
-                cacheWriteTokens: Int64, outputTokens: Int64, requests: Int64, costed: Bool = false, reportedNanos: Int64 = 0) {
+                cacheWriteTokens: Int64, cacheWrite1hTokens: Int64 = 0, outputTokens: Int64, requests: Int64, costed: Bool = false,
+                reportedNanos: Int64 = 0) {
+        self.cacheWrite1hTokens = cacheWrite1hTokens
         self.costed = costed
         self.reportedNanos = reportedNanos
         self.day = day
@@ -55,6 +59,7 @@ public struct UsageDailyRow: Sendable, Hashable {
     public var quantities: [(TokenType, Int64)] {
         [(.input, TokenCounts.uncachedInput(input: inputTokens, cached: cachedInputTokens, cacheWrite: cacheWriteTokens)),
          (.cachedInput, cachedInputTokens),
-         (.cacheWrite, cacheWriteTokens), (.output, outputTokens), (.request, requests)]
+         (.cacheWrite, TokenCounts.fiveMinuteCacheWrite(cacheWrite: cacheWriteTokens, oneHour: cacheWrite1hTokens)),
+         (.cacheWrite1h, cacheWrite1hTokens), (.output, outputTokens), (.request, requests)]
     }
 }

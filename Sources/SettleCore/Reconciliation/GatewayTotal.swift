@@ -9,12 +9,15 @@ public struct GatewayTotal: Sendable, Hashable {
     /// Uncached prompt tokens: input − cached − cache writes, summed.
     public var input: Int64
     public var cachedInput: Int64
+    /// Five-minute cache writes (the one-hour ones taken out).
     public var cacheWrite: Int64
+    public var cacheWrite1h: Int64
     public var output: Int64
     public var requests: Int64
 
     public init(day: UTCDay, provider: String, model: String, tier: Tier, events: Int64 = 0, input: Int64 = 0,
-                cachedInput: Int64 = 0, cacheWrite: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+                cachedInput: Int64 = 0, cacheWrite: Int64 = 0, cacheWrite1h: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+        self.cacheWrite1h = cacheWrite1h
         self.day = day
         self.provider = provider
         self.model = model
@@ -32,6 +35,7 @@ public struct GatewayTotal: Sendable, Hashable {
         case .input: return input
         case .cachedInput: return cachedInput
         case .cacheWrite: return cacheWrite
+        case .cacheWrite1h: return cacheWrite1h
         case .output: return output
         case .request: return requests
         }

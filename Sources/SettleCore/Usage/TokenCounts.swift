@@ -6,4 +6,10 @@ public enum TokenCounts {
     public static func uncachedInput(input: Int64, cached: Int64, cacheWrite: Int64) -> Int64 {
         input - cached - cacheWrite
     }
+
+    /// `cache_write_tokens` counts every cache write; the one-hour ones are priced apart, so
+    /// what is billed as `cache_write` is the five-minute rest.
+    public static func fiveMinuteCacheWrite(cacheWrite: Int64, oneHour: Int64) -> Int64 {
+        cacheWrite - oneHour
+    }
 }

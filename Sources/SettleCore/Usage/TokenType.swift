@@ -4,7 +4,11 @@ public enum TokenType: String, Sendable, CaseIterable, Comparable {
     /// Uncached prompt tokens.
     case input
     case cachedInput = "cached_input"
+    /// Prompt tokens written to cache for five minutes (the default).
     case cacheWrite = "cache_write"
+    /// Prompt tokens written to cache for one hour: priced apart (Anthropic: 2× input, against
+    /// 1.25× for five minutes).
+    case cacheWrite1h = "cache_write_1h"
     /// Completion tokens, reasoning included.
     case output
     /// Per-request units (search calls, images), charged only where the price book prices them.
@@ -20,8 +24,9 @@ public enum TokenType: String, Sendable, CaseIterable, Comparable {
         case .input: return 0
         case .cachedInput: return 1
         case .cacheWrite: return 2
-        case .output: return 3
-        case .request: return 4
+        case .cacheWrite1h: return 3
+        case .output: return 4
+        case .request: return 5
         }
     }
 }

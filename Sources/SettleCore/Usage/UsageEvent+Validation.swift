@@ -11,6 +11,8 @@ extension UsageEvent {
         let input = try Self.count(f.inputTokens, "input_tokens", required: true)!
         let cached = try Self.count(f.cachedInputTokens, "cached_input_tokens", required: false) ?? 0
         let cacheWrite = try Self.count(f.cacheWriteTokens, "cache_write_tokens", required: false) ?? 0
+        let cacheWrite1h = try Self.count(f.cacheWrite1hTokens, "cache_write_1h_tokens", required: false) ?? 0
+        guard cacheWrite1h <= cacheWrite else { throw .oneHourExceedsCacheWrite(oneHour: cacheWrite1h, cacheWrite: cacheWrite) }
         let output = try Self.count(f.outputTokens, "output_tokens", required: true)!
         guard cached <= input - cacheWrite else {
             throw .cacheExceedsInput(cached: cached, cacheWrite: cacheWrite, input: input)
@@ -35,8 +37,8 @@ extension UsageEvent {
         let latency = try Self.count(f.latencyMs, "latency_ms", required: false)
         self.init(
             requestID: requestID, timestamp: timestamp, customerID: customerID, provider: provider, model: model,
-            inputTokens: input, cachedInputTokens: cached, cacheWriteTokens: cacheWrite, outputTokens: output,
-            requests: requests, tier: tier, status: status,
+            inputTokens: input, cachedInputTokens: cached, cacheWriteTokens: cacheWrite, cacheWrite1hTokens: cacheWrite1h,
+            outputTokens: output, requests: requests, tier: tier, status: status,
             apiKeyID: try Self.optionalText(f.apiKeyID, "api_key_id"),
             upstreamAccount: try Self.optionalText(f.upstreamAccount, "upstream_account"),
             serviceID: try Self.optionalText(f.serviceID, "service_id"),

@@ -10,6 +10,8 @@ public struct UsageEvent: Sendable, Hashable {
     public var inputTokens: Int64
     public var cachedInputTokens: Int64
     public var cacheWriteTokens: Int64
+    /// The part of `cacheWriteTokens` written for one hour.
+    public var cacheWrite1hTokens: Int64
     /// Completion tokens, reasoning included.
     public var outputTokens: Int64
     public var requests: Int64
@@ -25,7 +27,7 @@ public struct UsageEvent: Sendable, Hashable {
 
     public init(
         requestID: String, timestamp: Timestamp, customerID: String, provider: String, model: String,
-        inputTokens: Int64, cachedInputTokens: Int64 = 0, cacheWriteTokens: Int64 = 0, outputTokens: Int64,
+        inputTokens: Int64, cachedInputTokens: Int64 = 0, cacheWriteTokens: Int64 = 0, cacheWrite1hTokens: Int64 = 0, outputTokens: Int64,
         requests: Int64 = 1, tier: Tier = .standard, status: EventStatus = .ok,
         apiKeyID: String? = nil, upstreamAccount: String? = nil, serviceID: String? = nil, latencyMs: Int64? = nil,
         reportedCost: ExactDecimal? = nil
@@ -38,6 +40,7 @@ public struct UsageEvent: Sendable, Hashable {
         self.inputTokens = inputTokens
         self.cachedInputTokens = cachedInputTokens
         self.cacheWriteTokens = cacheWriteTokens
+        self.cacheWrite1hTokens = cacheWrite1hTokens
         self.outputTokens = outputTokens
         self.requests = requests
         self.tier = tier
@@ -55,7 +58,8 @@ public struct UsageEvent: Sendable, Hashable {
         switch type {
         case .input: return TokenCounts.uncachedInput(input: inputTokens, cached: cachedInputTokens, cacheWrite: cacheWriteTokens)
         case .cachedInput: return cachedInputTokens
-        case .cacheWrite: return cacheWriteTokens
+        case .cacheWrite: return TokenCounts.fiveMinuteCacheWrite(cacheWrite: cacheWriteTokens, oneHour: cacheWrite1hTokens)
+        case .cacheWrite1h: return cacheWrite1hTokens
         case .output: return outputTokens
         case .request: return requests
         }

@@ -39,6 +39,7 @@ public struct UsageEventFields: Sendable {
     public var upstreamAccount: FieldValue = .missing
     public var serviceID: FieldValue = .missing
     public var latencyMs: FieldValue = .missing
+    public var cacheWrite1hTokens: FieldValue = .missing
     /// What the gateway charged for the event in real time: a native column, and what adapters
     /// fill from their source's own cost (LiteLLM's `spend`, a gateway's `cost_usd`).
     public var reportedCost: FieldValue = .missing
@@ -49,7 +50,7 @@ public struct UsageEventFields: Sendable {
     public static let columnNames = [
         "request_id", "ts", "customer_id", "provider", "model", "input_tokens", "cached_input_tokens",
         "cache_write_tokens", "output_tokens", "requests", "tier", "status", "api_key_id",
-        "upstream_account", "service_id", "latency_ms", "reported_cost",
+        "upstream_account", "service_id", "latency_ms", "reported_cost", "cache_write_1h_tokens",
     ]
 
     /// Sets the field called `name`; unknown names are ignored, as FORMATS.md says.
@@ -80,6 +81,7 @@ public struct UsageEventFields: Sendable {
         case 14: serviceID = value
         case 15: latencyMs = value
         case 16: reportedCost = value
+        case 17: cacheWrite1hTokens = value
         default: break
         }
     }

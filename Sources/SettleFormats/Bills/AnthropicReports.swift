@@ -3,8 +3,9 @@ import SettleCore
 /// Anthropic's Admin API usage report and cost report.
 ///
 /// Usage token types are disjoint (unlike OpenAI's): input = uncached_input_tokens, cache_write =
-/// both ephemeral cache-creation counts, cached_input = cache_read_input_tokens. Cost `amount` is a
-/// decimal string **in cents**: "123.78912" is $1.2378912.
+/// the five-minute cache-creation count, cache_write_1h = the one-hour one (priced apart),
+/// cached_input = cache_read_input_tokens. Cost `amount` is a decimal string **in cents**:
+/// "123.78912" is $1.2378912.
 enum AnthropicReports {
     static let provider = "anthropic"
 
@@ -15,11 +16,12 @@ enum AnthropicReports {
         let tier = try ProviderTier.parse(r.text("service_tier"))
         let input = try r.count("uncached_input_tokens", absent: nil)
         let creation = r["cache_creation"] ?? .object([])
-        let cacheWrite = try creation.count("ephemeral_5m_input_tokens") + creation.count("ephemeral_1h_input_tokens")
+        let cacheWrite = try creation.count("ephemeral_5m_input_tokens")
+        let cacheWrite1h = try creation.count("ephemeral_1h_input_tokens")
         let cached = try r.count("cache_read_input_tokens")
         let output = try r.count("output_tokens", absent: nil)
         var lines = [
-            (TokenType.input, input), (.cacheWrite, cacheWrite), (.cachedInput, cached), (.output, output),
+            (TokenType.input, input), (.cacheWrite, cacheWrite), (.cacheWrite1h, cacheWrite1h), (.cachedInput, cached), (.output, output),
         ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1) }
         let searches = try (r["server_tool_use"] ?? .object([])).count("web_search_requests")
         if searches > 0 {
@@ -46,7 +48,8 @@ enum AnthropicReports {
         case "uncached_input_tokens": type = .input
         case "output_tokens": type = .output
         case "cache_read_input_tokens": type = .cachedInput
-        case "cache_creation.ephemeral_5m_input_tokens", "cache_creation.ephemeral_1h_input_tokens": type = .cacheWrite
+        case "cache_creation.ephemeral_5m_input_tokens": type = .cacheWrite
+        case "cache_creation.ephemeral_1h_input_tokens": type = .cacheWrite1h
         case let other: throw BillFieldProblem("unknown_token_type: \(other.isEmpty ? "(none)" : other)")
         }
         return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, cost: dollars)

@@ -36,6 +36,7 @@ public enum PriceListImport {
             ("input_cost_per_token", .input, .standard),
             ("cache_read_input_token_cost", .cachedInput, .standard),
             ("cache_creation_input_token_cost", .cacheWrite, .standard),
+            ("cache_creation_input_token_cost_above_1hr", .cacheWrite1h, .standard),
             ("output_cost_per_token", .output, .standard),
             ("input_cost_per_token_batches", .input, .batch),
             ("output_cost_per_token_batches", .output, .batch),

@@ -42,6 +42,7 @@ public struct JSONLinesUsageDecoder {
         case 16: candidate = 13                                      // upstream_account
         case 18: candidate = 7                                       // cache_write_tokens
         case 19: candidate = 6                                       // cached_input_tokens
+        case 21: candidate = 17                                      // cache_write_1h_tokens
         default: return nil
         }
         return keys[candidate].withUnsafeBytes { memEqual($0, key) } ? candidate : nil

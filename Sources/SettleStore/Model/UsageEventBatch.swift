@@ -5,7 +5,7 @@ import SettleCore
 /// pointers, and the two cores share the work of a load evenly.
 public struct UsageEventBatch: Sendable {
     /// Integer columns per row, in `intColumns` order; a null latency is `Int64.min`.
-    public static let intsPerRow = 7
+    public static let intsPerRow = 8
     /// Text columns per row, in `textColumns` order.
     public static let textsPerRow = 10
 
@@ -37,6 +37,7 @@ public struct UsageEventBatch: Sendable {
         ints.append(e.outputTokens)
         ints.append(e.requests)
         ints.append(e.latencyMs ?? Int64.min)
+        ints.append(e.cacheWrite1hTokens)
         starts.removeLast()
         put(e.requestID)
         put(e.customerID)

@@ -11,11 +11,11 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
 
     init(inputID: Int64) { self.inputID = inputID }
 
-    /// COPY text columns in `eventColumns` order, from the batch's text cells (0…8) and
-    /// integer cells (0…6).
+    /// COPY text columns in `eventColumns` order, from the batch's text cells (0…9) and
+    /// integer cells (0…7).
     private static let order: [(text: Bool, index: Int)] = [
         (true, 0), (false, 0), (true, 1), (true, 2), (true, 3), (false, 1), (false, 2), (false, 3), (false, 4),
-        (false, 5), (true, 4), (true, 5), (true, 6), (true, 7), (true, 8), (false, 6), (true, 9),
+        (false, 5), (true, 4), (true, 5), (true, 6), (true, 7), (true, 8), (false, 6), (true, 9), (false, 7),
     ]
 
     func prepare(_ batch: inout UsageEventBatch) {

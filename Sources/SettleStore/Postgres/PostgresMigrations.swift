@@ -115,6 +115,7 @@ enum PostgresMigrations {
         ALTER TABLE alerts DROP CONSTRAINT alerts_customer_id_period_start_metric_threshold_key;
         ALTER TABLE alerts ADD CONSTRAINT alerts_once UNIQUE (customer_id, period_start, metric, threshold, limit_value);
         """),
+        (12, SharedMigrations.v12),
     ]
 
     /// Issued documents compressed with lz4 instead of pglz: a 100,000-customer month-end

@@ -23,7 +23,7 @@ final class PostgresUsageLoad: UsageLoad {
 
     static let eventColumns = "request_id, ts_us, customer_id, provider, model, input_tokens, cached_input_tokens, "
         + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms, "
-        + "reported_cost"
+        + "reported_cost, cache_write_1h_tokens"
 
     static let stagedColumns = eventColumns.split(separator: ",").map { "s." + String($0).trimmingCharacters(in: " ") }
         .joined(separator: ", ")

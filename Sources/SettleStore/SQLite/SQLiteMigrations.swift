@@ -152,6 +152,7 @@ enum SQLiteMigrations {
         DROP TABLE alerts;
         ALTER TABLE alerts_v11 RENAME TO alerts;
         """),
+        (12, SharedMigrations.v12),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -49,17 +49,17 @@ final class SQLiteUsageLoad: UsageLoad {
     /// resets than one per row. Rows left over at the end of a batch go one at a time.
     static let rowsPerInsert = 32
     static let backgroundCheckpointRows = 100_000
-    static let columns: Int32 = 18
+    static let columns: Int32 = 19
     /// Statement columns of the batch's text cells and integer cells, in the batch's order.
     private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15, 18]
-    private static let intColumns: [Int32] = [2, 6, 7, 8, 9, 10, 16]
+    private static let intColumns: [Int32] = [2, 6, 7, 8, 9, 10, 16, 19]
 
     static func insertSQL(rows: Int) -> String {
         let one = "(" + Array(repeating: "?", count: Int(columns)).joined(separator: ",") + ")"
         return """
             INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
                 cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
-                upstream_account, service_id, latency_ms, input_id, reported_cost)
+                upstream_account, service_id, latency_ms, input_id, reported_cost, cache_write_1h_tokens)
             VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
             """
     }
@@ -108,7 +108,8 @@ final class SQLiteUsageLoad: UsageLoad {
             try db.forEachRow("SELECT \(UsagePeriods.rollupColumns) FROM usage_events WHERE id > ?", [.int(lastID)]) { r in
                 try rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4),
                                service: r.bytes(5), status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9),
-                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12), reported: r.bytes(13))
+                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12), reported: r.bytes(13),
+                               cacheWrite1h: r.int(14))
             }
         }
         if stored > 0 { lastID = sqlite3_last_insert_rowid(db.handle) }

@@ -90,7 +90,7 @@ public final class LoadRollup {
                         try add(ts: ints[n], customer: cell(k + 1), provider: cell(k + 2), model: cell(k + 3), tier: cell(k + 4),
                                 service: cell(k + 8), status: cell(k + 5), input: ints[n + 1], cached: ints[n + 2],
                                 cacheWrite: ints[n + 3], output: ints[n + 4], requests: ints[n + 5],
-                                latencyMs: latency == Int64.min ? nil : latency, reported: cell(k + 9))
+                                latencyMs: latency == Int64.min ? nil : latency, reported: cell(k + 9), cacheWrite1h: ints[n + 7])
                     }
                 }
             }
@@ -102,12 +102,12 @@ public final class LoadRollup {
     func add(ts: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
              tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, status: UnsafeRawBufferPointer,
              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
-             reported: UnsafeRawBufferPointer) throws {
+             reported: UnsafeRawBufferPointer, cacheWrite1h: Int64) throws {
         let i = try entry(for: Self.dayOrdinal(ts))
         guard entries[i].mode != .stale else { entries[i].rollup.touched = true; return }
         entries[i].rollup.add(ts: ts, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status,
                               input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs,
-                              reported: reported)
+                              reported: reported, cacheWrite1h: cacheWrite1h)
     }
 
     /// Writes the sums of every day the load stored events on; inside the load's transaction.

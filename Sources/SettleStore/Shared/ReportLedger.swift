@@ -86,7 +86,7 @@ public final class ReportLedger {
         if !current.isEmpty {
             out += try sql.fetch("""
                 SELECT day, provider, model, tier, SUM(events), SUM(input_tokens), SUM(cached_tokens),
-                       SUM(cache_write), SUM(output_tokens), SUM(requests)
+                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h)
                 FROM usage_daily WHERE day >= ? AND day <= ?
                   AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, provider, model, tier
@@ -108,7 +108,8 @@ public final class ReportLedger {
     func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
         try sql.fetch("""
             SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
-                   SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+                   SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests),
+                   SUM(cache_write_1h_tokens)
             FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
             GROUP BY d, provider, model, tier
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
@@ -116,13 +117,15 @@ public final class ReportLedger {
         }
     }
 
-    /// A row of `day, provider, model, tier, events, input, cached, cache_write, output, requests`
-    /// sums: SQL sums all prompt tokens and `TokenCounts` takes out the cached part (SUM is linear,
-    /// so the difference of sums is the sum of differences).
+    /// A row of `day, provider, model, tier, events, input, cached, cache_write, output, requests,
+    /// cache_write_1h` sums: SQL sums all prompt tokens and `TokenCounts` takes out the cached
+    /// part and the one-hour writes (SUM is linear, so the difference of sums is the sum of
+    /// differences).
     static func gatewayTotal(day: UTCDay, _ r: [String?]) -> GatewayTotal {
         GatewayTotal(day: day, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4),
                      input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
-                     cachedInput: r.int(6), cacheWrite: r.int(7), output: r.int(8), requests: r.int(9))
+                     cachedInput: r.int(6), cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: r.int(7), oneHour: r.int(10)),
+                     cacheWrite1h: r.int(10), output: r.int(8), requests: r.int(9))
     }
 
     /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those

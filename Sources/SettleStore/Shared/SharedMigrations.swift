@@ -218,3 +218,12 @@ extension SharedMigrations {
 
         """
 }
+
+extension SharedMigrations {
+    /// One-hour cache writes, priced apart from five-minute ones: an event's share of its cache
+    /// writes, and the daily rows' sum of them.
+    static let v12 = """
+        ALTER TABLE usage_events ADD COLUMN cache_write_1h_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_daily ADD COLUMN cache_write_1h BIGINT NOT NULL DEFAULT 0;
+        """
+}

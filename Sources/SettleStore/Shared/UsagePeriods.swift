@@ -27,18 +27,18 @@ public final class UsagePeriods {
                 let latency = r.isNull(12) ? nil : r.int(12)
                 rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
                            status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10),
-                           requests: r.int(11), latencyMs: latency, reported: r.bytes(13))
+                           requests: r.int(11), latencyMs: latency, reported: r.bytes(13), cacheWrite1h: r.int(14))
             }
         } else if let pg = sql as? PGConnection {
             try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM usage_events WHERE ts_us >= \(range.0) AND ts_us < \(range.1)") { line in
                 let f = PostgresCopyText.fields(line)
-                guard f.count == 14, let ts = f[0].flatMap({ Int64($0) }) else {
+                guard f.count == 15, let ts = f[0].flatMap({ Int64($0) }) else {
                     throw StoreError("usage_events holds a row settle cannot read while rolling up \(day)", detail: line.count < 400 ? String(decoding: line, as: UTF8.self) : nil)
                 }
                 func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
                 rollup.add(ts: ts, customer: f[1] ?? "", provider: f[2] ?? "", model: f[3] ?? "", tier: f[4] ?? "", service: f[5] ?? "",
                            status: f[6] ?? "", input: n(7), cached: n(8), cacheWrite: n(9), output: n(10), requests: n(11),
-                           latencyMs: f[12].flatMap { Int64($0) }, reported: f[13] ?? "")
+                           latencyMs: f[12].flatMap { Int64($0) }, reported: f[13] ?? "", cacheWrite1h: n(14))
             }
         }
         try sql.inTransaction {
@@ -49,11 +49,12 @@ public final class UsagePeriods {
     /// What the rollup reads of each event, in `DayRollup.add`'s order.
     static let rollupColumns = """
         ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
-        cache_write_tokens, output_tokens, requests, latency_ms, reported_cost
+        cache_write_tokens, output_tokens, requests, latency_ms, reported_cost, cache_write_1h_tokens
         """
 
     static let dailyColumns = ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "events",
-                               "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "costed", "reported_nanos"]
+                               "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "costed", "reported_nanos",
+                               "cache_write_1h"]
     static let latencyColumns = ["day", "provider", "model", "service_id", "latency_ms", "events"]
 
     /// Writes a day's sums (inside the caller's transaction) and marks the day rolled up,
@@ -64,7 +65,8 @@ public final class UsagePeriods {
         let daily = rollup.rows.map { r -> [SQLParam] in
             [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
              .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
-             .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos)]
+             .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos),
+             .int(r.cacheWrite1hTokens)]
         }
         let latency = rollup.latencyBuckets.map { b -> [SQLParam] in
             [d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)]
@@ -72,7 +74,8 @@ public final class UsagePeriods {
         if merging {
             try sql.upsert(into: "usage_daily", columns: Self.dailyColumns, rows: daily,
                            key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "costed"],
-                           adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "reported_nanos"])
+                           adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "reported_nanos",
+                                    "cache_write_1h"])
             try sql.upsert(into: "usage_latency_daily", columns: Self.latencyColumns, rows: latency,
                            key: ["day", "provider", "model", "service_id", "latency_ms"], adding: ["events"])
         } else {
@@ -133,7 +136,7 @@ public final class UsagePeriods {
         var shared = SharedNames()
         try sql.fetchEach("""
             SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
-                   cache_write, output_tokens, requests, costed, reported_nanos
+                   cache_write, output_tokens, requests, costed, reported_nanos, cache_write_1h
             FROM usage_daily WHERE day >= ? AND day <= ?
             """, [.text(from.description), .text(to.description)]) { r in
             let dayText = r.text(0)
@@ -143,7 +146,8 @@ public final class UsagePeriods {
                                       provider: shared(r.text(3)), model: shared(r.text(4)), tier: Tier(rawValue: r.text(5)) ?? .standard,
                                       serviceID: shared(r.text(6)), status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8),
                                       inputTokens: r.int(9), cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11),
-                                      outputTokens: r.int(12), requests: r.int(13), costed: r.int(14) != 0, reportedNanos: r.int(15)))
+                                      cacheWrite1hTokens: r.int(16), outputTokens: r.int(12), requests: r.int(13), costed: r.int(14) != 0,
+                                      reportedNanos: r.int(15)))
         }
         return rows
     }
