@@ -182,4 +182,29 @@ import Testing
         let later = BillRestatement.current(stored + [StoredBillLine(report: 5, line: line(d, c: "0.95"))])
         #expect(later == [line(next, q: 200), line(d, q: 110), line(d, c: "0.95")])
     }
+
+    /// A price cut at noon: the morning's tokens at the old price, the afternoon's at the new,
+    /// as aggregation prices them; a bill that charged exactly that matches.
+    @Test func aNoonPriceChangePricesEachStretchAtItsOwnPrice() {
+        let noon = Timestamp(rfc3339: "2026-10-25T12:00:00Z")!
+        let from = UTCDay("2026-01-01")!.start
+        let cut = PriceBook(rows: [
+            PriceRow(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .standard, price: money("2.50"), per: .perMillion, effectiveFrom: from),
+            PriceRow(provider: "openai", model: "gpt-4o", tokenType: .input, tier: .standard, price: money("2.00"), per: .perMillion, effectiveFrom: noon),
+        ])
+        var settings = ReconcileSettings()
+        settings.costTolerance = money("0.01")
+        let r = Reconciler(priceBook: cut, settings: settings)
+        let morning = GatewayTotal(day: day, provider: "openai", model: "gpt-4o", tier: .standard, events: 1, input: 1_000_000)
+        let afternoon = GatewayTotal(day: day, stretchStart: noon, provider: "openai", model: "gpt-4o", tier: .standard, events: 1, input: 1_000_000)
+        let matched = r.reconcile(days: day...day, providers: ["openai"], gateway: [morning, afternoon],
+                                  bills: [bill(.input, quantity: 2_000_000, cost: "4.50")])
+        #expect(matched.map(\.status) == [.matched])
+        #expect(matched.first?.expectedCost == money("4.50"))   // 1M × 2.50 + 1M × 2.00, not 2M × 2.50
+        // Billed 100 tokens more than metered: those at the day's last price.
+        let more = r.reconcile(days: day...day, providers: ["openai"], gateway: [morning, afternoon],
+                               bills: [bill(.input, quantity: 2_000_100, cost: "4.5002")])
+        #expect(more.first?.expectedCost == money("4.5002") && more.first?.status == .matched)
+    }
 }
+

@@ -37,11 +37,18 @@ import SettleTestSupport
         #expect(fromEvents.count == 3)
         #expect(fromEvents.contains("2026-10-03 openai gpt-4o standard 2 900 400 0 70 2"))
 
-        // A price change at noon splits the day in two stretches; totals do not care.
-        try store.periods.rollUp(day: day, stretches: [Timestamp(rfc3339: "2026-10-03T12:00:00Z")!], at: day.start)
+        // A price change at noon splits the day in two stretches: the totals come per stretch
+        // (reconciliation prices each at its own price), the same from the events and from the rows.
+        let noon = Timestamp(rfc3339: "2026-10-03T12:00:00Z")!
+        let cut: (UTCDay) -> [Timestamp] = { $0 == day ? [noon] : [] }
+        func stretched(_ t: GatewayTotal) -> String { "\(t.stretchStart) " + key(t) }
+        let splitFromEvents = try store.reports.gatewayTotals(from: day, to: day.adding(days: 1), stretches: cut).map(stretched).sorted()
+        #expect(splitFromEvents.contains("2026-10-03T00:00:00Z 2026-10-03 openai gpt-4o standard 1 600 400 0 50 1"))
+        #expect(splitFromEvents.contains("2026-10-03T12:00:00Z 2026-10-03 openai gpt-4o standard 1 300 0 0 20 1"))
+        try store.periods.rollUp(day: day, stretches: [noon], at: day.start)
         try store.periods.replace([], clearingPending: [day])
         #expect(try store.periods.dailyRows(from: day, to: day).count == 3)
-        #expect(try store.reports.gatewayTotals(from: day, to: day.adding(days: 1)).map(key).sorted() == fromEvents)
+        #expect(try store.reports.gatewayTotals(from: day, to: day.adding(days: 1)).map(stretched).sorted() == splitFromEvents)
         let latency = try store.periods.latencyHistogram(from: day, to: day).map { "\($0.latencyMs):\($0.events)" }.sorted()
         #expect(latency == ["4300:1", "810:1", "95:1"])
 

@@ -1,7 +1,11 @@
-/// What the gateway metered for one UTC day, provider, model and tier: every event, whatever
-/// its status, because the provider bills failed requests that consumed tokens too.
+/// What the gateway metered for one UTC day (or one price stretch of it), provider, model and
+/// tier: every event, whatever its status, because the provider bills failed requests that
+/// consumed tokens too.
 public struct GatewayTotal: Sendable, Hashable {
     public var day: UTCDay
+    /// Where the stretch starts: the day's start, or an instant inside it where a price changes.
+    /// The expected cost of its units is the price in force then.
+    public var stretchStart: Timestamp
     public var provider: String
     public var model: String
     public var tier: Tier
@@ -15,8 +19,9 @@ public struct GatewayTotal: Sendable, Hashable {
     public var output: Int64
     public var requests: Int64
 
-    public init(day: UTCDay, provider: String, model: String, tier: Tier, events: Int64 = 0, input: Int64 = 0,
+    public init(day: UTCDay, stretchStart: Timestamp? = nil, provider: String, model: String, tier: Tier, events: Int64 = 0, input: Int64 = 0,
                 cachedInput: Int64 = 0, cacheWrite: Int64 = 0, cacheWrite1h: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+        self.stretchStart = stretchStart ?? day.start
         self.cacheWrite1h = cacheWrite1h
         self.day = day
         self.provider = provider

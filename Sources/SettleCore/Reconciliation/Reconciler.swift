@@ -3,9 +3,11 @@
 ///
 /// Each cell gets the first status that applies: missing_in_gateway, missing_in_bill,
 /// token_mismatch (|gateway − billed| > max(abs, pct % of billed)), cost_mismatch
-/// (|billed − expected| > cost tolerance), unpriced, matched. Expected cost is the billed
-/// quantity (else the gateway's) times the price in force at the start of the UTC day; a cell of
-/// a longer charge period sums the gateway's days, each at its own day's price.
+/// (|billed − expected| > cost tolerance), unpriced, matched. Expected cost is the gateway's
+/// units priced the way aggregation prices usage: each price stretch of each day (a day splits
+/// where a price changes inside it) at the price in force then; what the bill counts beyond (or
+/// short of) the gateway at the last price of the cell's last day. A cell of a longer charge
+/// period sums the gateway's days the same way.
 public struct Reconciler: Sendable {
     public var priceBook: PriceBook
     public var settings: ReconcileSettings
@@ -41,11 +43,11 @@ public struct Reconciler: Sendable {
         var isBilled: Bool { (quantity ?? 0) != 0 || !(cost ?? .zero).isZero }
     }
 
-    /// What the gateway metered for one cell, and on which days: a period cell is priced day by
-    /// day, with the price in force on each.
+    /// What the gateway metered for one cell, and in which price stretches: each is priced
+    /// with the price in force at its start.
     struct Metered {
         var total: Int64 = 0
-        var byDay: [UTCDay: Int64] = [:]
+        var byStretch: [Timestamp: Int64] = [:]
     }
 
     /// The model name the gateway uses for a provider report's model.
@@ -99,7 +101,7 @@ public struct Reconciler: Sendable {
                     continue
                 }
                 metered[key, default: Metered()].total += q
-                metered[key, default: Metered()].byDay[total.day, default: 0] += q
+                metered[key, default: Metered()].byStretch[total.stretchStart, default: 0] += q
                 meteredModels.insert(key.model4)
             }
         }
@@ -146,28 +148,34 @@ public struct Reconciler: Sendable {
         var day: UTCDay
     }
 
-    /// The expected cost of `basis` units: each day's metered units at that day's price, and
-    /// what the bill counts beyond (or short of) the gateway at the price of the period's last
-    /// day. For a one-day cell that is basis × the day's price. nil when a needed price is missing.
+    /// The expected cost of `basis` units: each stretch's metered units at the price in force
+    /// at its start, and what the bill counts beyond (or short of) the gateway at the last price
+    /// of the period's last day. nil when a needed price is missing.
     func expectedCost(_ key: CellKey, type: TokenType, metered g: Metered, basis: Int64) -> ExactDecimal? {
-        func price(_ day: UTCDay) -> ExactDecimal? {
-            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, at: day.start)?.perUnit
+        func price(_ at: Timestamp) -> ExactDecimal? {
+            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, at: at)?.perUnit
         }
         var sum = ExactDecimal.zero
-        for (day, q) in g.byDay {
-            guard let p = price(day) else { return nil }
+        for (start, q) in g.byStretch {
+            guard let p = price(start) else { return nil }
             sum += ExactDecimal(q) * p
         }
         let rest = basis - g.total
-        guard rest != 0 else { return g.byDay.isEmpty ? price(key.span.last).map { _ in .zero } : sum }
-        guard let p = price(key.span.last) else { return nil }
+        guard rest != 0 else { return g.byStretch.isEmpty ? price(lastPriceInstant(key)).map { _ in .zero } : sum }
+        guard let p = price(lastPriceInstant(key)) else { return nil }
         return sum + ExactDecimal(rest) * p
+    }
+
+    /// When the last price of a cell's last day comes into force: its last price change inside
+    /// the day, else the day's start.
+    func lastPriceInstant(_ key: CellKey) -> Timestamp {
+        priceBook.changes(within: key.span.last).last ?? key.span.last.start
     }
 
     private func tokenCell(_ key: CellKey, type: TokenType, gateway metered: Metered, billed b: Billed) -> ReconciliationCell {
         let g = metered.total
         let lastPrice = priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier,
-                                        at: key.span.last.start)?.perUnit
+                                        at: lastPriceInstant(key))?.perUnit
         let expected = expectedCost(key, type: type, metered: metered, basis: b.quantity ?? g)
         let status: ReconciliationStatus
         let risk: ExactDecimal

@@ -101,10 +101,10 @@ public struct Reconcile: Job {
             }
         }
         env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
-        let gateway = try store.reports.gatewayTotals(from: first, to: to)
+        let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
+        let gateway = try store.reports.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) })
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
-        let reconciler = Reconciler(priceBook: PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers),
-                                    settings: env.config.reconcile, aliases: env.config.aliases)
+        let reconciler = Reconciler(priceBook: priceBook, settings: env.config.reconcile, aliases: env.config.aliases)
         var report = Report()
         report.providers = providers
         report.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills,

@@ -77,7 +77,9 @@ public final class ReportLedger {
     /// whose daily rows are current (listed in `usage_daily_days`: loads keep that true, see
     /// `LoadRollup`) is summed from those few rows, whatever stretches they were split at; any
     /// other day from its events.
-    public func gatewayTotals(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
+    /// The gateway's totals per day and price stretch. `stretches`: the instants inside a day
+    /// where a price changes (the price book's), for days summed from their events here.
+    public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] }) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let current = Set(try sql.fetch("""
             SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?
@@ -86,10 +88,10 @@ public final class ReportLedger {
         if !current.isEmpty {
             out += try sql.fetch("""
                 SELECT day, provider, model, tier, SUM(events), SUM(input_tokens), SUM(cached_tokens),
-                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h)
+                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h), stretch_us
                 FROM usage_daily WHERE day >= ? AND day <= ?
                   AND day IN (SELECT day FROM usage_daily_days)
-                GROUP BY day, provider, model, tier
+                GROUP BY day, stretch_us, provider, model, tier
                 """, range).map { r in
                 Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
             }
@@ -99,30 +101,38 @@ public final class ReportLedger {
             var last = day
             if current.contains(day) { day = day.adding(days: 1); continue }
             while last.adding(days: 1) <= to && !current.contains(last.adding(days: 1)) { last = last.adding(days: 1) }
-            out += try gatewayTotalsFromEvents(from: day, to: last)
+            let cuts = UTCDay.days(from: day, through: last).flatMap { DayRollup.cuts(stretches($0), in: $0) }
+            out += try gatewayTotalsFromEvents(from: day, to: last, cuts: cuts)
             day = last.adding(days: 1)
         }
         return out
     }
 
-    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay) throws -> [GatewayTotal] {
-        try sql.fetch("""
-            SELECT ts_us / \(Timestamp.microsecondsPerDay) AS d, provider, model, tier, COUNT(*),
+    /// Totals summed from the events, split at `cuts` (instants where a price changes, each
+    /// inside its own day; `DayRollup.cuts`), as the daily rows would be.
+    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay, cuts: [Int64]) throws -> [GatewayTotal] {
+        let perDay = Timestamp.microsecondsPerDay
+        // The latest cut at or before the event, within its day; else the day's start.
+        let stretch = cuts.isEmpty ? "(ts_us / \(perDay)) * \(perDay)" : "CASE "
+            + cuts.sorted(by: >).map { "WHEN ts_us >= \($0) AND ts_us < \(($0 / perDay + 1) * perDay) THEN \($0)" }.joined(separator: " ")
+            + " ELSE (ts_us / \(perDay)) * \(perDay) END"
+        return try sql.fetch("""
+            SELECT ts_us / \(perDay) AS d, provider, model, tier, COUNT(*),
                    SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests),
-                   SUM(cache_write_1h_tokens)
+                   SUM(cache_write_1h_tokens), \(stretch) AS s
             FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
-            GROUP BY d, provider, model, tier
+            GROUP BY d, s, provider, model, tier
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
             Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
         }
     }
 
     /// A row of `day, provider, model, tier, events, input, cached, cache_write, output, requests,
-    /// cache_write_1h` sums: SQL sums all prompt tokens and `TokenCounts` takes out the cached
+    /// cache_write_1h` sums and the stretch's start: SQL sums all prompt tokens and `TokenCounts` takes out the cached
     /// part and the one-hour writes (SUM is linear, so the difference of sums is the sum of
     /// differences).
     static func gatewayTotal(day: UTCDay, _ r: [String?]) -> GatewayTotal {
-        GatewayTotal(day: day, provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4),
+        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4),
                      input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
                      cachedInput: r.int(6), cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: r.int(7), oneHour: r.int(10)),
                      cacheWrite1h: r.int(10), output: r.int(8), requests: r.int(9))
