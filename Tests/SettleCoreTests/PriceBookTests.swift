@@ -46,4 +46,30 @@ import Testing
         #expect(book.quote(provider: "openai", model: "gpt-4o", tokenType: .request, tier: .standard, at: t("2026-10-20T00:00:00Z"))?.perUnit
             == ExactDecimal("0.035")!)
     }
+
+    /// Prompt-size bands: the highest band a prompt exceeds; a token type with no row in that
+    /// band (nor its tier) falls back to the standard band's price.
+    @Test func bandsPickTheHighestExceededAndFallBackToTheStandardPrice() throws {
+        var long = Self.row("gemini-2.5-pro", .input, "2.50", "2026-01-01")
+        long.band = 200_000
+        var huge = Self.row("gemini-2.5-pro", .input, "4.00", "2026-01-01")
+        huge.band = 1_000_000
+        let book = PriceBook(rows: [Self.row("gemini-2.5-pro", .input, "1.25", "2026-01-01"), Self.row("gemini-2.5-pro", .output, "10", "2026-01-01"),
+                                    long, huge], tierMultipliers: [.batch: ExactDecimal("0.5")!])
+        let bands = book.bands
+        #expect(bands.band(provider: "openai", model: "gemini-2.5-pro", inputTokens: 200_000) == 0)   // "over", not "from"
+        #expect(bands.band(provider: "openai", model: "gemini-2.5-pro", inputTokens: 200_001) == 200_000)
+        #expect(bands.band(provider: "openai", model: "gemini-2.5-pro", inputTokens: 1_000_001) == 1_000_000)
+        #expect(bands.band(provider: "openai", model: "gpt-4o", inputTokens: 5_000_000) == 0)
+        let at = t("2026-10-25T00:00:00Z")
+        func price(_ type: TokenType, band: Int64, tier: Tier = .standard) -> String? {
+            book.quote(provider: "openai", model: "gemini-2.5-pro", tokenType: type, tier: tier, band: band, at: at)?.perUnit.normalized.description
+        }
+        #expect(price(.input, band: 0) == "0.00000125" && price(.input, band: 200_000) == "0.0000025" && price(.input, band: 1_000_000) == "0.000004")
+        #expect(price(.output, band: 200_000) == "0.00001")              // no output row in the band: the standard price
+        #expect(price(.input, band: 200_000, tier: .batch) == "0.00000125")   // the band's price × the batch multiplier
+        #expect(PriceBands.label(200_000) == ">200000" && PriceBands.phrase(200_000) == "prompts over 200k" && PriceBands.phrase(1_000_000) == "prompts over 1M")
+        #expect(PriceBands.parse(">200000") == 200_000 && PriceBands.parse("200000") == nil && PriceBands.parse(">0") == nil)
+    }
 }
+

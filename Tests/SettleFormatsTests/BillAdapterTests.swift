@@ -70,7 +70,8 @@ import SettleTestSupport
         #expect(r.lines == [
             BillLine(provider: "openai", day: d, model: "gpt-4o-2024-08-06", tokenType: .input, cost: money("0.0123456789012")),
             BillLine(provider: "openai", day: d, model: "gpt-4.1", tier: .priority, tokenType: .cachedInput, cost: money("1.50")),
-            BillLine(provider: "openai", day: d, model: "gpt-4.1", tokenType: .output, cost: money("2")),
+            // Long context: a band of its own, the model's long-context band in the price book.
+            BillLine(provider: "openai", day: d, model: "gpt-4.1", tokenType: .output, cost: money("2"), band: BillLine.longContext),
             BillLine(provider: "openai", day: d, model: "gpt-4o", tokenType: .cacheWrite, cost: money("0.25")),
             BillLine(provider: "openai", day: d, model: "web search tool calls", tokenType: nil, cost: money("3.1")),
         ])

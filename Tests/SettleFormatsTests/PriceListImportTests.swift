@@ -121,4 +121,48 @@ import SettleTestSupport
             "\(error)".contains("prices.csv:3: effective_from: a second price for openai gpt-4o input standard from 2026-01-01T00:00:00Z (first on line 2)")
         }
     }
+
+    /// LiteLLM's entries for claude-sonnet-4-5 and gemini-2.5-pro as the price map publishes
+    /// them (numbers as JSON numbers, long-context and one-hour keys included): every row to the digit.
+    @Test func longContextAndOneHourPricesOfRealEntries() throws {
+        let map = """
+            {
+              "claude-sonnet-4-5": {
+                "cache_creation_input_token_cost": 3.75e-06, "cache_creation_input_token_cost_above_1hr": 6e-06,
+                "cache_creation_input_token_cost_above_1hr_above_200k_tokens": 1.2e-05,
+                "cache_creation_input_token_cost_above_200k_tokens": 7.5e-06, "cache_read_input_token_cost": 3e-07,
+                "cache_read_input_token_cost_above_200k_tokens": 6e-07, "input_cost_per_token": 3e-06,
+                "input_cost_per_token_above_200k_tokens": 6e-06, "litellm_provider": "anthropic", "max_input_tokens": 200000,
+                "max_output_tokens": 64000, "max_tokens": 64000, "mode": "chat", "output_cost_per_token": 1.5e-05,
+                "output_cost_per_token_above_200k_tokens": 2.25e-05, "supports_prompt_caching": true
+              },
+              "gemini-2.5-pro": {
+                "cache_read_input_token_cost": 1.25e-07, "cache_read_input_token_cost_above_200k_tokens": 2.5e-07,
+                "input_cost_per_token": 1.25e-06, "input_cost_per_token_above_200k_tokens": 2.5e-06,
+                "litellm_provider": "vertex_ai-language-models", "max_input_tokens": 1048576, "mode": "chat",
+                "output_cost_per_token": 1e-05, "output_cost_per_token_above_200k_tokens": 1.5e-05
+              }
+            }
+            """
+        let lines = try csvLines(.litellm, map)
+        #expect(lines == [
+            "provider,model,token_type,tier,price,per,effective_from,band",
+            "anthropic,claude-sonnet-4-5,input,,3.00,1M,2026-11-01,",
+            "anthropic,claude-sonnet-4-5,input,,6.00,1M,2026-11-01,>200000",
+            "anthropic,claude-sonnet-4-5,cached_input,,0.30,1M,2026-11-01,",
+            "anthropic,claude-sonnet-4-5,cached_input,,0.60,1M,2026-11-01,>200000",
+            "anthropic,claude-sonnet-4-5,cache_write,,3.75,1M,2026-11-01,",
+            "anthropic,claude-sonnet-4-5,cache_write,,7.50,1M,2026-11-01,>200000",
+            "anthropic,claude-sonnet-4-5,cache_write_1h,,6.00,1M,2026-11-01,",
+            "anthropic,claude-sonnet-4-5,cache_write_1h,,12.00,1M,2026-11-01,>200000",
+            "anthropic,claude-sonnet-4-5,output,,15.00,1M,2026-11-01,",
+            "anthropic,claude-sonnet-4-5,output,,22.50,1M,2026-11-01,>200000",
+            "vertex_ai-language-models,gemini-2.5-pro,input,,1.25,1M,2026-11-01,",
+            "vertex_ai-language-models,gemini-2.5-pro,input,,2.50,1M,2026-11-01,>200000",
+            "vertex_ai-language-models,gemini-2.5-pro,cached_input,,0.125,1M,2026-11-01,",
+            "vertex_ai-language-models,gemini-2.5-pro,cached_input,,0.25,1M,2026-11-01,>200000",
+            "vertex_ai-language-models,gemini-2.5-pro,output,,10.00,1M,2026-11-01,",
+            "vertex_ai-language-models,gemini-2.5-pro,output,,15.00,1M,2026-11-01,>200000",
+        ])
+    }
 }

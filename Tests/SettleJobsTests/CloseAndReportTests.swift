@@ -81,7 +81,7 @@ import SettleTestSupport
         let csv = try String(contentsOfFile: "\(site.root)/out/reports/2026-10/usage-summary.csv", encoding: .utf8)
         let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows[0] == ["customer_id", "period", "period_start", "provider", "model", "tier", "token_type", "service_id", "quantity",
-                            "error_quantity", "unit_price", "amount", "upstream_cost"])
+                            "error_quantity", "unit_price", "amount", "upstream_cost", "band"])
         var summed: [String: ExactDecimal] = [:]
         for r in rows.dropFirst() where r[7].isEmpty && !r[11].isEmpty { summed[r[0], default: .zero] += ExactDecimal(r[11])! }
         var compared = 0

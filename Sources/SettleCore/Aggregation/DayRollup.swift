@@ -7,6 +7,9 @@ public struct DayRollup {
     public let day: UTCDay
     /// Starts of the price stretches after the day's first (times inside the day where a price changes), sorted.
     let cuts: [Int64]
+    /// The prompt-size bands events are sorted into, and each latency group's thresholds once looked up.
+    let bands: PriceBands
+    private var bandThresholds: [Int32: [Int64]] = [:]
 
     /// Each distinct (customer, provider, model, tier, service, status) of the day, as one
     /// length-prefixed byte string: a row costs one hash and one compare, not six lookups.
@@ -24,6 +27,7 @@ public struct DayRollup {
     struct Fields {
         var customer: String, provider: String, model: String, tier: String, service: String, status: String
         var costed: Bool
+        var band: Int64
         var latencyGroup: Int32
     }
 
@@ -37,8 +41,9 @@ public struct DayRollup {
         var bucket: Int64
     }
 
-    public init(day: UTCDay, stretches: [Timestamp]) {
+    public init(day: UTCDay, stretches: [Timestamp], bands: PriceBands = .none) {
         self.day = day
+        self.bands = bands
         cuts = Self.cuts(stretches, in: day)
         packed.reserveCapacity(256)
     }
@@ -51,8 +56,9 @@ public struct DayRollup {
 
     /// Where a day's rows were split, as stored beside them: rows split elsewhere are not
     /// added to, and a price change inside the day makes them due for a new rollup.
-    public static func signature(of stretches: [Timestamp], in day: UTCDay) -> String {
-        cuts(stretches, in: day).map(String.init).joined(separator: ",")
+    public static func signature(of stretches: [Timestamp], in day: UTCDay, bands: PriceBands = .none) -> String {
+        let cuts = cuts(stretches, in: day).map(String.init).joined(separator: ",")
+        return bands.isEmpty ? cuts : cuts + "|" + bands.signature
     }
 
     /// Latency kept to two significant figures (rounded down): below each bound, the step it is
@@ -81,6 +87,23 @@ public struct DayRollup {
                              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
                              reported: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0), cacheWrite1h: Int64 = 0) {
         let nanos = reported.isEmpty ? nil : ReportedCost.nanos(reported)
+        var band: Int64 = 0
+        if !bands.isEmpty {
+            // The model's thresholds, looked up once per (provider, model, service).
+            packed.removeAll(keepingCapacity: true)
+            Self.put(provider, into: &packed)
+            Self.put(model, into: &packed)
+            Self.put(service, into: &packed)
+            let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
+            let thresholds: [Int64]
+            if let known = bandThresholds[latencyGroup] {
+                thresholds = known
+            } else {
+                thresholds = bands.thresholds(provider: String(decoding: provider, as: UTF8.self), model: String(decoding: model, as: UTF8.self))
+                bandThresholds[latencyGroup] = thresholds
+            }
+            band = PriceBands.band(of: input, in: thresholds)
+        }
         packed.removeAll(keepingCapacity: true)
         Self.put(customer, into: &packed)
         Self.put(provider, into: &packed)
@@ -89,6 +112,7 @@ public struct DayRollup {
         Self.put(service, into: &packed)
         Self.put(status, into: &packed)
         packed.append(nanos == nil ? 0 : 1)
+        if band != 0 { withUnsafeBytes(of: band.littleEndian) { packed.append(contentsOf: $0) } }
         let group = packed.withUnsafeBytes { groups.id($0) }
         if Int(group) == fields.count {
             packed.removeAll(keepingCapacity: true)
@@ -98,7 +122,8 @@ public struct DayRollup {
             let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
             func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
             fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
-                                 service: text(service), status: text(status), costed: nanos != nil, latencyGroup: latencyGroup))
+                                 service: text(service), status: text(status), costed: nanos != nil, band: band,
+                                 latencyGroup: latencyGroup))
             sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
         }
         var stretch = 0
@@ -139,7 +164,7 @@ public struct DayRollup {
                                          status: EventStatus(rawValue: f.status) ?? .ok, events: s.events, inputTokens: s.input,
                                          cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, cacheWrite1hTokens: s.cacheWrite1h,
                                          outputTokens: s.output,
-                                         requests: s.requests, costed: f.costed, reportedNanos: s.reportedNanos))
+                                         requests: s.requests, costed: f.costed, reportedNanos: s.reportedNanos, band: f.band))
             }
         }
         return out

@@ -7,6 +7,8 @@ public struct UsageSummaryLine: Sendable, Hashable {
     public var tokenType: TokenType
     /// "" for gateway traffic.
     public var serviceID: String
+    /// The prompt-size band (`PriceBands`); 0 for the standard band.
+    public var band: Int64
     /// The customer's price per token (per request), exact; nil where no price is in force.
     public var unitPrice: ExactDecimal?
     /// Of `ok` events: the only ones charged.
@@ -21,8 +23,9 @@ public struct UsageSummaryLine: Sendable, Hashable {
     public var upstreamCost: ExactDecimal?
 
     public init(provider: String, model: String, tier: Tier, tokenType: TokenType, serviceID: String, unitPrice: ExactDecimal?,
-                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?, upstreamCost: ExactDecimal? = nil) {
+                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?, upstreamCost: ExactDecimal? = nil, band: Int64 = 0) {
         self.upstreamCost = upstreamCost
+        self.band = band
         self.provider = provider
         self.model = model
         self.tier = tier
@@ -97,6 +100,7 @@ public struct PeriodSummarizer: Sendable {
         var tier: Tier
         var tokenType: TokenType
         var serviceID: String
+        var band: Int64
         var unitPrice: ExactDecimal?
     }
 
@@ -125,11 +129,12 @@ public struct PeriodSummarizer: Sendable {
             for (type, q) in CustomerPricing.quantities(row) where q != 0 {
                 let price = pricing.unitPrice(row, type, plan: plan, cache: &markups)
                 let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
-                                  serviceID: row.serviceID, unitPrice: price)
+                                  serviceID: row.serviceID, band: row.band, unitPrice: price)
                 var v = lines[key] ?? (0, 0, nil)
                 if ok { v.ok += q } else { v.error += q }
                 if row.serviceID.isEmpty, price != nil,
-                   let quote = pricing.priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) {
+                   let quote = pricing.priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, band: row.band,
+                                                       at: row.stretchStart) {
                     v.cost = (v.cost ?? .zero) + ExactDecimal(q) * quote.perUnit
                 }
                 lines[key] = v
@@ -140,7 +145,7 @@ public struct PeriodSummarizer: Sendable {
         let unordered = lines.map { k, v in
             UsageSummaryLine(provider: k.provider, model: k.model, tier: k.tier, tokenType: k.tokenType, serviceID: k.serviceID,
                              unitPrice: k.unitPrice, quantity: v.ok, errorQuantity: v.error,
-                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost)
+                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost, band: k.band)
         }
         // Positions are sorted, not the lines: a line is a dozen words that a sort would move
         // again and again.
@@ -173,6 +178,7 @@ public struct PeriodSummarizer: Sendable {
         if a.model != b.model { return a.model < b.model }
         if a.tier != b.tier { return a.tier < b.tier }
         if a.tokenType != b.tokenType { return a.tokenType < b.tokenType }
+        if a.band != b.band { return a.band < b.band }
         return (a.unitPrice ?? .zero) < (b.unitPrice ?? .zero)
     }
 }

@@ -29,11 +29,14 @@ public struct UsageDailyRow: Sendable, Hashable {
     /// The sum of their `reported_cost`, in billionths of a dollar (each event's rounded half
     /// away from zero at the ninth decimal; the events keep the exact text).
     public var reportedNanos: Int64
+    /// The prompt-size band of these events (`PriceBands`); 0 for the standard band.
+    public var band: Int64
 
     public init(day: UTCDay, stretchStart: Timestamp, customerID: String, provider: String, model: String, tier: Tier,
                 serviceID: String, status: EventStatus, events: Int64, inputTokens: Int64, cachedInputTokens: Int64,
                 cacheWriteTokens: Int64, cacheWrite1hTokens: Int64 = 0, outputTokens: Int64, requests: Int64, costed: Bool = false,
-                reportedNanos: Int64 = 0) {
+                reportedNanos: Int64 = 0, band: Int64 = 0) {
+        self.band = band
         self.cacheWrite1hTokens = cacheWrite1hTokens
         self.costed = costed
         self.reportedNanos = reportedNanos

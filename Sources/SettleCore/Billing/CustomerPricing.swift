@@ -37,7 +37,8 @@ public struct CustomerPricing: Sendable {
             default: return nil
             }
         }
-        guard let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, at: row.stretchStart) else {
+        guard let quote = priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, band: row.band,
+                                          at: row.stretchStart) else {
             return nil
         }
         let key = MarkupCache.Key(provider: row.provider, model: row.model, plan: plan)

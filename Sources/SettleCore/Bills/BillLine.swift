@@ -19,6 +19,10 @@ public struct BillLine: Sendable, Hashable {
     public var model: String
     public var tier: Tier
     public var tokenType: TokenType?
+    /// The prompt-size band the provider billed the line in: 0 standard, N for prompts over N
+    /// tokens (Anthropic's `context_window` `200k-1M`), `BillLine.longContext` for a line the
+    /// report only calls long context (OpenAI's `, long context`): the model's band in the book.
+    public var band: Int64
     public var quantity: Int64?
     public var cost: ExactDecimal?
     /// A FOCUS `ChargeClass = Correction` line: it adds to the report it corrects instead of
@@ -26,7 +30,7 @@ public struct BillLine: Sendable, Hashable {
     public var correction: Bool
 
     public init(provider: String, day: UTCDay, through: UTCDay? = nil, model: String, tier: Tier = .standard, tokenType: TokenType?,
-                quantity: Int64? = nil, cost: ExactDecimal? = nil, correction: Bool = false) {
+                quantity: Int64? = nil, cost: ExactDecimal? = nil, correction: Bool = false, band: Int64 = 0) {
         self.provider = provider
         self.day = day
         self.through = through.flatMap { $0 > day ? $0 : nil }
@@ -36,7 +40,11 @@ public struct BillLine: Sendable, Hashable {
         self.quantity = quantity
         self.cost = cost
         self.correction = correction
+        self.band = band
     }
+
+    /// A line billed as long context without saying from how many tokens.
+    public static let longContext: Int64 = -1
 
     /// What makes two lines of one report the same cell, so that they add up.
     public struct Key: Sendable, Hashable, Comparable {
@@ -47,9 +55,11 @@ public struct BillLine: Sendable, Hashable {
         public var tier: Tier
         public var tokenType: TokenType?
         public var correction: Bool
+        public var band: Int64
 
         public init(provider: String, day: UTCDay, through: UTCDay? = nil, model: String, tier: Tier, tokenType: TokenType?,
-                    correction: Bool = false) {
+                    correction: Bool = false, band: Int64 = 0) {
+            self.band = band
             self.provider = provider
             self.day = day
             self.through = through
@@ -61,13 +71,13 @@ public struct BillLine: Sendable, Hashable {
 
         public static func < (a: Key, b: Key) -> Bool {
             if (a.day, a.through ?? a.day) != (b.day, b.through ?? b.day) { return (a.day, a.through ?? a.day) < (b.day, b.through ?? b.day) }
-            return (a.provider, a.model, a.tier, a.tokenType?.rawValue ?? "", a.correction ? 1 : 0)
-                < (b.provider, b.model, b.tier, b.tokenType?.rawValue ?? "", b.correction ? 1 : 0)
+            return (a.provider, a.model, a.tier, a.band, a.tokenType?.rawValue ?? "", a.correction ? 1 : 0)
+                < (b.provider, b.model, b.tier, b.band, b.tokenType?.rawValue ?? "", b.correction ? 1 : 0)
         }
     }
 
     public var key: Key {
-        Key(provider: provider, day: day, through: through, model: model, tier: tier, tokenType: tokenType, correction: correction)
+        Key(provider: provider, day: day, through: through, model: model, tier: tier, tokenType: tokenType, correction: correction, band: band)
     }
 
     /// The charge period's last day: `through`, or `day` for a one-day line.

@@ -67,9 +67,12 @@ public struct PriceRow: Sendable, Hashable {
     public var price: ExactDecimal
     public var per: PriceUnit
     public var effectiveFrom: Timestamp
+    /// The prompt-size band (`>N`: prompts over N input tokens); nil for the standard band.
+    public var band: Int64?
 
     public init(provider: String, model: String, tokenType: TokenType, tier: Tier, price: ExactDecimal,
-                per: PriceUnit, effectiveFrom: Timestamp) {
+                per: PriceUnit, effectiveFrom: Timestamp, band: Int64? = nil) {
+        self.band = band
         self.provider = provider
         self.model = model
         self.tokenType = tokenType

@@ -69,9 +69,12 @@ public struct InvoiceLine: Sendable, Hashable {
     public var tier: Tier?
     public var tokenType: TokenType?
     public var serviceID: String?
+    /// A usage line's prompt-size band (`>N`); nil for the standard band.
+    public var band: Int64?
 
     public init(kind: Kind, description: String, quantity: Int64, unitPrice: ExactDecimal, amount: ExactDecimal, provider: String? = nil,
-                model: String? = nil, tier: Tier? = nil, tokenType: TokenType? = nil, serviceID: String? = nil) {
+                model: String? = nil, tier: Tier? = nil, tokenType: TokenType? = nil, serviceID: String? = nil, band: Int64? = nil) {
+        self.band = band
         self.kind = kind
         self.description = description
         self.quantity = quantity

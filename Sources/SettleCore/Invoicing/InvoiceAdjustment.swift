@@ -105,7 +105,8 @@ extension InvoiceLine {
     var item: Item {
         switch kind {
         case .usage:
-            return Item(kind: kind, key: "\(provider ?? "")|\(model ?? "")|\(tier?.rawValue ?? "")|\(tokenType?.rawValue ?? "")", unitPrice: unitPrice)
+            return Item(kind: kind, key: "\(provider ?? "")|\(model ?? "")|\(tier?.rawValue ?? "")|\(tokenType?.rawValue ?? "")|\(band ?? 0)",
+                        unitPrice: unitPrice)
         case .service:
             return Item(kind: kind, key: "\(serviceID ?? "")|\(tokenType?.rawValue ?? "")", unitPrice: unitPrice)
         case .trial: return Item(kind: kind, key: serviceID ?? "", unitPrice: nil)

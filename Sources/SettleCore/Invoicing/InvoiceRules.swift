@@ -53,10 +53,11 @@ public struct InvoiceRules: Sendable {
             hasUsage = true
             guard let perUnit = u.unitPrice else { continue }
             let per = u.tokenType == .request ? ExactDecimal(1) : Self.million
-            lines.append(InvoiceLine(kind: .usage, description: "\(u.provider) \(u.model) \(u.tokenType.rawValue)\(u.tier == .standard ? "" : " (\(u.tier.rawValue))")",
+            let band = u.band == 0 ? "" : ", \(PriceBands.phrase(u.band))"
+            lines.append(InvoiceLine(kind: .usage, description: "\(u.provider) \(u.model) \(u.tokenType.rawValue)\(band)\(u.tier == .standard ? "" : " (\(u.tier.rawValue))")",
                                      quantity: u.quantity, unitPrice: (perUnit * per).normalized,
                                      amount: (ExactDecimal(u.quantity) * perUnit).roundedToCents,
-                                     provider: u.provider, model: u.model, tier: u.tier, tokenType: u.tokenType))
+                                     provider: u.provider, model: u.model, tier: u.tier, tokenType: u.tokenType, band: u.band == 0 ? nil : u.band))
         }
         for u in usage where !u.serviceID.isEmpty && u.quantity > 0 {
             hasUsage = true

@@ -10,6 +10,8 @@ public struct PriceBook: Sendable {
         var model: String
         var tokenType: TokenType
         var tier: Tier
+        /// 0: the standard band.
+        var band: Int64 = 0
     }
 
     /// Rows per key, oldest first.
@@ -21,12 +23,17 @@ public struct PriceBook: Sendable {
     public init(rows: [PriceRow], tierMultipliers: [Tier: ExactDecimal] = [:]) {
         var byKey: [Key: [PriceRow]] = [:]
         for row in rows {
-            byKey[Key(provider: row.provider, model: row.model, tokenType: row.tokenType, tier: row.tier), default: []].append(row)
+            byKey[Key(provider: row.provider, model: row.model, tokenType: row.tokenType, tier: row.tier, band: row.band ?? 0), default: []]
+                .append(row)
         }
         self.rows = byKey.mapValues { $0.sorted { $0.effectiveFrom < $1.effectiveFrom } }
         self.tierMultipliers = tierMultipliers
         self.changeInstants = Array(Set(rows.map(\.effectiveFrom))).sorted()
+        self.bands = PriceBands(rows: rows)
     }
+
+    /// The prompt-size bands of the book's models.
+    public let bands: PriceBands
 
     /// The instants strictly inside `day` at which some price changes (most days: none).
     public func changes(within day: UTCDay) -> [Timestamp] {
@@ -44,12 +51,22 @@ public struct PriceBook: Sendable {
         public var multiplier: ExactDecimal?
     }
 
-    public func quote(provider: String, model: String, tokenType: TokenType, tier: Tier, at time: Timestamp) -> Quote? {
-        if let row = inForce(Key(provider: provider, model: model, tokenType: tokenType, tier: tier), at: time) {
+    /// The price of one unit in `band` (0: standard); a token type with no row in that band
+    /// falls back to the standard band's price.
+    public func quote(provider: String, model: String, tokenType: TokenType, tier: Tier, band: Int64 = 0, at time: Timestamp) -> Quote? {
+        if band != 0, let q = quote(Key(provider: provider, model: model, tokenType: tokenType, tier: tier, band: band), at: time) {
+            return q
+        }
+        return quote(Key(provider: provider, model: model, tokenType: tokenType, tier: tier), at: time)
+    }
+
+    private func quote(_ key: Key, at time: Timestamp) -> Quote? {
+        if let row = inForce(key, at: time) {
             return Quote(perUnit: row.pricePerUnit, row: row, multiplier: nil)
         }
-        guard tier != .standard, let multiplier = tierMultipliers[tier],
-              let row = inForce(Key(provider: provider, model: model, tokenType: tokenType, tier: .standard), at: time) else {
+        var standard = key
+        standard.tier = .standard
+        guard key.tier != .standard, let multiplier = tierMultipliers[key.tier], let row = inForce(standard, at: time) else {
             return nil
         }
         return Quote(perUnit: row.pricePerUnit * multiplier, row: row, multiplier: multiplier)

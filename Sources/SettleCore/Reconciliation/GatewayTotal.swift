@@ -6,6 +6,8 @@ public struct GatewayTotal: Sendable, Hashable {
     /// Where the stretch starts: the day's start, or an instant inside it where a price changes.
     /// The expected cost of its units is the price in force then.
     public var stretchStart: Timestamp
+    /// The prompt-size band of the events (0: standard).
+    public var band: Int64
     public var provider: String
     public var model: String
     public var tier: Tier
@@ -19,8 +21,9 @@ public struct GatewayTotal: Sendable, Hashable {
     public var output: Int64
     public var requests: Int64
 
-    public init(day: UTCDay, stretchStart: Timestamp? = nil, provider: String, model: String, tier: Tier, events: Int64 = 0, input: Int64 = 0,
-                cachedInput: Int64 = 0, cacheWrite: Int64 = 0, cacheWrite1h: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+    public init(day: UTCDay, stretchStart: Timestamp? = nil, provider: String, model: String, tier: Tier, band: Int64 = 0, events: Int64 = 0,
+                input: Int64 = 0, cachedInput: Int64 = 0, cacheWrite: Int64 = 0, cacheWrite1h: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+        self.band = band
         self.stretchStart = stretchStart ?? day.start
         self.cacheWrite1h = cacheWrite1h
         self.day = day

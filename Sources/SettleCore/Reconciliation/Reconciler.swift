@@ -25,6 +25,7 @@ public struct Reconciler: Sendable {
         var provider: String
         var model: String
         var tier: Tier
+        var band: Int64
         var tokenType: TokenType?
         var model4: ModelKey { ModelKey(span: span, provider: provider, model: model, tier: tier) }
     }
@@ -72,9 +73,11 @@ public struct Reconciler: Sendable {
         for line in bills {
             let span = periods.span(of: line)
             guard days.contains(span.last) else { continue }
-            let key = CellKey(span: span, provider: line.provider,
-                              model: gatewayModel(provider: line.provider, reportModel: line.model),
-                              tier: line.tier, tokenType: line.tokenType)
+            let model = gatewayModel(provider: line.provider, reportModel: line.model)
+            // "Long context" without a size: the model's (highest) band in the price book.
+            let band = line.band != BillLine.longContext ? line.band
+                : priceBook.bands.thresholds(provider: line.provider, model: model).last ?? Int64.max
+            let key = CellKey(span: span, provider: line.provider, model: model, tier: line.tier, band: band, tokenType: line.tokenType)
             var b = billed[key] ?? Billed()
             if let q = line.quantity { b.quantity = (b.quantity ?? 0) + q }
             if let c = line.cost { b.cost = (b.cost ?? .zero) + c }
@@ -93,10 +96,10 @@ public struct Reconciler: Sendable {
             for type in TokenType.allCases {
                 let q = total.quantity(of: type)
                 guard q != 0 else { continue }
-                let key = CellKey(span: span, provider: total.provider, model: total.model, tier: total.tier, tokenType: type)
+                let key = CellKey(span: span, provider: total.provider, model: total.model, tier: total.tier, band: total.band, tokenType: type)
                 // Requests are a billing unit only where something prices or bills them.
                 if type == .request && billed[key] == nil
-                    && priceBook.quote(provider: total.provider, model: total.model, tokenType: .request, tier: total.tier,
+                    && priceBook.quote(provider: total.provider, model: total.model, tokenType: .request, tier: total.tier, band: total.band,
                                        at: total.day.start) == nil {
                     continue
                 }
@@ -153,7 +156,7 @@ public struct Reconciler: Sendable {
     /// of the period's last day. nil when a needed price is missing.
     func expectedCost(_ key: CellKey, type: TokenType, metered g: Metered, basis: Int64) -> ExactDecimal? {
         func price(_ at: Timestamp) -> ExactDecimal? {
-            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, at: at)?.perUnit
+            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, band: key.band, at: at)?.perUnit
         }
         var sum = ExactDecimal.zero
         for (start, q) in g.byStretch {
@@ -174,7 +177,7 @@ public struct Reconciler: Sendable {
 
     private func tokenCell(_ key: CellKey, type: TokenType, gateway metered: Metered, billed b: Billed) -> ReconciliationCell {
         let g = metered.total
-        let lastPrice = priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier,
+        let lastPrice = priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, band: key.band,
                                         at: lastPriceInstant(key))?.perUnit
         let expected = expectedCost(key, type: type, metered: metered, basis: b.quantity ?? g)
         let status: ReconciliationStatus
@@ -191,9 +194,11 @@ public struct Reconciler: Sendable {
         } else {
             (status, risk) = costVerdict(billed: b.cost, expected: expected)
         }
-        return ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
-                                  tier: key.tier, tokenType: type, gatewayQuantity: g, billedQuantity: b.quantity,
-                                  expectedCost: expected, billedCost: b.cost, status: status, moneyAtRisk: risk)
+        var cell = ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+                                      tier: key.tier, tokenType: type, gatewayQuantity: g, billedQuantity: b.quantity,
+                                      expectedCost: expected, billedCost: b.cost, status: status, moneyAtRisk: risk)
+        cell.band = key.band
+        return cell
     }
 
     private func modelTotalCell(_ key: CellKey, billed b: Billed, expected: ExactDecimal?) -> ReconciliationCell {

@@ -16,6 +16,8 @@ public struct ReconciliationCell: Sendable, Hashable {
     public var model: String
     public var tier: Tier
     public var tokenType: TokenType?
+    /// The prompt-size band (0: standard; N: prompts over N tokens), kept apart on both sides.
+    public var band: Int64 = 0
     /// Tokens (or requests) the gateway logged; 0 when it logged none.
     public var gatewayQuantity: Int64
     /// nil when the bill states no quantity for the cell (a cost report alone, or a model total).
@@ -63,8 +65,10 @@ public struct ReconciliationCell: Sendable, Hashable {
     /// The order of every output: day, period end, provider, model, tier, token type (model
     /// totals last).
     public static func < (a: ReconciliationCell, b: ReconciliationCell) -> Bool {
-        (a.day, a.lastDay, a.provider, a.model, a.tier, a.tokenType?.position ?? 9)
-            < (b.day, b.lastDay, b.provider, b.model, b.tier, b.tokenType?.position ?? 9)
+        if (a.day, a.lastDay, a.provider, a.model, a.tier) != (b.day, b.lastDay, b.provider, b.model, b.tier) {
+            return (a.day, a.lastDay, a.provider, a.model, a.tier) < (b.day, b.lastDay, b.provider, b.model, b.tier)
+        }
+        return (a.band, a.tokenType?.position ?? 9) < (b.band, b.tokenType?.position ?? 9)
     }
 }
 

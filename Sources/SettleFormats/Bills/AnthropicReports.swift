@@ -20,9 +20,10 @@ enum AnthropicReports {
         let cacheWrite1h = try creation.count("ephemeral_1h_input_tokens")
         let cached = try r.count("cache_read_input_tokens")
         let output = try r.count("output_tokens", absent: nil)
+        let band = try Self.band(r.text("context_window"))
         var lines = [
             (TokenType.input, input), (.cacheWrite, cacheWrite), (.cacheWrite1h, cacheWrite1h), (.cachedInput, cached), (.output, output),
-        ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1) }
+        ].map { BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: $0.0, quantity: $0.1, band: band) }
         let searches = try (r["server_tool_use"] ?? .object([])).count("web_search_requests")
         if searches > 0 {
             // Billed per search, not per token: a named line that meets the cost report's web_search.
@@ -52,6 +53,21 @@ enum AnthropicReports {
         case "cache_creation.ephemeral_1h_input_tokens": type = .cacheWrite1h
         case let other: throw BillFieldProblem("unknown_token_type: \(other.isEmpty ? "(none)" : other)")
         }
-        return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, cost: dollars)
+        return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, cost: dollars,
+                        band: try Self.band(r.text("context_window")))
+    }
+
+    /// `context_window`: `0-200k` (or none) is the standard band; `200k-1M` the band of prompts
+    /// over 200,000 tokens.
+    static func band(_ window: String?) throws(BillFieldProblem) -> Int64 {
+        guard let window, !window.isEmpty else { return 0 }
+        let lower = window.split(separator: "-").first.map(String.init) ?? ""
+        func tokens(_ s: String) -> Int64? {
+            if s.hasSuffix("k") { return Int64(s.dropLast()).map { $0 * 1_000 } }
+            if s.hasSuffix("M") { return Int64(s.dropLast()).map { $0 * 1_000_000 } }
+            return Int64(s)
+        }
+        guard let n = tokens(lower) else { throw BillFieldProblem("unknown_context_window: \(window)") }
+        return n
     }
 }

@@ -47,25 +47,28 @@ enum OpenAIReports {
             throw BillFieldProblem("not_grouped_by_line_item: the result has no line_item; request the Costs API with group_by=line_item")
         }
         if let parsed = parseLineItem(item) {
-            return BillLine(provider: provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type, cost: value)
+            return BillLine(provider: provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type, cost: value,
+                            band: parsed.longContext ? BillLine.longContext : 0)
         }
         return BillLine(provider: provider, day: day, model: item, tokenType: nil, cost: value)
     }
 
-    static func parseLineItem(_ item: String) -> (model: String, type: TokenType, tier: Tier)? {
+    /// `longContext`: the line bills prompts of the model's long-context band, apart from the rest.
+    static func parseLineItem(_ item: String) -> (model: String, type: TokenType, tier: Tier, longContext: Bool)? {
         var text = Substring(item)
         var tier = Tier.standard
         if text.hasPrefix("priority | ") {
             tier = .priority
             text = text.dropFirst("priority | ".count)
         }
-        if text.hasSuffix(", long context") { text = text.dropLast(", long context".count) }
+        let longContext = text.hasSuffix(", long context")
+        if longContext { text = text.dropLast(", long context".count) }
         let kinds: [(String, TokenType)] = [(", cached input", .cachedInput), (", cache writes", .cacheWrite),
                                             (", input", .input), (", output", .output)]
         for (suffix, type) in kinds where text.hasSuffix(suffix) {
             let model = text.dropLast(suffix.count)
             guard !model.isEmpty else { return nil }
-            return (String(model), type, tier)
+            return (String(model), type, tier, longContext)
         }
         return nil
     }

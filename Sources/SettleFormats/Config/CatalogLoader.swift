@@ -89,15 +89,21 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "effective_from",
                     "\"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 time")
             }
+            let bandText = row["band"]
+            guard bandText.isEmpty || PriceBands.parse(bandText) != nil else {
+                throw ConfigError(file: path, line: row.line, key: "band",
+                    "\"\(bandText)\" is not a prompt-size band: write >N, N the input tokens a prompt must exceed (>200000), or leave it empty")
+            }
+            let band = PriceBands.parse(bandText)
             // Two rows for one price at one time would make the book ambiguous.
-            let key = "\(row["provider"])|\(row["model"])|\(type.rawValue)|\(tier.rawValue)|\(when.microseconds)"
+            let key = "\(row["provider"])|\(row["model"])|\(type.rawValue)|\(tier.rawValue)|\(band ?? 0)|\(when.microseconds)"
             if let first = seen[key] {
                 throw ConfigError(file: path, line: row.line, key: "effective_from",
-                    "a second price for \(row["provider"]) \(row["model"]) \(type.rawValue) \(tier.rawValue) from \(from) (first on line \(first))")
+                    "a second price for \(row["provider"]) \(row["model"]) \(type.rawValue) \(tier.rawValue)\(band.map { " band >\($0)" } ?? "") from \(from) (first on line \(first))")
             }
             seen[key] = row.line
             out.append(PriceRow(provider: row["provider"], model: row["model"], tokenType: type, tier: tier,
-                                price: price, per: per, effectiveFrom: when))
+                                price: price, per: per, effectiveFrom: when, band: band))
         }
         return out
     }

@@ -82,6 +82,7 @@ public enum InvoiceDocument {
         if let p = l.tier { w.member("tier", p.rawValue) }
         if let p = l.tokenType { w.member("token_type", p.rawValue) }
         if let p = l.serviceID { w.member("service_id", p) }
+        if let b = l.band { w.member("band", PriceBands.label(b)) }
         w.endObject()
     }
 
@@ -121,7 +122,8 @@ public enum InvoiceDocument {
                                unitPrice: l.text("unit_price").flatMap { ExactDecimal($0) } ?? .zero,
                                amount: l.text("amount").flatMap { ExactDecimal($0) } ?? .zero, provider: l.text("provider"),
                                model: l.text("model"), tier: l.text("tier").flatMap(Tier.init(rawValue:)),
-                               tokenType: l.text("token_type").flatMap(TokenType.init(rawValue:)), serviceID: l.text("service_id"))
+                               tokenType: l.text("token_type").flatMap(TokenType.init(rawValue:)), serviceID: l.text("service_id"),
+                               band: l.text("band").flatMap(PriceBands.parse))
         }
         var inv = Invoice(number: v.text("number"), kind: kind, customerID: customer, customerName: v.text("customer_name") ?? "",
                        period: BillingPeriod(month: month, billingDay: start.date.day), issueDate: issue, dueDate: due,

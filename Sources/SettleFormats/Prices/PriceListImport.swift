@@ -59,6 +59,17 @@ public enum PriceListImport {
                 }
                 rows.append(PriceRow(provider: provider, model: model, tokenType: type, tier: tier,
                                      price: perMillion(perToken), per: .perMillion, effectiveFrom: from))
+                // Long-context prices: `<field>_above_200k_tokens` is the band >200000.
+                guard case .object(let members) = spec else { continue }
+                for (name, value) in members where name.hasPrefix(field + "_above_") && name.hasSuffix("k_tokens") {
+                    let size = name.dropFirst(field.count + "_above_".count).dropLast("k_tokens".count)
+                    guard let thousands = Int64(size), thousands > 0, let bandText = value.decimalText else { continue }
+                    guard let perToken = ExactDecimal(bandText), !perToken.isNegative else {
+                        throw InputFileError(path: path, "\(key).\(name): \"\(bandText)\" is not a price")
+                    }
+                    rows.append(PriceRow(provider: provider, model: model, tokenType: type, tier: tier, price: perMillion(perToken),
+                                         per: .perMillion, effectiveFrom: from, band: thousands * 1_000))
+                }
             }
         }
         return rows.sorted(by: order)
@@ -92,16 +103,20 @@ public enum PriceListImport {
     }
 
     static func order(_ a: PriceRow, _ b: PriceRow) -> Bool {
-        (a.provider, a.model, a.tokenType, a.tier) < (b.provider, b.model, b.tokenType, b.tier)
+        if (a.provider, a.model, a.tokenType, a.tier) != (b.provider, b.model, b.tokenType, b.tier) {
+            return (a.provider, a.model, a.tokenType, a.tier) < (b.provider, b.model, b.tokenType, b.tier)
+        }
+        return (a.band ?? 0) < (b.band ?? 0)
     }
 
-    /// prices.csv text for the rows.
+    /// prices.csv text for the rows; a `band` column when some row has one.
     public static func csv(_ rows: [PriceRow]) -> String {
-        var out = CSVText.record(["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
+        let banded = rows.contains { $0.band != nil }
+        var out = CSVText.record(["provider", "model", "token_type", "tier", "price", "per", "effective_from"] + (banded ? ["band"] : []))
         for r in rows {
             let from = r.effectiveFrom == r.effectiveFrom.day.start ? r.effectiveFrom.day.description : r.effectiveFrom.description
             out += CSVText.record([r.provider, r.model, r.tokenType.rawValue, r.tier == .standard ? "" : r.tier.rawValue,
-                                   r.price.formatted(minimumPlaces: 2), r.per.rawValue, from])
+                                   r.price.formatted(minimumPlaces: 2), r.per.rawValue, from] + (banded ? [PriceBands.label(r.band ?? 0)] : []))
         }
         return out
     }

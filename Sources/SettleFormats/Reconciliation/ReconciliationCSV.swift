@@ -2,15 +2,16 @@ import SettleCore
 
 /// `reconciliation.csv`: every cell with both sides and the differences; and `summary.csv`
 /// beside it, per day (or charge period) and provider. The first twelve columns of
-/// reconciliation.csv are fixed by PRODUCT.md (finance imports them); `money_at_risk` and
-/// `through` (a charge period's last day, empty for one-day cells) follow them.
+/// reconciliation.csv are fixed by PRODUCT.md (finance imports them); `money_at_risk`,
+/// `through` (a charge period's last day, empty for one-day cells) and `band` (the prompt-size
+/// band, `>200000`, empty for the standard band) follow them.
 ///
 /// Quantities are whole numbers; money is exact, with at least two decimals and as many more as
 /// the product of a per-token price needs (providers bill fractions of a cent). An empty field
 /// means the side has no such figure (a cost report alone has no quantity).
 public enum ReconciliationCSV {
     public static let columns = ["day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity",
-                                 "quantity_diff", "expected_cost", "billed_cost", "cost_diff", "status", "money_at_risk", "through"]
+                                 "quantity_diff", "expected_cost", "billed_cost", "cost_diff", "status", "money_at_risk", "through", "band"]
 
     public static func render(_ cells: [ReconciliationCell]) -> String {
         var out = CSVText.record(columns)
@@ -23,7 +24,7 @@ public enum ReconciliationCSV {
             c.day.description, c.provider, c.model, c.tier.rawValue, c.tokenType?.rawValue ?? "",
             c.isModelTotal ? "" : String(c.gatewayQuantity), c.billedQuantity.map { String($0) } ?? "",
             c.quantityDiff.map { String($0) } ?? "", money(c.expectedCost), money(c.billedCost), money(c.costDiff),
-            c.status.rawValue, money(c.moneyAtRisk), c.through?.description ?? "",
+            c.status.rawValue, money(c.moneyAtRisk), c.through?.description ?? "", PriceBands.label(c.band),
         ]
     }
 

@@ -84,7 +84,7 @@ public struct Aggregate: Job {
 
         // Roll up the days asked for whose rows are not current, and any day of the touched
         // periods up to `to` whose rows are not current.
-        let current = try periods.currentDays(from: spanStart, to: spanEnd, stretches: { priceBook.changes(within: $0) })
+        let current = try periods.currentDays(from: spanStart, to: spanEnd, stretches: { priceBook.changes(within: $0) }, bands: priceBook.bands)
         let firstEvent = try periods.firstEventDay()
         let asked = Set(self.days)
         var days: [UTCDay] = []
@@ -96,7 +96,7 @@ public struct Aggregate: Job {
         for (i, d) in days.enumerated() {
             env.logger.debug("aggregate: rebuilding \(d) from its events: \(asked.contains(d) && rebuild ? "--rebuild asked for it" : "its daily rows are not current (a load that did not keep them, or prices that changed since)")")
             env.progress.update("aggregate: rolling up \(d)", done: Int64(i), total: Int64(days.count), unit: "days")
-            try periods.rollUp(day: d, stretches: priceBook.changes(within: d), at: env.clock())
+            try periods.rollUp(day: d, stretches: priceBook.changes(within: d), bands: priceBook.bands, at: env.clock())
         }
         report.daysRolledUp = days
         report.days = self.days

@@ -80,7 +80,7 @@ public struct IngestBills {
         var sorted: [BillLine] {
             lines.keys.sorted().map { k in
                 BillLine(provider: k.provider, day: k.day, through: k.through, model: k.model, tier: k.tier, tokenType: k.tokenType,
-                         quantity: lines[k]!.quantity, cost: lines[k]!.cost, correction: k.correction)
+                         quantity: lines[k]!.quantity, cost: lines[k]!.cost, correction: k.correction, band: k.band)
             }
         }
     }

@@ -106,7 +106,7 @@ public struct IngestUsage {
     static func daySumming(env: JobEnvironment) -> DaySumming? {
         guard let path = env.config.catalog.prices, let rows = try? CatalogLoader.prices(path) else { return nil }
         let book = PriceBook(rows: rows, tierMultipliers: env.config.tierMultipliers)
-        return DaySumming(stretches: { book.changes(within: $0) }, now: env.clock())
+        return DaySumming(stretches: { book.changes(within: $0) }, bands: book.bands, now: env.clock())
     }
 
     func ingest(_ reader: any UsageSource, store: any SettleStore, env: JobEnvironment, runID: String,

@@ -102,7 +102,7 @@ public struct Reconcile: Job {
         }
         env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
-        let gateway = try store.reports.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) })
+        let gateway = try store.reports.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) }, bands: priceBook.bands)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
         let reconciler = Reconciler(priceBook: priceBook, settings: env.config.reconcile, aliases: env.config.aliases)
         var report = Report()

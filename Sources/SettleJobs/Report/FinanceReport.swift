@@ -75,7 +75,7 @@ public struct FinanceReport: Job {
     }
 
     static let usageSummaryColumns = ["customer_id", "period", "period_start", "provider", "model", "tier", "token_type", "service_id",
-                                      "quantity", "error_quantity", "unit_price", "amount", "upstream_cost"]
+                                      "quantity", "error_quantity", "unit_price", "amount", "upstream_cost", "band"]
 
     /// Writes `reports/MONTH/usage-summary.csv` on a thread of its own; `wait()` gives its path.
     public static func startUsageSummary(_ summaries: PeriodSummaries, month: PeriodMonth, outDir: String) -> BackgroundWork<String> {
@@ -101,7 +101,7 @@ public struct FinanceReport: Job {
                 CSVText.append([customer, period, start, l.provider, l.model, l.tier.rawValue,
                                 l.tokenType.rawValue, l.serviceID, String(l.quantity), String(l.errorQuantity),
                                 l.unitPrice.map { $0.normalized.description } ?? "", l.charge.map { $0.formatted(places: 2) } ?? "",
-                                l.upstreamCost.map { $0.formatted(places: 2) } ?? ""], to: &out)
+                                l.upstreamCost.map { $0.formatted(places: 2) } ?? "", PriceBands.label(l.band)], to: &out)
             }
             if out.utf8.count >= 1 << 16 {
                 try emit(out)

@@ -71,10 +71,13 @@ public protocol UsageLoad: AnyObject {
 /// a day (the daily rows are split there), and the time to stamp the rows with.
 public struct DaySumming: Sendable {
     public var stretches: @Sendable (UTCDay) -> [Timestamp]
+    /// The price book's prompt-size bands: events are summed per band.
+    public var bands: PriceBands
     public var now: Timestamp
 
-    public init(stretches: @escaping @Sendable (UTCDay) -> [Timestamp], now: Timestamp) {
+    public init(stretches: @escaping @Sendable (UTCDay) -> [Timestamp], bands: PriceBands = .none, now: Timestamp) {
         self.stretches = stretches
+        self.bands = bands
         self.now = now
     }
 }

@@ -115,7 +115,11 @@ enum PostgresMigrations {
         ALTER TABLE alerts DROP CONSTRAINT alerts_customer_id_period_start_metric_threshold_key;
         ALTER TABLE alerts ADD CONSTRAINT alerts_once UNIQUE (customer_id, period_start, metric, threshold, limit_value);
         """),
-        (12, SharedMigrations.v12),
+        (12, SharedMigrations.v12 + """
+        ALTER TABLE reconciliation_cells ADD COLUMN band bigint NOT NULL DEFAULT 0;
+        ALTER TABLE reconciliation_cells DROP CONSTRAINT reconciliation_cells_pkey;
+        ALTER TABLE reconciliation_cells ADD PRIMARY KEY (day, through_day, provider, model, tier, band, token_type);
+        """),
     ]
 
     /// Issued documents compressed with lz4 instead of pglz: a 100,000-customer month-end

@@ -31,7 +31,7 @@ final class PostgresUsageLoad: UsageLoad {
     init(db: PGConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
         self.summing = summing
-        rollup = LoadRollup(sql: db, stretches: summing?.stretches)
+        rollup = LoadRollup(sql: db, stretches: summing?.stretches, bands: summing?.bands ?? .none)
         try db.execute("BEGIN")
         do {
             inputID = try db.query("INSERT INTO ingest_inputs(run_id, path, format) VALUES ($1, $2, $3) RETURNING id",

@@ -152,7 +152,33 @@ enum SQLiteMigrations {
         DROP TABLE alerts;
         ALTER TABLE alerts_v11 RENAME TO alerts;
         """),
-        (12, SharedMigrations.v12),
+        (12, SharedMigrations.v12 + """
+        CREATE TABLE reconciliation_cells_v12 (
+            day              TEXT NOT NULL,
+            through_day      TEXT NOT NULL DEFAULT '',
+            provider         TEXT NOT NULL,
+            model            TEXT NOT NULL,
+            tier             TEXT NOT NULL,
+            band             BIGINT NOT NULL DEFAULT 0,
+            token_type       TEXT NOT NULL,
+            gateway_quantity INTEGER NOT NULL,
+            billed_quantity  INTEGER,
+            expected_cost    TEXT,
+            billed_cost      TEXT,
+            status           TEXT NOT NULL,
+            money_at_risk    TEXT NOT NULL,
+            model_total      INTEGER NOT NULL,
+            run_id           TEXT NOT NULL,
+            PRIMARY KEY (day, through_day, provider, model, tier, band, token_type)
+        );
+        INSERT INTO reconciliation_cells_v12(day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity,
+            expected_cost, billed_cost, status, money_at_risk, model_total, run_id)
+        SELECT day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost, status,
+            money_at_risk, model_total, run_id FROM reconciliation_cells;
+        DROP TABLE reconciliation_cells;
+        ALTER TABLE reconciliation_cells_v12 RENAME TO reconciliation_cells;
+        CREATE INDEX reconciliation_cells_through ON reconciliation_cells(through_day) WHERE through_day <> '';
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

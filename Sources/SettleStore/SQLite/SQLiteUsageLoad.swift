@@ -28,7 +28,7 @@ final class SQLiteUsageLoad: UsageLoad {
     init(db: SQLiteConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
         self.summing = summing
-        rollup = LoadRollup(sql: db, stretches: summing?.stretches)
+        rollup = LoadRollup(sql: db, stretches: summing?.stretches, bands: summing?.bands ?? .none)
         try db.execute("BEGIN IMMEDIATE")
         do {
             lastID = try db.fetch("SELECT COALESCE(MAX(id), 0) FROM usage_events", [])[0].int(0)

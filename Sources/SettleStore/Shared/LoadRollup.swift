@@ -24,13 +24,15 @@ public final class LoadRollup {
     /// Instants inside a day where a price changes; nil when the price book is unknown to the
     /// load (every day it touches is then left for aggregate to roll up).
     let stretches: ((UTCDay) -> [Timestamp])?
+    let bands: PriceBands
     private var entries: [Entry] = []
     private var byDay: [Int64: Int] = [:]
     private var lastDay = Int64.min, lastIndex = -1
 
-    init(sql: any SQLExecutor, stretches: ((UTCDay) -> [Timestamp])?) {
+    init(sql: any SQLExecutor, stretches: ((UTCDay) -> [Timestamp])?, bands: PriceBands = .none) {
         self.sql = sql
         self.stretches = stretches
+        self.bands = bands
     }
 
     @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 {
@@ -53,7 +55,7 @@ public final class LoadRollup {
         if let i = byDay[ordinal] { lastDay = ordinal; lastIndex = i; return i }
         let day = UTCDay(ordinal: Int(ordinal))
         let cuts = stretches?(day) ?? []
-        let signature = DayRollup.signature(of: cuts, in: day)
+        let signature = DayRollup.signature(of: cuts, in: day, bands: bands)
         var mode = Mode.stale
         if stretches != nil {
             let stored = try sql.fetch("SELECT stretches FROM usage_daily_days WHERE day = ?", [.text(day.description)]).first
@@ -64,7 +66,7 @@ public final class LoadRollup {
                 mode = .fresh
             }
         }
-        entries.append(Entry(mode: mode, rollup: DayRollup(day: day, stretches: cuts), signature: signature))
+        entries.append(Entry(mode: mode, rollup: DayRollup(day: day, stretches: cuts, bands: bands), signature: signature))
         byDay[ordinal] = entries.count - 1
         lastDay = ordinal
         lastIndex = entries.count - 1

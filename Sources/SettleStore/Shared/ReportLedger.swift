@@ -19,7 +19,7 @@ public final class ReportLedger {
     /// those days, and the longer periods that start earlier and end in or after them. History
     /// included, in report order.
     public func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
-        let columns = "input_id, provider, day, through_day, model, tier, token_type, correction, quantity, cost"
+        let columns = "input_id, provider, day, through_day, model, tier, token_type, correction, quantity, cost, band"
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let rows = try sql.fetch("SELECT \(columns) FROM bill_lines WHERE day >= ? AND day <= ?", range)
             + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
@@ -28,7 +28,7 @@ public final class ReportLedger {
             StoredBillLine(report: r.int(0), line: BillLine(
                 provider: r.text(1), day: try r.day(2, "bill_lines.day"), through: try r.optionalDay(3, "bill_lines.through_day"), model: r.text(4),
                 tier: Tier(rawValue: r.text(5)) ?? .standard, tokenType: TokenType(rawValue: r.text(6)), quantity: r.optionalInt(8),
-                cost: r.decimal(9), correction: Self.flag(r[7])))
+                cost: r.decimal(9), correction: Self.flag(r[7]), band: r.int(10)))
         }.sorted { $0.report < $1.report }
     }
 
@@ -79,7 +79,8 @@ public final class ReportLedger {
     /// other day from its events.
     /// The gateway's totals per day and price stretch. `stretches`: the instants inside a day
     /// where a price changes (the price book's), for days summed from their events here.
-    public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] }) throws -> [GatewayTotal] {
+    public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },
+                              bands: PriceBands = .none) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let current = Set(try sql.fetch("""
             SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?
@@ -88,10 +89,10 @@ public final class ReportLedger {
         if !current.isEmpty {
             out += try sql.fetch("""
                 SELECT day, provider, model, tier, SUM(events), SUM(input_tokens), SUM(cached_tokens),
-                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h), stretch_us
+                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h), stretch_us, band
                 FROM usage_daily WHERE day >= ? AND day <= ?
                   AND day IN (SELECT day FROM usage_daily_days)
-                GROUP BY day, stretch_us, provider, model, tier
+                GROUP BY day, stretch_us, provider, model, tier, band
                 """, range).map { r in
                 Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
             }
@@ -102,15 +103,29 @@ public final class ReportLedger {
             if current.contains(day) { day = day.adding(days: 1); continue }
             while last.adding(days: 1) <= to && !current.contains(last.adding(days: 1)) { last = last.adding(days: 1) }
             let cuts = UTCDay.days(from: day, through: last).flatMap { DayRollup.cuts(stretches($0), in: $0) }
-            out += try gatewayTotalsFromEvents(from: day, to: last, cuts: cuts)
+            out += try gatewayTotalsFromEvents(from: day, to: last, cuts: cuts, bands: bands)
             day = last.adding(days: 1)
         }
         return out
     }
 
+    /// An event's prompt-size band in SQL (`PriceBands.band`): the highest threshold of its
+    /// model that its input tokens exceed, else 0. Provider and model names go in as literals.
+    func bandExpression(_ bands: PriceBands) throws -> String {
+        var whens: [String] = []
+        for (provider, model, thresholds) in bands.models {
+            for t in thresholds.reversed() {
+                whens.append("WHEN provider = \(Self.literal(provider)) AND model = \(Self.literal(model)) AND input_tokens > \(t) THEN \(t)")
+            }
+        }
+        return whens.isEmpty ? "0" : "CASE " + whens.joined(separator: " ") + " ELSE 0 END"
+    }
+
+    static func literal(_ s: String) -> String { "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'" }
+
     /// Totals summed from the events, split at `cuts` (instants where a price changes, each
     /// inside its own day; `DayRollup.cuts`), as the daily rows would be.
-    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay, cuts: [Int64]) throws -> [GatewayTotal] {
+    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay, cuts: [Int64], bands: PriceBands = .none) throws -> [GatewayTotal] {
         let perDay = Timestamp.microsecondsPerDay
         // The latest cut at or before the event, within its day; else the day's start.
         let stretch = cuts.isEmpty ? "(ts_us / \(perDay)) * \(perDay)" : "CASE "
@@ -119,9 +134,9 @@ public final class ReportLedger {
         return try sql.fetch("""
             SELECT ts_us / \(perDay) AS d, provider, model, tier, COUNT(*),
                    SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests),
-                   SUM(cache_write_1h_tokens), \(stretch) AS s
+                   SUM(cache_write_1h_tokens), \(stretch) AS s, \(try bandExpression(bands)) AS b
             FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
-            GROUP BY d, s, provider, model, tier
+            GROUP BY d, s, provider, model, tier, b
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
             Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
         }
@@ -132,7 +147,7 @@ public final class ReportLedger {
     /// part and the one-hour writes (SUM is linear, so the difference of sums is the sum of
     /// differences).
     static func gatewayTotal(day: UTCDay, _ r: [String?]) -> GatewayTotal {
-        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, events: r.int(4),
+        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, band: r.int(12), events: r.int(4),
                      input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
                      cachedInput: r.int(6), cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: r.int(7), oneHour: r.int(10)),
                      cacheWrite1h: r.int(10), output: r.int(8), requests: r.int(9))
@@ -154,13 +169,13 @@ public final class ReportLedger {
             }
             let rows = sql.rowSink(into: "reconciliation_cells", columns: [
                 "day", "through_day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
-                "status", "money_at_risk", "model_total", "run_id",
+                "status", "money_at_risk", "model_total", "run_id", "band",
             ])
             for c in cells {
                 try rows.append([.text(c.day.description), .text(c.through?.description ?? ""), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
                                  .text(c.tokenType?.rawValue ?? ""), .int(c.gatewayQuantity), .optional(c.billedQuantity),
                                  .decimal(c.expectedCost), .decimal(c.billedCost), .text(c.status.rawValue), .decimal(c.moneyAtRisk),
-                                 .text(c.isModelTotal ? "1" : "0"), .text(runID)])
+                                 .text(c.isModelTotal ? "1" : "0"), .text(runID), .int(c.band)])
             }
             try rows.flush()
         }
@@ -172,18 +187,20 @@ public final class ReportLedger {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let columns = """
             day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
-            status, money_at_risk, model_total
+            status, money_at_risk, model_total, band
             """
         let rows = try sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
             + sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
         return try rows.map { r in
-            ReconciliationCell(day: try r.day(0, "reconciliation_cells.day"),
+            var cell = ReconciliationCell(day: try r.day(0, "reconciliation_cells.day"),
                                through: try r.optionalDay(1, "reconciliation_cells.through_day"), provider: r.text(2), model: r.text(3),
                                tier: Tier(rawValue: r.text(4)) ?? .standard,
                                tokenType: TokenType(rawValue: r.text(5)), gatewayQuantity: r.int(6), billedQuantity: r.optionalInt(7),
                                expectedCost: r.decimal(8), billedCost: r.decimal(9),
                                status: ReconciliationStatus(rawValue: r.text(10)) ?? .unpriced,
                                moneyAtRisk: r.decimal(11) ?? .zero, isModelTotal: Self.flag(r[12]))
+            cell.band = r.int(13)
+            return cell
         }.sorted(by: <)
     }
 }
@@ -213,11 +230,11 @@ final class SharedBillLoad: BillLoad {
             let counts = seen ? (0, tally.records) : (tally.records, 0)
             if !seen {
                 let rows = sql.rowSink(into: "bill_lines", columns: ["input_id", "provider", "day", "through_day", "model", "tier",
-                                                                    "token_type", "correction", "quantity", "cost"])
+                                                                    "token_type", "correction", "quantity", "cost", "band"])
                 for l in lines {
                     try rows.append([.int(inputID), .text(l.provider), .text(l.day.description), .text(l.through?.description ?? ""),
                                      .text(l.model), .text(l.tier.rawValue), .text(l.tokenType?.rawValue ?? ""),
-                                     .text(l.correction ? "1" : "0"), .optional(l.quantity), .decimal(l.cost)])
+                                     .text(l.correction ? "1" : "0"), .optional(l.quantity), .decimal(l.cost), .int(l.band)])
                 }
                 try rows.flush()
                 try PendingWork(sql).mark(try daysToReconcile(lines), steps: [.reconcile])

@@ -220,10 +220,18 @@ extension SharedMigrations {
 }
 
 extension SharedMigrations {
-    /// One-hour cache writes, priced apart from five-minute ones: an event's share of its cache
-    /// writes, and the daily rows' sum of them.
+    /// Prices as vendors publish them (issue 19): one-hour cache writes, priced apart from
+    /// five-minute ones (an event's share of its cache writes, the daily rows' sum of them), and
+    /// prompt-size bands kept apart in the daily rows, the period summaries, the bill lines and
+    /// the reconciliation cells (each store's step changes the cells' primary key).
     static let v12 = """
         ALTER TABLE usage_events ADD COLUMN cache_write_1h_tokens BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE usage_daily ADD COLUMN cache_write_1h BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_daily ADD COLUMN band BIGINT NOT NULL DEFAULT 0;
+        DROP INDEX usage_daily_key;
+        CREATE UNIQUE INDEX usage_daily_key ON usage_daily(day, stretch_us, customer_id, provider, model, tier, service_id, status, costed, band);
+        ALTER TABLE usage_summaries ADD COLUMN band BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE bill_lines ADD COLUMN band BIGINT NOT NULL DEFAULT 0;
+
         """
 }

@@ -17,8 +17,8 @@ public final class UsagePeriods {
     /// `DayRollup`'s on both stores, the one statement of the rule that loads use too: the day's
     /// events are read once (SQLite in-process, PostgreSQL streamed with COPY, a row at a time)
     /// into its hash table, then written in one transaction.
-    public func rollUp(day: UTCDay, stretches: [Timestamp], at now: Timestamp) throws {
-        var rollup = DayRollup(day: day, stretches: stretches)
+    public func rollUp(day: UTCDay, stretches: [Timestamp], bands: PriceBands = .none, at now: Timestamp) throws {
+        var rollup = DayRollup(day: day, stretches: stretches, bands: bands)
         let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
         if let lite = sql as? SQLiteConnection {
             try lite.forEachRow("""
@@ -42,7 +42,7 @@ public final class UsagePeriods {
             }
         }
         try sql.inTransaction {
-            try store(rollup, signature: DayRollup.signature(of: stretches, in: day), merging: false, at: now)
+            try store(rollup, signature: DayRollup.signature(of: stretches, in: day, bands: bands), merging: false, at: now)
         }
     }
 
@@ -54,7 +54,7 @@ public final class UsagePeriods {
 
     static let dailyColumns = ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "events",
                                "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "costed", "reported_nanos",
-                               "cache_write_1h"]
+                               "cache_write_1h", "band"]
     static let latencyColumns = ["day", "provider", "model", "service_id", "latency_ms", "events"]
 
     /// Writes a day's sums (inside the caller's transaction) and marks the day rolled up,
@@ -66,14 +66,14 @@ public final class UsagePeriods {
             [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
              .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
              .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos),
-             .int(r.cacheWrite1hTokens)]
+             .int(r.cacheWrite1hTokens), .int(r.band)]
         }
         let latency = rollup.latencyBuckets.map { b -> [SQLParam] in
             [d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)]
         }
         if merging {
             try sql.upsert(into: "usage_daily", columns: Self.dailyColumns, rows: daily,
-                           key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "costed"],
+                           key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "costed", "band"],
                            adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "reported_nanos",
                                     "cache_write_1h"])
             try sql.upsert(into: "usage_latency_daily", columns: Self.latencyColumns, rows: latency,
@@ -98,10 +98,10 @@ public final class UsagePeriods {
     }
 
     /// Days whose daily rows are current and split at the given stretches: nothing to roll up.
-    public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp]) throws -> Set<UTCDay> {
+    public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp], bands: PriceBands = .none) throws -> Set<UTCDay> {
         Set(try sql.fetch("SELECT day, stretches FROM usage_daily_days WHERE day >= ? AND day <= ?",
                           [.text(from.description), .text(to.description)]).compactMap { r -> UTCDay? in
-            guard let day = UTCDay(r.text(0)), let stored = r[1], stored == DayRollup.signature(of: stretches(day), in: day) else { return nil }
+            guard let day = UTCDay(r.text(0)), let stored = r[1], stored == DayRollup.signature(of: stretches(day), in: day, bands: bands) else { return nil }
             return day
         })
     }
@@ -136,7 +136,7 @@ public final class UsagePeriods {
         var shared = SharedNames()
         try sql.fetchEach("""
             SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
-                   cache_write, output_tokens, requests, costed, reported_nanos, cache_write_1h
+                   cache_write, output_tokens, requests, costed, reported_nanos, cache_write_1h, band
             FROM usage_daily WHERE day >= ? AND day <= ?
             """, [.text(from.description), .text(to.description)]) { r in
             let dayText = r.text(0)
@@ -147,7 +147,7 @@ public final class UsagePeriods {
                                       serviceID: shared(r.text(6)), status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8),
                                       inputTokens: r.int(9), cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11),
                                       cacheWrite1hTokens: r.int(16), outputTokens: r.int(12), requests: r.int(13), costed: r.int(14) != 0,
-                                      reportedNanos: r.int(15)))
+                                      reportedNanos: r.int(15), band: r.int(17)))
         }
         return rows
     }
@@ -224,7 +224,7 @@ public final class UsagePeriods {
             }
             let lines = sql.rowSink(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier",
                                                                      "token_type", "service_id", "unit_price", "quantity",
-                                                                     "error_quantity", "charge", "upstream_cost"])
+                                                                     "error_quantity", "charge", "upstream_cost", "band"])
             let trials = sql.rowSink(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"])
             let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
                                                                      "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
@@ -236,7 +236,7 @@ public final class UsagePeriods {
                     for l in p.lines {
                         try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
                                           .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge),
-                                          .decimal(l.upstreamCost)])
+                                          .decimal(l.upstreamCost), .int(l.band)])
                     }
                     for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
                     let t = p.totals
@@ -317,12 +317,13 @@ public final class UsagePeriods {
         var shared = SharedNames()
         try sql.fetchEach("""
             SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
-                   upstream_cost
+                   upstream_cost, band
             FROM usage_summaries WHERE period_start >= ? AND period_start <= ?
             """, range) { r in
             let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: Tier(rawValue: r.text(4)) ?? .standard,
                                         tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
-                                        quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11))
+                                        quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11),
+                                        band: r.int(12))
             // Appended in place: taking the value out and putting it back would copy its lines.
             out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_summaries.period_start")), default: ([], [])].lines.append(line)
         }
@@ -339,12 +340,12 @@ public final class UsagePeriods {
 
     public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
         try sql.fetch("""
-            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost
+            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost, band
             FROM usage_summaries WHERE customer_id = ? AND period_start = ?
             """, [.text(customer), .text(period.firstDay.description)]).map { r in
             UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: Tier(rawValue: r.text(2)) ?? .standard,
                              tokenType: TokenType(rawValue: r.text(3)) ?? .input, serviceID: r.text(4), unitPrice: r.decimal(5),
-                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9))
+                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9), band: r.int(10))
         }.sorted(by: PeriodSummarizer.order)
     }
 
