@@ -25,7 +25,7 @@ import SettleTestSupport
             quarantined.append(try store.quarantineCount())
         }
         #expect(ledgers[0].count == 7)
-        #expect(ledgers[0].reduce(0) { $0 + $1.accepted } == 4_900)
+        #expect(ledgers[0].reduce(0) { $0 + $1.accepted } == 4_901)   // 7 × 700, and one long prompt
         #expect(ledgers[0].allSatisfy { $0.balances })
         #expect(ledgers[0] == ledgers[1])
         #expect(totals[0].count > 100)
