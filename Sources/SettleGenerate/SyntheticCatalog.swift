@@ -37,24 +37,32 @@ extension SyntheticData {
     }
 
     var pricesCSV: String {
-        var out = CSVText.record(["provider", "model", "token_type", "tier", "price", "per", "effective_from"])
+        var out = CSVText.record(["provider", "model", "token_type", "tier", "price", "per", "effective_from", "band"])
         let from = "2026-01-01"
+        func row(_ cells: [String], band: String = "") { out += CSVText.record(cells + [band]) }
         for m in ModelMix.models where m.priced {
-            out += CSVText.record([m.provider, m.model, "input", "", m.input, "1M", from])
-            if let c = m.cachedInput { out += CSVText.record([m.provider, m.model, "cached_input", "", c, "1M", from]) }
-            if let w = m.cacheWrite { out += CSVText.record([m.provider, m.model, "cache_write", "", w, "1M", from]) }
-            out += CSVText.record([m.provider, m.model, "output", "", m.output, "1M", from])
+            row([m.provider, m.model, "input", "", m.input, "1M", from])
+            if let c = m.cachedInput { row([m.provider, m.model, "cached_input", "", c, "1M", from]) }
+            if let w = m.cacheWrite { row([m.provider, m.model, "cache_write", "", w, "1M", from]) }
+            row([m.provider, m.model, "output", "", m.output, "1M", from])
         }
         // Explicit batch prices for the biggest model; other batch usage falls back to [tiers.batch].
-        out += CSVText.record(["openai", "gpt-4o-2024-08-06", "input", "batch", "1.25", "1M", from])
-        out += CSVText.record(["openai", "gpt-4o-2024-08-06", "output", "batch", "5.00", "1M", from])
-        out += CSVText.record(["openai", "gpt-4o-2024-08-06", "input", "priority", "4.25", "1M", from])
-        out += CSVText.record(["openai", "gpt-4o-2024-08-06", "output", "priority", "17.00", "1M", from])
+        row(["openai", "gpt-4o-2024-08-06", "input", "batch", "1.25", "1M", from])
+        row(["openai", "gpt-4o-2024-08-06", "output", "batch", "5.00", "1M", from])
+        row(["openai", "gpt-4o-2024-08-06", "input", "priority", "4.25", "1M", from])
+        row(["openai", "gpt-4o-2024-08-06", "output", "priority", "17.00", "1M", from])
         // A price cut in the middle of the generated week, effective at midnight UTC.
         let cut = start.adding(days: min(3, max(days - 1, 0)))
-        out += CSVText.record(["google", "gemini-2.5-flash", "output", "", "2.00", "1M", "\(cut)T00:00:00Z"])
+        row(["google", "gemini-2.5-flash", "output", "", "2.00", "1M", "\(cut)T00:00:00Z"])
         // Google's per-request grounding fee, priced per 1K requests.
-        out += CSVText.record(["google", "gemini-2.5-pro", "request", "", "35.00", "1K", from])
+        row(["google", "gemini-2.5-pro", "request", "", "35.00", "1K", from])
+        // Long prompts (over 200k input tokens) cost more, as Anthropic and Google publish.
+        for (type, price) in [("input", "6.00"), ("cached_input", "0.60"), ("cache_write", "7.50"), ("output", "22.50")] {
+            row(["anthropic", "claude-sonnet-4-20250514", type, "", price, "1M", from], band: ">200000")
+        }
+        for (type, price) in [("input", "2.50"), ("cached_input", "0.625"), ("output", "15.00")] {
+            row(["google", "gemini-2.5-pro", type, "", price, "1M", from], band: ">200000")
+        }
         return out
     }
 
