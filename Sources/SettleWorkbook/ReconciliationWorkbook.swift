@@ -2,7 +2,8 @@ import SettleCore
 
 /// `reconciliation.xlsx`: a Summary sheet per provider and day (or charge period), the
 /// Discrepancies (every cell that is not matched) and All cells, with the columns of
-/// reconciliation.csv; a period's cells carry its last day in `through`.
+/// reconciliation.csv; a period's cells carry its last day in `through`, long prompts' cells
+/// their band.
 public enum ReconciliationWorkbook {
     public static func make(cells: [ReconciliationCell], currency: String, created: Timestamp) -> Workbook {
         var book = Workbook(currency: currency, created: created)
@@ -33,7 +34,7 @@ public enum ReconciliationWorkbook {
             Sheet.Column("token_type"), Sheet.Column("gateway_quantity", .integer), Sheet.Column("billed_quantity", .integer),
             Sheet.Column("quantity_diff", .integer), Sheet.Column("expected_cost", .money), Sheet.Column("billed_cost", .money),
             Sheet.Column("cost_diff", .money), Sheet.Column("status", width: 20), Sheet.Column("money_at_risk", .money, total: true),
-            Sheet.Column("through", width: 12),
+            Sheet.Column("through", width: 12), Sheet.Column("band", width: 10),
         ])
         func number(_ d: ExactDecimal?) -> Sheet.Cell { d.map { .number($0) } ?? .empty }
         func integer(_ n: Int64?) -> Sheet.Cell { n.map { .integer($0) } ?? .empty }
@@ -42,7 +43,7 @@ public enum ReconciliationWorkbook {
                 .text(c.day.description), .text(c.provider), .text(c.model), .text(c.tier.rawValue), .text(c.tokenType?.rawValue ?? ""),
                 c.isModelTotal ? .empty : .integer(c.gatewayQuantity), integer(c.billedQuantity), integer(c.quantityDiff),
                 number(c.expectedCost), number(c.billedCost), number(c.costDiff), .text(c.status.rawValue), .number(c.moneyAtRisk),
-                .text(c.through?.description ?? ""),
+                .text(c.through?.description ?? ""), .text(PriceBands.label(c.band)),
             ])
         }
         return sheet

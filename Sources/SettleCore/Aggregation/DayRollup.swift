@@ -7,9 +7,10 @@ public struct DayRollup {
     public let day: UTCDay
     /// Starts of the price stretches after the day's first (times inside the day where a price changes), sorted.
     let cuts: [Int64]
-    /// The prompt-size bands events are sorted into, and each latency group's thresholds once looked up.
+    /// The prompt-size bands events are sorted into, and per group its model's thresholds
+    /// (empty for a group that is already a band's, or a model without bands).
     let bands: PriceBands
-    private var bandThresholds: [Int32: [Int64]] = [:]
+    private var groupThresholds: [[Int64]] = []
 
     /// Each distinct (customer, provider, model, tier, service, status) of the day, as one
     /// length-prefixed byte string: a row costs one hash and one compare, not six lookups.
@@ -87,23 +88,6 @@ public struct DayRollup {
                              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
                              reported: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0), cacheWrite1h: Int64 = 0) {
         let nanos = reported.isEmpty ? nil : ReportedCost.nanos(reported)
-        var band: Int64 = 0
-        if !bands.isEmpty {
-            // The model's thresholds, looked up once per (provider, model, service).
-            packed.removeAll(keepingCapacity: true)
-            Self.put(provider, into: &packed)
-            Self.put(model, into: &packed)
-            Self.put(service, into: &packed)
-            let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
-            let thresholds: [Int64]
-            if let known = bandThresholds[latencyGroup] {
-                thresholds = known
-            } else {
-                thresholds = bands.thresholds(provider: String(decoding: provider, as: UTF8.self), model: String(decoding: model, as: UTF8.self))
-                bandThresholds[latencyGroup] = thresholds
-            }
-            band = PriceBands.band(of: input, in: thresholds)
-        }
         packed.removeAll(keepingCapacity: true)
         Self.put(customer, into: &packed)
         Self.put(provider, into: &packed)
@@ -112,19 +96,21 @@ public struct DayRollup {
         Self.put(service, into: &packed)
         Self.put(status, into: &packed)
         packed.append(nanos == nil ? 0 : 1)
-        if band != 0 { withUnsafeBytes(of: band.littleEndian) { packed.append(contentsOf: $0) } }
-        let group = packed.withUnsafeBytes { groups.id($0) }
+        // One hash per event: the band is looked up through the group, and only a prompt that
+        // exceeds its model's threshold (rare) takes a second key, the group's with its band.
+        var group = packed.withUnsafeBytes { groups.id($0) }
         if Int(group) == fields.count {
-            packed.removeAll(keepingCapacity: true)
-            Self.put(provider, into: &packed)
-            Self.put(model, into: &packed)
-            Self.put(service, into: &packed)
-            let latencyGroup = packed.withUnsafeBytes { latencyGroups.id($0) }
-            func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
-            fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
-                                 service: text(service), status: text(status), costed: nanos != nil, band: band,
-                                 latencyGroup: latencyGroup))
-            sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
+            newGroup(band: 0, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status,
+                     costed: nanos != nil)
+        }
+        let thresholds = groupThresholds[Int(group)]
+        if !thresholds.isEmpty, case let band = PriceBands.band(of: input, in: thresholds), band != 0 {
+            withUnsafeBytes(of: band.littleEndian) { packed.append(contentsOf: $0) }
+            group = packed.withUnsafeBytes { groups.id($0) }
+            if Int(group) == fields.count {
+                newGroup(band: band, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status,
+                         costed: nanos != nil)
+            }
         }
         var stretch = 0
         for (i, cut) in cuts.enumerated() where ts >= cut { stretch = i + 1 }
@@ -133,6 +119,22 @@ public struct DayRollup {
         if let latencyMs {
             latency[LatencyKey(group: fields[Int(group)].latencyGroup, bucket: Self.bucket(latencyMs)), default: 0] += 1
         }
+    }
+
+    /// Makes the group just interned: its fields, its sums, its model's band thresholds.
+    private mutating func newGroup(band: Int64, customer: UnsafeRawBufferPointer, provider: UnsafeRawBufferPointer,
+                                   model: UnsafeRawBufferPointer, tier: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer,
+                                   status: UnsafeRawBufferPointer, costed: Bool) {
+        var key: [UInt8] = []
+        Self.put(provider, into: &key)
+        Self.put(model, into: &key)
+        Self.put(service, into: &key)
+        let latencyGroup = key.withUnsafeBytes { latencyGroups.id($0) }
+        func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
+        fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
+                             service: text(service), status: text(status), costed: costed, band: band, latencyGroup: latencyGroup))
+        groupThresholds.append(bands.isEmpty || band != 0 ? [] : bands.thresholds(provider: text(provider), model: text(model)))
+        sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
     }
 
     public mutating func add(ts: Int64, customer: String, provider: String, model: String, tier: String, service: String, status: String,
