@@ -206,5 +206,34 @@ import Testing
                                bills: [bill(.input, quantity: 2_000_100, cost: "4.5002")])
         #expect(more.first?.expectedCost == money("4.5002") && more.first?.status == .matched)
     }
+
+    /// A report that does not split prompt-size bands or one-hour cache writes (FOCUS, OpenAI's
+    /// usage, CUR) is compared at its own grain: the gateway's parts are added into its cells,
+    /// each priced at its own band's and type's price.
+    @Test func reportsThatDoNotSplitBandsOrOneHourWritesMeetTheGatewayAtTheirGrain() {
+        let from = UTCDay("2026-01-01")!.start
+        func row(_ type: TokenType, _ price: String, band: Int64? = nil) -> PriceRow {
+            PriceRow(provider: "google", model: "gemini-2.5-pro", tokenType: type, tier: .standard, price: money(price), per: .perMillion,
+                     effectiveFrom: from, band: band)
+        }
+        let book = PriceBook(rows: [row(.input, "1.25"), row(.input, "2.50", band: 200_000), row(.cacheWrite, "1.00"), row(.cacheWrite1h, "2.00")])
+        var settings = ReconcileSettings()
+        settings.costTolerance = money("0.01")
+        let r = Reconciler(priceBook: book, settings: settings)
+        let short = GatewayTotal(day: day, provider: "google", model: "gemini-2.5-pro", tier: .standard, events: 1, input: 1_000_000,
+                                 cacheWrite: 300_000, cacheWrite1h: 200_000)
+        let long = GatewayTotal(day: day, provider: "google", model: "gemini-2.5-pro", tier: .standard, band: 200_000, events: 1, input: 1_000_000)
+        let cells = r.reconcile(days: day...day, providers: ["google"], gateway: [short, long], bills: [
+            BillLine(provider: "google", day: day, model: "gemini-2.5-pro", tokenType: .input, quantity: 2_000_000, cost: money("3.75")),
+            BillLine(provider: "google", day: day, model: "gemini-2.5-pro", tokenType: .cacheWrite, quantity: 500_000, cost: money("0.70")),
+        ])
+        // input: 1M × 1.25 + 1M × 2.50 = 3.75; cache writes: 300,000 × 1.00 + 200,000 × 2.00 = 0.70.
+        #expect(cells.map { "\($0.band) \($0.tokenType?.rawValue ?? "") \($0.gatewayQuantity) \(($0.expectedCost ?? .zero).normalized) \($0.status.rawValue)" }
+                == ["0 input 2000000 3.75 matched", "0 cache_write 500000 0.7 matched"])
+        // A report that names a band the book does not have for the model meets the standard band.
+        #expect(r.bookBand(200_000, provider: "google", model: "gemini-2.5-flash") == 0)
+        #expect(r.bookBand(BillLine.longContext, provider: "google", model: "gemini-2.5-pro") == 200_000)
+        #expect(r.bookBand(1_000_000, provider: "google", model: "gemini-2.5-pro") == 200_000)
+    }
 }
 

@@ -133,7 +133,8 @@ public struct DayRollup {
         func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
         fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
                              service: text(service), status: text(status), costed: costed, band: band, latencyGroup: latencyGroup))
-        groupThresholds.append(bands.isEmpty || band != 0 ? [] : bands.thresholds(provider: text(provider), model: text(model)))
+        // A marketplace service prices its own prompt and completion tokens: no bands.
+        groupThresholds.append(bands.isEmpty || band != 0 || !service.isEmpty ? [] : bands.thresholds(provider: text(provider), model: text(model)))
         sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
     }
 

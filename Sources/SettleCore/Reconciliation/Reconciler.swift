@@ -44,11 +44,18 @@ public struct Reconciler: Sendable {
         var isBilled: Bool { (quantity ?? 0) != 0 || !(cost ?? .zero).isZero }
     }
 
-    /// What the gateway metered for one cell, and in which price stretches: each is priced
-    /// with the price in force at its start.
+    /// What the gateway metered for one cell, and in which price stretch, band and token type:
+    /// each part is priced with its own price (a cell of a report that does not split bands or
+    /// one-hour cache writes holds the gateway's parts of all of them).
     struct Metered {
         var total: Int64 = 0
-        var byStretch: [Timestamp: Int64] = [:]
+        var parts: [Part: Int64] = [:]
+    }
+
+    struct Part: Hashable {
+        var stretch: Timestamp
+        var band: Int64
+        var type: TokenType
     }
 
     /// The model name the gateway uses for a provider report's model.
@@ -74,15 +81,17 @@ public struct Reconciler: Sendable {
             let span = periods.span(of: line)
             guard days.contains(span.last) else { continue }
             let model = gatewayModel(provider: line.provider, reportModel: line.model)
-            // "Long context" without a size: the model's (highest) band in the price book.
-            let band = line.band != BillLine.longContext ? line.band
-                : priceBook.bands.thresholds(provider: line.provider, model: model).last ?? Int64.max
-            let key = CellKey(span: span, provider: line.provider, model: model, tier: line.tier, band: band, tokenType: line.tokenType)
+            let key = CellKey(span: span, provider: line.provider, model: model, tier: line.tier,
+                              band: bookBand(line.band, provider: line.provider, model: model), tokenType: line.tokenType)
             var b = billed[key] ?? Billed()
             if let q = line.quantity { b.quantity = (b.quantity ?? 0) + q }
             if let c = line.cost { b.cost = (b.cost ?? .zero) + c }
             billed[key] = b
         }
+        // How finely the reports split a model: by band, and one-hour cache writes apart. The
+        // gateway's figures are compared at the same grain, never finer.
+        let bandedModels = Set(billed.keys.filter { $0.band != 0 }.map(\.model4))
+        let oneHourModels = Set(billed.keys.filter { $0.tokenType == .cacheWrite1h }.map(\.model4))
         var metered: [CellKey: Metered] = [:]
         var meteredModels: Set<ModelKey> = []
         for total in gateway where providers.contains(total.provider) {
@@ -93,18 +102,21 @@ public struct Reconciler: Sendable {
             }
             let span = covering ?? ChargeSpan(day: total.day)
             guard days.contains(span.last) else { continue }
+            let model4 = ModelKey(span: span, provider: total.provider, model: total.model, tier: total.tier)
+            let band = bandedModels.contains(model4) ? total.band : 0
             for type in TokenType.allCases {
                 let q = total.quantity(of: type)
                 guard q != 0 else { continue }
-                let key = CellKey(span: span, provider: total.provider, model: total.model, tier: total.tier, band: total.band, tokenType: type)
+                let cellType: TokenType = type == .cacheWrite1h && !oneHourModels.contains(model4) ? .cacheWrite : type
+                let key = CellKey(span: span, provider: total.provider, model: total.model, tier: total.tier, band: band, tokenType: cellType)
                 // Requests are a billing unit only where something prices or bills them.
                 if type == .request && billed[key] == nil
                     && priceBook.quote(provider: total.provider, model: total.model, tokenType: .request, tier: total.tier, band: total.band,
-                                       at: total.day.start) == nil {
+                                       at: total.stretchStart) == nil {
                     continue
                 }
                 metered[key, default: Metered()].total += q
-                metered[key, default: Metered()].byStretch[total.stretchStart, default: 0] += q
+                metered[key, default: Metered()].parts[Part(stretch: total.stretchStart, band: total.band, type: type), default: 0] += q
                 meteredModels.insert(key.model4)
             }
         }
@@ -138,9 +150,11 @@ public struct Reconciler: Sendable {
             if meteredModels.contains(key.model4) {
                 cells.append(modelTotalCell(key, billed: b, expected: expectedByModel[key.model4] ?? nil))
             } else {
-                cells.append(ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+                var cell = ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
                     tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: b.quantity, expectedCost: nil,
-                    billedCost: b.cost, status: .missingInGateway, moneyAtRisk: (b.cost ?? .zero).magnitude))
+                    billedCost: b.cost, status: .missingInGateway, moneyAtRisk: (b.cost ?? .zero).magnitude)
+                cell.band = key.band
+                cells.append(cell)
             }
         }
         return cells.sorted(by: <)
@@ -155,18 +169,29 @@ public struct Reconciler: Sendable {
     /// at its start, and what the bill counts beyond (or short of) the gateway at the last price
     /// of the period's last day. nil when a needed price is missing.
     func expectedCost(_ key: CellKey, type: TokenType, metered g: Metered, basis: Int64) -> ExactDecimal? {
-        func price(_ at: Timestamp) -> ExactDecimal? {
-            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, band: key.band, at: at)?.perUnit
+        func price(_ at: Timestamp, band: Int64, type: TokenType) -> ExactDecimal? {
+            priceBook.quote(provider: key.provider, model: key.model, tokenType: type, tier: key.tier, band: band, at: at)?.perUnit
         }
         var sum = ExactDecimal.zero
-        for (start, q) in g.byStretch {
-            guard let p = price(start) else { return nil }
+        for (part, q) in g.parts {
+            guard let p = price(part.stretch, band: part.band, type: part.type) else { return nil }
             sum += ExactDecimal(q) * p
         }
         let rest = basis - g.total
-        guard rest != 0 else { return g.byStretch.isEmpty ? price(lastPriceInstant(key)).map { _ in .zero } : sum }
-        guard let p = price(lastPriceInstant(key)) else { return nil }
-        return sum + ExactDecimal(rest) * p
+        let last = price(lastPriceInstant(key), band: key.band, type: type)
+        guard rest != 0 else { return g.parts.isEmpty ? last.map { _ in .zero } : sum }
+        guard let last else { return nil }
+        return sum + ExactDecimal(rest) * last
+    }
+
+    /// The book's band for a report's: a band the report names (Anthropic's `200k-1M`) is the
+    /// model's highest band at or under it; "long context" without a size the model's highest;
+    /// a model without bands has only the standard band.
+    func bookBand(_ reported: Int64, provider: String, model: String) -> Int64 {
+        guard reported != 0 else { return 0 }
+        let thresholds = priceBook.bands.thresholds(provider: provider, model: model)
+        if reported == BillLine.longContext { return thresholds.last ?? 0 }
+        return thresholds.last { $0 <= reported } ?? 0
     }
 
     /// When the last price of a cell's last day comes into force: its last price change inside
@@ -203,9 +228,11 @@ public struct Reconciler: Sendable {
 
     private func modelTotalCell(_ key: CellKey, billed b: Billed, expected: ExactDecimal?) -> ReconciliationCell {
         let (status, risk) = costVerdict(billed: b.cost, expected: expected)
-        return ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
+        var cell = ReconciliationCell(day: key.span.first, through: key.span.through, provider: key.provider, model: key.model,
                                   tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: nil, expectedCost: expected, billedCost: b.cost,
                                   status: status, moneyAtRisk: risk, isModelTotal: true)
+        cell.band = key.band
+        return cell
     }
 
     /// The last three checks, once both sides are there: cost_mismatch, unpriced, matched.

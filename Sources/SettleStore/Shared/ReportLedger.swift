@@ -82,9 +82,14 @@ public final class ReportLedger {
     public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },
                               bands: PriceBands = .none) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        // Rows summed at other price stretches or bands than the book's now are not used: the
+        // day's totals come from its events instead, split as the book says.
         let current = Set(try sql.fetch("""
-            SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?
-            """, range).compactMap { UTCDay($0.text(0)) })
+            SELECT day, stretches FROM usage_daily_days WHERE day >= ? AND day <= ?
+            """, range).compactMap { r -> UTCDay? in
+            guard let day = UTCDay(r.text(0)), r[1] == DayRollup.signature(of: stretches(day), in: day, bands: bands) else { return nil }
+            return day
+        })
         var out: [GatewayTotal] = []
         if !current.isEmpty {
             out += try sql.fetch("""
@@ -95,7 +100,7 @@ public final class ReportLedger {
                 GROUP BY day, stretch_us, provider, model, tier, band
                 """, range).map { r in
                 Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
-            }
+            }.filter { current.contains($0.day) }
         }
         var day = from
         while day <= to {
