@@ -12,8 +12,8 @@ import SettleTestSupport
 @Suite struct PricesAsPublishedTests {
     func money(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
 
-    @Test(arguments: StoreKind.all)
-    func anInvoiceAndAReconciliationWithOneHourCaching(kind: StoreKind) throws {
+    /// A customer on a free plan (20 % markup, no tax) and the price book given; Anthropic reconciled.
+    static func site(_ kind: StoreKind, prices: String) throws -> (TempFolder, any SettleStore, JobEnvironment) {
         let dir = TempFolder()
         dir.write("settle.toml", """
             [catalog]
@@ -27,7 +27,16 @@ import SettleTestSupport
             providers = ["anthropic"]
             """)
         dir.write("customers.csv", "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook\ncus_a,Alpha,a@example.com,free,1,0,\n")
-        dir.write("prices.csv", """
+        dir.write("prices.csv", prices)
+        let (store, url) = try kind.makeStore(in: dir)
+        let config = try ConfigLoader.load(path: "\(dir.path)/settle.toml", explicit: true)
+        let env = JobEnvironment(config: config, databaseURL: url, outDir: "\(dir.path)/out", clock: { Timestamp(rfc3339: "2026-11-02T06:00:00Z")! })
+        return (dir, store, env)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func anInvoiceAndAReconciliationWithOneHourCaching(kind: StoreKind) throws {
+        let (dir, store, env) = try Self.site(kind, prices: """
             provider,model,token_type,tier,price,per,effective_from
             anthropic,claude-sonnet-4-5,input,,3.00,1M,2026-01-01
             anthropic,claude-sonnet-4-5,cached_input,,0.30,1M,2026-01-01
@@ -36,9 +45,6 @@ import SettleTestSupport
             anthropic,claude-sonnet-4-5,output,,15.00,1M,2026-01-01
 
             """)
-        let (store, url) = try kind.makeStore(in: dir)
-        let config = try ConfigLoader.load(path: "\(dir.path)/settle.toml", explicit: true)
-        let env = JobEnvironment(config: config, databaseURL: url, outDir: "\(dir.path)/out", clock: { Timestamp(rfc3339: "2026-11-02T06:00:00Z")! })
         // 1,000,000 prompt tokens: 200,000 read from cache, 500,000 written to it (300,000 for an hour).
         _ = try IngestUsage(paths: [dir.write("in/usage.jsonl", UsageLines.file([
             UsageLines.json("a1", customer: "cus_a", ts: "2026-10-25T10:00:00Z", provider: "anthropic", model: "claude-sonnet-4-5",
@@ -85,21 +91,8 @@ import SettleTestSupport
     /// minutes and for an hour: each band's lines at its own prices, to the cent.
     @Test(arguments: StoreKind.all)
     func longPromptsArePricedAndReconciledInTheirBand(kind: StoreKind) throws {
-        let dir = TempFolder()
-        dir.write("settle.toml", """
-            [catalog]
-            customers = "customers.csv"
-            prices = "prices.csv"
-            [markup]
-            default_pct = "20"
-            [plans.free]
-            monthly_fee = "0"
-            [reconcile]
-            providers = ["anthropic"]
-            """)
-        dir.write("customers.csv", "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook\ncus_a,Alpha,a@example.com,free,1,0,\n")
         // No band row for cached_input: long prompts' cache reads fall back to the standard price.
-        dir.write("prices.csv", """
+        let (dir, store, env) = try Self.site(kind, prices: """
             provider,model,token_type,tier,price,per,effective_from,band
             anthropic,claude-sonnet-4-5,input,,3.00,1M,2026-01-01,
             anthropic,claude-sonnet-4-5,input,,6.00,1M,2026-01-01,>200000
@@ -112,9 +105,6 @@ import SettleTestSupport
             anthropic,claude-sonnet-4-5,output,,22.50,1M,2026-01-01,>200000
 
             """)
-        let (store, url) = try kind.makeStore(in: dir)
-        let config = try ConfigLoader.load(path: "\(dir.path)/settle.toml", explicit: true)
-        let env = JobEnvironment(config: config, databaseURL: url, outDir: "\(dir.path)/out", clock: { Timestamp(rfc3339: "2026-11-02T06:00:00Z")! })
         _ = try IngestUsage(paths: [dir.write("in/usage.jsonl", UsageLines.file([
             // 100,000-token prompt: 20,000 cache reads, 50,000 cache writes (30,000 for an hour).
             UsageLines.json("short", customer: "cus_a", ts: "2026-10-25T10:00:00Z", provider: "anthropic", model: "claude-sonnet-4-5",
