@@ -59,6 +59,7 @@ public enum InvoiceDocument {
                 w.member("model", u.model)
                 w.member("tier", u.tier.rawValue)
                 w.member("token_type", u.tokenType.rawValue)
+                if u.band != 0 { w.member("band", PriceBands.label(u.band)) }
                 w.key("quantity"); w.int(u.quantity)
                 w.endObject()
             }

@@ -172,4 +172,5 @@ public struct UsageTotal: Sendable, Hashable {
     public var cacheWriteTokens: Int64
     public var outputTokens: Int64
     public var requests: Int64
+    public var cacheWrite1hTokens: Int64 = 0
 }

@@ -96,14 +96,14 @@ public final class PostgresStore: SettleStore {
     public func usageTotals() throws -> [UsageTotal] {
         let rows = try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
-                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
             FROM usage_events GROUP BY customer_id, provider, model
             ORDER BY customer_id COLLATE "C", provider COLLATE "C", model COLLATE "C"
             """)
         return (0..<rows.count).map { r in
             UsageTotal(customerID: rows.text(r, 0) ?? "", provider: rows.text(r, 1) ?? "", model: rows.text(r, 2) ?? "", events: rows.int(r, 3),
                        inputTokens: rows.int(r, 4), cachedInputTokens: rows.int(r, 5), cacheWriteTokens: rows.int(r, 6),
-                       outputTokens: rows.int(r, 7), requests: rows.int(r, 8))
+                       outputTokens: rows.int(r, 7), requests: rows.int(r, 8), cacheWrite1hTokens: rows.int(r, 9))
         }
     }
 }

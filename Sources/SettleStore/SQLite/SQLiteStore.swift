@@ -88,12 +88,12 @@ public final class SQLiteStore: SettleStore {
     public func usageTotals() throws -> [UsageTotal] {
         try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
-                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests)
+                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
             FROM usage_events GROUP BY customer_id, provider, model ORDER BY customer_id, provider, model
             """) { s in
             UsageTotal(customerID: s.text(0) ?? "", provider: s.text(1) ?? "", model: s.text(2) ?? "", events: s.int(3),
                        inputTokens: s.int(4), cachedInputTokens: s.int(5), cacheWriteTokens: s.int(6),
-                       outputTokens: s.int(7), requests: s.int(8))
+                       outputTokens: s.int(7), requests: s.int(8), cacheWrite1hTokens: s.int(9))
         }
     }
 }
