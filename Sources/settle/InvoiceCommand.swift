@@ -45,7 +45,8 @@ struct InvoiceCommand: ParsableCommand {
                 throw ValidationError("--customer \(customer) is not in customers.csv")
             }
             let store = try env.openStore()
-            let job = IssueInvoices(month: PeriodMonth(period)!, customer: customer, finalize: finalize, adjust: adjust, applyCatalog: catalog,
+            guard let month = PeriodMonth(period) else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+            let job = IssueInvoices(month: month, customer: customer, finalize: finalize, adjust: adjust, applyCatalog: catalog,
                                     issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
             let report = try job.execute(store: store, env: env)
             let documents = report.issued + report.adjustments

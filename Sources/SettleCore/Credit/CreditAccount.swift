@@ -60,7 +60,7 @@ public struct CreditAccount: Sendable {
         var out: [CreditUse] = []
         for h in usable(on: day, before: cutoff, refund: kind == .refund) where left > .zero {
             let part = min(left, h.remaining)
-            held[h.entry.reference]!.remaining -= part
+            held[h.entry.reference]?.remaining -= part
             changedRemainders.insert(h.entry.reference)
             left -= part
             out.append(CreditUse(customerID: customerID, entryReference: h.entry.reference, kind: kind, day: day, amount: part, source: source))
@@ -126,7 +126,7 @@ public struct CreditAccount: Sendable {
     public mutating func lapse(through day: UTCDay) {
         for h in held.values.sorted(by: { $0.entry.reference < $1.entry.reference }) {
             guard let expires = h.entry.expires, expires <= day, h.remaining > .zero else { continue }
-            held[h.entry.reference]!.remaining = .zero
+            held[h.entry.reference]?.remaining = .zero
             changedRemainders.insert(h.entry.reference)
             uses.append(CreditUse(customerID: customerID, entryReference: h.entry.reference, kind: .expired, day: expires,
                                   amount: h.remaining, source: ""))

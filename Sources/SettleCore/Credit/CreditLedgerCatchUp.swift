@@ -62,7 +62,7 @@ public enum CreditCatchUp {
                 accounts[d.customerID] = account
             }
         }
-        for id in accounts.keys.sorted() { accounts[id]!.lapse(through: day) }
+        for id in accounts.keys.sorted() { accounts[id]?.lapse(through: day) }
         return uncovered
     }
 }

@@ -101,7 +101,7 @@ public struct CustomerBook: Sendable {
     public var isEmpty: Bool { ids.isEmpty }
     public func contains(_ id: String) -> Bool { histories[id] != nil }
     /// In id order.
-    public var all: [CustomerHistory] { ids.map { histories[$0]! } }
+    public var all: [CustomerHistory] { ids.compactMap { histories[$0] } }
     public var billingDays: Set<Int> { Set(histories.values.map(\.billingDay)) }
 
     /// What a set of versions must hold to be a history (PRODUCT.md, "customers.csv"): one

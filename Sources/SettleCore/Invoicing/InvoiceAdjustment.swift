@@ -54,7 +54,7 @@ extension InvoiceRules {
             }
         }
         return order.compactMap { item in
-            let l = sums[item]!
+            guard let l = sums[item] else { return nil }
             return l.amount.isZero && (l.quantity == 0 || item.isOneOff) ? nil : l
         }
     }
@@ -71,7 +71,7 @@ extension InvoiceRules {
         var seen = Set<InvoiceLine.Item>()
         for item in items where seen.insert(item).inserted {
             let b = before[item], a = after[item]
-            var line = a ?? b!
+            guard var line = a ?? b else { continue }
             let amount = (a?.amount ?? .zero) - (b?.amount ?? .zero)
             let quantity = (a?.quantity ?? 0) - (b?.quantity ?? 0)
             if item.isOneOff {

@@ -20,9 +20,9 @@ public struct PriceBands: Sendable, Hashable {
 
     /// Every banded (provider, model) with its thresholds, in name order.
     public var models: [(provider: String, model: String, thresholds: [Int64])] {
-        thresholds.keys.sorted().map { key in
+        thresholds.sorted { $0.key < $1.key }.map { key, values in
             let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "", thresholds[key]!)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "", values)
         }
     }
 
@@ -42,7 +42,7 @@ public struct PriceBands: Sendable, Hashable {
     /// What daily rows remember of the bands they were summed with: a new band makes the days
     /// due for a new rollup. Empty when there are none (the rows of a book without bands).
     public var signature: String {
-        thresholds.keys.sorted().map { "\($0)>\(thresholds[$0]!.map(String.init).joined(separator: ">"))" }.joined(separator: ";")
+        thresholds.sorted { $0.key < $1.key }.map { "\($0.key)>\($0.value.map(String.init).joined(separator: ">"))" }.joined(separator: ";")
     }
 
     /// `>200000`, as prices.csv and the invoice JSON write it; "" for the standard band.

@@ -92,8 +92,8 @@ public struct EvaluateAlerts {
         }
         var all: [FiredAlert] = []
         var deliveries: [AlertDelivery] = []
-        for customerID in byCustomer.keys.sorted() {
-            var alerts = byCustomer[customerID]!
+        for (customerID, fired) in byCustomer.sorted(by: { $0.key < $1.key }) {
+            var alerts = fired
             if let url = webhooks[customerID] {
                 let id = "dlv_" + Self.digest(alerts.map(\.id).joined(separator: ","))
                 for i in alerts.indices { alerts[i].deliveryID = id }

@@ -78,9 +78,9 @@ public struct IngestBills {
         }
 
         var sorted: [BillLine] {
-            lines.keys.sorted().map { k in
+            lines.sorted { $0.key < $1.key }.map { k, v in
                 BillLine(provider: k.provider, day: k.day, through: k.through, model: k.model, tier: k.tier, tokenType: k.tokenType,
-                         quantity: lines[k]!.quantity, cost: lines[k]!.cost, correction: k.correction, band: k.band)
+                         quantity: v.quantity, cost: v.cost, correction: k.correction, band: k.band)
             }
         }
     }

@@ -184,7 +184,13 @@ public struct IssueInvoices {
     func creditAccounts(store: any SettleStore, catalog: Catalog, creditsFile: String?, through date: UTCDay,
                         report: inout Report) throws -> [String: CreditAccount] {
         var accounts = try store.creditLedger.accounts()
-        let earlier = try store.creditLedger.earlierDocuments()
+        let earlier = try store.creditLedger.earlierDocuments().map { d -> CreditCatchUp.EarlierDocument in
+            guard let inv = InvoiceDocument.parse(d.document) else {
+                throw StoreError("issued document \(d.number) cannot be read back, so the credit it applied cannot be entered in the credit ledger: was the database edited by hand, or written by a newer settle?")
+            }
+            return CreditCatchUp.EarlierDocument(number: d.number, customerID: d.customerID, issueDate: inv.issueDate,
+                                                 periodEnd: inv.period.endDay, creditsApplied: d.creditsApplied)
+        }
         do {
             report.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: catalog.credits, earlier: earlier, through: date)
         } catch {

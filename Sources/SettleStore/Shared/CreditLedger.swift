@@ -38,20 +38,24 @@ public final class CreditLedger {
         }
     }
 
-    /// Documents issued before the ledger kept entries that applied credit: the ledger replays
-    /// them once (`CreditCatchUp`), then they are marked recorded.
-    public func earlierDocuments() throws -> [CreditCatchUp.EarlierDocument] {
-        var out: [CreditCatchUp.EarlierDocument] = []
-        for r in try sql.fetch("""
+    /// A document issued before the ledger kept entries, that applied credit: the ledger
+    /// replays it once (`CreditCatchUp`), then it is marked recorded.
+    public struct EarlierDocument: Sendable {
+        public var number: String
+        public var customerID: String
+        public var creditsApplied: ExactDecimal
+        /// The stored JSON, for its issue date and period.
+        public var document: String
+    }
+
+    public func earlierDocuments() throws -> [EarlierDocument] {
+        try sql.fetch("""
             SELECT number, customer_id, credits_applied, document FROM invoices
             WHERE credit_recorded = 0 AND CAST(credits_applied AS NUMERIC) > 0
-            """, []) {
-            guard let credits = r.decimal(2), credits > .zero else { continue }
-            guard let doc = CreditDocumentDates(json: r.text(3)) else { throw StoreError.unreadable("invoices.document", r[0]) }
-            out.append(CreditCatchUp.EarlierDocument(number: r.text(0), customerID: r.text(1), issueDate: doc.issueDate,
-                                                     periodEnd: doc.periodEnd, creditsApplied: credits))
+            """, []).compactMap { r in
+            guard let credits = r.decimal(2), credits > .zero else { return nil }
+            return EarlierDocument(number: r.text(0), customerID: r.text(1), creditsApplied: credits, document: r.text(3))
         }
-        return out
     }
 
     /// Writes what the accounts changed, and the uses of the documents just numbered; inside
@@ -83,21 +87,5 @@ public final class CreditLedger {
     static func row(_ u: CreditUse, runID: String) -> [SQLParam] {
         [.text(u.customerID), .text(u.entryReference), .text(u.kind.rawValue), .text(u.day.description), .decimal(u.amount),
          .text(u.source), .text(runID)]
-    }
-}
-
-/// The two dates of a stored document the ledger needs, read from its JSON.
-struct CreditDocumentDates {
-    var issueDate: UTCDay
-    var periodEnd: UTCDay
-
-    init?(json: String) {
-        func field(_ name: String) -> UTCDay? {
-            guard let r = json.firstRange(of: "\"\(name)\": \"") ?? json.firstRange(of: "\"\(name)\":\"") else { return nil }
-            return UTCDay(String(json[r.upperBound...].prefix(10)))
-        }
-        guard let issue = field("issue_date"), let end = field("period_end") else { return nil }
-        issueDate = issue
-        periodEnd = end.adding(days: 1)
     }
 }
