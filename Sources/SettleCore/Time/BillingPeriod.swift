@@ -67,8 +67,16 @@ public struct PeriodMonth: Sendable, Hashable, Comparable, CustomStringConvertib
     public var next: PeriodMonth { month == 12 ? PeriodMonth(year: year + 1, month: 1) : PeriodMonth(year: year, month: month + 1) }
     public var previous: PeriodMonth { month == 1 ? PeriodMonth(year: year - 1, month: 12) : PeriodMonth(year: year, month: month - 1) }
 
+    /// The calendar month `day` falls in.
+    public init(containing day: UTCDay) {
+        let date = day.date
+        self.init(year: date.year, month: date.month)
+    }
+
     /// The month's first UTC day.
     public var firstDay: UTCDay { UTCDay(CivilDate(unchecked: year, month, 1)) }
+    /// The month's last UTC day.
+    public var lastDay: UTCDay { next.firstDay.adding(days: -1) }
 
     public var description: String { "\(fourDigits(year))-\(twoDigits(month))" }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SettleCore
 import SettleFormats
 import SettleStore
@@ -66,7 +67,7 @@ public struct IngestUsage {
                          startedAt: env.clock())
         let runID = run.runID
         var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
+        report.runRecord = try run.execute(store: store, env: env, lock: .shared) { _ in
             report = try self.run(sources, store: store, env: env, runID: runID)
             return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
         }
@@ -78,7 +79,7 @@ public struct IngestUsage {
         var report = Report()
         let summing = Self.daySumming(env: env)
         for reader in sources {
-            let (tally, quarantineFile, reasons) = try ingest(reader, store: store, env: env, runID: runID, summing: summing)
+            let (tally, quarantineFile, reasons) = try ingestRetrying(reader, store: store, env: env, runID: runID, summing: summing)
             report.inputs.append(tally)
             report.quarantineReasons.merge(reasons, uniquingKeysWith: +)
             if let quarantineFile { report.quarantineFiles.append(quarantineFile) }
@@ -108,6 +109,25 @@ public struct IngestUsage {
         let book = PriceBook(rows: rows, tierMultipliers: env.config.tierMultipliers)
         return DaySumming(stretches: { book.changes(within: $0) }, bands: book.bands, now: env.clock())
     }
+
+    /// A file's load again from its start when the server rolled it back for crossing another
+    /// load (a deadlock over request ids both hold): the rolled-back load left nothing behind.
+    func ingestRetrying(_ reader: any UsageSource, store: any SettleStore, env: JobEnvironment, runID: String,
+                        summing: DaySumming?) throws -> (InputTally, String?, [String: Int]) {
+        var attempt = 1
+        while true {
+            do {
+                return try ingest(reader, store: store, env: env, runID: runID, summing: summing)
+            } catch let error as StoreError where error.isTransient && attempt < Self.attempts {
+                env.logger.notice("ingest: \(reader.name): \(error.description); loading the file again (attempt \(attempt + 1) of \(Self.attempts))")
+                // A random pause, so two loads that crossed do not cross again in step.
+                usleep(UInt32.random(in: 50_000...(250_000 * UInt32(attempt))))
+                attempt += 1
+            }
+        }
+    }
+
+    static let attempts = 8
 
     func ingest(_ reader: any UsageSource, store: any SettleStore, env: JobEnvironment, runID: String,
                 summing: DaySumming?) throws -> (InputTally, String?, [String: Int]) {

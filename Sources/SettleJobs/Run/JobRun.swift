@@ -54,13 +54,15 @@ public struct JobRun {
         }
     }
 
-    /// Runs `work` under the lock. Errors are recorded as a failed run and rethrown.
+    /// Runs `work` under the lock. Errors are recorded as a failed run and rethrown. A run
+    /// that holds the lock `.shared` leaves other runs' records alone: the other holders are
+    /// alive, and only an exclusive holder knows that every `running` run is gone.
     public mutating func execute(
-        store: any SettleStore, env: JobEnvironment, _ work: (inout RunRecord) throws -> Outcome
+        store: any SettleStore, env: JobEnvironment, lock mode: LockMode = .exclusive, _ work: (inout RunRecord) throws -> Outcome
     ) throws -> RunRecord {
-        let lock = try store.acquireLock(job: job, runID: runID)
+        let lock = try store.acquireLock(job: job, runID: runID, mode: mode)
         defer { lock.release() }
-        try Self.markInterruptedRuns(store: store, env: env)
+        if lock.mode == .exclusive { try Self.markInterruptedRuns(store: store, env: env) }
         try store.recordRunStart(record)
         do {
             let outcome = try work(&record)

@@ -13,9 +13,11 @@ public protocol SettleStore: AnyObject {
     /// The schema version in the database (0 when empty).
     func schemaVersion() throws -> Int
 
-    /// Takes the one settle lock for a writing job, or throws `LockHeld` naming the holder.
-    /// Held until `release()` or until the process dies (kill -9 included).
-    func acquireLock(job: String, runID: String) throws -> any StoreLock
+    /// Takes the settle lock for a writing job, or throws `LockHeld` naming the holder(s).
+    /// Held until `release()` or until the process dies (kill -9 included). `.shared` is for
+    /// loads that can run side by side (`settle ingest usage` on PostgreSQL, where the
+    /// request-id set decides between them); a store with one writer takes it exclusively.
+    func acquireLock(job: String, runID: String, mode: LockMode) throws -> any StoreLock
 
     /// Starts the unit of work that loads one usage input file. With `summing`, the load keeps
     /// the daily rows of the days it stores events on up to date (`LoadRollup`); without, it
@@ -47,9 +49,29 @@ public protocol SettleStore: AnyObject {
     func reportedCostTotal() throws -> ExactDecimal
 }
 
+/// How a job holds the settle lock: alone, or beside other holders of the shared lock.
+public enum LockMode: Sendable {
+    /// No other run at all: jobs that need a stable view of the store.
+    case exclusive
+    /// Beside other shared holders, never beside an exclusive one.
+    case shared
+}
+
+extension SettleStore {
+    public func acquireLock(job: String, runID: String) throws -> any StoreLock {
+        try acquireLock(job: job, runID: runID, mode: .exclusive)
+    }
+}
+
 /// A held lock; release it when the job ends (it is also released when the process dies).
 public protocol StoreLock: AnyObject {
     func release()
+    /// How the lock is held: a store with one writer holds every lock exclusively.
+    var mode: LockMode { get }
+}
+
+extension StoreLock {
+    public var mode: LockMode { .exclusive }
 }
 
 /// The writes of one usage input file, all committed together or not at all.

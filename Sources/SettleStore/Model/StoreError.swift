@@ -4,10 +4,18 @@
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public var detail: String?
-    public init(_ description: String, detail: String? = nil) {
+    /// PostgreSQL's SQLSTATE, when the server gave one.
+    public var sqlState: String?
+    public init(_ description: String, detail: String? = nil, sqlState: String? = nil) {
         self.description = description
         self.detail = detail
+        self.sqlState = sqlState
     }
+
+    /// A deadlock or serialization failure: the server rolled the work back because another
+    /// session's work crossed it, and doing it again will succeed. Concurrent ingests of files
+    /// that share request ids meet this (each waits for an id the other holds).
+    public var isTransient: Bool { sqlState == "40P01" || sqlState == "40001" }
 
     /// A stored value that cannot be read as what its column holds.
     static func unreadable(_ column: String, _ value: String?) -> StoreError {

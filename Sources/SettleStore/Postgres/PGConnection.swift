@@ -67,10 +67,11 @@ final class PGConnection {
         // Class 22 (data exceptions) quotes the value in its primary message: named by column.
         if code?.hasPrefix("22") == true {
             let column = field(UInt8(ascii: "c")).map { " in column \($0)" } ?? ""
-            return StoreError("PostgreSQL: a value does not fit its type\(column)\(state)", detail: "\(resultError(result)) \(context)")
+            return StoreError("PostgreSQL: a value does not fit its type\(column)\(state)", detail: "\(resultError(result)) \(context)",
+                              sqlState: code)
         }
         let primary = field(UInt8(ascii: "M")) ?? lastError.split(separator: "\n").first.map(String.init) ?? "failed"
-        return StoreError("PostgreSQL: \(primary)\(state)", detail: "\(resultError(result)) \(context)")
+        return StoreError("PostgreSQL: \(primary)\(state)", detail: "\(resultError(result)) \(context)", sqlState: code)
     }
 
     /// Runs a parameterised statement (text parameters; nil is NULL) and returns its rows as text.
@@ -150,7 +151,7 @@ final class PGConnection {
         }
         if let failure {
             if sqlState == "23505" { throw UniqueViolation(message: failure) }
-            throw StoreError("PostgreSQL: COPY \(target) failed: \(firstLine(failure))", detail: failure)
+            throw StoreError("PostgreSQL: COPY \(target) failed: \(firstLine(failure))", detail: failure, sqlState: sqlState)
         }
     }
 

@@ -21,6 +21,9 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
     func prepare(_ batch: inout UsageEventBatch) {
         var copyText: [UInt8] = []
         copyText.reserveCapacity(batch.count * 200)
+        var ids: [UInt8] = []
+        ids.reserveCapacity(batch.count * 40)
+        var lowest = Int64.max, highest = Int64.min
         var copied = 0
         var kept: [Int32] = []
         kept.reserveCapacity(batch.count)
@@ -37,6 +40,11 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                         let (idPointer, idLength) = textCells[0]
                         // Seen earlier in this file: a duplicate.
                         guard recent.insert(UnsafeRawBufferPointer(start: idPointer, count: idLength)) else { continue }
+                        PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: idPointer, count: idLength), to: &ids)
+                        ids.append(0x0A)
+                        let ts = intCells[0] ?? 0
+                        if ts < lowest { lowest = ts }
+                        if ts > highest { highest = ts }
                         for (k, cell) in Self.order.enumerated() {
                             if k > 0 { copyText.append(0x09) }
                             if cell.text {
@@ -58,6 +66,8 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
             }
         }
         batch.prepared = copyText
+        batch.preparedIDs = ids
+        batch.preparedSpan = copied > 0 ? (lowest, highest) : nil
         batch.preparedRows = copied
         batch.preparedKept = kept
     }

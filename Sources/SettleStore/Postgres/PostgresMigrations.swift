@@ -120,7 +120,50 @@ enum PostgresMigrations {
         ALTER TABLE reconciliation_cells DROP CONSTRAINT reconciliation_cells_pkey;
         ALTER TABLE reconciliation_cells ADD PRIMARY KEY (day, through_day, provider, model, tier, band, token_type);
         """),
+        (13, SharedMigrations.v13 + v13),
     ]
+
+    /// The layout for more than one writer and for years of events: usage_events partitioned
+    /// by calendar month (UTC), and the set of request ids a table of its own, enforced by its
+    /// primary key. A partitioned table's unique keys must include the partition key, so the
+    /// events table can no longer say "one event per request id" by itself; the set can, across
+    /// every month, and it stays when a month's partition is archived and dropped. Every event
+    /// is copied into the partitions of the months it falls in.
+    static let v13 = """
+        CREATE TABLE request_ids (request_id text PRIMARY KEY);
+        INSERT INTO request_ids SELECT request_id FROM usage_events;
+        ALTER TABLE usage_events RENAME TO usage_events_unpartitioned;
+        ALTER TABLE usage_events_unpartitioned DROP CONSTRAINT usage_events_pkey;
+        DROP INDEX usage_events_ts;
+        DROP INDEX usage_events_service;
+        CREATE TABLE usage_events (LIKE usage_events_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (ts_us);
+        CREATE INDEX usage_events_ts ON usage_events USING brin (ts_us);
+        CREATE INDEX usage_events_service ON usage_events(customer_id, service_id, ts_us) WHERE service_id IS NOT NULL;
+        DO $$
+        DECLARE
+            lo bigint;
+            hi bigint;
+            m date;
+            last date;
+        BEGIN
+            SELECT MIN(ts_us), MAX(ts_us) INTO lo, hi FROM usage_events_unpartitioned;
+            IF lo IS NULL THEN
+                RETURN;
+            END IF;
+            m := date_trunc('month', to_timestamp(floor(lo / 1000000.0)) AT TIME ZONE 'UTC')::date;
+            last := date_trunc('month', to_timestamp(floor(hi / 1000000.0)) AT TIME ZONE 'UTC')::date;
+            WHILE m <= last LOOP
+                EXECUTE format('CREATE TABLE %I PARTITION OF usage_events FOR VALUES FROM (%s) TO (%s)',
+                    'usage_events_' || to_char(m, 'YYYY_MM'),
+                    (extract(epoch FROM m::timestamp AT TIME ZONE 'UTC') * 1000000)::bigint,
+                    (extract(epoch FROM (m + interval '1 month')::timestamp AT TIME ZONE 'UTC') * 1000000)::bigint);
+                m := (m + interval '1 month')::date;
+            END LOOP;
+        END
+        $$;
+        INSERT INTO usage_events SELECT * FROM usage_events_unpartitioned;
+        DROP TABLE usage_events_unpartitioned;
+        """
 
     /// Issued documents compressed with lz4 instead of pglz: a 100,000-customer month-end
     /// stores 256 MB of JSON, and pglz took the server 3.6 s of the close to compress it, lz4

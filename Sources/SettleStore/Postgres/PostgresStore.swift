@@ -48,24 +48,27 @@ public final class PostgresStore: SettleStore {
         }
     }
 
-    public func acquireLock(job: String, runID: String) throws -> any StoreLock {
+    public func acquireLock(job: String, runID: String, mode: LockMode) throws -> any StoreLock {
         // application_name holds 63 bytes; the run ID already names the job.
         let holder = "settle pid=\(getpid()) run=\(runID)"
         try db.query("SELECT set_config('application_name', $1, false)", [holder])
         let key = "hashtext(current_database() || '.' || current_schema())"
-        let got = try db.query("SELECT pg_try_advisory_lock($1::int, \(key))", [String(Self.lockClass)]).text(0, 0)
+        let take = mode == .shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock"
+        let got = try db.query("SELECT \(take)($1::int, \(key))", [String(Self.lockClass)]).text(0, 0)
         guard got == "t" else {
             let rows = try db.query("""
                 SELECT a.application_name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid
                   AND l.objid = ((\(key))::bigint & 4294967295)::oid
+                ORDER BY a.pid
                 """, [String(Self.lockClass)])
-            let name = rows.count > 0 ? (rows.text(0, 0) ?? "") : ""
-            let backend = rows.count > 0 ? " (PostgreSQL backend \(rows.text(0, 1) ?? "?"))" : ""
+            let holders = (0..<rows.count).map { r in
+                Self.describeHolder(rows.text(r, 0) ?? "") + " (PostgreSQL backend \(rows.text(r, 1) ?? "?"))"
+            }
             _ = try? db.query("SELECT set_config('application_name', 'settle', false)")
-            throw LockHeld(holder: Self.describeHolder(name) + backend)
+            throw LockHeld(holder: holders.isEmpty ? "an unknown session" : holders.joined(separator: "; "))
         }
-        return PostgresLock(db: db, key: key)
+        return PostgresLock(db: db, key: key, mode: mode)
     }
 
     /// "settle pid=123 run=20261122T031124Z-ingest-usage-f6dd" → "job ingest-usage, run …, pid 123".
@@ -81,7 +84,7 @@ public final class PostgresStore: SettleStore {
     }
 
     public func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> any UsageLoad {
-        try PostgresUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
+        try PostgresUsageLoad(db: db, url: url, runID: runID, path: path, format: format, summing: summing)
     }
 
     public func eventCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM usage_events").int(0, 0)) }
@@ -111,17 +114,20 @@ public final class PostgresStore: SettleStore {
 final class PostgresLock: StoreLock {
     private let db: PGConnection
     private let key: String
+    let mode: LockMode
     private var held = true
 
-    init(db: PGConnection, key: String) {
+    init(db: PGConnection, key: String, mode: LockMode) {
         self.db = db
         self.key = key
+        self.mode = mode
     }
 
     func release() {
         guard held else { return }
         held = false
-        _ = try? db.query("SELECT pg_advisory_unlock($1::int, \(key))", [String(PostgresStore.lockClass)])
+        let unlock = mode == .shared ? "pg_advisory_unlock_shared" : "pg_advisory_unlock"
+        _ = try? db.query("SELECT \(unlock)($1::int, \(key))", [String(PostgresStore.lockClass)])
         _ = try? db.query("SELECT set_config('application_name', 'settle', false)")
     }
 

@@ -2,15 +2,18 @@ import SettleCore
 
 /// One input file's events and quarantined rows in one PostgreSQL transaction.
 ///
-/// Each batch is COPYed straight into usage_events inside a savepoint: PostgreSQL's cheapest
-/// path. Ids seen earlier in the file are left out first (`PostgresCopyRenderer`, on the
-/// decoding thread). A duplicate that gets past that (an id stored long ago, the overlap with
-/// the previous file) trips the primary key: that batch alone is rolled back to its savepoint
-/// and redone through a staging table with an anti-join. The key is what decides, so the count
-/// is exact; the window only saves the slow path. The first copy of a request_id wins.
+/// Each batch is COPYed straight into the set of request ids and into usage_events (its
+/// month's partition, made first if the month has none: `EventPartitions`) inside a
+/// savepoint: PostgreSQL's cheapest path. Ids seen earlier in the file are left out first
+/// (`PostgresCopyRenderer`, on the decoding thread). A duplicate that gets past that (an id
+/// stored long ago, even archived since, or by another load running at the same time) trips
+/// the set's primary key: that batch alone is rolled back to its savepoint and redone through
+/// a staging table, its ids inserted with ON CONFLICT DO NOTHING and only the events whose id
+/// went in stored. The key is what decides, so the count is exact whichever load wins a race;
+/// the window only saves the slow path. The first copy of a request_id wins.
 /// Quarantined rows are staged and keyed by the file's SHA-256 at commit, so the same file
 /// quarantined twice keeps one copy. The accepted events are summed per day as they go in
-/// (`LoadRollup`): all the rows a COPY carried, or those the anti-join returns.
+/// (`LoadRollup`): all the rows a COPY carried, or those the slow path returns.
 final class PostgresUsageLoad: UsageLoad {
     private let db: PGConnection
     private let inputID: Int64
@@ -20,6 +23,9 @@ final class PostgresUsageLoad: UsageLoad {
     private let renderer: PostgresCopyRenderer
     private let rollup: LoadRollup
     private let summing: DaySumming?
+    private let partitions: EventPartitions
+    /// Months this load stored events in: their partitions are analysed after a large load.
+    private var months = Set<PeriodMonth>()
 
     static let eventColumns = "request_id, ts_us, customer_id, provider, model, input_tokens, cached_input_tokens, "
         + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms, "
@@ -28,10 +34,11 @@ final class PostgresUsageLoad: UsageLoad {
     static let stagedColumns = eventColumns.split(separator: ",").map { "s." + String($0).trimmingCharacters(in: " ") }
         .joined(separator: ", ")
 
-    init(db: PGConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
+    init(db: PGConnection, url: String, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
         self.summing = summing
         rollup = LoadRollup(sql: db, stretches: summing?.stretches, bands: summing?.bands ?? .none)
+        partitions = try EventPartitions(db: db, url: url)
         try db.execute("BEGIN")
         do {
             inputID = try db.query("INSERT INTO ingest_inputs(run_id, path, format) VALUES ($1, $2, $3) RETURNING id",
@@ -57,21 +64,31 @@ final class PostgresUsageLoad: UsageLoad {
         let copied = batch.preparedRows
         guard copied > 0, let text = batch.prepared else { return }
         try rollup.prepare(batch)
+        if let span = batch.preparedSpan {
+            try partitions.ensure(fromMicroseconds: span.lowest, toMicroseconds: span.highest)
+            var month = PeriodMonth(containing: Timestamp(microseconds: span.lowest).day)
+            while month <= PeriodMonth(containing: Timestamp(microseconds: span.highest).day) { months.insert(month); month = month.next }
+        }
         let target = "(\(Self.eventColumns), input_id)"
         try db.execute("SAVEPOINT batch")
         do {
+            try db.copy(into: "request_ids (request_id)") { sink in try batch.preparedIDs.withUnsafeBytes { try sink($0) } }
             try db.copy(into: "usage_events \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
             try db.execute("RELEASE SAVEPOINT batch")
             accepted += copied
             try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) })
         } catch is PGConnection.UniqueViolation {
-            // Some id of this batch is stored already: redo the batch, skipping what is stored.
+            // Some id of this batch is in the set already: redo the batch, storing only the
+            // events whose id goes in now. Ids are inserted in order, so two loads racing over
+            // the same ids take their locks in the same order.
             try db.execute("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch")
             try db.copy(into: "usage_stage \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
             let stored = try db.query("""
+                WITH fresh AS (
+                    INSERT INTO request_ids (request_id) SELECT request_id FROM usage_stage ORDER BY request_id
+                    ON CONFLICT DO NOTHING RETURNING request_id)
                 INSERT INTO usage_events (\(Self.eventColumns), input_id)
-                SELECT \(Self.stagedColumns), s.input_id FROM usage_stage s
-                WHERE NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.request_id = s.request_id)
+                SELECT \(Self.stagedColumns), s.input_id FROM usage_stage s JOIN fresh f ON f.request_id = s.request_id
                 RETURNING request_id
                 """)
             accepted += stored.count
@@ -109,7 +126,10 @@ final class PostgresUsageLoad: UsageLoad {
             // After a large load the planner's row estimates are stale until autovacuum gets to
             // the table, and the night's aggregates that follow at once would be planned as if the
             // day were empty (a sort instead of a hash). A sampled ANALYZE costs well under a second.
-            if accepted >= 50_000 { try? db.execute("ANALYZE usage_events") }
+            // Only the months loaded into: ANALYZE on the parent would sample every partition.
+            if accepted >= 50_000 {
+                for month in months.sorted() { try? db.execute("ANALYZE \(EventPartitions.name(month))") }
+            }
             return (accepted, duplicates)
         } catch {
             rollback()

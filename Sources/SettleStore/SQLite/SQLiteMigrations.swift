@@ -179,6 +179,9 @@ enum SQLiteMigrations {
         ALTER TABLE reconciliation_cells_v12 RENAME TO reconciliation_cells;
         CREATE INDEX reconciliation_cells_through ON reconciliation_cells(through_day) WHERE through_day <> '';
         """),
+        (13, SharedMigrations.v13 + """
+        CREATE TABLE archived_request_ids (request_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

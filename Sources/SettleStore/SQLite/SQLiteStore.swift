@@ -63,7 +63,8 @@ public final class SQLiteStore: SettleStore {
         return applied
     }
 
-    public func acquireLock(job: String, runID: String) throws -> any StoreLock {
+    /// One writer: a shared request is taken exclusively (SQLite has one writer at a time).
+    public func acquireLock(job: String, runID: String, mode: LockMode) throws -> any StoreLock {
         guard path != ":memory:" else { return NoLock() }
         return try FileLock.acquire(path: path + ".lock", holder: "job \(job), run \(runID), pid \(getpid())")
     }

@@ -4,11 +4,13 @@ import SettleCore
 /// the load's own transaction: the rollup then never reads a day of events back.
 ///
 /// The daily rows of a day stay exact through this rule, decided when a load first meets a day:
-/// - the day has no events yet: its rows are this load's sums (`fresh`);
-/// - its rows are current and were split at the same price stretches: this load's sums are
-///   added to them (`merge`);
-/// - otherwise (rows missing or split differently): the day is marked not rolled up, and
-///   aggregate sums it from its events (`stale`).
+/// - the day has no events yet (`fresh`), or its rows are current and were split at the same
+///   price stretches (`merge`): this load's sums are added to its rows;
+/// - otherwise (rows missing or split differently): the day is marked stale, and aggregate
+///   sums it from its events (`stale`).
+/// Adding, never replacing, is what keeps loads running side by side exact: two loads that
+/// both find a day empty each add their own events; a load that marks a day stale wins over
+/// one that found it current, whichever commits last (`UsagePeriods.markLoaded`).
 /// A day whose rows are current is one listed in `usage_daily_days`; its `stretches` say where
 /// its rows were split, so a price change inside the day makes aggregate roll it up again.
 public final class LoadRollup {
@@ -116,9 +118,8 @@ public final class LoadRollup {
     func write(periods: UsagePeriods, at now: Timestamp) throws {
         for e in entries where e.rollup.touched {
             switch e.mode {
-            case .fresh: try periods.store(e.rollup, signature: e.signature, merging: false, at: now)
-            case .merge: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
-            case .stale: try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(e.rollup.day.description)])
+            case .fresh, .merge: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
+            case .stale: try periods.markStale(e.rollup.day, at: now)
             }
         }
     }

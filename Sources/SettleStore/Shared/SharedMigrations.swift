@@ -234,4 +234,21 @@ extension SharedMigrations {
         ALTER TABLE bill_lines ADD COLUMN band BIGINT NOT NULL DEFAULT 0;
 
         """
+
+    /// Archives of closed months' events (`settle archive`): one row per month whose events are
+    /// in an archive file, with the file's SHA-256 and counts, so a restore can check it and a
+    /// rebuild over the month can name it.
+    static let v13 = """
+        CREATE TABLE archives (
+            month       TEXT PRIMARY KEY,
+            path        TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            events      BIGINT NOT NULL,
+            bytes       BIGINT NOT NULL,
+            first_ts_us BIGINT NOT NULL,
+            archived_at TEXT NOT NULL,
+            run_id      TEXT NOT NULL
+        );
+
+        """
 }

@@ -62,13 +62,23 @@ public final class UsagePeriods {
     /// a day whose rows are current; the sums are added, row by row).
     func store(_ rollup: DayRollup, signature: String, merging: Bool, at now: Timestamp) throws {
         let d = SQLParam.text(rollup.day.description)
-        let daily = rollup.rows.map { r -> [SQLParam] in
+        // Loads add their rows in key order: two loads adding to the same rows at once (several
+        // ingests on PostgreSQL) then lock them in the same order and never deadlock.
+        let rows = merging ? rollup.rows.sorted { a, b in
+            let x = (a.customerID, a.provider, a.model, a.serviceID, a.tier.rawValue, a.status.rawValue)
+            let y = (b.customerID, b.provider, b.model, b.serviceID, b.tier.rawValue, b.status.rawValue)
+            if x != y { return x < y }
+            return (a.stretchStart.microseconds, a.band, a.costed ? 1 : 0) < (b.stretchStart.microseconds, b.band, b.costed ? 1 : 0)
+        } : rollup.rows
+        let daily = rows.map { r -> [SQLParam] in
             [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
              .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
              .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos),
              .int(r.cacheWrite1hTokens), .int(r.band)]
         }
-        let latency = rollup.latencyBuckets.map { b -> [SQLParam] in
+        let buckets = merging ? rollup.latencyBuckets.sorted { ($0.provider, $0.model, $0.serviceID, $0.latencyMs) < ($1.provider, $1.model, $1.serviceID, $1.latencyMs) }
+            : rollup.latencyBuckets
+        let latency = buckets.map { b -> [SQLParam] in
             [d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)]
         }
         if merging {
@@ -78,6 +88,7 @@ public final class UsagePeriods {
                                     "cache_write_1h"])
             try sql.upsert(into: "usage_latency_daily", columns: Self.latencyColumns, rows: latency,
                            key: ["day", "provider", "model", "service_id", "latency_ms"], adding: ["events"])
+            try markLoaded(rollup.day, signature: signature, at: now)
         } else {
             try sql.perform("DELETE FROM usage_daily WHERE day = ?", [d])
             try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [d])
@@ -87,15 +98,38 @@ public final class UsagePeriods {
             let latencySink = sql.rowSink(into: "usage_latency_daily", columns: Self.latencyColumns)
             for row in latency { try latencySink.append(row) }
             try latencySink.flush()
+            try markRolledUp(rollup.day, signature: signature, at: now)
         }
-        try markRolledUp(rollup.day, signature: signature, at: now)
     }
 
+    /// A day summed from all its events: its rows are current, split at `signature`.
     private func markRolledUp(_ day: UTCDay, signature: String, at now: Timestamp) throws {
         try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
         try sql.perform("INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, ?)",
                         [.text(day.description), .text(now.description), .text(signature)])
     }
+
+    /// A load added its events to a day's rows, split at `signature`. The day stays current only
+    /// if every load that added to it split the same way; a load that left the day to aggregate
+    /// (`markStale`) wins whenever it commits, so a day is never current without all its events.
+    func markLoaded(_ day: UTCDay, signature: String, at now: Timestamp) throws {
+        try sql.perform("""
+            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, ?)
+            ON CONFLICT (day) DO UPDATE SET computed_at = excluded.computed_at,
+                stretches = CASE WHEN usage_daily_days.stretches = excluded.stretches THEN excluded.stretches ELSE '\(Self.stale)' END
+            """, [.text(day.description), .text(now.description), .text(signature)])
+    }
+
+    /// A day whose rows miss some of its events: aggregate sums it from its events.
+    func markStale(_ day: UTCDay, at now: Timestamp) throws {
+        try sql.perform("""
+            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, '\(Self.stale)')
+            ON CONFLICT (day) DO UPDATE SET stretches = '\(Self.stale)'
+            """, [.text(day.description), .text(now.description)])
+    }
+
+    /// The `stretches` of a day whose rows are not current. No signature looks like it.
+    static let stale = "stale"
 
     /// Days whose daily rows are current and split at the given stretches: nothing to roll up.
     public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp], bands: PriceBands = .none) throws -> Set<UTCDay> {
@@ -118,7 +152,7 @@ public final class UsagePeriods {
     }
 
     public func rolledUpDays(from: UTCDay, to: UTCDay) throws -> Set<UTCDay> {
-        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ?",
+        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ? AND stretches <> '\(Self.stale)'",
                           [.text(from.description), .text(to.description)]).compactMap { UTCDay($0.text(0)) })
     }
 
