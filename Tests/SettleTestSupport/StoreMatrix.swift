@@ -25,6 +25,13 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// A fresh, empty, migrated store of this kind, and its URL for a child `settle` process.
     /// PostgreSQL tests each get a schema of their own on the shared throwaway server.
     public func makeStore(in folder: TempFolder) throws -> (store: any SettleStore, url: String) {
+        let (store, url) = try makeEmptyDatabase(in: folder)
+        try store.migrate()
+        return (store, url)
+    }
+
+    /// A database of this kind with no schema yet (migration tests build old layouts in it).
+    public func makeEmptyDatabase(in folder: TempFolder) throws -> (store: any SettleStore, url: String) {
         let url: String
         switch self {
         case .sqlite:
@@ -37,9 +44,7 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             try Self.execute(base, "CREATE SCHEMA \(schema)")
             url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
         }
-        let store = try StoreOpener.open(url: url)
-        try store.migrate()
-        return (store, url)
+        return (try StoreOpener.open(url: url), url)
     }
 
     /// Runs SQL on the test server outside any store: schemas and gateway tables for tests.
