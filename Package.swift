@@ -39,6 +39,11 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .target(name: "SettleCore", swiftSettings: settings),
         // The two threading primitives settle's pipelines use: a bounded hand-over between two
         // threads, and work started on another thread and waited for.
@@ -48,7 +53,7 @@ let package = Package(
         .target(
             name: "SettleFormats",
             dependencies: [
-                "SettleCore", "SettleThreads",
+                "SettleCore", "SettleThreads", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -93,3 +93,22 @@ public struct TestSetupError: Error, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }
 }
+
+extension StoreKind {
+    /// The first cell of a query on either store.
+    public static func scalarAny(_ url: String, _ sql: String) throws -> String? {
+        guard url.hasPrefix("sqlite:") else { return try scalar(url, sql) }
+        var db: OpaquePointer?
+        defer { sqlite3_close(db) }
+        guard sqlite3_open_v2(String(url.dropFirst(7)), &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else {
+            throw TestSetupError("cannot open \(url)")
+        }
+        var stmt: OpaquePointer?
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK else {
+            throw TestSetupError("test SQL failed: \(String(cString: sqlite3_errmsg(db)))")
+        }
+        guard sqlite3_step(stmt) == SQLITE_ROW, let text = sqlite3_column_text(stmt, 0) else { return nil }
+        return String(cString: text)
+    }
+}

@@ -19,6 +19,7 @@ public struct SettleConfig: Sendable {
     public var reconcile = ReconcileSettings()
     public var alerts = AlertSettings()
     public var audit = AuditSettings()
+    public var archive = ArchiveSettings()
     public var invoices = InvoiceSettings()
     public var gatewayDB = GatewayDatabaseSettings()
     /// LiteLLM spend logs: which column names the customer (end_user, user, team_id, organization_id).
@@ -127,6 +128,14 @@ public struct ReconcileSettings: Sendable {
 /// `[audit]`: the charge audit's tolerance per day, customer, model and tier.
 public struct AuditSettings: Sendable {
     public var tolerance = ExactDecimal(significand: 1, scale: 2)
+    public init() {}
+}
+
+/// `[archive]`: how many calendar months of events stay in the store (the current one
+/// included), and where archive files go (relative to the config's folder).
+public struct ArchiveSettings: Sendable {
+    public var keepMonths = 13
+    public var dir = "archive"
     public init() {}
 }
 

@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm", "focus", "audit"])
+                                "gateway_db", "litellm", "focus", "audit", "archive"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -166,6 +166,16 @@ public enum ConfigLoader {
                 guard !v.isNegative else { throw ConfigError(file: file, key: "audit.tolerance", "must not be negative") }
                 c.audit.tolerance = v
             }
+        }
+        if let a = try t.table(root, "archive") {
+            try t.known(a, "archive", ["keep_months", "dir"])
+            if let v = try t.count(a, "keep_months", in: "archive") {
+                guard v >= 1 else { throw ConfigError(file: file, key: "archive.keep_months", "keep at least 1 month (the current one) in the store") }
+                c.archive.keepMonths = Int(v)
+            }
+            if let v = try t.string(a, "dir", in: "archive") { c.archive.dir = t.path(v) }
+        } else {
+            c.archive.dir = t.path("archive")
         }
         if let inv = try t.table(root, "invoices") {
             try t.known(inv, "invoices", ["number_prefix", "credit_note_prefix", "payment_terms_days", "issuer"])

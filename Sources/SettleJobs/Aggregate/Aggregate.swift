@@ -176,6 +176,11 @@ public struct Aggregate: Job {
     /// none of any trial before it, and the store need not be asked.
     func trialUse(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
                   store: any SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
+        // A period with archived days keeps the trial use counted while its events were in the
+        // store: a trial is used up event by event, and daily rows do not keep their order.
+        if try store.archive.covers(period.firstDay...period.lastDay) {
+            return try store.periods.trials(customer: customer.id, period: period)
+        }
         var out: [TrialUse] = []
         let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
         for id in used.sorted() {

@@ -40,6 +40,8 @@ public protocol SettleStore: AnyObject {
     /// `running` by a process that died; call with the lock held) and `runs(last:)` (newest
     /// first) speak to it.
     var runLedger: RunLedger { get }
+    /// Closed months' events in archive files (`settle archive`).
+    var archive: EventArchive { get }
 
     /// Facts for tests, the demo and reports.
     func eventCount() throws -> Int

@@ -7,4 +7,5 @@ extension SQLiteStore {
     public var creditLedger: CreditLedger { CreditLedger(db) }
     public var pending: PendingWork { PendingWork(db) }
     public var runLedger: RunLedger { RunLedger(db) }
+    public var archive: EventArchive { EventArchive(db) }
 }

@@ -131,6 +131,7 @@ public final class ReportLedger {
     /// Totals summed from the events, split at `cuts` (instants where a price changes, each
     /// inside its own day; `DayRollup.cuts`), as the daily rows would be.
     func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay, cuts: [Int64], bands: PriceBands = .none) throws -> [GatewayTotal] {
+        try EventArchive(sql).requireEvents(of: from...to, for: "summing the gateway's usage of \(from)…\(to) from its events")
         let perDay = Timestamp.microsecondsPerDay
         // The latest cut at or before the event, within its day; else the day's start.
         let stretch = cuts.isEmpty ? "(ts_us / \(perDay)) * \(perDay)" : "CASE "

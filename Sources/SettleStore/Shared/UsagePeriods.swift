@@ -18,6 +18,7 @@ public final class UsagePeriods {
     /// events are read once (SQLite in-process, PostgreSQL streamed with COPY, a row at a time)
     /// into its hash table, then written in one transaction.
     public func rollUp(day: UTCDay, stretches: [Timestamp], bands: PriceBands = .none, at now: Timestamp) throws {
+        try EventArchive(sql).requireEvents(of: day...day, for: "summing \(day) from its events")
         var rollup = DayRollup(day: day, stretches: stretches, bands: bands)
         let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
         if let lite = sql as? SQLiteConnection {
@@ -158,7 +159,10 @@ public final class UsagePeriods {
 
     /// The first day that has events, if any: periods are never summed from before it.
     public func firstEventDay() throws -> UTCDay? {
-        guard let us = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return nil }
+        // Archived months count: their events were there, and periods are summed from them.
+        let firsts = [try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0),
+                      try sql.fetch("SELECT MIN(first_ts_us) FROM archives", [])[0].optionalInt(0)].compactMap { $0 }
+        guard let us = firsts.min() else { return nil }
         return Timestamp(microseconds: us).day
     }
 
@@ -187,11 +191,21 @@ public final class UsagePeriods {
     }
 
     /// Prompt plus completion tokens of a customer's ok events on a service before `time`.
+    /// Archived months are summed from their daily rows (whole days: `time` is a period's
+    /// first instant).
     public func serviceTokens(customer: String, service: String, before time: Timestamp) throws -> Int64 {
-        try sql.fetch("""
+        var total = try sql.fetch("""
             SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_events
             WHERE customer_id = ? AND service_id = ? AND ts_us < CAST(? AS BIGINT) AND status = 'ok'
             """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
+        for archived in try EventArchive(sql).records() where archived.month.firstDay.start < time {
+            let last = min(archived.month.lastDay, time.day.adding(days: -1))
+            total += try sql.fetch("""
+                SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_daily
+                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND day >= ? AND day <= ?
+                """, [.text(customer), .text(service), .text(archived.month.firstDay.description), .text(last.description)])[0].int(0)
+        }
+        return total
     }
 
     /// A customer's ok events on a service in [from, to), in event order (ts, then request_id),
@@ -199,6 +213,8 @@ public final class UsagePeriods {
     /// a trial is usually used up by a handful of events.
     public func serviceEvents(customer: String, service: String, from: Timestamp, to: Timestamp,
                               _ body: (Int64, Int64) -> Bool) throws {
+        try EventArchive(sql).requireEvents(of: from.day...Timestamp(microseconds: to.microseconds - 1).day,
+                                            for: "counting the free trial of \(service) used by \(customer)")
         var afterTS = from.microseconds - 1
         var afterID = ""
         var pageSize: Int64 = 16

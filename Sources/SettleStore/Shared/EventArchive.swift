@@ -1,0 +1,223 @@
+import SettleCore
+
+/// A month whose events are in an archive file, as the store records it.
+public struct ArchiveRecord: Sendable, Equatable {
+    public var month: PeriodMonth
+    public var path: String
+    public var sha256: String
+    public var events: Int64
+    public var bytes: Int64
+    /// The month's first event: periods are summed from the first event on, archived or not.
+    public var firstEvent: Timestamp
+    public var archivedAt: Timestamp
+    public var runID: String
+
+    public init(month: PeriodMonth, path: String, sha256: String, events: Int64, bytes: Int64, firstEvent: Timestamp,
+                archivedAt: Timestamp, runID: String) {
+        self.month = month
+        self.path = path
+        self.sha256 = sha256
+        self.events = events
+        self.bytes = bytes
+        self.firstEvent = firstEvent
+        self.archivedAt = archivedAt
+        self.runID = runID
+    }
+}
+
+/// Work that needs the events of an archived month (a rebuild from events, a trial counted
+/// event by event): exit 1, naming the archive to restore.
+public struct ArchivedEventsNeeded: Error, Sendable, CustomStringConvertible {
+    public var month: PeriodMonth
+    public var path: String
+    public var why: String
+    public var description: String {
+        "\(why) needs the events of \(month), which are archived in \(path); put them back with `settle archive --restore \(month)` and run this again"
+    }
+}
+
+/// Closed months' events moved out of the store and back (`settle archive`), the same SQL on
+/// both stores except for how a month's events leave: PostgreSQL detaches and drops the month's
+/// partition; SQLite deletes the rows and keeps their request ids in `archived_request_ids`,
+/// which a trigger consults before any insert, so an archived event loaded again is still a
+/// duplicate (PostgreSQL's `request_ids` set is never archived).
+public final class EventArchive {
+    let sql: any SQLExecutor
+
+    init(_ sql: any SQLExecutor) { self.sql = sql }
+
+    static let columns = ["request_id", "ts_us", "customer_id", "provider", "model", "input_tokens", "cached_input_tokens",
+                          "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "requests", "tier", "status", "api_key_id",
+                          "upstream_account", "service_id", "latency_ms", "reported_cost"]
+
+    public func records() throws -> [ArchiveRecord] {
+        try sql.fetch("SELECT month, path, sha256, events, bytes, first_ts_us, archived_at, run_id FROM archives ORDER BY month", [])
+            .map { r in
+                guard let month = PeriodMonth(r.text(0)) else { throw StoreError.unreadable("archives.month", r[0]) }
+                return ArchiveRecord(month: month, path: r.text(1), sha256: r.text(2), events: r.int(3), bytes: r.int(4),
+                                     firstEvent: Timestamp(microseconds: r.int(5)), archivedAt: try r.time(6, "archives.archived_at"),
+                                     runID: r.text(7))
+            }
+    }
+
+    public func record(_ month: PeriodMonth) throws -> ArchiveRecord? { try records().first { $0.month == month } }
+
+    /// Whether any of `days` lies in an archived month.
+    public func covers(_ days: ClosedRange<UTCDay>) throws -> Bool {
+        !(try sql.fetch("SELECT 1 FROM archives WHERE month >= ? AND month <= ? LIMIT 1",
+                        [.text(PeriodMonth(containing: days.lowerBound).description), .text(PeriodMonth(containing: days.upperBound).description)]).isEmpty)
+    }
+
+    /// Throws `ArchivedEventsNeeded` when any of `days` lies in an archived month.
+    public func requireEvents(of days: ClosedRange<UTCDay>, for why: String) throws {
+        let first = PeriodMonth(containing: days.lowerBound), last = PeriodMonth(containing: days.upperBound)
+        for r in try sql.fetch("SELECT month, path FROM archives WHERE month >= ? AND month <= ? ORDER BY month",
+                               [.text(first.description), .text(last.description)]) {
+            throw ArchivedEventsNeeded(month: PeriodMonth(r.text(0)) ?? first, path: r.text(1), why: why)
+        }
+    }
+
+    /// Calendar months before `before` that hold events in the store, oldest first.
+    public func monthsWithEvents(before: PeriodMonth) throws -> [PeriodMonth] {
+        guard let lowest = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return [] }
+        var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
+        var out: [PeriodMonth] = []
+        while month < before {
+            if try hasEvents(month) { out.append(month) }
+            month = month.next
+        }
+        return out
+    }
+
+    func hasEvents(_ month: PeriodMonth) throws -> Bool {
+        !(try sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
+                        [.int(month.firstDay.start.microseconds), .int(month.next.firstDay.start.microseconds)]).isEmpty)
+    }
+
+    /// Each customer's first and last day with usage in `month`, from the daily rows.
+    public func usage(in month: PeriodMonth) throws -> [ArchivePlan.Usage] {
+        try sql.fetch("SELECT customer_id, MIN(day), MAX(day) FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY customer_id",
+                      [.text(month.firstDay.description), .text(month.lastDay.description)]).map { r in
+            ArchivePlan.Usage(customerID: r.text(0), firstDay: try r.day(1, "usage_daily.day"), lastDay: try r.day(2, "usage_daily.day"))
+        }
+    }
+
+    /// (customer, period start) of every invoice issued for a period starting in `from`…`to`.
+    public func issuedPeriods(startingFrom from: UTCDay, to: UTCDay) throws -> Set<IssuedPeriod> {
+        Set(try sql.fetch("SELECT customer_id, period_start FROM invoices WHERE kind = 'invoice' AND period_start >= ? AND period_start <= ?",
+                          [.text(from.description), .text(to.description)]).compactMap { r in
+            UTCDay(r.text(1)).map { IssuedPeriod(customerID: r.text(0), start: $0) }
+        })
+    }
+
+    /// Every stored event of `month`, in the store's order, one at a time.
+    public func forEachEvent(in month: PeriodMonth, _ body: (UsageEvent) throws -> Void) throws {
+        let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
+        let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events WHERE ts_us >= \(from) AND ts_us < \(to)"
+        if let lite = sql as? SQLiteConnection {
+            try lite.forEachRow(select + " ORDER BY ts_us, request_id", []) { r in
+                try body(try Self.event((0..<Self.columns.count).map { r.isNull($0) ? nil : r.text($0) }))
+            }
+        } else if let pg = sql as? PGConnection {
+            try pg.copyOut(query: select) { line in
+                try body(try Self.event(PostgresCopyText.fields(line)))
+            }
+        }
+    }
+
+    static func event(_ f: [String?]) throws -> UsageEvent {
+        guard f.count == columns.count, let id = f[0], let ts = f[1].flatMap({ Int64($0) }) else {
+            throw StoreError("usage_events holds a row settle cannot read while archiving", detail: "\(f)")
+        }
+        func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
+        var e = UsageEvent(requestID: id, timestamp: Timestamp(microseconds: ts), customerID: f[2] ?? "", provider: f[3] ?? "",
+                           model: f[4] ?? "", inputTokens: n(5), cachedInputTokens: n(6), cacheWriteTokens: n(7), cacheWrite1hTokens: n(8),
+                           outputTokens: n(9), requests: n(10), tier: Tier(rawValue: f[11] ?? "") ?? .standard,
+                           status: EventStatus(rawValue: f[12] ?? "") ?? .ok, apiKeyID: f[13], upstreamAccount: f[14], serviceID: f[15],
+                           latencyMs: f[16].flatMap { Int64($0) })
+        e.reportedCost = f[17].flatMap { ExactDecimal($0) }
+        return e
+    }
+
+    /// Records `record` (replacing an earlier record of the month) and removes the month's
+    /// events from the store, keeping their request ids, in one transaction. `expected` is how
+    /// many of the month's events the archive file holds from the store: if the store holds
+    /// another number now, nothing is done.
+    public func commit(_ record: ArchiveRecord, storedEvents expected: Int64) throws {
+        let from = record.month.firstDay.start.microseconds, to = record.month.next.firstDay.start.microseconds
+        try sql.inTransaction {
+            let stored = try sql.fetch("SELECT COUNT(*) FROM usage_events WHERE ts_us >= ? AND ts_us < ?", [.int(from), .int(to)])[0].int(0)
+            guard stored == expected else {
+                throw StoreError("the store holds \(stored) events of \(record.month), not the \(expected) just written to \(record.path); run settle archive again")
+            }
+            try sql.perform("DELETE FROM archives WHERE month = ?", [.text(record.month.description)])
+            try sql.perform("""
+                INSERT INTO archives(month, path, sha256, events, bytes, first_ts_us, archived_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(record.month.description), .text(record.path), .text(record.sha256), .int(record.events), .int(record.bytes),
+                      .int(record.firstEvent.microseconds), .text(record.archivedAt.description), .text(record.runID)])
+            if sql is PGConnection {
+                let partition = EventPartitions.name(record.month)
+                if try sql.fetch("SELECT to_regclass(?) IS NOT NULL", [.text(partition)])[0].text(0) == "t" {
+                    try sql.perform("ALTER TABLE usage_events DETACH PARTITION \(partition)", [])
+                    try sql.perform("DROP TABLE \(partition)", [])
+                }
+            } else {
+                try sql.perform(Self.sqliteTrigger, [])
+                try sql.perform("""
+                    INSERT OR IGNORE INTO archived_request_ids(request_id)
+                    SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?
+                    """, [.int(from), .int(to)])
+                try sql.perform("DELETE FROM usage_events WHERE ts_us >= ? AND ts_us < ?", [.int(from), .int(to)])
+            }
+        }
+    }
+
+    /// SQLite: an event whose id is archived is skipped by any insert, as a duplicate. Made by
+    /// the first archive run, so a store that never archives pays nothing for it.
+    static let sqliteTrigger = """
+        CREATE TRIGGER IF NOT EXISTS usage_events_archived BEFORE INSERT ON usage_events
+        WHEN EXISTS (SELECT 1 FROM archived_request_ids WHERE request_id = NEW.request_id)
+        BEGIN SELECT RAISE(IGNORE); END
+        """
+
+    /// SQLite gives the freed pages back to the file system (PostgreSQL's DROP already did).
+    public func reclaimSpace() throws {
+        if let lite = sql as? SQLiteConnection { try lite.execute("VACUUM") }
+    }
+
+    /// Puts `events` (an archive file's, read and checked by the caller) back into the store
+    /// and forgets the record, in one transaction. Their ids stay in the set: they are the
+    /// same events.
+    public func restore(_ month: PeriodMonth, events: (_ add: (UsageEvent) throws -> Void) throws -> Void) throws -> Int64 {
+        try sql.inTransaction {
+            if sql is PGConnection {
+                let (from, to) = EventPartitions.bounds(month)
+                try sql.perform("CREATE TABLE IF NOT EXISTS \(EventPartitions.name(month)) PARTITION OF usage_events FOR VALUES FROM (\(from)) TO (\(to))", [])
+            }
+            let lite = !(sql is PGConnection)
+            // The trigger would take these events for archived duplicates: off while they go
+            // back, then their ids leave the archived set (all inside the transaction).
+            if lite { try sql.perform("DROP TRIGGER IF EXISTS usage_events_archived", []) }
+            let sink = sql.rowSink(into: "usage_events", columns: Self.columns + ["input_id"])
+            var count: Int64 = 0
+            try events { e in
+                try sink.append([.text(e.requestID), .int(e.timestamp.microseconds), .text(e.customerID), .text(e.provider), .text(e.model),
+                                 .int(e.inputTokens), .int(e.cachedInputTokens), .int(e.cacheWriteTokens), .int(e.cacheWrite1hTokens),
+                                 .int(e.outputTokens), .int(e.requests), .text(e.tier.rawValue), .text(e.status.rawValue),
+                                 .optional(e.apiKeyID), .optional(e.upstreamAccount), .optional(e.serviceID), .optional(e.latencyMs),
+                                 .optional(e.reportedCost?.description), .int(0)])
+                count += 1
+            }
+            try sink.flush()
+            if lite {
+                let (from, to) = (month.firstDay.start.microseconds, month.next.firstDay.start.microseconds)
+                try sql.perform("""
+                    DELETE FROM archived_request_ids WHERE request_id IN (SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?)
+                    """, [.int(from), .int(to)])
+                try sql.perform(Self.sqliteTrigger, [])
+            }
+            try sql.perform("DELETE FROM archives WHERE month = ?", [.text(month.description)])
+            return count
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import SettleCore
+import SettleFormats
+import SettleJobs
+import SettleStore
+
+struct ArchiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Move closed months' events out of the store into archive files, or one month back.",
+        discussion: """
+        Each calendar month older than [archive] keep_months (13: this month and the twelve before it stay) whose billing periods with usage are all issued goes to ARCHIVE_DIR/usage-YYYY-MM.jsonl.zst: its events in the native JSON Lines format, compressed with zstd, the file's SHA-256 and counts recorded in the store. Then the events leave the store (PostgreSQL drops the month's partition; SQLite deletes them and runs VACUUM). Daily rows, summaries, reconciliation, invoices and the request ids stay: reports, invoices, --adjust and reruns work as before, and an archived event that arrives again is a duplicate. Work that needs the events themselves (rerun --rebuild over the month) stops and names the archive to restore.
+
+        A month with a billing period not yet issued stays in the store (exit 3, naming the periods). A killed run leaves every event either in the store or in a complete, recorded file; running it again finishes the work.
+
+        --restore YYYY-MM checks the file against its record (SHA-256 and count), puts its events back in one transaction and removes the file.
+
+        Examples:
+          settle archive
+          settle archive --before 2026-01
+          settle archive --restore 2025-09
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Archive the months before this one, YYYY-MM, instead of keeping [archive] keep_months.")
+    var before: String?
+
+    @Option(help: "Put this archived month's events back in the store, YYYY-MM.")
+    var restore: String?
+
+    func validate() throws {
+        if before != nil && restore != nil { throw ValidationError("give --before or --restore, not both") }
+        if let before, PeriodMonth(before) == nil { throw ValidationError("--before \(before) is not a month as YYYY-MM") }
+        if let restore, PeriodMonth(restore) == nil { throw ValidationError("--restore \(restore) is not a month as YYYY-MM") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            if let month = restore.flatMap(PeriodMonth.init) {
+                let report = try RestoreEvents(month: month).execute(store: store, env: env)
+                console.say("restored \(report.restored) events of \(month) from \(report.path)")
+                return .ok
+            }
+            let report = try ArchiveEvents(before: before.flatMap(PeriodMonth.init)).execute(store: store, env: env)
+            for r in report.archived {
+                console.say("\(r.month): \(r.events) events archived to \(r.path) (\(r.bytes) bytes, sha256 \(r.sha256.prefix(16))…)")
+            }
+            if report.archived.isEmpty && report.kept.isEmpty {
+                console.say("nothing to archive: no events before \(report.firstKept) are left in the store")
+            }
+            if let findings = report.findings { console.warn(findings) }
+            return report.status
+        }
+    }
+}
