@@ -159,11 +159,30 @@ import SettleTestSupport
     @Test(arguments: StoreKind.all)
     func aMonthWithAPeriodNotIssuedStays(kind: StoreKind) throws {
         let (site, september) = try Self.site(kind)
-        let run = try site.settle(["archive", "--before", "2026-11"])
+        // This month is never archived: its events are still coming.
+        let early = try site.settle(["archive", "--before", "2026-11"])
+        #expect(early.status == 1)
+        #expect(early.stderr.contains("--before 2026-11 would archive this month (2026-10)"), "\(early.stderr)")
+        let run = try site.settle(["archive", "--before", "2026-11"], at: "2026-11-21T05:00:00Z")
         #expect(run.status == 3)
         #expect(run.stderr.contains("2026-10 kept in the store: "), "\(run.stderr)")
         #expect(run.stderr.contains("billing period(s) with usage in it not issued yet (cus_0001 from 2026-10-"), "\(run.stderr)")
         #expect(try site.store.archive.record(PeriodMonth("2026-10")!) == nil)
+        // Daily rows that no longer count every event of a day keep the month too: once
+        // archived, its figures would come from them alone.
+        let restored = try site.settle(["archive", "--restore", "2026-09"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        try StoreKind.tamper(site.url, "DELETE FROM usage_daily WHERE day = '2026-09-14' AND customer_id = 'cus_0001'")
+        let stale = try site.settle(["archive", "--before", "2026-10"])
+        #expect(stale.status == 3)
+        #expect(stale.stderr.contains("2026-09 kept in the store: the daily rows of 2026-09-14 are not current"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("run settle aggregate --from 2026-09-01 --to 2026-09-30"))
+        #expect(try site.septemberInStore() == september)
+        #expect(!FileSystem.exists("\(site.root)/archive/usage-2026-09.jsonl.zst.new"))
+        let rebuilt = try site.settle(["aggregate", "--from", "2026-09-14", "--to", "2026-09-14", "--rebuild"])
+        #expect(rebuilt.status == 0 || rebuilt.status == 3, "\(rebuilt.stderr)")
+        let now = try site.settle(["archive", "--before", "2026-10"])
+        #expect(now.status == 0, "\(now.stderr)")
         #expect(run.stdout.contains("2026-09: \(september) events archived"))
     }
 

@@ -45,6 +45,27 @@ import SettleTestSupport
         #expect(try store.usageTotals().first?.inputTokens == 300)
     }
 
+    /// Ids longer than the recent-id window's slots are never caught before the store: two
+    /// copies of one in a batch still store one event, counted once.
+    @Test(arguments: StoreKind.all)
+    func aLongIdTwiceInOneBatchIsStoredOnce(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let long = "req_" + String(repeating: "0123456789abcdef", count: 5)
+        let load = try store.beginUsageLoad(runID: "r1", path: "a.jsonl", format: "jsonl")
+        var batch = UsageEventBatch(capacity: 3)
+        batch.append(event(long, input: 100))
+        batch.append(event("short", input: 5))
+        batch.append(event(long, input: 999))
+        try load.append(batch)
+        let counts = try load.commit(sha256: "s", bytes: 1, read: 3, quarantined: 0)
+        #expect(counts.accepted == 2)
+        #expect(counts.duplicates == 1)
+        #expect(try store.eventCount() == 2)
+        // The first copy wins.
+        #expect(try store.usageTotals().first?.inputTokens == 105)
+    }
+
     @Test(arguments: StoreKind.all)
     func aRolledBackLoadLeavesNothingAndItsIdsUnseen(kind: StoreKind) throws {
         let dir = TempFolder()

@@ -32,9 +32,12 @@ public enum ArchivedEvent {
         return bytes
     }
 
-    /// The event of one archive line; nil when the line is not an event settle wrote.
-    public static func event(_ line: UnsafeRawBufferPointer, lineNumber: Int, path: String) -> UsageEvent? {
-        if case .event(let e, _) = JSONLinesUsageDecoder().decode(line, lineNumber: lineNumber, source: path) { return e }
-        return nil
+    /// The event of one archive line, or an error naming the line and what is wrong with it.
+    public static func event(_ line: UnsafeRawBufferPointer, lineNumber: Int, path: String) throws(ArchiveFileError) -> UsageEvent {
+        switch JSONLinesUsageDecoder().decode(line, lineNumber: lineNumber, source: path) {
+        case .event(let e, _): return e
+        case .quarantined(let q):
+            throw ArchiveFileError(path: path, "line \(lineNumber) is not an event as settle reads them (\(q.reason)); nothing was restored")
+        }
     }
 }

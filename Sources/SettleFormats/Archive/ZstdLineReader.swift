@@ -35,7 +35,10 @@ public enum ZstdLineReader {
             var source = ZSTD_inBuffer(src: nil, size: n, pos: 0)
             try input.withUnsafeBytes { inBytes in
                 source.src = inBytes.baseAddress
-                while source.pos < source.size {
+                // Until the chunk is used up and the decoder has nothing more to give (a full
+                // output buffer may leave output inside it).
+                var full = true
+                while source.pos < source.size || full {
                     let (rc, produced) = output.withUnsafeMutableBytes { outBytes -> (Int, Int) in
                         var sink = ZSTD_outBuffer(dst: outBytes.baseAddress, size: outBytes.count, pos: 0)
                         let rc = ZSTD_decompressStream(dctx, &sink, &source)
@@ -45,6 +48,7 @@ public enum ZstdLineReader {
                         throw ArchiveFileError(path: path, "not a readable zstd stream: \(String(cString: ZSTD_getErrorName(rc)))")
                     }
                     lastResult = rc
+                    full = produced == output.count
                     try output.withUnsafeBytes { outBytes in
                         var start = 0
                         for i in 0..<produced where outBytes[i] == 0x0A {
@@ -65,5 +69,26 @@ public enum ZstdLineReader {
         }
         guard lastResult == 0, line.isEmpty else { throw ArchiveFileError(path: path, "the file ends in the middle of its zstd stream or a line") }
         return (hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined(), total)
+    }
+}
+
+/// The SHA-256 of a file's bytes as they lie on disk (hex), read in chunks.
+public enum FileSHA256 {
+    public static func of(path: String) throws(ArchiveFileError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ArchiveFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ArchiveFileError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
     }
 }

@@ -26,18 +26,14 @@ public struct ArchiveEvents: Job {
         public init() {}
         public var runRecord: RunRecord?
         public var archived: [ArchiveRecord] = []
-        /// Months due but kept: billing periods with usage in them are not issued yet.
-        public var kept: [(month: PeriodMonth, unissued: [IssuedPeriod])] = []
+        /// Months due but kept, and why (periods not issued, daily rows not current).
+        public var kept: [(month: PeriodMonth, why: String)] = []
         /// The first month left in the store whatever its periods.
         public var firstKept = PeriodMonth(year: 1970, month: 1)
         public var status: ExitStatus { kept.isEmpty ? .ok : .findings }
         public var findings: String? {
             guard !kept.isEmpty else { return nil }
-            return kept.map { k in
-                "\(k.month) kept in the store: \(k.unissued.count) billing period(s) with usage in it not issued yet ("
-                    + k.unissued.prefix(3).map { "\($0.customerID) from \($0.start)" }.joined(separator: ", ")
-                    + (k.unissued.count > 3 ? ", …" : "") + "); close them, then archive again"
-            }.joined(separator: "; ")
+            return kept.map { "\($0.month) kept in the store: \($0.why)" }.joined(separator: "; ")
         }
     }
 
@@ -52,17 +48,32 @@ public struct ArchiveEvents: Job {
         let dir = env.config.archive.dir
         try FileSystem.createDirectory(dir)
         try Self.finishInterrupted(store: store, dir: dir)
+        let thisMonth = PeriodMonth(containing: startedAt.day)
+        if let before, before > thisMonth {
+            throw ArchiveRefused("--before \(before) would archive this month (\(thisMonth)), whose events are still coming; name \(thisMonth) or an earlier month")
+        }
         report.firstKept = ArchivePlan.firstKept(today: startedAt.day, keepMonths: env.config.archive.keepMonths, before: before)
+        let book = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
         for month in try store.archive.monthsWithEvents(before: report.firstKept) {
             let usage = try store.archive.usage(in: month)
             // Periods holding this month's days start at most a month before it.
             let issued = try store.archive.issuedPeriods(startingFrom: month.previous.firstDay, to: month.lastDay)
             let unissued = ArchivePlan.unissuedPeriods(usage: usage, billingDay: { catalog.customers[$0]?.billingDay }, issued: issued)
             guard unissued.isEmpty else {
-                report.kept.append((month, unissued))
+                report.kept.append((month, "\(unissued.count) billing period(s) with usage in it not issued yet ("
+                                    + unissued.prefix(3).map { "\($0.customerID) from \($0.start)" }.joined(separator: ", ")
+                                    + (unissued.count > 3 ? ", …" : "") + "); close them, then archive again"))
                 continue
             }
-            report.archived.append(try archive(month, store: store, env: env, dir: dir, runID: runID, at: startedAt))
+            // Once archived, the month's figures come from its daily rows alone: they must be
+            // current (split as the price book says now) and count every event.
+            let current = try store.periods.currentDays(from: month.firstDay, to: month.lastDay, stretches: { book.changes(within: $0) },
+                                                        bands: book.bands)
+            do {
+                report.archived.append(try archive(month, store: store, env: env, dir: dir, runID: runID, at: startedAt, current: current))
+            } catch let refused as ArchiveRefused {
+                report.kept.append((month, refused.description))
+            }
         }
         if !report.archived.isEmpty {
             env.progress.update("archive: reclaiming the store's space", done: 0, total: nil, unit: "")
@@ -74,16 +85,20 @@ public struct ArchiveEvents: Job {
 
     static func path(_ month: PeriodMonth, dir: String) -> String { "\(dir)/usage-\(month).jsonl.zst" }
 
-    func archive(_ month: PeriodMonth, store: any SettleStore, env: JobEnvironment, dir: String, runID: String, at now: Timestamp) throws -> ArchiveRecord {
+    func archive(_ month: PeriodMonth, store: any SettleStore, env: JobEnvironment, dir: String, runID: String, at now: Timestamp,
+                 current: Set<UTCDay>) throws -> ArchiveRecord {
         let final = Self.path(month, dir: dir)
         let staging = final + ".new"
         let writer = try ZstdFileWriter(path: staging)
         var events: Int64 = 0, fromStore: Int64 = 0
         var first = Int64.max
+        var perDay: [UTCDay: Int64] = [:]
         do {
             if let earlier = try store.archive.record(month) {
                 // Late events came for a month archived before: the new file holds both.
-                let read = try ZstdLineReader.forEachLine(path: earlier.path) { line, _ in
+                let read = try ZstdLineReader.forEachLine(path: earlier.path) { line, number in
+                    let event = try ArchivedEvent.event(line, lineNumber: number, path: earlier.path)
+                    perDay[event.timestamp.day, default: 0] += 1
                     var bytes = [UInt8](line)
                     bytes.append(0x0A)
                     try writer.write(bytes)
@@ -96,6 +111,7 @@ public struct ArchiveEvents: Job {
             }
             try store.archive.forEachEvent(in: month) { e in
                 try writer.write(ArchivedEvent.line(e))
+                perDay[e.timestamp.day, default: 0] += 1
                 events += 1
                 fromStore += 1
                 first = min(first, e.timestamp.microseconds)
@@ -103,11 +119,19 @@ public struct ArchiveEvents: Job {
                     env.progress.update("archive \(month)", done: fromStore, total: nil, unit: "events")
                 }
             }
+            let counted = try store.archive.dailyEventCounts(in: month)
+            for (day, n) in perDay.sorted(by: { $0.key < $1.key }) {
+                guard current.contains(day), counted[day] == n else {
+                    throw ArchiveRefused("the daily rows of \(day) are not current (they count \(counted[day] ?? 0) of its \(n) events, or were summed at other prices); run settle aggregate --from \(month.firstDay) --to \(month.lastDay), then archive again")
+                }
+            }
         } catch {
             writer.discard()
             throw error
         }
         let (sha, bytes) = try writer.finish()
+        // The file's name on disk before the store says the events are in it.
+        FileSystem.syncFileSystem(of: staging)
         CrashPoint.reach("archive:written")
         let record = ArchiveRecord(month: month, path: final, sha256: sha, events: events, bytes: bytes,
                                    firstEvent: Timestamp(microseconds: first), archivedAt: now, runID: runID)
@@ -125,19 +149,27 @@ public struct ArchiveEvents: Job {
         FileSystem.syncFileSystem(of: final)
     }
 
-    /// What a killed run left between recording a file and renaming it into place.
+    /// What a killed run left between recording a file and renaming it into place: a `.new`
+    /// file whose SHA-256 the store records for its month is put where the record says; any
+    /// other `.new` file (a write that never got recorded) is removed. A file that cannot be
+    /// read stops the run: it may be the only copy of its month.
     static func finishInterrupted(store: any SettleStore, dir: String) throws {
         let records = try store.archive.records()
         for name in FileSystem.names(in: dir).sorted() where name.hasPrefix("usage-") && name.hasSuffix(".jsonl.zst.new") {
             let staging = "\(dir)/\(name)"
-            let final = String(staging.dropLast(".new".count))
             let month = PeriodMonth(String(name.dropFirst("usage-".count).prefix(7)))
-            let read = try? ZstdLineReader.forEachLine(path: staging) { _, _ in }
-            if let month, let record = records.first(where: { $0.month == month }), record.path == final, read?.sha256 == record.sha256 {
-                try putInPlace(staging, as: final)
+            let sha = try FileSHA256.of(path: staging)
+            if let record = records.first(where: { $0.month == month && $0.sha256 == sha }) {
+                try putInPlace(staging, as: record.path)
             } else {
                 FileSystem.remove(staging)
             }
         }
     }
+}
+
+/// A month `settle archive` leaves in the store, or a request it refuses; the message says why.
+struct ArchiveRefused: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

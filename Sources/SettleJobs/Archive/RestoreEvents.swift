@@ -30,13 +30,13 @@ public struct RestoreEvents: Job {
                                    "the store records no archive of \(month) (settle runs lists what ran); nothing to restore")
         }
         report.path = record.path
+        guard FileSystem.exists(record.path) else {
+            throw ArchiveFileError(path: record.path, "the store records \(record.events) events of \(month) in this file (SHA-256 \(record.sha256)), and it is not there; put it back and restore again")
+        }
         report.restored = try store.archive.restore(month) { add in
             var count: Int64 = 0
             let read = try ZstdLineReader.forEachLine(path: record.path) { line, number in
-                guard let event = ArchivedEvent.event(line, lineNumber: number, path: record.path) else {
-                    throw ArchiveFileError(path: record.path, "line \(number) is not an event as settle archives them; nothing was restored")
-                }
-                try add(event)
+                try add(try ArchivedEvent.event(line, lineNumber: number, path: record.path))
                 count += 1
                 if count % 100_000 == 0 { env.progress.update("restore \(month)", done: count, total: record.events, unit: "events") }
             }

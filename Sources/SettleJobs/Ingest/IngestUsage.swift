@@ -118,7 +118,10 @@ public struct IngestUsage {
         while true {
             do {
                 return try ingest(reader, store: store, env: env, runID: runID, summing: summing)
-            } catch let error as StoreError where error.isTransient && attempt < Self.attempts {
+            } catch let error as StoreError where error.isTransient && attempt == Self.attempts {
+                throw StoreError("\(reader.name): loaded \(attempt) times, and each time the database rolled it back because another load crossed it (\(error.description)); ingest it again when fewer loads run at once, or load these files one after another",
+                                 detail: error.detail, sqlState: error.sqlState)
+            } catch let error as StoreError where error.isTransient {
                 env.logger.notice("ingest: \(reader.name): \(error.description); loading the file again (attempt \(attempt + 1) of \(Self.attempts))")
                 // A random pause, so two loads that crossed do not cross again in step.
                 usleep(UInt32.random(in: 50_000...(250_000 * UInt32(attempt))))

@@ -22,8 +22,8 @@ public struct UsageEventBatch: Sendable {
     public var preparedKept: [Int32] = []
     /// Their request ids alone, in the same bulk format (PostgreSQL's request-id set).
     public var preparedIDs: [UInt8] = []
-    /// The lowest and highest timestamp (µs) among them.
-    public var preparedSpan: (lowest: Int64, highest: Int64)?
+    /// The calendar months (UTC) they fall in.
+    public var preparedMonths: [PeriodMonth] = []
 
     public init(capacity: Int = 0) {
         ints.reserveCapacity(capacity * Self.intsPerRow)

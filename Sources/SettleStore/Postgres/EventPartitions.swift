@@ -12,7 +12,6 @@ import SettleCore
 final class EventPartitions {
     private let url: String
     private var attached: Set<PeriodMonth>
-    private var side: PGConnection?
 
     init(db: PGConnection, url: String) throws {
         self.url = url
@@ -41,20 +40,25 @@ final class EventPartitions {
         }
     }
 
-    /// Makes sure the months of events from `lowest` to `highest` (µs) have partitions.
-    func ensure(fromMicroseconds lowest: Int64, toMicroseconds highest: Int64) throws {
-        var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
-        let last = PeriodMonth(containing: Timestamp(microseconds: highest).day)
-        while month <= last {
-            if !attached.contains(month) { try create(month) }
-            month = month.next
-        }
+    /// Makes sure `month` has its partition.
+    func ensure(_ month: PeriodMonth) throws {
+        if !attached.contains(month) { try create(month) }
     }
 
     private func create(_ month: PeriodMonth) throws {
-        let db: PGConnection
-        if let side { db = side } else { db = try PGConnection(url: url, applicationName: "settle partitions"); side = db }
+        // A connection for this alone, closed at once: a load meets a new month rarely.
+        let db = try PGConnection(url: url, applicationName: "settle partitions")
         let name = Self.name(month), (from, to) = Self.bounds(month)
+        do {
+            try create(name, from: from, to: to, on: db)
+        } catch let error as StoreError {
+            throw StoreError("cannot create the partition \(name) for events of \(month): \(error.description); settle's database role needs CREATE on its schema",
+                             detail: error.detail, sqlState: error.sqlState)
+        }
+        attached.insert(month)
+    }
+
+    private func create(_ name: String, from: Int64, to: Int64, on db: PGConnection) throws {
         try db.transaction {
             try db.query("SELECT pg_advisory_xact_lock($1::int, hashtext(current_database() || '.' || current_schema() || '.partition'))",
                          [String(PostgresStore.lockClass + 2)])
@@ -68,6 +72,5 @@ final class EventPartitions {
                     """)
             }
         }
-        attached.insert(month)
     }
 }

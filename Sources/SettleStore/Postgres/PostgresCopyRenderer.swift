@@ -2,8 +2,8 @@ import SettleCore
 
 /// Renders batches as COPY text on the decoding thread, leaving out ids seen recently in the
 /// same file (retries, repeated log lines), so that the writing thread only talks to the
-/// server. The window is an optimisation: a repeat it misses trips the primary key and that
-/// batch takes the exact slow path.
+/// server. The window is an optimisation: a repeat it misses trips the request-id set's key
+/// and that batch takes the exact slow path (which keeps the first copy of an id).
 final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
     private let inputID: Int64
     private var recent = RecentRequestIDs(capacity: recentWindow)
@@ -23,7 +23,8 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         copyText.reserveCapacity(batch.count * 200)
         var ids: [UInt8] = []
         ids.reserveCapacity(batch.count * 40)
-        var lowest = Int64.max, highest = Int64.min
+        var months: [PeriodMonth] = []
+        var lastDay = Int64.min
         var copied = 0
         var kept: [Int32] = []
         kept.reserveCapacity(batch.count)
@@ -42,9 +43,13 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                         guard recent.insert(UnsafeRawBufferPointer(start: idPointer, count: idLength)) else { continue }
                         PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: idPointer, count: idLength), to: &ids)
                         ids.append(0x0A)
-                        let ts = intCells[0] ?? 0
-                        if ts < lowest { lowest = ts }
-                        if ts > highest { highest = ts }
+                        // Events come nearly in time order: the month is worked out when the day changes.
+                        let day = LoadRollup.dayOrdinal(intCells[0] ?? 0)
+                        if day != lastDay {
+                            lastDay = day
+                            let month = PeriodMonth(containing: UTCDay(ordinal: Int(day)))
+                            if !months.contains(month) { months.append(month) }
+                        }
                         for (k, cell) in Self.order.enumerated() {
                             if k > 0 { copyText.append(0x09) }
                             if cell.text {
@@ -67,7 +72,7 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         }
         batch.prepared = copyText
         batch.preparedIDs = ids
-        batch.preparedSpan = copied > 0 ? (lowest, highest) : nil
+        batch.preparedMonths = months
         batch.preparedRows = copied
         batch.preparedKept = kept
     }

@@ -1,6 +1,7 @@
 /// The schema in PostgreSQL's dialect, step for step the same as `SQLiteMigrations`, except
-/// that usage_events is keyed by request_id alone (a surrogate key would cost PostgreSQL an
-/// index and a sequence call per event, where SQLite's rowid is free) and its time index is BRIN.
+/// for usage_events: no surrogate key (it would cost PostgreSQL an index and a sequence call per
+/// event, where SQLite's rowid is free), a BRIN time index, and from step 13 monthly partitions
+/// with the request-id set in a table of its own.
 enum PostgresMigrations {
     static let steps: [(version: Int, sql: String)] = [
         (1, """

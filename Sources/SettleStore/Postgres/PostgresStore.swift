@@ -23,17 +23,19 @@ public final class PostgresStore: SettleStore {
     }
 
     public func schemaVersion() throws -> Int {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        guard try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL").text(0, 0) == "t" else { return 0 }
         return Int(try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").int(0, 0))
     }
 
     @discardableResult
     public func migrate() throws -> [Int] {
-        _ = try schemaVersion()
-        return try db.transaction {
-            // Two settle processes starting at once must not both run a step.
+        try db.transaction {
+            // Two settle processes starting at once (ingest workers on a new database) must not
+            // both run a step, nor both create the version table: CREATE TABLE IF NOT EXISTS
+            // is not safe against a concurrent one, so it comes after the lock.
             try db.query("SELECT pg_advisory_xact_lock($1::int, hashtext(current_database() || '.' || current_schema() || '.migrate'))",
                          [String(Self.lockClass + 1)])
+            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
             let current = Int(try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").int(0, 0))
             if current > PostgresMigrations.latest {
                 throw StoreError("the database \(displayURL) has schema version \(current), newer than this settle knows (\(PostgresMigrations.latest)); upgrade settle")

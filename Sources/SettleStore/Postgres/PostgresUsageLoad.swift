@@ -45,6 +45,7 @@ final class PostgresUsageLoad: UsageLoad {
                                    [runID, path, format]).int(0, 0)
             try db.execute("""
                 CREATE TEMP TABLE usage_stage (LIKE usage_events) ON COMMIT DROP;
+                ALTER TABLE usage_stage ADD COLUMN ord bigserial;
                 CREATE TEMP TABLE quarantine_stage (line bigint, source text, reason text, raw text) ON COMMIT DROP;
                 """)
         } catch {
@@ -64,10 +65,9 @@ final class PostgresUsageLoad: UsageLoad {
         let copied = batch.preparedRows
         guard copied > 0, let text = batch.prepared else { return }
         try rollup.prepare(batch)
-        if let span = batch.preparedSpan {
-            try partitions.ensure(fromMicroseconds: span.lowest, toMicroseconds: span.highest)
-            var month = PeriodMonth(containing: Timestamp(microseconds: span.lowest).day)
-            while month <= PeriodMonth(containing: Timestamp(microseconds: span.highest).day) { months.insert(month); month = month.next }
+        for month in batch.preparedMonths where !months.contains(month) {
+            try partitions.ensure(month)
+            months.insert(month)
         }
         let target = "(\(Self.eventColumns), input_id)"
         try db.execute("SAVEPOINT batch")
@@ -83,18 +83,21 @@ final class PostgresUsageLoad: UsageLoad {
             // the same ids take their locks in the same order.
             try db.execute("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch")
             try db.copy(into: "usage_stage \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
+            // The window misses a repeat whose id is longer than its slots: the first copy of each
+            // id in the batch (`ord`, the COPY's order) is the one that can go in.
             let stored = try db.query("""
-                WITH fresh AS (
-                    INSERT INTO request_ids (request_id) SELECT request_id FROM usage_stage ORDER BY request_id
+                WITH firsts AS (SELECT DISTINCT ON (request_id) * FROM usage_stage ORDER BY request_id, ord),
+                fresh AS (
+                    INSERT INTO request_ids (request_id) SELECT request_id FROM firsts ORDER BY request_id
                     ON CONFLICT DO NOTHING RETURNING request_id)
                 INSERT INTO usage_events (\(Self.eventColumns), input_id)
-                SELECT \(Self.stagedColumns), s.input_id FROM usage_stage s JOIN fresh f ON f.request_id = s.request_id
+                SELECT \(Self.stagedColumns), s.input_id FROM firsts s JOIN fresh f ON f.request_id = s.request_id
                 RETURNING request_id
                 """)
             accepted += stored.count
             try db.execute("TRUNCATE usage_stage")
-            let ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
-            try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) }.filter { ids.contains(batch.requestID($0)) })
+            var ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
+            try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) }.filter { ids.remove(batch.requestID($0)) != nil })
         }
     }
 

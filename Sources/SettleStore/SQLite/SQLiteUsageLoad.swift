@@ -5,6 +5,8 @@ import SettleCore
 ///
 /// Dedupe is the unique index on request_id with INSERT OR IGNORE: an id counts as seen only
 /// when the transaction that stores its event commits, so a killed load leaves no id behind.
+/// Ids of archived months are in `archived_request_ids`, which a trigger made by the first
+/// archive run checks before each insert (`EventArchive`).
 /// Quarantined rows are staged under a placeholder key and re-keyed to the file's SHA-256 at
 /// commit, when the digest is known: the same file quarantined twice keeps one copy.
 /// The accepted events are summed per day as they go in (`LoadRollup`): a statement that

@@ -79,6 +79,10 @@ public final class EventArchive {
 
     /// Calendar months before `before` that hold events in the store, oldest first.
     public func monthsWithEvents(before: PeriodMonth) throws -> [PeriodMonth] {
+        if let pg = sql as? PGConnection {
+            // A partition per month: MIN(ts_us) over all of them would read every one (BRIN).
+            return try EventPartitions.list(pg).map(\.month).filter { $0 < before }.filter { try hasEvents($0) }
+        }
         guard let lowest = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return [] }
         var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
         var out: [PeriodMonth] = []
@@ -94,9 +98,10 @@ public final class EventArchive {
                         [.int(month.firstDay.start.microseconds), .int(month.next.firstDay.start.microseconds)]).isEmpty)
     }
 
-    /// Each customer's first and last day with usage in `month`, from the daily rows.
+    /// Each customer's first and last day with answered requests in `month`, from the daily
+    /// rows (a customer with errors only and no fee is never invoiced: nothing to wait for).
     public func usage(in month: PeriodMonth) throws -> [ArchivePlan.Usage] {
-        try sql.fetch("SELECT customer_id, MIN(day), MAX(day) FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY customer_id",
+        try sql.fetch("SELECT customer_id, MIN(day), MAX(day) FROM usage_daily WHERE day >= ? AND day <= ? AND status = 'ok' GROUP BY customer_id",
                       [.text(month.firstDay.description), .text(month.lastDay.description)]).map { r in
             ArchivePlan.Usage(customerID: r.text(0), firstDay: try r.day(1, "usage_daily.day"), lastDay: try r.day(2, "usage_daily.day"))
         }
@@ -115,7 +120,8 @@ public final class EventArchive {
         let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
         let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events WHERE ts_us >= \(from) AND ts_us < \(to)"
         if let lite = sql as? SQLiteConnection {
-            try lite.forEachRow(select + " ORDER BY ts_us, request_id", []) { r in
+            // In time order through the time index (no sort of the month in memory).
+            try lite.forEachRow(select + " ORDER BY ts_us", []) { r in
                 try body(try Self.event((0..<Self.columns.count).map { r.isNull($0) ? nil : r.text($0) }))
             }
         } else if let pg = sql as? PGConnection {
@@ -130,13 +136,25 @@ public final class EventArchive {
             throw StoreError("usage_events holds a row settle cannot read while archiving", detail: "\(f)")
         }
         func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
+        guard let tier = Tier(rawValue: f[11] ?? "") else { throw StoreError.unreadable("usage_events.tier", f[11]) }
+        guard let status = EventStatus(rawValue: f[12] ?? "") else { throw StoreError.unreadable("usage_events.status", f[12]) }
         var e = UsageEvent(requestID: id, timestamp: Timestamp(microseconds: ts), customerID: f[2] ?? "", provider: f[3] ?? "",
                            model: f[4] ?? "", inputTokens: n(5), cachedInputTokens: n(6), cacheWriteTokens: n(7), cacheWrite1hTokens: n(8),
-                           outputTokens: n(9), requests: n(10), tier: Tier(rawValue: f[11] ?? "") ?? .standard,
-                           status: EventStatus(rawValue: f[12] ?? "") ?? .ok, apiKeyID: f[13], upstreamAccount: f[14], serviceID: f[15],
-                           latencyMs: f[16].flatMap { Int64($0) })
+                           outputTokens: n(9), requests: n(10), tier: tier, status: status, apiKeyID: f[13], upstreamAccount: f[14],
+                           serviceID: f[15], latencyMs: f[16].flatMap { Int64($0) })
         e.reportedCost = f[17].flatMap { ExactDecimal($0) }
         return e
+    }
+
+    /// Events per day of `month` as its daily rows count them: an archive holds a month only if
+    /// the rows count every event it writes.
+    public func dailyEventCounts(in month: PeriodMonth) throws -> [UTCDay: Int64] {
+        var out: [UTCDay: Int64] = [:]
+        for r in try sql.fetch("SELECT day, SUM(events) FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day",
+                               [.text(month.firstDay.description), .text(month.lastDay.description)]) {
+            out[try r.day(0, "usage_daily.day")] = r.int(1)
+        }
+        return out
     }
 
     /// Records `record` (replacing an earlier record of the month) and removes the month's

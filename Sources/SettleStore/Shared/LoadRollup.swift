@@ -11,8 +11,9 @@ import SettleCore
 /// Adding, never replacing, is what keeps loads running side by side exact: two loads that
 /// both find a day empty each add their own events; a load that marks a day stale wins over
 /// one that found it current, whichever commits last (`UsagePeriods.markLoaded`).
-/// A day whose rows are current is one listed in `usage_daily_days`; its `stretches` say where
-/// its rows were split, so a price change inside the day makes aggregate roll it up again.
+/// A day whose rows are current is one listed in `usage_daily_days` with the `stretches` its
+/// rows were split at (never `stale`), so a price change inside the day makes aggregate roll it
+/// up again.
 public final class LoadRollup {
     enum Mode { case fresh, merge, stale }
 
@@ -116,7 +117,8 @@ public final class LoadRollup {
 
     /// Writes the sums of every day the load stored events on; inside the load's transaction.
     func write(periods: UsagePeriods, at now: Timestamp) throws {
-        for e in entries where e.rollup.touched {
+        // Day by day in order: two loads meeting the same days lock their rows in the same order.
+        for e in entries.sorted(by: { $0.rollup.day < $1.rollup.day }) where e.rollup.touched {
             switch e.mode {
             case .fresh, .merge: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
             case .stale: try periods.markStale(e.rollup.day, at: now)

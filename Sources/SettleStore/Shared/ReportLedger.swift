@@ -74,9 +74,9 @@ public final class ReportLedger {
 
     /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
     /// The gateway's totals per day, provider, model and tier, all events of any status. A day
-    /// whose daily rows are current (listed in `usage_daily_days`: loads keep that true, see
-    /// `LoadRollup`) is summed from those few rows, whatever stretches they were split at; any
-    /// other day from its events.
+    /// whose daily rows are current (listed in `usage_daily_days` with the stretches and bands
+    /// the book has now: loads keep that true, see `LoadRollup`) is summed from those few rows;
+    /// any other day from its events.
     /// The gateway's totals per day and price stretch. `stretches`: the instants inside a day
     /// where a price changes (the price book's), for days summed from their events here.
     public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },

@@ -58,9 +58,9 @@ public final class UsagePeriods {
                                "cache_write_1h", "band"]
     static let latencyColumns = ["day", "provider", "model", "service_id", "latency_ms", "events"]
 
-    /// Writes a day's sums (inside the caller's transaction) and marks the day rolled up,
-    /// split at `signature`: replacing its rows, or `merging` into them (a load's new events on
-    /// a day whose rows are current; the sums are added, row by row).
+    /// Writes a day's sums (inside the caller's transaction), split at `signature`: replacing
+    /// its rows and marking it rolled up (aggregate), or `merging` into them (a load's new
+    /// events; the sums are added, row by row, and the day marked by `markLoaded`).
     func store(_ rollup: DayRollup, signature: String, merging: Bool, at now: Timestamp) throws {
         let d = SQLParam.text(rollup.day.description)
         // Loads add their rows in key order: two loads adding to the same rows at once (several
@@ -153,7 +153,7 @@ public final class UsagePeriods {
     }
 
     public func rolledUpDays(from: UTCDay, to: UTCDay) throws -> Set<UTCDay> {
-        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ? AND stretches <> '\(Self.stale)'",
+        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ? AND COALESCE(stretches, '') <> '\(Self.stale)'",
                           [.text(from.description), .text(to.description)]).compactMap { UTCDay($0.text(0)) })
     }
 
@@ -194,16 +194,21 @@ public final class UsagePeriods {
     /// Archived months are summed from their daily rows (whole days: `time` is a period's
     /// first instant).
     public func serviceTokens(customer: String, service: String, before time: Timestamp) throws -> Int64 {
+        let archived = try EventArchive(sql).records().filter { $0.month.firstDay.start < time }
+        // Events of an archived month (late ones) are in its daily rows too: summed there only.
+        let outside = archived.map { r in
+            " AND NOT (ts_us >= \(r.month.firstDay.start.microseconds) AND ts_us < \(r.month.next.firstDay.start.microseconds))"
+        }.joined()
         var total = try sql.fetch("""
             SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_events
-            WHERE customer_id = ? AND service_id = ? AND ts_us < CAST(? AS BIGINT) AND status = 'ok'
+            WHERE customer_id = ? AND service_id = ? AND ts_us < CAST(? AS BIGINT) AND status = 'ok'\(outside)
             """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
-        for archived in try EventArchive(sql).records() where archived.month.firstDay.start < time {
-            let last = min(archived.month.lastDay, time.day.adding(days: -1))
+        for r in archived {
+            let last = min(r.month.lastDay, time.day.adding(days: -1))
             total += try sql.fetch("""
                 SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_daily
                 WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND day >= ? AND day <= ?
-                """, [.text(customer), .text(service), .text(archived.month.firstDay.description), .text(last.description)])[0].int(0)
+                """, [.text(customer), .text(service), .text(r.month.firstDay.description), .text(last.description)])[0].int(0)
         }
         return total
     }
