@@ -9,9 +9,9 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Move closed months' events out of the store into archive files, or one month back.",
         discussion: """
-        Each calendar month older than [archive] keep_months (13: this month and the twelve before it stay) whose billing periods with usage are all issued goes to ARCHIVE_DIR/usage-YYYY-MM.jsonl.zst: its events in the native JSON Lines format, compressed with zstd, the file's SHA-256 and counts recorded in the store. Then the events leave the store (PostgreSQL drops the month's partition; SQLite deletes them and runs VACUUM). Daily rows, summaries, reconciliation, invoices and the request ids stay: reports, invoices, --adjust and reruns work as before, and an archived event that arrives again is a duplicate. Work that needs the events themselves (rerun --rebuild over the month) stops and names the archive to restore.
+        Each calendar month older than [archive] keep_months (13: this month and the twelve before it stay) whose billing periods with usage are all issued, and whose daily rows count all its events at today's prices, goes to [archive] dir/usage-YYYY-MM.jsonl.zst: its events in the native JSON Lines format, compressed with zstd, the file's SHA-256 and counts recorded in the store. Then the events leave the store (PostgreSQL drops the month's partition; SQLite deletes them and runs VACUUM). Daily rows, summaries, reconciliation, invoices and the request ids stay: reports, invoices, --adjust and reruns work as before, and an archived event that arrives again is a duplicate. Work that needs the events themselves (rerun --rebuild over the month) stops and names the archive to restore.
 
-        A month with a billing period not yet issued stays in the store (exit 3, naming the periods). A killed run leaves every event either in the store or in a complete, recorded file; running it again finishes the work.
+        A month with a billing period not yet issued, or with daily rows to aggregate again, stays in the store (exit 3, saying which and what to run). A killed run leaves every event either in the store or in a complete, recorded file; running it again finishes the work.
 
         --restore YYYY-MM checks the file against its record (SHA-256 and count), puts its events back in one transaction and removes the file.
 

@@ -75,6 +75,30 @@ import SettleTestSupport
         return try store.periods.dailyRows(from: day, to: day).map(row).sorted()
     }
 
+    /// A day of thousands of rows (PostgreSQL stages them and adds them in one statement):
+    /// two loads' sums add up to the rows summed from the events.
+    @Test(arguments: StoreKind.all)
+    func manyRowsAddUpAcrossLoads(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let day = UTCDay("2026-10-03")!
+        let flat = DaySumming(stretches: { _ in [] }, now: day.start)
+        for (n, prefix) in [(0, "a"), (1, "b")] {
+            let load = try store.beginUsageLoad(runID: "r\(n)", path: "\(prefix).jsonl", format: "jsonl", summing: flat)
+            var batch = UsageEventBatch()
+            for i in 0..<1_500 {
+                batch.append(event("\(prefix)\(i)", at: "2026-10-03T\(two(i % 24)):00:00Z", customer: "cus_\(i)",
+                                   input: Int64(10 + i + n), output: Int64(i % 17), latency: Int64(i % 400)))
+            }
+            try load.append(batch)
+            _ = try load.commit(sha256: prefix, bytes: 1, read: 1_500, quarantined: 0, days: [day], inbox: nil)
+        }
+        let loaded = try store.periods.dailyRows(from: day, to: day).map(row).sorted()
+        #expect(loaded.count == 1_500)
+        #expect(try store.periods.currentDays(from: day, to: day, stretches: { _ in [] }) == [day])
+        #expect(loaded == (try rowsFromEvents(store, day, stretches: [])))
+    }
+
     /// Loads keep a day's rows current as they store events: a new day gets the load's sums, a
     /// current day gets them added (duplicates, in the file or stored before, count once), and a
     /// day whose rows were split at other price stretches, or a load that cannot sum, leaves the

@@ -45,6 +45,9 @@ extension SQLExecutor {
     /// INSERTs rows, adding the `adding` columns to those of a row already stored under the same
     /// `key` (which a unique index must cover).
     func upsert(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws {
+        if let pg = self as? PGConnection, rows.count > PGConnection.stagedUpsertRows {
+            return try pg.stagedUpsert(into: table, columns: columns, rows: rows, key: key, adding: adding)
+        }
         let perStatement = max(1, 2000 / max(columns.count, 1))
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let update = adding.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
