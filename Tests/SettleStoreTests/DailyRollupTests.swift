@@ -81,22 +81,25 @@ import SettleTestSupport
     func manyRowsAddUpAcrossLoads(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, _) = try kind.makeStore(in: dir)
-        let day = UTCDay("2026-10-03")!
+        let day = UTCDay("2026-10-03")!, next = day.adding(days: 1)
         let flat = DaySumming(stretches: { _ in [] }, now: day.start)
         for (n, prefix) in [(0, "a"), (1, "b")] {
+            // Two days of 1,500 rows each in one load: the staging table serves both.
             let load = try store.beginUsageLoad(runID: "r\(n)", path: "\(prefix).jsonl", format: "jsonl", summing: flat)
             var batch = UsageEventBatch()
-            for i in 0..<1_500 {
-                batch.append(event("\(prefix)\(i)", at: "2026-10-03T\(two(i % 24)):00:00Z", customer: "cus_\(i)",
+            for i in 0..<3_000 {
+                batch.append(event("\(prefix)\(i)", at: "2026-10-0\(3 + i % 2)T\(two(i % 24)):00:00Z", customer: "cus_\(i / 2)",
                                    input: Int64(10 + i + n), output: Int64(i % 17), latency: Int64(i % 400)))
             }
             try load.append(batch)
-            _ = try load.commit(sha256: prefix, bytes: 1, read: 1_500, quarantined: 0, days: [day], inbox: nil)
+            _ = try load.commit(sha256: prefix, bytes: 1, read: 3_000, quarantined: 0, days: [day, next], inbox: nil)
         }
-        let loaded = try store.periods.dailyRows(from: day, to: day).map(row).sorted()
-        #expect(loaded.count == 1_500)
-        #expect(try store.periods.currentDays(from: day, to: day, stretches: { _ in [] }) == [day])
-        #expect(loaded == (try rowsFromEvents(store, day, stretches: [])))
+        #expect(try store.periods.currentDays(from: day, to: next, stretches: { _ in [] }) == [day, next])
+        for d in [day, next] {
+            let loaded = try store.periods.dailyRows(from: d, to: d).map(row).sorted()
+            #expect(loaded.count == 1_500)
+            #expect(loaded == (try rowsFromEvents(store, d, stretches: [])))
+        }
     }
 
     /// Loads keep a day's rows current as they store events: a new day gets the load's sums, a

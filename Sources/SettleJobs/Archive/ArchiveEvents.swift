@@ -120,10 +120,16 @@ public struct ArchiveEvents: Job {
                 }
             }
             let counted = try store.archive.dailyEventCounts(in: month)
-            for (day, n) in perDay.sorted(by: { $0.key < $1.key }) {
-                guard current.contains(day), counted[day] == n else {
-                    throw ArchiveRefused("the daily rows of \(day) are not current (they count \(counted[day] ?? 0) of its \(n) events, or were summed at other prices); run settle aggregate --from \(month.firstDay) --to \(month.lastDay), then archive again")
-                }
+            let wrong = Set(perDay.keys).union(counted.keys).sorted().filter { day in
+                let n = perDay[day] ?? 0
+                return (counted[day] ?? 0) != n || (n > 0 && !current.contains(day))
+            }
+            if let firstWrong = wrong.first, let lastWrong = wrong.last {
+                let days = wrong.prefix(3).map(\.description).joined(separator: ", ") + (wrong.count > 3 ? ", …" : "")
+                let rebuild = "settle aggregate --from \(firstWrong) --to \(lastWrong) --rebuild"
+                let todo = try store.archive.record(month) == nil ? "run \(rebuild), then archive again"
+                    : "run settle archive --restore \(month), then \(rebuild), then archive again"
+                throw ArchiveRefused("the daily rows of \(wrong.count) day(s) (\(days)) do not count all their events, or were summed at other prices; \(todo)")
             }
         } catch {
             writer.discard()

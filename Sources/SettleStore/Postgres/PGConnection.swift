@@ -210,17 +210,24 @@ final class PGConnection {
     static let stagedUpsertRows = 1_000
 
     /// `SQLExecutor.upsert` for many rows: COPYed into a temporary table like `table`, then
-    /// one INSERT … SELECT in key order (two loads adding to the same rows lock them in the
-    /// same order) … ON CONFLICT DO UPDATE adding the `adding` columns. Inside the caller's
-    /// transaction; the staging table goes with it.
+    /// one INSERT … SELECT in the rows' own order (`ord`: the caller's, which is also the order
+    /// of the small path's VALUES, so two loads adding to the same rows lock them in the same
+    /// order whichever path each takes) … ON CONFLICT DO UPDATE adding the `adding` columns.
+    /// The staging table lives until the transaction ends; outside one, a transaction is made.
     func stagedUpsert(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws {
+        guard PQtransactionStatus(handle) == PQTRANS_INTRANS else {
+            return try transaction { try stagedUpsert(into: table, columns: columns, rows: rows, key: key, adding: adding) }
+        }
         let stage = "\(table)_upsert_stage"
-        try execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(table)) ON COMMIT DROP; TRUNCATE \(stage)")
+        try execute("""
+            CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(table) INCLUDING DEFAULTS, ord bigserial) ON COMMIT DROP;
+            TRUNCATE \(stage)
+            """)
         try bulkInsert(into: stage, columns: columns, rows: rows)
         let list = columns.joined(separator: ", ")
         let update = adding.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
         try execute("""
-            INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ORDER BY \(key.joined(separator: ", "))
+            INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ORDER BY ord
             ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(update)
             """)
     }

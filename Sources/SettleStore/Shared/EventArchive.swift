@@ -199,8 +199,9 @@ public final class EventArchive {
         """
 
     /// SQLite gives the freed pages back to the file system (PostgreSQL's DROP already did).
+    /// VACUUM copies what stays into a temporary database: on disk, not in memory.
     public func reclaimSpace() throws {
-        if let lite = sql as? SQLiteConnection { try lite.execute("VACUUM") }
+        if let lite = sql as? SQLiteConnection { try lite.execute("PRAGMA temp_store=FILE; VACUUM; PRAGMA temp_store=MEMORY") }
     }
 
     /// Puts `events` (an archive file's, read and checked by the caller) back into the store
@@ -218,6 +219,7 @@ public final class EventArchive {
             if lite { try sql.perform("DROP TRIGGER IF EXISTS usage_events_archived", []) }
             let sink = sql.rowSink(into: "usage_events", columns: Self.columns + ["input_id"])
             var count: Int64 = 0
+            var ids: [[SQLParam]] = []
             try events { e in
                 try sink.append([.text(e.requestID), .int(e.timestamp.microseconds), .text(e.customerID), .text(e.provider), .text(e.model),
                                  .int(e.inputTokens), .int(e.cachedInputTokens), .int(e.cacheWriteTokens), .int(e.cacheWrite1hTokens),
@@ -225,13 +227,14 @@ public final class EventArchive {
                                  .optional(e.apiKeyID), .optional(e.upstreamAccount), .optional(e.serviceID), .optional(e.latencyMs),
                                  .optional(e.reportedCost?.description), .int(0)])
                 count += 1
+                if lite {
+                    ids.append([.text(e.requestID)])
+                    if ids.count == 400 { try sql.delete(from: "archived_request_ids", keys: ["request_id"], values: ids); ids.removeAll() }
+                }
             }
             try sink.flush()
             if lite {
-                let (from, to) = (month.firstDay.start.microseconds, month.next.firstDay.start.microseconds)
-                try sql.perform("""
-                    DELETE FROM archived_request_ids WHERE request_id IN (SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?)
-                    """, [.int(from), .int(to)])
+                try sql.delete(from: "archived_request_ids", keys: ["request_id"], values: ids)
                 try sql.perform(Self.sqliteTrigger, [])
             }
             try sql.perform("DELETE FROM archives WHERE month = ?", [.text(month.description)])
