@@ -27,6 +27,8 @@ struct IngestUsageCommand: ParsableCommand {
         discussion: """
         Each file is one transaction. A request_id already stored is a duplicate and changes nothing; a row that breaks the rules is quarantined to out/quarantine/ with its line and reason. For every file: read = accepted + duplicates + quarantined, in the run record out/runs/RUN_ID.json. Exit 3 when any row was quarantined.
 
+        On PostgreSQL several ingests may run at once, on one machine or several (one per inbox shard or gateway region): they share the settle lock, the database's set of request ids decides which of them stores an event seen by two, and a file the database rolls back because another load crossed it is loaded again. Any other job started while they run exits 75, as does an ingest started while another job runs. SQLite has one writer: a second ingest exits 75.
+
         With --source postgres, events are read from the gateway's own PostgreSQL table for the UTC days --from through --to, mapped by a preset (usage_logs: the gateway's seed schema; litellm: LiteLLM_SpendLogs) and settle.toml's [gateway_db.columns].
 
         Examples:
