@@ -155,6 +155,44 @@ import SettleTestSupport
         #expect(rebuilt.status == 0 || rebuilt.status == 3, "\(rebuilt.stderr)")
     }
 
+    /// A late event for an archived month is stored and added to the month's daily rows; the
+    /// next archive run writes the month's file again with the old file's events and the new
+    /// one, and a restore brings back both.
+    @Test(arguments: StoreKind.all)
+    func aLateEventForAnArchivedMonthJoinsItsArchive(kind: StoreKind) throws {
+        let (site, september) = try Self.site(kind)
+        let first = try site.settle(["archive", "--before", "2026-10"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let file = "\(site.root)/archive/usage-2026-09.jsonl.zst"
+        let before = try #require(try site.store.archive.record(PeriodMonth("2026-09")!))
+        let eventsOfDay = try site.store.periods.dailyRows(from: UTCDay("2026-09-15")!, to: UTCDay("2026-09-15")!).reduce(0) { $0 + $1.events }
+
+        let late = site.holder.write("late.jsonl", UsageLines.file([
+            UsageLines.json("late-1", customer: "cus_0001", ts: "2026-09-15T10:00:00Z", provider: "openai", model: "gpt-4o-mini"),
+        ]))
+        let ingest = try site.settle(["ingest", "usage", late])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("read 1, accepted 1, duplicates 0"), "\(ingest.stdout)")
+        #expect(try site.septemberInStore() == 1)
+        let aggregate = try site.settle(["aggregate", "--from", "2026-09-15", "--to", "2026-09-15"])
+        #expect(aggregate.status == 0 || aggregate.status == 3, "\(aggregate.stderr)")
+        #expect(try site.store.periods.dailyRows(from: UTCDay("2026-09-15")!, to: UTCDay("2026-09-15")!).reduce(0) { $0 + $1.events }
+                == eventsOfDay + 1)
+
+        let again = try site.settle(["archive", "--before", "2026-10"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("2026-09: \(september + 1) events archived to \(file)"), "\(again.stdout)")
+        let record = try #require(try site.store.archive.record(PeriodMonth("2026-09")!))
+        #expect(record.events == before.events + 1)
+        #expect(record.sha256 != before.sha256)
+        #expect(try site.septemberInStore() == 0)
+        #expect(!FileSystem.exists(file + ".new"))
+
+        let restored = try site.settle(["archive", "--restore", "2026-09"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try site.septemberInStore() == september + 1)
+    }
+
     /// A month with a billing period still open stays in the store, and the run says which.
     @Test(arguments: StoreKind.all)
     func aMonthWithAPeriodNotIssuedStays(kind: StoreKind) throws {
