@@ -75,6 +75,7 @@ public struct ArchiveEvents: Job {
                 report.kept.append((month, refused.description))
             }
         }
+        try store.archive.dropEmptyPartitions(before: report.firstKept)
         if !report.archived.isEmpty {
             env.progress.update("archive: reclaiming the store's space", done: 0, total: nil, unit: "")
             try store.archive.reclaimSpace()

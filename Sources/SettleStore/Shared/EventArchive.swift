@@ -198,6 +198,23 @@ public final class EventArchive {
         BEGIN SELECT RAISE(IGNORE); END
         """
 
+    /// PostgreSQL: drops the partitions of months before `before` that hold no event (a load
+    /// of duplicates only, or one rolled back, made them for an archived or empty month).
+    /// Returns their months. SQLite has no partitions.
+    @discardableResult
+    public func dropEmptyPartitions(before: PeriodMonth) throws -> [PeriodMonth] {
+        guard let pg = sql as? PGConnection else { return [] }
+        var dropped: [PeriodMonth] = []
+        for (month, table) in try EventPartitions.list(pg) where month < before {
+            guard try !hasEvents(month) else { continue }
+            try pg.transaction {
+                try pg.execute("ALTER TABLE usage_events DETACH PARTITION \(table); DROP TABLE \(table)")
+            }
+            dropped.append(month)
+        }
+        return dropped
+    }
+
     /// SQLite gives the freed pages back to the file system (PostgreSQL's DROP already did).
     /// VACUUM copies what stays into a temporary database: on disk, not in memory.
     public func reclaimSpace() throws {
