@@ -33,11 +33,11 @@ public enum ArchivedEvent {
     }
 
     /// The event of one archive line, or an error naming the line and what is wrong with it.
-    public static func event(_ line: UnsafeRawBufferPointer, lineNumber: Int, path: String) throws(ArchiveFileError) -> UsageEvent {
+    public static func event(_ line: UnsafeRawBufferPointer, lineNumber: Int, path: String) throws(FileSystemError) -> UsageEvent {
         switch JSONLinesUsageDecoder().decode(line, lineNumber: lineNumber, source: path) {
         case .event(let e, _): return e
         case .quarantined(let q):
-            throw ArchiveFileError(path: path, "line \(lineNumber) is not an event as settle reads them (\(q.reason)); nothing was restored")
+            throw FileSystemError(path: path, "line \(lineNumber) is not an event as settle reads them (\(q.reason)); nothing was restored")
         }
     }
 }

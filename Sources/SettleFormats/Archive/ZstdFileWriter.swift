@@ -19,13 +19,13 @@ public final class ZstdFileWriter {
     public private(set) var compressedBytes: Int64 = 0
     static let flushAt = 1 << 20
 
-    public init(path: String, level: Int32 = 3) throws(ArchiveFileError) {
+    public init(path: String, level: Int32 = 3) throws(FileSystemError) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ArchiveFileError(path: path, "cannot create: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileSystemError(path: path, "cannot create: \(String(cString: strerror(errno)))") }
         guard let ctx = ZSTD_createCCtx() else {
             close(fd)
-            throw ArchiveFileError(path: path, "zstd: out of memory")
+            throw FileSystemError(path: path, "zstd: out of memory")
         }
         cctx = ctx
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)
@@ -43,7 +43,7 @@ public final class ZstdFileWriter {
         if fd >= 0 { close(fd) }
     }
 
-    public func write(_ bytes: [UInt8]) throws(ArchiveFileError) {
+    public func write(_ bytes: [UInt8]) throws(FileSystemError) {
         pending.append(contentsOf: bytes)
         if pending.count >= Self.flushAt {
             try compress(end: false)
@@ -51,12 +51,12 @@ public final class ZstdFileWriter {
     }
 
     /// Ends the stream, syncs the file and returns the SHA-256 (hex) and size of what was written.
-    public func finish() throws(ArchiveFileError) -> (sha256: String, bytes: Int64) {
+    public func finish() throws(FileSystemError) -> (sha256: String, bytes: Int64) {
         try compress(end: true)
-        guard fsync(fd) == 0 else { throw ArchiveFileError(path: path, "cannot sync: \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw FileSystemError(path: path, "cannot sync: \(String(cString: strerror(errno)))") }
         close(fd)
         fd = -1
-        return (hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined(), compressedBytes)
+        return (hexString(hasher.finalize()), compressedBytes)
     }
 
     /// Closes and removes the file.
@@ -66,7 +66,7 @@ public final class ZstdFileWriter {
         unlink(path)
     }
 
-    private func compress(end: Bool) throws(ArchiveFileError) {
+    private func compress(end: Bool) throws(FileSystemError) {
         let failure: String? = pending.withUnsafeBytes { input in
             out.withUnsafeMutableBytes { output in
                 var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
@@ -93,22 +93,6 @@ public final class ZstdFileWriter {
             }
         }
         pending.removeAll(keepingCapacity: true)
-        if let failure { throw ArchiveFileError(path: path, failure) }
+        if let failure { throw FileSystemError(path: path, failure) }
     }
-}
-
-/// An archive file that cannot be written or read back as it was recorded (exit 1; the
-/// message names the file).
-public struct ArchiveFileError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var why: String
-    public init(path: String, _ why: String) {
-        self.path = path
-        self.why = why
-    }
-    public var description: String { "\(path): \(why)" }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

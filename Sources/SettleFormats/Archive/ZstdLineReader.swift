@@ -12,9 +12,9 @@ public enum ZstdLineReader {
     @discardableResult
     public static func forEachLine(path: String, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> (sha256: String, bytes: Int64) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileSystemError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        guard let dctx = ZSTD_createDCtx() else { throw ArchiveFileError(path: path, "zstd: out of memory") }
+        guard let dctx = ZSTD_createDCtx() else { throw FileSystemError(path: path, "zstd: out of memory") }
         defer { ZSTD_freeDCtx(dctx) }
         var hasher = SHA256()
         var input = [UInt8](repeating: 0, count: ZSTD_DStreamInSize())
@@ -27,7 +27,7 @@ public enum ZstdLineReader {
             let n = input.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ArchiveFileError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+                throw FileSystemError(path: path, "cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             total += Int64(n)
@@ -45,7 +45,7 @@ public enum ZstdLineReader {
                         return (rc, sink.pos)
                     }
                     if ZSTD_isError(rc) != 0 {
-                        throw ArchiveFileError(path: path, "not a readable zstd stream: \(String(cString: ZSTD_getErrorName(rc)))")
+                        throw FileSystemError(path: path, "not a readable zstd stream: \(String(cString: ZSTD_getErrorName(rc)))")
                     }
                     lastResult = rc
                     full = produced == output.count
@@ -67,16 +67,16 @@ public enum ZstdLineReader {
                 }
             }
         }
-        guard lastResult == 0, line.isEmpty else { throw ArchiveFileError(path: path, "the file ends in the middle of its zstd stream or a line") }
-        return (hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined(), total)
+        guard lastResult == 0, line.isEmpty else { throw FileSystemError(path: path, "the file ends in the middle of its zstd stream or a line") }
+        return (hexString(hasher.finalize()), total)
     }
 }
 
 /// The SHA-256 of a file's bytes as they lie on disk (hex), read in chunks.
 public enum FileSHA256 {
-    public static func of(path: String) throws(ArchiveFileError) -> String {
+    public static func of(path: String) throws(FileSystemError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveFileError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FileSystemError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -84,11 +84,11 @@ public enum FileSHA256 {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ArchiveFileError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+                throw FileSystemError(path: path, "cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+        return hexString(hasher.finalize())
     }
 }

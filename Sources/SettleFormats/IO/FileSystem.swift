@@ -189,7 +189,9 @@ public enum FileSystem {
     }
 }
 
-public struct FileSystemError: Error, CustomStringConvertible {
+/// A file settle writes or reads back that fails (exit 1): the message names the file and
+/// what went wrong.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var problem: String
     public init(path: String, _ problem: String) {

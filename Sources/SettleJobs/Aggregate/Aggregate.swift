@@ -176,15 +176,17 @@ public struct Aggregate: Job {
     /// none of any trial before it, and the store need not be asked.
     func trialUse(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
                   store: any SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
+        let trials = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
+            .compactMap { services[$0] }.filter { $0.trialTokens > 0 }.sorted { $0.id < $1.id }
+        guard !trials.isEmpty else { return [] }
         // A period with archived days keeps the trial use counted while its events were in the
         // store: a trial is used up event by event, and daily rows do not keep their order.
         if try store.archive.covers(period.firstDay...period.lastDay) {
             return try store.periods.trials(customer: customer.id, period: period)
         }
         var out: [TrialUse] = []
-        let used = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
-        for id in used.sorted() {
-            guard let service = services[id], service.trialTokens > 0 else { continue }
+        for service in trials {
+            let id = service.id
             let before = period.firstDay <= (firstEvent ?? period.firstDay) ? 0
                 : try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
             var trial = TrialAllowance(service: service, usedBefore: before)

@@ -94,8 +94,9 @@ public struct ArchiveEvents: Job {
         var events: Int64 = 0, fromStore: Int64 = 0
         var first = Int64.max
         var perDay: [UTCDay: Int64] = [:]
+        let earlier = try store.archive.record(month)
         do {
-            if let earlier = try store.archive.record(month) {
+            if let earlier {
                 // Late events came for a month archived before: the new file holds both.
                 let read = try ZstdLineReader.forEachLine(path: earlier.path) { line, number in
                     let event = try ArchivedEvent.event(line, lineNumber: number, path: earlier.path)
@@ -106,7 +107,7 @@ public struct ArchiveEvents: Job {
                     events += 1
                 }
                 guard read.sha256 == earlier.sha256, events == earlier.events else {
-                    throw ArchiveFileError(path: earlier.path, "does not match its record (SHA-256 \(earlier.sha256), \(earlier.events) events): it changed since it was archived; put the recorded file back before archiving \(month) again")
+                    throw FileSystemError(path: earlier.path, "does not match its record (SHA-256 \(earlier.sha256), \(earlier.events) events): it changed since it was archived; put the recorded file back before archiving \(month) again")
                 }
                 first = earlier.firstEvent.microseconds
             }
@@ -128,7 +129,7 @@ public struct ArchiveEvents: Job {
             if let firstWrong = wrong.first, let lastWrong = wrong.last {
                 let days = wrong.prefix(3).map(\.description).joined(separator: ", ") + (wrong.count > 3 ? ", …" : "")
                 let rebuild = "settle aggregate --from \(firstWrong) --to \(lastWrong) --rebuild"
-                let todo = try store.archive.record(month) == nil ? "run \(rebuild), then archive again"
+                let todo = earlier == nil ? "run \(rebuild), then archive again"
                     : "run settle archive --restore \(month), then \(rebuild), then archive again"
                 throw ArchiveRefused("the daily rows of \(wrong.count) day(s) (\(days)) do not count all their events, or were summed at other prices; \(todo)")
             }
@@ -151,7 +152,7 @@ public struct ArchiveEvents: Job {
 
     static func putInPlace(_ staging: String, as final: String) throws {
         guard rename(staging, final) == 0 else {
-            throw ArchiveFileError(path: staging, "cannot rename to \(final): \(String(cString: strerror(errno)))")
+            throw FileSystemError(path: staging, "cannot rename to \(final): \(String(cString: strerror(errno)))")
         }
         FileSystem.syncFileSystem(of: final)
     }

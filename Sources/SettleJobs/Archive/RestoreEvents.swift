@@ -26,12 +26,12 @@ public struct RestoreEvents: Job {
         var report = Report()
         try ArchiveEvents.finishInterrupted(store: store, dir: env.config.archive.dir)
         guard let record = try store.archive.record(month) else {
-            throw ArchiveFileError(path: ArchiveEvents.path(month, dir: env.config.archive.dir),
+            throw FileSystemError(path: ArchiveEvents.path(month, dir: env.config.archive.dir),
                                    "the store records no archive of \(month) (settle runs lists what ran); nothing to restore")
         }
         report.path = record.path
         guard FileSystem.exists(record.path) else {
-            throw ArchiveFileError(path: record.path, "the store records \(record.events) events of \(month) in this file (SHA-256 \(record.sha256)), and it is not there; put it back and restore again")
+            throw FileSystemError(path: record.path, "the store records \(record.events) events of \(month) in this file (SHA-256 \(record.sha256)), and it is not there; put it back and restore again")
         }
         report.restored = try store.archive.restore(month) { add in
             var count: Int64 = 0
@@ -41,7 +41,7 @@ public struct RestoreEvents: Job {
                 if count % 100_000 == 0 { env.progress.update("restore \(month)", done: count, total: record.events, unit: "events") }
             }
             guard read.sha256 == record.sha256, count == record.events else {
-                throw ArchiveFileError(path: record.path, "does not match its record: SHA-256 \(read.sha256) and \(count) events, recorded \(record.sha256) and \(record.events); the file changed since it was archived, and nothing was restored")
+                throw FileSystemError(path: record.path, "does not match its record: SHA-256 \(read.sha256) and \(count) events, recorded \(record.sha256) and \(record.events); the file changed since it was archived, and nothing was restored")
             }
         }
         CrashPoint.reach("archive-restore:committed")

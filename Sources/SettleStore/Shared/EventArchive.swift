@@ -71,8 +71,8 @@ public final class EventArchive {
     /// Throws `ArchivedEventsNeeded` when any of `days` lies in an archived month.
     public func requireEvents(of days: ClosedRange<UTCDay>, for why: String) throws {
         let first = PeriodMonth(containing: days.lowerBound), last = PeriodMonth(containing: days.upperBound)
-        for r in try sql.fetch("SELECT month, path FROM archives WHERE month >= ? AND month <= ? ORDER BY month",
-                               [.text(first.description), .text(last.description)]) {
+        if let r = try sql.fetch("SELECT month, path FROM archives WHERE month >= ? AND month <= ? ORDER BY month LIMIT 1",
+                                 [.text(first.description), .text(last.description)]).first {
             throw ArchivedEventsNeeded(month: PeriodMonth(r.text(0)) ?? first, path: r.text(1), why: why)
         }
     }

@@ -4,8 +4,8 @@ import SettleCore
 /// the load's own transaction: the rollup then never reads a day of events back.
 ///
 /// The daily rows of a day stay exact through this rule, decided when a load first meets a day:
-/// - the day has no events yet (`fresh`), or its rows are current and were split at the same
-///   price stretches (`merge`): this load's sums are added to its rows;
+/// - the day has no events yet, or its rows are current and were split at the same price
+///   stretches: this load's sums are added to its rows (`add`);
 /// - otherwise (rows missing or split differently): the day is marked stale, and aggregate
 ///   sums it from its events (`stale`).
 /// Adding, never replacing, is what keeps loads running side by side exact: two loads that
@@ -15,7 +15,7 @@ import SettleCore
 /// rows were split at (never `stale`), so a price change inside the day makes aggregate roll it
 /// up again.
 public final class LoadRollup {
-    enum Mode { case fresh, merge, stale }
+    enum Mode { case add, stale }
 
     struct Entry {
         var mode: Mode
@@ -61,12 +61,12 @@ public final class LoadRollup {
         let signature = DayRollup.signature(of: cuts, in: day, bands: bands)
         var mode = Mode.stale
         if stretches != nil {
+            // Rows split as the book says now, or a day with no events yet (no rows to disagree).
             let stored = try sql.fetch("SELECT stretches FROM usage_daily_days WHERE day = ?", [.text(day.description)]).first
-            if let stored, stored[0] == signature {
-                mode = .merge
-            } else if try sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
-                                    [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]).isEmpty {
-                mode = .fresh
+            let current = stored.map { $0[0] == signature } ?? false
+            if try current || sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
+                                        [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]).isEmpty {
+                mode = .add
             }
         }
         entries.append(Entry(mode: mode, rollup: DayRollup(day: day, stretches: cuts, bands: bands), signature: signature))
@@ -120,7 +120,7 @@ public final class LoadRollup {
         // Day by day in order: two loads meeting the same days lock their rows in the same order.
         for e in entries.sorted(by: { $0.rollup.day < $1.rollup.day }) where e.rollup.touched {
             switch e.mode {
-            case .fresh, .merge: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
+            case .add: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
             case .stale: try periods.markStale(e.rollup.day, at: now)
             }
         }
