@@ -57,6 +57,12 @@ import Testing
         #expect(reason { $0.ts = .text("2026-10-03 noon") } == .badTimestamp("2026-10-03 noon"))
     }
 
+    @Test func countAboveWhatAnEventCarries() {
+        #expect(reason { $0.inputTokens = .integer(2_147_483_648) } == .countTooLarge(field: "input_tokens", value: "2147483648"))
+        #expect(reason { $0.latencyMs = .text("9999999999") } == .countTooLarge(field: "latency_ms", value: "9999999999"))
+        #expect(reason { $0.outputTokens = .integer(2_147_483_647) } == nil)
+    }
+
     @Test func negativeCount() {
         #expect(reason { $0.outputTokens = .integer(-1) } == .negativeCount(field: "output_tokens", value: "-1"))
         #expect(reason { $0.cachedInputTokens = .text("-5") } == .negativeCount(field: "cached_input_tokens", value: "-5"))

@@ -32,7 +32,7 @@ public enum StateDump {
             """).map { $0[0] }
     }
 
-    static func rows(url: String, _ sql: String) throws -> [[String]] {
+    public static func rows(url: String, _ sql: String) throws -> [[String]] {
         if url.hasPrefix("sqlite:") {
             var db: OpaquePointer?
             guard sqlite3_open_v2(String(url.dropFirst(7)), &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else {

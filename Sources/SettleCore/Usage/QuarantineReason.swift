@@ -6,6 +6,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
     case badTimestamp(String)
     case notACount(field: String, value: String)
     case negativeCount(field: String, value: String)
+    case countTooLarge(field: String, value: String)
     case cacheExceedsInput(cached: Int64, cacheWrite: Int64, input: Int64)
     case unknownTier(String)
     case unknownStatus(String)
@@ -24,6 +25,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .badTimestamp: return "bad_timestamp"
         case .notACount: return "not_a_count"
         case .negativeCount: return "negative_count"
+        case .countTooLarge: return "count_too_large"
         case .cacheExceedsInput: return "cache_exceeds_input"
         case .unknownTier: return "unknown_tier"
         case .unknownStatus: return "unknown_status"
@@ -43,6 +45,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .badTimestamp(let value): return "bad_timestamp: ts \(quoted(value)) is not an RFC 3339 time"
         case .notACount(let field, let value): return "not_a_count: \(field) \(quoted(value)) is not a whole number"
         case .negativeCount(let field, let value): return "negative_count: \(field) is \(value)"
+        case .countTooLarge(let field, let value): return "count_too_large: \(field) is \(value), more than one event can carry (at most 2147483647)"
         case .cacheExceedsInput(let cached, let write, let input):
             return "cache_exceeds_input: cached_input_tokens \(cached) + cache_write_tokens \(write) > input_tokens \(input)"
         case .unknownTier(let value): return "unknown_tier: tier \(quoted(value)) is not standard, batch, priority or flex"

@@ -81,6 +81,12 @@ extension UsageEvent {
         }
     }
 
+    /// The largest count one event may carry (tokens, requests, latency in milliseconds): far
+    /// beyond any request (a context window is millions of tokens, not billions), and what a
+    /// 32-bit column holds, which halves an event's size in PostgreSQL. A row above it is a
+    /// gateway's error, quarantined like a negative count.
+    public static let maxCount: Int64 = 2_147_483_647
+
     /// Counts arrive as JSON numbers or digit strings; anything else is not a count.
     private static func count(
         _ v: FieldValue, _ name: String, required: Bool, allowNegative: Bool = false
@@ -107,6 +113,7 @@ extension UsageEvent {
             throw .notACount(field: name, value: "{…}")
         }
         if value < 0 && !allowNegative { throw .negativeCount(field: name, value: String(value)) }
+        if value > maxCount { throw .countTooLarge(field: name, value: String(value)) }
         return value
     }
 

@@ -24,6 +24,8 @@ public struct UsageEventBatch: Sendable {
     public var preparedIDs: [UInt8] = []
     /// The calendar months (UTC) they fall in.
     public var preparedMonths: [PeriodMonth] = []
+    /// Why the preparer could not render the batch (the writer throws it).
+    public var preparedError: StoreError?
 
     public init(capacity: Int = 0) {
         ints.reserveCapacity(capacity * Self.intsPerRow)

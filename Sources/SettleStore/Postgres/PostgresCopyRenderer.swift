@@ -7,65 +7,95 @@ import SettleCore
 final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
     private let inputID: Int64
     private var recent = RecentRequestIDs(capacity: recentWindow)
+    private let keys: UsageKeyBook
     static let recentWindow = 200_000
 
-    init(inputID: Int64) { self.inputID = inputID }
+    init(inputID: Int64, url: String) {
+        self.inputID = inputID
+        keys = UsageKeyBook(resolver: PostgresKeyResolver(url: url))
+    }
 
-    /// COPY text columns in `eventColumns` order, from the batch's text cells (0…9) and
-    /// integer cells (0…7).
-    private static let order: [(text: Bool, index: Int)] = [
-        (true, 0), (false, 0), (true, 1), (true, 2), (true, 3), (false, 1), (false, 2), (false, 3), (false, 4),
-        (false, 5), (true, 4), (true, 5), (true, 6), (true, 7), (true, 8), (false, 6), (true, 9), (false, 7),
-    ]
+    /// COPY text columns after the request id, key id and counts, from the batch's integer cells
+    /// (ts, input, cached, cache write, output, requests, latency, one-hour cache write).
+    private static let countCells = [1, 2, 3, 7, 4, 5, 6]
+    /// Cells stored as NULL when zero (cache counts: most events have none).
+    private static let zeroAsNull: Set<Int> = [2, 3, 7]
 
     func prepare(_ batch: inout UsageEventBatch) {
         var copyText: [UInt8] = []
-        copyText.reserveCapacity(batch.count * 200)
+        copyText.reserveCapacity(batch.count * 120)
         var ids: [UInt8] = []
-        ids.reserveCapacity(batch.count * 40)
+        ids.reserveCapacity(batch.count * 36)
         var months: [PeriodMonth] = []
         var lastDay = Int64.min
-        var copied = 0
         var kept: [Int32] = []
         kept.reserveCapacity(batch.count)
         let input = inputID
+        // Repeats seen earlier in this file are left out first.
+        batch.text.withUnsafeBytes { text in
+            batch.starts.withUnsafeBufferPointer { starts in
+                let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                for row in 0..<batch.count {
+                    let k = row * UsageEventBatch.textsPerRow
+                    let start = Int(starts[k])
+                    var j = k + 1
+                    while starts[j] < 0 { j += 1 }
+                    if recent.insert(UnsafeRawBufferPointer(start: base + start, count: Int(starts[j]) - start)) { kept.append(Int32(row)) }
+                }
+            }
+        }
+        let encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32])
+        do {
+            encoded = try keys.encode(batch, rows: kept.lazy.map { Int($0) })
+        } catch {
+            batch.preparedError = error as? StoreError ?? StoreError("\(error)")
+            return
+        }
         batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
                 batch.ints.withUnsafeBufferPointer { ints in
                     let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                    var textCells = [(UnsafeRawPointer?, Int)](repeating: (nil, 0), count: UsageEventBatch.textsPerRow)
-                    var intCells = [Int64?](repeating: nil, count: UsageEventBatch.intsPerRow)
-                    for row in 0..<batch.count {
-                        batch.withCells(row: row, base: base, starts: starts, ints: ints,
-                                        text: { i, p, n in textCells[i] = (p, n) }, int: { i, v in intCells[i] = v })
-                        let (idPointer, idLength) = textCells[0]
-                        // Seen earlier in this file: a duplicate.
-                        guard recent.insert(UnsafeRawBufferPointer(start: idPointer, count: idLength)) else { continue }
-                        PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: idPointer, count: idLength), to: &ids)
+                    for (n, row32) in kept.enumerated() {
+                        let row = Int(row32)
+                        let storedID = encoded.ids[Int(encoded.idStarts[n])..<Int(encoded.idStarts[n + 1])]
+                        PostgresCopyText.appendBytea(storedID, to: &ids)
                         ids.append(0x0A)
+                        let i = row * UsageEventBatch.intsPerRow
+                        let ts = ints[i]
                         // Events come nearly in time order: the month is worked out when the day changes.
-                        let day = LoadRollup.dayOrdinal(intCells[0] ?? 0)
+                        let day = LoadRollup.dayOrdinal(ts)
                         if day != lastDay {
                             lastDay = day
                             let month = PeriodMonth(containing: UTCDay(ordinal: Int(day)))
                             if !months.contains(month) { months.append(month) }
                         }
-                        for (k, cell) in Self.order.enumerated() {
-                            if k > 0 { copyText.append(0x09) }
-                            if cell.text {
-                                let (p, n) = textCells[cell.index]
-                                if let p { PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: p, count: n), to: &copyText) } else { PostgresCopyText.appendNull(&copyText) }
-                            } else if let v = intCells[cell.index] {
-                                PostgresCopyText.appendInt(v, to: &copyText)
-                            } else {
+                        PostgresCopyText.appendBytea(storedID, to: &copyText)
+                        copyText.append(0x09)
+                        PostgresCopyText.appendInt(ts, to: &copyText)
+                        copyText.append(0x09)
+                        PostgresCopyText.appendInt(encoded.keys[n], to: &copyText)
+                        for c in Self.countCells {
+                            copyText.append(0x09)
+                            let v = ints[i + c]
+                            if v == Int64.min || (v == 0 && Self.zeroAsNull.contains(c)) {
                                 PostgresCopyText.appendNull(&copyText)
+                            } else {
+                                PostgresCopyText.appendInt(v, to: &copyText)
                             }
+                        }
+                        copyText.append(0x09)
+                        let k = row * UsageEventBatch.textsPerRow + UsageEventBatch.textsPerRow - 1
+                        if starts[k] < 0 {
+                            PostgresCopyText.appendNull(&copyText)
+                        } else {
+                            let start = Int(starts[k])
+                            var j = k + 1
+                            while starts[j] < 0 { j += 1 }
+                            PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: base + start, count: Int(starts[j]) - start), to: &copyText)
                         }
                         copyText.append(0x09)
                         PostgresCopyText.appendInt(input, to: &copyText)
                         copyText.append(0x0A)
-                        copied += 1
-                        kept.append(Int32(row))
                     }
                 }
             }
@@ -73,7 +103,29 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         batch.prepared = copyText
         batch.preparedIDs = ids
         batch.preparedMonths = months
-        batch.preparedRows = copied
+        batch.preparedRows = kept.count
         batch.preparedKept = kept
     }
+}
+
+/// Keys and prefixes a PostgreSQL load has not met, found or made on a connection of the
+/// load's own (opened at the first one), each statement committed at once.
+final class PostgresKeyResolver: UsageKeyResolver {
+    private let url: String
+    private var resolver: SQLUsageKeyResolver?
+    private var connection: PGConnection?
+
+    init(url: String) { self.url = url }
+
+    private func open() throws -> SQLUsageKeyResolver {
+        if let resolver { return resolver }
+        let db = try PGConnection(url: url, applicationName: "settle keys")
+        connection = db
+        let made = SQLUsageKeyResolver(db)
+        resolver = made
+        return made
+    }
+
+    func ids(of keys: [UsageKey]) throws -> [Int64] { try open().ids(of: keys) }
+    func prefixID(_ prefix: String) throws -> UInt8? { try open().prefixID(prefix) }
 }

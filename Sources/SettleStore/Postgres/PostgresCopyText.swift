@@ -46,6 +46,17 @@ public enum PostgresCopyText {
         }
     }
 
+    /// Bytes as a bytea cell: `\\x` and hex (the backslash escaped for COPY).
+    static func appendBytea(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        out.append(0x5C); out.append(0x5C); out.append(UInt8(ascii: "x"))
+        for b in bytes {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// One row of SQL parameters as COPY text.
     static func appendRow(_ row: [SQLParam], to out: inout [UInt8]) {
         for (i, value) in row.enumerated() {
@@ -56,6 +67,8 @@ public enum PostgresCopyText {
             case .text(let s):
                 var s = s
                 s.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), to: &out) }
+            case .blob(let b):
+                appendBytea(b, to: &out)
             }
         }
         out.append(0x0A)

@@ -122,7 +122,52 @@ enum PostgresMigrations {
         ALTER TABLE reconciliation_cells ADD PRIMARY KEY (day, through_day, provider, model, tier, band, token_type);
         """),
         (13, SharedMigrations.v13 + v13),
+        (14, v14),
     ]
+
+    /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,
+    /// 32-bit counts, binary ids. The old rows are set aside here (parent, partitions and the
+    /// id set renamed), converted by `EventLayoutMigration`, and `v14Finish` drops them.
+    static let v14 = """
+        ALTER TABLE usage_events RENAME TO usage_events_v13;
+        DO $$
+        DECLARE r record;
+        BEGIN
+            FOR r IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                     WHERE i.inhparent = 'usage_events_v13'::regclass LOOP
+                EXECUTE format('ALTER TABLE %I RENAME TO %I', r.relname, r.relname || '_v13');
+            END LOOP;
+        END
+        $$;
+        ALTER INDEX usage_events_ts RENAME TO usage_events_v13_ts;
+        ALTER INDEX usage_events_service RENAME TO usage_events_v13_service;
+        ALTER TABLE request_ids RENAME TO request_ids_v13;
+        ALTER TABLE request_ids_v13 RENAME CONSTRAINT request_ids_pkey TO request_ids_v13_pkey;
+        CREATE TABLE request_ids (request_id bytea PRIMARY KEY);
+        """ + StoredEvents.dictionaries(postgres: true) + """
+        CREATE SEQUENCE usage_keys_id_seq AS integer;
+        CREATE TABLE usage_events (
+            ts_us                 bigint NOT NULL,
+            key_id                integer NOT NULL,
+            input_tokens          integer NOT NULL,
+            cached_input_tokens   integer,
+            cache_write_tokens    integer,
+            cache_write_1h_tokens integer,
+            output_tokens         integer NOT NULL,
+            requests              integer NOT NULL,
+            latency_ms            integer,
+            input_id              integer NOT NULL,
+            request_id            bytea NOT NULL,
+            reported_cost         text
+        ) PARTITION BY RANGE (ts_us);
+        CREATE INDEX usage_events_ts ON usage_events USING brin (ts_us);
+        CREATE INDEX usage_events_service ON usage_events(key_id, ts_us) WHERE key_id < 0;
+        """
+
+    static let v14Finish = """
+        DROP TABLE usage_events_v13;
+        DROP TABLE request_ids_v13;
+        """ + StoredEvents.namedView(postgres: true)
 
     /// The layout for more than one writer and for years of events: usage_events partitioned
     /// by calendar month (UTC), and the set of request ids a table of its own, enforced by its

@@ -43,6 +43,10 @@ public final class PostgresStore: SettleStore {
             var applied: [Int] = []
             for step in PostgresMigrations.steps where step.version > current {
                 try db.execute(step.sql)
+                if step.version == 14 {
+                    try EventLayoutMigration.convert(db)
+                    try db.execute(PostgresMigrations.v14Finish)
+                }
                 try db.query("INSERT INTO schema_migrations(version) VALUES ($1::int)", [String(step.version)])
                 applied.append(step.version)
             }
@@ -102,7 +106,7 @@ public final class PostgresStore: SettleStore {
         let rows = try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
                    SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
-            FROM usage_events GROUP BY customer_id, provider, model
+            FROM usage_events_named GROUP BY customer_id, provider, model
             ORDER BY customer_id COLLATE "C", provider COLLATE "C", model COLLATE "C"
             """)
         return (0..<rows.count).map { r in

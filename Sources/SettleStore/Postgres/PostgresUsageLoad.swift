@@ -27,9 +27,7 @@ final class PostgresUsageLoad: UsageLoad {
     /// Months this load stored events in: their partitions are analysed after a large load.
     private var months = Set<PeriodMonth>()
 
-    static let eventColumns = "request_id, ts_us, customer_id, provider, model, input_tokens, cached_input_tokens, "
-        + "cache_write_tokens, output_tokens, requests, tier, status, api_key_id, upstream_account, service_id, latency_ms, "
-        + "reported_cost, cache_write_1h_tokens"
+    static let eventColumns = StoredEvents.columns.joined(separator: ", ")
 
     static let stagedColumns = eventColumns.split(separator: ",").map { "s." + String($0).trimmingCharacters(in: " ") }
         .joined(separator: ", ")
@@ -52,7 +50,7 @@ final class PostgresUsageLoad: UsageLoad {
             try? db.execute("ROLLBACK")
             throw error
         }
-        renderer = PostgresCopyRenderer(inputID: inputID)
+        renderer = PostgresCopyRenderer(inputID: inputID, url: url)
     }
 
     func makeBatchPreparer() -> (any UsageBatchPreparer)? { renderer }
@@ -60,7 +58,8 @@ final class PostgresUsageLoad: UsageLoad {
     func append(_ batch: UsageEventBatch) throws {
         guard batch.count > 0 else { return }
         var batch = batch
-        if batch.prepared == nil { renderer.prepare(&batch) }
+        if batch.prepared == nil && batch.preparedError == nil { renderer.prepare(&batch) }
+        if let error = batch.preparedError { throw error }
         appended += batch.count
         let copied = batch.preparedRows
         guard copied > 0, let text = batch.prepared else { return }
@@ -69,7 +68,7 @@ final class PostgresUsageLoad: UsageLoad {
             try partitions.ensure(month)
             months.insert(month)
         }
-        let target = "(\(Self.eventColumns), input_id)"
+        let target = "(\(Self.eventColumns))"
         try db.execute("SAVEPOINT batch")
         do {
             try db.copy(into: "request_ids (request_id)") { sink in try batch.preparedIDs.withUnsafeBytes { try sink($0) } }
@@ -90,14 +89,18 @@ final class PostgresUsageLoad: UsageLoad {
                 fresh AS (
                     INSERT INTO request_ids (request_id) SELECT request_id FROM firsts ORDER BY request_id
                     ON CONFLICT DO NOTHING RETURNING request_id)
-                INSERT INTO usage_events (\(Self.eventColumns), input_id)
-                SELECT \(Self.stagedColumns), s.input_id FROM firsts s JOIN fresh f ON f.request_id = s.request_id
+                INSERT INTO usage_events (\(Self.eventColumns))
+                SELECT \(Self.stagedColumns) FROM firsts s JOIN fresh f ON f.request_id = s.request_id
                 RETURNING request_id
                 """)
             accepted += stored.count
             try db.execute("TRUNCATE usage_stage")
             var ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
-            try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) }.filter { ids.remove(batch.requestID($0)) != nil })
+            // The COPY text of the kept rows' ids, line by line (`\\x…`, its backslash escaped).
+            let lines = batch.preparedIDs.split(separator: 0x0A, omittingEmptySubsequences: false)
+            try rollup.add(batch, rows: batch.preparedKept.indices.filter { n in
+                ids.remove(String(decoding: lines[n].dropFirst(), as: UTF8.self)) != nil
+            }.map { Int(batch.preparedKept[$0]) })
         }
     }
 

@@ -121,6 +121,7 @@ enum SQLiteValue {
     case int(Int64)
     case text(String)
     case null
+    case blob([UInt8])
 
     static func optional(_ s: String?) -> SQLiteValue { s.map { .text($0) } ?? .null }
     static func optional(_ n: Int64?) -> SQLiteValue { n.map { .int($0) } ?? .null }
@@ -168,6 +169,7 @@ final class SQLiteStatement {
         case .int(let n): bind(index, n)
         case .text(let s): bind(index, s)
         case .null: sqlite3_bind_null(stmt, Int32(index))
+        case .blob(let b): b.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, Int32(index), $0.baseAddress, Int32($0.count), csqlite_transient()) }
         }
     }
 

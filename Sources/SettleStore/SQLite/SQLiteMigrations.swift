@@ -182,7 +182,44 @@ enum SQLiteMigrations {
         (13, SharedMigrations.v13 + """
         CREATE TABLE archived_request_ids (request_id TEXT PRIMARY KEY) WITHOUT ROWID;
         """),
+        (14, v14),
     ]
+
+    /// Events at half the bytes (`StoredEvents`): the old rows are set aside here, converted by
+    /// `EventLayoutMigration`, and `v14Finish` indexes the new ones and drops the old.
+    static let v14 = """
+        DROP TRIGGER IF EXISTS usage_events_archived;
+        ALTER TABLE usage_events RENAME TO usage_events_v13;
+        DROP INDEX usage_events_request_id;
+        DROP INDEX usage_events_ts;
+        DROP INDEX IF EXISTS usage_events_service;
+        ALTER TABLE archived_request_ids RENAME TO archived_request_ids_v13;
+        CREATE TABLE archived_request_ids (request_id BLOB PRIMARY KEY) WITHOUT ROWID;
+        """ + StoredEvents.dictionaries(postgres: false) + """
+        CREATE TABLE usage_events (
+            id                    INTEGER PRIMARY KEY,
+            request_id            BLOB NOT NULL,
+            ts_us                 INTEGER NOT NULL,
+            key_id                INTEGER NOT NULL,
+            input_tokens          INTEGER NOT NULL,
+            cached_input_tokens   INTEGER NOT NULL,
+            cache_write_tokens    INTEGER NOT NULL,
+            cache_write_1h_tokens INTEGER NOT NULL,
+            output_tokens         INTEGER NOT NULL,
+            requests              INTEGER NOT NULL,
+            latency_ms            INTEGER,
+            reported_cost         TEXT,
+            input_id              INTEGER NOT NULL
+        );
+        """
+
+    static let v14Finish = """
+        CREATE UNIQUE INDEX usage_events_request_id ON usage_events(request_id);
+        CREATE INDEX usage_events_ts ON usage_events(ts_us);
+        CREATE INDEX usage_events_service ON usage_events(key_id, ts_us) WHERE key_id < 0;
+        DROP TABLE usage_events_v13;
+        DROP TABLE archived_request_ids_v13;
+        """ + StoredEvents.namedView(postgres: false)
 
     static var latest: Int { steps.last?.version ?? 0 }
 }

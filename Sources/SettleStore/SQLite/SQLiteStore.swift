@@ -56,6 +56,10 @@ public final class SQLiteStore: SettleStore {
         for step in SQLiteMigrations.steps where step.version > current {
             try db.transaction {
                 try db.execute(step.sql)
+                if step.version == 14 {
+                    try EventLayoutMigration.convert(db)
+                    try db.execute(SQLiteMigrations.v14Finish)
+                }
                 try db.run("INSERT INTO schema_migrations(version, applied_at) VALUES (?, datetime('now'))", [.int(Int64(step.version))])
             }
             applied.append(step.version)
@@ -90,7 +94,7 @@ public final class SQLiteStore: SettleStore {
         try db.query("""
             SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
                    SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
-            FROM usage_events GROUP BY customer_id, provider, model ORDER BY customer_id, provider, model
+            FROM usage_events_named GROUP BY customer_id, provider, model ORDER BY customer_id, provider, model
             """) { s in
             UsageTotal(customerID: s.text(0) ?? "", provider: s.text(1) ?? "", model: s.text(2) ?? "", events: s.int(3),
                        inputTokens: s.int(4), cachedInputTokens: s.int(5), cacheWriteTokens: s.int(6),

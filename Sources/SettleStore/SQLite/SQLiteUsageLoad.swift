@@ -3,6 +3,8 @@ import SettleCore
 
 /// One input file's events and quarantined rows in one IMMEDIATE transaction.
 ///
+/// Rows are stored in `StoredEvents`' layout: the binary request id and the `usage_keys` id
+/// are worked out per batch by the load's `UsageKeyBook`, whose new keys go in with the load.
 /// Dedupe is the unique index on request_id with INSERT OR IGNORE: an id counts as seen only
 /// when the transaction that stores its event commits, so a killed load leaves no id behind.
 /// Ids of archived months are in `archived_request_ids`, which a trigger made by the first
@@ -26,11 +28,13 @@ final class SQLiteUsageLoad: UsageLoad {
     private let summing: DaySumming?
     /// The highest event id stored: rows a statement adds get ids above it.
     private var lastID: Int64 = 0
+    private let keys: UsageKeyBook
 
     init(db: SQLiteConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
         self.summing = summing
         rollup = LoadRollup(sql: db, stretches: summing?.stretches, bands: summing?.bands ?? .none)
+        keys = UsageKeyBook(resolver: SQLUsageKeyResolver(db))
         try db.execute("BEGIN IMMEDIATE")
         do {
             lastID = try db.fetch("SELECT COALESCE(MAX(id), 0) FROM usage_events", [])[0].int(0)
@@ -51,54 +55,63 @@ final class SQLiteUsageLoad: UsageLoad {
     /// resets than one per row. Rows left over at the end of a batch go one at a time.
     static let rowsPerInsert = 32
     static let backgroundCheckpointRows = 100_000
-    static let columns: Int32 = 19
-    /// Statement columns of the batch's text cells and integer cells, in the batch's order.
-    private static let textColumns: [Int32] = [1, 3, 4, 5, 11, 12, 13, 14, 15, 18]
-    private static let intColumns: [Int32] = [2, 6, 7, 8, 9, 10, 16, 19]
+    static let columns = Int32(StoredEvents.columns.count)
+    /// Statement columns (1-based within a row, `StoredEvents.columns`) of the batch's integer
+    /// cells, in the batch's order (ts, input, cached, cache write, output, requests, latency,
+    /// one-hour cache write); the reported cost is the batch's last text cell.
+    private static let intColumns: [Int32] = [2, 4, 5, 6, 8, 9, 10, 7]
+    private static let reportedCostColumn: Int32 = 11
+    private static let textCells = UsageEventBatch.textsPerRow
 
     static func insertSQL(rows: Int) -> String {
         let one = "(" + Array(repeating: "?", count: Int(columns)).joined(separator: ",") + ")"
         return """
-            INSERT OR IGNORE INTO usage_events(request_id, ts_us, customer_id, provider, model, input_tokens,
-                cached_input_tokens, cache_write_tokens, output_tokens, requests, tier, status, api_key_id,
-                upstream_account, service_id, latency_ms, input_id, reported_cost, cache_write_1h_tokens)
+            INSERT OR IGNORE INTO usage_events(\(StoredEvents.columns.joined(separator: ", ")))
             VALUES \(Array(repeating: one, count: rows).joined(separator: ","))
             """
     }
 
     func append(_ batch: UsageEventBatch) throws {
         try rollup.prepare(batch)
+        let encoded = try keys.encode(batch, rows: 0..<batch.count)
         var row = 0
         while row < batch.count {
             let n = batch.count - row >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
-            try insert(batch, rows: row..<(row + n), using: n == 1 ? insert : insertMany)
+            try insert(batch, encoded, rows: row..<(row + n), using: n == 1 ? insert : insertMany)
             row += n
         }
     }
 
-    private func insert(_ batch: UsageEventBatch, rows: Range<Int>, using statement: SQLiteStatement) throws {
+    private func insert(_ batch: UsageEventBatch, _ encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32]), rows: Range<Int>,
+                        using statement: SQLiteStatement) throws {
         let stmt = statement.stmt
         let input = inputID
         let ok: Bool = batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
                 batch.ints.withUnsafeBufferPointer { ints in
-                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                    for (k, row) in rows.enumerated() {
-                        let col = Int32(k) * Self.columns
-                        batch.withCells(row: row, base: base, starts: starts, ints: ints, text: { i, p, n in
-                            if let p {
-                                sqlite3_bind_text(stmt, col + Self.textColumns[i], p.assumingMemoryBound(to: CChar.self), Int32(n), nil)
-                            } else {
-                                sqlite3_bind_null(stmt, col + Self.textColumns[i])
-                            }
-                        }, int: { i, v in
-                            if let v { sqlite3_bind_int64(stmt, col + Self.intColumns[i], v) } else { sqlite3_bind_null(stmt, col + Self.intColumns[i]) }
-                        })
-                        sqlite3_bind_int64(stmt, col + 17, input)
+                    encoded.ids.withUnsafeBytes { ids in
+                        let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                        for (k, row) in rows.enumerated() {
+                            let col = Int32(k) * Self.columns
+                            let idStart = Int(encoded.idStarts[row]), idEnd = Int(encoded.idStarts[row + 1])
+                            sqlite3_bind_blob(stmt, col + 1, ids.baseAddress! + idStart, Int32(idEnd - idStart), nil)
+                            sqlite3_bind_int64(stmt, col + 3, encoded.keys[row])
+                            batch.withCells(row: row, base: base, starts: starts, ints: ints, text: { i, p, n in
+                                guard i == Self.textCells - 1 else { return }
+                                if let p {
+                                    sqlite3_bind_text(stmt, col + Self.reportedCostColumn, p.assumingMemoryBound(to: CChar.self), Int32(n), nil)
+                                } else {
+                                    sqlite3_bind_null(stmt, col + Self.reportedCostColumn)
+                                }
+                            }, int: { i, v in
+                                if let v { sqlite3_bind_int64(stmt, col + Self.intColumns[i], v) } else { sqlite3_bind_null(stmt, col + Self.intColumns[i]) }
+                            })
+                            sqlite3_bind_int64(stmt, col + 12, input)
+                        }
+                        let rc = sqlite3_step(stmt)
+                        sqlite3_reset(stmt)
+                        return rc == SQLITE_DONE
                     }
-                    let rc = sqlite3_step(stmt)
-                    sqlite3_reset(stmt)
-                    return rc == SQLITE_DONE
                 }
             }
         }
@@ -107,12 +120,12 @@ final class SQLiteUsageLoad: UsageLoad {
         if stored == rows.count {
             try rollup.add(batch, rows: rows)
         } else if stored > 0 {
-            try db.forEachRow("SELECT \(UsagePeriods.rollupColumns) FROM usage_events WHERE id > ?", [.int(lastID)]) { r in
-                try rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4),
-                               service: r.bytes(5), status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9),
-                               output: r.int(10), requests: r.int(11), latencyMs: r.isNull(12) ? nil : r.int(12), reported: r.bytes(13),
-                               cacheWrite1h: r.int(14))
-            }
+            // Which rows went in: those whose stored id is among the rows after the last id.
+            var kept = Set<[UInt8]>()
+            try db.forEachRow("SELECT request_id FROM usage_events WHERE id > ?", [.int(lastID)]) { r in kept.insert(Array(r.bytes(0))) }
+            try rollup.add(batch, rows: rows.filter { row in
+                kept.remove(Array(encoded.ids[Int(encoded.idStarts[row])..<Int(encoded.idStarts[row + 1])])) != nil
+            })
         }
         if stored > 0 { lastID = sqlite3_last_insert_rowid(db.handle) }
         accepted += stored

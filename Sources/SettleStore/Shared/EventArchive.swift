@@ -118,7 +118,7 @@ public final class EventArchive {
     /// Every stored event of `month`, in the store's order, one at a time.
     public func forEachEvent(in month: PeriodMonth, _ body: (UsageEvent) throws -> Void) throws {
         let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
-        let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events WHERE ts_us >= \(from) AND ts_us < \(to)"
+        let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events_named WHERE ts_us >= \(from) AND ts_us < \(to)"
         if let lite = sql as? SQLiteConnection {
             // In time order through the time index (no sort of the month in memory).
             try lite.forEachRow(select + " ORDER BY ts_us", []) { r in
@@ -234,24 +234,17 @@ public final class EventArchive {
             // The trigger would take these events for archived duplicates: off while they go
             // back, then their ids leave the archived set (all inside the transaction).
             if lite { try sql.perform("DROP TRIGGER IF EXISTS usage_events_archived", []) }
-            let sink = sql.rowSink(into: "usage_events", columns: Self.columns + ["input_id"])
+            let sink = StoredEventSink(sql)
             var count: Int64 = 0
-            var ids: [[SQLParam]] = []
             try events { e in
-                try sink.append([.text(e.requestID), .int(e.timestamp.microseconds), .text(e.customerID), .text(e.provider), .text(e.model),
-                                 .int(e.inputTokens), .int(e.cachedInputTokens), .int(e.cacheWriteTokens), .int(e.cacheWrite1hTokens),
-                                 .int(e.outputTokens), .int(e.requests), .text(e.tier.rawValue), .text(e.status.rawValue),
-                                 .optional(e.apiKeyID), .optional(e.upstreamAccount), .optional(e.serviceID), .optional(e.latencyMs),
-                                 .optional(e.reportedCost?.description), .int(0)])
+                try sink.append(e, inputID: 0)
                 count += 1
-                if lite {
-                    ids.append([.text(e.requestID)])
-                    if ids.count == 400 { try sql.delete(from: "archived_request_ids", keys: ["request_id"], values: ids); ids.removeAll() }
-                }
             }
             try sink.flush()
             if lite {
-                try sql.delete(from: "archived_request_ids", keys: ["request_id"], values: ids)
+                let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
+                try sql.perform("DELETE FROM archived_request_ids WHERE request_id IN (SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?)",
+                                [.int(from), .int(to)])
                 try sql.perform(Self.sqliteTrigger, [])
             }
             try sql.perform("DELETE FROM archives WHERE month = ?", [.text(month.description)])

@@ -141,7 +141,7 @@ public final class ReportLedger {
             SELECT ts_us / \(perDay) AS d, provider, model, tier, COUNT(*),
                    SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests),
                    SUM(cache_write_1h_tokens), \(stretch) AS s, \(try bandExpression(bands)) AS b
-            FROM usage_events WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
+            FROM usage_events_named WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
             GROUP BY d, s, provider, model, tier, b
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
             Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)

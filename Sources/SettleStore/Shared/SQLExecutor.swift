@@ -110,6 +110,8 @@ enum SQLParam {
     case text(String)
     case int(Int64)
     case null
+    /// Bytes (a stored request id): SQLite's BLOB, PostgreSQL's bytea.
+    case blob([UInt8])
 
     static func optional(_ s: String?) -> SQLParam { s.map { .text($0) } ?? .null }
     static func optional(_ n: Int64?) -> SQLParam { n.map { .int($0) } ?? .null }
@@ -202,6 +204,7 @@ extension SQLParam {
         case .text(let s): return .text(s)
         case .int(let n): return .int(n)
         case .null: return .null
+        case .blob(let b): return .blob(b)
         }
     }
 
@@ -210,6 +213,7 @@ extension SQLParam {
         case .text(let s): return s
         case .int(let n): return String(n)
         case .null: return nil
+        case .blob(let b): return StoredRequestID.pgHex(b)
         }
     }
 }

@@ -23,7 +23,7 @@ public final class UsagePeriods {
         let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
         if let lite = sql as? SQLiteConnection {
             try lite.forEachRow("""
-                SELECT \(Self.rollupColumns) FROM usage_events WHERE ts_us >= ? AND ts_us < ?
+                SELECT \(Self.rollupColumns) FROM usage_events e JOIN usage_keys k ON k.id = e.key_id WHERE e.ts_us >= ? AND e.ts_us < ?
                 """, [.int(range.0), .int(range.1)]) { r in
                 let latency = r.isNull(12) ? nil : r.int(12)
                 rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
@@ -31,7 +31,7 @@ public final class UsagePeriods {
                            requests: r.int(11), latencyMs: latency, reported: r.bytes(13), cacheWrite1h: r.int(14))
             }
         } else if let pg = sql as? PGConnection {
-            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM usage_events WHERE ts_us >= \(range.0) AND ts_us < \(range.1)") { line in
+            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM usage_events e JOIN usage_keys k ON k.id = e.key_id WHERE e.ts_us >= \(range.0) AND e.ts_us < \(range.1)") { line in
                 let f = PostgresCopyText.fields(line)
                 guard f.count == 15, let ts = f[0].flatMap({ Int64($0) }) else {
                     throw StoreError("usage_events holds a row settle cannot read while rolling up \(day)", detail: line.count < 400 ? String(decoding: line, as: UTF8.self) : nil)
@@ -47,10 +47,10 @@ public final class UsagePeriods {
         }
     }
 
-    /// What the rollup reads of each event, in `DayRollup.add`'s order.
+    /// What the rollup reads of each event (`e`, with its key `k`), in `DayRollup.add`'s order.
     static let rollupColumns = """
-        ts_us, customer_id, provider, model, tier, COALESCE(service_id, ''), status, input_tokens, cached_input_tokens,
-        cache_write_tokens, output_tokens, requests, latency_ms, reported_cost, cache_write_1h_tokens
+        e.ts_us, k.customer_id, k.provider, k.model, k.tier, k.service_id, k.status, e.input_tokens, COALESCE(e.cached_input_tokens, 0),
+        COALESCE(e.cache_write_tokens, 0), e.output_tokens, e.requests, e.latency_ms, e.reported_cost, COALESCE(e.cache_write_1h_tokens, 0)
         """
 
     static let dailyColumns = ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "events",
@@ -201,7 +201,7 @@ public final class UsagePeriods {
         }.joined()
         var total = try sql.fetch("""
             SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_events
-            WHERE customer_id = ? AND service_id = ? AND ts_us < CAST(? AS BIGINT) AND status = 'ok'\(outside)
+            WHERE key_id < 0 AND key_id IN (\(Self.serviceKeys)) AND ts_us < CAST(? AS BIGINT)\(outside)
             """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
         for r in archived {
             let last = min(r.month.lastDay, time.day.adding(days: -1))
@@ -220,26 +220,31 @@ public final class UsagePeriods {
                               _ body: (Int64, Int64) -> Bool) throws {
         try EventArchive(sql).requireEvents(of: from.day...Timestamp(microseconds: to.microseconds - 1).day,
                                             for: "counting the free trial of \(service) used by \(customer)")
+        // Pages in (ts, request id) order; events of one microsecond are taken together and put in
+        // request-id order here (their stored bytes sort otherwise than their text).
         var afterTS = from.microseconds - 1
-        var afterID = ""
         var pageSize: Int64 = 16
         while true {
             let page = try sql.fetch("""
-                SELECT ts_us, request_id, input_tokens, output_tokens FROM usage_events
-                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND ts_us < CAST(? AS BIGINT)
-                  AND (ts_us > CAST(? AS BIGINT) OR (ts_us = CAST(? AS BIGINT) AND request_id > ?))
-                ORDER BY ts_us, request_id LIMIT CAST(? AS BIGINT)
-                """, [.text(customer), .text(service), .int(to.microseconds), .int(afterTS), .int(afterTS), .text(afterID),
-                      .int(pageSize)])
-            for r in page {
-                if !body(r.int(2), r.int(3)) { return }
-                afterTS = r.int(0)
-                afterID = r.text(1)
-            }
+                SELECT ts_us FROM usage_events
+                WHERE key_id < 0 AND key_id IN (\(Self.serviceKeys)) AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
+                ORDER BY ts_us LIMIT CAST(? AS BIGINT)
+                """, [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)])
+            guard let last = page.last?.int(0) else { return }
+            let events = try sql.fetch("""
+                SELECT request_id, input_tokens, output_tokens, ts_us FROM usage_events_named
+                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND key_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
+                """, [.text(customer), .text(service), .int(afterTS), .int(last)])
+                .sorted { ($0.int(3), $0.text(0)) < ($1.int(3), $1.text(0)) }
+            for r in events where !body(r.int(1), r.int(2)) { return }
+            afterTS = last
             if page.count < pageSize { return }
             pageSize = min(pageSize * 4, 1024)
         }
     }
+
+    /// The keys of a customer's answered (ok) events on a service.
+    static let serviceKeys = "SELECT id FROM usage_keys WHERE customer_id = ? AND service_id = ? AND status = 'ok'"
 
     /// One customer's period, as aggregate rebuilt it.
     public struct Replacement: Sendable {

@@ -1,0 +1,172 @@
+import SettleCore
+
+/// The stored layout of usage events (schema 14), written once for both stores.
+///
+/// An event row holds its request id in binary (`StoredRequestID`), its eight names as one
+/// `usage_keys` id (`UsageKey`), its counts and time; PostgreSQL keeps counts in 32-bit columns
+/// and a zero cache count as NULL (no bytes). `usage_events_named` is the same events with
+/// names and text ids, for queries by hand and the readers that are not on the nightly's path.
+enum StoredEvents {
+    /// Columns a writer fills, in this order.
+    static let columns = ["request_id", "ts_us", "key_id", "input_tokens", "cached_input_tokens", "cache_write_tokens",
+                          "cache_write_1h_tokens", "output_tokens", "requests", "latency_ms", "reported_cost", "input_id"]
+
+    /// One event as a row of `columns`.
+    static func row(_ e: UsageEvent, storedID: [UInt8], keyID: Int64, inputID: Int64, postgres: Bool) -> [SQLParam] {
+        func cache(_ n: Int64) -> SQLParam { postgres && n == 0 ? .null : .int(n) }
+        return [.blob(storedID), .int(e.timestamp.microseconds), .int(keyID), .int(e.inputTokens), cache(e.cachedInputTokens),
+                cache(e.cacheWriteTokens), cache(e.cacheWrite1hTokens), .int(e.outputTokens), .int(e.requests), .optional(e.latencyMs),
+                .optional(e.reportedCost?.description), .int(inputID)]
+    }
+
+    /// `usage_events_named`: the events as they came in, names and text ids.
+    static func namedView(postgres: Bool) -> String {
+        let id = postgres
+            ? "CASE WHEN get_byte(e.request_id, 0) = 0 THEN convert_from(substring(e.request_id FROM 2), 'UTF8') "
+                + "ELSE p.prefix || encode(substring(e.request_id FROM 2), 'hex') END"
+            : "CASE WHEN substr(e.request_id, 1, 1) = x'00' THEN CAST(substr(e.request_id, 2) AS TEXT) "
+                + "ELSE p.prefix || lower(hex(substr(e.request_id, 2))) END"
+        let prefixID = postgres ? "get_byte(e.request_id, 0)" : "unicode(CAST(substr(e.request_id, 1, 1) AS TEXT))"
+        func count(_ c: String) -> String { postgres ? "COALESCE(e.\(c), 0) AS \(c)" : "e.\(c)" }
+        return """
+            CREATE VIEW usage_events_named AS
+            SELECT \(id) AS request_id, e.ts_us, k.customer_id, k.provider, k.model, e.input_tokens,
+                   \(count("cached_input_tokens")), \(count("cache_write_tokens")), \(count("cache_write_1h_tokens")),
+                   e.output_tokens, e.requests, k.tier, k.status, NULLIF(k.api_key_id, '') AS api_key_id,
+                   NULLIF(k.upstream_account, '') AS upstream_account, NULLIF(k.service_id, '') AS service_id,
+                   e.latency_ms, e.reported_cost, e.input_id, e.key_id
+            FROM usage_events e JOIN usage_keys k ON k.id = e.key_id
+            LEFT JOIN request_id_prefixes p ON p.id = \(prefixID);
+            """
+    }
+
+    /// The dictionary tables, the same on both stores but for the id type.
+    static func dictionaries(postgres: Bool) -> String {
+        let t = postgres ? "text" : "TEXT"
+        return """
+            CREATE TABLE usage_keys (
+                id               \(postgres ? "integer" : "INTEGER") PRIMARY KEY,
+                customer_id      \(t) NOT NULL,
+                provider         \(t) NOT NULL,
+                model            \(t) NOT NULL,
+                tier             \(t) NOT NULL,
+                status           \(t) NOT NULL,
+                api_key_id       \(t) NOT NULL,
+                upstream_account \(t) NOT NULL,
+                service_id       \(t) NOT NULL,
+                UNIQUE (customer_id, provider, model, tier, status, api_key_id, upstream_account, service_id)
+            );
+            CREATE TABLE request_id_prefixes (
+                id     \(postgres ? "smallint" : "INTEGER") PRIMARY KEY,
+                prefix \(t) NOT NULL UNIQUE
+            );
+            """
+    }
+
+    /// Columns of schema 13's event rows, which the conversion reads.
+    static let legacyColumns = EventArchive.columns + ["input_id"]
+}
+
+/// Writes events in the stored layout outside a load: a restore, and the conversion of an
+/// older store. A batch at a time, through the same key book as loads.
+final class StoredEventSink {
+    private let sql: any SQLExecutor
+    private let book: UsageKeyBook
+    private let postgres: Bool
+    private var batch = UsageEventBatch(capacity: 0)
+    private var events: [UsageEvent] = []
+    private var inputs: [Int64] = []
+    private var rowIDs: [Int64] = []
+    private let sink: RowSink
+    private let withRowIDs: Bool
+    private(set) var months = Set<PeriodMonth>()
+    static let batchSize = 10_000
+
+    /// `rowIDs`: SQLite's event ids are given (a conversion keeps them).
+    init(_ sql: any SQLExecutor, rowIDs: Bool = false) {
+        self.sql = sql
+        postgres = sql is PGConnection
+        book = UsageKeyBook(resolver: SQLUsageKeyResolver(sql))
+        withRowIDs = rowIDs
+        sink = sql.rowSink(into: "usage_events", columns: StoredEvents.columns + (rowIDs ? ["id"] : []))
+    }
+
+    func append(_ e: UsageEvent, inputID: Int64, rowID: Int64 = 0) throws {
+        batch.append(e)
+        events.append(e)
+        inputs.append(inputID)
+        rowIDs.append(rowID)
+        if batch.count == Self.batchSize { try flush() }
+    }
+
+    func flush() throws {
+        guard batch.count > 0 else { try sink.flush(); return }
+        let (keys, ids, starts) = try book.encode(batch, rows: 0..<batch.count)
+        for row in 0..<batch.count {
+            let e = events[row]
+            if postgres {
+                let month = PeriodMonth(containing: e.timestamp.day)
+                if months.insert(month).inserted {
+                    let (from, to) = EventPartitions.bounds(month)
+                    try sql.perform("CREATE TABLE IF NOT EXISTS \(EventPartitions.name(month)) PARTITION OF usage_events FOR VALUES FROM (\(from)) TO (\(to))", [])
+                }
+            }
+            var r = StoredEvents.row(e, storedID: Array(ids[Int(starts[row])..<Int(starts[row + 1])]), keyID: keys[row],
+                                     inputID: inputs[row], postgres: postgres)
+            if withRowIDs { r.append(.int(rowIDs[row])) }
+            try sink.append(r)
+        }
+        try sink.flush()
+        batch = UsageEventBatch(capacity: 0)
+        events.removeAll(keepingCapacity: true)
+        inputs.removeAll(keepingCapacity: true)
+        rowIDs.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Schema 14's conversion of the events and ids a store already holds, inside the migration's
+/// transaction: every event row rewritten in the new layout (SQLite keeps its row ids), and the
+/// request-id set (PostgreSQL) or the archived ids (SQLite) in binary. Time is proportional to
+/// the events stored.
+enum EventLayoutMigration {
+    static func convert(_ sql: any SQLExecutor) throws {
+        let postgres = sql is PGConnection
+        let sink = StoredEventSink(sql, rowIDs: !postgres)
+        let count = StoredEvents.legacyColumns.count
+        try forEachRow(sql, "SELECT \(StoredEvents.legacyColumns.joined(separator: ", "))\(postgres ? "" : ", id") FROM usage_events_v13") { f in
+            let e = try EventArchive.event(Array(f[0..<(count - 1)]))
+            try sink.append(e, inputID: f.int(count - 1), rowID: postgres ? 0 : f.int(count))
+        }
+        try sink.flush()
+        let (old, new) = postgres ? ("request_ids_v13", "request_ids") : ("archived_request_ids_v13", "archived_request_ids")
+        let resolver = SQLUsageKeyResolver(sql)
+        var prefixes: [String: UInt8?] = [:]
+        let ids = sql.rowSink(into: new, columns: ["request_id"])
+        var archived = 0
+        try forEachRow(sql, "SELECT request_id FROM \(old)") { f in
+            let stored = try StoredRequestID.encode(f.text(0)) { p in
+                if let known = prefixes[p] { return known }
+                let made = try resolver.prefixID(p)
+                prefixes[p] = made
+                return made
+            }
+            try ids.append([.blob(stored)])
+            archived += 1
+        }
+        try ids.flush()
+        if !postgres && archived > 0 { try sql.perform(EventArchive.sqliteTrigger, []) }
+    }
+
+    /// Rows of `select` one at a time: PostgreSQL through a cursor, so that the same connection
+    /// can write between fetches.
+    private static func forEachRow(_ sql: any SQLExecutor, _ select: String, _ body: ([String?]) throws -> Void) throws {
+        guard let pg = sql as? PGConnection else { return try sql.fetchEach(select, [], body) }
+        try pg.execute("DECLARE settle_convert NO SCROLL CURSOR FOR \(select)")
+        while true {
+            let rows = try pg.query("FETCH 10000 FROM settle_convert")
+            if rows.count == 0 { break }
+            for r in 0..<rows.count { try body((0..<rows.columns).map { rows.text(r, $0) }) }
+        }
+        try pg.execute("CLOSE settle_convert")
+    }
+}

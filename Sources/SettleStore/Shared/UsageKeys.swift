@@ -1,0 +1,261 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Who sent an event and what it ran: the eight names an event carries, stored once in
+/// `usage_keys` and named by an integer in each event row. A busy gateway repeats a few
+/// hundred thousand combinations across millions of events, so the row keeps 4 bytes where
+/// it kept some 90 of text. Absent optional names are stored as '' (a name is never empty:
+/// validation makes an empty field absent).
+///
+/// A key with a service gets a negative id, one without a positive id: the partial index that
+/// finds a customer's service events (free trials) covers `key_id < 0` and needs no column of
+/// its own.
+struct UsageKey: Hashable, Sendable {
+    var customerID: String
+    var provider: String
+    var model: String
+    var tier: String
+    var status: String
+    var apiKeyID: String
+    var upstreamAccount: String
+    var serviceID: String
+
+    static let columns = ["customer_id", "provider", "model", "tier", "status", "api_key_id", "upstream_account", "service_id"]
+
+    var values: [String] { [customerID, provider, model, tier, status, apiKeyID, upstreamAccount, serviceID] }
+
+    init(_ v: [String]) {
+        customerID = v[0]; provider = v[1]; model = v[2]; tier = v[3]; status = v[4]
+        apiKeyID = v[5]; upstreamAccount = v[6]; serviceID = v[7]
+    }
+
+    var hasService: Bool { !serviceID.isEmpty }
+}
+
+/// Where a load finds and makes the ids of keys and request-id prefixes it has not met yet.
+/// SQLite makes them inside the load's transaction (one writer); PostgreSQL on a connection of
+/// its own, committed at once, so that loads running side by side share them and never wait on
+/// each other's transactions.
+protocol UsageKeyResolver: AnyObject {
+    /// The ids of `keys` (distinct, none known to the caller yet), made where missing.
+    func ids(of keys: [UsageKey]) throws -> [Int64]
+    /// The id of a request-id prefix, made if missing; nil once 127 prefixes exist.
+    func prefixID(_ prefix: String) throws -> UInt8?
+}
+
+/// A load's memory of key and prefix ids, looked up per event without making a `String`:
+/// the key's cells are hashed as bytes, and compared byte for byte on a hit.
+final class UsageKeyBook {
+    private let resolver: any UsageKeyResolver
+    private var heads: [UInt64: Int32] = [:]
+    private var next: [Int32] = []
+    private var starts: [Int] = [0]
+    private var arena: [UInt8] = []
+    private var ids: [Int64] = []
+    private var scratch: [UInt8] = []
+    private var prefixes: [[UInt8]: UInt8?] = [:]
+
+    init(resolver: any UsageKeyResolver) {
+        self.resolver = resolver
+        scratch.reserveCapacity(256)
+    }
+
+    /// Key ids for `rows` of `batch` (in order), and their request ids' stored forms, appended to
+    /// `ids` with `idStarts` marking each (one extra entry closes the last).
+    func encode(_ batch: UsageEventBatch, rows: some Sequence<Int>) throws -> (keys: [Int64], ids: [UInt8], idStarts: [Int32]) {
+        var keyIDs: [Int64] = []
+        var missing: [(row: Int, slot: Int)] = []
+        var wanted: [UsageKey] = []
+        var wantedAt: [UsageKey: Int] = [:]
+        var blob: [UInt8] = []
+        var blobStarts: [Int32] = [0]
+        try batch.text.withUnsafeBytes { text in
+            try batch.starts.withUnsafeBufferPointer { starts in
+                try batch.ints.withUnsafeBufferPointer { ints in
+                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    var cells = [(UnsafeRawPointer?, Int)](repeating: (nil, 0), count: UsageEventBatch.textsPerRow)
+                    for row in rows {
+                        batch.withCells(row: row, base: base, starts: starts, ints: ints,
+                                        text: { i, p, n in cells[i] = (p, n) }, int: { _, _ in })
+                        // Request id (cell 0).
+                        let id = UnsafeRawBufferPointer(start: cells[0].0, count: cells[0].1)
+                        let hexStart = StoredRequestID.hexStart(id)
+                        var prefixID: UInt8?
+                        if let h = hexStart {
+                            let prefix = Array(id[..<h])
+                            if let known = prefixes[prefix] { prefixID = known } else {
+                                let made = try resolver.prefixID(String(decoding: prefix, as: UTF8.self))
+                                prefixes[prefix] = made
+                                prefixID = made
+                            }
+                        }
+                        StoredRequestID.append(id, hexStart: hexStart, prefixID: prefixID, to: &blob)
+                        blobStarts.append(Int32(blob.count))
+                        // Key: customer, provider, model, tier, status, api key, upstream, service
+                        // (cells 1, 2, 3, 4, 5, 6, 7, 8).
+                        scratch.removeAll(keepingCapacity: true)
+                        for c in 1...8 {
+                            let (p, n) = cells[c]
+                            var length = UInt16(n)
+                            withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
+                            if let p, n > 0 { scratch.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+                        }
+                        if let known = find() {
+                            keyIDs.append(known)
+                        } else {
+                            let key = UsageKey((1...8).map { c in
+                                let (p, n) = cells[c]
+                                return p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) } ?? ""
+                            })
+                            let slot: Int
+                            if let s = wantedAt[key] { slot = s } else {
+                                slot = wanted.count
+                                wanted.append(key)
+                                wantedAt[key] = slot
+                                remember(scratch, id: Int64.min)
+                            }
+                            missing.append((keyIDs.count, slot))
+                            keyIDs.append(0)
+                        }
+                    }
+                }
+            }
+        }
+        if !wanted.isEmpty {
+            let made = try resolver.ids(of: wanted)
+            for (at, slot) in missing { keyIDs[at] = made[slot] }
+            // The placeholders remembered above get their ids.
+            for (slot, key) in wanted.enumerated() {
+                scratch.removeAll(keepingCapacity: true)
+                for v in key.values {
+                    var length = UInt16(v.utf8.count)
+                    withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
+                    scratch.append(contentsOf: v.utf8)
+                }
+                setID(made[slot])
+            }
+        }
+        return (keyIDs, blob, blobStarts)
+    }
+
+    /// The id of the key in `scratch`, if met before (placeholders excluded).
+    private func find() -> Int64? {
+        guard let e = entry() else { return nil }
+        let id = ids[e]
+        return id == Int64.min ? nil : id
+    }
+
+    private func entry() -> Int? {
+        let hash = scratch.withUnsafeBytes { RecentRequestIDs.hash($0) }
+        var e = heads[hash].map(Int.init) ?? -1
+        while e >= 0 {
+            let length = starts[e + 1] - starts[e]
+            if length == scratch.count {
+                let same = arena.withUnsafeBytes { a in scratch.withUnsafeBytes { s in
+                    length == 0 || memcmp(a.baseAddress! + starts[e], s.baseAddress!, length) == 0
+                } }
+                if same { return e }
+            }
+            e = Int(next[e])
+        }
+        return nil
+    }
+
+    private func remember(_ bytes: [UInt8], id: Int64) {
+        let hash = bytes.withUnsafeBytes { RecentRequestIDs.hash($0) }
+        next.append(heads[hash] ?? -1)
+        heads[hash] = Int32(ids.count)
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        ids.append(id)
+    }
+
+    private func setID(_ id: Int64) {
+        if let e = entry() { ids[e] = id } else { remember(scratch, id: id) }
+    }
+}
+
+/// The resolver both stores share: the same SQL, but for how a new id is chosen. SQLite
+/// counts on from the highest (or lowest) id inside the load's transaction; PostgreSQL takes
+/// the sequence's next number and lets a key another load made first win (ON CONFLICT), then
+/// reads back what is there.
+final class SQLUsageKeyResolver: UsageKeyResolver {
+    let sql: any SQLExecutor
+    private let postgres: Bool
+
+    init(_ sql: any SQLExecutor) {
+        self.sql = sql
+        postgres = sql is PGConnection
+    }
+
+    func ids(of keys: [UsageKey]) throws -> [Int64] {
+        var found: [UsageKey: Int64] = [:]
+        // Sorted: two loads making the same keys at once take their index locks in one order.
+        let sorted = keys.sorted { $0.values.lexicographicallyPrecedes($1.values) }
+        let perStatement = 200
+        var i = 0
+        while i < sorted.count {
+            let chunk = Array(sorted[i..<min(i + perStatement, sorted.count)])
+            try lookUp(chunk, into: &found)
+            let missing = chunk.filter { found[$0] == nil }
+            if !missing.isEmpty {
+                try add(missing)
+                try lookUp(missing, into: &found)
+            }
+            i += chunk.count
+        }
+        return try keys.map { k in
+            guard let id = found[k] else { throw StoreError("usage_keys has no row for \(k.values) after adding it") }
+            return id
+        }
+    }
+
+    private static let tuple = "(" + Array(repeating: "?", count: 8).joined(separator: ", ") + ")"
+
+    private func lookUp(_ keys: [UsageKey], into found: inout [UsageKey: Int64]) throws {
+        let columns = UsageKey.columns.joined(separator: ", ")
+        let rows = try sql.fetch("SELECT id, \(columns) FROM usage_keys WHERE (\(columns)) IN (VALUES "
+                                 + Array(repeating: Self.tuple, count: keys.count).joined(separator: ", ") + ")",
+                                 keys.flatMap { $0.values.map(SQLParam.text) })
+        for r in rows { found[UsageKey((1...8).map { r.text($0) })] = r.int(0) }
+    }
+
+    private func add(_ keys: [UsageKey]) throws {
+        let columns = UsageKey.columns.joined(separator: ", ")
+        if postgres {
+            try sql.perform("""
+                INSERT INTO usage_keys(id, \(columns))
+                SELECT CASE WHEN v.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END, v.*
+                FROM (VALUES \(Array(repeating: Self.tuple, count: keys.count).joined(separator: ", "))) AS v(\(columns))
+                ON CONFLICT DO NOTHING
+                """, keys.flatMap { $0.values.map(SQLParam.text) })
+            return
+        }
+        let bounds = try sql.fetch("SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM usage_keys", [])[0]
+        var high = max(bounds.int(0), 0), low = min(bounds.int(1), 0)
+        let rows = keys.map { k -> [SQLParam] in
+            let id: Int64
+            if k.hasService { low -= 1; id = low } else { high += 1; id = high }
+            return [.int(id)] + k.values.map(SQLParam.text)
+        }
+        try sql.insert(into: "usage_keys", columns: ["id"] + UsageKey.columns, rows: rows)
+    }
+
+    func prefixID(_ prefix: String) throws -> UInt8? {
+        for _ in 0..<8 {
+            if let id = try sql.fetch("SELECT id FROM request_id_prefixes WHERE prefix = ?", [.text(prefix)]).first?.optionalInt(0) {
+                return UInt8(id)
+            }
+            let made = try sql.perform("""
+                INSERT INTO request_id_prefixes(id, prefix)
+                SELECT m + 1, ? FROM (SELECT COALESCE(MAX(id), 0) AS m FROM request_id_prefixes) t WHERE m < \(StoredRequestID.maximumPrefixID)
+                """ + (postgres ? " ON CONFLICT DO NOTHING" : ""), [.text(prefix)])
+            if made == 0, try sql.fetch("SELECT COUNT(*) FROM request_id_prefixes", [])[0].int(0) >= StoredRequestID.maximumPrefixID,
+               try sql.fetch("SELECT 1 FROM request_id_prefixes WHERE prefix = ?", [.text(prefix)]).isEmpty {
+                return nil
+            }
+        }
+        throw StoreError("could not add the request-id prefix \(prefix) to request_id_prefixes; run the load again")
+    }
+}
