@@ -190,56 +190,66 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
     }
 
     func ids(of keys: [UsageKey]) throws -> [Int64] {
-        var found: [UsageKey: Int64] = [:]
-        // Sorted: two loads making the same keys at once take their index locks in one order.
-        let sorted = keys.sorted { $0.values.lexicographicallyPrecedes($1.values) }
-        let perStatement = 200
-        var i = 0
-        while i < sorted.count {
-            let chunk = Array(sorted[i..<min(i + perStatement, sorted.count)])
-            try lookUp(chunk, into: &found)
-            let missing = chunk.filter { found[$0] == nil }
-            if !missing.isEmpty {
-                try add(missing)
-                try lookUp(missing, into: &found)
-            }
-            i += chunk.count
-        }
+        if let pg = sql as? PGConnection { return try stagedIDs(of: keys, pg) }
+        if let lite = sql as? SQLiteConnection { return try lookedUpIDs(of: keys, lite) }
+        throw StoreError("usage keys: unknown store")
+    }
+
+    /// SQLite: one prepared index lookup per key, new keys numbered on from the highest (lowest
+    /// for service keys) id: the load's transaction is the only writer.
+    private func lookedUpIDs(of keys: [UsageKey], _ db: SQLiteConnection) throws -> [Int64] {
+        let find = try db.prepare("SELECT id FROM usage_keys WHERE " + UsageKey.columns.map { "\($0) = ?" }.joined(separator: " AND "))
+        let insert = try db.prepare("INSERT INTO usage_keys(id, \(UsageKey.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        var high: Int64?, low: Int64 = 0
         return try keys.map { k in
-            guard let id = found[k] else { throw StoreError("usage_keys has no row for \(k.values) after adding it") }
+            for (i, v) in k.values.enumerated() { find.bind(i + 1, v) }
+            if try find.step() {
+                let id = find.int(0)
+                _ = try find.step()
+                return id
+            }
+            if high == nil {
+                let bounds = try sql.fetch("SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM usage_keys", [])[0]
+                high = max(bounds.int(0), 0)
+                low = min(bounds.int(1), 0)
+            }
+            let id: Int64
+            if k.hasService { low -= 1; id = low } else { high! += 1; id = high! }
+            insert.bind(1, id)
+            for (i, v) in k.values.enumerated() { insert.bind(i + 2, v) }
+            _ = try insert.step()
             return id
         }
     }
 
-    private static let tuple = "(" + Array(repeating: "?", count: 8).joined(separator: ", ") + ")"
-
-    private func lookUp(_ keys: [UsageKey], into found: inout [UsageKey: Int64]) throws {
+    /// PostgreSQL: the keys COPYed into a session table, the missing ones inserted (in key
+    /// order, so that two loads adding the same keys take their locks in one order; a key
+    /// another load made first is left to it), and all read back in one join: three round
+    /// trips for a batch's keys, not one per key.
+    private func stagedIDs(of keys: [UsageKey], _ pg: PGConnection) throws -> [Int64] {
         let columns = UsageKey.columns.joined(separator: ", ")
-        let rows = try sql.fetch("SELECT id, \(columns) FROM usage_keys WHERE (\(columns)) IN (VALUES "
-                                 + Array(repeating: Self.tuple, count: keys.count).joined(separator: ", ") + ")",
-                                 keys.flatMap { $0.values.map(SQLParam.text) })
-        for r in rows { found[UsageKey((1...8).map { r.text($0) })] = r.int(0) }
-    }
-
-    private func add(_ keys: [UsageKey]) throws {
-        let columns = UsageKey.columns.joined(separator: ", ")
-        if postgres {
-            try sql.perform("""
-                INSERT INTO usage_keys(id, \(columns))
-                SELECT CASE WHEN v.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END, v.*
-                FROM (VALUES \(Array(repeating: Self.tuple, count: keys.count).joined(separator: ", "))) AS v(\(columns))
-                ON CONFLICT DO NOTHING
-                """, keys.flatMap { $0.values.map(SQLParam.text) })
-            return
+        let match = UsageKey.columns.map { "k.\($0) = s.\($0)" }.joined(separator: " AND ")
+        try pg.execute("CREATE TEMP TABLE IF NOT EXISTS usage_key_stage (ord integer, \(UsageKey.columns.map { "\($0) text" }.joined(separator: ", ")))")
+        try pg.execute("DELETE FROM usage_key_stage")
+        try pg.bulkInsert(into: "usage_key_stage", columns: ["ord"] + UsageKey.columns,
+                          rows: keys.enumerated().map { [.int(Int64($0))] + $1.values.map(SQLParam.text) })
+        try pg.execute("""
+            INSERT INTO usage_keys(id, \(columns))
+            SELECT CASE WHEN s.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END, \(UsageKey.columns.map { "s.\($0)" }.joined(separator: ", "))
+            FROM usage_key_stage s WHERE NOT EXISTS (SELECT 1 FROM usage_keys k WHERE \(match))
+            ORDER BY \(columns)
+            ON CONFLICT DO NOTHING
+            """)
+        let rows = try pg.query("SELECT s.ord, k.id FROM usage_key_stage s JOIN usage_keys k ON \(match)")
+        var ids = [Int64?](repeating: nil, count: keys.count)
+        for r in 0..<rows.count {
+            guard let ord = rows.text(r, 0).flatMap({ Int($0) }), let id = rows.text(r, 1).flatMap({ Int64($0) }), ord < ids.count else { continue }
+            ids[ord] = id
         }
-        let bounds = try sql.fetch("SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM usage_keys", [])[0]
-        var high = max(bounds.int(0), 0), low = min(bounds.int(1), 0)
-        let rows = keys.map { k -> [SQLParam] in
-            let id: Int64
-            if k.hasService { low -= 1; id = low } else { high += 1; id = high }
-            return [.int(id)] + k.values.map(SQLParam.text)
+        return try ids.enumerated().map { i, id in
+            guard let id else { throw StoreError("usage_keys has no row for \(keys[i].values) after adding it; run the load again") }
+            return id
         }
-        try sql.insert(into: "usage_keys", columns: ["id"] + UsageKey.columns, rows: rows)
     }
 
     func prefixID(_ prefix: String) throws -> UInt8? {
