@@ -24,6 +24,13 @@ public struct UsageEventBatch: Sendable {
     public var preparedIDs: [UInt8] = []
     /// The calendar months (UTC) they fall in.
     public var preparedMonths: [PeriodMonth] = []
+    /// SQLite: the rows' key ids and stored request ids (`preparedIDStarts` marks each), and the
+    /// keys and prefixes the preparer numbered, which the writer stores first.
+    var preparedKeyIDs: [Int64]?
+    var preparedStoredIDs: [UInt8] = []
+    var preparedIDStarts: [Int32] = []
+    var preparedNewKeys: [(key: UsageKey, id: Int64)] = []
+    var preparedNewPrefixes: [(prefix: String, id: Int64)] = []
     /// Why the preparer could not render the batch (the writer throws it).
     public var preparedError: StoreError?
 

@@ -126,6 +126,7 @@ final class PostgresKeyResolver: UsageKeyResolver {
         return made
     }
 
-    func ids(of keys: [UsageKey]) throws -> [Int64] { try open().ids(of: keys) }
+    func ids(of keys: [UsageKey], new: Bool) throws -> [Int64] { try open().ids(of: keys, new: new) }
+    func storedKeys(limit: Int) throws -> [(UsageKey, Int64)]? { try open().storedKeys(limit: limit) }
     func prefixID(_ prefix: String) throws -> UInt8? { try open().prefixID(prefix) }
 }

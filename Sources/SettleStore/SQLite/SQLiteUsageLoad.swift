@@ -29,6 +29,10 @@ final class SQLiteUsageLoad: UsageLoad {
     /// The highest event id stored: rows a statement adds get ids above it.
     private var lastID: Int64 = 0
     private let keys: UsageKeyBook
+    /// Whether the book numbers new keys itself, on the decoding thread (`SQLiteEventEncoder`).
+    private var numbering = false
+    private let insertKey: SQLiteStatement
+    private let insertPrefix: SQLiteStatement
 
     init(db: SQLiteConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
         self.db = db
@@ -45,6 +49,10 @@ final class SQLiteUsageLoad: UsageLoad {
             insertMany = try db.prepare(Self.insertSQL(rows: Self.rowsPerInsert))
             insertQuarantine = try db.prepare(
                 "INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)")
+            let prefixes = try db.fetch("SELECT prefix, id FROM request_id_prefixes", []).map { ($0.text(0), UInt8(truncatingIfNeeded: $0.int(1))) }
+            numbering = try keys.numberLocally(prefixes: prefixes)
+            insertKey = try db.prepare("INSERT INTO usage_keys(id, \(UsageKey.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            insertPrefix = try db.prepare("INSERT INTO request_id_prefixes(id, prefix) VALUES (?, ?)")
         } catch {
             try? db.execute("ROLLBACK")
             throw error
@@ -71,9 +79,31 @@ final class SQLiteUsageLoad: UsageLoad {
             """
     }
 
+    /// With a dictionary small enough to hold, the decoding thread encodes each batch.
+    func makeBatchPreparer() -> (any UsageBatchPreparer)? { numbering ? SQLiteEventEncoder(keys: keys) : nil }
+
     func append(_ batch: UsageEventBatch) throws {
+        if let error = batch.preparedError { throw error }
         try rollup.prepare(batch)
-        let encoded = try keys.encode(batch, rows: 0..<batch.count)
+        let encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32])
+        var made: (keys: [(key: UsageKey, id: Int64)], prefixes: [(prefix: String, id: Int64)])
+        if let prepared = batch.preparedKeyIDs {
+            encoded = (prepared, batch.preparedStoredIDs, batch.preparedIDStarts)
+            made = (batch.preparedNewKeys, batch.preparedNewPrefixes)
+        } else {
+            encoded = try keys.encode(batch, rows: 0..<batch.count)
+            made = keys.takeMade()
+        }
+        for (key, id) in made.keys {
+            insertKey.bind(1, id)
+            for (i, v) in key.values.enumerated() { insertKey.bind(i + 2, v) }
+            try insertKey.step()
+        }
+        for (prefix, id) in made.prefixes {
+            insertPrefix.bind(1, id)
+            insertPrefix.bind(2, prefix)
+            try insertPrefix.step()
+        }
         var row = 0
         while row < batch.count {
             let n = batch.count - row >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
@@ -181,4 +211,26 @@ final class SQLiteUsageLoad: UsageLoad {
     }
 
     deinit { rollback() }
+}
+
+/// Encodes SQLite batches on the decoding thread: request ids packed, keys looked up and new ones
+/// numbered by the load's book, which only this thread touches once loading has begun.
+final class SQLiteEventEncoder: UsageBatchPreparer, @unchecked Sendable {
+    private let keys: UsageKeyBook
+
+    init(keys: UsageKeyBook) { self.keys = keys }
+
+    func prepare(_ batch: inout UsageEventBatch) {
+        do {
+            let encoded = try keys.encode(batch, rows: 0..<batch.count)
+            let made = keys.takeMade()
+            batch.preparedKeyIDs = encoded.keys
+            batch.preparedStoredIDs = encoded.ids
+            batch.preparedIDStarts = encoded.idStarts
+            batch.preparedNewKeys = made.keys
+            batch.preparedNewPrefixes = made.prefixes
+        } catch {
+            batch.preparedError = error as? StoreError ?? StoreError("\(error)")
+        }
+    }
 }

@@ -42,7 +42,9 @@ enum StoredEvents {
 
     /// The dictionary tables, the same on both stores but for the id type.
     static func dictionaries(postgres: Bool) -> String {
-        let t = postgres ? "text" : "TEXT"
+        // PostgreSQL: byte order ("C"), so that the lookups of a load's keys compare bytes, not
+        // a locale's rules.
+        let t = postgres ? "text COLLATE \"C\"" : "TEXT"
         return """
             CREATE TABLE usage_keys (
                 id               \(postgres ? "integer" : "INTEGER") PRIMARY KEY,

@@ -39,7 +39,11 @@ struct UsageKey: Hashable, Sendable {
 /// each other's transactions.
 protocol UsageKeyResolver: AnyObject {
     /// The ids of `keys` (distinct, none known to the caller yet), made where missing.
-    func ids(of keys: [UsageKey]) throws -> [Int64]
+    /// `new`: the caller knows every stored key, so these are not stored yet (SQLite, the one
+    /// writer, then skips the lookups).
+    func ids(of keys: [UsageKey], new: Bool) throws -> [Int64]
+    /// Every stored key with its id, or nil when there are more than `limit`.
+    func storedKeys(limit: Int) throws -> [(UsageKey, Int64)]?
     /// The id of a request-id prefix, made if missing; nil once 127 prefixes exist.
     func prefixID(_ prefix: String) throws -> UInt8?
 }
@@ -55,10 +59,68 @@ final class UsageKeyBook {
     private var ids: [Int64] = []
     private var scratch: [UInt8] = []
     private var prefixes: [[UInt8]: UInt8?] = [:]
+    /// The last prefix met and its id: ids of one gateway share one, so most rows skip the table.
+    private var lastPrefix: [UInt8] = []
+    private var lastPrefixID: UInt8??
+    /// Whether the book holds every stored key (read at the first batch): a miss is then a new key.
+    private var complete: Bool?
+    /// Dictionaries up to this many keys are read whole at a load's first batch; larger ones are
+    /// looked up a batch's unknown keys at a time.
+    static let preloadLimit = 1_000_000
+
+    /// Ids the book hands out itself: SQLite's load is the one writer, and once the book holds
+    /// every stored key it can number new ones without asking, on the decoding thread; the
+    /// writer stores what it made (`takeMade`) with the batch.
+    private var local: (high: Int64, low: Int64, prefix: Int)?
+    private var madeKeys: [(key: UsageKey, id: Int64)] = []
+    private var madePrefixes: [(prefix: String, id: Int64)] = []
 
     init(resolver: any UsageKeyResolver) {
         self.resolver = resolver
         scratch.reserveCapacity(256)
+    }
+
+    /// Reads every stored key and prefix and numbers new ones itself from now on; false (and
+    /// nothing changes) when the dictionary is too large to hold.
+    func numberLocally(prefixes stored: [(String, UInt8)]) throws -> Bool {
+        guard let keys = try resolver.storedKeys(limit: Self.preloadLimit) else { complete = false; return false }
+        var high: Int64 = 0, low: Int64 = 0
+        for (key, id) in keys {
+            fill(key)
+            if entry() == nil { remember(scratch, id: id) }
+            high = max(high, id)
+            low = min(low, id)
+        }
+        complete = true
+        for (prefix, id) in stored { prefixes[Array(prefix.utf8)] = id }
+        local = (high, low, Int(stored.map(\.1).max() ?? 0))
+        return true
+    }
+
+    /// The keys and prefixes numbered since the last call, for the writer to store.
+    func takeMade() -> (keys: [(key: UsageKey, id: Int64)], prefixes: [(prefix: String, id: Int64)]) {
+        defer { madeKeys.removeAll(); madePrefixes.removeAll() }
+        return (madeKeys, madePrefixes)
+    }
+
+    private func preload() throws {
+        guard complete == nil else { return }
+        guard let stored = try resolver.storedKeys(limit: Self.preloadLimit) else { complete = false; return }
+        for (key, id) in stored {
+            fill(key)
+            if entry() == nil { remember(scratch, id: id) }
+        }
+        complete = true
+    }
+
+    /// `scratch` = the key's cells as the batch's rows give them.
+    private func fill(_ key: UsageKey) {
+        scratch.removeAll(keepingCapacity: true)
+        for v in key.values {
+            var length = UInt16(v.utf8.count)
+            withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: v.utf8)
+        }
     }
 
     /// Key ids for `rows` of `batch` (in order), and their request ids' stored forms, appended to
@@ -70,6 +132,7 @@ final class UsageKeyBook {
         var wantedAt: [UsageKey: Int] = [:]
         var blob: [UInt8] = []
         var blobStarts: [Int32] = [0]
+        try preload()
         try batch.text.withUnsafeBytes { text in
             try batch.starts.withUnsafeBufferPointer { starts in
                 try batch.ints.withUnsafeBufferPointer { ints in
@@ -83,11 +146,33 @@ final class UsageKeyBook {
                         let hexStart = StoredRequestID.hexStart(id)
                         var prefixID: UInt8?
                         if let h = hexStart {
-                            let prefix = Array(id[..<h])
-                            if let known = prefixes[prefix] { prefixID = known } else {
-                                let made = try resolver.prefixID(String(decoding: prefix, as: UTF8.self))
-                                prefixes[prefix] = made
-                                prefixID = made
+                            let same = lastPrefixID != nil && lastPrefix.count == h && lastPrefix.withUnsafeBytes { last in
+                                h == 0 || memcmp(last.baseAddress!, id.baseAddress!, h) == 0
+                            }
+                            if same, let known = lastPrefixID {
+                                prefixID = known
+                            } else {
+                                let prefix = Array(id[..<h])
+                                if let known = prefixes[prefix] { prefixID = known } else {
+                                    let text = String(decoding: prefix, as: UTF8.self)
+                                    let made: UInt8?
+                                    if var l = local {
+                                        if l.prefix < StoredRequestID.maximumPrefixID {
+                                            l.prefix += 1
+                                            made = UInt8(l.prefix)
+                                            madePrefixes.append((text, Int64(l.prefix)))
+                                        } else {
+                                            made = nil
+                                        }
+                                        local = l
+                                    } else {
+                                        made = try resolver.prefixID(text)
+                                    }
+                                    prefixes[prefix] = made
+                                    prefixID = made
+                                }
+                                lastPrefix = prefix
+                                lastPrefixID = .some(prefixID)
                             }
                         }
                         StoredRequestID.append(id, hexStart: hexStart, prefixID: prefixID, to: &blob)
@@ -103,6 +188,17 @@ final class UsageKeyBook {
                         }
                         if let known = find() {
                             keyIDs.append(known)
+                        } else if var l = local {
+                            let key = UsageKey((1...8).map { c in
+                                let (p, n) = cells[c]
+                                return p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) } ?? ""
+                            })
+                            let id: Int64
+                            if key.hasService { l.low -= 1; id = l.low } else { l.high += 1; id = l.high }
+                            local = l
+                            remember(scratch, id: id)
+                            madeKeys.append((key, id))
+                            keyIDs.append(id)
                         } else {
                             let key = UsageKey((1...8).map { c in
                                 let (p, n) = cells[c]
@@ -123,16 +219,11 @@ final class UsageKeyBook {
             }
         }
         if !wanted.isEmpty {
-            let made = try resolver.ids(of: wanted)
+            let made = try resolver.ids(of: wanted, new: complete == true)
             for (at, slot) in missing { keyIDs[at] = made[slot] }
             // The placeholders remembered above get their ids.
             for (slot, key) in wanted.enumerated() {
-                scratch.removeAll(keepingCapacity: true)
-                for v in key.values {
-                    var length = UInt16(v.utf8.count)
-                    withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
-                    scratch.append(contentsOf: v.utf8)
-                }
+                fill(key)
                 setID(made[slot])
             }
         }
@@ -189,21 +280,30 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
         postgres = sql is PGConnection
     }
 
-    func ids(of keys: [UsageKey]) throws -> [Int64] {
+    func ids(of keys: [UsageKey], new: Bool) throws -> [Int64] {
         if let pg = sql as? PGConnection { return try stagedIDs(of: keys, pg) }
-        if let lite = sql as? SQLiteConnection { return try lookedUpIDs(of: keys, lite) }
+        if let lite = sql as? SQLiteConnection { return try lookedUpIDs(of: keys, new: new, lite) }
         throw StoreError("usage keys: unknown store")
+    }
+
+    func storedKeys(limit: Int) throws -> [(UsageKey, Int64)]? {
+        guard try sql.fetch("SELECT COUNT(*) FROM usage_keys", [])[0].int(0) <= limit else { return nil }
+        var out: [(UsageKey, Int64)] = []
+        try sql.fetchEach("SELECT id, \(UsageKey.columns.joined(separator: ", ")) FROM usage_keys", []) { r in
+            out.append((UsageKey((1...8).map { r.text($0) }), r.int(0)))
+        }
+        return out
     }
 
     /// SQLite: one prepared index lookup per key, new keys numbered on from the highest (lowest
     /// for service keys) id: the load's transaction is the only writer.
-    private func lookedUpIDs(of keys: [UsageKey], _ db: SQLiteConnection) throws -> [Int64] {
+    private func lookedUpIDs(of keys: [UsageKey], new: Bool, _ db: SQLiteConnection) throws -> [Int64] {
         let find = try db.prepare("SELECT id FROM usage_keys WHERE " + UsageKey.columns.map { "\($0) = ?" }.joined(separator: " AND "))
         let insert = try db.prepare("INSERT INTO usage_keys(id, \(UsageKey.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         var high: Int64?, low: Int64 = 0
         return try keys.map { k in
             for (i, v) in k.values.enumerated() { find.bind(i + 1, v) }
-            if try find.step() {
+            if !new, try find.step() {
                 let id = find.int(0)
                 _ = try find.step()
                 return id
@@ -229,10 +329,14 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
     private func stagedIDs(of keys: [UsageKey], _ pg: PGConnection) throws -> [Int64] {
         let columns = UsageKey.columns.joined(separator: ", ")
         let match = UsageKey.columns.map { "k.\($0) = s.\($0)" }.joined(separator: " AND ")
-        try pg.execute("CREATE TEMP TABLE IF NOT EXISTS usage_key_stage (ord integer, \(UsageKey.columns.map { "\($0) text" }.joined(separator: ", ")))")
+        try pg.execute("CREATE TEMP TABLE IF NOT EXISTS usage_key_stage (ord integer, \(UsageKey.columns.map { "\($0) text COLLATE \"C\"" }.joined(separator: ", ")))")
         try pg.execute("DELETE FROM usage_key_stage")
         try pg.bulkInsert(into: "usage_key_stage", columns: ["ord"] + UsageKey.columns,
                           rows: keys.enumerated().map { [.int(Int64($0))] + $1.values.map(SQLParam.text) })
+        // A batch's keys are few against the dictionary: an index probe each. Left to itself the
+        // planner (no statistics on the session table) hashes the whole dictionary every batch.
+        try pg.execute("SET enable_hashjoin = off; SET enable_mergejoin = off")
+        defer { try? pg.execute("RESET enable_hashjoin; RESET enable_mergejoin") }
         try pg.execute("""
             INSERT INTO usage_keys(id, \(columns))
             SELECT CASE WHEN s.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END, \(UsageKey.columns.map { "s.\($0)" }.joined(separator: ", "))
