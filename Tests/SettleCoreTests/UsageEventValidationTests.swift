@@ -63,6 +63,15 @@ import Testing
         #expect(reason { $0.outputTokens = .integer(2_147_483_647) } == nil)
     }
 
+    @Test func textNoStoreKeepsAsItCameIsRefused() {
+        #expect(reason { $0.customerID = .text(String(repeating: "c", count: 257)) }
+            == .unstorableText(field: "customer_id", why: "is 257 bytes long (at most 256)"))
+        #expect(reason { $0.model = .text("gpt\u{0}4o") } == .unstorableText(field: "model", why: "contains a NUL character"))
+        #expect(reason { $0.requestID = .text(String(repeating: "r", count: 1_025)) }
+            == .unstorableText(field: "request_id", why: "is 1025 bytes long (at most 1024)"))
+        #expect(reason { $0.customerID = .text(String(repeating: "c", count: 256)) } == nil)
+    }
+
     @Test func negativeCount() {
         #expect(reason { $0.outputTokens = .integer(-1) } == .negativeCount(field: "output_tokens", value: "-1"))
         #expect(reason { $0.cachedInputTokens = .text("-5") } == .negativeCount(field: "cached_input_tokens", value: "-5"))

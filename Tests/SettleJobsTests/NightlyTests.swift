@@ -103,7 +103,7 @@ import SettleTestSupport
     }
 
     /// Columns that name a run or a row id, not a result.
-    static let processingColumns: Set<String> = ["run_id", "id", "input_id", "computed_at"]
+    static let processingColumns: Set<String> = ["run_id", "id", "input_id", "key_id", "computed_at"]
 
     static func morning(after day: UTCDay) -> String { "\(day.adding(days: 1))T03:00:00Z" }
 
@@ -156,7 +156,7 @@ import SettleTestSupport
         }
         let once = try b.settle(["rerun", "--from", "2026-10-01", "--to", "2026-10-31"], at: "2026-11-05T10:00:00Z")
         #expect(once.status == 3, "\(once.stderr)")
-        let results = ["usage_events", "reconciliation_cells", "usage_daily", "usage_latency_daily", "usage_summaries", "usage_trials",
+        let results = ["usage_events_named", "reconciliation_cells", "usage_daily", "usage_latency_daily", "usage_summaries", "usage_trials",
                        "period_totals", "pending_days"]
         let exclude = Self.processingColumns
         #expect(try StateDump.dump(url: b.url, tables: results, excluding: exclude) == StateDump.dump(url: a.url, tables: results, excluding: exclude))

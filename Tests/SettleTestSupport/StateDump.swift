@@ -7,7 +7,7 @@ import CSQLite
 /// moment of processing (run ids, row ids, `*_at` times) are left out by the caller's list.
 public enum StateDump {
     public static let businessTables = [
-        "usage_events", "quarantine", "bill_lines", "reconciliation_cells", "usage_daily", "usage_daily_days", "usage_latency_daily",
+        "usage_events_named", "quarantine", "bill_lines", "reconciliation_cells", "usage_daily", "usage_daily_days", "usage_latency_daily",
         "usage_summaries", "usage_trials", "period_totals", "alerts", "alert_deliveries", "invoices", "pending_days",
     ]
 

@@ -7,6 +7,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
     case notACount(field: String, value: String)
     case negativeCount(field: String, value: String)
     case countTooLarge(field: String, value: String)
+    case unstorableText(field: String, why: String)
     case cacheExceedsInput(cached: Int64, cacheWrite: Int64, input: Int64)
     case unknownTier(String)
     case unknownStatus(String)
@@ -26,6 +27,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .notACount: return "not_a_count"
         case .negativeCount: return "negative_count"
         case .countTooLarge: return "count_too_large"
+        case .unstorableText: return "unstorable_text"
         case .cacheExceedsInput: return "cache_exceeds_input"
         case .unknownTier: return "unknown_tier"
         case .unknownStatus: return "unknown_status"
@@ -46,6 +48,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .notACount(let field, let value): return "not_a_count: \(field) \(quoted(value)) is not a whole number"
         case .negativeCount(let field, let value): return "negative_count: \(field) is \(value)"
         case .countTooLarge(let field, let value): return "count_too_large: \(field) is \(value), more than one event can carry (at most 2147483647)"
+        case .unstorableText(let field, let why): return "unstorable_text: \(field) \(why)"
         case .cacheExceedsInput(let cached, let write, let input):
             return "cache_exceeds_input: cached_input_tokens \(cached) + cache_write_tokens \(write) > input_tokens \(input)"
         case .unknownTier(let value): return "unknown_tier: tier \(quoted(value)) is not standard, batch, priority or flex"

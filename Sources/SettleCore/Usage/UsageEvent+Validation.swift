@@ -70,15 +70,28 @@ extension UsageEvent {
         return try optionalText(v, name)!
     }
 
+    /// The longest name and request id an event may carry, in UTF-8 bytes: far beyond any real
+    /// one, and small enough that the eight names of an event always fit the store's index of
+    /// them (PostgreSQL refuses index rows over about 2.7 kB).
+    public static let maxNameBytes = 256
+    public static let maxRequestIDBytes = 1_024
+
     /// Text fields accept strings, and numbers written without quotes (an id such as `42`).
+    /// A NUL character or an overlong value is refused: no store keeps it as it came.
     private static func optionalText(_ v: FieldValue, _ name: String) throws(QuarantineReason) -> String? {
+        let text: String?
         switch v {
-        case .missing, .null: return nil
-        case .text(let s): return s.isEmpty ? nil : s
-        case .integer(let n): return String(n)
-        case .otherNumber(let s): return s
+        case .missing, .null: text = nil
+        case .text(let s): text = s.isEmpty ? nil : s
+        case .integer(let n): text = String(n)
+        case .otherNumber(let s): text = s
         case .bool, .nested: throw .notText(field: name)
         }
+        guard let text else { return nil }
+        let limit = name == "request_id" ? maxRequestIDBytes : name == "ts" ? maxRequestIDBytes : maxNameBytes
+        if text.utf8.count > limit { throw .unstorableText(field: name, why: "is \(text.utf8.count) bytes long (at most \(limit))") }
+        if text.utf8.contains(0) { throw .unstorableText(field: name, why: "contains a NUL character") }
+        return text
     }
 
     /// The largest count one event may carry (tokens, requests, latency in milliseconds): far

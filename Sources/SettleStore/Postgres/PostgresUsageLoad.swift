@@ -91,15 +91,16 @@ final class PostgresUsageLoad: UsageLoad {
                     ON CONFLICT DO NOTHING RETURNING request_id)
                 INSERT INTO usage_events (\(Self.eventColumns))
                 SELECT \(Self.stagedColumns) FROM firsts s JOIN fresh f ON f.request_id = s.request_id
-                RETURNING request_id
+                RETURNING encode(request_id, 'hex')
                 """)
             accepted += stored.count
             try db.execute("TRUNCATE usage_stage")
             var ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
-            // The COPY text of the kept rows' ids, line by line (`\\x…`, its backslash escaped).
+            // The COPY text of the kept rows' ids, line by line (`\\x` and hex, whatever the
+            // server's bytea_output says: the statement returns hex itself).
             let lines = batch.preparedIDs.split(separator: 0x0A, omittingEmptySubsequences: false)
             try rollup.add(batch, rows: batch.preparedKept.indices.filter { n in
-                ids.remove(String(decoding: lines[n].dropFirst(), as: UTF8.self)) != nil
+                ids.remove(String(decoding: lines[n].dropFirst(3), as: UTF8.self)) != nil
             }.map { Int(batch.preparedKept[$0]) })
         }
     }

@@ -185,7 +185,8 @@ enum SQLiteMigrations {
         (14, v14),
     ]
 
-    /// Events at half the bytes (`StoredEvents`): the old rows are set aside here, converted by
+    /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,
+    /// which would cost each record a byte): the old rows are set aside here, converted by
     /// `EventLayoutMigration`, and `v14Finish` indexes the new ones and drops the old.
     static let v14 = """
         DROP TRIGGER IF EXISTS usage_events_archived;
@@ -197,7 +198,6 @@ enum SQLiteMigrations {
         CREATE TABLE archived_request_ids (request_id BLOB PRIMARY KEY) WITHOUT ROWID;
         """ + StoredEvents.dictionaries(postgres: false) + """
         CREATE TABLE usage_events (
-            id                    INTEGER PRIMARY KEY,
             request_id            BLOB NOT NULL,
             ts_us                 INTEGER NOT NULL,
             key_id                INTEGER NOT NULL,

@@ -41,7 +41,7 @@ final class SQLiteUsageLoad: UsageLoad {
         keys = UsageKeyBook(resolver: SQLUsageKeyResolver(db))
         try db.execute("BEGIN IMMEDIATE")
         do {
-            lastID = try db.fetch("SELECT COALESCE(MAX(id), 0) FROM usage_events", [])[0].int(0)
+            lastID = try db.fetch("SELECT COALESCE(MAX(rowid), 0) FROM usage_events", [])[0].int(0)
             try db.run("INSERT INTO ingest_inputs(run_id, path, format) VALUES (?, ?, ?)", [.text(runID), .text(path), .text(format)])
             inputID = db.lastInsertRowID
             placeholder = "pending:\(inputID)"
@@ -152,7 +152,7 @@ final class SQLiteUsageLoad: UsageLoad {
         } else if stored > 0 {
             // Which rows went in: those whose stored id is among the rows after the last id.
             var kept = Set<[UInt8]>()
-            try db.forEachRow("SELECT request_id FROM usage_events WHERE id > ?", [.int(lastID)]) { r in kept.insert(Array(r.bytes(0))) }
+            try db.forEachRow("SELECT request_id FROM usage_events WHERE rowid > ?", [.int(lastID)]) { r in kept.insert(Array(r.bytes(0))) }
             try rollup.add(batch, rows: rows.filter { row in
                 kept.remove(Array(encoded.ids[Int(encoded.idStarts[row])..<Int(encoded.idStarts[row + 1])])) != nil
             })

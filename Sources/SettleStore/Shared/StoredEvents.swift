@@ -90,7 +90,7 @@ final class StoredEventSink {
         postgres = sql is PGConnection
         book = UsageKeyBook(resolver: SQLUsageKeyResolver(sql))
         withRowIDs = rowIDs
-        sink = sql.rowSink(into: "usage_events", columns: StoredEvents.columns + (rowIDs ? ["id"] : []))
+        sink = sql.rowSink(into: "usage_events", columns: StoredEvents.columns + (rowIDs ? ["rowid"] : []))
     }
 
     func append(_ e: UsageEvent, inputID: Int64, rowID: Int64 = 0) throws {
@@ -137,19 +137,23 @@ enum EventLayoutMigration {
         let count = StoredEvents.legacyColumns.count
         try forEachRow(sql, "SELECT \(StoredEvents.legacyColumns.joined(separator: ", "))\(postgres ? "" : ", id") FROM usage_events_v13") { f in
             let e = try EventArchive.event(Array(f[0..<(count - 1)]))
+            if postgres, let (field, value) = Self.tooLarge(e) {
+                throw StoreError("event \(e.requestID) has \(field) \(value), more than schema 14 stores (at most \(UsageEvent.maxCount)); "
+                    + "no request carries that much: delete the event from usage_events (or keep the settle you have) and run settle init again")
+            }
             try sink.append(e, inputID: f.int(count - 1), rowID: postgres ? 0 : f.int(count))
         }
         try sink.flush()
         let (old, new) = postgres ? ("request_ids_v13", "request_ids") : ("archived_request_ids_v13", "archived_request_ids")
         let resolver = SQLUsageKeyResolver(sql)
-        var prefixes: [String: UInt8?] = [:]
+        var prefixes: [[UInt8]: UInt8?] = [:]
         let ids = sql.rowSink(into: new, columns: ["request_id"])
         var archived = 0
         try forEachRow(sql, "SELECT request_id FROM \(old)") { f in
             let stored = try StoredRequestID.encode(f.text(0)) { p in
-                if let known = prefixes[p] { return known }
+                if let known = prefixes[Array(p.utf8)] { return known }
                 let made = try resolver.prefixID(p)
-                prefixes[p] = made
+                prefixes[Array(p.utf8)] = made
                 return made
             }
             try ids.append([.blob(stored)])
@@ -157,6 +161,14 @@ enum EventLayoutMigration {
         }
         try ids.flush()
         if !postgres && archived > 0 { try sql.perform(EventArchive.sqliteTrigger, []) }
+    }
+
+    /// The first count of `e` above what a 32-bit column holds, if any.
+    static func tooLarge(_ e: UsageEvent) -> (String, Int64)? {
+        let counts: [(String, Int64)] = [("input_tokens", e.inputTokens), ("cached_input_tokens", e.cachedInputTokens),
+                                         ("cache_write_tokens", e.cacheWriteTokens), ("cache_write_1h_tokens", e.cacheWrite1hTokens),
+                                         ("output_tokens", e.outputTokens), ("requests", e.requests), ("latency_ms", e.latencyMs ?? 0)]
+        return counts.first { $0.1 > UsageEvent.maxCount }
     }
 
     /// Rows of `select` one at a time: PostgreSQL through a cursor, so that the same connection

@@ -117,7 +117,7 @@ final class UsageKeyBook {
     private func fill(_ key: UsageKey) {
         scratch.removeAll(keepingCapacity: true)
         for v in key.values {
-            var length = UInt16(v.utf8.count)
+            var length = UInt32(v.utf8.count)
             withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
             scratch.append(contentsOf: v.utf8)
         }
@@ -129,7 +129,8 @@ final class UsageKeyBook {
         var keyIDs: [Int64] = []
         var missing: [(row: Int, slot: Int)] = []
         var wanted: [UsageKey] = []
-        var wantedAt: [UsageKey: Int] = [:]
+        // By bytes: Swift's String equality is Unicode's, the stores' is bytes.
+        var wantedAt: [[UInt8]: Int] = [:]
         var blob: [UInt8] = []
         var blobStarts: [Int32] = [0]
         try preload()
@@ -182,7 +183,7 @@ final class UsageKeyBook {
                         scratch.removeAll(keepingCapacity: true)
                         for c in 1...8 {
                             let (p, n) = cells[c]
-                            var length = UInt16(n)
+                            var length = UInt32(n)
                             withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
                             if let p, n > 0 { scratch.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
                         }
@@ -205,10 +206,10 @@ final class UsageKeyBook {
                                 return p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) } ?? ""
                             })
                             let slot: Int
-                            if let s = wantedAt[key] { slot = s } else {
+                            if let s = wantedAt[scratch] { slot = s } else {
                                 slot = wanted.count
                                 wanted.append(key)
-                                wantedAt[key] = slot
+                                wantedAt[scratch] = slot
                                 remember(scratch, id: Int64.min)
                             }
                             missing.append((keyIDs.count, slot))
@@ -322,38 +323,65 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
         }
     }
 
-    /// PostgreSQL: the keys COPYed into a session table, the missing ones inserted (in key
-    /// order, so that two loads adding the same keys take their locks in one order; a key
-    /// another load made first is left to it), and all read back in one join: three round
-    /// trips for a batch's keys, not one per key.
+    /// PostgreSQL: a batch's keys sent as eight arrays, the missing ones inserted (in key order,
+    /// so that two loads adding the same keys take their locks in one order; a key another load
+    /// made first is left to it) and every id read back, in one statement. A key another load
+    /// committed after the statement's snapshot is read again by a second.
     private func stagedIDs(of keys: [UsageKey], _ pg: PGConnection) throws -> [Int64] {
         let columns = UsageKey.columns.joined(separator: ", ")
-        let match = UsageKey.columns.map { "k.\($0) = s.\($0)" }.joined(separator: " AND ")
-        try pg.execute("CREATE TEMP TABLE IF NOT EXISTS usage_key_stage (ord integer, \(UsageKey.columns.map { "\($0) text COLLATE \"C\"" }.joined(separator: ", ")))")
-        try pg.execute("DELETE FROM usage_key_stage")
-        try pg.bulkInsert(into: "usage_key_stage", columns: ["ord"] + UsageKey.columns,
-                          rows: keys.enumerated().map { [.int(Int64($0))] + $1.values.map(SQLParam.text) })
-        // A batch's keys are few against the dictionary: an index probe each. Left to itself the
-        // planner (no statistics on the session table) hashes the whole dictionary every batch.
-        try pg.execute("SET enable_hashjoin = off; SET enable_mergejoin = off")
-        defer { try? pg.execute("RESET enable_hashjoin; RESET enable_mergejoin") }
-        try pg.execute("""
-            INSERT INTO usage_keys(id, \(columns))
-            SELECT CASE WHEN s.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END, \(UsageKey.columns.map { "s.\($0)" }.joined(separator: ", "))
-            FROM usage_key_stage s WHERE NOT EXISTS (SELECT 1 FROM usage_keys k WHERE \(match))
-            ORDER BY \(columns)
-            ON CONFLICT DO NOTHING
-            """)
-        let rows = try pg.query("SELECT s.ord, k.id FROM usage_key_stage s JOIN usage_keys k ON \(match)")
+        // The dictionary compares bytes ("C"); the arrays' text is the database's default collation.
+        let match = { (a: String, b: String) in UsageKey.columns.map { "\(a).\($0) = \(b).\($0) COLLATE \"C\"" }.joined(separator: " AND ") }
+        let arrays = (0..<8).map { c in Self.arrayLiteral(keys.map { $0.values[c] }) }
+        let unnest = "unnest(" + (1...8).map { "$\($0)::text[]" }.joined(separator: ", ") + ") WITH ORDINALITY AS u(\(columns), ord)"
+        // Each key is looked up by a scalar subquery: an index probe, which no planner turns into
+        // a hash of the whole dictionary (as it would a join or NOT EXISTS, not knowing how few
+        // keys a batch has).
+        let known = "(SELECT k.id FROM usage_keys k WHERE \(match("k", "u")))"
+        let rows = try pg.query("""
+            WITH s AS (SELECT u.*, \(known) AS known FROM \(unnest)),
+            made AS (
+                INSERT INTO usage_keys(id, \(columns))
+                SELECT CASE WHEN s.service_id = '' THEN nextval('usage_keys_id_seq') ELSE -nextval('usage_keys_id_seq') END,
+                       \(UsageKey.columns.map { "s.\($0)" }.joined(separator: ", "))
+                FROM s WHERE s.known IS NULL
+                ORDER BY \(columns)
+                ON CONFLICT DO NOTHING
+                RETURNING id, \(columns))
+            SELECT s.ord, COALESCE(s.known, m.id) FROM s LEFT JOIN made m ON \(match("m", "s"))
+            """, arrays)
         var ids = [Int64?](repeating: nil, count: keys.count)
         for r in 0..<rows.count {
-            guard let ord = rows.text(r, 0).flatMap({ Int($0) }), let id = rows.text(r, 1).flatMap({ Int64($0) }), ord < ids.count else { continue }
-            ids[ord] = id
+            guard let ord = rows.text(r, 0).flatMap({ Int($0) }), ord >= 1, ord <= ids.count else { continue }
+            ids[ord - 1] = rows.text(r, 1).flatMap { Int64($0) }
+        }
+        let raced = ids.indices.filter { ids[$0] == nil }
+        if !raced.isEmpty {
+            let again = try pg.query("SELECT u.ord, \(known) FROM \(unnest)",
+                                     (0..<8).map { c in Self.arrayLiteral(raced.map { keys[$0].values[c] }) })
+            for r in 0..<again.count {
+                guard let ord = again.text(r, 0).flatMap({ Int($0) }), ord >= 1, ord <= raced.count else { continue }
+                ids[raced[ord - 1]] = again.text(r, 1).flatMap { Int64($0) }
+            }
         }
         return try ids.enumerated().map { i, id in
             guard let id else { throw StoreError("usage_keys has no row for \(keys[i].values) after adding it; run the load again") }
             return id
         }
+    }
+
+    /// A PostgreSQL text[] literal: every element quoted, backslashes and quotes escaped.
+    static func arrayLiteral(_ values: [String]) -> String {
+        var out = "{"
+        for (i, v) in values.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for ch in v.unicodeScalars {
+                if ch == "\\" || ch == "\"" { out += "\\" }
+                out.unicodeScalars.append(ch)
+            }
+            out += "\""
+        }
+        return out + "}"
     }
 
     func prefixID(_ prefix: String) throws -> UInt8? {

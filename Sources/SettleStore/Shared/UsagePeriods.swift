@@ -200,7 +200,7 @@ public final class UsagePeriods {
             " AND NOT (ts_us >= \(r.month.firstDay.start.microseconds) AND ts_us < \(r.month.next.firstDay.start.microseconds))"
         }.joined()
         var total = try sql.fetch("""
-            SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_events
+            SELECT COALESCE(SUM(CAST(input_tokens AS BIGINT) + output_tokens), 0) FROM usage_events
             WHERE key_id < 0 AND key_id IN (\(Self.serviceKeys)) AND ts_us < CAST(? AS BIGINT)\(outside)
             """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
         for r in archived {
@@ -221,7 +221,7 @@ public final class UsagePeriods {
         try EventArchive(sql).requireEvents(of: from.day...Timestamp(microseconds: to.microseconds - 1).day,
                                             for: "counting the free trial of \(service) used by \(customer)")
         // Pages in (ts, request id) order; events of one microsecond are taken together and put in
-        // request-id order here (their stored bytes sort otherwise than their text).
+        // request-id order here, byte by byte (their stored bytes sort otherwise than their text).
         var afterTS = from.microseconds - 1
         var pageSize: Int64 = 16
         while true {
@@ -235,7 +235,7 @@ public final class UsagePeriods {
                 SELECT request_id, input_tokens, output_tokens, ts_us FROM usage_events_named
                 WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND key_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
                 """, [.text(customer), .text(service), .int(afterTS), .int(last)])
-                .sorted { ($0.int(3), $0.text(0)) < ($1.int(3), $1.text(0)) }
+                .sorted { $0.int(3) != $1.int(3) ? $0.int(3) < $1.int(3) : $0.text(0).utf8.lexicographicallyPrecedes($1.text(0).utf8) }
             for r in events where !body(r.int(1), r.int(2)) { return }
             afterTS = last
             if page.count < pageSize { return }
