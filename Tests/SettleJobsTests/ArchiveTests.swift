@@ -30,14 +30,14 @@ import SettleTestSupport
 
         /// Events as text lines, input_id left out (restored events have none).
         func events() throws -> [String] {
-            try StateDump.dump(url: url, tables: ["usage_events_named"], excluding: ["key_id", "input_id"])
+            try StateDump.dump(url: url, tables: ["usage_events_named"], excluding: ["caller_id", "model_id", "input_id"])
         }
 
         /// What the month's events were summed into, and the issued documents.
         func summed() throws -> [String] {
             try StateDump.dump(url: url, tables: ["usage_daily", "usage_daily_days", "usage_latency_daily", "usage_summaries", "usage_trials",
                                                   "period_totals", "invoices", "reconciliation_cells"],
-                               excluding: ["run_id", "id", "input_id", "key_id", "computed_at", "alerts_due"])
+                               excluding: ["run_id", "id", "input_id", "caller_id", "model_id", "computed_at", "alerts_due"])
         }
     }
 

@@ -56,7 +56,7 @@ import SettleTestSupport
         /// What is compared: daily rows, the days marked current, period summaries.
         func state(_ url: String) throws -> [String] {
             try StateDump.dump(url: url, tables: ["usage_daily", "usage_latency_daily", "usage_summaries", "period_totals"],
-                               excluding: ["run_id", "id", "input_id", "key_id", "computed_at"])
+                               excluding: ["run_id", "id", "input_id", "caller_id", "model_id", "computed_at"])
         }
     }
 

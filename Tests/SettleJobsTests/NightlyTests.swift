@@ -103,7 +103,7 @@ import SettleTestSupport
     }
 
     /// Columns that name a run or a row id, not a result.
-    static let processingColumns: Set<String> = ["run_id", "id", "input_id", "key_id", "computed_at"]
+    static let processingColumns: Set<String> = ["run_id", "id", "input_id", "caller_id", "model_id", "computed_at"]
 
     static func morning(after day: UTCDay) -> String { "\(day.adding(days: 1))T03:00:00Z" }
 

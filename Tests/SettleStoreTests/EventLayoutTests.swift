@@ -40,7 +40,7 @@ import SettleTestSupport
         #expect(try StoreKind.scalarAny(url, "SELECT COUNT(*) FROM usage_events WHERE \(length)(request_id) = 15") == "1")
         #expect(try StoreKind.scalarAny(url, "SELECT COUNT(*) FROM usage_events WHERE \(length)(request_id) = 14") == "1")
         #expect(try StoreKind.scalarAny(url, "SELECT COUNT(*) FROM usage_events WHERE \(length)(request_id) = 2") == "1")
-        #expect(try StoreKind.scalarAny(url, "SELECT COUNT(*) FROM usage_keys WHERE id < 0") == "1")
+        #expect(try StoreKind.scalarAny(url, "SELECT COUNT(*) FROM usage_callers WHERE id < 0") == "1")
         #expect(try store.usageTotals().reduce(0) { $0 + $1.cachedInputTokens } == 7 * 4)
 
         let again = try store.beginUsageLoad(runID: "r2", path: "b.jsonl", format: "jsonl")

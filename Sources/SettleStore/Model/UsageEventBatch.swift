@@ -24,13 +24,10 @@ public struct UsageEventBatch: Sendable {
     public var preparedIDs: [UInt8] = []
     /// The calendar months (UTC) they fall in.
     public var preparedMonths: [PeriodMonth] = []
-    /// SQLite: the rows' key ids and stored request ids (`preparedIDStarts` marks each), and the
-    /// keys and prefixes the preparer numbered, which the writer stores first.
-    var preparedKeyIDs: [Int64]?
-    var preparedStoredIDs: [UInt8] = []
-    var preparedIDStarts: [Int32] = []
-    var preparedNewKeys: [(key: UsageKey, id: Int64)] = []
-    var preparedNewPrefixes: [(prefix: String, id: Int64)] = []
+    /// SQLite: the rows in their stored form, and the names and prefixes the preparer numbered,
+    /// which the writer stores first.
+    var preparedEncoding: EncodedRows?
+    var preparedMade = MadeNames()
     /// Why the preparer could not render the batch (the writer throws it).
     public var preparedError: StoreError?
 

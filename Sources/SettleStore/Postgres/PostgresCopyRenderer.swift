@@ -44,7 +44,7 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                 }
             }
         }
-        let encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32])
+        let encoded: EncodedRows
         do {
             encoded = try keys.encode(batch, rows: kept.lazy.map { Int($0) })
         } catch {
@@ -73,7 +73,9 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                         copyText.append(0x09)
                         PostgresCopyText.appendInt(ts, to: &copyText)
                         copyText.append(0x09)
-                        PostgresCopyText.appendInt(encoded.keys[n], to: &copyText)
+                        PostgresCopyText.appendInt(encoded.callers[n], to: &copyText)
+                        copyText.append(0x09)
+                        PostgresCopyText.appendInt(encoded.models[n], to: &copyText)
                         for c in Self.countCells {
                             copyText.append(0x09)
                             let v = ints[i + c]
@@ -126,7 +128,9 @@ final class PostgresKeyResolver: UsageKeyResolver {
         return made
     }
 
-    func ids(of keys: [UsageKey], new: Bool) throws -> [Int64] { try open().ids(of: keys, new: new) }
-    func storedKeys(limit: Int) throws -> [(UsageKey, Int64)]? { try open().storedKeys(limit: limit) }
+    func ids(of entries: [[String]], in dictionary: NameDictionary, new: Bool) throws -> [Int64] {
+        try open().ids(of: entries, in: dictionary, new: new)
+    }
+    func stored(_ dictionary: NameDictionary, limit: Int) throws -> [([String], Int64)]? { try open().stored(dictionary, limit: limit) }
     func prefixID(_ prefix: String) throws -> UInt8? { try open().prefixID(prefix) }
 }

@@ -145,10 +145,10 @@ enum PostgresMigrations {
         ALTER TABLE request_ids_v13 RENAME CONSTRAINT request_ids_pkey TO request_ids_v13_pkey;
         CREATE TABLE request_ids (request_id bytea PRIMARY KEY);
         """ + StoredEvents.dictionaries(postgres: true) + """
-        CREATE SEQUENCE usage_keys_id_seq AS integer;
         CREATE TABLE usage_events (
             ts_us                 bigint NOT NULL,
-            key_id                integer NOT NULL,
+            caller_id             integer NOT NULL,
+            model_id              integer NOT NULL,
             input_tokens          integer NOT NULL,
             cached_input_tokens   integer,
             cache_write_tokens    integer,
@@ -161,7 +161,7 @@ enum PostgresMigrations {
             reported_cost         text
         ) PARTITION BY RANGE (ts_us);
         CREATE INDEX usage_events_ts ON usage_events USING brin (ts_us);
-        CREATE INDEX usage_events_service ON usage_events(key_id, ts_us) WHERE key_id < 0;
+        CREATE INDEX usage_events_service ON usage_events(caller_id, ts_us) WHERE caller_id < 0;
         """
 
     static let v14Finish = """

@@ -200,7 +200,8 @@ enum SQLiteMigrations {
         CREATE TABLE usage_events (
             request_id            BLOB NOT NULL,
             ts_us                 INTEGER NOT NULL,
-            key_id                INTEGER NOT NULL,
+            caller_id             INTEGER NOT NULL,
+            model_id              INTEGER NOT NULL,
             input_tokens          INTEGER NOT NULL,
             cached_input_tokens   INTEGER NOT NULL,
             cache_write_tokens    INTEGER NOT NULL,
@@ -216,7 +217,7 @@ enum SQLiteMigrations {
     static let v14Finish = """
         CREATE UNIQUE INDEX usage_events_request_id ON usage_events(request_id);
         CREATE INDEX usage_events_ts ON usage_events(ts_us);
-        CREATE INDEX usage_events_service ON usage_events(key_id, ts_us) WHERE key_id < 0;
+        CREATE INDEX usage_events_service ON usage_events(caller_id, ts_us) WHERE caller_id < 0;
         DROP TABLE usage_events_v13;
         DROP TABLE archived_request_ids_v13;
         """ + StoredEvents.namedView(postgres: false)

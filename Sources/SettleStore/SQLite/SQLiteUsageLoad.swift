@@ -3,7 +3,7 @@ import SettleCore
 
 /// One input file's events and quarantined rows in one IMMEDIATE transaction.
 ///
-/// Rows are stored in `StoredEvents`' layout: the binary request id and the `usage_keys` id
+/// Rows are stored in `StoredEvents`' layout: the binary request id and the caller and model ids
 /// are worked out per batch by the load's `UsageKeyBook`, whose new keys go in with the load.
 /// Dedupe is the unique index on request_id with INSERT OR IGNORE: an id counts as seen only
 /// when the transaction that stores its event commits, so a killed load leaves no id behind.
@@ -31,7 +31,7 @@ final class SQLiteUsageLoad: UsageLoad {
     private let keys: UsageKeyBook
     /// Whether the book numbers new keys itself, on the decoding thread (`SQLiteEventEncoder`).
     private var numbering = false
-    private let insertKey: SQLiteStatement
+    private let insertName: [String: SQLiteStatement]
     private let insertPrefix: SQLiteStatement
 
     init(db: SQLiteConnection, runID: String, path: String, format: String, summing: DaySumming?) throws {
@@ -50,8 +50,11 @@ final class SQLiteUsageLoad: UsageLoad {
             insertQuarantine = try db.prepare(
                 "INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)")
             let prefixes = try db.fetch("SELECT prefix, id FROM request_id_prefixes", []).map { ($0.text(0), UInt8(truncatingIfNeeded: $0.int(1))) }
-            numbering = try keys.numberLocally(prefixes: prefixes)
-            insertKey = try db.prepare("INSERT INTO usage_keys(id, \(UsageKey.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            numbering = try keys.preload(numberingWith: prefixes)
+            insertName = try Dictionary(uniqueKeysWithValues: NameDictionary.all.map { d in
+                (d.table, try db.prepare("INSERT INTO \(d.table)(id, \(d.columns.joined(separator: ", "))) VALUES (?"
+                                         + String(repeating: ", ?", count: d.columns.count) + ")"))
+            })
             insertPrefix = try db.prepare("INSERT INTO request_id_prefixes(id, prefix) VALUES (?, ?)")
         } catch {
             try? db.execute("ROLLBACK")
@@ -67,8 +70,8 @@ final class SQLiteUsageLoad: UsageLoad {
     /// Statement columns (1-based within a row, `StoredEvents.columns`) of the batch's integer
     /// cells, in the batch's order (ts, input, cached, cache write, output, requests, latency,
     /// one-hour cache write); the reported cost is the batch's last text cell.
-    private static let intColumns: [Int32] = [2, 4, 5, 6, 8, 9, 10, 7]
-    private static let reportedCostColumn: Int32 = 11
+    private static let intColumns: [Int32] = [2, 5, 6, 7, 9, 10, 11, 8]
+    private static let reportedCostColumn: Int32 = 12
     private static let textCells = UsageEventBatch.textsPerRow
 
     static func insertSQL(rows: Int) -> String {
@@ -85,19 +88,20 @@ final class SQLiteUsageLoad: UsageLoad {
     func append(_ batch: UsageEventBatch) throws {
         if let error = batch.preparedError { throw error }
         try rollup.prepare(batch)
-        let encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32])
-        var made: (keys: [(key: UsageKey, id: Int64)], prefixes: [(prefix: String, id: Int64)])
-        if let prepared = batch.preparedKeyIDs {
-            encoded = (prepared, batch.preparedStoredIDs, batch.preparedIDStarts)
-            made = (batch.preparedNewKeys, batch.preparedNewPrefixes)
+        let encoded: EncodedRows
+        let made: MadeNames
+        if let prepared = batch.preparedEncoding {
+            encoded = prepared
+            made = batch.preparedMade
         } else {
             encoded = try keys.encode(batch, rows: 0..<batch.count)
             made = keys.takeMade()
         }
-        for (key, id) in made.keys {
-            insertKey.bind(1, id)
-            for (i, v) in key.values.enumerated() { insertKey.bind(i + 2, v) }
-            try insertKey.step()
+        for (dictionary, values, id) in made.entries {
+            guard let statement = insertName[dictionary.table] else { continue }
+            statement.bind(1, id)
+            for (i, v) in values.enumerated() { statement.bind(i + 2, v) }
+            try statement.step()
         }
         for (prefix, id) in made.prefixes {
             insertPrefix.bind(1, id)
@@ -112,7 +116,7 @@ final class SQLiteUsageLoad: UsageLoad {
         }
     }
 
-    private func insert(_ batch: UsageEventBatch, _ encoded: (keys: [Int64], ids: [UInt8], idStarts: [Int32]), rows: Range<Int>,
+    private func insert(_ batch: UsageEventBatch, _ encoded: EncodedRows, rows: Range<Int>,
                         using statement: SQLiteStatement) throws {
         let stmt = statement.stmt
         let input = inputID
@@ -125,7 +129,8 @@ final class SQLiteUsageLoad: UsageLoad {
                             let col = Int32(k) * Self.columns
                             let idStart = Int(encoded.idStarts[row]), idEnd = Int(encoded.idStarts[row + 1])
                             sqlite3_bind_blob(stmt, col + 1, ids.baseAddress! + idStart, Int32(idEnd - idStart), nil)
-                            sqlite3_bind_int64(stmt, col + 3, encoded.keys[row])
+                            sqlite3_bind_int64(stmt, col + 3, encoded.callers[row])
+                            sqlite3_bind_int64(stmt, col + 4, encoded.models[row])
                             batch.withCells(row: row, base: base, starts: starts, ints: ints, text: { i, p, n in
                                 guard i == Self.textCells - 1 else { return }
                                 if let p {
@@ -136,7 +141,7 @@ final class SQLiteUsageLoad: UsageLoad {
                             }, int: { i, v in
                                 if let v { sqlite3_bind_int64(stmt, col + Self.intColumns[i], v) } else { sqlite3_bind_null(stmt, col + Self.intColumns[i]) }
                             })
-                            sqlite3_bind_int64(stmt, col + 12, input)
+                            sqlite3_bind_int64(stmt, col + 13, input)
                         }
                         let rc = sqlite3_step(stmt)
                         sqlite3_reset(stmt)
@@ -222,13 +227,8 @@ final class SQLiteEventEncoder: UsageBatchPreparer, @unchecked Sendable {
 
     func prepare(_ batch: inout UsageEventBatch) {
         do {
-            let encoded = try keys.encode(batch, rows: 0..<batch.count)
-            let made = keys.takeMade()
-            batch.preparedKeyIDs = encoded.keys
-            batch.preparedStoredIDs = encoded.ids
-            batch.preparedIDStarts = encoded.idStarts
-            batch.preparedNewKeys = made.keys
-            batch.preparedNewPrefixes = made.prefixes
+            batch.preparedEncoding = try keys.encode(batch, rows: 0..<batch.count)
+            batch.preparedMade = keys.takeMade()
         } catch {
             batch.preparedError = error as? StoreError ?? StoreError("\(error)")
         }

@@ -2,19 +2,19 @@ import SettleCore
 
 /// The stored layout of usage events (schema 14), written once for both stores.
 ///
-/// An event row holds its request id in binary (`StoredRequestID`), its eight names as one
-/// `usage_keys` id (`UsageKey`), its counts and time; PostgreSQL keeps counts in 32-bit columns
+/// An event row holds its request id in binary (`StoredRequestID`), its eight names as two
+/// ids (`NameDictionary`: who called, what ran), its counts and time; PostgreSQL keeps counts in 32-bit columns
 /// and a zero cache count as NULL (no bytes). `usage_events_named` is the same events with
 /// names and text ids, for queries by hand and the readers that are not on the nightly's path.
 enum StoredEvents {
     /// Columns a writer fills, in this order.
-    static let columns = ["request_id", "ts_us", "key_id", "input_tokens", "cached_input_tokens", "cache_write_tokens",
+    static let columns = ["request_id", "ts_us", "caller_id", "model_id", "input_tokens", "cached_input_tokens", "cache_write_tokens",
                           "cache_write_1h_tokens", "output_tokens", "requests", "latency_ms", "reported_cost", "input_id"]
 
     /// One event as a row of `columns`.
-    static func row(_ e: UsageEvent, storedID: [UInt8], keyID: Int64, inputID: Int64, postgres: Bool) -> [SQLParam] {
+    static func row(_ e: UsageEvent, storedID: [UInt8], callerID: Int64, modelID: Int64, inputID: Int64, postgres: Bool) -> [SQLParam] {
         func cache(_ n: Int64) -> SQLParam { postgres && n == 0 ? .null : .int(n) }
-        return [.blob(storedID), .int(e.timestamp.microseconds), .int(keyID), .int(e.inputTokens), cache(e.cachedInputTokens),
+        return [.blob(storedID), .int(e.timestamp.microseconds), .int(callerID), .int(modelID), .int(e.inputTokens), cache(e.cachedInputTokens),
                 cache(e.cacheWriteTokens), cache(e.cacheWrite1hTokens), .int(e.outputTokens), .int(e.requests), .optional(e.latencyMs),
                 .optional(e.reportedCost?.description), .int(inputID)]
     }
@@ -30,38 +30,31 @@ enum StoredEvents {
         func count(_ c: String) -> String { postgres ? "COALESCE(e.\(c), 0) AS \(c)" : "e.\(c)" }
         return """
             CREATE VIEW usage_events_named AS
-            SELECT \(id) AS request_id, e.ts_us, k.customer_id, k.provider, k.model, e.input_tokens,
+            SELECT \(id) AS request_id, e.ts_us, c.customer_id, m.provider, m.model, e.input_tokens,
                    \(count("cached_input_tokens")), \(count("cache_write_tokens")), \(count("cache_write_1h_tokens")),
-                   e.output_tokens, e.requests, k.tier, k.status, NULLIF(k.api_key_id, '') AS api_key_id,
-                   NULLIF(k.upstream_account, '') AS upstream_account, NULLIF(k.service_id, '') AS service_id,
-                   e.latency_ms, e.reported_cost, e.input_id, e.key_id
-            FROM usage_events e JOIN usage_keys k ON k.id = e.key_id
+                   e.output_tokens, e.requests, m.tier, m.status, NULLIF(c.api_key_id, '') AS api_key_id,
+                   NULLIF(c.upstream_account, '') AS upstream_account, NULLIF(c.service_id, '') AS service_id,
+                   e.latency_ms, e.reported_cost, e.input_id, e.caller_id, e.model_id
+            FROM usage_events e JOIN usage_callers c ON c.id = e.caller_id JOIN usage_models m ON m.id = e.model_id
             LEFT JOIN request_id_prefixes p ON p.id = \(prefixID);
             """
     }
 
-    /// The dictionary tables, the same on both stores but for the id type.
+    /// The dictionary tables, the same on both stores but for types.
     static func dictionaries(postgres: Bool) -> String {
-        // PostgreSQL: byte order ("C"), so that the lookups of a load's keys compare bytes, not
-        // a locale's rules.
-        let t = postgres ? "text COLLATE \"C\"" : "TEXT"
-        return """
-            CREATE TABLE usage_keys (
-                id               \(postgres ? "integer" : "INTEGER") PRIMARY KEY,
-                customer_id      \(t) NOT NULL,
-                provider         \(t) NOT NULL,
-                model            \(t) NOT NULL,
-                tier             \(t) NOT NULL,
-                status           \(t) NOT NULL,
-                api_key_id       \(t) NOT NULL,
-                upstream_account \(t) NOT NULL,
-                service_id       \(t) NOT NULL,
-                UNIQUE (customer_id, provider, model, tier, status, api_key_id, upstream_account, service_id)
-            );
+        // PostgreSQL: byte order ("C"), so that a load's lookups compare bytes, not a locale's rules.
+        let t = postgres ? "text COLLATE \"C\" NOT NULL" : "TEXT NOT NULL"
+        let id = postgres ? "integer" : "INTEGER"
+        return NameDictionary.all.map { d in
+            "CREATE TABLE \(d.table) (id \(id) PRIMARY KEY, " + d.columns.map { "\($0) \(t)" }.joined(separator: ", ")
+                + ", UNIQUE (\(d.columns.joined(separator: ", "))));\n"
+                + (postgres ? "CREATE SEQUENCE \(d.sequence) AS integer;\n" : "")
+        }.joined() + """
             CREATE TABLE request_id_prefixes (
                 id     \(postgres ? "smallint" : "INTEGER") PRIMARY KEY,
-                prefix \(t) NOT NULL UNIQUE
+                prefix \(postgres ? "text NOT NULL" : "TEXT NOT NULL") UNIQUE
             );
+
             """
     }
 
@@ -103,7 +96,7 @@ final class StoredEventSink {
 
     func flush() throws {
         guard batch.count > 0 else { try sink.flush(); return }
-        let (keys, ids, starts) = try book.encode(batch, rows: 0..<batch.count)
+        let encoded = try book.encode(batch, rows: 0..<batch.count)
         for row in 0..<batch.count {
             let e = events[row]
             if postgres {
@@ -113,8 +106,8 @@ final class StoredEventSink {
                     try sql.perform("CREATE TABLE IF NOT EXISTS \(EventPartitions.name(month)) PARTITION OF usage_events FOR VALUES FROM (\(from)) TO (\(to))", [])
                 }
             }
-            var r = StoredEvents.row(e, storedID: Array(ids[Int(starts[row])..<Int(starts[row + 1])]), keyID: keys[row],
-                                     inputID: inputs[row], postgres: postgres)
+            var r = StoredEvents.row(e, storedID: Array(encoded.ids[Int(encoded.idStarts[row])..<Int(encoded.idStarts[row + 1])]),
+                                     callerID: encoded.callers[row], modelID: encoded.models[row], inputID: inputs[row], postgres: postgres)
             if withRowIDs { r.append(.int(rowIDs[row])) }
             try sink.append(r)
         }

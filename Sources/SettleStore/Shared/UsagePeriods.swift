@@ -23,7 +23,7 @@ public final class UsagePeriods {
         let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
         if let lite = sql as? SQLiteConnection {
             try lite.forEachRow("""
-                SELECT \(Self.rollupColumns) FROM usage_events e JOIN usage_keys k ON k.id = e.key_id WHERE e.ts_us >= ? AND e.ts_us < ?
+                SELECT \(Self.rollupColumns) FROM \(Self.named) WHERE e.ts_us >= ? AND e.ts_us < ?
                 """, [.int(range.0), .int(range.1)]) { r in
                 let latency = r.isNull(12) ? nil : r.int(12)
                 rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
@@ -31,7 +31,7 @@ public final class UsagePeriods {
                            requests: r.int(11), latencyMs: latency, reported: r.bytes(13), cacheWrite1h: r.int(14))
             }
         } else if let pg = sql as? PGConnection {
-            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM usage_events e JOIN usage_keys k ON k.id = e.key_id WHERE e.ts_us >= \(range.0) AND e.ts_us < \(range.1)") { line in
+            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM \(Self.named) WHERE e.ts_us >= \(range.0) AND e.ts_us < \(range.1)") { line in
                 let f = PostgresCopyText.fields(line)
                 guard f.count == 15, let ts = f[0].flatMap({ Int64($0) }) else {
                     throw StoreError("usage_events holds a row settle cannot read while rolling up \(day)", detail: line.count < 400 ? String(decoding: line, as: UTF8.self) : nil)
@@ -47,9 +47,12 @@ public final class UsagePeriods {
         }
     }
 
-    /// What the rollup reads of each event (`e`, with its key `k`), in `DayRollup.add`'s order.
+    /// The events with their caller (`c`) and model (`m`).
+    static let named = "usage_events e JOIN usage_callers c ON c.id = e.caller_id JOIN usage_models m ON m.id = e.model_id"
+
+    /// What the rollup reads of each event (`named`), in `DayRollup.add`'s order.
     static let rollupColumns = """
-        e.ts_us, k.customer_id, k.provider, k.model, k.tier, k.service_id, k.status, e.input_tokens, COALESCE(e.cached_input_tokens, 0),
+        e.ts_us, c.customer_id, m.provider, m.model, m.tier, c.service_id, m.status, e.input_tokens, COALESCE(e.cached_input_tokens, 0),
         COALESCE(e.cache_write_tokens, 0), e.output_tokens, e.requests, e.latency_ms, e.reported_cost, COALESCE(e.cache_write_1h_tokens, 0)
         """
 
@@ -201,7 +204,7 @@ public final class UsagePeriods {
         }.joined()
         var total = try sql.fetch("""
             SELECT COALESCE(SUM(CAST(input_tokens AS BIGINT) + output_tokens), 0) FROM usage_events
-            WHERE key_id < 0 AND key_id IN (\(Self.serviceKeys)) AND ts_us < CAST(? AS BIGINT)\(outside)
+            WHERE caller_id < 0 AND caller_id IN (\(Self.serviceCallers)) AND model_id IN (\(Self.answered)) AND ts_us < CAST(? AS BIGINT)\(outside)
             """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
         for r in archived {
             let last = min(r.month.lastDay, time.day.adding(days: -1))
@@ -227,13 +230,14 @@ public final class UsagePeriods {
         while true {
             let page = try sql.fetch("""
                 SELECT ts_us FROM usage_events
-                WHERE key_id < 0 AND key_id IN (\(Self.serviceKeys)) AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
+                WHERE caller_id < 0 AND caller_id IN (\(Self.serviceCallers)) AND model_id IN (\(Self.answered))
+                  AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
                 ORDER BY ts_us LIMIT CAST(? AS BIGINT)
                 """, [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)])
             guard let last = page.last?.int(0) else { return }
             let events = try sql.fetch("""
                 SELECT request_id, input_tokens, output_tokens, ts_us FROM usage_events_named
-                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND key_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
+                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND caller_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
                 """, [.text(customer), .text(service), .int(afterTS), .int(last)])
                 .sorted { $0.int(3) != $1.int(3) ? $0.int(3) < $1.int(3) : $0.text(0).utf8.lexicographicallyPrecedes($1.text(0).utf8) }
             for r in events where !body(r.int(1), r.int(2)) { return }
@@ -243,8 +247,9 @@ public final class UsagePeriods {
         }
     }
 
-    /// The keys of a customer's answered (ok) events on a service.
-    static let serviceKeys = "SELECT id FROM usage_keys WHERE customer_id = ? AND service_id = ? AND status = 'ok'"
+    /// A customer's callers on a service, and the models of answered (ok) events.
+    static let serviceCallers = "SELECT id FROM usage_callers WHERE customer_id = ? AND service_id = ?"
+    static let answered = "SELECT id FROM usage_models WHERE status = 'ok'"
 
     /// One customer's period, as aggregate rebuilt it.
     public struct Replacement: Sendable {
