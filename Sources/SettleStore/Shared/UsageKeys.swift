@@ -52,8 +52,10 @@ protocol UsageKeyResolver: AnyObject {
 /// entry's cells are hashed as bytes, and compared byte for byte on a hit.
 final class NameBook {
     let dictionary: NameDictionary
-    private var heads: [UInt64: Int32] = [:]
-    private var next: [Int32] = []
+    /// Open addressing over entry numbers (-1 empty), a power of two long, at most half full:
+    /// no second hash of the key as a Swift Dictionary would make.
+    private var slots = [Int32](repeating: -1, count: 1024)
+    private var hashes: [UInt64] = []
     private var starts: [Int] = [0]
     private var arena: [UInt8] = []
     private var ids: [Int64] = []
@@ -89,22 +91,36 @@ final class NameBook {
     func fill(_ values: [String]) {
         scratch.removeAll(keepingCapacity: true)
         for v in values {
-            var length = UInt32(v.utf8.count)
-            withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
+            appendLength(v.utf8.count)
             scratch.append(contentsOf: v.utf8)
         }
     }
 
     /// `scratch` = the entry of a row, from its text cells.
+    /// (Built in a local array and put back: a class's property would be checked for exclusive
+    /// access at every append, and this runs for every event.)
     @inline(__always)
-    func fill(cells: [(UnsafeRawPointer?, Int)]) {
-        scratch.removeAll(keepingCapacity: true)
+    func fill(cells: UnsafeBufferPointer<(UnsafeRawPointer?, Int)>) {
+        var out = scratch
+        scratch = []
+        out.removeAll(keepingCapacity: true)
         for c in dictionary.cells {
             let (p, n) = cells[c]
-            var length = UInt32(n)
-            withUnsafeBytes(of: &length) { scratch.append(contentsOf: $0) }
-            if let p, n > 0 { scratch.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+            out.append(UInt8(truncatingIfNeeded: n))
+            out.append(UInt8(truncatingIfNeeded: n >> 8))
+            out.append(UInt8(truncatingIfNeeded: n >> 16))
+            out.append(UInt8(truncatingIfNeeded: n >> 24))
+            if let p, n > 0 { out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
         }
+        scratch = out
+    }
+
+    @inline(__always)
+    private func appendLength(_ n: Int) {
+        scratch.append(UInt8(truncatingIfNeeded: n))
+        scratch.append(UInt8(truncatingIfNeeded: n >> 8))
+        scratch.append(UInt8(truncatingIfNeeded: n >> 16))
+        scratch.append(UInt8(truncatingIfNeeded: n >> 24))
     }
 
     /// The id of the entry in `scratch`, if known (placeholders excluded).
@@ -140,28 +156,47 @@ final class NameBook {
     }
 
     private func entry() -> Int? {
+        // Locals, not properties, in the loop (see `fill(cells:)`).
+        let scratch = self.scratch, slots = self.slots, hashes = self.hashes, starts = self.starts, arena = self.arena
         let hash = scratch.withUnsafeBytes { RecentRequestIDs.hash($0) }
-        var e = heads[hash].map(Int.init) ?? -1
-        while e >= 0 {
-            let length = starts[e + 1] - starts[e]
-            if length == scratch.count {
-                let same = arena.withUnsafeBytes { a in scratch.withUnsafeBytes { s in
-                    length == 0 || memcmp(a.baseAddress! + starts[e], s.baseAddress!, length) == 0
-                } }
-                if same { return e }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let e = Int(slots[i])
+            if e < 0 { return nil }
+            if hashes[e] == hash {
+                let length = starts[e + 1] - starts[e]
+                if length == scratch.count {
+                    let same = arena.withUnsafeBytes { a in scratch.withUnsafeBytes { s in
+                        length == 0 || memcmp(a.baseAddress! + starts[e], s.baseAddress!, length) == 0
+                    } }
+                    if same { return e }
+                }
             }
-            e = Int(next[e])
+            i = (i + 1) & mask
         }
-        return nil
     }
 
     private func remember(_ id: Int64) {
         let hash = scratch.withUnsafeBytes { RecentRequestIDs.hash($0) }
-        next.append(heads[hash] ?? -1)
-        heads[hash] = Int32(ids.count)
+        if (ids.count + 1) * 2 > slots.count { grow() }
+        place(Int32(ids.count), hash: hash)
+        hashes.append(hash)
         arena.append(contentsOf: scratch)
         starts.append(arena.count)
         ids.append(id)
+    }
+
+    private func place(_ e: Int32, hash: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = e
+    }
+
+    private func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for (e, hash) in hashes.enumerated() { place(Int32(e), hash: hash) }
     }
 }
 
@@ -221,6 +256,10 @@ final class UsageKeyBook {
     func encode(_ batch: UsageEventBatch, rows: some Sequence<Int>) throws -> EncodedRows {
         if !loaded { try preload() }
         var out = EncodedRows()
+        out.ids.reserveCapacity(batch.count * 16)
+        out.idStarts.reserveCapacity(batch.count + 1)
+        out.callers.reserveCapacity(batch.count)
+        out.models.reserveCapacity(batch.count)
         // Per dictionary: rows waiting for a new entry's id, and the entries (by bytes: Swift's
         // String equality is Unicode's, the stores' is bytes).
         var missing = books.map { _ in [(row: Int, slot: Int)]() }
@@ -230,18 +269,26 @@ final class UsageKeyBook {
             try batch.starts.withUnsafeBufferPointer { starts in
                 try batch.ints.withUnsafeBufferPointer { ints in
                     let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                    var cells = [(UnsafeRawPointer?, Int)](repeating: (nil, 0), count: UsageEventBatch.textsPerRow)
+                    var cellStore = [(UnsafeRawPointer?, Int)](repeating: (nil, 0), count: UsageEventBatch.textsPerRow)
                     var n = 0
+                    _ = ints
                     for row in rows {
-                        batch.withCells(row: row, base: base, starts: starts, ints: ints,
-                                        text: { i, p, n in cells[i] = (p, n) }, int: { _, _ in })
+                        let k = row * UsageEventBatch.textsPerRow
+                        for i in 0..<UsageEventBatch.textsPerRow {
+                            let start = starts[k + i]
+                            if start < 0 { cellStore[i] = (nil, 0); continue }
+                            var j = k + i + 1
+                            while starts[j] < 0 { j += 1 }
+                            cellStore[i] = (base + Int(start), Int(starts[j] - start))
+                        }
+                        let cells = cellStore
                         let id = UnsafeRawBufferPointer(start: cells[0].0, count: cells[0].1)
                         let hexStart = StoredRequestID.hexStart(id)
                         let prefixID = try hexStart.flatMap { try self.prefixID(id, $0) }
                         StoredRequestID.append(id, hexStart: hexStart, prefixID: prefixID, to: &out.ids)
                         out.idStarts.append(Int32(out.ids.count))
                         for (b, book) in books.enumerated() {
-                            book.fill(cells: cells)
+                            cells.withUnsafeBufferPointer { book.fill(cells: $0) }
                             var found = book.find()
                             if found == nil, let s = wantedAt[b][book.scratch] {
                                 missing[b].append((n, s))
