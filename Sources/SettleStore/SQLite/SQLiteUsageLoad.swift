@@ -90,9 +90,13 @@ final class SQLiteUsageLoad: UsageLoad {
         try rollup.prepare(batch)
         let encoded: EncodedRows
         let made: MadeNames
-        if let prepared = batch.preparedEncoding {
+        if var prepared = batch.preparedEncoding {
+            // Names came encoded from the decoding thread; the request ids are this thread's part.
+            let ids = try keys.encode(batch, rows: 0..<batch.count, parts: .ids)
+            prepared.ids = ids.ids
+            prepared.idStarts = ids.idStarts
             encoded = prepared
-            made = batch.preparedMade
+            made = MadeNames(entries: batch.preparedMade.entries, prefixes: keys.takeMade(.ids).prefixes)
         } else {
             encoded = try keys.encode(batch, rows: 0..<batch.count)
             made = keys.takeMade()
@@ -227,8 +231,8 @@ final class SQLiteEventEncoder: UsageBatchPreparer, @unchecked Sendable {
 
     func prepare(_ batch: inout UsageEventBatch) {
         do {
-            batch.preparedEncoding = try keys.encode(batch, rows: 0..<batch.count)
-            batch.preparedMade = keys.takeMade()
+            batch.preparedEncoding = try keys.encode(batch, rows: 0..<batch.count, parts: .names)
+            batch.preparedMade = keys.takeMade(.names)
         } catch {
             batch.preparedError = error as? StoreError ?? StoreError("\(error)")
         }

@@ -245,16 +245,31 @@ final class UsageKeyBook {
         return true
     }
 
-    func takeMade() -> MadeNames {
+    /// What `encode` works out: SQLite splits a batch's work between its two threads, names on
+    /// the decoding thread and request ids on the writing one (each touches only its own part
+    /// of the book).
+    struct Parts: OptionSet, Sendable {
+        let rawValue: Int
+        static let names = Parts(rawValue: 1)
+        static let ids = Parts(rawValue: 2)
+        static let all: Parts = [.names, .ids]
+    }
+
+    func takeMade(_ parts: Parts = .all) -> MadeNames {
         var out = MadeNames()
-        for book in books { out.entries += book.takeMade().map { (book.dictionary, $0.values, $0.id) } }
-        out.prefixes = madePrefixes
-        madePrefixes.removeAll()
+        if parts.contains(.names) {
+            for book in books { out.entries += book.takeMade().map { (book.dictionary, $0.values, $0.id) } }
+        }
+        if parts.contains(.ids) {
+            out.prefixes = madePrefixes
+            madePrefixes.removeAll()
+        }
         return out
     }
 
-    func encode(_ batch: UsageEventBatch, rows: some Sequence<Int>) throws -> EncodedRows {
+    func encode(_ batch: UsageEventBatch, rows: some Sequence<Int>, parts: Parts = .all) throws -> EncodedRows {
         if !loaded { try preload() }
+        let doIDs = parts.contains(.ids), doNames = parts.contains(.names)
         var out = EncodedRows()
         out.ids.reserveCapacity(batch.count * 16)
         out.idStarts.reserveCapacity(batch.count + 1)
@@ -282,12 +297,14 @@ final class UsageKeyBook {
                             cellStore[i] = (base + Int(start), Int(starts[j] - start))
                         }
                         let cells = cellStore
-                        let id = UnsafeRawBufferPointer(start: cells[0].0, count: cells[0].1)
-                        let hexStart = StoredRequestID.hexStart(id)
-                        let prefixID = try hexStart.flatMap { try self.prefixID(id, $0) }
-                        StoredRequestID.append(id, hexStart: hexStart, prefixID: prefixID, to: &out.ids)
-                        out.idStarts.append(Int32(out.ids.count))
-                        for (b, book) in books.enumerated() {
+                        if doIDs {
+                            let id = UnsafeRawBufferPointer(start: cells[0].0, count: cells[0].1)
+                            let hexStart = StoredRequestID.hexStart(id)
+                            let prefixID = try hexStart.flatMap { try self.prefixID(id, $0) }
+                            StoredRequestID.append(id, hexStart: hexStart, prefixID: prefixID, to: &out.ids)
+                            out.idStarts.append(Int32(out.ids.count))
+                        }
+                        for (b, book) in books.enumerated() where doNames {
                             cells.withUnsafeBufferPointer { book.fill(cells: $0) }
                             var found = book.find()
                             if found == nil, let s = wantedAt[b][book.scratch] {
