@@ -54,6 +54,11 @@ public final class SQLiteStore: SettleStore {
         }
         var applied: [Int] = []
         for step in SQLiteMigrations.steps where step.version > current {
+            // Schema 14 rewrites every event and builds its indexes over them: the sorts go to a
+            // temporary file, not memory (the connection's temp_store), so a large store
+            // migrates in bounded memory.
+            if step.version == 14 { try db.execute("PRAGMA temp_store=FILE") }
+            defer { if step.version == 14 { try? db.execute("PRAGMA temp_store=MEMORY") } }
             try db.transaction {
                 try db.execute(step.sql)
                 if step.version == 14 {
