@@ -74,11 +74,11 @@ public final class ZstdFileWriter {
                     var sink = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
                     let rc = ZSTD_compressStream2(cctx, &sink, &source, end ? ZSTD_e_end : ZSTD_e_continue)
                     if ZSTD_isError(rc) != 0 { return "zstd: \(String(cString: ZSTD_getErrorName(rc)))" }
-                    if sink.pos > 0 {
-                        let chunk = UnsafeRawBufferPointer(start: output.baseAddress, count: sink.pos)
+                    if sink.pos > 0, let start = output.baseAddress {
+                        let chunk = UnsafeRawBufferPointer(start: start, count: sink.pos)
                         var written = 0
                         while written < chunk.count {
-                            let n = Glibc.write(fd, chunk.baseAddress! + written, chunk.count - written)
+                            let n = Glibc.write(fd, start + written, chunk.count - written)
                             if n < 0 {
                                 if errno == EINTR { continue }
                                 return "cannot write: \(String(cString: strerror(errno)))"

@@ -70,6 +70,14 @@ public struct UsageEventBatch: Sendable {
         text.append(contentsOf: s.utf8)
     }
 
+    /// Where the text arena starts, for cells to point into. An empty arena has no address;
+    /// no cell then has a byte to read, so the one-byte block below stands in (never read).
+    static func base(_ text: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+        text.baseAddress ?? UnsafeRawPointer(emptyArena)
+    }
+
+    nonisolated(unsafe) private static let emptyArena = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
     /// The request_id of row `row`, for error messages.
     public func requestID(_ row: Int) -> String {
         let k = row * Self.textsPerRow

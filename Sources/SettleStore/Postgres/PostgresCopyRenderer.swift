@@ -34,7 +34,7 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         // Repeats seen earlier in this file are left out first.
         batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
-                let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                let base = UsageEventBatch.base(text)
                 for row in 0..<batch.count {
                     let k = row * UsageEventBatch.textsPerRow
                     let start = Int(starts[k])
@@ -54,7 +54,7 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
         batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
                 batch.ints.withUnsafeBufferPointer { ints in
-                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    let base = UsageEventBatch.base(text)
                     for (n, row32) in kept.enumerated() {
                         let row = Int(row32)
                         let storedID = encoded.ids[Int(encoded.idStarts[n])..<Int(encoded.idStarts[n + 1])]

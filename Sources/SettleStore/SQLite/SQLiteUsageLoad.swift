@@ -128,11 +128,11 @@ final class SQLiteUsageLoad: UsageLoad {
             batch.starts.withUnsafeBufferPointer { starts in
                 batch.ints.withUnsafeBufferPointer { ints in
                     encoded.ids.withUnsafeBytes { ids in
-                        let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                        let base = UsageEventBatch.base(text)
                         for (k, row) in rows.enumerated() {
                             let col = Int32(k) * Self.columns
                             let idStart = Int(encoded.idStarts[row]), idEnd = Int(encoded.idStarts[row + 1])
-                            sqlite3_bind_blob(stmt, col + 1, ids.baseAddress! + idStart, Int32(idEnd - idStart), nil)
+                            sqlite3_bind_blob(stmt, col + 1, UsageEventBatch.base(ids) + idStart, Int32(idEnd - idStart), nil)
                             sqlite3_bind_int64(stmt, col + 3, encoded.callers[row])
                             sqlite3_bind_int64(stmt, col + 4, encoded.models[row])
                             batch.withCells(row: row, base: base, starts: starts, ints: ints, text: { i, p, n in

@@ -81,7 +81,7 @@ public final class LoadRollup {
         try batch.text.withUnsafeBytes { text in
             try batch.starts.withUnsafeBufferPointer { starts in
                 try batch.ints.withUnsafeBufferPointer { ints in
-                    let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    let base = UsageEventBatch.base(text)
                     @inline(__always) func cell(_ k: Int) -> UnsafeRawBufferPointer {
                         let start = starts[k]
                         if start < 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }

@@ -4,8 +4,8 @@
 /// (`req_01a1705c49d40d388ec2144bd3cf`). Such an id is stored as one byte naming its prefix in
 /// `request_id_prefixes` (1…127), then the hex packed two digits a byte: 15 bytes instead of
 /// 32. Any other id (uppercase or odd hex, base62, a short id, more than 127 prefixes) is
-/// stored as a zero byte and its UTF-8 text. Both forms decode to exactly the id that came in,
-/// and one id has one form in a given store, so the unique index on the bytes is the unique
+/// stored as a zero byte and its UTF-8 text. Both forms read back (`usage_events_named`, in
+/// SQL) as exactly the id that came in, and one id has one form in a given store, so the unique index on the bytes is the unique
 /// index on the ids.
 enum StoredRequestID {
     /// The shortest hex run worth packing, and the longest prefix kept in the dictionary.
@@ -50,45 +50,14 @@ enum StoredRequestID {
         return out
     }
 
-    /// The id `stored` holds, given the store's prefixes; nil when the bytes are not a stored id.
-    static func decode(_ stored: some Collection<UInt8>, prefixes: [UInt8: String]) -> String? {
-        guard let tag = stored.first else { return nil }
-        let rest = stored.dropFirst()
-        if tag == 0 { return String(validating: Array(rest), as: UTF8.self) }
-        guard let prefix = prefixes[tag] else { return nil }
-        var text = Array(prefix.utf8)
-        let digits = Array("0123456789abcdef".utf8)
-        for b in rest {
-            text.append(digits[Int(b >> 4)])
-            text.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// `\x…` hex, as PostgreSQL reads and writes bytea in text.
+    /// `\x…` hex, as PostgreSQL reads bytea in text (a statement's parameter).
     static func pgHex(_ bytes: some Collection<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = [0x5C, 0x78]
         for b in bytes {
-            text.append(digits[Int(b >> 4)])
-            text.append(digits[Int(b & 0x0F)])
+            text.append(PostgresCopyText.hexDigits[Int(b >> 4)])
+            text.append(PostgresCopyText.hexDigits[Int(b & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// The bytes of PostgreSQL's `\x…` text form.
-    static func fromPGHex(_ text: some Collection<UInt8>) -> [UInt8]? {
-        let t = Array(text)
-        guard t.count >= 2, t[0] == 0x5C, t[1] == 0x78, t.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity((t.count - 2) / 2)
-        var i = 2
-        while i < t.count {
-            guard let hi = hexValue(t[i]), let lo = hexValue(t[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 
     @inline(__always) static func isLowerHex(_ c: UInt8) -> Bool {
@@ -96,13 +65,4 @@ enum StoredRequestID {
     }
 
     @inline(__always) private static func nibble(_ c: UInt8) -> UInt8 { c <= 0x39 ? c - 0x30 : c - 0x61 + 10 }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x61...0x66: return c - 0x61 + 10
-        case 0x41...0x46: return c - 0x41 + 10
-        default: return nil
-        }
-    }
 }
