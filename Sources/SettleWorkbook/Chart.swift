@@ -43,12 +43,12 @@ public struct Chart: Sendable {
     }
 
     func draw(book: UnsafeMutablePointer<lxw_workbook>, on ws: UnsafeMutablePointer<lxw_worksheet>, data: Sheet) {
-        guard !data.rows.isEmpty,
+        guard data.rowCount > 0,
               let chart = workbook_add_chart(book, UInt8(kind == .line ? LXW_CHART_LINE.rawValue : LXW_CHART_COLUMN.rawValue)) else { return }
         chart_title_set_name(chart, title)
-        let categories = Self.range(dataSheet, column: categoryColumn, rows: data.rows.count)
+        let categories = Self.range(dataSheet, column: categoryColumn, rows: data.rowCount)
         for c in valueColumns {
-            let series = chart_add_series(chart, categories, Self.range(dataSheet, column: c, rows: data.rows.count))
+            let series = chart_add_series(chart, categories, Self.range(dataSheet, column: c, rows: data.rowCount))
             let header = "='" + dataSheet.replacingOccurrences(of: "'", with: "''") + "'!$\(Sheet.columnLetter(c))$1"
             chart_series_set_name(series, header)
         }

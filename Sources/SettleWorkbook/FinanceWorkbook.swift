@@ -6,21 +6,83 @@ import SettleCore
 /// invoices cover); provider figures are those of the calendar month's days (what the
 /// providers' reports cover). Money is rounded to cents per row, as on the invoices, and every
 /// total is a formula.
-public enum FinanceWorkbook {
-    public static func make(_ f: FinanceFigures, created: Timestamp) -> Workbook {
+public struct FinanceWorkbook: Sendable {
+    /// One customer's month: the version history, the totals of the periods that start in the
+    /// month (one, unless the billing day was changed by hand), its invoice (issued or draft,
+    /// lines not needed) and its margin row.
+    public struct CustomerMonth: Sendable {
+        public var history: CustomerHistory
+        public var totals: [PeriodTotals]
+        public var invoice: Invoice?
+        public var margin: MarginRow?
+
+        public init(history: CustomerHistory, totals: [PeriodTotals], invoice: Invoice?, margin: MarginRow?) {
+            self.history = history
+            self.totals = totals
+            self.invoice = invoice
+            self.margin = margin
+        }
+    }
+
+    public let month: PeriodMonth
+    public let plans: [String: Plan]
+    /// The sheets with a row per customer, gathered a customer at a time (`add`), in the
+    /// catalog's id order; their rows wait in temporary files, not in memory.
+    private var customerSheet: Sheet
+    private var marginByCustomer: Sheet
+    private var projectionSheet: Sheet
+    /// Customers whose projection reaches a limit (the summary's figure).
+    public private(set) var projectedOverLimit = 0
+
+    /// `spillBytes`: bytes of rows per sheet held in memory before they go to a file.
+    public init(month: PeriodMonth, plans: [String: Plan], spillBytes: Int = 4 << 20) {
+        self.month = month
+        self.plans = plans
+        customerSheet = Sheet(name: "Customers", columns: Self.customerColumns, spillBytes: spillBytes)
+        marginByCustomer = Sheet(name: "", columns: Self.marginColumns([Sheet.Column("customer_id"), Sheet.Column("")]), spillBytes: spillBytes)
+        projectionSheet = Sheet(name: "Projections", columns: Self.projectionColumns, spillBytes: spillBytes)
+    }
+
+    /// Adds a customer's rows; customers come in the catalog's id order.
+    public mutating func add(_ c: CustomerMonth) {
+        let t = c.totals.first, inv = c.invoice
+        if t != nil || inv != nil {
+            let period = BillingPeriod(month: month, billingDay: c.history.billingDay)
+            // The plan in force on the period's last day: the one its tax and limits follow.
+            let v = c.history.inForce(on: period.lastDay)
+            customerSheet.append([.text(v.id), .text(v.name), .text(v.plan), .text(period.firstDay.description),
+                                  .text(inv.map { $0.number ?? "draft" } ?? ""), .integer(t?.events ?? 0), .integer(t?.tokens ?? 0),
+                                  .integer(t?.calls ?? 0), Self.money(c.margin?.revenue ?? .zero), Self.money(c.margin?.upstreamCost ?? .zero),
+                                  Self.money(c.margin?.margin ?? .zero), Self.money(inv?.subtotal ?? .zero), Self.money(inv?.tax ?? .zero),
+                                  Self.money(inv?.total ?? .zero), Self.money(inv?.creditsApplied ?? .zero), Self.money(inv?.amountDue ?? .zero)])
+        }
+        if let m = c.margin { marginByCustomer.append([.text(m.customerID), .empty] + Self.marginCells(m)) }
+        for t in c.totals {
+            let plan = plans[t.plan]
+            let over = FinanceFigures.projectedOverLimit(t, plans: plans)
+            if !over.isEmpty { projectedOverLimit += 1 }
+            projectionSheet.append([.text(t.customerID), .text(t.plan), .text(t.period.firstDay.description), .text(t.asOf.description),
+                                    .integer(t.tokens), .integer(t.projectedTokens), plan?.tokenLimit.map { .integer($0) } ?? .empty,
+                                    .integer(t.calls), .integer(t.projectedCalls), plan?.callLimit.map { .integer($0) } ?? .empty,
+                                    Self.money(t.cost), Self.money(t.projectedCost), plan?.costLimit.map { Self.money($0) } ?? .empty,
+                                    .text(over.joined(separator: ", "))])
+        }
+    }
+
+    public func make(_ f: FinanceFigures, created: Timestamp) -> Workbook {
         var book = Workbook(currency: f.currency, created: created)
-        book.add(summary(f))
-        book.add(customers(f))
-        book.add(models(f))
-        book.add(providers(f))
+        book.add(Self.summary(f))
+        book.add(customerSheet)
+        book.add(Self.models(f))
+        book.add(Self.providers(f))
         book.add(margin(f))
-        book.add(reconciliation(f))
-        book.add(alerts(f))
-        book.add(serviceQuality(f))
-        book.add(projections(f))
-        book.add(daily(f))
-        book.add(credits(f))
-        book.add(chargeAudit(f))
+        book.add(Self.reconciliation(f))
+        book.add(Self.alerts(f))
+        book.add(Self.serviceQuality(f))
+        book.add(projectionSheet)
+        book.add(Self.daily(f))
+        book.add(Self.credits(f))
+        book.add(Self.chargeAudit(f))
         book.charts = [
             Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 26, column: 0, dataSheet: "Daily usage",
                   categoryColumn: 0, valueColumns: [3, 4], valueAxis: "tokens"),
@@ -35,10 +97,7 @@ public enum FinanceWorkbook {
 
     static func summary(_ f: FinanceFigures) -> Sheet {
         var s = Sheet(name: "Summary", columns: [Sheet.Column("Figure", width: 50), Sheet.Column("Value", .decimal, width: 18)])
-        let invoices = f.issued.filter { $0.kind == .invoice }
-        let adjustments = f.issued.filter { $0.kind != .invoice }
-        let sum: (KeyPath<Invoice, ExactDecimal>) -> ExactDecimal = { k in f.issued.reduce(.zero) { $0 + $1[keyPath: k] } }
-        let line: (InvoiceLine.Kind) -> ExactDecimal = { f.issuedByLineKind[$0] ?? .zero }
+        let line: (InvoiceLine.Kind) -> ExactDecimal = { f.issued.byLineKind[$0] ?? .zero }
         let revenue = f.margin.byProvider.reduce(ExactDecimal.zero) { $0 + $1.revenue.roundedToCents }
         let cost = f.margin.byProvider.reduce(ExactDecimal.zero) { $0 + $1.upstreamCost.roundedToCents }
         let billed = f.reconciliation.reduce(ExactDecimal.zero) { $0 + $1.billedCost }
@@ -46,20 +105,20 @@ public enum FinanceWorkbook {
         let notMatched = f.reconciliation.reduce(0) { $0 + $1.notMatched }
         let rows: [(String, Sheet.Cell)] = [
             ("Period (billing periods starting in)", .text(f.month.description)),
-            ("Invoices issued", .integer(Int64(invoices.count))),
-            ("Credit notes and supplementary invoices", .integer(Int64(adjustments.count))),
-            ("Invoices still draft", .integer(Int64(f.drafts.count))),
+            ("Invoices issued", .integer(Int64(f.issued.invoices))),
+            ("Credit notes and supplementary invoices", .integer(Int64(f.issued.adjustments))),
+            ("Invoices still draft", .integer(Int64(f.drafts))),
             ("Plan fees (issued)", .money(line(.planFee))),
             ("Usage (issued)", .money(line(.usage))),
             ("Marketplace services (issued)", .money(line(.service))),
             ("Free trials (issued)", .money(line(.trial))),
             ("Volume discounts (issued)", .money(line(.volumeDiscount))),
             ("Adjustments (issued)", .money(line(.adjustment))),
-            ("Subtotal (issued)", .money(sum(\.subtotal))),
-            ("Tax (issued)", .money(sum(\.tax))),
-            ("Total invoiced", .money(sum(\.total))),
-            ("Prepaid credits applied", .money(sum(\.creditsApplied))),
-            ("Amount due", .money(sum(\.amountDue))),
+            ("Subtotal (issued)", .money(f.issued.subtotal)),
+            ("Tax (issued)", .money(f.issued.tax)),
+            ("Total invoiced", .money(f.issued.total)),
+            ("Prepaid credits applied", .money(f.issued.creditsApplied)),
+            ("Amount due", .money(f.issued.amountDue)),
             ("Usage and service revenue, before discount and tax", .money(revenue)),
             ("Upstream cost at the price book", .money(cost)),
             ("Gross margin", .money(revenue - cost)),
@@ -67,40 +126,29 @@ public enum FinanceWorkbook {
             ("Reconciliation cells not matched", .integer(Int64(notMatched))),
             ("Money at risk", .money(risk)),
             ("Alerts fired", .integer(Int64(f.alerts.count))),
-            ("Customers projected over a limit", .integer(Int64(f.totals.filter { !f.projectedOverLimit($0).isEmpty }.count))),
+            ("Customers projected over a limit", .integer(Int64(f.projectedOverLimit))),
         ]
         for (label, value) in rows { s.append([.text(label), value]) }
         s.pageBreaks = [rows.count + 2]
         return s
     }
 
-    static func customers(_ f: FinanceFigures) -> Sheet {
-        var s = Sheet(name: "Customers", columns: [
-            Sheet.Column("customer_id"), Sheet.Column("name", width: 26), Sheet.Column("plan"), Sheet.Column("period_start", width: 12),
-            Sheet.Column("invoice", width: 16), Sheet.Column("events", .integer, total: true), Sheet.Column("tokens", .integer, total: true),
-            Sheet.Column("calls", .integer, total: true), Sheet.Column("revenue", .money, total: true),
-            Sheet.Column("upstream_cost", .money, total: true), Sheet.Column("margin", .money, total: true),
-            Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
-            Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true),
-        ])
-        let totals = Dictionary(f.totals.map { ($0.customerID, $0) }, uniquingKeysWith: { a, _ in a })
-        let invoices = Dictionary((f.issued.filter { $0.kind == .invoice } + f.drafts.filter { $0.kind == .invoice }).map { ($0.customerID, $0) },
-                                  uniquingKeysWith: { a, _ in a })
-        let margins = Dictionary(f.margin.byCustomer.map { ($0.customerID, $0) }, uniquingKeysWith: { a, _ in a })
-        for history in f.customers.all {
-            let t = totals[history.id], inv = invoices[history.id], m = margins[history.id]
-            guard t != nil || inv != nil else { continue }
-            let period = BillingPeriod(month: f.month, billingDay: history.billingDay)
-            // The plan in force on the period's last day: the one its tax and limits follow.
-            let c = history.inForce(on: period.lastDay)
-            s.append([.text(c.id), .text(c.name), .text(c.plan), .text(period.firstDay.description),
-                      .text(inv.map { $0.number ?? "draft" } ?? ""), .integer(t?.events ?? 0), .integer(t?.tokens ?? 0),
-                      .integer(t?.calls ?? 0), money(m?.revenue ?? .zero), money(m?.upstreamCost ?? .zero), money(m?.margin ?? .zero),
-                      money(inv?.subtotal ?? .zero), money(inv?.tax ?? .zero), money(inv?.total ?? .zero),
-                      money(inv?.creditsApplied ?? .zero), money(inv?.amountDue ?? .zero)])
-        }
-        return s
-    }
+    static let customerColumns = [
+        Sheet.Column("customer_id"), Sheet.Column("name", width: 26), Sheet.Column("plan"), Sheet.Column("period_start", width: 12),
+        Sheet.Column("invoice", width: 16), Sheet.Column("events", .integer, total: true), Sheet.Column("tokens", .integer, total: true),
+        Sheet.Column("calls", .integer, total: true), Sheet.Column("revenue", .money, total: true),
+        Sheet.Column("upstream_cost", .money, total: true), Sheet.Column("margin", .money, total: true),
+        Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
+        Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true),
+    ]
+
+    static let projectionColumns = [
+        Sheet.Column("customer_id"), Sheet.Column("plan"), Sheet.Column("period_start", width: 12), Sheet.Column("as_of", width: 12),
+        Sheet.Column("tokens", .integer), Sheet.Column("projected_tokens", .integer), Sheet.Column("token_limit", .integer),
+        Sheet.Column("calls", .integer), Sheet.Column("projected_calls", .integer), Sheet.Column("call_limit", .integer),
+        Sheet.Column("cost", .money), Sheet.Column("projected_cost", .money), Sheet.Column("cost_limit", .money),
+        Sheet.Column("projected_over_limit", width: 20),
+    ]
 
     static func marginColumns(_ keys: [Sheet.Column]) -> [Sheet.Column] {
         keys + [Sheet.Column("revenue", .money, total: true), Sheet.Column("upstream_cost", .money, total: true),
@@ -140,14 +188,12 @@ public enum FinanceWorkbook {
         return s
     }
 
-    static func margin(_ f: FinanceFigures) -> Sheet {
-        var s = Sheet(name: "Margin", columns: marginColumns([Sheet.Column("provider"), Sheet.Column("model", width: 34)]))
-        for m in f.margin.byModel { s.append([.text(m.provider), .text(m.model)] + marginCells(m)) }
-        var byProvider = Sheet(name: "", columns: marginColumns([Sheet.Column("provider"), Sheet.Column("")]))
-        for m in f.margin.byProvider { byProvider.append([.text(m.provider), .empty] + marginCells(m)) }
-        var byCustomer = Sheet(name: "", columns: marginColumns([Sheet.Column("customer_id"), Sheet.Column("")]))
-        for m in f.margin.byCustomer { byCustomer.append([.text(m.customerID), .empty] + marginCells(m)) }
-        s.below = [("Margin by provider", byProvider), ("Margin by customer", byCustomer)]
+    func margin(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Margin", columns: Self.marginColumns([Sheet.Column("provider"), Sheet.Column("model", width: 34)]))
+        for m in f.margin.byModel { s.append([.text(m.provider), .text(m.model)] + Self.marginCells(m)) }
+        var byProvider = Sheet(name: "", columns: Self.marginColumns([Sheet.Column("provider"), Sheet.Column("")]))
+        for m in f.margin.byProvider { byProvider.append([.text(m.provider), .empty] + Self.marginCells(m)) }
+        s.below = [("Margin by provider", byProvider), ("Margin by customer", marginByCustomer)]
         return s
     }
 
@@ -192,25 +238,6 @@ public enum FinanceWorkbook {
         for q in f.serviceQuality {
             s.append([.text(q.provider), .text(q.model), .text(q.serviceID), .integer(q.requests), .integer(q.errors),
                       .number(q.errorRatePct), ms(q.p50), ms(q.p95), ms(q.p99)])
-        }
-        return s
-    }
-
-    static func projections(_ f: FinanceFigures) -> Sheet {
-        var s = Sheet(name: "Projections", columns: [
-            Sheet.Column("customer_id"), Sheet.Column("plan"), Sheet.Column("period_start", width: 12), Sheet.Column("as_of", width: 12),
-            Sheet.Column("tokens", .integer), Sheet.Column("projected_tokens", .integer), Sheet.Column("token_limit", .integer),
-            Sheet.Column("calls", .integer), Sheet.Column("projected_calls", .integer), Sheet.Column("call_limit", .integer),
-            Sheet.Column("cost", .money), Sheet.Column("projected_cost", .money), Sheet.Column("cost_limit", .money),
-            Sheet.Column("projected_over_limit", width: 20),
-        ])
-        for t in f.totals {
-            let plan = f.plans[t.plan]
-            s.append([.text(t.customerID), .text(t.plan), .text(t.period.firstDay.description), .text(t.asOf.description),
-                      .integer(t.tokens), .integer(t.projectedTokens), plan?.tokenLimit.map { .integer($0) } ?? .empty,
-                      .integer(t.calls), .integer(t.projectedCalls), plan?.callLimit.map { .integer($0) } ?? .empty,
-                      money(t.cost), money(t.projectedCost), plan?.costLimit.map { money($0) } ?? .empty,
-                      .text(f.projectedOverLimit(t).joined(separator: ", "))])
         }
         return s
     }

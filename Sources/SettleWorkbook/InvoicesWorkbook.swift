@@ -1,23 +1,49 @@
 import SettleCore
 
-/// `invoices-PERIOD.xlsx`: one row per invoice (drafts too, with no number), money in the
-/// currency format, totals as formulas with their cached values.
-public enum InvoicesWorkbook {
-    public static func make(_ invoices: [Invoice], currency: String, created: Timestamp) -> Workbook {
+/// `invoices-PERIOD.xlsx`: one row per invoice (drafts too, with no number, after the issued
+/// ones), money in the currency format, totals as formulas with their cached values.
+///
+/// Gathered a document at a time (`add`): issued documents as they are read back in number
+/// order, drafts as they are computed; the rows wait in temporary files, not in memory.
+public struct InvoicesWorkbook: Sendable {
+    private var issued: Sheet
+    private var drafts: Sheet
+
+    public init(spillBytes: Int = 4 << 20) {
+        issued = Sheet(name: "Invoices", columns: Self.columns, spillBytes: spillBytes)
+        drafts = Sheet(name: "Invoices", columns: Self.columns, spillBytes: spillBytes)
+    }
+
+    /// Adds an issued document (numbered) or a draft.
+    public mutating func add(_ i: Invoice) {
+        let row: [Sheet.Cell] = [
+            .text(i.number ?? ""), .text(i.kind.rawValue), .text(i.customerID), .text(i.customerName),
+            .text(i.period.description), .text(i.issueDate.description), .text(i.dueDate.description),
+            .number(i.subtotal), .number(i.tax), .number(i.total), .number(i.creditsApplied), .number(i.amountDue),
+            .text(i.number == nil ? (i.unpriced.isEmpty ? "draft" : "draft: unpriced usage") : "issued"),
+        ]
+        if i.number == nil { drafts.append(row) } else { issued.append(row) }
+    }
+
+    /// The workbook: the drafts' rows move below the issued ones, and the sheet into the book.
+    public mutating func make(currency: String, created: Timestamp) throws -> Workbook {
         var book = Workbook(currency: currency, created: created)
-        var sheet = Sheet(name: "Invoices", columns: [
-            Sheet.Column("number", width: 16), Sheet.Column("kind"), Sheet.Column("customer_id"), Sheet.Column("customer", width: 26),
-            Sheet.Column("period"), Sheet.Column("issue_date", width: 12), Sheet.Column("due_date", width: 12),
-            Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
-            Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true), Sheet.Column("status"),
-        ])
-        for i in invoices {
-            sheet.append([.text(i.number ?? ""), .text(i.kind.rawValue), .text(i.customerID), .text(i.customerName),
-                          .text(i.period.description), .text(i.issueDate.description), .text(i.dueDate.description),
-                          .number(i.subtotal), .number(i.tax), .number(i.total), .number(i.creditsApplied), .number(i.amountDue),
-                          .text(i.number == nil ? (i.unpriced.isEmpty ? "draft" : "draft: unpriced usage") : "issued")])
-        }
-        book.add(sheet)
+        try drafts.forEachRow { issued.append($0) }
+        drafts = Sheet(name: "Invoices", columns: Self.columns)
+        book.add(issued)
         return book
     }
+
+    public static func make(_ invoices: [Invoice], currency: String, created: Timestamp) throws -> Workbook {
+        var book = InvoicesWorkbook()
+        for i in invoices { book.add(i) }
+        return try book.make(currency: currency, created: created)
+    }
+
+    static let columns = [
+        Sheet.Column("number", width: 16), Sheet.Column("kind"), Sheet.Column("customer_id"), Sheet.Column("customer", width: 26),
+        Sheet.Column("period"), Sheet.Column("issue_date", width: 12), Sheet.Column("due_date", width: 12),
+        Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
+        Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true), Sheet.Column("status"),
+    ]
 }

@@ -39,7 +39,11 @@ public struct Sheet: Sendable {
 
     public var name: String
     public var columns: [Column]
-    public var rows: [[Cell]] = []
+    /// The rows, compactly and past a few megabytes on disk (`SheetRows`): shared by copies
+    /// until one of them appends.
+    private var storage: SheetRows
+    /// Each column's exact sum, kept as rows are appended, for the totals row.
+    private var sums: [ExactDecimal]
     /// More tables on the same sheet, below this one, each under its own bold title (the
     /// Margin sheet: by model, by provider, by customer). Only the first has the filter.
     public var below: [(title: String, table: Sheet)] = []
@@ -47,39 +51,53 @@ public struct Sheet: Sendable {
     public var pageBreaks: [Int] = []
 
     public init(name: String, columns: [Column]) {
+        self.init(name: name, columns: columns, spillBytes: 4 << 20)
+    }
+
+    /// `spillBytes`: how many bytes of rows are held in memory before they go to a temporary
+    /// file (tests make it small).
+    init(name: String, columns: [Column], spillBytes: Int) {
         self.name = name
         self.columns = columns
+        storage = SheetRows(spillBytes: spillBytes)
+        sums = Array(repeating: .zero, count: columns.count)
     }
 
     public mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a row of \(row.count) cells for \(columns.count) columns")
-        rows.append(row)
-    }
-
-    var hasTotals: Bool { columns.contains { $0.total } }
-
-    /// Cells of this table and the tables below it.
-    var cellCount: Int { rows.count * columns.count + below.reduce(0) { $0 + $1.table.cellCount } }
-
-    /// The exact total of a column, for the formula's cached value.
-    func total(of column: Int) -> ExactDecimal {
-        rows.reduce(.zero) { sum, row in
-            switch row[column] {
-            case .integer(let n): return sum + ExactDecimal(n)
-            case .number(let d), .money(let d): return sum + d
-            default: return sum
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.append(row)
+        for (c, cell) in row.enumerated() where columns[c].total {
+            switch cell {
+            case .integer(let n): sums[c] += ExactDecimal(n)
+            case .number(let d), .money(let d): sums[c] += d
+            default: break
             }
         }
     }
 
-    func render(into ws: UnsafeMutablePointer<lxw_worksheet>, formats: Formats) {
+    /// How many rows were appended.
+    public var rowCount: Int { storage.count }
+
+    /// The rows in order, read back (from a temporary file past a few megabytes: reading it can fail).
+    public func forEachRow(_ body: ([Cell]) throws -> Void) throws { try storage.forEach(body) }
+
+    var hasTotals: Bool { columns.contains { $0.total } }
+
+    /// Cells of this table and the tables below it.
+    var cellCount: Int { rowCount * columns.count + below.reduce(0) { $0 + $1.table.cellCount } }
+
+    /// The exact total of a column, for the formula's cached value.
+    func total(of column: Int) -> ExactDecimal { sums[column] }
+
+    func render(into ws: UnsafeMutablePointer<lxw_worksheet>, formats: Formats) throws {
         for (c, column) in columns.enumerated() {
             let width = column.width ?? max(column.header.count + 2, column.kind == .text ? 14 : 12)
             worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), Double(width), nil)
         }
         // Before any row: a streamed workbook (constant memory) accepts nothing for rows it
         // has already written.
-        worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rows.count, 1)), lxw_col_t(columns.count - 1))
+        worksheet_autofilter(ws, 0, 0, lxw_row_t(max(rowCount, 1)), lxw_col_t(columns.count - 1))
         // Printed (or turned into a PDF) it reads as a report: landscape, one page wide, the
         // header row on every page, the sheet's name and the page number in the margins.
         worksheet_set_landscape(ws)
@@ -92,21 +110,23 @@ public struct Sheet: Sendable {
         }
         worksheet_set_header(ws, "&L&\"-,Bold\"&A&R&P / &N")
         worksheet_freeze_panes(ws, 1, 0)
-        let end = renderTable(into: ws, at: 0, formats: formats)
+        let end = try renderTable(into: ws, at: 0, formats: formats)
         var next = end + 2
         for (title, table) in below {
             worksheet_write_string(ws, lxw_row_t(next), 0, title, formats.title)
-            next = table.renderTable(into: ws, at: next + 1, formats: formats) + 2
+            next = try table.renderTable(into: ws, at: next + 1, formats: formats) + 2
         }
     }
 
     /// Header at row `top`, the rows, and the totals row; returns the row after the last written.
-    func renderTable(into ws: UnsafeMutablePointer<lxw_worksheet>, at top: Int, formats: Formats) -> Int {
+    func renderTable(into ws: UnsafeMutablePointer<lxw_worksheet>, at top: Int, formats: Formats) throws -> Int {
         for (c, column) in columns.enumerated() {
             worksheet_write_string(ws, lxw_row_t(top), lxw_col_t(c), column.header, formats.header)
         }
-        for (r, row) in rows.enumerated() {
+        var r = 0
+        try forEachRow { row in
             let rowIndex = lxw_row_t(top + r + 1)
+            r += 1
             for (c, cell) in row.enumerated() {
                 let col = lxw_col_t(c)
                 switch cell {
@@ -118,13 +138,13 @@ public struct Sheet: Sendable {
                 }
             }
         }
-        let after = top + rows.count + 1
-        guard hasTotals, !rows.isEmpty else { return after }
+        let after = top + rowCount + 1
+        guard hasTotals, rowCount > 0 else { return after }
         let totalsRow = lxw_row_t(after)
         worksheet_write_string(ws, totalsRow, 0, "Total", formats.totalLabel)
         for (c, column) in columns.enumerated() where column.total {
             let letter = Self.columnLetter(c)
-            let formula = "=SUM(\(letter)\(top + 2):\(letter)\(top + rows.count + 1))"
+            let formula = "=SUM(\(letter)\(top + 2):\(letter)\(top + rowCount + 1))"
             let format = column.kind == .integer ? formats.integerTotal : formats.moneyTotal
             worksheet_write_formula_num(ws, totalsRow, lxw_col_t(c), formula, format, Self.double(total(of: c)))
         }

@@ -63,7 +63,13 @@ public struct Workbook: Sendable {
                 unlink(tmp)
                 throw FileSystemError(path: path, "cannot add the sheet \(sheet.name)")
             }
-            sheet.render(into: ws, formats: formats)
+            do {
+                try sheet.render(into: ws, formats: formats)
+            } catch {
+                workbook_close(book)
+                unlink(tmp)
+                throw FileSystemError(path: path, "cannot write the sheet \(sheet.name): \(error)")
+            }
             worksheets[sheet.name] = ws
         }
         for chart in charts {

@@ -34,14 +34,13 @@ struct CloseCommand: ParsableCommand {
             let store = try env.openStore()
             let report = try Close(month: PeriodMonth(period)!, issueDate: issueDate.flatMap(UTCDay.init)).execute(store: store, env: env)
             facts.findings = Int64(report.findings.count)
-            for e in report.earlier where !e.issued.isEmpty || !e.adjustments.isEmpty {
-                console.say("\(e.folder): \(e.issued.count) invoices issued for periods that have ended since, \(e.adjustments.count) adjustments for late data")
+            for e in report.earlier where e.issuedCount + e.adjustmentCount > 0 {
+                console.say("\(e.folder): \(e.issuedCount) invoices issued for periods that have ended since, \(e.adjustmentCount) adjustments for late data")
             }
             let inv = report.invoices
-            let total = (inv.issued + inv.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
-            console.say("\(period): \(inv.issued.count) invoices and \(inv.adjustments.count) adjustments issued (total \(total.formatted(places: 2)) \(env.config.currency)), \(inv.drafts.count) drafts")
-            if !inv.openPeriods.isEmpty {
-                console.say("\(inv.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts until a later close")
+            console.say("\(period): \(inv.issuedCount) invoices and \(inv.adjustmentCount) adjustments issued (total \(inv.issuedTotal.formatted(places: 2)) \(env.config.currency)), \(inv.draftCount) drafts")
+            if inv.openPeriodCount > 0 {
+                console.say("\(inv.openPeriodCount) customers' billing periods had not ended on the issue date; they stay drafts until a later close")
             }
             console.say("invoices in \(inv.folder)/, payouts in \(report.payouts.folder)/, finance workbook in \(report.finance.folder)/")
             for f in report.findings { console.warn(f) }

@@ -122,23 +122,36 @@ import Testing
         #expect(p == [Payout(seller: "sellco", serviceID: "svc_x", gross: money("9.95"), platformFee: money("1.00"), net: money("8.95"))])
     }
 
-    /// What the month-end keeps of its issued documents: totals, sums by line kind, and only
-    /// the marketplace lines, from which the payouts come out the same.
-    @Test func issuedMonthKeepsTotalsLineSumsAndMarketplaceLines() {
-        func doc(_ number: String, _ lines: [InvoiceLine]) -> Invoice {
-            Invoice(number: number, customerID: "c", customerName: "C", period: period, issueDate: UTCDay("2026-11-01")!,
-                    dueDate: UTCDay("2026-11-15")!, currency: "USD", lines: lines, subtotal: money("5"), tax: money("1"), total: money("6"),
-                    creditsApplied: .zero, amountDue: money("6"), taxRatePct: money("20"))
+    /// What the month-end keeps of its issued documents, gathered one at a time: counts and money
+    /// by kind of document and sums by line kind; the payouts come out of a `PayoutBook` fed the
+    /// same documents one at a time as they do from the whole list.
+    @Test func issuedMonthAndPayoutBookGatherDocumentsOneAtATime() {
+        func doc(_ number: String, _ kind: Invoice.Kind, _ lines: [InvoiceLine]) -> Invoice {
+            var inv = Invoice(number: number, customerID: "c", customerName: "C", period: period, issueDate: UTCDay("2026-11-01")!,
+                              dueDate: UTCDay("2026-11-15")!, currency: "USD", lines: lines, subtotal: money("5"), tax: money("1"), total: money("6"),
+                              creditsApplied: money("0.50"), amountDue: money("5.50"), taxRatePct: money("20"))
+            inv.kind = kind
+            return inv
         }
         let fee = InvoiceLine(kind: .planFee, description: "fee", quantity: 1, unitPrice: money("19"), amount: money("19.00"))
         let sold = InvoiceLine(kind: .service, description: "", quantity: 1, unitPrice: .zero, amount: money("10.05"), serviceID: "svc_x")
         let trial = InvoiceLine(kind: .trial, description: "", quantity: 1, unitPrice: .zero, amount: money("-0.10"), serviceID: "svc_x")
-        let month = IssuedMonth([doc("INV-2026-000001", [fee, sold, trial]), doc("INV-2026-000002", [fee])])
-        #expect(month.documents.map(\.number) == ["INV-2026-000001", "INV-2026-000002"])
-        #expect(month.documents.allSatisfy { $0.lines.isEmpty && $0.total == money("6") })
-        #expect(month.byLineKind == [.planFee: money("38.00"), .service: money("10.05"), .trial: money("-0.10")])
-        #expect(month.marketplace.map(\.number) == ["INV-2026-000001"])
-        #expect(month.marketplace[0].lines == [sold, trial])
-        #expect(Payout.of(month.marketplace, services: [service]).map(\.net) == [money("8.95")])
+        let gone = InvoiceLine(kind: .service, description: "", quantity: 1, unitPrice: .zero, amount: money("3.00"), serviceID: "svc_gone")
+        let docs = [doc("INV-2026-000001", .invoice, [fee, sold, trial]), doc("INV-2026-000002", .invoice, [fee, gone]),
+                    doc("SUP-2026-000001", .supplementary, [sold])]
+        let month = IssuedMonth(docs)
+        #expect(month.invoices == 2 && month.adjustments == 1 && month.count == 3)
+        #expect(month.total == money("18") && month.creditsApplied == money("1.50") && month.amountDue == money("16.50"))
+        #expect(month.byLineKind == [.planFee: money("38.00"), .service: money("23.10"), .trial: money("-0.10")])
+        var book = PayoutBook(services: [service])
+        for d in docs { book.add(d) }
+        // gross 10.05 - 0.10 + 10.05 = 20.00; fee 10 % = 2.00.
+        #expect(book.payouts == [Payout(seller: "sellco", serviceID: "svc_x", gross: money("20.00"), platformFee: money("2.00"), net: money("18.00"))])
+        #expect(book.payouts == Payout.of(docs, services: [service]))
+        #expect(book.unknownServices == ["svc_gone"])
+        // A draft (no number) pays nobody.
+        var unnumbered = docs[0]
+        unnumbered.number = nil
+        #expect(PayoutBook.soldLines(of: unnumbered).isEmpty)
     }
 }

@@ -95,6 +95,42 @@ import SettleTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["streamed.xlsx"])
     }
 
+    /// A sheet's rows past its memory allowance go to a temporary file; read back, they are
+    /// the same cells and totals, and the workbook the same bytes, as rows held in memory.
+    @Test func rowsKeptInATemporaryFileMakeTheSameWorkbook() throws {
+        let dir = TempFolder()
+        func book(spillBytes: Int) -> Workbook {
+            var book = Workbook(currency: "USD", created: Timestamp(rfc3339: "2026-11-01T00:00:00Z")!)
+            var sheet = Sheet(name: "Customers", columns: [.init("customer_id"), .init("events", .integer, total: true),
+                                                           .init("amount", .money, total: true), .init("rate", .decimal), .init("note")],
+                              spillBytes: spillBytes)
+            for i in 0..<500 {
+                sheet.append([.text("cus_\(i)"), .integer(Int64(i) * 1_000_003), .number(ExactDecimal("\(i).\(i % 100)")!),
+                              i % 3 == 0 ? .empty : .number(ExactDecimal("-0.000000000000000000\(i)")!),
+                              .text(i % 7 == 0 ? "" : "note, \"ünïcode\" \(i)")])
+            }
+            book.add(sheet)
+            return book
+        }
+        let inMemory = book(spillBytes: 1 << 30), spilled = book(spillBytes: 64)
+        #expect(spilled.sheets[0].rowCount == 500)
+        #expect(spilled.sheets[0].total(of: 1) == ExactDecimal(Int64((0..<500).reduce(0) { $0 + $1 * 1_000_003 })))
+        #expect(spilled.sheets[0].total(of: 2) == inMemory.sheets[0].total(of: 2))
+        var a: [[Sheet.Cell]] = [], b: [[Sheet.Cell]] = []
+        try inMemory.sheets[0].forEachRow { a.append($0) }
+        try spilled.sheets[0].forEachRow { b.append($0) }
+        #expect(a.count == 500 && a == b)
+        #expect(b[499] == [.text("cus_499"), .integer(499 * 1_000_003), .number(ExactDecimal("499.99")!),
+                           .number(ExactDecimal("-0.000000000000000000499")!), .text("note, \"ünïcode\" 499")])
+        try inMemory.write(to: "\(dir.path)/a.xlsx")
+        try spilled.write(to: "\(dir.path)/b.xlsx")
+        #expect(FileManager.default.contents(atPath: "\(dir.path)/a.xlsx") == FileManager.default.contents(atPath: "\(dir.path)/b.xlsx"))
+        // A copy appended to does not change the original (value semantics).
+        var copy = spilled.sheets[0]
+        copy.append([.text("extra"), .integer(1), .number(.zero), .empty, .empty])
+        #expect(copy.rowCount == 501 && spilled.sheets[0].rowCount == 500)
+    }
+
     @Test func aKilledWritesPartsAreInAHiddenFolderThatTheSweepRemoves() throws {
         let dir = TempFolder()
         // What a run killed while libxlsxwriter streamed a workbook leaves: its parts folder.

@@ -10,35 +10,52 @@ public struct Catalog: Sendable {
 
 /// One version of a customer: a row of customers.csv, in force from `effectiveFrom` until the
 /// customer's next version (see `CustomerHistory`).
+///
+/// A month-end holds every customer: at a million, five separate strings each were half a
+/// gigabyte. The texts an invoice or an alert needs now and then (name, email, address, tax id,
+/// webhook) share one allocation (`CustomerTexts`).
 public struct Customer: Sendable, Hashable {
     public var id: String
-    public var name: String
-    public var email: String
     public var plan: String
-    /// 1–28: the period starts that day at 00:00 UTC. The same in every version.
-    public var billingDay: Int
+    private var texts: CustomerTexts
     public var taxRatePct: ExactDecimal
-    public var alertWebhook: String?
     /// nil: from the beginning.
     public var effectiveFrom: UTCDay?
-    public var address: String
-    public var taxID: String
+    /// 1–28: the period starts that day at 00:00 UTC. The same in every version.
+    public var billingDay: Int
     /// The line of customers.csv, for messages; 0 when made in code.
     public var line: Int
+
+    public var name: String {
+        get { texts[0] ?? "" }
+        set { texts[0] = newValue }
+    }
+    public var email: String {
+        get { texts[1] ?? "" }
+        set { texts[1] = newValue }
+    }
+    public var address: String {
+        get { texts[2] ?? "" }
+        set { texts[2] = newValue }
+    }
+    public var taxID: String {
+        get { texts[3] ?? "" }
+        set { texts[3] = newValue }
+    }
+    public var alertWebhook: String? {
+        get { texts[4] }
+        set { texts[4] = newValue }
+    }
 
     public init(id: String, name: String, email: String, plan: String, billingDay: Int,
                 taxRatePct: ExactDecimal, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,
                 address: String = "", taxID: String = "", line: Int = 0) {
         self.id = id
-        self.name = name
-        self.email = email
         self.plan = plan
+        texts = CustomerTexts([name, email, address, taxID, alertWebhook])
         self.billingDay = billingDay
         self.taxRatePct = taxRatePct
-        self.alertWebhook = alertWebhook
         self.effectiveFrom = effectiveFrom
-        self.address = address
-        self.taxID = taxID
         self.line = line
     }
 }

@@ -91,9 +91,51 @@ public struct CustomerBook: Sendable {
 
     /// Versions in any order (several per customer).
     public init(_ versions: [Customer]) {
-        let grouped = Dictionary(grouping: versions, by: \.id)
-        histories = grouped.mapValues { CustomerHistory(versions: $0) }
-        ids = histories.keys.sorted()
+        var builder = Builder()
+        for v in versions { builder.add(v) }
+        self = builder.book
+    }
+
+    /// A book gathered one version at a time (customers.csv read a row at a time: at a
+    /// million customers, a second copy of the file's versions would be half a gigabyte).
+    public struct Builder: Sendable {
+        var histories: [String: CustomerHistory] = [:]
+
+        public init() {}
+
+        /// Adds `version`, unchecked (`problem(adding:)` says first whether it may be added).
+        public mutating func add(_ version: Customer) {
+            if let h = histories[version.id] {
+                histories[version.id] = CustomerHistory(versions: h.versions + [version])
+            } else {
+                histories[version.id] = CustomerHistory(versions: [version])
+            }
+        }
+
+        /// What a set of versions must hold to be a history (PRODUCT.md, "customers.csv"): one
+        /// version per date (at most one without a date) and one billing day per customer.
+        /// The problem `version` would make with the versions added before it, as (line,
+        /// column, message), or nil.
+        public func problem(adding v: Customer) -> (line: Int, key: String, message: String)? {
+            guard let earlier = histories[v.id]?.versions else { return nil }
+            // The versions are kept by date; the one the file gave first has the lowest line.
+            let first = earlier.min { $0.line < $1.line }!
+            if first.billingDay != v.billingDay {
+                return (v.line, "billing_day", "\(v.id) is billed on day \(first.billingDay) on line \(first.line) and on day \(v.billingDay) here; billing_day is the same in every version of a customer (a new billing day is a new customer)")
+            }
+            if let other = earlier.first(where: { $0.effectiveFrom == v.effectiveFrom }) {
+                let when = v.effectiveFrom.map { "from \($0)" } ?? "from the beginning (no effective_from)"
+                return (v.line, "effective_from", "a second version of \(v.id) in force \(when) (first on line \(other.line)); each version needs its own effective_from")
+            }
+            return nil
+        }
+
+        public var book: CustomerBook {
+            var book = CustomerBook()
+            book.histories = histories
+            book.ids = histories.keys.sorted()
+            return book
+        }
     }
 
     public subscript(id: String) -> CustomerHistory? { histories[id] }
@@ -104,23 +146,12 @@ public struct CustomerBook: Sendable {
     public var all: [CustomerHistory] { ids.compactMap { histories[$0] } }
     public var billingDays: Set<Int> { Set(histories.values.map(\.billingDay)) }
 
-    /// What a set of versions must hold to be a history (PRODUCT.md, "customers.csv"): one
-    /// version per date (at most one without a date) and one billing day per customer.
-    /// Returns the first problem as (line, column, message), or nil.
+    /// The first problem of a set of versions in file order (`Builder.problem(adding:)`), or nil.
     public static func problem(in versions: [Customer]) -> (line: Int, key: String, message: String)? {
-        var first: [String: Customer] = [:]
-        var dates: [String: [Int: Int]] = [:]
+        var builder = Builder()
         for v in versions {
-            if let f = first[v.id], f.billingDay != v.billingDay {
-                return (v.line, "billing_day", "\(v.id) is billed on day \(f.billingDay) on line \(f.line) and on day \(v.billingDay) here; billing_day is the same in every version of a customer (a new billing day is a new customer)")
-            }
-            if first[v.id] == nil { first[v.id] = v }
-            let key = v.effectiveFrom?.ordinal ?? Int.min
-            if let other = dates[v.id]?[key] {
-                let when = v.effectiveFrom.map { "from \($0)" } ?? "from the beginning (no effective_from)"
-                return (v.line, "effective_from", "a second version of \(v.id) in force \(when) (first on line \(other)); each version needs its own effective_from")
-            }
-            dates[v.id, default: [:]][key] = v.line
+            if let p = builder.problem(adding: v) { return p }
+            builder.add(v)
         }
         return nil
     }

@@ -1,16 +1,22 @@
-/// A period's issued documents as the month-end needs them after issuing: each document's
-/// totals, what every kind of line adds up to, and the marketplace lines sellers are paid from.
+/// What a period's issued documents add up to: counts and money by kind of document, and what
+/// every kind of line adds up to, gathered one document at a time as the month-end reads them
+/// back in number order (a month of a million documents is never held).
 ///
 /// Close reads and parses the stored documents once, while it writes their files, and hands
-/// this to the payouts and the finance workbook; with a hundred thousand customers, each of
-/// them reading the documents again cost longer than issuing them.
+/// this to the finance workbook; with a hundred thousand customers, reading the documents
+/// again cost longer than issuing them.
 public struct IssuedMonth: Sendable {
-    /// Every document, its lines dropped (the index and the workbooks need only the totals).
-    public private(set) var documents: [Invoice] = []
+    /// Documents of kind invoice.
+    public private(set) var invoices = 0
+    /// Credit notes and supplementary invoices.
+    public private(set) var adjustments = 0
+    public private(set) var subtotal = ExactDecimal.zero
+    public private(set) var tax = ExactDecimal.zero
+    public private(set) var total = ExactDecimal.zero
+    public private(set) var creditsApplied = ExactDecimal.zero
+    public private(set) var amountDue = ExactDecimal.zero
     /// The amount of every line of every document, by line kind.
     public private(set) var byLineKind: [InvoiceLine.Kind: ExactDecimal] = [:]
-    /// The documents with service or trial lines, holding only those lines.
-    public private(set) var marketplace: [Invoice] = []
 
     public init() {}
 
@@ -18,15 +24,15 @@ public struct IssuedMonth: Sendable {
         for inv in invoices { add(inv) }
     }
 
-    public mutating func add(_ invoice: Invoice) {
-        var inv = invoice
+    public var count: Int { invoices + adjustments }
+
+    public mutating func add(_ inv: Invoice) {
+        if inv.kind == .invoice { invoices += 1 } else { adjustments += 1 }
+        subtotal += inv.subtotal
+        tax += inv.tax
+        total += inv.total
+        creditsApplied += inv.creditsApplied
+        amountDue += inv.amountDue
         for l in inv.lines { byLineKind[l.kind, default: .zero] += l.amount }
-        let sold = inv.lines.filter { $0.kind == .service || $0.kind == .trial }
-        if !sold.isEmpty {
-            inv.lines = sold
-            marketplace.append(inv)
-        }
-        inv.lines = []
-        documents.append(inv)
     }
 }

@@ -20,29 +20,54 @@ public struct Payout: Sendable, Hashable {
     /// cannot be named, so nothing is owed to anyone for them until the catalog says whose they
     /// are. A finding, never a silent omission.
     public static func unknownServices(_ invoices: [Invoice], services: [Service]) -> [String] {
-        let known = Set(services.map(\.id))
-        var out: Set<String> = []
-        for inv in invoices where inv.number != nil {
-            for l in inv.lines where l.kind == .service || l.kind == .trial {
-                if let id = l.serviceID, !known.contains(id) { out.insert(id) }
-            }
-        }
-        return out.sorted()
+        var book = PayoutBook(services: services)
+        for inv in invoices { book.add(inv) }
+        return book.unknownServices
     }
 
     public static func of(_ invoices: [Invoice], services: [Service]) -> [Payout] {
-        let byID = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var gross: [String: ExactDecimal] = [:]
-        for inv in invoices where inv.number != nil {
-            for l in inv.lines where l.kind == .service || l.kind == .trial {
-                if let id = l.serviceID { gross[id, default: .zero] += l.amount }
-            }
+        var book = PayoutBook(services: services)
+        for inv in invoices { book.add(inv) }
+        return book.payouts
+    }
+}
+
+/// A period's payouts gathered one issued document at a time (a month-end reads a million of
+/// them in number order and keeps none).
+public struct PayoutBook: Sendable {
+    private let services: [String: Service]
+    private var gross: [String: ExactDecimal] = [:]
+    private var unknown: Set<String> = []
+
+    public init(services: [Service]) {
+        self.services = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The service and trial lines of a document a seller is paid from: issued documents only.
+    public static func soldLines(of inv: Invoice) -> [InvoiceLine] {
+        guard inv.number != nil else { return [] }
+        return inv.lines.filter { ($0.kind == .service || $0.kind == .trial) && $0.serviceID != nil }
+    }
+
+    /// The seller a line is paid to, nil when services.csv does not list its service.
+    public func seller(of line: InvoiceLine) -> String? { line.serviceID.flatMap { services[$0]?.seller } }
+
+    public mutating func add(_ inv: Invoice) {
+        for l in Self.soldLines(of: inv) {
+            guard let id = l.serviceID else { continue }
+            gross[id, default: .zero] += l.amount
+            if services[id] == nil { unknown.insert(id) }
         }
-        return gross.keys.compactMap { id -> Payout? in
-            guard let s = byID[id] else { return nil }
-            let g = gross[id]!
+    }
+
+    /// Per seller and service: gross, platform fee rounded to cents, net.
+    public var payouts: [Payout] {
+        gross.keys.compactMap { id -> Payout? in
+            guard let s = services[id], let g = gross[id] else { return nil }
             let fee = s.platformFeePct.percent(of: g).roundedToCents
             return Payout(seller: s.seller, serviceID: id, gross: g, platformFee: fee, net: g - fee)
         }.sorted { ($0.seller, $0.serviceID) < ($1.seller, $1.serviceID) }
     }
+
+    public var unknownServices: [String] { unknown.sorted() }
 }

@@ -4,15 +4,13 @@
 public struct FinanceFigures: Sendable {
     public var month: PeriodMonth
     public var currency: String
-    public var customers: CustomerBook
     public var plans: [String: Plan]
-    /// Period totals of the periods starting in the month.
-    public var totals: [PeriodTotals]
-    /// Issued invoices of the month (lines kept only as sums by kind) and the drafts.
-    public var issued: [Invoice]
-    public var drafts: [Invoice]
-    /// Sum of line amounts by line kind over the issued documents (invoices and adjustments).
-    public var issuedByLineKind: [InvoiceLine.Kind: ExactDecimal]
+    /// What the month's issued documents add up to.
+    public var issued: IssuedMonth
+    /// Documents of the month still draft, every kind.
+    public var drafts: Int
+    /// Customers whose period's projection reaches one of its plan's limits.
+    public var projectedOverLimit: Int
     public var margin: MarginBook
     public var reconciliation: [ReconciliationSummary]
     public var alerts: [FiredAlert]
@@ -23,20 +21,17 @@ public struct FinanceFigures: Sendable {
     /// The charge audit of the calendar month's days.
     public var chargeAudit: [ChargeAuditCell]
 
-    public init(month: PeriodMonth, currency: String, customers: CustomerBook, plans: [String: Plan], totals: [PeriodTotals],
-                issued: [Invoice], drafts: [Invoice], issuedByLineKind: [InvoiceLine.Kind: ExactDecimal], margin: MarginBook,
-                reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow], daily: [DailyUsage],
-                credits: [CreditStatementRow] = [], chargeAudit: [ChargeAuditCell] = []) {
+    public init(month: PeriodMonth, currency: String, plans: [String: Plan], issued: IssuedMonth, drafts: Int, projectedOverLimit: Int,
+                margin: MarginBook, reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow],
+                daily: [DailyUsage], credits: [CreditStatementRow] = [], chargeAudit: [ChargeAuditCell] = []) {
         self.credits = credits
         self.chargeAudit = chargeAudit
         self.month = month
         self.currency = currency
-        self.customers = customers
         self.plans = plans
-        self.totals = totals
         self.issued = issued
         self.drafts = drafts
-        self.issuedByLineKind = issuedByLineKind
+        self.projectedOverLimit = projectedOverLimit
         self.margin = margin
         self.reconciliation = reconciliation
         self.alerts = alerts
@@ -51,7 +46,7 @@ public struct FinanceFigures: Sendable {
     }
 
     /// The limits a period's projection reaches (100 % or more), as "tokens, cost".
-    public func projectedOverLimit(_ t: PeriodTotals) -> [String] {
+    public static func projectedOverLimit(_ t: PeriodTotals, plans: [String: Plan]) -> [String] {
         guard let plan = plans[t.plan] else { return [] }
         var over: [String] = []
         if let l = plan.tokenLimit, t.projectedTokens >= l { over.append("tokens") }

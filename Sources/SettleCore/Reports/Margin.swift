@@ -22,43 +22,65 @@ public struct MarginRow: Sendable, Hashable {
 }
 
 /// Revenue and upstream cost of a month's billing periods, by model, by provider and by customer.
+///
+/// Gathered a billing period at a time (`add`), so that a month-end reads its customers a
+/// chunk at a time: the rows by model and provider are kept, each customer's row is handed
+/// back to be written.
 public struct MarginBook: Sendable {
-    public private(set) var byModel: [MarginRow] = []
-    public private(set) var byProvider: [MarginRow] = []
+    private var models: [String: MarginRow] = [:]
+    private var providers: [String: MarginRow] = [:]
+    private let services: [String: Service]
+    public var byModel: [MarginRow] { models.values.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
+    public var byProvider: [MarginRow] { providers.values.sorted { $0.provider < $1.provider } }
+    /// Filled by `init(periods:services:)` only.
     public private(set) var byCustomer: [MarginRow] = []
 
+    public init(services: [Service]) {
+        self.services = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public init(periods: [(customerID: String, lines: [UsageSummaryLine], trials: [TrialUse])], services: [Service]) {
-        let services = Dictionary(services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var models: [String: MarginRow] = [:], providers: [String: MarginRow] = [:], customers: [String: MarginRow] = [:]
-        func add(_ customer: String, _ provider: String, _ model: String, revenue: ExactDecimal, cost: ExactDecimal) {
+        self.init(services: services)
+        var customers: [String: MarginRow] = [:]
+        for p in periods {
+            guard let row = add(customerID: p.customerID, lines: p.lines, trials: p.trials) else { continue }
+            customers[p.customerID, default: MarginRow(provider: "", model: "", customerID: p.customerID, revenue: .zero, upstreamCost: .zero)]
+                .add(row.revenue, row.upstreamCost)
+        }
+        byCustomer = customers.values.sorted { $0.customerID < $1.customerID }
+    }
+
+    /// Adds one billing period; returns the customer's row (`row`, the customer's other
+    /// periods, plus this one), or `row` when the period has no priced line.
+    @discardableResult
+    public mutating func add(customerID: String, lines: [UsageSummaryLine], trials: [TrialUse], to row: MarginRow? = nil) -> MarginRow? {
+        var customer = row
+        func add(_ provider: String, _ model: String, revenue: ExactDecimal, cost: ExactDecimal) {
             models["\(provider)\u{1}\(model)", default: MarginRow(provider: provider, model: model, customerID: "", revenue: .zero, upstreamCost: .zero)]
                 .add(revenue, cost)
             providers[provider, default: MarginRow(provider: provider, model: "", customerID: "", revenue: .zero, upstreamCost: .zero)].add(revenue, cost)
-            customers[customer, default: MarginRow(provider: "", model: "", customerID: customer, revenue: .zero, upstreamCost: .zero)].add(revenue, cost)
+            if customer == nil { customer = MarginRow(provider: "", model: "", customerID: customerID, revenue: .zero, upstreamCost: .zero) }
+            customer?.add(revenue, cost)
         }
-        for p in periods {
-            var serviceRevenue: [String: (provider: String, model: String, revenue: ExactDecimal)] = [:]
-            for l in p.lines {
-                guard let charge = l.charge else { continue }
-                if l.serviceID.isEmpty {
-                    add(p.customerID, l.provider, l.model, revenue: charge, cost: l.upstreamCost ?? .zero)
-                } else {
-                    serviceRevenue[l.serviceID, default: (l.provider, l.model, .zero)].revenue += charge
-                }
-            }
-            for t in p.trials {
-                guard let s = services[t.serviceID], serviceRevenue[t.serviceID] != nil else { continue }
-                serviceRevenue[t.serviceID]!.revenue -= ExactDecimal(t.freeInput) * s.promptPricePer1K.shifted(right: 3)
-                    + ExactDecimal(t.freeOutput) * s.completionPricePer1K.shifted(right: 3)
-            }
-            for (id, v) in serviceRevenue {
-                let fee = services[id].map { $0.platformFeePct.percent(of: v.revenue) } ?? .zero
-                add(p.customerID, v.provider, v.model, revenue: v.revenue, cost: v.revenue - fee)
+        var serviceRevenue: [String: (provider: String, model: String, revenue: ExactDecimal)] = [:]
+        for l in lines {
+            guard let charge = l.charge else { continue }
+            if l.serviceID.isEmpty {
+                add(l.provider, l.model, revenue: charge, cost: l.upstreamCost ?? .zero)
+            } else {
+                serviceRevenue[l.serviceID, default: (l.provider, l.model, .zero)].revenue += charge
             }
         }
-        byModel = models.values.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) }
-        byProvider = providers.values.sorted { $0.provider < $1.provider }
-        byCustomer = customers.values.sorted { $0.customerID < $1.customerID }
+        for t in trials {
+            guard let s = services[t.serviceID], serviceRevenue[t.serviceID] != nil else { continue }
+            serviceRevenue[t.serviceID]!.revenue -= ExactDecimal(t.freeInput) * s.promptPricePer1K.shifted(right: 3)
+                + ExactDecimal(t.freeOutput) * s.completionPricePer1K.shifted(right: 3)
+        }
+        for (id, v) in serviceRevenue {
+            let fee = services[id].map { $0.platformFeePct.percent(of: v.revenue) } ?? .zero
+            add(v.provider, v.model, revenue: v.revenue, cost: v.revenue - fee)
+        }
+        return customer
     }
 }
 

@@ -1,4 +1,5 @@
-/// A small CSV file read whole, with its header: the catalog tables finance edits by hand.
+/// A catalog CSV file with its header: the tables finance edits by hand, read whole, or a row
+/// at a time when they are large (`forEachRow`).
 public struct CSVTable {
     public struct Row {
         public let line: Int
@@ -16,11 +17,20 @@ public struct CSVTable {
     public let header: [String]
     public let rows: [Row]
 
-    /// Reads `path`; the header must hold every name in `required`.
+    /// Reads `path` whole; the header must hold every name in `required`.
     public init(path: String, required: [String]) throws(ConfigError) {
         self.path = path
-        var header: [String]?
         var rows: [Row] = []
+        header = try Self.forEachRow(path: path, required: required) { rows.append($0) }
+        self.rows = rows
+    }
+
+    /// Hands out the rows of `path` one at a time, none kept (customers.csv has a million), and
+    /// returns the header; the header must hold every name in `required`. An error `body`
+    /// throws stops the walk and is thrown as it is.
+    @discardableResult
+    public static func forEachRow(path: String, required: [String], _ body: (Row) throws(ConfigError) -> Void) throws(ConfigError) -> [String] {
+        var header: [String]?
         var index: [String: Int] = [:]
         var parser = CSVRecordParser()
         var start = 0
@@ -38,7 +48,19 @@ public struct CSVTable {
                     problem = ConfigError(file: path, line: start, "not valid CSV: \(why)")
                     return false
                 case .record(var cells):
-                    if header == nil {
+                    if let header {
+                        if cells.count != header.count {
+                            problem = ConfigError(file: path, line: start,
+                                "\(cells.count) columns, the header has \(header.count)")
+                            return false
+                        }
+                        do throws(ConfigError) {
+                            try body(Row(line: start, cells: cells, index: index))
+                        } catch {
+                            problem = error
+                            return false
+                        }
+                    } else {
                         if let f = cells.first, f.hasPrefix("\u{FEFF}") { cells[0] = String(f.dropFirst()) }
                         let names = cells.map { $0.trimmingSpaces() }
                         header = names
@@ -49,13 +71,6 @@ public struct CSVTable {
                                 "the header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
                             return false
                         }
-                    } else {
-                        if cells.count != header!.count {
-                            problem = ConfigError(file: path, line: start,
-                                "\(cells.count) columns, the header has \(header!.count)")
-                            return false
-                        }
-                        rows.append(Row(line: start, cells: cells, index: index))
                     }
                     return true
                 }
@@ -66,7 +81,6 @@ public struct CSVTable {
         if let problem { throw problem }
         if parser.hasPending { throw ConfigError(file: path, line: start, "a quoted field is not closed") }
         guard let header else { throw ConfigError(file: path, "empty file; expected a header row \(required.joined(separator: ","))") }
-        self.header = header
-        self.rows = rows
+        return header
     }
 }

@@ -31,9 +31,8 @@ public enum CatalogLoader {
     /// Every version of every customer: a customer may have several rows, each in force from
     /// its `effective_from` (PRODUCT.md, "customers.csv").
     public static func customers(_ path: String, plans: [String: Plan]) throws(ConfigError) -> CustomerBook {
-        let table = try CSVTable(path: path, required: ["customer_id", "name", "email", "plan", "billing_day", "tax_rate_pct", "alert_webhook"])
-        var out: [Customer] = []
-        for row in table.rows {
+        var book = CustomerBook.Builder()
+        try CSVTable.forEachRow(path: path, required: ["customer_id", "name", "email", "plan", "billing_day", "tax_rate_pct", "alert_webhook"]) { (row) throws(ConfigError) in
             let id = row["customer_id"]
             guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "customer_id", "is empty") }
             let plan = row["plan"]
@@ -53,14 +52,15 @@ public enum CatalogLoader {
                     "\"\(fromText)\" is not a date (YYYY-MM-DD); leave it empty for a version in force from the beginning")
             }
             let webhook = row["alert_webhook"]
-            out.append(Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
-                                taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
-                                address: row["address"], taxID: row["tax_id"], line: row.line))
+            let version = Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
+                                   taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
+                                   address: row["address"], taxID: row["tax_id"], line: row.line)
+            if let problem = book.problem(adding: version) {
+                throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
+            }
+            book.add(version)
         }
-        if let problem = CustomerBook.problem(in: out) {
-            throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
-        }
-        return CustomerBook(out)
+        return book.book
     }
 
     public static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {

@@ -28,18 +28,25 @@ public struct ComputePayouts: Job {
     public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
 
     public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, issued: nil)
+        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, gathered: nil)
         return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings))
     }
 
     /// Payouts from the period's issued documents, written. The caller holds the lock.
-    /// `issued`: the documents when the caller (close) has just read them; else they are read.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issued: IssuedMonth?) throws -> (Report, [String]) {
+    /// `gathered`: the documents' payouts when the caller (close) gathered them while it read
+    /// the documents; else the documents are read here.
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, gathered: PayoutStatements?) throws -> (Report, [String]) {
         var report = Report()
         report.folder = "\(env.outDir)/payouts/\(month)"
-        let invoices = try (issued ?? IssueInvoices.read(month: month, store: store, env: env, label: "payouts \(month): reading invoices")).marketplace
-        report.payouts = Payout.of(invoices, services: catalog.services)
-        report.unknownServices = Payout.unknownServices(invoices, services: catalog.services)
+        let statements: PayoutStatements
+        if let gathered {
+            statements = gathered
+        } else {
+            statements = PayoutStatements(services: catalog.services)
+            _ = try IssueInvoices.read(month: month, store: store, env: env, label: "payouts \(month): reading invoices") { statements.add($0) }
+        }
+        report.payouts = statements.book.payouts
+        report.unknownServices = statements.book.unknownServices
         let folder = report.folder
         var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
         for p in report.payouts {
@@ -49,21 +56,8 @@ public struct ComputePayouts: Job {
         var outputs = ["\(folder)/payouts.csv"]
         let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
         for seller in Set(report.payouts.map(\.seller)).sorted() {
-            var s = CSVText.record(["invoice", "customer_id", "service_id", "kind", "description", "quantity", "amount"])
-            for inv in invoices {
-                for l in inv.lines where (l.kind == .service || l.kind == .trial) && report.payouts.contains(where: { $0.seller == seller && $0.serviceID == l.serviceID }) {
-                    s += CSVText.record([inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
-                                         String(l.quantity), l.amount.formatted(places: 2)])
-                }
-            }
-            for p in report.payouts where p.seller == seller {
-                s += CSVText.record(["", "", p.serviceID, "gross", "", "", p.gross.formatted(places: 2)])
-                s += CSVText.record(["", "", p.serviceID, "platform_fee", "\(fees[p.serviceID]?.normalized.description ?? "") %", "",
-                                     (-p.platformFee).formatted(places: 2)])
-                s += CSVText.record(["", "", p.serviceID, "net", "", "", p.net.formatted(places: 2)])
-            }
             let path = "\(folder)/statement-\(seller).csv"
-            try FileSystem.writeAtomically(s, to: path)
+            try statements.writeStatement(of: seller, payouts: report.payouts, fees: fees, to: path)
             outputs.append(path)
         }
         env.progress.finish()

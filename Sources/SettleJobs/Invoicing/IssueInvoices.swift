@@ -21,6 +21,13 @@ public struct IssueInvoices {
     public var applyCatalog: Bool
     public var issueDate: UTCDay?
     public var dryRun: Bool
+    /// Customers read, computed, issued and handed on at a time: a month-end at a million
+    /// customers holds a thousand customers' summaries and documents, not a million (tests
+    /// make it small to cross many chunks).
+    var chunkSize = 1_000
+    /// Whether the report keeps every document (`issued`, `adjustments`, `drafts`,
+    /// `openPeriods`) besides their counts: `settle invoice` lists some; close keeps counts only.
+    var keepsDocuments = true
 
     public init(month: PeriodMonth, customer: String? = nil, finalize: Bool = false, adjust: Bool = false, applyCatalog: Bool = false,
                 issueDate: UTCDay? = nil, dryRun: Bool = false) {
@@ -35,15 +42,24 @@ public struct IssueInvoices {
 
     public struct Report: Sendable {
         public var runRecord: RunRecord?
+        /// The documents, when the job keeps them (`keepsDocuments`); the counts always.
         public var issued: [Invoice] = []
         public var drafts: [Invoice] = []
         public var adjustments: [Invoice] = []
+        public var issuedCount = 0
+        public var adjustmentCount = 0
+        public var draftCount = 0
+        /// What the documents issued by this run total.
+        public var issuedTotal = ExactDecimal.zero
         public var folder = ""
-        public var unpricedCustomers: [String] { drafts.filter { !$0.unpriced.isEmpty }.map(\.customerID) }
-        /// Customers whose period had not ended by the issue date: left as drafts, not findings.
+        /// Customers with a draft held by usage without a price.
+        public var unpricedCustomers: [String] = []
+        /// Customers whose period had not ended by the issue date: left as drafts, not findings
+        /// (kept with the documents; counted always).
         public var openPeriods: [String] = []
-        /// Every issued document of the period once this run has written them, as read back
-        /// from the store (filled by `perform`).
+        public var openPeriodCount = 0
+        /// What the period's issued documents add up to once this run has written them, as read
+        /// back from the store (filled by `perform`).
         public var documents = IssuedMonth()
         /// Credit that documents issued before the ledger existed applied and that no entry of
         /// credits.csv covers any more.
@@ -57,6 +73,18 @@ public struct IssueInvoices {
             }
             return out.isEmpty ? nil : out.joined(separator: "; ")
         }
+    }
+
+    /// A chunk of customers as invoicing saw them, in catalog order, for the finance workbook
+    /// (close and `settle report` build it a chunk at a time).
+    public struct Chunk {
+        public var customers: ArraySlice<CustomerHistory>
+        public var summaries: PeriodSummaries
+        /// Each customer's invoice of the period (kind invoice): issued, by this run or before,
+        /// else its draft.
+        public var invoices: [String: Invoice]
+        /// Drafts of every kind.
+        public var drafts: Int
     }
 
     public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
@@ -77,28 +105,36 @@ public struct IssueInvoices {
     }
 
     /// Issues what is due and writes the period's folder. The caller holds the lock.
-    /// `summaries`: the month's period summaries when the caller has read them already.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
-                        summaries: PeriodSummaries? = nil) throws -> (Report, [String]) {
-        let (report, outputs, summary) = try performLeavingSummary(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
-        return (report, outputs + (try summary.wait()))
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
+        let (report, outputs, workbook) = try performLeavingWorkbook(store: store, env: env, catalog: catalog, runID: runID)
+        return (report, outputs + (try workbook.wait()))
     }
 
-    /// As `perform`, but the period's index and workbook are still being written, on a thread
-    /// of their own, when it returns: close writes the payouts and the finance workbook
-    /// meanwhile. `wait()` gives their paths.
-    public func performLeavingSummary(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
-                                      summaries: PeriodSummaries? = nil) throws -> (Report, [String], BackgroundWork<[String]>) {
-        var report = try compute(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
-        let (outputs, summary) = try write(&report, store: store, env: env)
-        return (report, outputs, summary)
+    /// As `perform`, but the period's workbook is still being written, on a thread of its own,
+    /// when it returns: close writes the payouts and the finance workbook meanwhile. `wait()`
+    /// gives the paths of the index and the workbook.
+    ///
+    /// `onChunk`: each chunk of customers once computed and issued (close's finance workbook);
+    /// `onDocument`: each issued document of the period, lines and all, as it is read back in
+    /// number order to write its files (close's payouts).
+    func performLeavingWorkbook(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
+                                onChunk: ((Chunk) throws -> Void)? = nil,
+                                onDocument: ((Invoice) throws -> Void)? = nil) throws -> (Report, [String], BackgroundWork<[String]>) {
+        let drafts = DraftOutput(issuer: issuer(env.config))
+        var report = try compute(store: store, env: env, catalog: catalog, runID: runID, drafts: drafts, onChunk: onChunk)
+        let (outputs, workbook) = try write(&report, drafts: drafts, store: store, env: env, onDocument: onDocument)
+        return (report, outputs, workbook)
     }
 
     var issuer: (SettleConfig) -> InvoiceDocument.Issuer {
         { InvoiceDocument.Issuer(name: $0.invoices.issuerName, address: $0.invoices.issuerAddress, taxID: $0.invoices.issuerTaxID) }
     }
 
-    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, summaries: PeriodSummaries? = nil) throws -> Report {
+    /// Computes every customer's invoice, a chunk of customers at a time, and (unless a dry
+    /// run) issues what is due in one transaction: numbered in customer order, all or none.
+    /// `drafts`: where the drafts go to be written once the documents are committed.
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts out: DraftOutput? = nil,
+                 onChunk: ((Chunk) throws -> Void)? = nil) throws -> Report {
         var report = Report()
         report.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
@@ -107,74 +143,117 @@ public struct IssueInvoices {
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
         var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, report: &report)
-        var thisMonth: [String: [String]] = [:]
-        try ledger.forEachDocument(period: month) { _, customerID, document in thisMonth[customerID, default: []].append(document) }
-        var toIssue: [InvoiceLedger.Issue] = []
         let issuer = self.issuer(config)
-        let summaries = try summaries ?? store.periods.periodsStarting(in: month)
         let label = "invoice \(month): computing"
         let customers = catalog.customers.all.filter { customer == nil || $0.id == customer }
-        for (i, c) in customers.enumerated() {
-            if i % 256 == 0 { env.progress.update(label, done: Int64(i), total: Int64(customers.count), unit: "customers") }
-            let period = BillingPeriod(month: month, billingDay: c.billingDay)
-            let issuedHere = thisMonth[c.id] ?? []
-            let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
-            guard let now = rules.invoice(customer: c, period: period, usage: summary?.lines ?? [], trials: summary?.trials ?? [],
-                                          issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
-            var account = accounts[c.id] ?? CreditAccount(customerID: c.id)
-            if !issuedHere.isEmpty {
-                guard adjust else { continue }
-                // Parsed only where it matters: --adjust compares with what was issued.
-                let thisPeriod = issuedHere.compactMap { InvoiceDocument.parse($0) }
-                if var a = rules.adjustment(of: thisPeriod, now: now, applyingCatalog: applyCatalog, issueDate: date) {
-                    if a.unpriced.isEmpty {
-                        let uses = account.apply(to: &a)
-                        accounts[c.id] = account
-                        toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
-                                                           creditUses: uses, render: { InvoiceDocument.json($0, issuer: issuer) }))
+        // Documents this run issues are never read back while it runs (each customer is in one
+        // chunk), so a month's first close asks for none: inside the issuing transaction the
+        // store has no statistics for the rows it is adding, and PostgreSQL would scan them.
+        let periodHasDocuments = try ledger.hasDocuments(period: month)
+
+        // An account is kept only where there is credit: one per customer would be a
+        // customer-sized table for nothing.
+        func keep(_ account: CreditAccount, _ uses: [CreditUse]) {
+            if !uses.isEmpty || accounts[account.customerID] != nil { accounts[account.customerID] = account }
+        }
+
+        func chunks(_ session: InvoiceLedger.IssueSession?) throws -> [CreditAccount] {
+            var start = customers.startIndex
+            while start < customers.endIndex {
+                let chunk = customers[start..<min(start + max(chunkSize, 1), customers.endIndex)]
+                start = chunk.endIndex
+                env.progress.update(label, done: Int64(chunk.startIndex), total: Int64(customers.count), unit: "customers")
+                let ids = chunk.map(\.id)
+                let summaries = try store.periods.periodsStarting(in: month, customers: ids)
+                let stored = periodHasDocuments ? try ledger.documents(period: month, customers: ids) : [:]
+                var toIssue: [InvoiceLedger.Issue] = []
+                var invoices: [String: Invoice] = [:]
+                var chunkDrafts = 0
+                func keepDraft(_ inv: Invoice) {
+                    chunkDrafts += 1
+                    report.draftCount += 1
+                    if !inv.unpriced.isEmpty { report.unpricedCustomers.append(inv.customerID) }
+                    if keepsDocuments { report.drafts.append(inv) }
+                    out?.add(inv)
+                    if onChunk != nil, inv.kind == .invoice, invoices[inv.customerID] == nil { invoices[inv.customerID] = inv }
+                }
+                for c in chunk {
+                    let period = BillingPeriod(month: month, billingDay: c.billingDay)
+                    let issuedHere = stored[c.id] ?? []
+                    // Parsed only where it matters: --adjust compares with what was issued, and
+                    // the finance workbook shows the issued invoice.
+                    let thisPeriod = issuedHere.isEmpty || (!adjust && onChunk == nil) ? [] : issuedHere.compactMap { InvoiceDocument.parse($0) }
+                    if onChunk != nil, let issued = thisPeriod.first(where: { $0.kind == .invoice }) { invoices[c.id] = issued }
+                    let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
+                    guard let now = rules.invoice(customer: c, period: period, usage: summary?.lines ?? [], trials: summary?.trials ?? [],
+                                                  issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
+                    var account = accounts[c.id] ?? CreditAccount(customerID: c.id)
+                    if !issuedHere.isEmpty {
+                        guard adjust else { continue }
+                        if var a = rules.adjustment(of: thisPeriod, now: now, applyingCatalog: applyCatalog, issueDate: date) {
+                            if a.unpriced.isEmpty {
+                                let uses = account.apply(to: &a)
+                                keep(account, uses)
+                                toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
+                                                                   creditUses: uses, render: { InvoiceDocument.json($0, issuer: issuer) }))
+                            } else {
+                                env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")
+                                account.apply(to: &a)
+                                keepDraft(a)
+                            }
+                        }
+                        continue
+                    }
+                    var inv = now
+                    if finalize && now.isFinalizable && period.endDay > date {
+                        // A period still running on the issue date would be invoiced short: it stays a draft.
+                        env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
+                        report.openPeriodCount += 1
+                        if keepsDocuments { report.openPeriods.append(c.id) }
+                        account.apply(to: &inv)
+                        keepDraft(inv)
+                    } else if finalize && now.isFinalizable {
+                        let uses = account.apply(to: &inv)
+                        keep(account, uses)
+                        toIssue.append(InvoiceLedger.Issue(invoice: inv, series: config.invoices.numberPrefix, creditUses: uses,
+                                                           render: { InvoiceDocument.json($0, issuer: issuer) }))
                     } else {
-                        env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")
-                        account.apply(to: &a)
-                        report.drafts.append(a)
+                        if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
+                        // A draft shows the credit it would use, and uses none.
+                        account.apply(to: &inv)
+                        keepDraft(inv)
                     }
                 }
-                continue
+                func count(_ inv: Invoice) {
+                    if inv.kind == .invoice {
+                        report.issuedCount += 1
+                        if keepsDocuments { report.issued.append(inv) }
+                    } else {
+                        report.adjustmentCount += 1
+                        if keepsDocuments { report.adjustments.append(inv) }
+                    }
+                    report.issuedTotal += inv.total
+                }
+                if let session {
+                    try session.issue(toIssue) { inv, _ in
+                        count(inv)
+                        if onChunk != nil, inv.kind == .invoice { invoices[inv.customerID] = inv }
+                    }
+                } else {
+                    // A dry run shows what would be issued, unnumbered.
+                    for doc in toIssue { count(doc.invoice) }
+                }
+                try onChunk?(Chunk(customers: chunk, summaries: summaries, invoices: invoices, drafts: chunkDrafts))
             }
-            var inv = now
-            if finalize && now.isFinalizable && period.endDay > date {
-                // A period still running on the issue date would be invoiced short: it stays a draft.
-                env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
-                report.openPeriods.append(c.id)
-                account.apply(to: &inv)
-                report.drafts.append(inv)
-            } else if finalize && now.isFinalizable {
-                let uses = account.apply(to: &inv)
-                accounts[c.id] = account
-                toIssue.append(InvoiceLedger.Issue(invoice: inv, series: config.invoices.numberPrefix, creditUses: uses,
-                                                   render: { InvoiceDocument.json($0, issuer: issuer) }))
-            } else {
-                if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
-                // A draft shows the credit it would use, and uses none.
-                account.apply(to: &inv)
-                report.drafts.append(inv)
-            }
+            // The ledger moves on with the documents it pays: a run that issues nothing (drafts,
+            // a close with nothing due) stores none of its catch-up (`InvoiceLedger.issuing`).
+            return accounts.values.filter { !$0.recorded.isEmpty || !$0.uses.isEmpty || !$0.changedRemainders.isEmpty }
+                .sorted { $0.customerID < $1.customerID }
         }
         if dryRun {
-            for doc in toIssue {
-                if doc.invoice.kind == .invoice { report.issued.append(doc.invoice) } else { report.adjustments.append(doc.invoice) }
-            }
-            return report
-        }
-        env.progress.update("invoice \(month): issuing \(toIssue.count) documents", done: 0, total: nil, unit: "documents")
-        // The ledger moves on with the documents it pays: a run that issues nothing (drafts, a
-        // close with nothing due) stores none of its catch-up, so its issue date never moves
-        // the ledger past a later run's.
-        let changed = accounts.values.filter { !$0.recorded.isEmpty || !$0.uses.isEmpty || !$0.changedRemainders.isEmpty }
-            .sorted { $0.customerID < $1.customerID }
-        if !toIssue.isEmpty {
-            for inv in try ledger.issue(toIssue, credit: changed, runID: runID, at: env.clock()) {
-                if inv.kind == .invoice { report.issued.append(inv) } else { report.adjustments.append(inv) }
-            }
+            _ = try chunks(nil)
+        } else {
+            try ledger.issuing(runID: runID, at: env.clock()) { try chunks($0) }
         }
         return report
     }
@@ -200,12 +279,15 @@ public struct IssueInvoices {
     }
 
     /// The period's folder: every issued document of the period (from its stored text), the
-    /// drafts, index.csv and the workbook; stale drafts removed. The index and the workbook
-    /// need only the documents' totals and no store: they are written in the background.
-    func write(_ report: inout Report, store: any SettleStore, env: JobEnvironment) throws -> ([String], BackgroundWork<[String]>) {
+    /// drafts, index.csv and credits.csv; stale drafts removed. The documents are read back a
+    /// page at a time and nothing of them is kept but their sums (`IssuedMonth`) and their rows
+    /// of the workbook, which is written in the background from its temporary files.
+    func write(_ report: inout Report, drafts: DraftOutput, store: any SettleStore, env: JobEnvironment,
+               onDocument: ((Invoice) throws -> Void)?) throws -> ([String], BackgroundWork<[String]>) {
         let folder = report.folder
         var outputs: [String] = []
         var issued = IssuedMonth()
+        var workbook = drafts.workbook
         // A month's first folder is written whole beside its place and renamed into it.
         let staged = try StagedFolder(folder)
         let into = staged.path
@@ -213,19 +295,39 @@ public struct IssueInvoices {
         let files = FileBatchWriter(staged: staged.isStaged)
         // Files not there yet are written without looking first (a first close creates them all).
         let existing = staged.isStaged ? [] : FileSystem.names(in: folder)
+        // Drafts there now that this run does not write again are removed once it is done.
+        // (By the name without .json or .csv, each with its files.)
+        var staleDrafts: [String: [String]] = [:]
+        if customer == nil, !staged.isStaged, let paths = try? FileSystem.files(under: "\(folder)/drafts") {
+            for path in paths {
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
+                staleDrafts[base, default: []].append(path)
+            }
+        }
         do {
+            let index = try AtomicFileWriter(path: "\(into)/index.csv")
+            try index.write(CSVText.record(InvoiceDocument.indexColumns))
             try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
-                let n = issued.documents.count
+                let n = issued.count
                 if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
                 guard let inv = InvoiceDocument.parse(document) else { return }
                 try files.write(document, to: "\(into)/\(number).json", mayExist: existing.contains("\(number).json"))
                 try files.write(to: "\(into)/\(number).csv", mayExist: existing.contains("\(number).csv")) { InvoiceDocument.csv(inv) }
+                try index.write(CSVText.record(InvoiceDocument.indexRow(inv)))
+                try onDocument?(inv)
                 issued.add(inv)
+                workbook.add(inv)
             }
-            try writeDrafts(report, into: into, files: files, env: env)
+            try drafts.forEach { name, json, csv in
+                try files.write(json, to: "\(into)/drafts/\(name).json")
+                try files.write(csv, to: "\(into)/drafts/\(name).csv")
+                staleDrafts[name] = nil
+            }
             let statement = CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month)
             try files.write(Self.creditsCSV(statement), to: "\(into)/credits.csv", mayExist: existing.contains("credits.csv"))
             try files.finish()
+            try index.commit()
             env.progress.update("invoice \(month): flushing the files to disk", done: 0, total: nil, unit: "steps")
             CrashPoint.reach("invoice:files-written")
             try staged.commit()
@@ -235,26 +337,15 @@ public struct IssueInvoices {
             throw error
         }
         report.documents = issued
-        let all = issued.documents
-        outputs.append("\(folder)/ (\(all.count) issued documents, credits.csv)")
-        let draftNames = Set(report.drafts.filter { customer == nil || $0.customerID == customer }.map(Self.draftName))
-        if !draftNames.isEmpty { outputs.append("\(folder)/drafts/ (\(draftNames.count) drafts)") }
-        if customer == nil, !staged.isStaged, let stale = try? FileSystem.files(under: "\(folder)/drafts") {
-            for path in stale {
-                let name = String(path.split(separator: "/").last!)
-                let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
-                if !draftNames.contains(base) { FileSystem.remove(path) }
-            }
-        }
+        outputs.append("\(folder)/ (\(issued.count) issued documents, credits.csv)")
+        if drafts.count > 0 { outputs.append("\(folder)/drafts/ (\(drafts.count) drafts)") }
+        for path in staleDrafts.values.joined() { FileSystem.remove(path) }
         let created = (issueDate ?? env.clock().day).start
-        let rows = all + report.drafts.map { var d = $0; d.lines = []; return d }
-        let currency = env.config.currency, workbook = "\(folder)/invoices-\(month).xlsx"
+        let currency = env.config.currency, path = "\(folder)/invoices-\(month).xlsx"
+        let book = try workbook.make(currency: currency, created: created)
         let summary = BackgroundWork<[String]> {
-            var index = CSVText.record(InvoiceDocument.indexColumns)
-            for inv in all { CSVText.append(InvoiceDocument.indexRow(inv), to: &index) }
-            try FileSystem.writeAtomically(index, to: "\(folder)/index.csv")
-            try InvoicesWorkbook.make(rows, currency: currency, created: created).write(to: workbook)
-            return ["\(folder)/index.csv", workbook]
+            try book.write(to: path)
+            return ["\(folder)/index.csv", path]
         }
         // One flush for the batch of invoice files instead of one per file (a staged folder
         // was flushed before it was moved into place).
@@ -274,26 +365,22 @@ public struct IssueInvoices {
         draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
     }
 
-    /// The drafts of the period (of `customer`, when one is asked for) into `into/drafts`.
-    private func writeDrafts(_ report: Report, into: String, files: FileBatchWriter, env: JobEnvironment) throws {
-        let issuer = self.issuer(env.config)
-        for draft in report.drafts where customer == nil || draft.customerID == customer {
-            let name = Self.draftName(draft)
-            try files.write(InvoiceDocument.json(draft, issuer: issuer), to: "\(into)/drafts/\(name).json")
-            try files.write(InvoiceDocument.csv(draft), to: "\(into)/drafts/\(name).csv")
-        }
-    }
 }
 
 extension IssueInvoices {
-    /// The period's issued documents read back from the store, for the payouts or the workbook
-    /// run on their own (close passes what its write read).
-    static func read(month: PeriodMonth, store: any SettleStore, env: JobEnvironment, label: String) throws -> IssuedMonth {
+    /// Sums the period's issued documents, read back from the store a page at a time, handing
+    /// each to `each` (the payouts or the workbook run on their own; close passes what its
+    /// write read).
+    static func read(month: PeriodMonth, store: any SettleStore, env: JobEnvironment, label: String,
+                     each: (Invoice) throws -> Void = { _ in }) throws -> IssuedMonth {
         var issued = IssuedMonth()
         try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
-            let n = issued.documents.count
+            let n = issued.count
             if n % 256 == 0 { env.progress.update(label, done: Int64(n), total: nil, unit: "documents") }
-            if let inv = InvoiceDocument.parse(document) { issued.add(inv) }
+            if let inv = InvoiceDocument.parse(document) {
+                try each(inv)
+                issued.add(inv)
+            }
         }
         return issued
     }

@@ -12,6 +12,8 @@ import SettleThreads
 public struct Close: Job {
     public var month: PeriodMonth
     public var issueDate: UTCDay?
+    /// Customers invoiced and gathered for the workbook at a time (`IssueInvoices.chunkSize`).
+    var chunkSize = 1_000
 
     public init(month: PeriodMonth, issueDate: UTCDay? = nil) {
         self.month = month
@@ -55,35 +57,38 @@ public struct Close: Job {
         }
         let earlier = Set(try store.invoiceLedger.issuedMonths() + store.periods.summedMonths()).filter { $0 < month }.sorted()
         for m in earlier {
-            let job = IssueInvoices(month: m, finalize: true, adjust: true, issueDate: issueDate)
+            var job = IssueInvoices(month: m, finalize: true, adjust: true, issueDate: issueDate)
+            job.keepsDocuments = false
+            job.chunkSize = chunkSize
             let (r, outputs) = try job.perform(store: store, env: env, catalog: catalog, runID: runID)
             report.earlier.append(r)
-            if !r.issued.isEmpty || !r.adjustments.isEmpty { report.outputs += outputs }
+            if r.issuedCount + r.adjustmentCount > 0 { report.outputs += outputs }
             if let f = r.findings { report.findings.append("\(m): \(f)") }
         }
-        // Read once and handed on: the month's usage lines (invoices, then the workbook) and its
-        // issued documents (read back as their files are written, then payouts and workbook).
-        env.progress.update("close \(month): reading the month's usage", done: 0, total: nil, unit: "steps")
-        let summaries = try store.periods.periodsStarting(in: month)
-        // Needs nothing else: written while invoices are computed and issued on the other core.
-        let usageSummary = FinanceReport.startUsageSummary(summaries, month: month, outDir: env.outDir)
-        var (invoices, invoiceOutputs, invoiceSummary) = try IssueInvoices(month: month, finalize: true, adjust: true, issueDate: issueDate)
-            .performLeavingSummary(store: store, env: env, catalog: catalog, runID: runID, summaries: summaries)
-        let issued = invoices.documents
-        invoices.documents = IssuedMonth()
+        // One pass over the month's customers, a chunk at a time, feeds the invoices and the
+        // finance workbook; one pass over its issued documents, as their files are written,
+        // feeds the payouts and the sums. Nothing per customer is held.
+        let finance = try FinanceReport.Gathering(month: month, env: env, catalog: catalog)
+        let payouts = PayoutStatements(services: catalog.services)
+        var job = IssueInvoices(month: month, finalize: true, adjust: true, issueDate: issueDate)
+        job.keepsDocuments = false
+        job.chunkSize = chunkSize
+        let (invoices, invoiceOutputs, invoiceWorkbook) = try job.performLeavingWorkbook(
+            store: store, env: env, catalog: catalog, runID: runID,
+            onChunk: { try finance.add($0, store: store) }, onDocument: { payouts.add($0) })
         report.invoices = invoices
         report.outputs += invoiceOutputs
         if let f = invoices.findings { report.findings.append(f) }
-        let (payouts, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog, issued: issued)
-        report.payouts = payouts
+        let (paid, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog, gathered: payouts)
+        report.payouts = paid
         report.outputs += payoutOutputs
-        if let f = payouts.findings { report.findings.append(f) }
-        let (finance, financeOutputs) = try FinanceReport(month: month)
-            .perform(store: store, env: env, catalog: catalog, runID: runID, drafts: invoices.drafts, issued: issued, summaries: summaries,
-                     usageSummary: usageSummary)
-        report.finance = finance
+        if let f = paid.findings { report.findings.append(f) }
+        let (figures, financeOutputs) = try FinanceReport(month: month)
+            .finish(finance, issued: invoices.documents, store: store, env: env, catalog: catalog)
+        report.finance = figures
         report.outputs += financeOutputs
-        report.outputs += try invoiceSummary.wait()
+        report.outputs += try invoiceWorkbook.wait()
         return report
     }
 }
+

@@ -183,6 +183,7 @@ enum SQLiteMigrations {
         CREATE TABLE archived_request_ids (request_id TEXT PRIMARY KEY) WITHOUT ROWID;
         """),
         (14, v14),
+        (15, SharedMigrations.v15),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,

@@ -26,64 +26,123 @@ public final class InvoiceLedger {
     /// Numbers and stores every document in order, all or none, with what the credit ledger
     /// changed (`credit`: the accounts the run touched); a credit note's total goes on account.
     /// Returns the documents numbered.
-    ///
-    /// Documents are rendered and stored a chunk at a time inside the one transaction, so a
-    /// month of document text is never held at once.
     public func issue(_ docs: [Issue], credit: [CreditAccount] = [], runID: String, at time: Timestamp) throws -> [Invoice] {
-        let issued = try store(docs, credit: credit, runID: runID, at: time)
+        var out: [Invoice] = []
+        try issuing(runID: runID, at: time) { session in
+            out = try session.issue(docs)
+            return credit
+        }
+        return out
+    }
+
+    /// One issuing run, all or none: `body` numbers and stores documents a chunk at a time
+    /// through the session (so a month of a million documents is never held at once), and
+    /// returns the credit accounts the run changed, stored with them. A run that issues
+    /// nothing stores nothing, its credit catch-up included, so its issue date never moves the
+    /// ledger past a later run's. Returns how many documents were issued.
+    @discardableResult
+    public func issuing(runID: String, at time: Timestamp, _ body: (IssueSession) throws -> [CreditAccount]) throws -> Int {
+        let issued = try sql.inTransaction {
+            let session = IssueSession(sql: sql, runID: runID, finalizedAt: time.description)
+            let credit = try body(session)
+            try session.sink.flush()
+            guard session.count > 0 else { return 0 }
+            try CreditLedger(sql).write(credit, documentUses: session.documentUses, creditNotes: session.creditNotes, runID: runID)
+            return session.count
+        }
         // A month-end adds tens of thousands of rows to a table the planner last saw without
         // them: PostgreSQL then read each page of the month's documents (`forEachDocument`)
         // by a bitmap scan and a sort of the rest of the month, 2.5 s at 100,000 customers.
-        if docs.count >= 10_000 {
+        if issued >= 10_000 {
             try sql.refreshStatistics(of: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period",
                                                                 "period_start"])
         }
         return issued
     }
 
-    private func store(_ docs: [Issue], credit: [CreditAccount], runID: String, at time: Timestamp) throws -> [Invoice] {
-        try sql.inTransaction {
-            var documentUses: [CreditUse] = []
-            var creditNotes: [CreditEntry] = []
-            // The last number of each series and year is read once inside the transaction; the
-            // job lock keeps any other writer out until it commits.
-            var last: [String: Int64] = [:]
+    /// Documents numbered and stored inside an open issuing transaction (`issuing`).
+    public final class IssueSession {
+        let sql: any SQLExecutor
+        let runID: String
+        let finalizedAt: String
+        /// The last number of each series and year, read once inside the transaction; the job
+        /// lock keeps any other writer out until it commits.
+        private var last: [String: Int64] = [:]
+        fileprivate var documentUses: [CreditUse] = []
+        fileprivate var creditNotes: [CreditEntry] = []
+        /// Documents issued so far.
+        public private(set) var count = 0
+        /// One sink for the whole run, so that its statements are all of one size (SQLite keeps
+        /// each distinct statement prepared).
+        fileprivate let sink: RowSink
+
+        init(sql: any SQLExecutor, runID: String, finalizedAt: String) {
+            self.sql = sql
+            self.runID = runID
+            self.finalizedAt = finalizedAt
+            sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
+                                                            "credits_applied", "document", "finalized_at", "run_id", "credit_recorded"])
+        }
+
+        /// Numbers and stores `docs` in order; returns them numbered, each with its stored text.
+        @discardableResult
+        public func issue(_ docs: [Issue]) throws -> [Invoice] {
             var out: [Invoice] = []
-            out.reserveCapacity(docs.count)
-            let sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
-                                                                "credits_applied", "document", "finalized_at", "run_id", "credit_recorded"])
-            let finalizedAt = time.description
+            try issue(docs) { inv, _ in out.append(inv) }
+            return out
+        }
+
+        /// As `issue`, handing each numbered document and its stored text to `body`.
+        public func issue(_ docs: [Issue], _ body: (Invoice, String) throws -> Void) throws {
             for doc in docs {
                 var inv = doc.invoice
                 let year = Int64(inv.issueDate.date.year)
                 let key = "\(doc.series)|\(year)"
-                if last[key] == nil {
-                    last[key] = try sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
-                                              [.text(doc.series), .int(year)])[0].int(0)
-                }
-                let seq = last[key]! + 1
+                let seq = try (last[key] ?? sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
+                                                      [.text(doc.series), .int(year)])[0].int(0)) + 1
                 last[key] = seq
                 let digits = String(seq)
-                inv.number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
-                try sink.append([.text(inv.number!), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
+                let number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+                inv.number = number
+                let text = try doc.render(inv)
+                try sink.append([.text(number), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
                                  .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                                 .text(try doc.render(inv)), .text(finalizedAt), .text(runID), .int(1)])
+                                 .text(text), .text(finalizedAt), .text(runID), .int(1)])
                 for var u in doc.creditUses {
-                    u.source = inv.number ?? ""
+                    u.source = number
                     documentUses.append(u)
                 }
                 if let back = CreditEntry.creditBack(of: inv) { creditNotes.append(back) }
-                out.append(inv)
+                count += 1
+                try body(inv, text)
             }
-            try sink.flush()
-            try CreditLedger(sql).write(credit, documentUses: documentUses, creditNotes: creditNotes, runID: runID)
-            return out
         }
     }
 
     /// The months that have issued documents, oldest first.
     public func issuedMonths() throws -> [PeriodMonth] {
         try sql.fetch("SELECT DISTINCT period FROM invoices ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
+    }
+
+    /// The stored documents of `customers` for a period, each customer's in number order: a
+    /// month-end reads a month's documents a thousand customers at a time.
+    public func documents(period: PeriodMonth, customers: [String]) throws -> [String: [String]] {
+        guard !customers.isEmpty else { return [:] }
+        let (only, ids) = UsagePeriods.customerFilter(customers)
+        var out: [String: [String]] = [:]
+        // Number order, in the store's own collation as `forEachDocument`; sorted by an
+        // expression so that the planner finds the rows through the customers' index instead
+        // of walking the month's number index (every document of the month, for each chunk).
+        try sql.fetchEach("SELECT customer_id, document FROM invoices WHERE period = ?\(only) ORDER BY series || '', year, seq",
+                          [.text(period.description)] + ids) { r in
+            out[r.text(0), default: []].append(r.text(1))
+        }
+        return out
+    }
+
+    /// Whether any document of the period is stored: a month's first close reads none back.
+    public func hasDocuments(period: PeriodMonth) throws -> Bool {
+        try !sql.fetch("SELECT 1 FROM invoices WHERE period = ? LIMIT 1", [.text(period.description)]).isEmpty
     }
 
     /// Calls `body` with each stored document of a period in number order, a page at a time,

@@ -251,4 +251,10 @@ extension SharedMigrations {
         );
 
         """
+
+    /// A month-end reads a thousand customers' documents at a time (`InvoiceLedger.documents`):
+    /// by customer and period, for every kind of document.
+    static let v15 = """
+        CREATE INDEX invoices_customer_period ON invoices(customer_id, period);
+        """
 }

@@ -320,10 +320,16 @@ public final class UsagePeriods {
 
     /// Periods whose figures changed since alerts last looked at them (or all, when `dueOnly` is false).
     /// `startingIn`: only the periods that start in that month (the finance workbook's).
-    public func totals(dueOnly: Bool = false, startingIn month: PeriodMonth? = nil) throws -> [PeriodTotals] {
+    /// `customers`: only theirs.
+    public func totals(dueOnly: Bool = false, startingIn month: PeriodMonth? = nil, customers: [String]? = nil) throws -> [PeriodTotals] {
         var conditions: [String] = [], params: [SQLParam] = []
+        if let customers, customers.isEmpty { return [] }
         if dueOnly { conditions.append("alerts_due = 1") }
         if let month { conditions.append("period = ?"); params.append(.text(month.description)) }
+        if let customers {
+            conditions.append("customer_id IN (\(Array(repeating: "?", count: customers.count).joined(separator: ", ")))")
+            params += customers.map { .text($0) }
+        }
         var all: [PeriodTotals] = []
         try sql.fetchEach("""
             SELECT customer_id, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost, trial_credit, unpriced_quantity,
@@ -361,29 +367,39 @@ public final class UsagePeriods {
     }
 
     /// The months in which some summed billing period starts, oldest first.
+    /// ` AND customer_id IN (?, …)` and its parameters, or nothing for every customer. A list
+    /// of ids (not a range of them) so that the stores' collations never matter.
+    static func customerFilter(_ customers: [String]?) -> (String, [SQLParam]) {
+        guard let customers else { return ("", []) }
+        return (" AND customer_id IN (\(Array(repeating: "?", count: customers.count).joined(separator: ", ")))", customers.map { .text($0) })
+    }
+
     public func summedMonths() throws -> [PeriodMonth] {
         try sql.fetch("SELECT DISTINCT period FROM period_totals ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
     }
 
     /// Every customer's lines and trial use for the billing periods that start in `month` (on
     /// any of its billing days).
-    public func periodsStarting(in month: PeriodMonth) throws -> PeriodSummaries {
+    /// `customers`: only theirs (a month-end reads a month a thousand customers at a time).
+    public func periodsStarting(in month: PeriodMonth, customers: [String]? = nil) throws -> PeriodSummaries {
         let days = BillingPeriod.billingDays
         return try periodsStarting(from: BillingPeriod(month: month, billingDay: days.lowerBound).firstDay,
-                                   to: BillingPeriod(month: month, billingDay: days.upperBound).firstDay)
+                                   to: BillingPeriod(month: month, billingDay: days.upperBound).firstDay, customers: customers)
     }
 
     /// Every customer's lines and trial use for the periods starting `from`…`to`, keyed by
-    /// customer: one query each, for invoicing a whole month.
-    public func periodsStarting(from: UTCDay, to: UTCDay) throws -> PeriodSummaries {
+    /// customer: one query each, for invoicing a whole month (or the `customers` given).
+    public func periodsStarting(from: UTCDay, to: UTCDay, customers: [String]? = nil) throws -> PeriodSummaries {
         var out: PeriodSummaries = [:]
-        let range: [SQLParam] = [.text(from.description), .text(to.description)]
+        if let customers, customers.isEmpty { return out }
+        let (only, ids) = Self.customerFilter(customers)
+        let range: [SQLParam] = [.text(from.description), .text(to.description)] + ids
         // A month holds a million lines but a few dozen providers, models and services.
         var shared = SharedNames()
         try sql.fetchEach("""
             SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
                    upstream_cost, band
-            FROM usage_summaries WHERE period_start >= ? AND period_start <= ?
+            FROM usage_summaries WHERE period_start >= ? AND period_start <= ?\(only)
             """, range) { r in
             let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: Tier(rawValue: r.text(4)) ?? .standard,
                                         tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
@@ -392,7 +408,7 @@ public final class UsagePeriods {
             // Appended in place: taking the value out and putting it back would copy its lines.
             out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_summaries.period_start")), default: ([], [])].lines.append(line)
         }
-        try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?", range) { r in
+        try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?\(only)", range) { r in
             out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_trials.period_start")), default: ([], [])].trials
                 .append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
         }
