@@ -44,6 +44,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // PDF documents: cairo draws, pango lays out text in any script, fonts embedded.
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
         .target(name: "SettleCore", swiftSettings: settings),
         // The two threading primitives settle's pipelines use: a bounded hand-over between two
         // threads, and work started on another thread and waited for.
@@ -60,6 +66,8 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"], swiftSettings: settings),
+        // The documents customers and sellers receive, as PDF through cairo and pango.
+        .target(name: "SettleDocuments", dependencies: ["SettleCore", "CCairo"], swiftSettings: settings),
         // Deterministic synthetic gateway data and provider reports: the demo, tests and benchmarks.
         .target(name: "SettleGenerate", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
@@ -91,5 +99,6 @@ let package = Package(
         .testTarget(name: "SettleStoreTests", dependencies: ["SettleStore", "SettleFormats", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleGenerate", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"], swiftSettings: settings),
+        .testTarget(name: "SettleDocumentsTests", dependencies: ["SettleDocuments", "SettleTestSupport"], swiftSettings: settings),
     ]
 )

@@ -1,0 +1,126 @@
+import SettleCore
+
+/// An issued invoice, credit note or supplementary invoice as the PDF a customer receives
+/// (PRODUCT.md, "Invoice documents"): the issuer, the customer, number, dates and period, the
+/// lines with page breaks and the table's header repeated, the totals, the payment terms, and
+/// "page N of M". Everything comes from the document itself, so the same document gives the
+/// same bytes.
+public enum InvoicePDF {
+    /// Who issues the documents (`[invoices] issuer`).
+    public struct Issuer: Sendable {
+        public var name: String
+        public var address: String
+        public var taxID: String
+        public init(name: String, address: String, taxID: String) {
+            self.name = name
+            self.address = address
+            self.taxID = taxID
+        }
+    }
+
+    static let font = "DejaVu Sans 8.5"
+    static let bold = "DejaVu Sans Bold 8.5"
+    static let margin = 48.0
+
+    public static func render(_ inv: Invoice, issuer: Issuer, paper: Paper, paymentTermsDays: Int) -> [UInt8] {
+        let number = inv.number ?? "draft"
+        let canvas = PDFCanvas(paper: paper, created: "\(inv.issueDate)T00:00:00Z", title: number)
+        let left = margin, right = paper.width - margin, width = right - left
+        // Columns of the line table: description, quantity, unit price, amount.
+        let columns: [(x: Double, width: Double)] = [(left, width - 220), (right - 215, 65), (right - 145, 70), (right - 70, 70)]
+        let rows = inv.lines.map { l in
+            [l.description, String(l.quantity), l.unitPrice.normalized.description, l.amount.formatted(places: 2)]
+        }
+        let heights = rows.map { row in
+            max(canvas.text(row[0], x: 0, y: 0, width: columns[0].width, font: font, draw: false), 11) + 3
+        }
+        let firstTop = margin + 230, laterTop = margin + 40, bottom = paper.height - margin - 30
+        let totalsHeight = 6 * 13.0 + 10
+        // Which rows go on which page: as many as fit under the header, the totals after the last.
+        var pages: [[Int]] = [[]]
+        var y = firstTop + 16
+        for (i, h) in heights.enumerated() {
+            if y + h > bottom {
+                pages.append([])
+                y = laterTop + 16
+            }
+            pages[pages.count - 1].append(i)
+            y += h
+        }
+        let totalsOnNewPage = y + totalsHeight > bottom
+        let pageCount = pages.count + (totalsOnNewPage ? 1 : 0)
+
+        func footer(_ page: Int) {
+            let terms = "Payment due by \(inv.dueDate) (\(paymentTermsDays) days from the issue date), in \(inv.currency)."
+            canvas.text(terms, x: left, y: paper.height - margin - 12, width: width - 90, font: font)
+            canvas.text("Page \(page) of \(pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
+        }
+        func tableHeader(at top: Double) {
+            for (c, title) in ["Description", "Quantity", "Unit price", "Amount"].enumerated() {
+                canvas.text(title, x: columns[c].x, y: top, width: columns[c].width, font: bold, align: c == 0 ? .left : .right)
+            }
+            canvas.rule(x: left, y: top + 13, to: right)
+        }
+
+        // The first page: issuer, document, customer.
+        var at = margin
+        at += canvas.text(issuer.name, x: left, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
+        if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: left, y: at, width: width / 2, font: font) }
+        if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: left, y: at, width: width / 2, font: font) }
+        canvas.text(title(of: inv), x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
+        let facts = [("Number", number), ("Issue date", inv.issueDate.description), ("Due date", inv.dueDate.description),
+                     ("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + (inv.adjusts.map { [("Adjusts", $0)] } ?? [])
+        for (i, (label, value)) in facts.enumerated() {
+            canvas.text("\(label): \(value)", x: left + width / 2, y: margin + 26 + Double(i) * 12, width: width / 2, font: font, align: .right)
+        }
+        var billTo = margin + 110
+        billTo += canvas.text("Bill to", x: left, y: billTo, width: width / 2, font: bold)
+        billTo += canvas.text(inv.customerName, x: left, y: billTo, width: width / 2, font: font)
+        if !inv.customerAddress.isEmpty { billTo += canvas.text(inv.customerAddress, x: left, y: billTo, width: width / 2, font: font) }
+        if !inv.customerTaxID.isEmpty { billTo += canvas.text("Tax ID \(inv.customerTaxID)", x: left, y: billTo, width: width / 2, font: font) }
+        canvas.text("Customer \(inv.customerID)", x: left, y: billTo, width: width / 2, font: font)
+
+        for (p, indices) in pages.enumerated() {
+            if p > 0 {
+                canvas.newPage()
+                canvas.text("\(title(of: inv)) \(number) (continued)", x: left, y: margin, width: width, font: bold)
+            }
+            let top = p == 0 ? firstTop : laterTop
+            tableHeader(at: top)
+            var rowY = top + 16
+            for i in indices {
+                for c in 0..<4 {
+                    canvas.text(rows[i][c], x: columns[c].x, y: rowY, width: columns[c].width, font: font, align: c == 0 ? .left : .right)
+                }
+                rowY += heights[i]
+            }
+            footer(p + 1)
+            if p == pages.count - 1 {
+                if totalsOnNewPage {
+                    canvas.newPage()
+                    rowY = laterTop
+                    footer(p + 2)
+                }
+                canvas.rule(x: right - 250, y: rowY + 4, to: right)
+                let rate = inv.taxRatePct.normalized.description
+                let totals = [("Subtotal", inv.subtotal), ("Tax (\(rate) %)", inv.tax), ("Total", inv.total),
+                              ("Credits applied", -inv.creditsApplied), ("Amount due", inv.amountDue)]
+                for (k, (label, amount)) in totals.enumerated() {
+                    let line = rowY + 10 + Double(k) * 13
+                    let f = label == "Amount due" || label == "Total" ? bold : font
+                    canvas.text(label, x: right - 250, y: line, width: 160, font: f)
+                    canvas.text("\(amount.formatted(places: 2)) \(inv.currency)", x: right - 120, y: line, width: 120, font: f, align: .right)
+                }
+            }
+        }
+        return canvas.finish()
+    }
+
+    static func title(of inv: Invoice) -> String {
+        switch inv.kind {
+        case .invoice: return "Invoice"
+        case .creditNote: return "Credit note"
+        case .supplementary: return "Supplementary invoice"
+        }
+    }
+}

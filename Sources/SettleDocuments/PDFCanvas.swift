@@ -1,0 +1,83 @@
+import CCairo
+
+/// A PDF written into memory through cairo, text laid out by pango (any script, fonts
+/// embedded as subsets). The creation date is the document's own, never the clock's, so the
+/// same document gives the same bytes.
+final class PDFCanvas {
+    enum Align { case left, right }
+
+    let paper: Paper
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private let sink: ByteSink
+
+    /// The bytes cairo hands out as it writes.
+    private final class ByteSink { var bytes: [UInt8] = [] }
+
+    init(paper: Paper, created: String, title: String) {
+        self.paper = paper
+        sink = ByteSink()
+        let write: cairo_write_func_t = { closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+            let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }
+        surface = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), paper.width, paper.height)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+        cr = cairo_create(surface)
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    /// Lays out `text` in `font` ("DejaVu Sans 9", "DejaVu Sans Bold 14") within `width` points;
+    /// returns its height. With `draw: false` it only measures.
+    @discardableResult
+    func text(_ text: String, x: Double, y: Double, width: Double, font: String, align: Align = .left, draw: Bool = true) -> Double {
+        guard let layout = pango_cairo_create_layout(cr) else { return 0 }
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let description = pango_font_description_from_string(font)
+        defer { pango_font_description_free(description) }
+        pango_layout_set_font_description(layout, description)
+        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_alignment(layout, align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
+        pango_layout_set_text(layout, text, -1)
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        if draw {
+            cairo_move_to(cr, x, y)
+            pango_cairo_show_layout(cr, layout)
+        }
+        return Double(h) / Double(PANGO_SCALE)
+    }
+
+    func rule(x: Double, y: Double, to x2: Double, width: Double = 0.5) {
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, x, y)
+        cairo_line_to(cr, x2, y)
+        cairo_stroke(cr)
+    }
+
+    func newPage() { cairo_show_page(cr) }
+
+    /// Ends the document and gives its bytes.
+    func finish() -> [UInt8] {
+        cairo_show_page(cr)
+        cairo_surface_finish(surface)
+        return sink.bytes
+    }
+}
+
+/// The paper documents are printed on (`[invoices] paper`), in points.
+public enum Paper: String, Sendable, CaseIterable {
+    case a4 = "A4"
+    case letter = "Letter"
+
+    var width: Double { self == .a4 ? 595.276 : 612 }
+    var height: Double { self == .a4 ? 841.89 : 792 }
+}
