@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "SettleJobs",
             dependencies: [
-                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads",
+                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads", "SettleDocuments",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

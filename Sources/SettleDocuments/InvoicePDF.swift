@@ -22,7 +22,7 @@ public enum InvoicePDF {
     static let bold = "DejaVu Sans Bold 8.5"
     static let margin = 48.0
 
-    public static func render(_ inv: Invoice, issuer: Issuer, paper: Paper, paymentTermsDays: Int) -> [UInt8] {
+    public static func render(_ inv: Invoice, issuer: Issuer, paper: Paper, paymentTermsDays: Int, logo: Logo? = nil) -> [UInt8] {
         let number = inv.number ?? "draft"
         let canvas = PDFCanvas(paper: paper, created: "\(inv.issueDate)T00:00:00Z", title: number)
         let left = margin, right = paper.width - margin, width = right - left
@@ -35,23 +35,13 @@ public enum InvoicePDF {
             max(canvas.text(row[0], x: 0, y: 0, width: columns[0].width, font: font, draw: false), 11) + 3
         }
         let firstTop = margin + 230, laterTop = margin + 40, bottom = paper.height - margin - 30
-        let totalsHeight = 6 * 13.0 + 10
-        // Which rows go on which page: as many as fit under the header, the totals after the last.
-        var pages: [[Int]] = [[]]
-        var y = firstTop + 16
-        for (i, h) in heights.enumerated() {
-            if y + h > bottom {
-                pages.append([])
-                y = laterTop + 16
-            }
-            pages[pages.count - 1].append(i)
-            y += h
-        }
-        let totalsOnNewPage = y + totalsHeight > bottom
-        let pageCount = pages.count + (totalsOnNewPage ? 1 : 0)
+        let layout = TablePages(heights: heights, firstTop: firstTop + 16, laterTop: laterTop + 16, bottom: bottom, after: 6 * 13.0 + 10)
+        let pages = layout.pages, pageCount = layout.pageCount
 
         func footer(_ page: Int) {
-            let terms = "Payment due by \(inv.dueDate) (\(paymentTermsDays) days from the issue date), in \(inv.currency)."
+            let terms = inv.kind == .creditNote
+                ? "Credited to your account, to be used by your next invoices; nothing to pay."
+                : "Payment due by \(inv.dueDate) (\(paymentTermsDays) days from the issue date), in \(inv.currency)."
             canvas.text(terms, x: left, y: paper.height - margin - 12, width: width - 90, font: font)
             canvas.text("Page \(page) of \(pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
         }
@@ -62,8 +52,12 @@ public enum InvoicePDF {
             canvas.rule(x: left, y: top + 13, to: right)
         }
 
-        // The first page: issuer, document, customer.
+        // The first page: logo, issuer, document, customer.
         var at = margin
+        if let logo {
+            canvas.image(logo, x: left, y: at, height: 36)
+            at += 42
+        }
         at += canvas.text(issuer.name, x: left, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
         if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: left, y: at, width: width / 2, font: font) }
         if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: left, y: at, width: width / 2, font: font) }
@@ -73,7 +67,7 @@ public enum InvoicePDF {
         for (i, (label, value)) in facts.enumerated() {
             canvas.text("\(label): \(value)", x: left + width / 2, y: margin + 26 + Double(i) * 12, width: width / 2, font: font, align: .right)
         }
-        var billTo = margin + 110
+        var billTo = margin + 120
         billTo += canvas.text("Bill to", x: left, y: billTo, width: width / 2, font: bold)
         billTo += canvas.text(inv.customerName, x: left, y: billTo, width: width / 2, font: font)
         if !inv.customerAddress.isEmpty { billTo += canvas.text(inv.customerAddress, x: left, y: billTo, width: width / 2, font: font) }
@@ -96,15 +90,16 @@ public enum InvoicePDF {
             }
             footer(p + 1)
             if p == pages.count - 1 {
-                if totalsOnNewPage {
+                if layout.needsPageAfter {
                     canvas.newPage()
                     rowY = laterTop
                     footer(p + 2)
                 }
                 canvas.rule(x: right - 250, y: rowY + 4, to: right)
                 let rate = inv.taxRatePct.normalized.description
-                let totals = [("Subtotal", inv.subtotal), ("Tax (\(rate) %)", inv.tax), ("Total", inv.total),
-                              ("Credits applied", -inv.creditsApplied), ("Amount due", inv.amountDue)]
+                // A credit note's total goes on account (its credits applied is the total itself).
+                let applied = inv.kind == .creditNote ? ("Credited to your account", -inv.creditsApplied) : ("Credits applied", -inv.creditsApplied)
+                let totals = [("Subtotal", inv.subtotal), ("Tax (\(rate) %)", inv.tax), ("Total", inv.total), applied, ("Amount due", inv.amountDue)]
                 for (k, (label, amount)) in totals.enumerated() {
                     let line = rowY + 10 + Double(k) * 13
                     let f = label == "Amount due" || label == "Total" ? bold : font

@@ -8,7 +8,7 @@ final class PDFCanvas {
 
     let paper: Paper
     private let surface: OpaquePointer
-    private let cr: OpaquePointer
+    fileprivate let cr: OpaquePointer
     private let sink: ByteSink
 
     /// The bytes cairo hands out as it writes.
@@ -80,4 +80,44 @@ public enum Paper: String, Sendable, CaseIterable {
 
     var width: Double { self == .a4 ? 595.276 : 612 }
     var height: Double { self == .a4 ? 841.89 : 792 }
+}
+
+/// A PNG printed on documents (`[invoices] logo`), read once.
+public final class Logo: @unchecked Sendable {
+    let surface: OpaquePointer
+    let width: Double
+    let height: Double
+
+    /// Throws a message naming the file when it is not a PNG cairo can read.
+    public init(path: String) throws(DocumentError) {
+        guard let s = cairo_image_surface_create_from_png(path), cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
+            throw DocumentError("\(path) is not a PNG file that can be read; [invoices] logo names a PNG image")
+        }
+        surface = s
+        width = Double(cairo_image_surface_get_width(s))
+        height = Double(cairo_image_surface_get_height(s))
+    }
+
+    deinit { cairo_surface_destroy(surface) }
+}
+
+/// A document that cannot be made, with what to do about it.
+public struct DocumentError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+
+extension PDFCanvas {
+    /// Draws `logo` `height` points tall at (x, y); returns its width.
+    @discardableResult
+    func image(_ logo: Logo, x: Double, y: Double, height: Double) -> Double {
+        let scale = height / max(logo.height, 1)
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, scale, scale)
+        cairo_set_source_surface(cr, logo.surface, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        return logo.width * scale
+    }
 }

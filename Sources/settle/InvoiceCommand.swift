@@ -103,3 +103,34 @@ struct PayoutsCommand: ParsableCommand {
         }
     }
 }
+
+struct DocumentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "documents",
+        abstract: "The PDFs customers and sellers receive for a period's issued documents.",
+        discussion: """
+        One PDF per issued invoice, credit note and supplementary invoice of P, in OUT/invoices/P/NUMBER.pdf, and one statement per seller in OUT/payouts/P/SELLER.pdf: the issuer ([invoices] issuer, and [invoices] logo, a PNG), the customer's name, address and tax id, dates, period, the lines with page breaks and the header repeated, totals, credits applied, amount due, payment terms and page N of M, on [invoices] paper (A4 or Letter). The same documents give the same bytes, and a file that has not changed is not rewritten. jobs/close runs it right after settle close.
+
+        Example:
+          settle documents --period 2026-10
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: String
+
+    func validate() throws {
+        try checkPeriod(period)
+    }
+
+    func run() throws {
+        let console = global.console
+        try withExitStatus(console) {
+            let env = try global.environment()
+            let store = try env.openStore()
+            let report = try RenderDocuments(month: PeriodMonth(period)!).execute(store: store, env: env)
+            console.say("\(report.documents) PDFs in \(report.folder)/, \(report.statements) seller statements in \(env.outDir)/payouts/\(period)/")
+            return .ok
+        }
+    }
+}

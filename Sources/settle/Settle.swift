@@ -13,7 +13,7 @@ struct Settle: ParsableCommand {
         Example:
           settle --config settle.toml ingest usage inbox/usage/
         """,
-        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
+        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
     )
 
     static func main() {

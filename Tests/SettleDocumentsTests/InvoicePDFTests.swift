@@ -77,4 +77,22 @@ import SettleTestSupport
         #expect(a.count > 1_000 && a == b)
         #expect(String(decoding: a.prefix(5), as: UTF8.self) == "%PDF-")
     }
+
+    /// `[invoices] logo`: a PNG is drawn (the document grows by the image), anything else is
+    /// refused with the file's name.
+    @Test func aLogoIsDrawnAndANonPNGIsNamed() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let logo = try Logo(path: "\(repo)/docs/invoice-page.png")
+        let inv = Self.invoice(lines: 2)
+        let plain = InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
+        let branded = InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14, logo: logo)
+        #expect(branded.count > plain.count + 1_000)
+        #expect(try text(of: branded).contains("INV-2026-000042"))
+        do {
+            _ = try Logo(path: "\(repo)/Package.swift")
+            Issue.record("Package.swift taken for a PNG")
+        } catch {
+            #expect(error.description.contains("Package.swift is not a PNG"))
+        }
+    }
 }

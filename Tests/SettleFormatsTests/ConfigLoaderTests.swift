@@ -34,6 +34,21 @@ import SettleTestSupport
         thresholds = [100, 80, 90]
         """
 
+    /// The PDFs' paper is A4 or Letter, and anything else names the key; the logo's path is
+    /// the config folder's.
+    @Test func paperAndLogoOfTheDocuments() throws {
+        let c = try ConfigLoader.parse("[invoices]\npaper = \"Letter\"\nlogo = \"brand/logo.png\"\n", file: "/etc/settle/settle.toml")
+        #expect(c.invoices.paper == "Letter")
+        #expect(c.invoices.logo == "/etc/settle/brand/logo.png")
+        #expect(try ConfigLoader.parse("", file: "settle.toml").invoices.paper == "A4")
+        do {
+            _ = try ConfigLoader.parse("[invoices]\npaper = \"Legal\"\n", file: "settle.toml")
+            Issue.record("Legal paper accepted")
+        } catch {
+            #expect(error.description.contains("invoices.paper") && error.description.contains("\"A4\" or \"Letter\""), "\(error)")
+        }
+    }
+
     @Test func readsEverySectionExactlyAndResolvesPathsAgainstTheConfigFolder() throws {
         let c = try ConfigLoader.parse(Self.sample, file: "/etc/settle/settle.toml")
         #expect(c.database == "sqlite:/etc/settle/var/settle.sqlite")

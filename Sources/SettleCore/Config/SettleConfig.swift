@@ -153,5 +153,9 @@ public struct InvoiceSettings: Sendable {
     public var issuerName = ""
     public var issuerAddress = ""
     public var issuerTaxID = ""
+    /// The PDFs' paper: "A4" or "Letter".
+    public var paper = "A4"
+    /// A PNG printed above the issuer on every PDF, if set.
+    public var logo: String?
     public init() {}
 }

@@ -178,7 +178,14 @@ public enum ConfigLoader {
             c.archive.dir = t.path("archive")
         }
         if let inv = try t.table(root, "invoices") {
-            try t.known(inv, "invoices", ["number_prefix", "credit_note_prefix", "payment_terms_days", "issuer"])
+            try t.known(inv, "invoices", ["number_prefix", "credit_note_prefix", "payment_terms_days", "issuer", "paper", "logo"])
+            if let v = try t.string(inv, "paper", in: "invoices") {
+                guard v == "A4" || v == "Letter" else {
+                    throw ConfigError(file: file, key: "invoices.paper", "\"\(v)\" is not a paper settle prints on; use \"A4\" or \"Letter\"")
+                }
+                c.invoices.paper = v
+            }
+            if let v = try t.string(inv, "logo", in: "invoices") { c.invoices.logo = t.path(v) }
             if let v = try t.string(inv, "number_prefix", in: "invoices") { c.invoices.numberPrefix = v }
             if let v = try t.string(inv, "credit_note_prefix", in: "invoices") { c.invoices.creditNotePrefix = v }
             if let v = try t.count(inv, "payment_terms_days", in: "invoices") { c.invoices.paymentTermsDays = Int(v) }

@@ -19,6 +19,8 @@ public final class FileBatchWriter: @unchecked Sendable {
         var path: String
         var text: String?
         var render: (@Sendable () -> String)?
+        /// Bytes made on the writing thread (a PDF).
+        var renderBytes: (@Sendable () -> [UInt8])?
         var known: Bool
     }
     private var finished = false
@@ -31,13 +33,13 @@ public final class FileBatchWriter: @unchecked Sendable {
             writing: while let batch = batches.receive() {
                 for file in batch {
                     do {
-                        let text = file.text ?? file.render?() ?? ""
+                        let bytes = file.renderBytes?() ?? Array((file.text ?? file.render?() ?? "").utf8)
                         if staged {
-                            try FileSystem.writeNew(Array(text.utf8), to: file.path)
+                            try FileSystem.writeNew(bytes, to: file.path)
                         } else if file.known {
-                            try FileSystem.writeIfChanged(text, to: file.path, durable: false)
+                            try FileSystem.writeIfChanged(bytes, to: file.path, durable: false)
                         } else {
-                            try FileSystem.writeAtomically(Array(text.utf8), to: file.path, durable: false)
+                            try FileSystem.writeAtomically(bytes, to: file.path, durable: false)
                         }
                     } catch {
                         failure.set(error as? FileSystemError ?? FileSystemError(path: file.path, "cannot write: \(error)"))
@@ -55,12 +57,17 @@ public final class FileBatchWriter: @unchecked Sendable {
     /// listed the folder): then it is written without first reading what is there. Throws the
     /// first failure of an earlier file, if any.
     public func write(_ text: String, to path: String, mayExist: Bool = true) throws {
-        try queue(File(path: path, text: text, render: nil, known: mayExist))
+        try queue(File(path: path, text: text, render: nil, renderBytes: nil, known: mayExist))
     }
 
     /// Queues a file whose text `render` makes on the writing thread.
     public func write(to path: String, mayExist: Bool = true, render: @escaping @Sendable () -> String) throws {
-        try queue(File(path: path, text: nil, render: render, known: mayExist))
+        try queue(File(path: path, text: nil, render: render, renderBytes: nil, known: mayExist))
+    }
+
+    /// Queues a file whose bytes `render` makes on the writing thread.
+    public func write(to path: String, mayExist: Bool = true, bytes render: @escaping @Sendable () -> [UInt8]) throws {
+        try queue(File(path: path, text: nil, render: nil, renderBytes: render, known: mayExist))
     }
 
     private func queue(_ file: File) throws {

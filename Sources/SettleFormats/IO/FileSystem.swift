@@ -60,7 +60,11 @@ public enum FileSystem {
     /// touch nothing. Returns whether it wrote.
     @discardableResult
     public static func writeIfChanged(_ text: String, to path: String, durable: Bool = true) throws -> Bool {
-        let data = Array(text.utf8)
+        try writeIfChanged(Array(text.utf8), to: path, durable: durable)
+    }
+
+    @discardableResult
+    public static func writeIfChanged(_ data: [UInt8], to path: String, durable: Bool = true) throws -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd >= 0 {
             defer { close(fd) }

@@ -83,6 +83,33 @@ public final class SpillFile: @unchecked Sendable {
         try forEach { try body(String(decoding: $0, as: UTF8.self)) }
     }
 
+    /// Appends a list of texts as one record (each with its length).
+    public func append(fields: [String]) {
+        append { buffer in
+            for field in fields {
+                var field = field
+                field.withUTF8 { bytes in
+                    withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { buffer.append(contentsOf: $0) }
+                    buffer.append(contentsOf: bytes)
+                }
+            }
+        }
+    }
+
+    /// Every record appended with `append(fields:)`, in order.
+    public func forEachFields(_ body: ([String]) throws -> Void) throws {
+        try forEach { record in
+            var fields: [String] = []
+            var at = 0
+            while at + 4 <= record.count {
+                let n = Int(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                fields.append(String(decoding: UnsafeRawBufferPointer(rebasing: record[(at + 4)..<(at + 4 + n)]), as: UTF8.self))
+                at += 4 + n
+            }
+            try body(fields)
+        }
+    }
+
     /// Moves the buffered records to the end of the file, all or none: a write that fails
     /// (a full disk) is cut off again and the records stay in memory.
     private func spill() {

@@ -18,8 +18,8 @@ final class PayoutStatements {
             guard let seller = book.seller(of: l) else { continue }
             let file: SpillFile
             if let f = lines[seller] { file = f } else { file = SpillFile(spillBytes: 256 << 10); lines[seller] = file }
-            file.append(CSVText.record([inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
-                                        String(l.quantity), l.amount.formatted(places: 2)]))
+            file.append(fields: [inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
+                                 String(l.quantity), l.amount.formatted(places: 2)])
         }
     }
 
@@ -27,7 +27,7 @@ final class PayoutStatements {
     func writeStatement(of seller: String, payouts: [Payout], fees: [String: ExactDecimal], to path: String) throws {
         let out = try AtomicFileWriter(path: path)
         try out.write(CSVText.record(["invoice", "customer_id", "service_id", "kind", "description", "quantity", "amount"]))
-        try lines[seller]?.forEachText { try out.write($0) }
+        try lines[seller]?.forEachFields { try out.write(CSVText.record($0)) }
         for p in payouts where p.seller == seller {
             try out.write(CSVText.record(["", "", p.serviceID, "gross", "", "", p.gross.formatted(places: 2)]))
             try out.write(CSVText.record(["", "", p.serviceID, "platform_fee", "\(fees[p.serviceID]?.normalized.description ?? "") %", "",
@@ -35,5 +35,10 @@ final class PayoutStatements {
             try out.write(CSVText.record(["", "", p.serviceID, "net", "", "", p.net.formatted(places: 2)]))
         }
         try out.commit()
+    }
+
+    /// The seller's lines in order: invoice, customer, service, kind, description, quantity, amount.
+    func forEachLine(of seller: String, _ body: ([String]) throws -> Void) throws {
+        try lines[seller]?.forEachFields(body)
     }
 }

@@ -1,0 +1,93 @@
+import SettleCore
+
+/// A seller's payout statement for a period as a PDF (`payouts/P/SELLER.pdf`): every service
+/// and trial line of the period's issued invoices that pays the seller, then gross, platform fee
+/// and net per service, and what is owed in all.
+public enum StatementPDF {
+    /// One service's payout: gross, the platform's fee (with its percentage) and net.
+    public struct Service: Sendable {
+        public var serviceID: String
+        public var gross: ExactDecimal
+        public var feePct: ExactDecimal
+        public var fee: ExactDecimal
+        public var net: ExactDecimal
+        public init(serviceID: String, gross: ExactDecimal, feePct: ExactDecimal, fee: ExactDecimal, net: ExactDecimal) {
+            self.serviceID = serviceID
+            self.gross = gross
+            self.feePct = feePct
+            self.fee = fee
+            self.net = net
+        }
+    }
+
+    /// `lines`: invoice, customer, service, kind, description, quantity, amount.
+    public static func render(seller: String, period: PeriodMonth, currency: String, lines: [[String]], services: [Service],
+                              issuer: InvoicePDF.Issuer, paper: Paper, created: UTCDay, logo: Logo? = nil) -> [UInt8] {
+        let canvas = PDFCanvas(paper: paper, created: "\(created)T00:00:00Z", title: "Payout statement \(seller) \(period)")
+        let margin = InvoicePDF.margin, font = InvoicePDF.font, bold = InvoicePDF.bold
+        let left = margin, right = paper.width - margin, width = right - left
+        let columns: [(x: Double, width: Double)] = [(left, 95), (left + 100, 80), (left + 185, 80), (left + 270, width - 270 - 140),
+                                                     (right - 135, 60), (right - 70, 70)]
+        let rows = lines.map { l in [l[0], l[1], l[2], l[4].isEmpty ? l[3] : l[4], l[5], l[6]] }
+        let heights = rows.map { row in max(canvas.text(row[3], x: 0, y: 0, width: columns[3].width, font: font, draw: false), 11) + 3 }
+        let top = margin + 130, laterTop = margin + 40, bottom = paper.height - margin - 30
+        let layout = TablePages(heights: heights, firstTop: top + 16, laterTop: laterTop + 16, bottom: bottom,
+                                after: Double(services.count * 3 + 2) * 13 + 10)
+        func header(at y: Double) {
+            for (c, title) in ["Invoice", "Customer", "Service", "Description", "Quantity", "Amount"].enumerated() {
+                canvas.text(title, x: columns[c].x, y: y, width: columns[c].width, font: bold, align: c >= 4 ? .right : .left)
+            }
+            canvas.rule(x: left, y: y + 13, to: right)
+        }
+        func footer(_ page: Int) {
+            canvas.text("Amounts in \(currency).", x: left, y: paper.height - margin - 12, width: width - 90, font: font)
+            canvas.text("Page \(page) of \(layout.pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
+        }
+        var at = margin
+        if let logo {
+            canvas.image(logo, x: left, y: at, height: 36)
+            at += 42
+        }
+        at += canvas.text(issuer.name, x: left, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
+        if !issuer.address.isEmpty { canvas.text(issuer.address, x: left, y: at, width: width / 2, font: font) }
+        canvas.text("Payout statement", x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
+        canvas.text("Seller: \(seller)", x: left + width / 2, y: margin + 26, width: width / 2, font: font, align: .right)
+        canvas.text("Period: \(period)", x: left + width / 2, y: margin + 38, width: width / 2, font: font, align: .right)
+        for (p, indices) in layout.pages.enumerated() {
+            if p > 0 {
+                canvas.newPage()
+                canvas.text("Payout statement \(seller) \(period) (continued)", x: left, y: margin, width: width, font: bold)
+            }
+            let tableTop = p == 0 ? top : laterTop
+            header(at: tableTop)
+            var y = tableTop + 16
+            for i in indices {
+                for c in 0..<6 {
+                    canvas.text(rows[i][c], x: columns[c].x, y: y, width: columns[c].width, font: font, align: c >= 4 ? .right : .left)
+                }
+                y += heights[i]
+            }
+            footer(p + 1)
+            guard p == layout.pages.count - 1 else { continue }
+            if layout.needsPageAfter {
+                canvas.newPage()
+                y = laterTop
+                footer(p + 2)
+            }
+            canvas.rule(x: right - 330, y: y + 4, to: right)
+            var line = y + 10
+            func total(_ label: String, _ amount: ExactDecimal, bold isBold: Bool = false) {
+                canvas.text(label, x: right - 330, y: line, width: 205, font: isBold ? bold : font)
+                canvas.text("\(amount.formatted(places: 2)) \(currency)", x: right - 120, y: line, width: 120, font: isBold ? bold : font, align: .right)
+                line += 13
+            }
+            for s in services {
+                total("\(s.serviceID) gross", s.gross)
+                total("\(s.serviceID) platform fee (\(s.feePct.normalized) %)", -s.fee)
+                total("\(s.serviceID) net", s.net)
+            }
+            total("Owed to \(seller)", services.reduce(ExactDecimal.zero) { $0 + $1.net }, bold: true)
+        }
+        return canvas.finish()
+    }
+}

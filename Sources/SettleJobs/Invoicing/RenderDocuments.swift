@@ -1,0 +1,98 @@
+import SettleCore
+import SettleDocuments
+import SettleFormats
+import SettleStore
+
+/// `settle documents --period P`: the PDFs customers and sellers receive
+/// (PRODUCT.md, "Invoice documents"): `invoices/P/NUMBER.pdf` for every issued invoice, credit
+/// note and supplementary invoice of P, and `payouts/P/SELLER.pdf` for every seller's statement.
+///
+/// Rendered from the stored documents only, so a rerun gives the same bytes and rewrites no file
+/// that has not changed; each file appears whole (a temporary name, renamed). Rendering takes
+/// about 2 ms a page, so it runs on two threads while the documents are read, and close leaves
+/// it to this command (`jobs/close` runs it right after).
+public struct RenderDocuments: Job {
+    public var month: PeriodMonth
+
+    public init(month: PeriodMonth) { self.month = month }
+
+    public struct Report: JobReport, Sendable {
+        public init() {}
+        public var runRecord: RunRecord?
+        public var documents = 0
+        public var statements = 0
+        public var folder = ""
+    }
+
+    public var name: String { "documents" }
+
+    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
+
+    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
+        let (report, outputs) = try perform(store: store, env: env, catalog: catalog)
+        return (report, JobRun.Outcome(status: .ok, outputs: outputs))
+    }
+
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> (Report, [String]) {
+        let config = env.config
+        let paper = Paper(rawValue: config.invoices.paper) ?? .a4
+        let logo: Logo?
+        do {
+            logo = try config.invoices.logo.map { try Logo(path: $0) }
+        } catch {
+            throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "invoices.logo", "\(error)")
+        }
+        let issuer = InvoicePDF.Issuer(name: config.invoices.issuerName, address: config.invoices.issuerAddress,
+                                       taxID: config.invoices.issuerTaxID)
+        let terms = config.invoices.paymentTermsDays
+        var report = Report()
+        let folder = "\(env.outDir)/invoices/\(month)"
+        report.folder = folder
+        let existing = FileSystem.names(in: folder)
+        let statements = PayoutStatements(services: catalog.services)
+        // Two writers, each rendering on a thread of its own, documents dealt alternately.
+        let writers = [FileBatchWriter(), FileBatchWriter()]
+        do {
+            _ = try IssueInvoices.read(month: month, store: store, env: env, label: "documents \(month): rendering") { inv in
+                guard let number = inv.number else { return }
+                statements.add(inv)
+                let box = LogoBox(logo)
+                try writers[report.documents % 2].write(to: "\(folder)/\(number).pdf", mayExist: existing.contains("\(number).pdf")) {
+                    InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: box.logo)
+                }
+                report.documents += 1
+            }
+            for w in writers { try w.finish() }
+        } catch {
+            for w in writers { try? w.finish() }
+            throw error
+        }
+        var outputs = ["\(folder)/ (\(report.documents) PDFs)"]
+        let payouts = statements.book.payouts
+        let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
+        let created = BillingPeriod(month: month.next, billingDay: 1).firstDay
+        for seller in Set(payouts.map(\.seller)).sorted() {
+            var lines: [[String]] = []
+            try statements.forEachLine(of: seller) { lines.append($0) }
+            let services = payouts.filter { $0.seller == seller }.map {
+                StatementPDF.Service(serviceID: $0.serviceID, gross: $0.gross, feePct: fees[$0.serviceID] ?? .zero, fee: $0.platformFee, net: $0.net)
+            }
+            let pdf = StatementPDF.render(seller: seller, period: month, currency: config.currency, lines: lines, services: services,
+                                          issuer: issuer, paper: paper, created: created, logo: logo)
+            let path = "\(env.outDir)/payouts/\(month)/\(seller).pdf"
+            try FileSystem.createDirectory(FileSystem.directory(of: path))
+            try FileSystem.writeIfChanged(pdf, to: path)
+            outputs.append(path)
+            report.statements += 1
+        }
+        FileSystem.syncFileSystem(of: folder)
+        env.progress.finish()
+        return (report, outputs)
+    }
+}
+
+/// The logo handed to a writing thread (cairo reads the image; nothing writes it).
+private struct LogoBox: @unchecked Sendable {
+    let logo: Logo?
+    init(_ logo: Logo?) { self.logo = logo }
+}

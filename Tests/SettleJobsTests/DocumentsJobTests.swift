@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import SettleCore
+import SettleFormats
+import SettleStore
+import SettleTestSupport
+@testable import SettleJobs
+
+/// `settle documents` after the fixture week's close: a PDF per issued document whose figures,
+/// read back with pdftotext, are the JSON's; a statement per seller; and a rerun that rewrites
+/// nothing.
+@Suite(.serialized) struct DocumentsJobTests {
+    static func pdfText(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        p.arguments = ["-layout", path, "-"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func everyIssuedDocumentAndEverySellerGetsAPDFWithItsFigures(kind: StoreKind) throws {
+        let site = try CloseAndReportTests.fixtureWeek(kind)
+        for date in ["2026-11-01", "2026-11-28"] {
+            let close = try site.settle(["close", "--period", "2026-10", "--issue-date", date], at: "\(date)T06:00:00Z")
+            #expect(close.status == 3, "\(close.stderr)")
+        }
+        let run = try site.settle(["documents", "--period", "2026-10"], at: "2026-11-28T07:00:00Z")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("42 PDFs in"), "\(run.stdout)")
+        let folder = "\(site.root)/out/invoices/2026-10"
+        let numbers = FileSystem.names(in: folder).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+        #expect(numbers.count == 42)
+        #expect(Set(FileSystem.names(in: folder).filter { $0.hasSuffix(".pdf") }) == Set(numbers.map { "\($0).pdf" }))
+        for number in numbers {
+            let doc = try #require(InvoiceDocument.parse(try String(contentsOfFile: "\(folder)/\(number).json", encoding: .utf8)))
+            let text = try Self.pdfText("\(folder)/\(number).pdf")
+            for figure in [number, doc.customerName, doc.issueDate.description, doc.dueDate.description,
+                           "\(doc.total.formatted(places: 2)) USD", "\(doc.amountDue.formatted(places: 2)) USD",
+                           "\(doc.tax.formatted(places: 2)) USD", "\(doc.subtotal.formatted(places: 2)) USD"] + doc.lines.map { $0.amount.formatted(places: 2) } {
+                #expect(text.contains(figure), "\(number): \(figure)")
+            }
+            #expect(text.contains("Page 1 of"))
+        }
+        for seller in ["codewell-health", "lexica-labs", "querysmith"] {
+            let text = try Self.pdfText("\(site.root)/out/payouts/2026-10/\(seller).pdf")
+            #expect(text.contains("Payout statement") && text.contains("Owed to \(seller)"), "\(seller)")
+        }
+        // Again: the same bytes, and no file rewritten.
+        let before = site.files.filter { $0.key.hasSuffix(".pdf") }
+        let mtime = try FileManager.default.attributesOfItem(atPath: "\(folder)/\(numbers[0]).pdf")[.modificationDate] as? Date
+        let again = try site.settle(["documents", "--period", "2026-10"], at: "2026-11-29T07:00:00Z")
+        #expect(again.status == 0)
+        #expect(site.files.filter { $0.key.hasSuffix(".pdf") } == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: "\(folder)/\(numbers[0]).pdf")[.modificationDate] as? Date == mtime)
+    }
+}
