@@ -261,6 +261,12 @@ import SettleTestSupport
         #expect(log.contains("nightly: exit 3 (done, with findings to read)"))
         #expect(try String(contentsOfFile: "\(site.root)/settle.prom", encoding: .utf8).contains("settle_last_run_exit_code{job=\"nightly\"} 3"))
 
+        // jobs/close: the close (findings: exit 3, passed through), then the PDFs of what it issued.
+        let closed = try job("close", ["--period", "2026-10", "--issue-date", "2026-11-01"])
+        #expect(closed.status == 3, "\(closed.out)")
+        #expect(FileSystem.names(in: "\(site.root)/out/invoices/2026-10").filter { $0.hasSuffix(".pdf") }.count == 24, "\((try? String(contentsOfFile: "\(logs)/documents.log", encoding: .utf8)) ?? "")")
+        #expect(try String(contentsOfFile: "\(logs)/documents.log", encoding: .utf8).contains("documents: exit 0"))
+
         // The same site through a relative --config: no inbox file looks new.
         let relative = try SettleProcess.run(["--config", "settle.toml", "--database", site.url, "--out", "out", "nightly", "--date", "2026-11-02"],
                                              in: site.root, environment: ["SETTLE_WEBHOOK_SECRET": ""])
