@@ -6,17 +6,7 @@ import SettleCore
 /// "page N of M". Everything comes from the document itself, so the same document gives the
 /// same bytes.
 public enum InvoicePDF {
-    /// Who issues the documents (`[invoices] issuer`).
-    public struct Issuer: Sendable {
-        public var name: String
-        public var address: String
-        public var taxID: String
-        public init(name: String, address: String, taxID: String) {
-            self.name = name
-            self.address = address
-            self.taxID = taxID
-        }
-    }
+    public typealias Issuer = InvoiceIssuer
 
     static let font = "DejaVu Sans 8.5"
     static let bold = "DejaVu Sans Bold 8.5"
@@ -53,14 +43,7 @@ public enum InvoicePDF {
         }
 
         // The first page: logo, issuer, document, customer.
-        var at = margin
-        if let logo {
-            canvas.image(logo, x: left, y: at, height: 36)
-            at += 42
-        }
-        at += canvas.text(issuer.name, x: left, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
-        if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: left, y: at, width: width / 2, font: font) }
-        if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: left, y: at, width: width / 2, font: font) }
+        letterhead(canvas, issuer: issuer, logo: logo)
         canvas.text(title(of: inv), x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
         let facts = [("Number", number), ("Issue date", inv.issueDate.description), ("Due date", inv.dueDate.description),
                      ("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + (inv.adjusts.map { [("Adjusts", $0)] } ?? [])
@@ -117,5 +100,18 @@ public enum InvoicePDF {
         case .creditNote: return "Credit note"
         case .supplementary: return "Supplementary invoice"
         }
+    }
+
+    /// The logo (36 points tall) and the issuer's name, address and tax id, top left.
+    static func letterhead(_ canvas: PDFCanvas, issuer: Issuer, logo: Logo?) {
+        let width = canvas.paper.width - 2 * margin
+        var at = margin
+        if let logo {
+            canvas.image(logo, x: margin, y: at, height: 36)
+            at += 42
+        }
+        at += canvas.text(issuer.name, x: margin, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
+        if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: margin, y: at, width: width / 2, font: font) }
+        if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: margin, y: at, width: width / 2, font: font) }
     }
 }

@@ -43,13 +43,7 @@ public enum StatementPDF {
             canvas.text("Amounts in \(currency).", x: left, y: paper.height - margin - 12, width: width - 90, font: font)
             canvas.text("Page \(page) of \(layout.pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
         }
-        var at = margin
-        if let logo {
-            canvas.image(logo, x: left, y: at, height: 36)
-            at += 42
-        }
-        at += canvas.text(issuer.name, x: left, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
-        if !issuer.address.isEmpty { canvas.text(issuer.address, x: left, y: at, width: width / 2, font: font) }
+        InvoicePDF.letterhead(canvas, issuer: issuer, logo: logo)
         canvas.text("Payout statement", x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
         canvas.text("Seller: \(seller)", x: left + width / 2, y: margin + 26, width: width / 2, font: font, align: .right)
         canvas.text("Period: \(period)", x: left + width / 2, y: margin + 38, width: width / 2, font: font, align: .right)

@@ -158,4 +158,6 @@ public struct InvoiceSettings: Sendable {
     /// A PNG printed above the issuer on every PDF, if set.
     public var logo: String?
     public init() {}
+
+    public var issuer: InvoiceIssuer { InvoiceIssuer(name: issuerName, address: issuerAddress, taxID: issuerTaxID) }
 }

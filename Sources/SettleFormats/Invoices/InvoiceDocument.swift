@@ -5,16 +5,7 @@ import SettleCore
 /// per line). A finalized invoice's JSON is also what the store keeps, and every file of it is
 /// written from that text, so an issued invoice reads the same forever.
 public enum InvoiceDocument {
-    public struct Issuer: Sendable {
-        public var name: String
-        public var address: String
-        public var taxID: String
-        public init(name: String, address: String, taxID: String) {
-            self.name = name
-            self.address = address
-            self.taxID = taxID
-        }
-    }
+    public typealias Issuer = InvoiceIssuer
 
     /// The JSON document, written field by field (no tree of values first: issuing renders a
     /// hundred thousand of them inside the issuing transaction).

@@ -126,9 +126,7 @@ public struct IssueInvoices {
         return (report, outputs, workbook)
     }
 
-    var issuer: (SettleConfig) -> InvoiceDocument.Issuer {
-        { InvoiceDocument.Issuer(name: $0.invoices.issuerName, address: $0.invoices.issuerAddress, taxID: $0.invoices.issuerTaxID) }
-    }
+    var issuer: (SettleConfig) -> InvoiceDocument.Issuer { { $0.invoices.issuer } }
 
     /// Computes every customer's invoice, a chunk of customers at a time, and (unless a dry
     /// run) issues what is due in one transaction: numbered in customer order, all or none.

@@ -42,8 +42,7 @@ public struct RenderDocuments: Job {
         } catch {
             throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "invoices.logo", "\(error)")
         }
-        let issuer = InvoicePDF.Issuer(name: config.invoices.issuerName, address: config.invoices.issuerAddress,
-                                       taxID: config.invoices.issuerTaxID)
+        let issuer = config.invoices.issuer
         let terms = config.invoices.paymentTermsDays
         var report = Report()
         let folder = "\(env.outDir)/invoices/\(month)"
