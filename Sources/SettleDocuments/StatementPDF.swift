@@ -26,16 +26,17 @@ public enum StatementPDF {
         let canvas = PDFCanvas(paper: paper, created: "\(created)T00:00:00Z", title: "Payout statement \(seller) \(period)")
         let margin = InvoicePDF.margin, font = InvoicePDF.font, bold = InvoicePDF.bold
         let left = margin, right = paper.width - margin, width = right - left
-        let columns: [(x: Double, width: Double)] = [(left, 95), (left + 100, 80), (left + 185, 80), (left + 270, width - 270 - 140),
-                                                     (right - 135, 60), (right - 70, 70)]
-        let rows = lines.map { l in [l[0], l[1], l[2], l[4].isEmpty ? l[3] : l[4], l[5], l[6]] }
-        let heights = rows.map { row in max(canvas.text(row[3], x: 0, y: 0, width: columns[3].width, font: font, draw: false), 11) + 3 }
+        // Invoice, customer, description (which names the service), quantity, amount.
+        let columns: [(x: Double, width: Double)] = [(left, 110), (left + 112, 80), (left + 196, width - 196 - 130),
+                                                     (right - 125, 60), (right - 60, 60)]
+        let rows = lines.map { l in [l[0], l[1], l[4].isEmpty ? "\(l[2]) \(l[3])" : l[4], l[5], l[6]] }
+        let heights = rows.map { row in max(canvas.text(row[2], x: 0, y: 0, width: columns[2].width, font: font, draw: false), 11) + 3 }
         let top = margin + 130, laterTop = margin + 40, bottom = paper.height - margin - 30
         let layout = TablePages(heights: heights, firstTop: top + 16, laterTop: laterTop + 16, bottom: bottom,
                                 after: Double(services.count * 3 + 2) * 13 + 10)
         func header(at y: Double) {
-            for (c, title) in ["Invoice", "Customer", "Service", "Description", "Quantity", "Amount"].enumerated() {
-                canvas.text(title, x: columns[c].x, y: y, width: columns[c].width, font: bold, align: c >= 4 ? .right : .left)
+            for (c, title) in ["Invoice", "Customer", "Description", "Quantity", "Amount"].enumerated() {
+                canvas.text(title, x: columns[c].x, y: y, width: columns[c].width, font: bold, align: c >= 3 ? .right : .left)
             }
             canvas.rule(x: left, y: y + 13, to: right)
         }
@@ -56,8 +57,8 @@ public enum StatementPDF {
             header(at: tableTop)
             var y = tableTop + 16
             for i in indices {
-                for c in 0..<6 {
-                    canvas.text(rows[i][c], x: columns[c].x, y: y, width: columns[c].width, font: font, align: c >= 4 ? .right : .left)
+                for c in 0..<5 {
+                    canvas.text(rows[i][c], x: columns[c].x, y: y, width: columns[c].width, font: font, align: c >= 3 ? .right : .left)
                 }
                 y += heights[i]
             }
