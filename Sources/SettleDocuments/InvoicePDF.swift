@@ -32,8 +32,7 @@ public enum InvoicePDF {
             let terms = inv.kind == .creditNote
                 ? "Credited to your account, to be used by your next invoices; nothing to pay."
                 : "Payment due by \(inv.dueDate) (\(paymentTermsDays) days from the issue date), in \(inv.currency)."
-            canvas.text(terms, x: left, y: paper.height - margin - 12, width: width - 90, font: font)
-            canvas.text("Page \(page) of \(pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
+            Self.footer(canvas, note: terms, page: page, of: pageCount)
         }
         func tableHeader(at top: Double) {
             for (c, title) in ["Description", "Quantity", "Unit price", "Amount"].enumerated() {
@@ -113,5 +112,12 @@ public enum InvoicePDF {
         at += canvas.text(issuer.name, x: margin, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
         if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: margin, y: at, width: width / 2, font: font) }
         if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: margin, y: at, width: width / 2, font: font) }
+    }
+
+    /// A note (the terms) bottom left and "Page N of M" bottom right.
+    static func footer(_ canvas: PDFCanvas, note: String, page: Int, of pages: Int) {
+        let y = canvas.paper.height - margin - 12, width = canvas.paper.width - 2 * margin
+        canvas.text(note, x: margin, y: y, width: width - 90, font: font)
+        canvas.text("Page \(page) of \(pages)", x: margin + width - 90, y: y, width: 90, font: font, align: .right)
     }
 }

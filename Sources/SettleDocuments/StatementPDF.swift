@@ -41,8 +41,7 @@ public enum StatementPDF {
             canvas.rule(x: left, y: y + 13, to: right)
         }
         func footer(_ page: Int) {
-            canvas.text("Amounts in \(currency).", x: left, y: paper.height - margin - 12, width: width - 90, font: font)
-            canvas.text("Page \(page) of \(layout.pageCount)", x: right - 90, y: paper.height - margin - 12, width: 90, font: font, align: .right)
+            InvoicePDF.footer(canvas, note: "Amounts in \(currency).", page: page, of: layout.pageCount)
         }
         InvoicePDF.letterhead(canvas, issuer: issuer, logo: logo)
         canvas.text("Payout statement", x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)

@@ -6,6 +6,9 @@ import SettleFormats
 /// the order appended.
 final class SheetRows: @unchecked Sendable {
     private let records: SpillFile
+    /// Why a copy could not read its original's rows: thrown when these rows are read, so the
+    /// workbook fails with the reason instead of missing rows.
+    private var broken: (any Error)?
 
     init(spillBytes: Int = 4 << 20) { records = SpillFile(spillBytes: spillBytes) }
 
@@ -40,6 +43,7 @@ final class SheetRows: @unchecked Sendable {
 
     /// Every row in order; a temporary file that cannot be read back is an error.
     func forEach(_ body: ([Sheet.Cell]) throws -> Void) throws {
+        if let broken { throw broken }
         try records.forEach { try body(Self.decode($0)) }
     }
 
@@ -50,7 +54,7 @@ final class SheetRows: @unchecked Sendable {
         do {
             try forEach { out.append($0) }
         } catch {
-            preconditionFailure("a sheet's rows cannot be read back to be copied: \(error)")
+            out.broken = error
         }
         return out
     }

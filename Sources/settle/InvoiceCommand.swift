@@ -128,7 +128,8 @@ struct DocumentsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try RenderDocuments(month: PeriodMonth(period)!).execute(store: store, env: env)
+            guard let month = PeriodMonth(period) else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+            let report = try RenderDocuments(month: month).execute(store: store, env: env)
             console.say("\(report.documents) PDFs in \(report.folder)/, \(report.statements) seller statements in \(env.outDir)/payouts/\(period)/")
             return .ok
         }

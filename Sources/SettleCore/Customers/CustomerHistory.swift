@@ -117,9 +117,8 @@ public struct CustomerBook: Sendable {
         /// The problem `version` would make with the versions added before it, as (line,
         /// column, message), or nil.
         public func problem(adding v: Customer) -> (line: Int, key: String, message: String)? {
-            guard let earlier = histories[v.id]?.versions else { return nil }
             // The versions are kept by date; the one the file gave first has the lowest line.
-            let first = earlier.min { $0.line < $1.line }!
+            guard let earlier = histories[v.id]?.versions, let first = earlier.min(by: { $0.line < $1.line }) else { return nil }
             if first.billingDay != v.billingDay {
                 return (v.line, "billing_day", "\(v.id) is billed on day \(first.billingDay) on line \(first.line) and on day \(v.billingDay) here; billing_day is the same in every version of a customer (a new billing day is a new customer)")
             }

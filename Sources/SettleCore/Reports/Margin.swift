@@ -72,9 +72,10 @@ public struct MarginBook: Sendable {
             }
         }
         for t in trials {
-            guard let s = services[t.serviceID], serviceRevenue[t.serviceID] != nil else { continue }
-            serviceRevenue[t.serviceID]!.revenue -= ExactDecimal(t.freeInput) * s.promptPricePer1K.shifted(right: 3)
+            guard let s = services[t.serviceID], var sold = serviceRevenue[t.serviceID] else { continue }
+            sold.revenue -= ExactDecimal(t.freeInput) * s.promptPricePer1K.shifted(right: 3)
                 + ExactDecimal(t.freeOutput) * s.completionPricePer1K.shifted(right: 3)
+            serviceRevenue[t.serviceID] = sold
         }
         for (id, v) in serviceRevenue {
             let fee = services[id].map { $0.platformFeePct.percent(of: v.revenue) } ?? .zero

@@ -13,6 +13,8 @@ public final class SpillFile: @unchecked Sendable {
     public private(set) var count = 0
     private var buffer: [UInt8] = []
     private var fd: Int32 = -1
+    /// The file's name when it was made (it is unlinked at once), for messages.
+    private var path = ""
     /// Bytes in the file, all of them whole records.
     private var fileBytes = 0
     private var spillFailed = false
@@ -54,7 +56,7 @@ public final class SpillFile: @unchecked Sendable {
             while offset < fileBytes {
                 let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, min($0.count, fileBytes - offset), off_t(offset)) }
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw FileSystemError(path: "a temporary file", "cannot read back what was set aside: \(String(cString: strerror(errno)))") }
+                guard n > 0 else { throw unreadable(n < 0 ? String(cString: strerror(errno)) : "it ends early") }
                 offset += n
                 pending += chunk[0..<n]
                 var at = 0
@@ -66,7 +68,7 @@ public final class SpillFile: @unchecked Sendable {
                 }
                 pending.removeFirst(at)
             }
-            guard pending.isEmpty else { throw FileSystemError(path: "a temporary file", "what was set aside ends in the middle of a record") }
+            guard pending.isEmpty else { throw unreadable("it ends in the middle of a row") }
         }
         try buffer.withUnsafeBytes { all in
             var at = 0
@@ -110,6 +112,10 @@ public final class SpillFile: @unchecked Sendable {
         }
     }
 
+    private func unreadable(_ why: String) -> FileSystemError {
+        FileSystemError(path: path, "a temporary file (already unlinked) holding rows set aside for an output cannot be read back: \(why). Check the disk that holds $TMPDIR (else /tmp) and run the job again: it writes its outputs whole again.")
+    }
+
     /// Moves the buffered records to the end of the file, all or none: a write that fails
     /// (a full disk) is cut off again and the records stay in memory.
     private func spill() {
@@ -119,7 +125,8 @@ public final class SpillFile: @unchecked Sendable {
             var template = Array("\(dir)/settle-spill-XXXXXX".utf8CString)
             fd = mkstemp(&template)
             guard fd >= 0 else { spillFailed = true; return }
-            template.withUnsafeBufferPointer { if let p = $0.baseAddress { unlink(p) } }
+            path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            unlink(path)
         }
         var written = 0
         while written < buffer.count {

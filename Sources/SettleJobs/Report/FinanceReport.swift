@@ -2,7 +2,6 @@ import SettleCore
 import SettleFormats
 import SettleStore
 import SettleWorkbook
-import SettleThreads
 
 /// `settle report --period P`: `reports/P/usage-summary.csv` (every priced usage line of the
 /// billing periods that start in P) and `reports/P/finance-P.xlsx`.
