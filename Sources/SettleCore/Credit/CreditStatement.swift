@@ -12,25 +12,29 @@ public struct CreditStatementRow: Sendable, Hashable {
     public var applied = ExactDecimal.zero
     public var creditNotes = ExactDecimal.zero
     public var expired = ExactDecimal.zero
+    /// Credit that this run's drafts would use: shown beside the statement, not in the closing
+    /// balance (nothing has been issued).
+    public var pending = ExactDecimal.zero
 
     public init(customerID: String) { self.customerID = customerID }
 
     public var closing: ExactDecimal { opening + topups - refunds + adjustments - applied + creditNotes - expired }
 
     var isEmpty: Bool {
-        [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing].allSatisfy(\.isZero)
+        [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing, pending].allSatisfy(\.isZero)
     }
 
     public static let columns = ["customer_id", "opening_balance", "topups", "refunds", "adjustments", "applied", "credit_notes",
-                                 "expired", "closing_balance"]
+                                 "expired", "closing_balance", "pending"]
 
-    public var cells: [ExactDecimal] { [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing] }
+    public var cells: [ExactDecimal] { [opening, topups, refunds, adjustments, applied, creditNotes, expired, closing, pending] }
 }
 
 public enum CreditStatement {
     /// Every customer with a balance or a movement in `month`, in customer order. Entries and
-    /// uses dated after the month do not count.
-    public static func rows(entries: [CreditEntry], uses: [CreditUse], month: PeriodMonth) -> [CreditStatementRow] {
+    /// uses dated after the month do not count. `pending`: credit drafts would use, per customer.
+    public static func rows(entries: [CreditEntry], uses: [CreditUse], month: PeriodMonth,
+                            pending: [String: ExactDecimal] = [:]) -> [CreditStatementRow] {
         let first = month.firstDay, end = month.next.firstDay
         var rows: [String: CreditStatementRow] = [:]
         for e in entries where e.date < end {
@@ -59,6 +63,9 @@ public enum CreditStatement {
                 r.expired += u.amount
             }
             rows[u.customerID] = r
+        }
+        for (id, amount) in pending where !amount.isZero {
+            rows[id, default: CreditStatementRow(customerID: id)].pending += amount
         }
         return rows.values.filter { !$0.isEmpty }.sorted { $0.customerID < $1.customerID }
     }

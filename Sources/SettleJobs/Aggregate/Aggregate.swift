@@ -76,6 +76,21 @@ public struct Aggregate: Job {
     }
 
     func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+        // Days a change of prices.csv touched since the last sum are summed again with these.
+        let watch = PriceBookWatch(prices: catalog.prices)
+        let touched = try watch.touchedDays(store: store)
+        if !touched.isEmpty, !Set(touched).isSubset(of: days) {
+            env.logger.info("aggregate: prices.csv changed since the last sum; \(touched.count) days of the changed models are summed again (\(touched[0]) to \(touched[touched.count - 1]))")
+            var wider = self
+            wider.days = Set(days + touched).sorted()
+            return try wider.compute(store: store, env: env, catalog: catalog)
+        }
+        let report = try computeDays(store: store, env: env, catalog: catalog)
+        try watch.note(store: store)
+        return report
+    }
+
+    func computeDays(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         var report = Report()
         let periods = store.periods
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
@@ -107,6 +122,15 @@ public struct Aggregate: Job {
         for r in try periods.dailyRows(from: spanStart, to: spanEnd) { byCustomer[r.customerID, default: []].append(r) }
         let summarizer = PeriodSummarizer(priceBook: priceBook, markup: env.config.markup, services: catalog.services)
         let services = Dictionary(catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Issued periods are priced with the terms they were issued on, never today's catalog.
+        let termsBook = IssuedTermsBook(store: store, config: env.config, catalog: catalog)
+        var frozenByStart: [UTCDay: [String: IssuedTermsBook.Frozen]] = [:]
+        var candidates: [UTCDay: Set<String>] = [:]
+        for customerID in byCustomer.keys {
+            guard let customer = customers[customerID] else { continue }
+            for d in self.days { candidates[BillingPeriod(containing: d, billingDay: customer.billingDay).firstDay, default: []].insert(customerID) }
+        }
+        for (start, ids) in candidates { frozenByStart[start] = try termsBook.terms(periodStart: start, customers: ids.sorted()) }
         // First, on this thread, what needs the store: each period's rows and trial use.
         var work: [PeriodWork] = []
         for customerID in byCustomer.keys.sorted() {
@@ -124,6 +148,14 @@ public struct Aggregate: Job {
                 guard !inPeriod.isEmpty else { continue }
                 let lastRolled = rolled.filter { period.contains($0) }.max() ?? to
                 let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
+                if let frozen = frozenByStart[period.firstDay]?[customerID] {
+                    let frozenServices = Dictionary(frozen.terms.catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                    let trials = try trialUse(customer: frozen.terms.customer, period: period, rows: inPeriod, services: frozenServices,
+                                              store: store, firstEvent: firstEvent)
+                    work.append(PeriodWork(customer: frozen.terms.customer, period: period, rows: inPeriod, trials: trials, asOf: asOf,
+                                           summarizer: termsBook.summarizer(frozen)))
+                    continue
+                }
                 let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store,
                                           firstEvent: firstEvent)
                 work.append(PeriodWork(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf))
@@ -139,7 +171,8 @@ public struct Aggregate: Job {
             while at < items.count {
                 let end = min(at + 256, items.count)
                 let chunk = items[at..<end].map { w in
-                    let (lines, totals) = summarizer.summarize(customer: w.customer, period: w.period, rows: w.rows, trials: w.trials, asOf: w.asOf)
+                    let (lines, totals) = (w.summarizer ?? summarizer).summarize(customer: w.customer, period: w.period, rows: w.rows,
+                                                                                   trials: w.trials, asOf: w.asOf)
                     return UsagePeriods.Replacement(totals: totals, billingDay: w.customer.billingDay, lines: lines, trials: w.trials)
                 }
                 guard chunks.send(chunk) else { break }
@@ -169,6 +202,8 @@ public struct Aggregate: Job {
         var rows: [UsageDailyRow]
         var trials: [TrialUse]
         var asOf: UTCDay
+        /// The frozen terms' summarizer of an issued period; nil: today's catalog.
+        var summarizer: PeriodSummarizer? = nil
     }
 
     /// The free trial tokens of each service the customer used in the period (`TrialAllowance`).

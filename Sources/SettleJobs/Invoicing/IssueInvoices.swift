@@ -64,6 +64,12 @@ public struct IssueInvoices {
         /// Credit that documents issued before the ledger existed applied and that no entry of
         /// credits.csv covers any more.
         public var uncoveredCredit = ExactDecimal.zero
+        /// Credit that the drafts of this run would use, per customer (the statement's `pending`).
+        public var pendingCredit: [String: ExactDecimal] = [:]
+        /// What the credit ledger took in from credits.csv on this run and did not store (a run
+        /// that issues nothing leaves the stored ledger where issued documents put it, so that a
+        /// later issue date still finds the credit of its own day): the statement shows it.
+        public var unstoredCredit: (entries: [CreditEntry], uses: [CreditUse]) = ([], [])
         public var status: ExitStatus { findings == nil ? .ok : .findings }
         public var findings: String? {
             var out: [String] = []
@@ -140,6 +146,17 @@ public struct IssueInvoices {
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
+        if !dryRun && (finalize || adjust) {
+            try IssueDateRule.check(date, latest: try ledger.latestIssueDate(), today: env.clock().day)
+        }
+        let termsBook = IssuedTermsBook(store: store, config: config, catalog: catalog)
+        var rulesByDigest: [String: InvoiceRules] = [:]
+        func frozenRules(of frozen: IssuedTermsBook.Frozen) -> InvoiceRules {
+            if let known = rulesByDigest[frozen.digest] { return known }
+            let r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
+            rulesByDigest[frozen.digest] = r
+            return r
+        }
         var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, report: &report)
         let issuer = self.issuer(config)
         let label = "invoice \(month): computing"
@@ -164,11 +181,22 @@ public struct IssueInvoices {
                 let ids = chunk.map(\.id)
                 let summaries = try store.periods.periodsStarting(in: month, customers: ids)
                 let stored = periodHasDocuments ? try ledger.documents(period: month, customers: ids) : [:]
+                // The terms the chunk's issued periods were issued on, by period start.
+                var frozen: [String: IssuedTermsBook.Frozen] = [:]
+                var issuedByStart: [UTCDay: [String]] = [:]
+                for c in chunk where !(stored[c.id] ?? []).isEmpty {
+                    issuedByStart[BillingPeriod(month: month, billingDay: c.billingDay).firstDay, default: []].append(c.id)
+                }
+                for (start, issuedIDs) in issuedByStart {
+                    frozen.merge(try termsBook.terms(periodStart: start, customers: issuedIDs)) { a, _ in a }
+                }
+                if let session { try termsBook.keepCatalogs(in: session) }
                 var toIssue: [InvoiceLedger.Issue] = []
                 var invoices: [String: Invoice] = [:]
                 var chunkDrafts = 0
                 func keepDraft(_ inv: Invoice) {
                     chunkDrafts += 1
+                    if inv.kind != .creditNote && inv.creditsApplied > .zero { report.pendingCredit[inv.customerID, default: .zero] += inv.creditsApplied }
                     report.draftCount += 1
                     if !inv.unpriced.isEmpty { report.unpricedCustomers.append(inv.customerID) }
                     if keepsDocuments { report.drafts.append(inv) }
@@ -183,17 +211,39 @@ public struct IssueInvoices {
                     let thisPeriod = issuedHere.isEmpty || (!adjust && onChunk == nil) ? [] : issuedHere.compactMap { InvoiceDocument.parse($0) }
                     if onChunk != nil, let issued = thisPeriod.first(where: { $0.kind == .invoice }) { invoices[c.id] = issued }
                     let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
-                    guard let now = rules.invoice(customer: c, period: period, usage: summary?.lines ?? [], trials: summary?.trials ?? [],
-                                                  issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
+                    // An issued period is priced with its frozen terms, never today's catalog;
+                    // only --catalog applies a back-dated version, and only that.
+                    var priced = (customer: c, rules: rules, usage: summary?.lines ?? [], applying: applyCatalog)
+                    var newTerms: IssuedTermsLedger.Stored?
+                    if let f = frozen[c.id] {
+                        priced = (f.terms.customer, frozenRules(of: f), priced.usage, false)
+                        if applyCatalog, let corrected = f.terms.backdated(c, in: period) {
+                            let terms = IssuedTerms(customer: corrected, catalog: f.terms.catalog.addingPlans(config.plans))
+                            let rows = try store.periods.dailyRows(from: period.firstDay, to: period.lastDay, customers: [c.id])
+                            let asOf = rows.map(\.day).max() ?? period.lastDay
+                            let lines = terms.catalog.summarizer.summarize(customer: corrected, period: period, rows: rows,
+                                                                           trials: summary?.trials ?? [], asOf: asOf).lines
+                            priced = (corrected, terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays),
+                                      lines, true)
+                            newTerms = termsBook.freezing(terms)
+                            if let session { try termsBook.keepCatalogs(in: session) }
+                        }
+                    } else if !issuedHere.isEmpty, let session, let number = thisPeriodNumber(issuedHere) {
+                        // Issued by an earlier release, before terms were stored: frozen from now on
+                        // with the catalog as it is on this run.
+                        try session.freeze(customerID: c.id, periodStart: period.firstDay, document: number, terms: termsBook.freezing(c))
+                    }
+                    guard let now = priced.rules.invoice(customer: priced.customer, period: period, usage: priced.usage, trials: summary?.trials ?? [],
+                                                         issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
                     var account = accounts[c.id] ?? CreditAccount(customerID: c.id)
                     if !issuedHere.isEmpty {
                         guard adjust else { continue }
-                        if var a = rules.adjustment(of: thisPeriod, now: now, applyingCatalog: applyCatalog, issueDate: date) {
+                        if var a = priced.rules.adjustment(of: thisPeriod, now: now, applyingCatalog: priced.applying, issueDate: date) {
                             if a.unpriced.isEmpty {
                                 let uses = account.apply(to: &a)
                                 keep(account, uses)
                                 toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
-                                                                   creditUses: uses, render: { InvoiceDocument.json($0, issuer: issuer) }))
+                                                                   creditUses: uses, terms: newTerms, render: { InvoiceDocument.json($0, issuer: issuer) }))
                             } else {
                                 env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")
                                 account.apply(to: &a)
@@ -214,7 +264,7 @@ public struct IssueInvoices {
                         let uses = account.apply(to: &inv)
                         keep(account, uses)
                         toIssue.append(InvoiceLedger.Issue(invoice: inv, series: config.invoices.numberPrefix, creditUses: uses,
-                                                           render: { InvoiceDocument.json($0, issuer: issuer) }))
+                                                           terms: termsBook.freezing(c), render: { InvoiceDocument.json($0, issuer: issuer) }))
                     } else {
                         if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
                         // A draft shows the credit it would use, and uses none.
@@ -248,12 +298,23 @@ public struct IssueInvoices {
             return accounts.values.filter { !$0.recorded.isEmpty || !$0.uses.isEmpty || !$0.changedRemainders.isEmpty }
                 .sorted { $0.customerID < $1.customerID }
         }
+        var changed: [CreditAccount] = []
         if dryRun {
-            _ = try chunks(nil)
+            changed = try chunks(nil)
         } else {
-            try ledger.issuing(runID: runID, at: env.clock()) { try chunks($0) }
+            let issued = try ledger.issuing(runID: runID, at: env.clock()) { session in
+                changed = try chunks(session)
+                return changed
+            }
+            if issued > 0 { changed = [] }
         }
+        report.unstoredCredit = (changed.flatMap(\.recorded), changed.flatMap(\.uses))
         return report
+    }
+
+    /// The number of the period's invoice among its stored documents.
+    func thisPeriodNumber(_ documents: [String]) -> String? {
+        documents.lazy.compactMap { InvoiceDocument.parse($0) }.first { $0.kind == .invoice }?.number
     }
 
     /// The credit ledger brought up to the issue date from credits.csv (`CreditCatchUp`); a
@@ -322,7 +383,9 @@ public struct IssueInvoices {
                 try files.write(csv, to: "\(into)/drafts/\(name).csv")
                 staleDrafts[name] = nil
             }
-            let statement = CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month)
+            let statement = CreditStatement.rows(entries: try store.creditLedger.entries() + report.unstoredCredit.entries,
+                                                 uses: try store.creditLedger.uses() + report.unstoredCredit.uses, month: month,
+                                                 pending: report.pendingCredit)
             try files.write(Self.creditsCSV(statement), to: "\(into)/credits.csv", mayExist: existing.contains("credits.csv"))
             try files.finish()
             try index.commit()

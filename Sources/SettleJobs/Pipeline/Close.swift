@@ -29,6 +29,8 @@ public struct Close: Job {
         public var invoices = IssueInvoices.Report()
         public var payouts = ComputePayouts.Report()
         public var finance = FinanceReport.Report()
+        /// The PDFs rendered, one report per month.
+        public var documents: [RenderDocuments.Report] = []
         public var findings: [String] = []
         public var outputs: [String] = []
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
@@ -49,7 +51,10 @@ public struct Close: Job {
     func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
         var report = Report()
         // Days ingested but not yet aggregated (a nightly that has not run since) count too.
-        let pending = try store.pending.days(.aggregate, through: issueDate)
+        // And days whose prices changed since they were summed (a price added for usage that
+        // had none: the drafts it held are issued now).
+        let pending = Set(try store.pending.days(.aggregate, through: issueDate)
+                          + PriceBookWatch(prices: catalog.prices).touchedDays(store: store)).sorted()
         if !pending.isEmpty {
             let a = try Aggregate(days: pending).compute(store: store, env: env, catalog: catalog)
             report.aggregate = a
@@ -88,6 +93,15 @@ public struct Close: Job {
         report.finance = figures
         report.outputs += financeOutputs
         report.outputs += try invoiceWorkbook.wait()
+        // The PDFs customers and sellers receive, of every month this close issued documents
+        // in (an adjustment of an earlier month included), and of the month closed.
+        var rendered = zip(earlier, report.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)
+        rendered.append(month)
+        for m in rendered {
+            let (documents, outputs) = try RenderDocuments(month: m).perform(store: store, env: env, catalog: catalog)
+            report.documents.append(documents)
+            report.outputs += outputs
+        }
         return report
     }
 }

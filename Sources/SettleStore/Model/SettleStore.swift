@@ -33,6 +33,8 @@ public protocol SettleStore: AnyObject {
     /// Issued invoices, credit notes and supplementary invoices.
     var invoiceLedger: InvoiceLedger { get }
     var creditLedger: CreditLedger { get }
+    /// The terms each issued period is priced with.
+    var issuedTerms: IssuedTermsLedger { get }
     /// Days a step still has to recompute, and inbox files already taken in.
     var pending: PendingWork { get }
 

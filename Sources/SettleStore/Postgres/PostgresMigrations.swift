@@ -124,6 +124,10 @@ enum PostgresMigrations {
         (13, SharedMigrations.v13 + v13),
         (14, v14),
         (15, SharedMigrations.v15),
+        (16, SharedMigrations.v16 + """
+        UPDATE invoices SET issue_date = COALESCE((document::jsonb)->>'issue_date', '');
+        CREATE INDEX invoices_issue_date ON invoices(issue_date);
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,

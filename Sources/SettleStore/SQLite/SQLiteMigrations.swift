@@ -184,6 +184,10 @@ enum SQLiteMigrations {
         """),
         (14, v14),
         (15, SharedMigrations.v15),
+        (16, SharedMigrations.v16 + """
+        UPDATE invoices SET issue_date = COALESCE(json_extract(document, '$.issue_date'), '');
+        CREATE INDEX invoices_issue_date ON invoices(issue_date);
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,

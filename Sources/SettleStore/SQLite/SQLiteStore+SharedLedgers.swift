@@ -5,6 +5,7 @@ extension SQLiteStore {
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
     public var creditLedger: CreditLedger { CreditLedger(db) }
+    public var issuedTerms: IssuedTermsLedger { IssuedTermsLedger(db) }
     public var pending: PendingWork { PendingWork(db) }
     public var runLedger: RunLedger { RunLedger(db) }
     public var archive: EventArchive { EventArchive(db) }

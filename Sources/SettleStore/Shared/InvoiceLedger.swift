@@ -15,10 +15,15 @@ public final class InvoiceLedger {
         public var render: (Invoice) throws -> String
         /// The credit the document applies, entry by entry (`CreditAccount.apply`).
         public var creditUses: [CreditUse]
-        public init(invoice: Invoice, series: String, creditUses: [CreditUse] = [], render: @escaping (Invoice) throws -> String) {
+        /// The terms the period is priced with from now on (`IssuedTermsLedger`): set by an
+        /// invoice, and by an adjustment that applied a back-dated version; nil keeps them.
+        public var terms: IssuedTermsLedger.Stored?
+        public init(invoice: Invoice, series: String, creditUses: [CreditUse] = [], terms: IssuedTermsLedger.Stored? = nil,
+                    render: @escaping (Invoice) throws -> String) {
             self.invoice = invoice
             self.series = series
             self.creditUses = creditUses
+            self.terms = terms
             self.render = render
         }
     }
@@ -46,6 +51,10 @@ public final class InvoiceLedger {
             let session = IssueSession(sql: sql, runID: runID, finalizedAt: time.description)
             let credit = try body(session)
             try session.sink.flush()
+            try session.termsSink.flush()
+            for r in session.replacedTerms {
+                _ = try sql.perform("UPDATE issued_terms SET document = ?, customer_terms = ?, catalog_digest = ? WHERE customer_id = ? AND period_start = ?", r)
+            }
             guard session.count > 0 else { return 0 }
             try CreditLedger(sql).write(credit, documentUses: session.documentUses, creditNotes: session.creditNotes, runID: runID)
             return session.count
@@ -81,7 +90,29 @@ public final class InvoiceLedger {
             self.runID = runID
             self.finalizedAt = finalizedAt
             sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
-                                                            "credits_applied", "document", "finalized_at", "run_id", "credit_recorded"])
+                                                            "credits_applied", "document", "finalized_at", "run_id", "credit_recorded",
+                                                            "issue_date"])
+            termsSink = sql.rowSink(into: "issued_terms", columns: ["customer_id", "period_start", "document", "customer_terms",
+                                                                     "catalog_digest"])
+        }
+
+        fileprivate let termsSink: RowSink
+        /// Terms of periods issued earlier that this run replaces (a `--catalog` adjustment).
+        fileprivate var replacedTerms: [[SQLParam]] = []
+        private var catalogs = Set<String>()
+
+        /// Keeps a catalog's terms (once per digest) for the documents that name it.
+        public func keepCatalog(digest: String, body: String) throws {
+            guard catalogs.insert(digest).inserted else { return }
+            _ = try sql.perform("INSERT INTO catalog_terms(digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
+                                [.text(digest), .text(body)])
+        }
+
+        /// Freezes the terms of a period issued before terms were stored (a store of an earlier
+        /// release): from now on it is priced with the catalog as it is on this run.
+        public func freeze(customerID: String, periodStart: UTCDay, document: String, terms: IssuedTermsLedger.Stored) throws {
+            try termsSink.append([.text(customerID), .text(periodStart.description), .text(document), .text(terms.customer),
+                                  .text(terms.catalogDigest)])
         }
 
         /// Numbers and stores `docs` in order; returns them numbered, each with its stored text.
@@ -107,7 +138,15 @@ public final class InvoiceLedger {
                 let text = try doc.render(inv)
                 try sink.append([.text(number), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
                                  .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                                 .text(text), .text(finalizedAt), .text(runID), .int(1)])
+                                 .text(text), .text(finalizedAt), .text(runID), .int(1), .text(inv.issueDate.description)])
+                if let terms = doc.terms {
+                    if inv.kind == .invoice {
+                        try freeze(customerID: inv.customerID, periodStart: inv.period.firstDay, document: number, terms: terms)
+                    } else {
+                        replacedTerms.append([.text(number), .text(terms.customer), .text(terms.catalogDigest), .text(inv.customerID),
+                                              .text(inv.period.firstDay.description)])
+                    }
+                }
                 for var u in doc.creditUses {
                     u.source = number
                     documentUses.append(u)
@@ -117,6 +156,12 @@ public final class InvoiceLedger {
                 try body(inv, text)
             }
         }
+    }
+
+    /// The latest issue date of any stored document: the next one may not be earlier (numbers
+    /// follow time, PRODUCT.md "Billing").
+    public func latestIssueDate() throws -> UTCDay? {
+        try sql.fetch("SELECT MAX(issue_date) FROM invoices WHERE issue_date <> ''", [])[0].optionalDay(0, "invoices.issue_date")
     }
 
     /// The months that have issued documents, oldest first.

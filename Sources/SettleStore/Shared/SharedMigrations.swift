@@ -257,4 +257,30 @@ extension SharedMigrations {
     static let v15 = """
         CREATE INDEX invoices_customer_period ON invoices(customer_id, period);
         """
+
+    /// Issued means issued (PRODUCT.md, "Customers over time"): the terms each issued period
+    /// was priced with (`issued_terms`: the customer's versions, and the digest of the catalog
+    /// part kept once in `catalog_terms`); each document's issue date as a column, so that the
+    /// latest one bounds the next (numbers follow time); and the price book the daily rows were
+    /// last summed with, so that an edit of prices.csv marks the days it touches stale.
+    static let v16 = """
+        ALTER TABLE invoices ADD COLUMN issue_date TEXT NOT NULL DEFAULT '';
+        CREATE TABLE catalog_terms (
+            digest TEXT PRIMARY KEY,
+            body   TEXT NOT NULL
+        );
+        CREATE TABLE issued_terms (
+            customer_id    TEXT NOT NULL,
+            period_start   TEXT NOT NULL,
+            document       TEXT NOT NULL,
+            customer_terms TEXT NOT NULL,
+            catalog_digest TEXT NOT NULL,
+            PRIMARY KEY (customer_id, period_start)
+        );
+        CREATE TABLE price_book_seen (
+            id     BIGINT PRIMARY KEY,
+            digest TEXT NOT NULL,
+            body   TEXT NOT NULL
+        );
+        """
 }

@@ -169,7 +169,15 @@ public final class UsagePeriods {
         return Timestamp(microseconds: us).day
     }
 
-    public func dailyRows(from: UTCDay, to: UTCDay) throws -> [UsageDailyRow] {
+    /// The days from `from` on that have daily rows of a provider's model: the usage a price
+    /// change of that model touches.
+    public func daysWithUsage(provider: String, model: String, from: UTCDay) throws -> [UTCDay] {
+        try sql.fetch("SELECT DISTINCT day FROM usage_daily WHERE provider = ? AND model = ? AND day >= ? ORDER BY day",
+                      [.text(provider), .text(model), .text(from.description)]).map { try $0.day(0, "usage_daily.day") }
+    }
+
+    public func dailyRows(from: UTCDay, to: UTCDay, customers: [String]? = nil) throws -> [UsageDailyRow] {
+        let (only, ids) = Self.customerFilter(customers)
         var rows: [UsageDailyRow] = []
         // A month of a busy gateway is hundreds of thousands of rows naming a few days,
         // providers and models: each is made once.
@@ -178,8 +186,8 @@ public final class UsagePeriods {
         try sql.fetchEach("""
             SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
                    cache_write, output_tokens, requests, costed, reported_nanos, cache_write_1h, band
-            FROM usage_daily WHERE day >= ? AND day <= ?
-            """, [.text(from.description), .text(to.description)]) { r in
+            FROM usage_daily WHERE day >= ? AND day <= ?\(only)
+            """, [.text(from.description), .text(to.description)] + ids) { r in
             let dayText = r.text(0)
             let day: UTCDay
             if let known = days[dayText] { day = known } else { day = try r.day(0, "usage_daily.day"); days[dayText] = day }

@@ -1,0 +1,148 @@
+import Foundation
+import SettleCore
+
+/// The stored text of `IssuedTerms`: JSON with sorted keys, money and dates as their exact
+/// decimal and ISO texts, so the same terms always give the same bytes (the store keeps each
+/// distinct catalog once, by its digest). Reading it back is strict: terms that cannot be read
+/// stop the job, since pricing an issued period with anything else would re-price it.
+public enum IssuedTermsText {
+    public struct Unreadable: Error, CustomStringConvertible {
+        public var what: String
+        public var description: String {
+            "the issued terms of \(what) stored in the database cannot be read back; was the database edited by hand, or written by a newer settle?"
+        }
+    }
+
+    struct WireCustomer: Codable {
+        var id, name, email, plan, taxRatePct, address, taxID: String
+        var billingDay: Int
+        var alertWebhook, effectiveFrom: String?
+    }
+    struct WirePlan: Codable {
+        var name, monthlyFee: String
+        var tokenLimit, callLimit: Int64?
+        var costLimit: String?
+        var callLimitsByProvider: [String: Int64]
+    }
+    struct WireRule: Codable {
+        var pattern, pct: String
+        var provider, plan, customer: String?
+        var priority: Int
+    }
+    struct WireService: Codable {
+        var id, seller, model, promptPricePer1K, completionPricePer1K, platformFeePct: String
+        var trialTokens: Int64
+    }
+    struct WirePrice: Codable {
+        var provider, model, tokenType, tier, price, per, effectiveFrom: String
+        var band: Int64?
+    }
+    struct WireDiscount: Codable { var minUsage, pct: String }
+    struct WireCatalog: Codable {
+        var plans: [WirePlan]
+        var markupDefaultPct: String
+        var markupRules: [WireRule]
+        var services: [WireService]
+        var prices: [WirePrice]
+        var tierMultipliers: [String: String]
+        var volumeDiscounts: [WireDiscount]
+    }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    static func text<T: Encodable>(_ value: T) -> String {
+        // Encoding plain strings, numbers, arrays and dictionaries cannot fail.
+        String(decoding: (try? encoder().encode(value)) ?? Data(), as: UTF8.self)
+    }
+
+    // MARK: the customer's part
+
+    public static func customer(_ h: CustomerHistory) -> String {
+        text(h.versions.map { v in
+            WireCustomer(id: v.id, name: v.name, email: v.email, plan: v.plan, taxRatePct: v.taxRatePct.description, address: v.address,
+                         taxID: v.taxID, billingDay: v.billingDay, alertWebhook: v.alertWebhook, effectiveFrom: v.effectiveFrom?.description)
+        })
+    }
+
+    public static func customer(from text: String, what: String) throws -> CustomerHistory {
+        guard let wire = try? JSONDecoder().decode([WireCustomer].self, from: Data(text.utf8)), !wire.isEmpty else { throw Unreadable(what: what) }
+        let versions = try wire.map { w -> Customer in
+            guard let rate = ExactDecimal(w.taxRatePct) else { throw Unreadable(what: what) }
+            var from: UTCDay?
+            if let f = w.effectiveFrom {
+                guard let d = UTCDay(f) else { throw Unreadable(what: what) }
+                from = d
+            }
+            return Customer(id: w.id, name: w.name, email: w.email, plan: w.plan, billingDay: w.billingDay, taxRatePct: rate,
+                            alertWebhook: w.alertWebhook, effectiveFrom: from, address: w.address, taxID: w.taxID)
+        }
+        return CustomerHistory(versions: versions)
+    }
+
+    // MARK: the catalog's part
+
+    public static func catalog(_ c: CatalogTerms) -> String {
+        let wire = WireCatalog(
+            plans: c.plans.values.sorted { $0.name < $1.name }.map {
+                WirePlan(name: $0.name, monthlyFee: $0.monthlyFee.description, tokenLimit: $0.tokenLimit, callLimit: $0.callLimit,
+                         costLimit: $0.costLimit?.description, callLimitsByProvider: $0.callLimitsByProvider)
+            },
+            markupDefaultPct: c.markupDefaultPct.description,
+            markupRules: c.markupRules.map {
+                WireRule(pattern: $0.pattern, pct: $0.pct.description, provider: $0.provider, plan: $0.plan, customer: $0.customer,
+                         priority: $0.priority)
+            },
+            services: c.services.map {
+                WireService(id: $0.id, seller: $0.seller, model: $0.model, promptPricePer1K: $0.promptPricePer1K.description,
+                            completionPricePer1K: $0.completionPricePer1K.description, platformFeePct: $0.platformFeePct.description,
+                            trialTokens: $0.trialTokens)
+            },
+            prices: c.prices.map {
+                WirePrice(provider: $0.provider, model: $0.model, tokenType: $0.tokenType.rawValue, tier: $0.tier.rawValue,
+                          price: $0.price.description, per: $0.per.rawValue, effectiveFrom: $0.effectiveFrom.description, band: $0.band)
+            },
+            tierMultipliers: Dictionary(uniqueKeysWithValues: c.tierMultipliers.map { ($0.key.rawValue, $0.value.description) }),
+            volumeDiscounts: c.volumeDiscounts.map { WireDiscount(minUsage: $0.minUsage.description, pct: $0.pct.description) })
+        return text(wire)
+    }
+
+    public static func catalog(from text: String, what: String) throws -> CatalogTerms {
+        guard let w = try? JSONDecoder().decode(WireCatalog.self, from: Data(text.utf8)) else { throw Unreadable(what: what) }
+        func dec(_ s: String) throws -> ExactDecimal {
+            guard let d = ExactDecimal(s) else { throw Unreadable(what: what) }
+            return d
+        }
+        var plans: [String: Plan] = [:]
+        for p in w.plans {
+            plans[p.name] = Plan(name: p.name, monthlyFee: try dec(p.monthlyFee), tokenLimit: p.tokenLimit, callLimit: p.callLimit,
+                                 costLimit: try p.costLimit.map(dec), callLimitsByProvider: p.callLimitsByProvider)
+        }
+        let rules = try w.markupRules.map {
+            MarkupRule(pattern: $0.pattern, provider: $0.provider, plan: $0.plan, customer: $0.customer, pct: try dec($0.pct),
+                       priority: $0.priority)
+        }
+        let services = try w.services.map {
+            Service(id: $0.id, seller: $0.seller, model: $0.model, promptPricePer1K: try dec($0.promptPricePer1K),
+                    completionPricePer1K: try dec($0.completionPricePer1K), platformFeePct: try dec($0.platformFeePct),
+                    trialTokens: $0.trialTokens)
+        }
+        let prices = try w.prices.map { p -> PriceRow in
+            guard let type = TokenType(rawValue: p.tokenType), let tier = Tier(rawValue: p.tier), let per = PriceUnit(rawValue: p.per),
+                  let from = Timestamp(rfc3339: p.effectiveFrom) else { throw Unreadable(what: what) }
+            return PriceRow(provider: p.provider, model: p.model, tokenType: type, tier: tier, price: try dec(p.price), per: per,
+                            effectiveFrom: from, band: p.band)
+        }
+        var multipliers: [Tier: ExactDecimal] = [:]
+        for (k, v) in w.tierMultipliers {
+            guard let tier = Tier(rawValue: k) else { throw Unreadable(what: what) }
+            multipliers[tier] = try dec(v)
+        }
+        let discounts = try w.volumeDiscounts.map { VolumeDiscount(minUsage: try dec($0.minUsage), pct: try dec($0.pct)) }
+        return CatalogTerms(plans: plans, markupDefaultPct: try dec(w.markupDefaultPct), markupRules: rules, services: services,
+                            prices: prices, tierMultipliers: multipliers, volumeDiscounts: discounts)
+    }
+}
