@@ -23,7 +23,7 @@ struct PricesImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Turn a public price list into prices.csv rows, exactly.",
         discussion: """
-        Reads LiteLLM's model_prices_and_context_window.json or OpenRouter's /api/v1/models list. Per-token prices are read from their decimal text and written per 1M tokens (per 1 for OpenRouter's request price), so 2.5e-06 becomes 2.5, never 2.4999999999. Review the rows, then merge the ones you want into prices.csv.
+        Reads LiteLLM's model_prices_and_context_window.json or OpenRouter's /api/v1/models list. Per-token prices are read from their decimal text and written per 1M tokens (per 1 for OpenRouter's request price), so 2.5e-06 becomes 2.5, never 2.4999999999. LiteLLM's long-prompt and tier keys (input_cost_per_token_above_200k_tokens_priority) become rows of their band and tier; a price key the import cannot place is named on stderr. Review the rows, then merge the ones you want into prices.csv.
 
         Examples:
           settle prices import --from litellm model_prices_and_context_window.json --provider openai --provider anthropic
@@ -61,8 +61,11 @@ struct PricesImportCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw InputFileError(path: file, "cannot be read")
             }
-            let rows = try PriceListImport.rows(from: from, json: Array(data), path: file, effectiveFrom: day.start,
-                                                providers: Set(provider))
+            let imported = try PriceListImport.read(from: from, json: Array(data), path: file, effectiveFrom: day.start,
+                                                    providers: Set(provider))
+            let rows = imported.rows
+            // Prices the book cannot hold go to stderr, so they are seen and never lost in silence.
+            for key in imported.unplaced { console.warn("\(file): \(key)") }
             let text = PriceListImport.csv(rows)
             if let output {
                 try FileSystem.writeAtomically(text, to: output)

@@ -48,7 +48,7 @@ import Testing
     }
 
     /// Prompt-size bands: the highest band a prompt exceeds; a token type with no row in that
-    /// band (nor its tier) falls back to the standard band's price.
+    /// band (nor its tier) falls back to the standard band's price when no lower band has one.
     @Test func bandsPickTheHighestExceededAndFallBackToTheStandardPrice() throws {
         var long = Self.row("gemini-2.5-pro", .input, "2.50", "2026-01-01")
         long.band = 200_000
@@ -70,6 +70,52 @@ import Testing
         #expect(price(.input, band: 200_000, tier: .batch) == "0.00000125")   // the band's price × the batch multiplier
         #expect(PriceBands.label(200_000) == ">200000" && PriceBands.phrase(200_000) == "prompts over 200k" && PriceBands.phrase(1_000_000) == "prompts over 1M")
         #expect(PriceBands.parse(">200000") == 200_000 && PriceBands.parse("200000") == nil && PriceBands.parse(">0") == nil)
+    }
+
+    /// A token type with no row in the event's band walks down to the next lower band that has
+    /// one, not straight to the standard band: a 600k prompt must not pay less for its output
+    /// than a 300k prompt does.
+    @Test func aMissingBandPriceFallsBackToTheNextLowerBand() throws {
+        func banded(_ type: TokenType, _ price: String, _ band: Int64, tier: Tier = .standard) -> PriceRow {
+            var r = Self.row("gemini-2.5-pro", type, price, "2026-01-01", tier: tier)
+            r.band = band
+            return r
+        }
+        let book = PriceBook(rows: [
+            Self.row("gemini-2.5-pro", .input, "1.25", "2026-01-01"), Self.row("gemini-2.5-pro", .output, "10", "2026-01-01"),
+            banded(.input, "2.50", 200_000), banded(.output, "20", 200_000),   // 2× above 200k
+            banded(.input, "3.75", 500_000),                                    // 3× above 500k, input only
+            // Tier rows in the standard band only.
+            Self.row("gemini-2.5-pro", .output, "3", "2026-01-01", tier: .batch), Self.row("gemini-2.5-pro", .input, "0.50", "2026-01-01", tier: .priority),
+        ], tierMultipliers: [.batch: ExactDecimal("0.5")!])
+        let at = t("2026-10-25T00:00:00Z")
+        func quote(_ type: TokenType, prompt: Int64, tier: Tier = .standard) -> PriceBook.Quote? {
+            let band = book.bands.band(provider: "openai", model: "gemini-2.5-pro", inputTokens: prompt)
+            return book.quote(provider: "openai", model: "gemini-2.5-pro", tokenType: type, tier: tier, band: band, at: at)
+        }
+        func price(_ type: TokenType, prompt: Int64, tier: Tier = .standard) -> String? {
+            quote(type, prompt: prompt, tier: tier)?.perUnit.normalized.description
+        }
+        #expect(book.bands.thresholds(provider: "openai", model: "gemini-2.5-pro") == [200_000, 500_000])
+        // 600k: input at its own band, output at the >200000 band's price (not the standard 10).
+        #expect(price(.input, prompt: 600_000) == "0.00000375")
+        #expect(price(.output, prompt: 600_000) == "0.00002")
+        #expect(quote(.output, prompt: 600_000)?.row.band == 200_000)
+        // 300k: the >200000 band for both; 100k: the standard band.
+        #expect(price(.input, prompt: 300_000) == "0.0000025" && price(.output, prompt: 300_000) == "0.00002")
+        #expect(price(.input, prompt: 100_000) == "0.00000125" && price(.output, prompt: 100_000) == "0.00001")
+        // Batch input has no rows: each band's standard price × 0.5, walking down the same way.
+        #expect(price(.input, prompt: 600_000, tier: .batch) == "0.000001875" && price(.input, prompt: 100_000, tier: .batch) == "0.000000625")
+        // Batch output: the >200000 standard price × 0.5 outranks the standard band's batch row
+        // (3 per 1M), which prices only prompts in the standard band.
+        let batchOutput = try #require(quote(.output, prompt: 600_000, tier: .batch))
+        #expect(batchOutput.perUnit.normalized.description == "0.00001")    // 20 per 1M × 0.5
+        #expect(batchOutput.multiplier == ExactDecimal("0.5")! && batchOutput.row.band == 200_000)
+        #expect(price(.output, prompt: 300_000, tier: .batch) == "0.00001" && price(.output, prompt: 100_000, tier: .batch) == "0.000003")
+        // No multiplier for priority: the walk goes down to the standard band's priority row.
+        #expect(price(.input, prompt: 600_000, tier: .priority) == "0.0000005")
+        // Cached input has no row in any band: unpriced, never guessed.
+        #expect(quote(.cachedInput, prompt: 600_000) == nil)
     }
 }
 

@@ -165,4 +165,122 @@ import SettleTestSupport
             "vertex_ai-language-models,gemini-2.5-pro,output,,15.00,1M,2026-11-01,>200000",
         ])
     }
+
+    /// LiteLLM's gemini-2.5-pro as the price map writes it: long-prompt prices composed with the
+    /// priority and flex tiers (`input_cost_per_token_above_200k_tokens_priority`), beside keys
+    /// that are no prices at all. Every price is a row of its token type, tier and band.
+    @Test func bandAndTierSuffixesCompose() throws {
+        let map = """
+            {
+              "gemini-2.5-pro": {
+                "cache_read_input_token_cost": 1.25e-07, "cache_read_input_token_cost_above_200k_tokens": 2.5e-07,
+                "cache_read_input_token_cost_priority": 2.25e-07, "cache_read_input_token_cost_above_200k_tokens_priority": 4.5e-07,
+                "cache_read_input_token_cost_flex": 6.25e-08, "cache_read_input_token_cost_above_200k_tokens_flex": 1.25e-07,
+                "input_cost_per_token": 1.25e-06, "input_cost_per_token_above_200k_tokens": 2.5e-06,
+                "input_cost_per_token_priority": 2.25e-06, "input_cost_per_token_above_200k_tokens_priority": 4.5e-06,
+                "input_cost_per_token_flex": 6.25e-07, "input_cost_per_token_above_200k_tokens_flex": 1.25e-06,
+                "input_cost_per_token_batches": 6.25e-07,
+                "litellm_provider": "vertex_ai-language-models", "max_input_tokens": 1048576, "max_output_tokens": 65535,
+                "max_tokens": 65535, "mode": "chat",
+                "output_cost_per_token": 1e-05, "output_cost_per_token_above_200k_tokens": 1.5e-05,
+                "output_cost_per_token_priority": 1.8e-05, "output_cost_per_token_above_200k_tokens_priority": 2.7e-05,
+                "output_cost_per_token_batches": 5e-06,
+                "rpm": 2000, "tpm": 800000, "source": "https://cloud.google.com/vertex-ai/generative-ai/pricing",
+                "supported_modalities": ["text", "image", "audio", "video"], "supports_function_calling": true,
+                "supports_prompt_caching": true, "supports_reasoning": true
+              }
+            }
+            """
+        let imported = try PriceListImport.read(from: .litellm, json: Array(map.utf8), path: "list.json", effectiveFrom: Self.from)
+        #expect(imported.unplaced == [])
+        let m = "vertex_ai-language-models,gemini-2.5-pro"
+        // Tiers in name order (batch, flex, priority, then the standard tier's empty cell), bands ascending.
+        #expect(PriceListImport.csv(imported.rows).split(separator: "\r\n").map(String.init) == [
+            "provider,model,token_type,tier,price,per,effective_from,band",
+            "\(m),input,batch,0.625,1M,2026-11-01,",
+            "\(m),input,flex,0.625,1M,2026-11-01,",
+            "\(m),input,flex,1.25,1M,2026-11-01,>200000",
+            "\(m),input,priority,2.25,1M,2026-11-01,",
+            "\(m),input,priority,4.50,1M,2026-11-01,>200000",
+            "\(m),input,,1.25,1M,2026-11-01,",
+            "\(m),input,,2.50,1M,2026-11-01,>200000",
+            "\(m),cached_input,flex,0.0625,1M,2026-11-01,",
+            "\(m),cached_input,flex,0.125,1M,2026-11-01,>200000",
+            "\(m),cached_input,priority,0.225,1M,2026-11-01,",
+            "\(m),cached_input,priority,0.45,1M,2026-11-01,>200000",
+            "\(m),cached_input,,0.125,1M,2026-11-01,",
+            "\(m),cached_input,,0.25,1M,2026-11-01,>200000",
+            "\(m),output,batch,5.00,1M,2026-11-01,",
+            "\(m),output,priority,18.00,1M,2026-11-01,",
+            "\(m),output,priority,27.00,1M,2026-11-01,>200000",
+            "\(m),output,,10.00,1M,2026-11-01,",
+            "\(m),output,,15.00,1M,2026-11-01,>200000",
+        ])
+        // The rows themselves, not only their text: the priority long-prompt input price.
+        let longPriority = imported.rows.filter { $0.tokenType == .input && $0.tier == .priority && $0.band == 200_000 }
+        #expect(longPriority == [PriceRow(provider: "vertex_ai-language-models", model: "gemini-2.5-pro", tokenType: .input, tier: .priority,
+                                          price: ExactDecimal("4.5")!, per: .perMillion, effectiveFrom: Self.from, band: 200_000)])
+    }
+
+    /// Keys read by structure: a 128k band on the batch tier, a one-hour cache write on a tier;
+    /// a cost key that is no price settle knows is reported with its models, never dropped in silence.
+    @Test func costKeysTheImportCannotPlaceAreReported() throws {
+        let map = """
+            {
+              "gemini-1.5-pro": {
+                "litellm_provider": "vertex_ai-language-models", "input_cost_per_token": 1.25e-06,
+                "input_cost_per_token_above_128k_tokens": 2.5e-06, "input_cost_per_token_above_128k_tokens_batches": 1.25e-06,
+                "input_cost_per_character": 3.125e-07, "output_cost_per_character_above_128k_tokens": 2.5e-06,
+                "input_cost_per_image": 0.00032875, "input_cost_per_audio_per_second": 0, "max_tokens": 8192
+              },
+              "gpt-4o-search-preview": {
+                "litellm_provider": "openai", "input_cost_per_token": 2.5e-06, "input_cost_per_image": 0.001,
+                "search_context_cost_per_query": {"search_context_size_low": 0.03, "search_context_size_high": 0.05},
+                "output_cost_per_reasoning_token": null
+              },
+              "claude-opus-4-1": {
+                "litellm_provider": "anthropic", "cache_creation_input_token_cost_above_1hr_priority": 3e-05,
+                "input_cost_per_token_batches_above_200k_tokens": 1.5e-05
+              }
+            }
+            """
+        let imported = try PriceListImport.read(from: .litellm, json: Array(map.utf8), path: "list.json", effectiveFrom: Self.from)
+        #expect(PriceListImport.csv(imported.rows).split(separator: "\r\n").map(String.init) == [
+            "provider,model,token_type,tier,price,per,effective_from,band",
+            "anthropic,claude-opus-4-1,cache_write_1h,priority,30.00,1M,2026-11-01,",
+            "openai,gpt-4o-search-preview,input,,2.50,1M,2026-11-01,",
+            "vertex_ai-language-models,gemini-1.5-pro,input,batch,1.25,1M,2026-11-01,>128000",
+            "vertex_ai-language-models,gemini-1.5-pro,input,,1.25,1M,2026-11-01,",
+            "vertex_ai-language-models,gemini-1.5-pro,input,,2.50,1M,2026-11-01,>128000",
+        ])
+        // Zero (per audio second) and null (reasoning) prices lose nothing and are not listed;
+        // neither is max_tokens. The tier suffix before the band is not LiteLLM's order: unplaced.
+        #expect(imported.unplaced == [
+            PriceListImport.Unplaced(key: "input_cost_per_character", models: ["gemini-1.5-pro"]),
+            PriceListImport.Unplaced(key: "input_cost_per_image", models: ["gemini-1.5-pro", "gpt-4o-search-preview"]),
+            PriceListImport.Unplaced(key: "input_cost_per_token_batches_above_200k_tokens", models: ["claude-opus-4-1"]),
+            PriceListImport.Unplaced(key: "output_cost_per_character_above_128k_tokens", models: ["gemini-1.5-pro"]),
+            PriceListImport.Unplaced(key: "search_context_cost_per_query", models: ["gpt-4o-search-preview"]),
+        ])
+        #expect(imported.unplaced[1].description
+            == "input_cost_per_image (gemini-1.5-pro, gpt-4o-search-preview): a price settle cannot place; no row was written for it")
+        // The provider filter narrows the report too.
+        let anthropic = try PriceListImport.read(from: .litellm, json: Array(map.utf8), path: "list.json", effectiveFrom: Self.from,
+                                                 providers: ["anthropic"])
+        #expect(anthropic.unplaced.map(\.key) == ["input_cost_per_token_batches_above_200k_tokens"])
+        #expect(anthropic.rows.count == 1)
+    }
+
+    @Test func keysAreReadByTheirStructure() {
+        #expect(LiteLLMPriceKey("input_cost_per_token_above_200k_tokens_priority") == LiteLLMPriceKey(tokenType: .input, tier: .priority, band: 200_000))
+        #expect(LiteLLMPriceKey("cache_read_input_token_cost_above_200k_tokens_flex") == LiteLLMPriceKey(tokenType: .cachedInput, tier: .flex, band: 200_000))
+        #expect(LiteLLMPriceKey("cache_creation_input_token_cost_above_1hr_above_200k_tokens")
+            == LiteLLMPriceKey(tokenType: .cacheWrite1h, tier: .standard, band: 200_000))
+        #expect(LiteLLMPriceKey("output_cost_per_token_batches") == LiteLLMPriceKey(tokenType: .output, tier: .batch, band: nil))
+        #expect(LiteLLMPriceKey("cache_creation_input_token_cost") == LiteLLMPriceKey(tokenType: .cacheWrite, tier: .standard, band: nil))
+        for key in ["input_cost_per_token_above_0k_tokens", "input_cost_per_token_above_k_tokens", "input_cost_per_token_above_200_tokens",
+                    "input_cost_per_token_priority_batches", "output_cost_per_reasoning_token", "max_tokens", "_priority", ""] {
+            #expect(LiteLLMPriceKey(key) == nil, "\(key)")
+        }
+    }
 }

@@ -51,13 +51,22 @@ public struct PriceBook: Sendable {
         public var multiplier: ExactDecimal?
     }
 
-    /// The price of one unit in `band` (0: standard); a token type with no row in that band
-    /// falls back to the standard band's price.
+    /// The price of one unit in `band` (0: standard). A token type with no row in that band
+    /// falls back to the next lower band of the model that has one, and to the standard band
+    /// last (PRODUCT.md, "Prompt-size bands"): a 600k prompt whose >500000 band prices only
+    /// input pays the >200000 output price, never less than a 300k prompt. Within each band a
+    /// tier without a row of its own takes that band's standard-tier price times the tier's
+    /// multiplier before the walk goes down a band, so a band's price outranks a lower band's.
     public func quote(provider: String, model: String, tokenType: TokenType, tier: Tier, band: Int64 = 0, at time: Timestamp) -> Quote? {
-        if band != 0, let q = quote(Key(provider: provider, model: model, tokenType: tokenType, tier: tier, band: band), at: time) {
-            return q
+        func key(_ band: Int64) -> Key { Key(provider: provider, model: model, tokenType: tokenType, tier: tier, band: band) }
+        if band != 0 {
+            if let q = quote(key(band), at: time) { return q }
+            // The model's lower bands, highest first (thresholds are ascending).
+            for lower in bands.thresholds(provider: provider, model: model).reversed() where lower < band {
+                if let q = quote(key(lower), at: time) { return q }
+            }
         }
-        return quote(Key(provider: provider, model: model, tokenType: tokenType, tier: tier), at: time)
+        return quote(key(0), at: time)
     }
 
     private func quote(_ key: Key, at time: Timestamp) -> Quote? {

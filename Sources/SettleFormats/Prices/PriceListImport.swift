@@ -12,67 +12,96 @@ public enum PriceListImport {
         public var description: String
     }
 
+    /// A key of the list that names a price settle cannot place (`input_cost_per_image`,
+    /// `output_cost_per_reasoning_token`, …), with the models that carry it: written to stderr
+    /// by `settle prices import`, so a price the book lacks is seen, never lost in silence.
+    public struct Unplaced: Sendable, Equatable, CustomStringConvertible {
+        public var key: String
+        /// The list's names of the models carrying the key, in name order.
+        public var models: [String]
+
+        public var description: String {
+            let shown = models.prefix(3).joined(separator: ", ") + (models.count > 3 ? " and \(models.count - 3) more" : "")
+            return "\(key) (\(shown)): a price settle cannot place; no row was written for it"
+        }
+    }
+
+    /// The rows of a list, and the keys it could not place.
+    public struct Imported: Sendable, Equatable {
+        public var rows: [PriceRow]
+        public var unplaced: [Unplaced]
+    }
+
+    /// The rows of a list (see `read` for the keys it could not place).
     public static func rows(from source: Source, json: [UInt8], path: String, effectiveFrom: Timestamp,
                             providers: Set<String> = []) throws -> [PriceRow] {
+        try read(from: source, json: json, path: path, effectiveFrom: effectiveFrom, providers: providers).rows
+    }
+
+    public static func read(from source: Source, json: [UInt8], path: String, effectiveFrom: Timestamp,
+                            providers: Set<String> = []) throws -> Imported {
         let document: JSONValue
         do {
             document = try JSONValue.parse(json)
         } catch {
             throw InputFileError(path: path, "not JSON: \(error)")
         }
-        let rows: [PriceRow]
         switch source {
-        case .litellm: rows = try litellm(document, path: path, from: effectiveFrom)
-        case .openrouter: rows = try openrouter(document, path: path, from: effectiveFrom)
+        case .litellm:
+            return try litellm(document, path: path, from: effectiveFrom, providers: providers)
+        case .openrouter:
+            let rows = try openrouter(document, path: path, from: effectiveFrom)
+            return Imported(rows: providers.isEmpty ? rows : rows.filter { providers.contains($0.provider) }, unplaced: [])
         }
-        return providers.isEmpty ? rows : rows.filter { providers.contains($0.provider) }
     }
 
     /// LiteLLM's `model_prices_and_context_window.json`: model → costs per token.
-    static func litellm(_ doc: JSONValue, path: String, from: Timestamp) throws -> [PriceRow] {
+    ///
+    /// A price key is read by its structure, in the order LiteLLM composes it (FORMATS.md,
+    /// "Price lists"): a token type's key, then an optional `_above_Nk_tokens` (the band
+    /// `>N000`), then an optional tier suffix, as in `input_cost_per_token_above_200k_tokens_priority`.
+    /// Every such key is a row; any other key with a `cost` in its name and a price in it is
+    /// reported as unplaced (a zero or null price loses nothing and is passed over).
+    static func litellm(_ doc: JSONValue, path: String, from: Timestamp, providers: Set<String> = []) throws -> Imported {
         guard case .object(let models) = doc else { throw InputFileError(path: path, "expected an object of models") }
-        // LiteLLM key → (settle token type, tier).
-        let fields: [(String, TokenType, Tier)] = [
-            ("input_cost_per_token", .input, .standard),
-            ("cache_read_input_token_cost", .cachedInput, .standard),
-            ("cache_creation_input_token_cost", .cacheWrite, .standard),
-            ("cache_creation_input_token_cost_above_1hr", .cacheWrite1h, .standard),
-            ("output_cost_per_token", .output, .standard),
-            ("input_cost_per_token_batches", .input, .batch),
-            ("output_cost_per_token_batches", .output, .batch),
-            ("input_cost_per_token_priority", .input, .priority),
-            ("cache_read_input_token_cost_priority", .cachedInput, .priority),
-            ("output_cost_per_token_priority", .output, .priority),
-            ("input_cost_per_token_flex", .input, .flex),
-            ("cache_read_input_token_cost_flex", .cachedInput, .flex),
-            ("output_cost_per_token_flex", .output, .flex),
-        ]
         var rows: [PriceRow] = []
+        var unplaced: [String: [String]] = [:]
         for (key, spec) in models where key != "sample_spec" {
-            guard case .object = spec, let provider = spec["litellm_provider"]?.string, !provider.isEmpty else { continue }
+            guard case .object(let members) = spec, let provider = spec["litellm_provider"]?.string, !provider.isEmpty else { continue }
+            guard providers.isEmpty || providers.contains(provider) else { continue }
             // `openrouter/anthropic/claude-…` is model `anthropic/claude-…` at provider openrouter.
             let model = key.hasPrefix(provider + "/") ? String(key.dropFirst(provider.count + 1)) : key
-            for (field, type, tier) in fields {
-                guard let text = spec[field]?.decimalText else { continue }
+            for (name, value) in members {
+                guard let price = LiteLLMPriceKey(name) else {
+                    if isCostKey(name) && carriesAPrice(value) { unplaced[name, default: []].append(key) }
+                    continue
+                }
+                guard let text = value.decimalText else { continue }
                 guard let perToken = ExactDecimal(text), !perToken.isNegative else {
-                    throw InputFileError(path: path, "\(key).\(field): \"\(text)\" is not a price")
+                    throw InputFileError(path: path, "\(key).\(name): \"\(text)\" is not a price")
                 }
-                rows.append(PriceRow(provider: provider, model: model, tokenType: type, tier: tier,
-                                     price: perMillion(perToken), per: .perMillion, effectiveFrom: from))
-                // Long-context prices: `<field>_above_200k_tokens` is the band >200000.
-                guard case .object(let members) = spec else { continue }
-                for (name, value) in members where name.hasPrefix(field + "_above_") && name.hasSuffix("k_tokens") {
-                    let size = name.dropFirst(field.count + "_above_".count).dropLast("k_tokens".count)
-                    guard let thousands = Int64(size), thousands > 0, let bandText = value.decimalText else { continue }
-                    guard let perToken = ExactDecimal(bandText), !perToken.isNegative else {
-                        throw InputFileError(path: path, "\(key).\(name): \"\(bandText)\" is not a price")
-                    }
-                    rows.append(PriceRow(provider: provider, model: model, tokenType: type, tier: tier, price: perMillion(perToken),
-                                         per: .perMillion, effectiveFrom: from, band: thousands * 1_000))
-                }
+                rows.append(PriceRow(provider: provider, model: model, tokenType: price.tokenType, tier: price.tier,
+                                     price: perMillion(perToken), per: .perMillion, effectiveFrom: from, band: price.band))
             }
         }
-        return rows.sorted(by: order)
+        return Imported(rows: rows.sorted(by: order),
+                        unplaced: unplaced.sorted { $0.key < $1.key }.map { Unplaced(key: $0.key, models: $0.value.sorted()) })
+    }
+
+    /// `search_context_cost_per_query`, `input_cost_per_character`, `cache_read_input_token_cost`:
+    /// a key that names a cost, as opposed to `max_tokens` or `mode`.
+    static func isCostKey(_ name: String) -> Bool {
+        name.split(separator: "_").contains("cost")
+    }
+
+    /// Whether an unplaced key's value would have been a price: not null, not zero.
+    static func carriesAPrice(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null, .bool: return false
+        default:
+            guard let text = value.decimalText, let amount = ExactDecimal(text) else { return true }
+            return !amount.isZero
+        }
     }
 
     /// OpenRouter's `/api/v1/models`: `data[].pricing` in USD per token or per request, as strings.
