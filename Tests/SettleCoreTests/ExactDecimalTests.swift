@@ -23,6 +23,20 @@ import Testing
         }
     }
 
+    /// The catalog's numbers (PRODUCT.md, "Configuration"): digits, one optional `.`, an
+    /// optional leading `-`; what `init?(_:)` also takes for vendor formats is refused.
+    @Test func plainDecimalsOnlyForTheCatalog() {
+        for (text, value) in [("0", "0"), ("19.5", "19.5"), ("-10.00", "-10.00"), ("100", "100"), ("0.0000025", "0.0000025"), ("-0", "0")] {
+            #expect(ExactDecimal(plain: text)?.description == value, "\(text)")
+        }
+        for bad in ["", "-", "1e2", "2.5e-06", "1E3", "+3", ".25", "5.", "1,000.00", "$5", "5$", " 5", "5 ", "1.2.3", "--1", "0x10", "١٢"] {
+            #expect(ExactDecimal(plain: bad) == nil, "\(bad) must not parse")
+        }
+        // The general parser keeps reading what price lists write.
+        #expect(ExactDecimal("1e2")?.description == "100")
+        #expect(ExactDecimal("2.5e-06")?.description == "0.0000025")
+    }
+
     @Test func perTokenPriceBecomesPerMillionWithoutLoss() {
         // A float would give 2.4999999999999998; the text keeps the digits.
         let perToken = ExactDecimal("2.5e-06")!

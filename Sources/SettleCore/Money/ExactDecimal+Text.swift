@@ -22,6 +22,41 @@ extension ExactDecimal: CustomStringConvertible, LosslessStringConvertible {
         self = value
     }
 
+    /// Parses a plain decimal only: digits, at most one `.` with digits on both sides, and an
+    /// optional leading `-` (`0`, `19.5`, `-10.00`); no exponent, `+`, space, thousands
+    /// separator or currency sign.
+    ///
+    /// What a person types into the catalog and settle.toml (PRODUCT.md, "Configuration"): there
+    /// `1e2` or `1,000.00` is a slip to point out, not a price list's notation, so the catalog
+    /// reads with this while the vendor formats keep `init?(_:)`. Whether a `-` is allowed is
+    /// the column's to say, with a message that names it.
+    public init?(plain text: String) {
+        let utf8 = text.utf8[...]
+        guard ExactDecimal.isPlain(utf8), let value = ExactDecimal.parse(utf8) else { return nil }
+        self = value
+    }
+
+    /// `-?D+(.D+)?`, D a digit.
+    static func isPlain(_ bytes: Substring.UTF8View) -> Bool {
+        var i = bytes.startIndex
+        if i < bytes.endIndex && bytes[i] == UInt8(ascii: "-") { i = bytes.index(after: i) }
+        var integerDigits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
+            } else if c == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else {
+                return false
+            }
+            i = bytes.index(after: i)
+        }
+        return integerDigits > 0 && (!seenPoint || fractionDigits > 0)
+    }
+
     static func parse(_ bytes: Substring.UTF8View, roundingExcess: Bool = false) -> ExactDecimal? {
         var i = bytes.startIndex
         let end = bytes.endIndex

@@ -1,7 +1,9 @@
 import SettleCore
 
 /// Loads and validates the catalog CSVs named in settle.toml. Each problem names the file and
-/// line, and the column, so finance can fix the spreadsheet without reading code.
+/// line, and the column, so finance can fix the spreadsheet without reading code. Money, rates
+/// and percentages are plain decimals (`DecimalRule`), dates `YYYY-MM-DD` (PRODUCT.md,
+/// "Configuration").
 public enum CatalogLoader {
     public static func load(config: SettleConfig) throws(ConfigError) -> Catalog {
         var catalog = Catalog()
@@ -41,11 +43,11 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "plan",
                     "\"\(plan)\" is not a plan in settle.toml (known: \(known.isEmpty ? "none" : known))")
             }
-            guard let day = Int(row["billing_day"]), BillingPeriod.billingDays.contains(day) else {
+            guard let day = wholeNumber(row["billing_day"]).map({ Int($0) }), BillingPeriod.billingDays.contains(day) else {
                 throw ConfigError(file: path, line: row.line, key: "billing_day",
                     "\"\(row["billing_day"])\" must be a day from \(BillingPeriod.billingDays.lowerBound) to \(BillingPeriod.billingDays.upperBound)")
             }
-            let tax = try decimal(row, "tax_rate_pct", path, allowEmpty: true) ?? .zero
+            let tax = try optionalDecimal(row, "tax_rate_pct", path, .percentage) ?? .zero
             let fromText = row["effective_from"]
             guard fromText.isEmpty || UTCDay(fromText) != nil else {
                 throw ConfigError(file: path, line: row.line, key: "effective_from",
@@ -79,8 +81,7 @@ public enum CatalogLoader {
             guard let tier = tierText.isEmpty ? .standard : Tier(rawValue: tierText) else {
                 throw ConfigError(file: path, line: row.line, key: "tier", "\"\(tierText)\" is not standard, batch, priority or flex")
             }
-            let price = try decimal(row, "price", path, allowEmpty: false)!
-            guard !price.isNegative else { throw ConfigError(file: path, line: row.line, key: "price", "must not be negative") }
+            let price = try decimal(row, "price", path, .nonNegative)
             guard let per = PriceUnit(rawValue: row["per"].uppercased() == "1K" ? "1K" : row["per"].uppercased()) else {
                 throw ConfigError(file: path, line: row.line, key: "per", "\"\(row["per"])\" must be 1M, 1K or 1")
             }
@@ -119,13 +120,13 @@ public enum CatalogLoader {
             guard seen.insert(id).inserted else { throw ConfigError(file: path, line: row.line, key: "service_id", "\(id) appears twice") }
             guard !row["seller"].isEmpty else { throw ConfigError(file: path, line: row.line, key: "seller", "is empty") }
             let trialText = row["trial_tokens"]
-            guard let trial = trialText.isEmpty ? 0 : Int64(trialText), trial >= 0 else {
-                throw ConfigError(file: path, line: row.line, key: "trial_tokens", "\"\(trialText)\" must be a whole number ≥ 0")
+            guard let trial = trialText.isEmpty ? 0 : wholeNumber(trialText) else {
+                throw ConfigError(file: path, line: row.line, key: "trial_tokens", "\"\(trialText)\" must be a whole number ≥ 0 (digits only, such as 50000)")
             }
             out.append(Service(id: id, seller: row["seller"], model: row["model"],
-                               promptPricePer1K: try decimal(row, "prompt_price_per_1k", path, allowEmpty: false)!,
-                               completionPricePer1K: try decimal(row, "completion_price_per_1k", path, allowEmpty: false)!,
-                               platformFeePct: try decimal(row, "platform_fee_pct", path, allowEmpty: false)!,
+                               promptPricePer1K: try decimal(row, "prompt_price_per_1k", path, .nonNegative),
+                               completionPricePer1K: try decimal(row, "completion_price_per_1k", path, .nonNegative),
+                               platformFeePct: try decimal(row, "platform_fee_pct", path, .percentage),
                                trialTokens: trial))
         }
         return out
@@ -155,7 +156,8 @@ public enum CatalogLoader {
             guard let kind = kindText.isEmpty ? .topup : CreditEntry.Kind(rawValue: kindText), kind != .creditNote else {
                 throw ConfigError(file: path, line: row.line, key: "kind", "\"\(kindText)\" is not topup, refund or adjustment")
             }
-            let amount = try decimal(row, "amount", path, allowEmpty: false)!
+            // Which sign a kind allows is said below, in the kind's words.
+            let amount = try decimal(row, "amount", path, kind == .adjustment ? .signed : .creditAmount)
             switch kind {
             case .topup, .refund, .creditNote:
                 guard amount > .zero else {
@@ -187,15 +189,28 @@ public enum CatalogLoader {
         return out
     }
 
-    private static func decimal(_ row: CSVTable.Row, _ column: String, _ path: String, allowEmpty: Bool) throws(ConfigError) -> ExactDecimal? {
+    /// The cell of `column` under `rule`; an empty cell is refused.
+    private static func decimal(_ row: CSVTable.Row, _ column: String, _ path: String, _ rule: DecimalRule) throws(ConfigError) -> ExactDecimal {
+        guard let value = try optionalDecimal(row, column, path, rule) else {
+            throw ConfigError(file: path, line: row.line, key: column, "is empty; expected a decimal number such as \(rule.example)")
+        }
+        return value
+    }
+
+    /// The cell of `column` under `rule`, or nil when it is empty.
+    private static func optionalDecimal(_ row: CSVTable.Row, _ column: String, _ path: String, _ rule: DecimalRule) throws(ConfigError) -> ExactDecimal? {
         let text = row[column]
-        if text.isEmpty {
-            if allowEmpty { return nil }
-            throw ConfigError(file: path, line: row.line, key: column, "is empty; expected a decimal number")
+        guard !text.isEmpty else { return nil }
+        do throws(DecimalRule.Refusal) {
+            return try rule.value(text)
+        } catch {
+            throw ConfigError(file: path, line: row.line, key: column, error.message)
         }
-        guard let d = ExactDecimal(text) else {
-            throw ConfigError(file: path, line: row.line, key: column, "\"\(text)\" is not a decimal number")
-        }
-        return d
+    }
+
+    /// Digits only (`Int64("+5")` would take a sign): a count or a day, never negative.
+    private static func wholeNumber(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
     }
 }

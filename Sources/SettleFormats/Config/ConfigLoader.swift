@@ -61,7 +61,7 @@ public enum ConfigLoader {
         }
         if let markup = try t.table(root, "markup") {
             try t.known(markup, "markup", ["default_pct", "rules"])
-            if let pct = try t.decimal(markup, "default_pct", in: "markup") { c.markup.defaultPct = pct }
+            if let pct = try t.decimal(markup, "default_pct", in: "markup", .markup) { c.markup.defaultPct = pct }
             if let rules = try t.array(markup, "rules", in: "markup") {
                 for (i, item) in rules.enumerated() {
                     let key = "markup.rules[\(i + 1)]"
@@ -70,7 +70,7 @@ public enum ConfigLoader {
                     guard let pattern = try t.string(rule, "pattern", in: key) else {
                         throw ConfigError(file: file, key: "\(key).pattern", "is required (a glob on the model name, such as \"gpt-4*\")")
                     }
-                    guard let pct = try t.decimal(rule, "pct", in: key) else {
+                    guard let pct = try t.decimal(rule, "pct", in: key, .markup) else {
                         throw ConfigError(file: file, key: "\(key).pct", "is required (a decimal string such as \"25\")")
                     }
                     c.markup.rules.append(MarkupRule(
@@ -85,7 +85,7 @@ public enum ConfigLoader {
                 let key = "volume_discounts[\(i + 1)]"
                 guard let d = item.table else { throw ConfigError(file: file, key: key, "expected a table ([[volume_discounts]])") }
                 try t.known(d, key, ["min_usage", "pct"])
-                guard let min = try t.decimal(d, "min_usage", in: key), let pct = try t.decimal(d, "pct", in: key) else {
+                guard let min = try t.decimal(d, "min_usage", in: key, .nonNegative), let pct = try t.decimal(d, "pct", in: key, .percentage) else {
                     throw ConfigError(file: file, key: key, "needs min_usage and pct, as decimal strings")
                 }
                 c.volumeDiscounts.append(VolumeDiscount(minUsage: min, pct: pct))
@@ -98,7 +98,7 @@ public enum ConfigLoader {
                 }
                 guard let table = try t.table(tiers, name, in: "tiers") else { continue }
                 try t.known(table, "tiers.\(name)", ["multiplier"])
-                if let m = try t.decimal(table, "multiplier", in: "tiers.\(name)") { c.tierMultipliers[tier] = m }
+                if let m = try t.decimal(table, "multiplier", in: "tiers.\(name)", .nonNegative) { c.tierMultipliers[tier] = m }
             }
         }
         if let plans = try t.table(root, "plans") {
@@ -106,12 +106,12 @@ public enum ConfigLoader {
                 let key = "plans.\(name)"
                 guard let p = try t.table(plans, name, in: "plans") else { continue }
                 try t.known(p, key, ["monthly_fee", "limits", "calls_by_provider"])
-                var plan = Plan(name: name, monthlyFee: try t.decimal(p, "monthly_fee", in: key) ?? .zero)
+                var plan = Plan(name: name, monthlyFee: try t.decimal(p, "monthly_fee", in: key, .nonNegative) ?? .zero)
                 if let limits = try t.table(p, "limits", in: key) {
                     try t.known(limits, "\(key).limits", ["tokens", "calls", "cost"])
                     plan.tokenLimit = try t.count(limits, "tokens", in: "\(key).limits")
                     plan.callLimit = try t.count(limits, "calls", in: "\(key).limits")
-                    plan.costLimit = try t.decimal(limits, "cost", in: "\(key).limits")
+                    plan.costLimit = try t.decimal(limits, "cost", in: "\(key).limits", .nonNegative)
                 }
                 if let byProvider = try t.table(p, "calls_by_provider", in: key) {
                     for provider in byProvider.keys {
@@ -143,9 +143,9 @@ public enum ConfigLoader {
                     return s
                 }
             }
-            if let v = try t.decimal(r, "token_tolerance_pct", in: "reconcile") { c.reconcile.tokenTolerancePct = v }
+            if let v = try t.decimal(r, "token_tolerance_pct", in: "reconcile", .nonNegative) { c.reconcile.tokenTolerancePct = v }
             if let v = try t.count(r, "token_tolerance_abs", in: "reconcile") { c.reconcile.tokenToleranceAbs = v }
-            if let v = try t.decimal(r, "cost_tolerance", in: "reconcile") { c.reconcile.costTolerance = v }
+            if let v = try t.decimal(r, "cost_tolerance", in: "reconcile", .nonNegative) { c.reconcile.costTolerance = v }
         }
         if let a = try t.table(root, "alerts") {
             try t.known(a, "alerts", ["thresholds", "webhook_url", "webhook_secret_env"])
@@ -162,10 +162,7 @@ public enum ConfigLoader {
         }
         if let a = try t.table(root, "audit") {
             try t.known(a, "audit", ["tolerance"])
-            if let v = try t.decimal(a, "tolerance", in: "audit") {
-                guard !v.isNegative else { throw ConfigError(file: file, key: "audit.tolerance", "must not be negative") }
-                c.audit.tolerance = v
-            }
+            if let v = try t.decimal(a, "tolerance", in: "audit", .nonNegative) { c.audit.tolerance = v }
         }
         if let a = try t.table(root, "archive") {
             try t.known(a, "archive", ["keep_months", "dir"])
@@ -288,21 +285,25 @@ struct TOMLReader {
         return n
     }
 
-    /// Money and rates: a decimal string ("79.00") or an integer; a float is refused, since
-    /// it may already have lost digits before settle sees it.
-    func decimal(_ table: TOMLTable, _ key: String, in parent: String = "") throws(ConfigError) -> ExactDecimal? {
+    /// Money and rates: a plain decimal string ("79.00", no exponent: `DecimalRule`) or an
+    /// integer, within `rule`'s bounds; a float is refused, since it may already have lost
+    /// digits before settle sees it.
+    func decimal(_ table: TOMLTable, _ key: String, in parent: String = "", _ rule: DecimalRule) throws(ConfigError) -> ExactDecimal? {
         guard let v = table[key] else { return nil }
-        if let n = v.int { return ExactDecimal(n) }
-        if let s = v.string {
-            guard let d = ExactDecimal(s) else {
-                throw ConfigError(file: file, key: full(parent, key), "\"\(s)\" is not a decimal number")
+        do throws(DecimalRule.Refusal) {
+            if let n = v.int {
+                let value = ExactDecimal(n)
+                try rule.check(value, shown: String(n))
+                return value
             }
-            return d
+            if let s = v.string { return try rule.value(s) }
+        } catch {
+            throw ConfigError(file: file, key: full(parent, key), error.message)
         }
         if v.double != nil {
             throw ConfigError(file: file, key: full(parent, key), "write money and rates as decimal strings (\"79.00\"), not floats")
         }
-        throw ConfigError(file: file, key: full(parent, key), "expected a decimal string such as \"20\"")
+        throw ConfigError(file: file, key: full(parent, key), "expected a decimal string such as \"\(rule.example)\"")
     }
 
     /// A path in the config is relative to the config's folder.

@@ -1,0 +1,208 @@
+import Testing
+import SettleCore
+import SettleTestSupport
+@testable import SettleFormats
+
+/// Catalog values are checked when read (PRODUCT.md, "Configuration"): money, rates and
+/// percentages are plain decimals, `tax_rate_pct` and the other percentages 0–100, dates
+/// `YYYY-MM-DD`. Each refusal is a `ConfigError` (78) naming the file, the line and the column,
+/// and saying what a valid value looks like.
+@Suite struct CatalogValueTests {
+    static let customers = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from\n"
+    static let prices = "provider,model,token_type,tier,price,per,effective_from\n"
+    static let services = "service_id,seller,model,prompt_price_per_1k,completion_price_per_1k,platform_fee_pct,trial_tokens\n"
+    static let credits = "reference,customer_id,date,amount,kind,expires\n"
+
+    /// Writes `files` and a settle.toml naming them into a fresh folder, and loads the catalog.
+    func load(_ files: [String: String]) -> Result<Catalog, ConfigError> {
+        let dir = TempFolder()
+        var toml = "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\n"
+        for (name, text) in files {
+            dir.write(name, text)
+            toml += "\(name.split(separator: ".")[0]) = \"\(name)\"\n"
+        }
+        let path = dir.write("settle.toml", toml)
+        return Result { () throws(ConfigError) in
+            try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
+        }
+    }
+
+    /// One bad cell: the file, its text, and where and why it is refused.
+    struct BadCell: Sendable, CustomStringConvertible {
+        var file: String
+        var text: String
+        var line: Int
+        var column: String
+        /// A part of the message that says what is wrong.
+        var says: String
+
+        var description: String { "\(file):\(line) \(column) (\(says))" }
+    }
+
+    static let refusals: [BadCell] = [
+        // customers.csv
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,-5,,\n", line: 2, column: "tax_rate_pct", says: "\"-5\" is not from 0 to 100"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,20,,\ncus_2,B,b@x,pro,1,500,,\n", line: 3, column: "tax_rate_pct", says: "\"500\" is not from 0 to 100"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,1e1,,\n", line: 2, column: "tax_rate_pct", says: "\"1e1\" is not a plain decimal"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,\"19,5\",,\n", line: 2, column: "tax_rate_pct", says: "\"19,5\" is not a plain decimal"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,20%,,\n", line: 2, column: "tax_rate_pct", says: "\"20%\" is not a plain decimal"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,+15,20,,\n", line: 2, column: "billing_day", says: "\"+15\" must be a day from 1 to 28"),
+        BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,20,,2026/10/01\n", line: 2, column: "effective_from", says: "\"2026/10/01\" is not a date (YYYY-MM-DD)"),
+        // prices.csv
+        BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,2.50,1M,2026-01-01\nopenai,gpt-4o,output,,1e2,1M,2026-01-01\n", line: 3, column: "price", says: "\"1e2\" is not a plain decimal"),
+        BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,$2.50,1M,2026-01-01\n", line: 2, column: "price", says: "\"$2.50\" is not a plain decimal"),
+        BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,+2.50,1M,2026-01-01\n", line: 2, column: "price", says: "\"+2.50\" is not a plain decimal"),
+        BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,.5,1M,2026-01-01\n", line: 2, column: "price", says: "\".5\" is not a plain decimal"),
+        BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,-1,1M,2026-01-01\n", line: 2, column: "price", says: "\"-1\" must not be negative"),
+        // services.csv
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,2.5e-03,0.012,15,0\n", line: 2, column: "prompt_price_per_1k", says: "\"2.5e-03\" is not a plain decimal"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,-0.012,15,0\n", line: 2, column: "completion_price_per_1k", says: "\"-0.012\" must not be negative"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,0.012,\"1,000.00\",0\n", line: 2, column: "platform_fee_pct", says: "\"1,000.00\" is not a plain decimal"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,0.012,15,0\nsvc_2,lexica,legal-70b,0.004,0.012,150,0\n", line: 3, column: "platform_fee_pct", says: "\"150\" is not from 0 to 100"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,0.012,-15,0\n", line: 2, column: "platform_fee_pct", says: "\"-15\" is not from 0 to 100"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,0.012,15,+500\n", line: 2, column: "trial_tokens", says: "\"+500\" must be a whole number ≥ 0"),
+        BadCell(file: "services.csv", text: services + "svc_1,lexica,legal-13b,0.004,0.012,15,5e3\n", line: 2, column: "trial_tokens", says: "\"5e3\" must be a whole number ≥ 0"),
+        // credits.csv
+        BadCell(file: "credits.csv", text: credits + "T1,cus_1,2026-10-01,$5,,\n", line: 2, column: "amount", says: "\"$5\" is not a plain decimal"),
+        BadCell(file: "credits.csv", text: credits + "T1,cus_1,2026-10-01,5.00,,\nT2,cus_1,2026-10-01,1e2,topup,\n", line: 3, column: "amount", says: "\"1e2\" is not a plain decimal"),
+        BadCell(file: "credits.csv", text: credits + "G1,cus_1,2026-10-01,+10.00,adjustment,\n", line: 2, column: "amount", says: "\"+10.00\" is not a plain decimal"),
+        BadCell(file: "credits.csv", text: credits + "R1,cus_1,2026-10-01,-50.00,refund,\n", line: 2, column: "amount", says: "must be positive"),
+        BadCell(file: "credits.csv", text: credits + "T1,cus_1,2026/10/01,5.00,,\n", line: 2, column: "date", says: "\"2026/10/01\" is not a date (YYYY-MM-DD)"),
+        BadCell(file: "credits.csv", text: credits + "T1,cus_1,2026-10-01,5.00,topup,2027-1-1\n", line: 2, column: "expires", says: "\"2027-1-1\" is not a date (YYYY-MM-DD)"),
+    ]
+
+    @Test(arguments: CatalogValueTests.refusals)
+    func aBadCatalogValueIsRefusedNamingTheFileLineAndColumn(_ bad: BadCell) {
+        switch load([bad.file: bad.text]) {
+        case .success:
+            Issue.record("\(bad.file): \(bad.text) was accepted")
+        case .failure(let error):
+            #expect(error.file.hasSuffix("/\(bad.file)"), "\(error)")
+            #expect(error.line == bad.line, "\(error)")
+            #expect(error.key == bad.column, "\(error)")
+            #expect(error.description.contains("\(bad.file):\(bad.line): \(bad.column): "), "\(error)")
+            #expect(error.problem.contains(bad.says), "\(error)")
+        }
+    }
+
+    /// The message says what a valid value looks like, in the column's own terms.
+    @Test func theRefusalSaysWhatAValidValueLooksLike() {
+        func problem(_ files: [String: String]) -> String {
+            switch load(files) {
+            case .success: return "no error"
+            case .failure(let e): return e.problem
+            }
+        }
+        #expect(problem(["customers.csv": Self.customers + "cus_1,A,a@x,pro,1,500,,\n"])
+            == "\"500\" is not from 0 to 100; write a percentage such as 19.5")
+        #expect(problem(["prices.csv": Self.prices + "openai,gpt-4o,input,,1e2,1M,2026-01-01\n"])
+            == "\"1e2\" is not a plain decimal; write digits and at most one \".\", such as 19.5 (no exponent, thousands separator or currency sign)")
+        #expect(problem(["prices.csv": Self.prices + "openai,gpt-4o,input,,-1,1M,2026-01-01\n"])
+            == "\"-1\" must not be negative; write 0 or more, such as 19.5")
+        #expect(problem(["credits.csv": Self.credits + "T1,cus_1,2026-10-01,$5,,\n"])
+            == "\"$5\" is not a plain decimal; write digits and at most one \".\", such as 100.00 (no exponent, thousands separator or currency sign)")
+        #expect(problem(["credits.csv": Self.credits + "G1,cus_1,2026-10-01,1e1,adjustment,\n"])
+            == "\"1e1\" is not a plain decimal; write digits, an optional leading - and at most one \".\", such as -10.00 (no exponent, thousands separator or currency sign)")
+        #expect(problem(["services.csv": Self.services + "svc_1,lexica,legal-13b,0.004,0.012,15,\n"]) == "no error")
+        #expect(problem(["services.csv": Self.services + "svc_1,lexica,legal-13b,,0.012,15,0\n"])
+            == "is empty; expected a decimal number such as 19.5")
+    }
+
+    @Test func aValidCatalogStillLoads() throws {
+        let catalog = try load([
+            "customers.csv": Self.customers
+                + "cus_1,A,a@x,pro,1,0,,\n"
+                + "cus_1,A,a@x,pro,1,19.5,,2026-10-01\n"
+                + "cus_2,B,b@x,pro,15,100,,\n"
+                + "cus_3,C,c@x,pro,15,,,\n",
+            "prices.csv": Self.prices + "openai,gpt-4o,input,,0,1M,2026-01-01\nopenai,gpt-4o,output,,10.00,1M,2026-01-01T00:00:00Z\n",
+            "services.csv": Self.services + "svc_1,lexica,legal-13b,0,0.0125,0,0\nsvc_2,lexica,legal-70b,0.004,0.012,100,50000\n",
+            "credits.csv": Self.credits
+                + "T1,cus_1,2026-10-01,100.00,,2027-10-01\n"
+                + "G1,cus_1,2026-10-02,-10.00,adjustment,\n"
+                + "G2,cus_2,2026-10-02,0.5,adjustment,\n"
+                + "R1,cus_1,2026-10-03,20,refund,\n",
+        ]).get()
+        let cus1 = try #require(catalog.customers["cus_1"])
+        #expect(cus1.versions.map(\.taxRatePct.description) == ["0", "19.5"])
+        #expect(catalog.customers["cus_2"]?.current.taxRatePct.description == "100")
+        #expect(catalog.customers["cus_3"]?.current.taxRatePct == .zero)
+        #expect(catalog.prices.map(\.price.description) == ["0", "10.00"])
+        #expect(catalog.services.map(\.promptPricePer1K.description) == ["0", "0.004"])
+        #expect(catalog.services.map(\.completionPricePer1K.description) == ["0.0125", "0.012"])
+        #expect(catalog.services.map(\.platformFeePct.description) == ["0", "100"])
+        #expect(catalog.services.map(\.trialTokens) == [0, 50_000])
+        #expect(catalog.credits.map(\.amount.description) == ["100.00", "-10.00", "0.5", "-20"])
+        #expect(catalog.credits.map(\.kind) == [.topup, .adjustment, .adjustment, .refund])
+        #expect(catalog.credits[0].expires?.description == "2027-10-01")
+    }
+
+    // settle.toml: the same plain decimals; the error names the key.
+
+    struct BadSetting: Sendable, CustomStringConvertible {
+        var toml: String
+        var key: String
+        var says: String
+
+        var description: String { "\(key) (\(says))" }
+    }
+
+    static let tomlRefusals: [BadSetting] = [
+        BadSetting(toml: "[plans.pro]\nmonthly_fee = \"1e2\"\n", key: "plans.pro.monthly_fee", says: "\"1e2\" is not a plain decimal"),
+        BadSetting(toml: "[plans.pro]\nmonthly_fee = \"$79.00\"\n", key: "plans.pro.monthly_fee", says: "\"$79.00\" is not a plain decimal"),
+        BadSetting(toml: "[plans.pro]\nmonthly_fee = \"-79.00\"\n", key: "plans.pro.monthly_fee", says: "\"-79.00\" must not be negative"),
+        BadSetting(toml: "[plans.pro]\nlimits = { cost = \"1,000.00\" }\n", key: "plans.pro.limits.cost", says: "\"1,000.00\" is not a plain decimal"),
+        BadSetting(toml: "[markup]\ndefault_pct = \"2E1\"\n", key: "markup.default_pct", says: "\"2E1\" is not a plain decimal"),
+        BadSetting(toml: "[markup]\ndefault_pct = \"-150\"\n", key: "markup.default_pct", says: "\"-150\" is below -100"),
+        BadSetting(toml: "[[markup.rules]]\npattern = \"gpt-4*\"\npct = \"25%\"\n", key: "markup.rules[1].pct", says: "\"25%\" is not a plain decimal"),
+        BadSetting(toml: "[[volume_discounts]]\nmin_usage = \"1000.00\"\npct = \"120\"\n", key: "volume_discounts[1].pct", says: "\"120\" is not from 0 to 100"),
+        BadSetting(toml: "[[volume_discounts]]\nmin_usage = 1000\npct = 101\n", key: "volume_discounts[1].pct", says: "101 is not from 0 to 100"),
+        BadSetting(toml: "[[volume_discounts]]\nmin_usage = \"1e3\"\npct = \"5\"\n", key: "volume_discounts[1].min_usage", says: "\"1e3\" is not a plain decimal"),
+        BadSetting(toml: "[[volume_discounts]]\nmin_usage = \"-1\"\npct = \"5\"\n", key: "volume_discounts[1].min_usage", says: "\"-1\" must not be negative"),
+        BadSetting(toml: "[tiers.batch]\nmultiplier = \"5e-1\"\n", key: "tiers.batch.multiplier", says: "\"5e-1\" is not a plain decimal"),
+        BadSetting(toml: "[tiers.batch]\nmultiplier = \"-0.5\"\n", key: "tiers.batch.multiplier", says: "\"-0.5\" must not be negative"),
+        BadSetting(toml: "[reconcile]\ncost_tolerance = \"0.01 USD\"\n", key: "reconcile.cost_tolerance", says: "\"0.01 USD\" is not a plain decimal"),
+        BadSetting(toml: "[reconcile]\ntoken_tolerance_pct = \"-0.1\"\n", key: "reconcile.token_tolerance_pct", says: "\"-0.1\" must not be negative"),
+        BadSetting(toml: "[audit]\ntolerance = \"1e-3\"\n", key: "audit.tolerance", says: "\"1e-3\" is not a plain decimal"),
+        BadSetting(toml: "[audit]\ntolerance = \"-0.001\"\n", key: "audit.tolerance", says: "\"-0.001\" must not be negative"),
+    ]
+
+    @Test(arguments: CatalogValueTests.tomlRefusals)
+    func aBadSettingIsRefusedNamingTheKey(_ bad: BadSetting) {
+        do {
+            _ = try ConfigLoader.parse(bad.toml, file: "settle.toml")
+            Issue.record("\(bad.toml) was accepted")
+        } catch {
+            #expect(error.key == bad.key, "\(error)")
+            #expect(error.description.hasPrefix("settle.toml: \(bad.key): "), "\(error)")
+            #expect(error.problem.contains(bad.says), "\(error)")
+        }
+    }
+
+    @Test func validSettingsStillLoad() throws {
+        let c = try ConfigLoader.parse("""
+            [markup]
+            default_pct = "-10"
+            [[volume_discounts]]
+            min_usage = 0
+            pct = "100"
+            [tiers.batch]
+            multiplier = "0"
+            [plans.free]
+            monthly_fee = 0
+            limits = { cost = "0.00" }
+            [reconcile]
+            cost_tolerance = "0"
+            [audit]
+            tolerance = "0.001"
+            """, file: "settle.toml")
+        #expect(c.markup.defaultPct.description == "-10")
+        #expect(c.volumeDiscounts.first?.minUsage == .zero)
+        #expect(c.volumeDiscounts.first?.pct.description == "100")
+        #expect(c.tierMultipliers[.batch] == .zero)
+        #expect(c.plans["free"]?.monthlyFee == .zero)
+        #expect(c.plans["free"]?.costLimit?.description == "0.00")
+        #expect(c.reconcile.costTolerance == .zero)
+        #expect(c.audit.tolerance.description == "0.001")
+    }
+}
