@@ -56,7 +56,8 @@ public struct ComputePayouts: Job {
         var outputs = ["\(folder)/payouts.csv"]
         let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
         for seller in Set(report.payouts.map(\.seller)).sorted() {
-            let path = "\(folder)/statement-\(seller).csv"
+            // The seller's name is catalog data: encoded, it cannot lead out of the folder.
+            let path = "\(folder)/statement-\(SafeFileName.encode(seller)).csv"
             try statements.writeStatement(of: seller, payouts: report.payouts, fees: fees, to: path)
             outputs.append(path)
         }

@@ -371,8 +371,10 @@ public struct IssueInvoices {
                 let n = issued.count
                 if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
                 guard let inv = InvoiceDocument.parse(document) else { return }
-                try files.write(document, to: "\(into)/\(number).json", mayExist: existing.contains("\(number).json"))
-                try files.write(to: "\(into)/\(number).csv", mayExist: existing.contains("\(number).csv")) { InvoiceDocument.csv(inv) }
+                // The number's prefix comes from settle.toml: encoded like any id.
+                let name = SafeFileName.encode(number)
+                try files.write(document, to: "\(into)/\(name).json", mayExist: existing.contains("\(name).json"))
+                try files.write(to: "\(into)/\(name).csv", mayExist: existing.contains("\(name).csv")) { InvoiceDocument.csv(inv) }
                 try index.write(CSVText.record(InvoiceDocument.indexRow(inv)))
                 try onDocument?(inv)
                 issued.add(inv)
@@ -422,8 +424,11 @@ public struct IssueInvoices {
         return out
     }
 
+    /// `drafts/NAME.json`: the customer id through `SafeFileName` (catalog data never leads out
+    /// of the folder), and the kind for an adjustment (`cus_0001-credit_note`).
     static func draftName(_ draft: Invoice) -> String {
-        draft.kind == .invoice ? draft.customerID : "\(draft.customerID)-\(draft.kind.rawValue)"
+        let customer = SafeFileName.encode(draft.customerID)
+        return draft.kind == .invoice ? customer : "\(customer)-\(draft.kind.rawValue)"
     }
 
 }

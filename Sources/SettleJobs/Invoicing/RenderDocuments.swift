@@ -5,7 +5,9 @@ import SettleStore
 
 /// `settle documents --period P`: the PDFs customers and sellers receive
 /// (PRODUCT.md, "Invoice documents"): `invoices/P/NUMBER.pdf` for every issued invoice, credit
-/// note and supplementary invoice of P, and `payouts/P/SELLER.pdf` for every seller's statement.
+/// note and supplementary invoice of P, and `payouts/P/SELLER.pdf` for every seller's statement
+/// (the number and the seller through `SafeFileName`: the catalog and the configured prefixes
+/// are data, and no file may land outside `--out`).
 ///
 /// Rendered from the stored documents only, so a rerun gives the same bytes and rewrites no file
 /// that has not changed; each file appears whole (a temporary name, renamed). Rendering takes
@@ -56,7 +58,8 @@ public struct RenderDocuments: Job {
                 guard let number = inv.number else { return }
                 statements.add(inv)
                 let box = LogoBox(logo)
-                try writers[report.documents % 2].write(to: "\(folder)/\(number).pdf", mayExist: existing.contains("\(number).pdf")) {
+                let name = "\(SafeFileName.encode(number)).pdf"
+                try writers[report.documents % 2].write(to: "\(folder)/\(name)", mayExist: existing.contains(name)) {
                     InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: box.logo)
                 }
                 report.documents += 1
@@ -78,7 +81,7 @@ public struct RenderDocuments: Job {
             }
             let pdf = StatementPDF.render(seller: seller, period: month, currency: config.currency, lines: lines, services: services,
                                           issuer: issuer, paper: paper, created: created, logo: logo)
-            let path = "\(env.outDir)/payouts/\(month)/\(seller).pdf"
+            let path = "\(env.outDir)/payouts/\(month)/\(SafeFileName.encode(seller)).pdf"
             try FileSystem.createDirectory(FileSystem.directory(of: path))
             try FileSystem.writeIfChanged(pdf, to: path)
             outputs.append(path)
