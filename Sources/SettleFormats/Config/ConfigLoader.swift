@@ -161,10 +161,16 @@ public enum ConfigLoader {
             if let env = try t.string(a, "webhook_secret_env", in: "alerts") { c.alerts.webhookSecretEnv = env }
         }
         if let a = try t.table(root, "audit") {
-            try t.known(a, "audit", ["tolerance"])
+            try t.known(a, "audit", ["tolerance", "tolerance_pct"])
             if let v = try t.decimal(a, "tolerance", in: "audit") {
                 guard !v.isNegative else { throw ConfigError(file: file, key: "audit.tolerance", "must not be negative") }
                 c.audit.tolerance = v
+            }
+            if let v = try t.decimal(a, "tolerance_pct", in: "audit") {
+                guard !v.isNegative else {
+                    throw ConfigError(file: file, key: "audit.tolerance_pct", "must not be negative; write a percentage of the computed charge such as \"1\"")
+                }
+                c.audit.tolerancePct = v
             }
         }
         if let a = try t.table(root, "archive") {
