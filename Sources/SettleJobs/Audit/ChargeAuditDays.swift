@@ -62,8 +62,8 @@ public struct ChargeAuditDays {
             if !flagged.isEmpty {
                 var rows: [String] = []
                 for (month, r) in flagged {
-                    let by = (r.difference ?? .zero).formatted(places: 2)
-                    let pct = r.differencePct.map { " (\($0.formatted(places: 2)) %)" } ?? ""
+                    let by = (r.difference ?? .zero).magnitude.formatted(places: 2)
+                    let pct = r.differencePct.map { " (\($0.magnitude.formatted(places: 2)) %)" } ?? ""
                     rows.append("\(r.provider) \(r.model) \(r.tier.rawValue) \(r.status.rawValue) by \(by)\(pct) in \(month)")
                 }
                 parts.append("over the month: \(rows.joined(separator: ", "))")
