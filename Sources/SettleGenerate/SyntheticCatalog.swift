@@ -182,6 +182,12 @@ extension SyntheticData {
         token_tolerance_abs = 0
         cost_tolerance = "0.01"
 
+        # The charge audit (reported_cost against settle's charge): a cell or month row is matched when
+        # |difference| <= max(tolerance, tolerance_pct % of computed).
+        [audit]
+        tolerance = "0.001"
+        tolerance_pct = "1"
+
         [alerts]
         thresholds = [80, 90, 100]
         webhook_url = ""

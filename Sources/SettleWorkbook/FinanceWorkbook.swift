@@ -263,41 +263,34 @@ public struct FinanceWorkbook: Sendable {
         return s
     }
 
-    /// The month's charge audit by model, and below it every cell that is not matched.
+    /// The month's charge audit: the rows of `audit/YYYY-MM/charge-audit-summary.csv` (one per
+    /// provider, model and tier), and below them every cell that is not matched. Amounts keep
+    /// the files' six decimals (a day's cell is fractions of a cent; the currency format shows
+    /// cents), and unpriced rows leave computed and difference empty.
     static func chargeAudit(_ f: FinanceFigures) -> Sheet {
+        func amount(_ d: ExactDecimal?) -> Sheet.Cell { d.map { .number($0.rounded(places: 6)) } ?? .empty }
         func amounts() -> [Sheet.Column] {
             [Sheet.Column("reported", .money, total: true), Sheet.Column("computed", .money, total: true),
              Sheet.Column("difference", .money, total: true)]
         }
         var s = Sheet(name: "Charge audit", columns: [Sheet.Column("provider"), Sheet.Column("model", width: 34), Sheet.Column("tier"),
-                                                      Sheet.Column("events", .integer, total: true)] + amounts()
-                      + [Sheet.Column("cells", .integer, total: true), Sheet.Column("undercharged", .integer, total: true),
-                         Sheet.Column("overcharged", .integer, total: true), Sheet.Column("partial", .integer, total: true)])
-        struct Model: Hashable, Comparable {
-            var provider: String, model: String, tier: Tier
-            static func < (a: Model, b: Model) -> Bool { (a.provider, a.model, a.tier) < (b.provider, b.model, b.tier) }
+                                                      Sheet.Column("days", .integer), Sheet.Column("events", .integer, total: true, width: 18),
+                                                      Sheet.Column("events_reported", .integer, total: true)] + amounts()
+                      + [Sheet.Column("difference_pct", .decimal), Sheet.Column("status")])
+        for r in f.chargeAuditSummary {
+            s.append([.text(r.provider), .text(r.model), .text(r.tier.rawValue), .integer(Int64(r.days)), .integer(r.events),
+                      .integer(r.eventsReported), amount(r.reported), amount(r.computed), amount(r.difference), pct(r.differencePct),
+                      .text(r.status.rawValue)])
         }
-        var byModel: [Model: (events: Int64, reported: ExactDecimal, computed: ExactDecimal, counts: [ChargeAuditStatus: Int64])] = [:]
-        for c in f.chargeAudit {
-            let k = Model(provider: c.provider, model: c.model, tier: c.tier)
-            var v = byModel[k] ?? (0, .zero, .zero, [:])
-            v.events += c.costedEvents
-            v.reported += c.reported
-            v.computed += c.computed
-            v.counts[c.status, default: 0] += 1
-            byModel[k] = v
-        }
-        for (k, v) in byModel.sorted(by: { $0.key < $1.key }) {
-            s.append([.text(k.provider), .text(k.model), .text(k.tier.rawValue), .integer(v.events), money(v.reported), money(v.computed),
-                      money(v.reported - v.computed), .integer(v.counts.values.reduce(0, +)), .integer(v.counts[.undercharged] ?? 0),
-                      .integer(v.counts[.overcharged] ?? 0), .integer(v.counts[.partial] ?? 0)])
-        }
-        // In the columns of the table above, so that each is as wide as it needs (a sheet has one width per column).
-        var cells = Sheet(name: "", columns: [Sheet.Column("day"), Sheet.Column("model"), Sheet.Column("provider"), Sheet.Column("customer_id")]
-                          + amounts() + [Sheet.Column("status")])
+        // In the columns of the table above (amounts under amounts), so that each is as wide as
+        // it needs (a sheet has one width per column).
+        var cells = Sheet(name: "", columns: [Sheet.Column("provider"), Sheet.Column("model"), Sheet.Column("tier"), Sheet.Column("day"),
+                                              Sheet.Column("customer_id"), Sheet.Column("events", .integer)] + amounts()
+                          + [Sheet.Column("events_reported", .integer), Sheet.Column("status")])
         for c in f.chargeAudit where c.status != .matched {
-            cells.append([.text(c.day.description), .text(c.model), .text(c.provider), .text(c.customerID), money(c.reported),
-                          money(c.computed), money(c.difference), .text(c.status.rawValue)])
+            cells.append([.text(c.provider), .text(c.model), .text(c.tier.rawValue), .text(c.day.description), .text(c.customerID),
+                          .integer(c.events), amount(c.reported), amount(c.computed), amount(c.difference), .integer(c.eventsReported),
+                          .text(c.status.rawValue)])
         }
         s.below = [("Cells not matched", cells)]
         return s

@@ -9,7 +9,7 @@ struct NightlyCommand: ParsableCommand {
         commandName: "nightly",
         abstract: "The nightly job: inbox → ingest → reconcile → aggregate → alerts, under one lock.",
         discussion: """
-        Takes in the new files of [inbox] usage and bills (a file is new when its path, size or modification time is new to the store; files stay where they are), reconciles the day and every earlier day whose usage or reports changed, aggregates usage per billing period, audits what the gateway charged (audit/DAY/charge-audit.csv, from reported_cost), fires and delivers alerts. Default date: yesterday, UTC.
+        Takes in the new files of [inbox] usage and bills (a file is new when its path, size or modification time is new to the store; files stay where they are), reconciles the day and every earlier day whose usage or reports changed, aggregates usage per billing period, audits what the gateway charged (audit/DAY/charge-audit.csv, from reported_cost, and the month so far per model, audit/YYYY-MM/charge-audit-summary.csv), fires and delivers alerts. Default date: yesterday, UTC.
 
         A run killed anywhere is completed by the next one. Silent on success with --quiet; findings (quarantined rows, unmatched cells, unpriced usage, under- or overcharged calls, pending deliveries) go to stderr and make the exit status 3. Another run holding the lock: exit 75.
 
@@ -67,7 +67,7 @@ struct RerunCommand: ParsableCommand {
         commandName: "rerun",
         abstract: "Recompute a date range from stored data: the same results as if the data had been on time.",
         discussion: """
-        Steps (default all): reconcile (one folder per day, as nightly writes), aggregate (and the charge audit of each day, audit/DAY/charge-audit.csv), alerts (nothing fires twice), invoices (issued invoices are never changed; the difference late data makes to them is reported, exit 3, for settle invoice --adjust or settle close to settle). Nothing is read from the inbox: ingest late files first (or let nightly take them in).
+        Steps (default all): reconcile (one folder per day, as nightly writes), aggregate (and the charge audit of each day, audit/DAY/charge-audit.csv, and of its month, audit/YYYY-MM/charge-audit-summary.csv), alerts (nothing fires twice), invoices (issued invoices are never changed; the difference late data makes to them is reported, exit 3, for settle invoice --adjust or settle close to settle). Nothing is read from the inbox: ingest late files first (or let nightly take them in).
 
         Examples:
           settle rerun --from 2026-10-03 --to 2026-10-09

@@ -203,11 +203,20 @@ import SettleTestSupport
         #expect(csv.accepted == 1)
         let rerun = try Rerun(from: day("2026-10-25"), to: day("2026-10-25"), steps: [.aggregate]).execute(store: store, env: env)
         #expect(rerun.status == .findings)
-        #expect(rerun.findings.contains("the gateway undercharged 0.30 in 1 charge-audit cells (openai gpt-4o); see audit/DAY/charge-audit.csv"))
+        #expect(rerun.findings.contains("the gateway undercharged 0.30 in 1 charge-audit cells (openai gpt-4o); over the month: openai gpt-4o "
+                                        + "standard undercharged by 0.30 (1.28 %) in 2026-10; see audit/DAY/charge-audit.csv and "
+                                        + "audit/YYYY-MM/charge-audit-summary.csv"), "\(rerun.findings)")
+        // cus_a: 0.30 under 3.00 is beyond 1 % of it (0.03), and a2 carries no reported cost.
         #expect(dir.read("out/audit/2026-10-25/charge-audit.csv") == """
-            day,customer_id,provider,model,tier,events,reported,computed,difference,status\r
-            2026-10-25,cus_a,openai,gpt-4o,standard,2,2.700000,3.000000,-0.300000,undercharged\r
-            2026-10-25,cus_b,openai,gpt-4o,standard,3,20.400000,20.400000,0.000000,matched\r
+            day,customer_id,provider,model,tier,events,reported,computed,difference,status,events_reported\r
+            2026-10-25,cus_a,openai,gpt-4o,standard,2,2.700000,3.000000,-0.300000,undercharged,1\r
+            2026-10-25,cus_b,openai,gpt-4o,standard,3,20.400000,20.400000,0.000000,matched,3\r
+
+            """)
+        // Over the month: 0.30 under 23.40 is beyond 1 % of it (0.234).
+        #expect(dir.read("out/audit/2026-10/charge-audit-summary.csv") == """
+            provider,model,tier,days,events,reported,computed,difference,difference_pct,status,events_reported\r
+            openai,gpt-4o,standard,1,5,23.100000,23.400000,-0.300000,-1.28,undercharged,4\r
 
             """)
         // The negative reported cost was quarantined, not dropped in silence.
@@ -215,5 +224,52 @@ import SettleTestSupport
         // The same day again: the same file, nothing counted twice.
         let again = try Rerun(from: day("2026-10-25"), to: day("2026-10-25"), steps: [.aggregate]).execute(store: store, env: env)
         #expect(again.audit?.cells.map(\.status) == [.undercharged, .matched])
+    }
+
+    /// A stale price in cells too small for the day's tolerance (0.01 here): every cell
+    /// matched or partial, and the month's summary, recomputed from the store's daily rows
+    /// whichever days a run audits, finds gpt-4o charged at half price; a model with no price
+    /// is said, not dropped.
+    @Test(arguments: StoreKind.all)
+    func theMonthSummaryFindsWhatSmallCellsHide(kind: StoreKind) throws {
+        let (dir, store, env) = try Self.setUp(kind)
+        // settle: 4,000 input × $3.00/1M = 0.012 a call; the gateway charged 0.006.
+        try Self.ingest(dir, store, env, "usage.jsonl", [
+            UsageLines.json("b1", customer: "cus_b", ts: "2026-10-25T10:00:00Z", input: 4_000, output: 0, extra: #","reported_cost":"0.006""#),
+            UsageLines.json("b2", customer: "cus_b", ts: "2026-10-26T10:00:00Z", input: 4_000, output: 0, extra: #","reported_cost":"0.006""#),
+            UsageLines.json("a1", customer: "cus_a", ts: "2026-10-26T11:00:00Z", input: 4_000, output: 0, extra: #","reported_cost":"0.006""#),
+            UsageLines.json("b3", customer: "cus_b", ts: "2026-10-27T10:00:00Z", input: 4_000, output: 0, extra: #","reported_cost":"0.006""#),
+            UsageLines.json("b4", customer: "cus_b", ts: "2026-10-27T11:00:00Z", input: 4_000, output: 0),
+            UsageLines.json("a2", customer: "cus_a", ts: "2026-10-27T12:00:00Z", model: "gpt-5-preview", input: 100, output: 0,
+                            extra: #","reported_cost":"0.5""#),
+        ])
+        let rerun = try Rerun(from: day("2026-10-25"), to: day("2026-10-27"), steps: [.aggregate]).execute(store: store, env: env)
+        #expect(rerun.status == .findings)
+        #expect(rerun.audit?.cells.map(\.status) == [.matched, .matched, .matched, .unpriced, .partial])
+        #expect(rerun.findings.contains("over the month: openai gpt-4o standard undercharged by 0.02 (50.00 %) in 2026-10; "
+                                        + "see audit/YYYY-MM/charge-audit-summary.csv"), "\(rerun.findings)")
+        #expect(dir.read("out/audit/2026-10-27/charge-audit.csv") == """
+            day,customer_id,provider,model,tier,events,reported,computed,difference,status,events_reported\r
+            2026-10-27,cus_a,openai,gpt-5-preview,standard,1,0.500000,,,unpriced,1\r
+            2026-10-27,cus_b,openai,gpt-4o,standard,2,0.006000,0.012000,-0.006000,partial,1\r
+
+            """)
+        let summary = """
+            provider,model,tier,days,events,reported,computed,difference,difference_pct,status,events_reported\r
+            openai,gpt-4o,standard,3,5,0.024000,0.048000,-0.024000,-50.00,undercharged,4\r
+            openai,gpt-5-preview,standard,1,1,0.500000,,,,unpriced,1\r
+
+            """
+        #expect(dir.read("out/audit/2026-10/charge-audit-summary.csv") == summary)
+        #expect(rerun.outputs.contains("\(dir.path)/out/audit/2026-10/charge-audit-summary.csv"))
+
+        // A run that audits one day rewrites the whole month's summary, from the store: not
+        // from the day files, which may be gone.
+        try FileManager.default.removeItem(atPath: "\(dir.path)/out/audit")
+        let one = try Rerun(from: day("2026-10-26"), to: day("2026-10-26"), steps: [.aggregate]).execute(store: store, env: env)
+        #expect(one.status == .findings)
+        #expect(one.audit?.months.map(\.month.description) == ["2026-10"])
+        #expect(dir.read("out/audit/2026-10/charge-audit-summary.csv") == summary)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/out/audit/2026-10-25/charge-audit.csv"))
     }
 }

@@ -125,10 +125,18 @@ import SettleTestSupport
         }
         // The gateway's stale gpt-4.1 prices: undercharged cells in every night's charge audit.
         let audit = try String(contentsOfFile: "\(site.root)/out/audit/2026-10-25/charge-audit.csv", encoding: .utf8)
-        #expect(audit.hasPrefix("day,customer_id,provider,model,tier,events,reported,computed,difference,status\r\n"))
-        let statuses = audit.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",") }
-        #expect(statuses.filter { $0.last == "undercharged" }.allSatisfy { $0[3] == "gpt-4.1" } && statuses.contains { $0.last == "undercharged" })
-        #expect(statuses.filter { $0[3] != "gpt-4.1" }.allSatisfy { $0.last == "matched" })
+        #expect(audit.hasPrefix("day,customer_id,provider,model,tier,events,reported,computed,difference,status,events_reported\r\n"))
+        let statuses = audit.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(statuses.filter { $0[9] == "undercharged" }.allSatisfy { $0[3] == "gpt-4.1" } && statuses.contains { $0[9] == "undercharged" })
+        #expect(statuses.filter { $0[3] != "gpt-4.1" }.allSatisfy { $0[9] == "matched" })
+        // Over the month the stale price is plain: every gpt-4.1 row 50 % under, nothing else a finding.
+        let auditMonth = try String(contentsOfFile: "\(site.root)/out/audit/2026-10/charge-audit-summary.csv", encoding: .utf8)
+        #expect(auditMonth.hasPrefix("provider,model,tier,days,events,reported,computed,difference,difference_pct,status,events_reported\r\n"))
+        let auditRows = auditMonth.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let gpt41 = auditRows.filter { $0[1] == "gpt-4.1" }
+        #expect(!gpt41.isEmpty && gpt41.allSatisfy { $0[9] == "undercharged" && $0[8] == "-50.00" }, "\(auditMonth)")
+        #expect(auditRows.filter { $0[1] != "gpt-4.1" }.allSatisfy { $0[9] == "matched" || $0[9] == "partial" }, "\(auditMonth)")
 
         // The report alone rewrites the same bytes from the same data.
         let before = try Data(contentsOf: URL(fileURLWithPath: xlsx))

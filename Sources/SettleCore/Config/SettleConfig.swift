@@ -125,9 +125,12 @@ public struct ReconcileSettings: Sendable {
     public init() {}
 }
 
-/// `[audit]`: the charge audit's tolerance per day, customer, model and tier.
+/// `[audit]`: the charge audit's tolerance, max(`tolerance`, `tolerance_pct` % of computed), for
+/// each day's cells and each month's rows: the percentage keeps a stale price visible in small
+/// cells, the absolute part keeps rounding in tiny ones quiet.
 public struct AuditSettings: Sendable {
-    public var tolerance = ExactDecimal(significand: 1, scale: 2)
+    public var tolerance = ExactDecimal(significand: 1, scale: 3)
+    public var tolerancePct = ExactDecimal(1)
     public init() {}
 }
 

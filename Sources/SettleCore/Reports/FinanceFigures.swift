@@ -20,12 +20,16 @@ public struct FinanceFigures: Sendable {
     public var credits: [CreditStatementRow]
     /// The charge audit of the calendar month's days.
     public var chargeAudit: [ChargeAuditCell]
+    /// The month's charge audit per provider, model and tier (`charge-audit-summary.csv`).
+    public var chargeAuditSummary: [ChargeAuditSummaryRow]
 
     public init(month: PeriodMonth, currency: String, plans: [String: Plan], issued: IssuedMonth, drafts: Int, projectedOverLimit: Int,
                 margin: MarginBook, reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow],
-                daily: [DailyUsage], credits: [CreditStatementRow] = [], chargeAudit: [ChargeAuditCell] = []) {
+                daily: [DailyUsage], credits: [CreditStatementRow] = [], chargeAudit: [ChargeAuditCell] = [],
+                chargeAuditSummary: [ChargeAuditSummaryRow] = []) {
         self.credits = credits
         self.chargeAudit = chargeAudit
+        self.chargeAuditSummary = chargeAuditSummary
         self.month = month
         self.currency = currency
         self.plans = plans

@@ -161,8 +161,9 @@ public enum ConfigLoader {
             if let env = try t.string(a, "webhook_secret_env", in: "alerts") { c.alerts.webhookSecretEnv = env }
         }
         if let a = try t.table(root, "audit") {
-            try t.known(a, "audit", ["tolerance"])
+            try t.known(a, "audit", ["tolerance", "tolerance_pct"])
             if let v = try t.decimal(a, "tolerance", in: "audit", .nonNegative) { c.audit.tolerance = v }
+            if let v = try t.decimal(a, "tolerance_pct", in: "audit", .nonNegative) { c.audit.tolerancePct = v }
         }
         if let a = try t.table(root, "archive") {
             try t.known(a, "archive", ["keep_months", "dir"])

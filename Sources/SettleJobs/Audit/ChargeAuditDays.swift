@@ -7,51 +7,95 @@ extension ChargeAudit {
     static func configured(_ config: SettleConfig, catalog: Catalog) -> ChargeAudit {
         ChargeAudit(pricing: CustomerPricing(priceBook: PriceBook(rows: catalog.prices, tierMultipliers: config.tierMultipliers),
                                              markup: config.markup, services: catalog.services),
-                    customers: catalog.customers, tolerance: config.audit.tolerance)
+                    customers: catalog.customers, tolerance: config.audit.tolerance, tolerancePct: config.audit.tolerancePct)
     }
 }
 
 /// The charge audit of days just aggregated (nightly, rerun): `audit/DAY/charge-audit.csv`
-/// for each day whose events carry a reported cost, from the day's rolled-up rows.
+/// for each day whose events carry a reported cost, and `audit/YYYY-MM/charge-audit-summary.csv`
+/// for each calendar month those days fall in.
+///
+/// Both come from the store's daily rows (which keep each day's reported cost, summed, apart
+/// from the events without one), a month at a time: the month's summary is recomputed from
+/// every day of the month the store has rolled up, not read back from the day files under
+/// `--out`, which may be missing (another `--out`, a day audited by an older settle, a file
+/// deleted), stale (a day re-aggregated by a run killed before its audit) or edited by hand.
+/// The same rows give the day files, so the month is read once.
 public struct ChargeAuditDays {
     public var days: [UTCDay]
 
     public init(days: [UTCDay]) { self.days = days }
 
+    /// One month's summary rows, as written.
+    public struct MonthSummary: Sendable {
+        public var month: PeriodMonth
+        public var rows: [ChargeAuditSummaryRow]
+    }
+
     public struct Report: Sendable {
+        /// The cells of the audited days (not of the rest of their months).
         public var cells: [ChargeAuditCell] = []
+        /// The summaries of the months the days fall in.
+        public var months: [MonthSummary] = []
         public var outputs: [String] = []
         public var undercharged: [ChargeAuditCell] { cells.filter { $0.status == .undercharged } }
         public var overcharged: [ChargeAuditCell] { cells.filter { $0.status == .overcharged } }
+        /// Month rows that are a finding, with their month.
+        public var flaggedMonthRows: [(month: PeriodMonth, row: ChargeAuditSummaryRow)] {
+            months.flatMap { m in m.rows.filter(\.status.isFinding).map { (month: m.month, row: $0) } }
+        }
+
         /// One line for the operator, or nil when the gateway charged what settle would.
         public var findings: String? {
-            let under = undercharged, over = overcharged
-            guard !under.isEmpty || !over.isEmpty else { return nil }
+            let under = undercharged, over = overcharged, flagged = flaggedMonthRows
+            guard !under.isEmpty || !over.isEmpty || !flagged.isEmpty else { return nil }
             var parts: [String] = []
             if !under.isEmpty {
-                let lost = under.reduce(ExactDecimal.zero) { $0 - $1.difference }
+                let lost = under.reduce(ExactDecimal.zero) { $0 - ($1.difference ?? .zero) }
                 let models = Set(under.map { "\($0.provider) \($0.model)" }).sorted().joined(separator: ", ")
                 parts.append("the gateway undercharged \(lost.formatted(places: 2)) in \(under.count) charge-audit cells (\(models))")
             }
             if !over.isEmpty {
-                let extra = over.reduce(ExactDecimal.zero) { $0 + $1.difference }
+                let extra = over.reduce(ExactDecimal.zero) { $0 + ($1.difference ?? .zero) }
                 parts.append("overcharged \(extra.formatted(places: 2)) in \(over.count) cells")
             }
-            return parts.joined(separator: "; ") + "; see audit/DAY/charge-audit.csv"
+            if !flagged.isEmpty {
+                var rows: [String] = []
+                for (month, r) in flagged {
+                    let by = (r.difference ?? .zero).magnitude.formatted(places: 2)
+                    let pct = r.differencePct.map { " (\($0.magnitude.formatted(places: 2)) %)" } ?? ""
+                    rows.append("\(r.provider) \(r.model) \(r.tier.rawValue) \(r.status.rawValue) by \(by)\(pct) in \(month)")
+                }
+                parts.append("over the month: \(rows.joined(separator: ", "))")
+            }
+            var files: [String] = []
+            if !under.isEmpty || !over.isEmpty { files.append("audit/DAY/charge-audit.csv") }
+            if !flagged.isEmpty { files.append("audit/YYYY-MM/charge-audit-summary.csv") }
+            return parts.joined(separator: "; ") + "; see " + files.joined(separator: " and ")
         }
     }
 
-    /// Writes each day's file, then clears the days pending for the audit: a run killed in
-    /// between audits them again.
+    /// Writes each day's file and each month's summary, then clears the days pending for the
+    /// audit: a run killed in between audits them again.
     public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         var report = Report()
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
-        for day in days {
-            let cells = audit.cells(try store.periods.dailyRows(from: day, to: day))
-            guard !cells.isEmpty else { continue }
-            let path = "\(env.outDir)/audit/\(day)/charge-audit.csv"
-            try FileSystem.writeAtomically(ChargeAuditCSV.text(cells), to: path)
-            report.cells += cells
+        let byMonth = Dictionary(grouping: Set(days), by: { PeriodMonth(containing: $0) })
+        for (month, monthDays) in byMonth.sorted(by: { $0.key < $1.key }) {
+            let cells = audit.cells(try store.periods.dailyRows(from: month.firstDay, to: month.lastDay))
+            let byDay = Dictionary(grouping: cells, by: \.day)
+            for day in monthDays.sorted() {
+                guard let dayCells = byDay[day], !dayCells.isEmpty else { continue }
+                let path = "\(env.outDir)/audit/\(day)/charge-audit.csv"
+                try FileSystem.writeAtomically(ChargeAuditCSV.text(dayCells), to: path)
+                report.cells += dayCells
+                report.outputs.append(path)
+            }
+            let rows = audit.summary(cells)
+            guard !rows.isEmpty else { continue }
+            let path = "\(env.outDir)/audit/\(month)/charge-audit-summary.csv"
+            try FileSystem.writeAtomically(ChargeAuditSummaryCSV.text(rows), to: path)
+            report.months.append(MonthSummary(month: month, rows: rows))
             report.outputs.append(path)
         }
         try store.pending.clear(.audit, days: days)

@@ -58,13 +58,15 @@ public struct FinanceReport: Job {
         let latency = try store.periods.latencyHistogram(from: first, to: last)
         let cells = try store.reports.reconciliationCells(from: first, to: last)
         let alerts = try store.alertLedger.all().filter { $0.period.description == month.description }
+        let audit = ChargeAudit.configured(env.config, catalog: catalog)
+        let auditCells = audit.cells(daily)
         let figures = FinanceFigures(
             month: month, currency: env.config.currency, plans: env.config.plans, issued: issued, drafts: gathering.drafts,
             projectedOverLimit: gathering.workbook.projectedOverLimit, margin: gathering.margin,
             reconciliation: ReconciliationSummary.of(cells), alerts: alerts, serviceQuality: ServiceQuality.rows(daily: daily, latency: latency),
             daily: DailyUsage.of(daily, from: first, to: last),
             credits: CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month),
-            chargeAudit: ChargeAudit.configured(env.config, catalog: catalog).cells(daily))
+            chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
         report.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
         let csvPath = try gathering.commitUsageSummary()
