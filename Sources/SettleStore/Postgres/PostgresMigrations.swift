@@ -124,6 +124,7 @@ enum PostgresMigrations {
         (13, SharedMigrations.v13 + v13),
         (14, v14),
         (15, SharedMigrations.v15),
+        (16, SharedMigrations.v16),
     ]
 
     /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,

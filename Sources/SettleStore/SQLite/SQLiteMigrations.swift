@@ -184,6 +184,7 @@ enum SQLiteMigrations {
         """),
         (14, v14),
         (15, SharedMigrations.v15),
+        (16, SharedMigrations.v16),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,
