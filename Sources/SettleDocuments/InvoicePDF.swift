@@ -16,15 +16,36 @@ public enum InvoicePDF {
         let number = inv.number ?? "draft"
         let canvas = PDFCanvas(paper: paper, created: "\(inv.issueDate)T00:00:00Z", title: number)
         let left = margin, right = paper.width - margin, width = right - left
-        // Columns of the line table: description, quantity, unit price, amount.
-        let columns: [(x: Double, width: Double)] = [(left, width - 220), (right - 215, 65), (right - 145, 70), (right - 70, 70)]
-        let rows = inv.lines.map { l in
-            [l.description, String(l.quantity), l.unitPrice.normalized.description, l.amount.formatted(places: 2)]
+        // Columns of the line table: description, quantity, unit price with its unit, amount.
+        // Quantity holds `999,999,999,999` and unit price `0.0000025 per 1M tokens` on one line.
+        let columns: [(x: Double, width: Double)] = [(left, width - 292), (right - 282, 76), (right - 198, 120), (right - 70, 70)]
+        let rows = inv.lines.map { l -> [String] in
+            [l.description, Figures.grouped(l.quantity), l.unitLabel.isEmpty ? l.unitPriceText : "\(l.unitPriceText) \(l.unitLabel)",
+             l.amount.formatted(places: 2)]
         }
-        let heights = rows.map { row in
-            max(canvas.text(row[0], x: 0, y: 0, width: columns[0].width, font: font, draw: false), 11) + 3
+        // A row is as tall as its tallest cell (a long description, unit price or quantity wraps).
+        let heights = rows.map { row in rowHeight(canvas, row, columns) }
+
+        // The first page: logo, issuer, document, customer; the table starts below the lowest.
+        let issuerEnd = letterhead(canvas, issuer: issuer, logo: logo)
+        canvas.text(title(of: inv), x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
+        // A credit note is not paid: it has no due date (PRODUCT.md, "Invoice documents").
+        let due: [(String, String)] = inv.kind == .creditNote ? [] : [("Due date", inv.dueDate.description)]
+        let adjusts: [(String, String)] = inv.adjusts.map { [("Adjusts", $0)] } ?? []
+        let facts: [(String, String)] = [("Number", number), ("Issue date", inv.issueDate.description)] + due
+            + [("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + adjusts
+        var factsEnd = margin + 26
+        for (label, value) in facts {
+            factsEnd += max(canvas.text("\(label): \(value)", x: left + width / 2, y: factsEnd, width: width / 2, font: font, align: .right), 12)
         }
-        let firstTop = margin + 230, laterTop = margin + 40, bottom = paper.height - margin - 30
+        var billTo = max(margin + 120, issuerEnd + 14, factsEnd + 14)
+        billTo += canvas.text("Bill to", x: left, y: billTo, width: width / 2, font: bold)
+        billTo += canvas.text(inv.customerName, x: left, y: billTo, width: width / 2, font: font)
+        if !inv.customerAddress.isEmpty { billTo += canvas.text(inv.customerAddress, x: left, y: billTo, width: width / 2, font: font) }
+        if !inv.customerTaxID.isEmpty { billTo += canvas.text("Tax ID \(inv.customerTaxID)", x: left, y: billTo, width: width / 2, font: font) }
+        billTo += canvas.text("Customer \(inv.customerID)", x: left, y: billTo, width: width / 2, font: font)
+
+        let firstTop = max(margin + 230, billTo + 20), laterTop = margin + 40, bottom = paper.height - margin - 30
         let layout = TablePages(heights: heights, firstTop: firstTop + 16, laterTop: laterTop + 16, bottom: bottom, after: 6 * 13.0 + 10)
         let pages = layout.pages, pageCount = layout.pageCount
 
@@ -40,21 +61,6 @@ public enum InvoicePDF {
             }
             canvas.rule(x: left, y: top + 13, to: right)
         }
-
-        // The first page: logo, issuer, document, customer.
-        letterhead(canvas, issuer: issuer, logo: logo)
-        canvas.text(title(of: inv), x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
-        let facts = [("Number", number), ("Issue date", inv.issueDate.description), ("Due date", inv.dueDate.description),
-                     ("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + (inv.adjusts.map { [("Adjusts", $0)] } ?? [])
-        for (i, (label, value)) in facts.enumerated() {
-            canvas.text("\(label): \(value)", x: left + width / 2, y: margin + 26 + Double(i) * 12, width: width / 2, font: font, align: .right)
-        }
-        var billTo = margin + 120
-        billTo += canvas.text("Bill to", x: left, y: billTo, width: width / 2, font: bold)
-        billTo += canvas.text(inv.customerName, x: left, y: billTo, width: width / 2, font: font)
-        if !inv.customerAddress.isEmpty { billTo += canvas.text(inv.customerAddress, x: left, y: billTo, width: width / 2, font: font) }
-        if !inv.customerTaxID.isEmpty { billTo += canvas.text("Tax ID \(inv.customerTaxID)", x: left, y: billTo, width: width / 2, font: font) }
-        canvas.text("Customer \(inv.customerID)", x: left, y: billTo, width: width / 2, font: font)
 
         for (p, indices) in pages.enumerated() {
             if p > 0 {
@@ -85,12 +91,24 @@ public enum InvoicePDF {
                 for (k, (label, amount)) in totals.enumerated() {
                     let line = rowY + 10 + Double(k) * 13
                     let f = label == "Amount due" || label == "Total" ? bold : font
-                    canvas.text(label, x: right - 250, y: line, width: 160, font: f)
+                    canvas.text(label, x: right - 250, y: line, width: 125, font: f)
                     canvas.text("\(amount.formatted(places: 2)) \(inv.currency)", x: right - 120, y: line, width: 120, font: f, align: .right)
                 }
             }
         }
         return canvas.finish()
+    }
+
+    /// The font's size in points, for `PDFCanvas.cellHeight`.
+    static let fontSize = 8.5
+
+    /// A table row's height: its tallest cell, at least one line, and 3 points apart.
+    static func rowHeight(_ canvas: PDFCanvas, _ row: [String], _ columns: [(x: Double, width: Double)]) -> Double {
+        var tallest = 11.0
+        for (cell, column) in zip(row, columns) {
+            tallest = max(tallest, canvas.cellHeight(cell, width: column.width, font: font, size: fontSize, line: 11))
+        }
+        return tallest + 3
     }
 
     static func title(of inv: Invoice) -> String {
@@ -101,8 +119,10 @@ public enum InvoicePDF {
         }
     }
 
-    /// The logo (36 points tall) and the issuer's name, address and tax id, top left.
-    static func letterhead(_ canvas: PDFCanvas, issuer: Issuer, logo: Logo?) {
+    /// The logo (36 points tall) and the issuer's name, address and tax id, top left; returns
+    /// where they end.
+    @discardableResult
+    static func letterhead(_ canvas: PDFCanvas, issuer: Issuer, logo: Logo?) -> Double {
         let width = canvas.paper.width - 2 * margin
         var at = margin
         if let logo {
@@ -111,7 +131,8 @@ public enum InvoicePDF {
         }
         at += canvas.text(issuer.name, x: margin, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
         if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: margin, y: at, width: width / 2, font: font) }
-        if !issuer.taxID.isEmpty { canvas.text("Tax ID \(issuer.taxID)", x: margin, y: at, width: width / 2, font: font) }
+        if !issuer.taxID.isEmpty { at += canvas.text("Tax ID \(issuer.taxID)", x: margin, y: at, width: width / 2, font: font) }
+        return at
     }
 
     /// A note (the terms) bottom left and "Page N of M" bottom right.

@@ -56,6 +56,15 @@ final class PDFCanvas {
         return Double(h) / Double(PANGO_SCALE)
     }
 
+    /// The height of a table cell: `text` in `font` (of `size` points) within `width`, and at
+    /// least `line`. Pango lays it out only when it might wrap: a text of no more UTF-8 bytes
+    /// than `width / (1.2 × size)` fits one line (no glyph, bold ones included, is wider than
+    /// 1.2 em per byte), so a table of a hundred thousand rows measures only its long cells.
+    func cellHeight(_ text: String, width: Double, font: String, size: Double, line: Double) -> Double {
+        guard Double(text.utf8.count) * size * 1.2 > width else { return line }
+        return max(self.text(text, x: 0, y: 0, width: width, font: font, draw: false), line)
+    }
+
     func rule(x: Double, y: Double, to x2: Double, width: Double = 0.5) {
         cairo_set_line_width(cr, width)
         cairo_move_to(cr, x, y)

@@ -26,14 +26,29 @@ public enum StatementPDF {
         let canvas = PDFCanvas(paper: paper, created: "\(created)T00:00:00Z", title: "Payout statement \(seller) \(period)")
         let margin = InvoicePDF.margin, font = InvoicePDF.font, bold = InvoicePDF.bold
         let left = margin, right = paper.width - margin, width = right - left
-        // Invoice, customer, description (which names the service), quantity, amount.
-        let columns: [(x: Double, width: Double)] = [(left, 110), (left + 112, 80), (left + 196, width - 196 - 130),
-                                                     (right - 125, 60), (right - 60, 60)]
-        let rows = lines.map { l in [l[0], l[1], l[4].isEmpty ? "\(l[2]) \(l[3])" : l[4], l[5], l[6]] }
-        let heights = rows.map { row in max(canvas.text(row[2], x: 0, y: 0, width: columns[2].width, font: font, draw: false), 11) + 3 }
+        // Invoice, customer, description (which names the service), quantity (`1,100,000,000`
+        // on one line), amount.
+        let columns: [(x: Double, width: Double)] = [(left, 110), (left + 112, 80), (left + 196, width - 196 - 152),
+                                                     (right - 148, 76), (right - 66, 66)]
+        let rows = lines.map { l -> [String] in [l[0], l[1], l[4].isEmpty ? "\(l[2]) \(l[3])" : l[4], Figures.grouped(l[5]), l[6]] }
+        let heights = rows.map { row in InvoicePDF.rowHeight(canvas, row, columns) }
+        // The totals: per service gross, platform fee and net, then what is owed. A label takes
+        // the width left of the amounts and as many lines as it needs: a long service id wraps
+        // and pushes what follows down, never over it.
+        let labelX = max(left, right - 400), labelWidth = right - 128 - labelX
+        var totals: [(label: String, amount: ExactDecimal, bold: Bool)] = []
+        for s in services {
+            totals.append(("\(s.serviceID) gross", s.gross, false))
+            totals.append(("\(s.serviceID) platform fee (\(s.feePct.normalized) %)", -s.fee, false))
+            totals.append(("\(s.serviceID) net", s.net, false))
+        }
+        totals.append(("Owed to \(seller)", services.reduce(ExactDecimal.zero) { $0 + $1.net }, true))
+        let totalHeights = totals.map { t in
+            canvas.cellHeight(t.label, width: labelWidth, font: t.bold ? bold : font, size: InvoicePDF.fontSize, line: 11) + 2
+        }
         let top = margin + 130, laterTop = margin + 40, bottom = paper.height - margin - 30
         let layout = TablePages(heights: heights, firstTop: top + 16, laterTop: laterTop + 16, bottom: bottom,
-                                after: Double(services.count * 3 + 2) * 13 + 10)
+                                after: totalHeights.reduce(0, +) + 10)
         func header(at y: Double) {
             for (c, title) in ["Invoice", "Customer", "Description", "Quantity", "Amount"].enumerated() {
                 canvas.text(title, x: columns[c].x, y: y, width: columns[c].width, font: bold, align: c >= 3 ? .right : .left)
@@ -68,19 +83,14 @@ public enum StatementPDF {
                 y = laterTop
                 footer(p + 2)
             }
-            canvas.rule(x: right - 330, y: y + 4, to: right)
+            canvas.rule(x: labelX, y: y + 4, to: right)
             var line = y + 10
-            func total(_ label: String, _ amount: ExactDecimal, bold isBold: Bool = false) {
-                canvas.text(label, x: right - 330, y: line, width: 205, font: isBold ? bold : font)
-                canvas.text("\(amount.formatted(places: 2)) \(currency)", x: right - 120, y: line, width: 120, font: isBold ? bold : font, align: .right)
-                line += 13
+            for (t, height) in zip(totals, totalHeights) {
+                canvas.text(t.label, x: labelX, y: line, width: labelWidth, font: t.bold ? bold : font)
+                canvas.text("\(t.amount.formatted(places: 2)) \(currency)", x: right - 120, y: line, width: 120, font: t.bold ? bold : font,
+                            align: .right)
+                line += height
             }
-            for s in services {
-                total("\(s.serviceID) gross", s.gross)
-                total("\(s.serviceID) platform fee (\(s.feePct.normalized) %)", -s.fee)
-                total("\(s.serviceID) net", s.net)
-            }
-            total("Owed to \(seller)", services.reduce(ExactDecimal.zero) { $0 + $1.net }, bold: true)
         }
         return canvas.finish()
     }

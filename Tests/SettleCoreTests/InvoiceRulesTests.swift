@@ -68,6 +68,38 @@ import Testing
         #expect(inv.unpriced.isEmpty)
     }
 
+    /// A price change inside the period: the item's two lines each say which days they cover
+    /// (in the description and in `from`/`through`); an item at one price all period says none.
+    @Test func linesOfOneItemAtTwoPricesSayTheirDays() throws {
+        var dated = usage
+        dated[0].from = UTCDay("2026-10-01"); dated[0].through = UTCDay("2026-10-14")
+        dated[1].from = UTCDay("2026-10-15"); dated[1].through = UTCDay("2026-10-31")
+        dated[3].from = UTCDay("2026-10-02"); dated[3].through = UTCDay("2026-10-30")
+        let inv = try #require(rules(minUsage: "1000").invoice(customer: customer, period: period, usage: dated, trials: [],
+                                                               issueDate: UTCDay("2026-11-01")!))
+        let usageLines = inv.lines.filter { $0.kind == .usage }
+        #expect(usageLines.map(\.description) == ["openai gpt-4o output, 2026-10-01 to 2026-10-14", "openai gpt-4o output, 2026-10-15 to 2026-10-31"])
+        #expect(usageLines.map(\.from) == [UTCDay("2026-10-01"), UTCDay("2026-10-15")])
+        #expect(usageLines.map(\.through) == [UTCDay("2026-10-14"), UTCDay("2026-10-31")])
+        let prompt = try #require(inv.lines.first { $0.kind == .service && $0.tokenType == .input })
+        #expect(prompt.description == "svc_x prompt tokens (x-model, sold by sellco)" && prompt.from == nil && prompt.through == nil)
+        // One day alone is that day.
+        dated[1].from = UTCDay("2026-10-31")
+        let oneDay = try #require(rules(minUsage: "1000").invoice(customer: customer, period: period, usage: dated, trials: [],
+                                                                  issueDate: UTCDay("2026-11-01")!))
+        #expect(oneDay.lines.filter { $0.kind == .usage }.last?.description == "openai gpt-4o output, 2026-10-31")
+    }
+
+    /// What each line's unit price is per, and its text: at least two decimals.
+    @Test func everyLineNamesItsUnit() throws {
+        let inv = try #require(rules(minUsage: "18.50").invoice(customer: customer, period: period, usage: usage, trials: trial,
+                                                                issueDate: UTCDay("2026-11-01")!))
+        #expect(inv.lines.map(\.unitLabel) == ["per month", "per 1M tokens", "per 1M tokens", "per 1K tokens", "per 1K tokens", "", ""])
+        #expect(inv.lines.map(\.unitPriceText) == ["78.98", "12.50", "10.00", "0.004", "0.012", "-0.01", "-0.93"])
+        let requests = InvoiceLine(kind: .usage, description: "", quantity: 3, unitPrice: money("0.025"), amount: money("0.08"), tokenType: .request)
+        #expect(requests.unitLabel == "per request")
+    }
+
     @Test func oneCentBelowTheTierNoDiscountAndCreditsCoverAll() throws {
         var inv = try #require(rules(minUsage: "18.51").invoice(customer: customer, period: period, usage: usage, trials: trial,
                                                                 issueDate: UTCDay("2026-11-01")!))

@@ -47,11 +47,101 @@ import SettleTestSupport
         let inv = Self.invoice(lines: 3)
         let text = try text(of: InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
         for figure in ["INV-2026-000042", "2026-11-15", "2026-11-29", "2026-10-15 – 2026-11-14", "Northwind Analytics",
-                       "1 Harbour Street, Bristol BS1 4ST", "GB123456789", "settle gateway Ltd", "0.0000025", "3000", "3.25",
+                       "1 Harbour Street, Bristol BS1 4ST", "GB123456789", "settle gateway Ltd", "0.0000025 per 1M tokens", "3,000", "3.25",
                        "Tax (19 %)", "12.34 USD", "-10.00 USD", "\(inv.subtotal.formatted(places: 2)) USD", "\(inv.amountDue.formatted(places: 2)) USD",
                        "Page 1 of 1", "Payment due by 2026-11-29"] {
             #expect(text.contains(figure), "\(figure) in:\n\(text)")
         }
+    }
+
+    /// PRODUCT.md, "Invoice documents": a reader checks every line with a pencil. The unit
+    /// price names its unit and prints the JSON's decimals, quantities have thousands
+    /// separators, and the two lines of an item whose price changed inside the period each say
+    /// which days they cover (an item at one price says none).
+    @Test func everyLineCanBeCheckedWithAPencil() throws {
+        let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        let customer = CustomerHistory(versions: [Customer(id: "cus_p", name: "Pencil Ltd", email: "p@example.com", plan: "pro",
+                                                           billingDay: 1, taxRatePct: .zero)])
+        let service = Service(id: "svc_x", seller: "sellco", model: "x-model", promptPricePer1K: Self.money("0.004"),
+                              completionPricePer1K: Self.money("0.012"), platformFeePct: Self.money("15"), trialTokens: 0)
+        let rules = InvoiceRules(currency: "USD", paymentTermsDays: 14, volumeDiscounts: [], services: [service],
+                                 plans: ["pro": Plan(name: "pro", monthlyFee: Self.money("19"))])
+        func usage(_ type: TokenType, _ perToken: String, _ quantity: Int64, _ days: ClosedRange<Int>, service: String = "") -> UsageSummaryLine {
+            UsageSummaryLine(provider: service.isEmpty ? "google" : "sellco", model: service.isEmpty ? "m1" : "x-model", tier: .standard,
+                             tokenType: type, serviceID: service, unitPrice: Self.money(perToken), quantity: quantity, errorQuantity: 0,
+                             charge: nil, from: UTCDay("2026-10-\(String(format: "%02d", days.lowerBound))"),
+                             through: UTCDay("2026-10-\(String(format: "%02d", days.upperBound))"))
+        }
+        let lines = [
+            usage(.input, "0.00000048", 3_917, 1...31),             // 0.48 per 1M tokens, one price all month: no days
+            usage(.output, "0.0000024", 110_000_000, 1...14),      // 2.40 per 1M tokens until the change
+            usage(.output, "0.000003", 2_000_000, 15...31),        // 3.00 per 1M tokens after it
+            usage(.request, "0.01", 1_200, 1...31),
+            usage(.input, "0.000004", 5_000, 3...9, service: "svc_x"),
+        ]
+        var inv = try #require(rules.invoice(customer: customer, period: period, usage: lines, trials: [], issueDate: UTCDay("2026-11-01")!))
+        inv.number = "INV-2026-000077"
+        inv.lines.append(InvoiceLine(kind: .adjustment, description: "goodwill", quantity: 1, unitPrice: Self.money("-79"),
+                                     amount: Self.money("-79.00")))
+        let text = try text(of: InvoicePDF.render(inv, issuer: Self.issuer, paper: .letter, paymentTermsDays: 14))
+        for figure in ["3,917", "0.48 per 1M tokens", "110,000,000", "2.40 per 1M tokens", "264.00", "2,000,000", "3.00 per 1M tokens",
+                       "1,200", "0.01 per request", "12.00", "5,000", "0.004 per 1K tokens", "0.02", "19.00 per month", "-79.00",
+                       "google m1 output, 2026-10-01 to 2026-10-14", "google m1 output, 2026-10-15 to 2026-10-31"] {
+            #expect(text.contains(figure), "\(figure) in:\n\(text)")
+        }
+        let rows = text.components(separatedBy: "\n")
+        let input = try #require(rows.first { $0.contains("google m1 input") })
+        #expect(!input.contains("2026-10-") && input.contains("3,917") && input.contains("0.00"), "\(input)")
+        #expect(!text.contains("3917") && !text.contains(" 2.4 ") && !text.contains("-79 "))
+    }
+
+    /// A credit note is not paid: no due date anywhere on it; an invoice has one.
+    @Test func aCreditNoteShowsNoDueDate() throws {
+        var note = Self.invoice(lines: 2)
+        note.kind = .creditNote
+        note.adjusts = "INV-2026-000001"
+        let text = try text(of: InvoicePDF.render(note, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
+        #expect(text.contains("Credit note") && text.contains("Issue date: 2026-11-15") && text.contains("Adjusts: INV-2026-000001"), "\(text)")
+        #expect(!text.contains("Due date") && !text.contains("Payment due") && !text.contains("2026-11-29"), "\(text)")
+        let invoice = try self.text(of: InvoicePDF.render(Self.invoice(lines: 2), issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
+        #expect(invoice.contains("Due date: 2026-11-29"), "\(invoice)")
+    }
+
+    /// A seller statement's totals: a label such as "svc_radiology_report_summarizer platform
+    /// fee (15 %)" takes one line, and one too long for any line wraps and pushes the next label
+    /// down instead of printing over it.
+    @Test func statementLabelsNeverPrintOverEachOther() throws {
+        let mid = "svc_radiology_report_summarizer", long = "northwind-clinical-notes-summarizer-eu-west-1-backup"
+        let services = [
+            StatementPDF.Service(serviceID: mid, gross: Self.money("100.00"), feePct: Self.money("15"), fee: Self.money("15.00"),
+                                 net: Self.money("85.00")),
+            StatementPDF.Service(serviceID: long, gross: Self.money("200.00"), feePct: Self.money("20"), fee: Self.money("40.00"),
+                                 net: Self.money("160.00")),
+        ]
+        let lines = [["INV-2026-000001", "cus_0001", mid, "service", "radiology prompt tokens", "1250000", "100.00"],
+                     ["INV-2026-000002", "cus_0002", long, "service", "northwind prompt tokens", "110000000", "200.00"]]
+        let pdf = StatementPDF.render(seller: "codewell", period: PeriodMonth("2026-10")!, currency: "USD", lines: lines, services: services,
+                                      issuer: Self.issuer, paper: .a4, created: UTCDay("2026-11-01")!)
+        let text = try text(of: pdf)
+        #expect(text.contains("1,250,000") && text.contains("110,000,000"), "\(text)")
+        let rows = text.components(separatedBy: "\n")
+        // Fits: one line, its amount beside it, "net" on a line of its own below.
+        let fee = try #require(rows.firstIndex { $0.contains("\(mid) platform fee (15 %)") }, "\(text)")
+        #expect(rows[fee].contains("-15.00 USD") && !rows[fee].contains("net"), "\(rows[fee])")
+        let net = try #require(rows.firstIndex { $0.contains("\(mid) net") }, "\(text)")
+        #expect(net > fee && rows[net].contains("85.00 USD") && !rows[net].contains("fee"), "\(rows[net])")
+        // Wraps: the fee's label ends ("…%)") on a line above "net", which has a line of its own.
+        let longNet = try #require(rows.firstIndex { $0.contains("eu-west-1-backup net") }, "\(text)")
+        #expect(rows[longNet].contains("160.00 USD") && !rows[longNet].contains("%") && !rows[longNet].contains("fee"), "\(text)")
+        let feeEnd = try #require(rows[..<longNet].lastIndex { $0.contains("%)") }, "\(text)")
+        #expect(feeEnd > net && !rows[feeEnd].contains("radiology") && !rows[feeEnd].contains("net"), "\(text)")
+        #expect(text.contains("Owed to codewell"), "\(text)")
+    }
+
+    @Test func quantitiesHaveThousandsSeparators() {
+        #expect([0, 7, 999, 1_000, 3_917, 110_000_000, -1_250].map { Figures.grouped(Int64($0)) }
+                == ["0", "7", "999", "1,000", "3,917", "110,000,000", "-1,250"])
+        #expect(Figures.grouped(Int64.min) == "-9,223,372,036,854,775,808" && Figures.grouped("12.5") == "12.5")
     }
 
     @Test func fortyLinesBreakPagesWithTheHeaderRepeated() throws {

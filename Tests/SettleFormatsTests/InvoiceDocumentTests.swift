@@ -97,6 +97,19 @@ import Testing
         #expect(InvoiceDocument.csv(back) == InvoiceDocument.csv(inv))
     }
 
+    /// A line of an item whose price changed inside the period carries its days (`from`,
+    /// `through`, after the fields PRODUCT.md names); lines without days write none. Read back alike.
+    @Test func aLineWithItsDaysWritesAndReadsThem() throws {
+        var inv = Self.supplementary
+        inv.lines[0].from = UTCDay("2026-10-15")
+        inv.lines[0].through = UTCDay("2026-10-31")
+        let json = InvoiceDocument.json(inv, issuer: Self.issuer)
+        #expect(json.contains("\"token_type\": \"input\",\n      \"from\": \"2026-10-15\",\n      \"through\": \"2026-10-31\"\n    },"), "\(json)")
+        #expect(json.components(separatedBy: "\"from\"").count == 2)
+        let back = try #require(InvoiceDocument.parse(json))
+        #expect(back.lines == inv.lines && back.lines[0].from == UTCDay("2026-10-15") && back.lines[1].through == nil)
+    }
+
     @Test func writesValuesCompactOrIndentedAlike() {
         let v = JSONText.object([("a", .array([])), ("b", .object([])), ("c", .array([.int(-3), .number("2.50"), .null, .bool(true)])),
                                  ("ctl", .string("tab\there\u{1}"))])

@@ -95,6 +95,13 @@ import SettleTestSupport
         #expect(line("gpt-4o", .output, "0.0000125")?.charge == money("0.00625"))
         #expect(line("gpt-4o", .output, "0.00001")?.quantity == 1000)
         #expect(line("gpt-4o", .output, "0.00001")?.charge == money("0.01"))
+        // Each line keeps the days of its ok usage (the store reads them back): an invoice whose
+        // item changed price says which days each line covers.
+        #expect(line("gpt-4o", .output, "0.0000125")?.from == UTCDay("2026-10-02"))
+        #expect(line("gpt-4o", .output, "0.00001")?.through == UTCDay("2026-10-02"))
+        #expect(line("x-model", .input)?.from == UTCDay("2026-10-02") && line("x-model", .input)?.through == UTCDay("2026-10-02"))
+        let summed = try #require(try store.periods.periodsStarting(in: PeriodMonth("2026-10")!)[PeriodKey(customerID: "cus_a", periodStart: period.firstDay)])
+        #expect(summed.lines.allSatisfy { $0.from == UTCDay("2026-10-02") && $0.through == UTCDay("2026-10-02") })
         // Requests have no price here: counted, not charged, not "unpriced".
         #expect(line("gpt-4o", .request)?.quantity == 2 && line("gpt-4o", .request)?.errorQuantity == 1)
         #expect(line("gpt-4o", .request)?.charge == nil)

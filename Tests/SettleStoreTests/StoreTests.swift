@@ -14,7 +14,7 @@ import SettleTestSupport
     func migrationsAreVersionedAndIdempotent(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, url) = try kind.makeStore(in: dir)
-        #expect(try store.schemaVersion() == 15)
+        #expect(try store.schemaVersion() == 16)
         #expect(try store.migrate() == [])
         if kind == .postgres {
             // Issued documents are compressed with lz4 (Debian's server is built with it).

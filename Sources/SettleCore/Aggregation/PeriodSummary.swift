@@ -21,10 +21,18 @@ public struct UsageSummaryLine: Sendable, Hashable {
     /// them), at the price book's cost price, exact; nil for marketplace services and where no
     /// price is in force. The finance workbook's margin is charge minus this.
     public var upstreamCost: ExactDecimal?
+    /// The first and last day with ok usage at this unit price: where a price changes inside
+    /// the period, the invoice's lines of one item say from which day to which day each
+    /// applied. nil when no ok event fed the line (and on lines stored before they were kept).
+    public var from: UTCDay?
+    public var through: UTCDay?
 
     public init(provider: String, model: String, tier: Tier, tokenType: TokenType, serviceID: String, unitPrice: ExactDecimal?,
-                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?, upstreamCost: ExactDecimal? = nil, band: Int64 = 0) {
+                quantity: Int64, errorQuantity: Int64, charge: ExactDecimal?, upstreamCost: ExactDecimal? = nil, band: Int64 = 0,
+                from: UTCDay? = nil, through: UTCDay? = nil) {
         self.upstreamCost = upstreamCost
+        self.from = from
+        self.through = through
         self.band = band
         self.provider = provider
         self.model = model
@@ -108,7 +116,7 @@ public struct PeriodSummarizer: Sendable {
     /// watch.
     public func summarize(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],
                           asOf: UTCDay) -> (lines: [UsageSummaryLine], totals: PeriodTotals) {
-        var lines: [LineKey: (ok: Int64, error: Int64, cost: ExactDecimal?)] = [:]
+        var lines: [LineKey: (ok: Int64, error: Int64, cost: ExactDecimal?, from: UTCDay?, through: UTCDay?)] = [:]
         var markups = CustomerPricing.MarkupCache()
         var totals = PeriodTotals(customerID: customer.id, period: period, plan: customer.inForce(on: asOf).plan, asOf: asOf)
         var planOn: (day: UTCDay, plan: String)?
@@ -130,8 +138,14 @@ public struct PeriodSummarizer: Sendable {
                 let price = pricing.unitPrice(row, type, plan: plan, cache: &markups)
                 let key = LineKey(provider: row.provider, model: row.model, tier: row.tier, tokenType: type,
                                   serviceID: row.serviceID, band: row.band, unitPrice: price)
-                var v = lines[key] ?? (0, 0, nil)
-                if ok { v.ok += q } else { v.error += q }
+                var v = lines[key] ?? (0, 0, nil, nil, nil)
+                if ok {
+                    v.ok += q
+                    if v.from.map({ row.day < $0 }) ?? true { v.from = row.day }
+                    if v.through.map({ row.day > $0 }) ?? true { v.through = row.day }
+                } else {
+                    v.error += q
+                }
                 if row.serviceID.isEmpty, price != nil,
                    let quote = pricing.priceBook.quote(provider: row.provider, model: row.model, tokenType: type, tier: row.tier, band: row.band,
                                                        at: row.stretchStart) {
@@ -145,7 +159,8 @@ public struct PeriodSummarizer: Sendable {
         let unordered = lines.map { k, v in
             UsageSummaryLine(provider: k.provider, model: k.model, tier: k.tier, tokenType: k.tokenType, serviceID: k.serviceID,
                              unitPrice: k.unitPrice, quantity: v.ok, errorQuantity: v.error,
-                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost, band: k.band)
+                             charge: k.unitPrice.map { ExactDecimal(v.ok) * $0 }, upstreamCost: v.cost, band: k.band,
+                             from: v.from, through: v.through)
         }
         // Positions are sorted, not the lines: a line is a dozen words that a sort would move
         // again and again.

@@ -71,10 +71,18 @@ public struct InvoiceLine: Sendable, Hashable {
     public var serviceID: String?
     /// A usage line's prompt-size band (`>N`); nil for the standard band.
     public var band: Int64?
+    /// The first and last day this line's usage was at its unit price. Set only where one
+    /// item has lines at two or more unit prices (a price change inside the period), so each
+    /// of them says when it applied; nil otherwise, and on documents issued before.
+    public var from: UTCDay?
+    public var through: UTCDay?
 
     public init(kind: Kind, description: String, quantity: Int64, unitPrice: ExactDecimal, amount: ExactDecimal, provider: String? = nil,
-                model: String? = nil, tier: Tier? = nil, tokenType: TokenType? = nil, serviceID: String? = nil, band: Int64? = nil) {
+                model: String? = nil, tier: Tier? = nil, tokenType: TokenType? = nil, serviceID: String? = nil, band: Int64? = nil,
+                from: UTCDay? = nil, through: UTCDay? = nil) {
         self.band = band
+        self.from = from
+        self.through = through
         self.kind = kind
         self.description = description
         self.quantity = quantity
@@ -85,5 +93,31 @@ public struct InvoiceLine: Sendable, Hashable {
         self.tier = tier
         self.tokenType = tokenType
         self.serviceID = serviceID
+    }
+}
+
+extension InvoiceLine {
+    /// What the unit price is for, so that a reader can check quantity × unit price = amount
+    /// with a pencil (PRODUCT.md, "Invoice documents"): usage per 1M tokens (per request for
+    /// requests), services per 1K tokens, plan fees per month. A trial, the volume discount or
+    /// an adjustment is one unit of its own amount: nothing to name.
+    public var unitLabel: String {
+        switch kind {
+        case .usage: return tokenType == .request ? "per request" : "per 1M tokens"
+        case .service: return "per 1K tokens"
+        case .planFee: return "per month"
+        case .trial, .volumeDiscount, .adjustment: return ""
+        }
+    }
+
+    /// The unit price as every file prints it (JSON, CSV, PDF): as many decimals as it needs,
+    /// at least two (`2.40`, `19.00`, `0.000125`).
+    public var unitPriceText: String { unitPrice.normalized.formatted(minimumPlaces: 2) }
+
+    /// `2026-10-01 to 2026-10-14` (one day alone: `2026-10-14`), or nil when the line has no
+    /// days of its own.
+    public var daysText: String? {
+        guard let from, let through else { return nil }
+        return from == through ? from.description : "\(from) to \(through)"
     }
 }

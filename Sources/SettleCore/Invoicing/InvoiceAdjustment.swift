@@ -47,6 +47,8 @@ extension InvoiceRules {
                 s.quantity += l.quantity
                 s.amount += l.amount
                 s.description = l.description
+                s.from = l.from
+                s.through = l.through
                 sums[item] = s
             } else {
                 sums[item] = l

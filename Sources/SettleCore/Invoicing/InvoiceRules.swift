@@ -57,7 +57,8 @@ public struct InvoiceRules: Sendable {
             lines.append(InvoiceLine(kind: .usage, description: "\(u.provider) \(u.model) \(u.tokenType.rawValue)\(band)\(u.tier == .standard ? "" : " (\(u.tier.rawValue))")",
                                      quantity: u.quantity, unitPrice: (perUnit * per).normalized,
                                      amount: (ExactDecimal(u.quantity) * perUnit).roundedToCents,
-                                     provider: u.provider, model: u.model, tier: u.tier, tokenType: u.tokenType, band: u.band == 0 ? nil : u.band))
+                                     provider: u.provider, model: u.model, tier: u.tier, tokenType: u.tokenType, band: u.band == 0 ? nil : u.band,
+                                     from: u.from, through: u.through))
         }
         for u in usage where !u.serviceID.isEmpty && u.quantity > 0 {
             hasUsage = true
@@ -66,8 +67,9 @@ public struct InvoiceRules: Sendable {
             lines.append(InvoiceLine(kind: .service, description: "\(u.serviceID) \(part) tokens (\(u.model), sold by \(u.provider))",
                                      quantity: u.quantity, unitPrice: (perUnit * Self.thousand).normalized,
                                      amount: (ExactDecimal(u.quantity) * perUnit).roundedToCents, provider: u.provider, model: u.model,
-                                     tokenType: u.tokenType, serviceID: u.serviceID))
+                                     tokenType: u.tokenType, serviceID: u.serviceID, from: u.from, through: u.through))
         }
+        Self.dateSplitItems(&lines)
         for t in trials.sorted(by: { $0.serviceID < $1.serviceID }) {
             guard let s = services[t.serviceID] else { continue }
             let credit = ExactDecimal(t.freeInput) * s.promptPricePer1K.shifted(right: 3)
@@ -86,6 +88,29 @@ public struct InvoiceRules: Sendable {
                                      quantity: 1, unitPrice: discount, amount: discount))
         }
         return (lines, hasUsage)
+    }
+
+    /// A price change inside the period leaves one item (provider, model, tier, token type,
+    /// band; or service and part) on two or more lines at different unit prices: each of them
+    /// says from which day to which day it applied (PRODUCT.md, "Invoice documents"), in its
+    /// description and its `from`/`through`. Any other line keeps no days, so an item at one
+    /// price all period reads as before.
+    static func dateSplitItems(_ lines: inout [InvoiceLine]) {
+        func whole(_ l: InvoiceLine) -> InvoiceLine.Item {
+            var item = l.item
+            item.unitPrice = nil
+            return item
+        }
+        var prices: [InvoiceLine.Item: Set<ExactDecimal>] = [:]
+        for l in lines where l.kind == .usage || l.kind == .service { prices[whole(l), default: []].insert(l.unitPrice) }
+        for i in lines.indices where lines[i].kind == .usage || lines[i].kind == .service {
+            guard (prices[whole(lines[i])]?.count ?? 0) > 1, let days = lines[i].daysText else {
+                lines[i].from = nil
+                lines[i].through = nil
+                continue
+            }
+            lines[i].description += ", \(days)"
+        }
     }
 
     /// Line 5: subtotal, tax at the document's rate, total; nothing applied from credit yet.

@@ -61,13 +61,15 @@ public enum InvoiceDocument {
         return w.text
     }
 
-    /// Money with two decimals; `unit_price` with as many as it needs, at least two.
+    /// Money with two decimals; `unit_price` with as many as it needs, at least two (the text
+    /// the PDF prints too). `from`/`through` only on a line that has them: one of an item's
+    /// lines at different unit prices (a price change inside the period).
     static func line(_ l: InvoiceLine, into w: inout JSONWriter) {
         w.beginObject()
         w.member("kind", l.kind.rawValue)
         w.member("description", l.description)
         w.key("quantity"); w.int(l.quantity)
-        w.member("unit_price", l.unitPrice.normalized.formatted(minimumPlaces: 2))
+        w.member("unit_price", l.unitPriceText)
         w.member("amount", l.amount.formatted(places: 2))
         if let p = l.provider { w.member("provider", p) }
         if let p = l.model { w.member("model", p) }
@@ -75,6 +77,8 @@ public enum InvoiceDocument {
         if let p = l.tokenType { w.member("token_type", p.rawValue) }
         if let p = l.serviceID { w.member("service_id", p) }
         if let b = l.band { w.member("band", PriceBands.label(b)) }
+        if let d = l.from { w.member("from", d.description) }
+        if let d = l.through { w.member("through", d.description) }
         w.endObject()
     }
 
@@ -83,7 +87,7 @@ public enum InvoiceDocument {
     public static func csv(_ i: Invoice) -> String {
         var out = CSVText.record(csvColumns)
         for l in i.lines {
-            CSVText.append([l.kind.rawValue, l.description, String(l.quantity), l.unitPrice.normalized.formatted(minimumPlaces: 2),
+            CSVText.append([l.kind.rawValue, l.description, String(l.quantity), l.unitPriceText,
                                    l.amount.formatted(places: 2), l.provider ?? "", l.model ?? "", l.tier?.rawValue ?? "",
                                    l.tokenType?.rawValue ?? "", l.serviceID ?? ""], to: &out)
         }
@@ -115,7 +119,8 @@ public enum InvoiceDocument {
                                amount: l.text("amount").flatMap { ExactDecimal($0) } ?? .zero, provider: l.text("provider"),
                                model: l.text("model"), tier: l.text("tier").flatMap(Tier.init(rawValue:)),
                                tokenType: l.text("token_type").flatMap(TokenType.init(rawValue:)), serviceID: l.text("service_id"),
-                               band: l.text("band").flatMap(PriceBands.parse))
+                               band: l.text("band").flatMap(PriceBands.parse), from: l.text("from").flatMap(UTCDay.init),
+                               through: l.text("through").flatMap(UTCDay.init))
         }
         var inv = Invoice(number: v.text("number"), kind: kind, customerID: customer, customerName: v.text("customer_name") ?? "",
                        period: BillingPeriod(month: month, billingDay: start.date.day), issueDate: issue, dueDate: due,

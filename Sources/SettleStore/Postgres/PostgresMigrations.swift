@@ -124,7 +124,7 @@ enum PostgresMigrations {
         (13, SharedMigrations.v13 + v13),
         (14, v14),
         (15, SharedMigrations.v15),
-        (16, SharedMigrations.v16 + """
+        (16, SharedMigrations.v16 + SharedMigrations.v16Days + """
         UPDATE invoices SET issue_date = COALESCE((document::jsonb)->>'issue_date', '');
         CREATE INDEX invoices_issue_date ON invoices(issue_date);
         """),

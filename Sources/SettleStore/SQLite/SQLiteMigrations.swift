@@ -184,7 +184,7 @@ enum SQLiteMigrations {
         """),
         (14, v14),
         (15, SharedMigrations.v15),
-        (16, SharedMigrations.v16 + """
+        (16, SharedMigrations.v16 + SharedMigrations.v16Days + """
         UPDATE invoices SET issue_date = COALESCE(json_extract(document, '$.issue_date'), '');
         CREATE INDEX invoices_issue_date ON invoices(issue_date);
         """),

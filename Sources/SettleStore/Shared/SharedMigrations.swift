@@ -284,3 +284,14 @@ extension SharedMigrations {
         );
         """
 }
+
+extension SharedMigrations {
+    /// The days a period's usage line covers (its first and last day of ok usage at its unit
+    /// price), so that an invoice whose item changed price inside the period says from which
+    /// day to which day each of its lines applied. Lines summed before stay without days
+    /// (NULL) until their period is aggregated again.
+    static let v16Days = """
+        ALTER TABLE usage_summaries ADD COLUMN from_day TEXT;
+        ALTER TABLE usage_summaries ADD COLUMN through_day TEXT;
+        """
+}

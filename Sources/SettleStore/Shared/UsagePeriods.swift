@@ -297,7 +297,8 @@ public final class UsagePeriods {
             }
             let lines = sql.rowSink(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier",
                                                                      "token_type", "service_id", "unit_price", "quantity",
-                                                                     "error_quantity", "charge", "upstream_cost", "band"])
+                                                                     "error_quantity", "charge", "upstream_cost", "band",
+                                                                     "from_day", "through_day"])
             let trials = sql.rowSink(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"])
             let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
                                                                      "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
@@ -309,7 +310,8 @@ public final class UsagePeriods {
                     for l in p.lines {
                         try lines.append([c, start, .text(l.provider), .text(l.model), .text(l.tier.rawValue), .text(l.tokenType.rawValue),
                                           .text(l.serviceID), .decimal(l.unitPrice), .int(l.quantity), .int(l.errorQuantity), .decimal(l.charge),
-                                          .decimal(l.upstreamCost), .int(l.band)])
+                                          .decimal(l.upstreamCost), .int(l.band), .optional(l.from?.description),
+                                          .optional(l.through?.description)])
                     }
                     for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
                     let t = p.totals
@@ -406,13 +408,14 @@ public final class UsagePeriods {
         var shared = SharedNames()
         try sql.fetchEach("""
             SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
-                   upstream_cost, band
+                   upstream_cost, band, from_day, through_day
             FROM usage_summaries WHERE period_start >= ? AND period_start <= ?\(only)
             """, range) { r in
             let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: Tier(rawValue: r.text(4)) ?? .standard,
                                         tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
                                         quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11),
-                                        band: r.int(12))
+                                        band: r.int(12), from: try r.optionalDay(13, "usage_summaries.from_day"),
+                                        through: try r.optionalDay(14, "usage_summaries.through_day"))
             // Appended in place: taking the value out and putting it back would copy its lines.
             out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_summaries.period_start")), default: ([], [])].lines.append(line)
         }
@@ -429,12 +432,14 @@ public final class UsagePeriods {
 
     public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
         try sql.fetch("""
-            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost, band
+            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost, band,
+                   from_day, through_day
             FROM usage_summaries WHERE customer_id = ? AND period_start = ?
             """, [.text(customer), .text(period.firstDay.description)]).map { r in
             UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: Tier(rawValue: r.text(2)) ?? .standard,
                              tokenType: TokenType(rawValue: r.text(3)) ?? .input, serviceID: r.text(4), unitPrice: r.decimal(5),
-                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9), band: r.int(10))
+                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9), band: r.int(10),
+                             from: try r.optionalDay(11, "usage_summaries.from_day"), through: try r.optionalDay(12, "usage_summaries.through_day"))
         }.sorted(by: PeriodSummarizer.order)
     }
 
