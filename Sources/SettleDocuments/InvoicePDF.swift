@@ -16,12 +16,13 @@ public enum InvoicePDF {
         let number = inv.number ?? "draft"
         let canvas = PDFCanvas(paper: paper, created: "\(inv.issueDate)T00:00:00Z", title: number)
         let left = margin, right = paper.width - margin, width = right - left
-        // Columns of the line table: description, quantity, unit price with its unit, amount.
-        // Quantity holds `999,999,999,999` and unit price `0.0000025 per 1M tokens` on one line.
-        let columns: [(x: Double, width: Double)] = [(left, width - 292), (right - 282, 76), (right - 198, 120), (right - 70, 70)]
+        // Columns of the line table: description, quantity, unit price, its unit, amount. The
+        // unit has a column of its own so that `0.0000025` and `per 1M tokens` each stay on one line.
+        let columns: [(x: Double, width: Double)] = [(left, width - 306), (right - 300, 76), (right - 218, 66), (right - 146, 84),
+                                                     (right - 60, 60)]
+        let aligns: [PDFCanvas.Align] = [.left, .right, .right, .left, .right]
         let rows = inv.lines.map { l -> [String] in
-            [l.description, Figures.grouped(l.quantity), l.unitLabel.isEmpty ? l.unitPriceText : "\(l.unitPriceText) \(l.unitLabel)",
-             l.amount.formatted(places: 2)]
+            [l.description, Figures.grouped(l.quantity), l.unitPriceText, l.unitLabel, l.amount.formatted(places: 2)]
         }
         // A row is as tall as its tallest cell (a long description, unit price or quantity wraps).
         let heights = rows.map { row in rowHeight(canvas, row, columns) }
@@ -56,8 +57,8 @@ public enum InvoicePDF {
             Self.footer(canvas, note: terms, page: page, of: pageCount)
         }
         func tableHeader(at top: Double) {
-            for (c, title) in ["Description", "Quantity", "Unit price", "Amount"].enumerated() {
-                canvas.text(title, x: columns[c].x, y: top, width: columns[c].width, font: bold, align: c == 0 ? .left : .right)
+            for (c, title) in ["Description", "Quantity", "Unit price", "Unit", "Amount"].enumerated() {
+                canvas.text(title, x: columns[c].x, y: top, width: columns[c].width, font: bold, align: aligns[c])
             }
             canvas.rule(x: left, y: top + 13, to: right)
         }
@@ -71,8 +72,8 @@ public enum InvoicePDF {
             tableHeader(at: top)
             var rowY = top + 16
             for i in indices {
-                for c in 0..<4 {
-                    canvas.text(rows[i][c], x: columns[c].x, y: rowY, width: columns[c].width, font: font, align: c == 0 ? .left : .right)
+                for c in 0..<columns.count {
+                    canvas.text(rows[i][c], x: columns[c].x, y: rowY, width: columns[c].width, font: font, align: aligns[c])
                 }
                 rowY += heights[i]
             }

@@ -45,7 +45,9 @@ import SettleTestSupport
 
     @Test func everyFigureOfTheDocumentReadsBack() throws {
         let inv = Self.invoice(lines: 3)
+        // Columns apart by any number of spaces read as one.
         let text = try text(of: InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
+            .split(separator: " ").joined(separator: " ")
         for figure in ["INV-2026-000042", "2026-11-15", "2026-11-29", "2026-10-15 – 2026-11-14", "Northwind Analytics",
                        "1 Harbour Street, Bristol BS1 4ST", "GB123456789", "settle gateway Ltd", "0.0000025 per 1M tokens", "3,000", "3.25",
                        "Tax (19 %)", "12.34 USD", "-10.00 USD", "\(inv.subtotal.formatted(places: 2)) USD", "\(inv.amountDue.formatted(places: 2)) USD",
@@ -84,9 +86,11 @@ import SettleTestSupport
         inv.lines.append(InvoiceLine(kind: .adjustment, description: "goodwill", quantity: 1, unitPrice: Self.money("-79"),
                                      amount: Self.money("-79.00")))
         let text = try text(of: InvoicePDF.render(inv, issuer: Self.issuer, paper: .letter, paymentTermsDays: 14))
+            .split(separator: " ").joined(separator: " ")
         for figure in ["3,917", "0.48 per 1M tokens", "110,000,000", "2.40 per 1M tokens", "264.00", "2,000,000", "3.00 per 1M tokens",
                        "1,200", "0.01 per request", "12.00", "5,000", "0.004 per 1K tokens", "0.02", "19.00 per month", "-79.00",
-                       "google m1 output, 2026-10-01 to 2026-10-14", "google m1 output, 2026-10-15 to 2026-10-31"] {
+                       // The two output lines' days (a description wraps beside the figures).
+                       "google m1 output, 2026-10-01 to", "google m1 output, 2026-10-15 to", "\n2026-10-14", "\n2026-10-31"] {
             #expect(text.contains(figure), "\(figure) in:\n\(text)")
         }
         let rows = text.components(separatedBy: "\n")
@@ -125,16 +129,18 @@ import SettleTestSupport
         let text = try text(of: pdf)
         #expect(text.contains("1,250,000") && text.contains("110,000,000"), "\(text)")
         let rows = text.components(separatedBy: "\n")
-        // Fits: one line, its amount beside it, "net" on a line of its own below.
-        let fee = try #require(rows.firstIndex { $0.contains("\(mid) platform fee (15 %)") }, "\(text)")
+        // The fee's label and amount on one line, its rate wrapping below if it must; "net"
+        // on a line of its own after it, never printed over it.
+        let fee = try #require(rows.firstIndex { $0.contains("\(mid) platform fee") }, "\(text)")
         #expect(rows[fee].contains("-15.00 USD") && !rows[fee].contains("net"), "\(rows[fee])")
         let net = try #require(rows.firstIndex { $0.contains("\(mid) net") }, "\(text)")
-        #expect(net > fee && rows[net].contains("85.00 USD") && !rows[net].contains("fee"), "\(rows[net])")
-        // Wraps: the fee's label ends ("…%)") on a line above "net", which has a line of its own.
-        let longNet = try #require(rows.firstIndex { $0.contains("eu-west-1-backup net") }, "\(text)")
-        #expect(rows[longNet].contains("160.00 USD") && !rows[longNet].contains("%") && !rows[longNet].contains("fee"), "\(text)")
-        let feeEnd = try #require(rows[..<longNet].lastIndex { $0.contains("%)") }, "\(text)")
-        #expect(feeEnd > net && !rows[feeEnd].contains("radiology") && !rows[feeEnd].contains("net"), "\(text)")
+        #expect(net > fee && rows[net].contains("85.00 USD") && !rows[net].contains("fee") && !rows[net].contains("%"), "\(rows[net])")
+        // Wraps: the long service's "net" label and its amount on a line of their own, after
+        // the line where its fee's rate ends.
+        let longNet = try #require(rows.lastIndex { $0.contains("160.00 USD") }, "\(text)")
+        #expect(!rows[longNet].contains("%") && !rows[longNet].contains("fee"), "\(text)")
+        let feeEnd = try #require(rows[..<longNet].lastIndex { $0.contains("(20 %)") }, "\(text)")
+        #expect(feeEnd > net && !rows[feeEnd].contains("radiology") && !rows[feeEnd].contains("160.00"), "\(text)")
         #expect(text.contains("Owed to codewell"), "\(text)")
     }
 
@@ -147,8 +153,9 @@ import SettleTestSupport
     @Test func fortyLinesBreakPagesWithTheHeaderRepeated() throws {
         let pdf = InvoicePDF.render(Self.invoice(lines: 40), issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
         let text = try text(of: pdf)
-        #expect(text.contains("Page 1 of 2") && text.contains("Page 2 of 2"), "\(text)")
-        #expect(text.components(separatedBy: "Description").count - 1 == 2)
+        // Descriptions wrap beside the unit's column: three pages of lines two text lines high.
+        #expect(text.contains("Page 1 of 3") && text.contains("Page 3 of 3"), "\(text)")
+        #expect(text.components(separatedBy: "Description").count - 1 == 3)
         #expect(text.contains("line 40") && text.contains("40.25"))
         #expect(text.contains("Invoice INV-2026-000042 (continued)"))
     }

@@ -56,7 +56,7 @@ import SettleTestSupport
         #expect(defaults.tolerance == ExactDecimal("0.001")! && defaults.tolerancePct == ExactDecimal("1")!)
         let set = try ConfigLoader.parse("[audit]\ntolerance = \"0.01\"\ntolerance_pct = \"0.5\"\n", file: "settle.toml").audit
         #expect(set.tolerance == ExactDecimal("0.01")! && set.tolerancePct == ExactDecimal("0.5")!)
-        #expect(problem("[audit]\ntolerance_pct = \"-1\"\n").hasPrefix("settle.toml: audit.tolerance_pct: must not be negative"))
+        #expect(problem("[audit]\ntolerance_pct = \"-1\"\n").hasPrefix("settle.toml: audit.tolerance_pct: \"-1\" must not be negative"))
         #expect(problem("[audit]\ntolerance_pct = 0.5\n")
             == "settle.toml: audit.tolerance_pct: write money and rates as decimal strings (\"79.00\"), not floats")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import SettleCore
 import Testing
 @testable import SettleFormats
