@@ -117,7 +117,7 @@ import SettleTestSupport
         #expect(fees.map(\.amount) == [ExactDecimal("11.65")!, ExactDecimal("30.58")!])
         // October's credit statement: the refund, the lapsed promotion, the goodwill adjustment; every row ties out.
         let credits = try String(contentsOfFile: "\(site.root)/out/invoices/2026-10/credits.csv", encoding: .utf8)
-        #expect(credits.contains("cus_0050,0.00,250.00,50.00,0.00,0.00,0.00,0.00,200.00,0.00\r\n"))
+        #expect(credits.contains("cus_0050,0.00,250.00,50.00,0.00,0.00,0.00,0.00,200.00,89.91\r\n"))
         #expect(credits.contains("cus_0012,20.00,0.00,0.00,0.00,0.00,0.00,20.00,0.00,0.00\r\n"))
         for line in credits.components(separatedBy: "\r\n").dropFirst() where !line.isEmpty {
             let v = line.split(separator: ",").dropFirst().map { ExactDecimal(String($0))! }
@@ -269,11 +269,12 @@ import SettleTestSupport
         #expect(log.contains("nightly: exit 3 (done, with findings to read)"))
         #expect(try String(contentsOfFile: "\(site.root)/settle.prom", encoding: .utf8).contains("settle_last_run_exit_code{job=\"nightly\"} 3"))
 
-        // jobs/close: the close (findings: exit 3, passed through), then the PDFs of what it issued.
+        // jobs/close: the close (findings: exit 3, passed through), which renders the PDFs of what it issued.
         let closed = try job("close", ["--period", "2026-10", "--issue-date", "2026-11-01"])
         #expect(closed.status == 3, "\(closed.out)")
-        #expect(FileSystem.names(in: "\(site.root)/out/invoices/2026-10").filter { $0.hasSuffix(".pdf") }.count == 24, "\((try? String(contentsOfFile: "\(logs)/documents.log", encoding: .utf8)) ?? "")")
-        #expect(try String(contentsOfFile: "\(logs)/documents.log", encoding: .utf8).contains("documents: exit 0"))
+        #expect(FileSystem.names(in: "\(site.root)/out/invoices/2026-10").filter { $0.hasSuffix(".pdf") }.count == 24, "\((try? String(contentsOfFile: "\(logs)/close.log", encoding: .utf8)) ?? "")")
+        #expect(try String(contentsOfFile: "\(logs)/close.log", encoding: .utf8).contains("close: exit 3"))
+        #expect(!FileManager.default.fileExists(atPath: "\(logs)/documents.log"))
 
         // The same site through a relative --config: no inbox file looks new.
         let relative = try SettleProcess.run(["--config", "settle.toml", "--database", site.url, "--out", "out", "nightly", "--date", "2026-11-02"],

@@ -100,7 +100,7 @@ import SettleTestSupport
                         from: "2026-10-20", to: "2026-10-20")
         // The period's summary is still priced with its frozen terms.
         let lines = try store.periods.lines(customer: "cus_e", period: BillingPeriod(month: oct, billingDay: 1))
-        #expect(lines.filter { $0.quantity > 0 }.map { "\($0.tokenType) \($0.quantity) \($0.unitPrice.map { ($0 * ExactDecimal(1_000_000)).normalized.description } ?? "none")" }.sorted()
+        #expect(lines.filter { $0.quantity > 0 && $0.tokenType != .request }.map { "\($0.tokenType) \($0.quantity) \($0.unitPrice.map { ($0 * ExactDecimal(1_000_000)).normalized.description } ?? "none")" }.sorted()
                 == ["input 101000000 0.896", "output 10000000 4.48"])
 
         let adjusted = try IssueInvoices(month: oct, adjust: true, issueDate: day("2026-11-05")).execute(store: store, env: edited)
@@ -186,7 +186,9 @@ import SettleTestSupport
         #expect(try store.creditLedger.entries().isEmpty)
         let issued = try IssueInvoices(month: oct, customer: "cus_p1", finalize: true, issueDate: day("2026-11-02")).execute(store: store, env: env)
         #expect(issued.issued.first?.creditsApplied == money("94.80"))
-        #expect(dir.read("out/invoices/2026-10/credits.csv").contains("cus_p1,0.00,100.00,0.00,0.00,94.80,0.00,0.00,5.20,0.00\r\n"))
+        // Issued on 2026-11-02: the credit it applied is November's movement; October's pending is gone.
+        #expect(dir.read("out/invoices/2026-10/credits.csv").contains("cus_p1,0.00,100.00,0.00,0.00,0.00,0.00,0.00,100.00,0.00\r\n"))
+        #expect(try store.creditLedger.uses().map { "\($0.day) \($0.amount)" } == ["2026-11-02 94.80"])
     }
 
     /// A price added for usage that had none: the next close sums the day again and issues the
