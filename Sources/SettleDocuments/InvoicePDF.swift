@@ -89,11 +89,13 @@ public enum InvoicePDF {
                 // A credit note's total goes on account (its credits applied is the total itself).
                 let applied = inv.kind == .creditNote ? ("Credited to your account", -inv.creditsApplied) : ("Credits applied", -inv.creditsApplied)
                 let totals = [("Subtotal", inv.subtotal), ("Tax (\(rate) %)", inv.tax), ("Total", inv.total), applied, ("Amount due", inv.amountDue)]
-                for (k, (label, amount)) in totals.enumerated() {
-                    let line = rowY + 10 + Double(k) * 13
+                // A label that wraps pushes the next one down: no figure prints over another.
+                var line = rowY + 10
+                for (label, amount) in totals {
                     let f = label == "Amount due" || label == "Total" ? bold : font
-                    canvas.text(label, x: right - 250, y: line, width: 125, font: f)
+                    let height = canvas.text(label, x: right - 250, y: line, width: 128, font: f)
                     canvas.text("\(amount.formatted(places: 2)) \(inv.currency)", x: right - 120, y: line, width: 120, font: f, align: .right)
+                    line += max(13, height + 2)
                 }
             }
         }

@@ -8,9 +8,9 @@ struct CloseCommand: ParsableCommand {
         commandName: "close",
         abstract: "The month-end: issue invoices, settle earlier months, seller payouts, finance workbook.",
         discussion: """
-        Under one lock: usage not yet aggregated is aggregated; every earlier month's invoices are settled (a credit note or supplementary invoice where late data changed an issued one, and an invoice for any period that has ended since); the invoices of the billing periods that start in P are issued, in customer_id order; then payouts/P/ and reports/P/.
+        Under one lock: usage not yet aggregated is aggregated, and so are the days a change of prices.csv touched since they were summed; every earlier month's invoices are settled (a credit note or supplementary invoice where late data changed an issued one, and an invoice for any period that has ended since); the invoices of the billing periods that start in P are issued, in customer_id order; then payouts/P/ and reports/P/; last, the PDFs of every document issued (invoices/MONTH/NUMBER.pdf, earlier months included) and the seller statements (payouts/P/SELLER.pdf).
 
-        A customer whose period has not ended on the issue date stays a draft, and a later close issues it. Usage without a price keeps an invoice a draft (exit 3). Issued documents never change, so running close again issues only what is still due.
+        A customer whose period has not ended on the issue date stays a draft, and a later close issues it. Usage without a price keeps an invoice a draft (exit 3); add the price and close again. Issued periods keep the terms they were issued on: editing the catalog never re-prices them. The issue date may not be before the latest one already used, nor after today (exit 64). Issued documents never change, so running close again issues only what is still due.
 
         Examples:
           settle close --period 2026-10
@@ -43,6 +43,9 @@ struct CloseCommand: ParsableCommand {
                 console.say("\(inv.openPeriodCount) customers' billing periods had not ended on the issue date; they stay drafts until a later close")
             }
             console.say("invoices in \(inv.folder)/, payouts in \(report.payouts.folder)/, finance workbook in \(report.finance.folder)/")
+            for d in report.documents {
+                console.say("PDFs: \(d.documents) documents in \(d.folder)/\(d.statements > 0 ? ", \(d.statements) seller statements" : "")")
+            }
             for f in report.findings { console.warn(f) }
             return report.status
         }

@@ -12,7 +12,7 @@ struct InvoiceCommand: ParsableCommand {
 
         Drafts go to OUT/invoices/P/drafts/. --finalize issues INV-YYYY-NNNNNN numbers, gapless, in customer_id order, in one transaction; an issued invoice never changes. A customer with usage that has no price stays a draft (exit 3). Plan fees are prorated by day over the customer versions in force (customers.csv effective_from); prepaid credit is used in the order documents are issued, and OUT/invoices/P/credits.csv states each customer's credit for calendar month P.
 
-        --adjust issues a credit note (CN-…) or a supplementary invoice for what late usage, prices or services changed on issued invoices, once, with one line per line that changed. Issued plan fees and tax rates stay as issued: editing customers.csv never creates documents, unless --adjust --catalog asks to apply the versions now in force (a back-dated effective_from) to issued periods. --issue-date fixes the date so that reruns write identical files.
+        --adjust issues a credit note (CN-…) or a supplementary invoice for what late usage changed on issued invoices, once, with one line per line that changed. An issued period keeps the terms it was issued on (plan fees, tax rate, unit prices, markup, services, the price book): editing the catalog never re-prices it. --adjust --catalog applies back-dated customer versions (a new effective_from inside an issued period), only to the customers that have one. --issue-date fixes the date so that reruns write identical files; it may not be before the latest issue date already used, nor after today (exit 64).
 
         Examples:
           settle invoice --period 2026-10
@@ -62,7 +62,7 @@ struct InvoiceCommand: ParsableCommand {
                 console.say("\(report.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts (issue them after their period ends)")
             }
             if !report.unpricedCustomers.isEmpty {
-                console.warn("\(report.unpricedCustomers.count) invoices stay drafts because usage has no price (\(report.unpricedCustomers.prefix(5).joined(separator: ", "))\(report.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, run settle aggregate over the period, then invoice again")
+                console.warn("\(report.unpricedCustomers.count) invoices stay drafts because usage has no price (\(report.unpricedCustomers.prefix(5).joined(separator: ", "))\(report.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, then run settle close (or settle aggregate over the period, then invoice) again")
             }
             return report.status
         }

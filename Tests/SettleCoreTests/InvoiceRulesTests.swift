@@ -98,6 +98,10 @@ import Testing
         #expect(inv.lines.map(\.unitPriceText) == ["78.98", "12.50", "10.00", "0.004", "0.012", "-0.01", "-0.93"])
         let requests = InvoiceLine(kind: .usage, description: "", quantity: 3, unitPrice: money("0.025"), amount: money("0.08"), tokenType: .request)
         #expect(requests.unitLabel == "per request")
+        // A prorated plan fee is the fee of its days, not of a month.
+        let prorated = InvoiceLine(kind: .planFee, description: "starter plan, 2026-10-01 to 2026-10-19 (19/31 days)", quantity: 1,
+                                   unitPrice: money("11.65"), amount: money("11.65"))
+        #expect(prorated.unitLabel == "for 19/31 days")
     }
 
     @Test func oneCentBelowTheTierNoDiscountAndCreditsCoverAll() throws {

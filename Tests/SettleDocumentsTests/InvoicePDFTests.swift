@@ -107,6 +107,9 @@ import SettleTestSupport
         let text = try text(of: InvoicePDF.render(note, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
         #expect(text.contains("Credit note") && text.contains("Issue date: 2026-11-15") && text.contains("Adjusts: INV-2026-000001"), "\(text)")
         #expect(!text.contains("Due date") && !text.contains("Payment due") && !text.contains("2026-11-29"), "\(text)")
+        // "Credited to your account" may wrap; "Amount due" is never printed over it.
+        let due = try #require(text.components(separatedBy: "\n").first { $0.contains("Amount due") }, "\(text)")
+        #expect(!due.contains("account") && !due.contains("Credited"), "\(due)")
         let invoice = try self.text(of: InvoicePDF.render(Self.invoice(lines: 2), issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
         #expect(invoice.contains("Due date: 2026-11-29"), "\(invoice)")
     }

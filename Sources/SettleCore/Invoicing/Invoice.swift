@@ -105,7 +105,10 @@ extension InvoiceLine {
         switch kind {
         case .usage: return tokenType == .request ? "per request" : "per 1M tokens"
         case .service: return "per 1K tokens"
-        case .planFee: return "per month"
+        case .planFee:
+            // A prorated fee (`pro plan, … (12/31 days)`) is the fee of those days, not a month's.
+            guard description.hasSuffix(" days)"), let open = description.lastIndex(of: "(") else { return "per month" }
+            return "for " + description[description.index(after: open)..<description.index(before: description.endIndex)]
         case .trial, .volumeDiscount, .adjustment: return ""
         }
     }
