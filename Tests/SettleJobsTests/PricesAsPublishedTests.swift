@@ -162,4 +162,63 @@ import SettleTestSupport
         #expect(dir.read("out/reconciliation/2026-10-25/reconciliation.csv")
             .contains("2026-10-25,anthropic,claude-sonnet-4-5,standard,input,100000,100000,0,0.60,0.60,0.00,matched,0.00,,>200000\r\n"))
     }
+
+    /// A 600,000-token prompt in a model with bands >200000 (input and output) and >500000
+    /// (input only): its output falls back to the >200000 price, never the standard one, so it
+    /// is never cheaper than a 300,000-token prompt (issue 28).
+    @Test(arguments: StoreKind.all)
+    func aTokenTypeMissingFromItsBandFallsBackToTheNextLowerBand(kind: StoreKind) throws {
+        let (dir, store, env) = try Self.site(kind, prices: """
+            provider,model,token_type,tier,price,per,effective_from,band
+            anthropic,claude-sonnet-4-5,input,,3.00,1M,2026-01-01,
+            anthropic,claude-sonnet-4-5,output,,15.00,1M,2026-01-01,
+            anthropic,claude-sonnet-4-5,input,,6.00,1M,2026-01-01,>200000
+            anthropic,claude-sonnet-4-5,output,,22.50,1M,2026-01-01,>200000
+            anthropic,claude-sonnet-4-5,input,,9.00,1M,2026-01-01,>500000
+
+            """)
+        _ = try IngestUsage(paths: [dir.write("in/usage.jsonl", UsageLines.file([
+            UsageLines.json("l3", customer: "cus_a", ts: "2026-10-25T10:00:00Z", provider: "anthropic", model: "claude-sonnet-4-5",
+                            input: 300_000, output: 10_000),
+            UsageLines.json("l6", customer: "cus_a", ts: "2026-10-25T11:00:00Z", provider: "anthropic", model: "claude-sonnet-4-5",
+                            input: 600_000, output: 10_000),
+        ]))]).execute(store: store, env: env)
+        _ = try Aggregate(from: UTCDay("2026-10-01")!, to: UTCDay("2026-10-31")!).execute(store: store, env: env)
+        let report = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
+        let inv = try #require(report.issued.first)
+        // At cost × 1.20: the 300k prompt in >200000 (7.20 and 27.00); the 600k prompt's input in
+        // >500000 (10.80), its output at >200000's 27.00 (the standard 18.00 before).
+        #expect(inv.lines.map { "\($0.band.map { ">\($0)" } ?? "std") \($0.tokenType?.rawValue ?? "") \($0.quantity) \($0.unitPrice.normalized) \($0.amount)" } == [
+            ">200000 input 300000 7.2 2.16", ">500000 input 600000 10.8 6.48", ">200000 output 10000 27 0.27", ">500000 output 10000 27 0.27",
+        ])
+    }
+
+    /// LiteLLM's composed keys as published for Gemini 2.5 Pro: a priority prompt over 200k is
+    /// priced at `input_cost_per_token_above_200k_tokens_priority`, not at the standard band's
+    /// priority price (half of it), from an import to an invoice (issue 28).
+    @Test(arguments: StoreKind.all)
+    func aPriorityLongPromptIsPricedFromLiteLLMsComposedKey(kind: StoreKind) throws {
+        let json = #"""
+            {"gemini-2.5-pro": {"litellm_provider": "gemini", "mode": "chat", "max_input_tokens": 1048576,
+              "input_cost_per_token": 1.25e-06, "input_cost_per_token_above_200k_tokens": 2.5e-06,
+              "output_cost_per_token": 1e-05, "output_cost_per_token_above_200k_tokens": 1.5e-05,
+              "input_cost_per_token_priority": 2.25e-06, "input_cost_per_token_above_200k_tokens_priority": 4.5e-06,
+              "output_cost_per_token_priority": 1.8e-05, "output_cost_per_token_above_200k_tokens_priority": 2.7e-05}}
+            """#
+        let imported = try PriceListImport.read(from: .litellm, json: Array(json.utf8), path: "model_prices_and_context_window.json",
+                                                effectiveFrom: UTCDay("2026-01-01")!.start)
+        #expect(imported.unplaced.isEmpty)
+        let (dir, store, env) = try Self.site(kind, prices: PriceListImport.csv(imported.rows))
+        _ = try IngestUsage(paths: [dir.write("in/usage.jsonl", UsageLines.file([
+            UsageLines.json("p1", customer: "cus_a", ts: "2026-10-25T10:00:00Z", provider: "gemini", model: "gemini-2.5-pro",
+                            input: 300_000, output: 1_000, extra: #","tier":"priority""#),
+        ]))]).execute(store: store, env: env)
+        _ = try Aggregate(from: UTCDay("2026-10-01")!, to: UTCDay("2026-10-31")!).execute(store: store, env: env)
+        let report = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
+        let inv = try #require(report.issued.first)
+        // 4.50 and 27.00 per 1M at cost, × 1.20: 5.40 and 32.40.
+        #expect(inv.lines.map { "\($0.tier?.rawValue ?? "") \($0.tokenType?.rawValue ?? "") \($0.unitPrice.normalized) \($0.amount)" } == [
+            "priority input 5.4 1.62", "priority output 32.4 0.03",
+        ])
+    }
 }
