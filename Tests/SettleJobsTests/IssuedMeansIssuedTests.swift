@@ -144,6 +144,50 @@ import SettleTestSupport
             .execute(store: store, env: edited).adjustments.isEmpty)
     }
 
+    /// A markup edited in place after the period was summed and before it is issued: the
+    /// invoice is priced with the catalog it is frozen with (the summary is summed again first),
+    /// so a late event afterwards is billed alone, never a reversal of every line.
+    @Test(arguments: StoreKind.all)
+    func aCatalogEditBeforeTheCloseIsWhatTheInvoiceIsFrozenWith(kind: StoreKind) throws {
+        let (dir, store, env) = try Self.setUp(kind)
+        try Self.ingest(dir, store, env, "oct.jsonl", [Self.claude("e1", "cus_e", "2026-10-05T10:00:00Z", input: 100_000_000, output: 0)],
+                        from: "2026-10-01", to: "2026-10-31")
+        dir.write("settle.toml", Self.toml(claudeEnterprisePct: "30"))
+        let edited = try Self.env(dir, env.databaseURL)
+        let close = try Close(month: oct, issueDate: day("2026-11-02")).execute(store: store, env: edited)
+        #expect(close.invoices.issuedCount == 3)
+        let e = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.first.flatMap { InvoiceDocument.parse($0) })
+        #expect(e.lines.filter { $0.kind == .usage }.map { "\($0.quantity) \($0.unitPrice) \($0.amount)" } == ["100000000 1.04 104.00"])
+        try Self.ingest(dir, store, edited, "late.jsonl", [Self.claude("e2", "cus_e", "2026-10-20T10:00:00Z", input: 1_000_000, output: 0)],
+                        from: "2026-10-20", to: "2026-10-20")
+        let nov = try Close(month: PeriodMonth("2026-11")!, issueDate: day("2026-12-02")).execute(store: store, env: edited)
+        let late = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.last.flatMap { InvoiceDocument.parse($0) })
+        #expect(nov.earlier.first?.adjustmentCount == 1)
+        #expect(late.kind == .supplementary && late.lines.map { "\($0.quantity) \($0.unitPrice) \($0.amount)" } == ["1000000 1.04 1.04"])
+    }
+
+    /// A back-dated version applied by `--adjust --catalog` to a customer with usage, on a plan
+    /// a markup rule names: the correction re-prices the usage once, and the next close finds
+    /// nothing more to settle (it does not undo the correction from an older summary).
+    @Test(arguments: StoreKind.all)
+    func aBackdatedCorrectionStaysCorrected(kind: StoreKind) throws {
+        let (dir, store, env) = try Self.setUp(kind)
+        try Self.ingest(dir, store, env, "oct.jsonl", [Self.claude("p1", "cus_p2", "2026-10-20T10:00:00Z", input: 100_000_000, output: 0)],
+                        from: "2026-10-01", to: "2026-10-31")
+        _ = try IssueInvoices(month: oct, finalize: true, issueDate: day("2026-11-02")).execute(store: store, env: env)
+        dir.write("customers.csv", Self.customers + "cus_p2,Pi Two,p2@example.com,enterprise,1,20,,2026-10-16,,\n")
+        let applied = try IssueInvoices(month: oct, customer: "cus_p2", adjust: true, applyCatalog: true, issueDate: day("2026-11-05"))
+            .execute(store: store, env: env)
+        let doc = try #require(applied.adjustments.first)
+        // Usage on 10-20, under enterprise now: 0.896 instead of pro's (default 20 %) 0.96.
+        #expect(doc.lines.filter { $0.kind == .usage }.map { "\($0.quantity) \($0.unitPrice) \($0.amount)" }
+                == ["100000000 0.896 89.60", "-100000000 0.96 -96.00"])
+        let close = try Close(month: oct, issueDate: day("2026-11-05")).execute(store: store, env: env)
+        #expect(close.invoices.adjustmentCount == 0 && close.invoices.issuedCount == 0)
+        let lines = try store.periods.lines(customer: "cus_p2", period: BillingPeriod(month: oct, billingDay: 1))
+        #expect(lines.filter { $0.quantity > 0 && $0.tokenType == .input }.map { ($0.unitPrice! * ExactDecimal(1_000_000)).normalized.description } == ["0.896"])
+    }
+
     /// Finding 2: an issue date in the future, or before the latest one used, is refused (64)
     /// naming the latest date; so documents are issued, and use credit, in date order.
     @Test(arguments: StoreKind.all)
@@ -169,6 +213,13 @@ import SettleTestSupport
         _ = try IssueInvoices(month: oct, customer: "cus_p1", issueDate: day("2026-12-01")).execute(store: store, env: env)
         let same = try IssueInvoices(month: oct, customer: "cus_e", finalize: true, issueDate: day("2026-12-05")).execute(store: store, env: env)
         #expect(same.issued.map { $0.number! } == ["INV-2026-000002"])
+        // A later issue today; a rerun of an earlier run with its own date finds nothing due and
+        // is not refused (its files are written again, the same).
+        _ = try IssueInvoices(month: oct, customer: "cus_p1", finalize: true).execute(store: store, env: env)
+        #expect(try store.invoiceLedger.latestIssueDate() == day("2026-12-06"))
+        let rerun = try IssueInvoices(month: PeriodMonth("2026-11")!, customer: "cus_e", finalize: true, issueDate: day("2026-12-05"))
+            .execute(store: store, env: env)
+        #expect(rerun.issuedCount == 0 && rerun.adjustmentCount == 0)
     }
 
     /// A run that only makes drafts: the statement still shows the month's top-up, and the
@@ -235,7 +286,7 @@ import SettleTestSupport
         _ = try IssueInvoices(month: oct, finalize: true, issueDate: day("2026-11-02")).execute(store: store, env: env)
         // What the previous release left: schema 15.
         try StoreKind.tamper(env.databaseURL, """
-            DROP TABLE issued_terms; DROP TABLE catalog_terms; DROP TABLE price_book_seen; DROP INDEX invoices_issue_date;
+            DROP TABLE issued_terms; DROP TABLE catalog_terms; DROP INDEX invoices_issue_date; ALTER TABLE period_totals DROP COLUMN priced_with;
             ALTER TABLE invoices DROP COLUMN issue_date;
             ALTER TABLE usage_summaries DROP COLUMN from_day; ALTER TABLE usage_summaries DROP COLUMN through_day;
             DELETE FROM schema_migrations WHERE version = 16;
@@ -243,16 +294,19 @@ import SettleTestSupport
         let reopened = try StoreOpener.open(url: env.databaseURL)
         #expect(try reopened.migrate() == [16])
         #expect(try reopened.invoiceLedger.latestIssueDate() == day("2026-11-02"))
-        let refused = #expect(throws: IssueDateError.self) {
-            _ = try IssueInvoices(month: oct, adjust: true, issueDate: day("2026-11-01")).execute(store: reopened, env: env)
-        }
-        #expect(refused?.message.contains("2026-11-02") == true)
-        // The first run freezes October with today's catalog; an in-place edit after it is not applied.
+        // The first run freezes October with today's catalog; an in-place edit after it is not
+        // applied, and neither is it by --catalog (no customer has a back-dated version).
         #expect(try IssueInvoices(month: oct, adjust: true, issueDate: day("2026-11-05")).execute(store: reopened, env: env).adjustments.isEmpty)
-        dir.write("settle.toml", Self.toml(claudeEnterprisePct: "30"))
+        dir.write("settle.toml", Self.toml(proFee: "99.00", claudeEnterprisePct: "30"))
         let edited = try Self.env(dir, env.databaseURL)
+        #expect(try IssueInvoices(month: oct, adjust: true, applyCatalog: true, issueDate: day("2026-11-05"))
+            .execute(store: reopened, env: edited).adjustments.isEmpty)
         try Self.ingest(dir, reopened, edited, "late.jsonl", [Self.claude("e2", "cus_e", "2026-10-20T10:00:00Z", input: 1_000_000, output: 0)],
                         from: "2026-10-20", to: "2026-10-20")
+        let refused = #expect(throws: IssueDateError.self) {
+            _ = try IssueInvoices(month: oct, adjust: true, issueDate: day("2026-11-01")).execute(store: reopened, env: edited)
+        }
+        #expect(refused?.message.contains("2026-11-02") == true)
         let adjusted = try IssueInvoices(month: oct, adjust: true, issueDate: day("2026-11-05")).execute(store: reopened, env: edited)
         #expect(adjusted.adjustments.map { "\($0.customerID) \($0.subtotal)" } == ["cus_e 0.90"])
     }

@@ -83,6 +83,9 @@ public struct PeriodTotals: Sendable, Hashable {
     public var projectedTokens: Int64 = 0
     public var projectedCalls: Int64 = 0
     public var projectedCost = ExactDecimal.zero
+    /// What the figures were priced with (`PricingFingerprint`): "" when unknown (a store of
+    /// an earlier release).
+    public var pricedWith = ""
 
     public init(customerID: String, period: BillingPeriod, plan: String, asOf: UTCDay) {
         self.customerID = customerID

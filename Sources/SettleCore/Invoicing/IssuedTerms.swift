@@ -88,3 +88,19 @@ public struct CatalogTerms: Sendable, Hashable {
         return out
     }
 }
+
+/// What a period's summary was priced with: the catalog terms (by digest) and the plans the
+/// customer was on during the period (markup rules may name a plan). Kept with the summary, it
+/// tells a month-end whether the summary still prices the period as its terms now say — after
+/// an in-place edit of an open period's catalog, or a back-dated version applied to an issued
+/// one — so that it is summed again before it is invoiced.
+public enum PricingFingerprint {
+    public static func of(catalogDigest: String, customer: CustomerHistory, period: BillingPeriod) -> String {
+        var plans = ["\(customer.inForce(on: period.firstDay).plan)@"]
+        for v in customer.versions {
+            guard let from = v.effectiveFrom, from > period.firstDay, from <= period.lastDay else { continue }
+            plans.append("\(v.plan)@\(from)")
+        }
+        return catalogDigest + "|" + plans.joined(separator: ",")
+    }
+}

@@ -76,21 +76,6 @@ public struct Aggregate: Job {
     }
 
     func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
-        // Days a change of prices.csv touched since the last sum are summed again with these.
-        let watch = PriceBookWatch(prices: catalog.prices)
-        let touched = try watch.touchedDays(store: store)
-        if !touched.isEmpty, !Set(touched).isSubset(of: days) {
-            env.logger.info("aggregate: prices.csv changed since the last sum; \(touched.count) days of the changed models are summed again (\(touched[0]) to \(touched[touched.count - 1]))")
-            var wider = self
-            wider.days = Set(days + touched).sorted()
-            return try wider.compute(store: store, env: env, catalog: catalog)
-        }
-        let report = try computeDays(store: store, env: env, catalog: catalog)
-        try watch.note(store: store)
-        return report
-    }
-
-    func computeDays(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
         var report = Report()
         let periods = store.periods
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
@@ -153,12 +138,15 @@ public struct Aggregate: Job {
                     let trials = try trialUse(customer: frozen.terms.customer, period: period, rows: inPeriod, services: frozenServices,
                                               store: store, firstEvent: firstEvent)
                     work.append(PeriodWork(customer: frozen.terms.customer, period: period, rows: inPeriod, trials: trials, asOf: asOf,
-                                           summarizer: termsBook.summarizer(frozen)))
+                                           summarizer: termsBook.summarizer(frozen),
+                                           pricedWith: PricingFingerprint.of(catalogDigest: frozen.digest, customer: frozen.terms.customer,
+                                                                             period: period)))
                     continue
                 }
                 let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store,
                                           firstEvent: firstEvent)
-                work.append(PeriodWork(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf))
+                work.append(PeriodWork(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf,
+                                       pricedWith: PricingFingerprint.of(catalogDigest: termsBook.todayDigest, customer: customer, period: period)))
             }
         }
         // Then the periods are summarized on a second thread while this one stores them, all in
@@ -171,8 +159,9 @@ public struct Aggregate: Job {
             while at < items.count {
                 let end = min(at + 256, items.count)
                 let chunk = items[at..<end].map { w in
-                    let (lines, totals) = (w.summarizer ?? summarizer).summarize(customer: w.customer, period: w.period, rows: w.rows,
+                    var (lines, totals) = (w.summarizer ?? summarizer).summarize(customer: w.customer, period: w.period, rows: w.rows,
                                                                                    trials: w.trials, asOf: w.asOf)
+                    totals.pricedWith = w.pricedWith
                     return UsagePeriods.Replacement(totals: totals, billingDay: w.customer.billingDay, lines: lines, trials: w.trials)
                 }
                 guard chunks.send(chunk) else { break }
@@ -204,6 +193,8 @@ public struct Aggregate: Job {
         var asOf: UTCDay
         /// The frozen terms' summarizer of an issued period; nil: today's catalog.
         var summarizer: PeriodSummarizer? = nil
+        /// What the summary is priced with (`PricingFingerprint`).
+        var pricedWith: String
     }
 
     /// The free trial tokens of each service the customer used in the period (`TrialAllowance`).

@@ -103,6 +103,13 @@ public struct IssueInvoices {
         let runID = run.runID
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
+            // Periods summed with other terms than they have now are summed again first.
+            let through = issueDate ?? env.clock().day
+            let stale = try StalePeriods.days(months: [month], store: store, env: env, catalog: catalog, through: through)
+            if !stale.isEmpty {
+                env.logger.info("invoice: \(stale.count) days of periods whose catalog changed since they were summed are summed again")
+                _ = try Aggregate(days: stale).compute(store: store, env: env, catalog: catalog)
+            }
             let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
             report = done
             return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
@@ -146,8 +153,14 @@ public struct IssueInvoices {
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
-        if !dryRun && (finalize || adjust) {
+        // Numbers follow time: checked when a document is about to be issued (a dry run says
+        // whether it could be), so that a rerun with its old --issue-date that finds nothing due
+        // still writes its files.
+        var dateChecked = false
+        func checkIssueDate() throws {
+            guard !dateChecked else { return }
             try IssueDateRule.check(date, latest: try ledger.latestIssueDate(), today: env.clock().day)
+            dateChecked = true
         }
         let termsBook = IssuedTermsBook(store: store, config: config, catalog: catalog)
         var rulesByDigest: [String: InvoiceRules] = [:]
@@ -215,7 +228,17 @@ public struct IssueInvoices {
                     // only --catalog applies a back-dated version, and only that.
                     var priced = (customer: c, rules: rules, usage: summary?.lines ?? [], applying: applyCatalog)
                     var newTerms: IssuedTermsLedger.Stored?
-                    if let f = frozen[c.id] {
+                    var frozenTerms = frozen[c.id]
+                    if frozenTerms == nil, !issuedHere.isEmpty {
+                        // Issued by an earlier release, before terms were stored: frozen from now
+                        // on with the catalog as it is on this run, and priced like any issued period.
+                        let f = IssuedTermsBook.Frozen(terms: IssuedTerms(customer: c, catalog: termsBook.today), digest: termsBook.todayDigest)
+                        if let session, let number = thisPeriodNumber(issuedHere) {
+                            try session.freeze(customerID: c.id, periodStart: period.firstDay, document: number, terms: termsBook.freezing(c))
+                        }
+                        frozenTerms = f
+                    }
+                    if let f = frozenTerms {
                         priced = (f.terms.customer, frozenRules(of: f), priced.usage, false)
                         if applyCatalog, let corrected = f.terms.backdated(c, in: period) {
                             let terms = IssuedTerms(customer: corrected, catalog: f.terms.catalog.addingPlans(config.plans))
@@ -228,10 +251,6 @@ public struct IssueInvoices {
                             newTerms = termsBook.freezing(terms)
                             if let session { try termsBook.keepCatalogs(in: session) }
                         }
-                    } else if !issuedHere.isEmpty, let session, let number = thisPeriodNumber(issuedHere) {
-                        // Issued by an earlier release, before terms were stored: frozen from now on
-                        // with the catalog as it is on this run.
-                        try session.freeze(customerID: c.id, periodStart: period.firstDay, document: number, terms: termsBook.freezing(c))
                     }
                     guard let now = priced.rules.invoice(customer: priced.customer, period: period, usage: priced.usage, trials: summary?.trials ?? [],
                                                          issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
@@ -282,6 +301,7 @@ public struct IssueInvoices {
                     }
                     report.issuedTotal += inv.total
                 }
+                if !toIssue.isEmpty { try checkIssueDate() }
                 if let session {
                     try session.issue(toIssue) { inv, _ in
                         count(inv)

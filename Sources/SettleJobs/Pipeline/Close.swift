@@ -1,3 +1,4 @@
+import Logging
 import SettleCore
 import SettleFormats
 import SettleStore
@@ -51,16 +52,22 @@ public struct Close: Job {
     func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
         var report = Report()
         // Days ingested but not yet aggregated (a nightly that has not run since) count too.
-        // And days whose prices changed since they were summed (a price added for usage that
-        // had none: the drafts it held are issued now).
-        let pending = Set(try store.pending.days(.aggregate, through: issueDate)
-                          + PriceBookWatch(prices: catalog.prices).touchedDays(store: store)).sorted()
+        let pending = try store.pending.days(.aggregate, through: issueDate)
         if !pending.isEmpty {
             let a = try Aggregate(days: pending).compute(store: store, env: env, catalog: catalog)
             report.aggregate = a
             if let f = a.findings { report.findings.append(f) }
         }
         let earlier = Set(try store.invoiceLedger.issuedMonths() + store.periods.summedMonths()).filter { $0 < month }.sorted()
+        // Periods summed with other terms than they have now (a catalog edit of an open period,
+        // a price added for usage that had none, a back-dated version applied): summed again.
+        let stale = try StalePeriods.days(months: earlier + [month], store: store, env: env, catalog: catalog, through: issueDate)
+        if !stale.isEmpty {
+            env.logger.info("close: \(stale.count) days of periods whose catalog changed since they were summed are summed again (\(stale[0]) to \(stale[stale.count - 1]))")
+            let a = try Aggregate(days: stale).compute(store: store, env: env, catalog: catalog)
+            if report.aggregate == nil { report.aggregate = a }
+            if let f = a.findings, !report.findings.contains(f) { report.findings.append(f) }
+        }
         for m in earlier {
             var job = IssueInvoices(month: m, finalize: true, adjust: true, issueDate: issueDate)
             job.keepsDocuments = false

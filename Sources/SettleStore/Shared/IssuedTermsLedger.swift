@@ -46,15 +46,4 @@ public final class IssuedTermsLedger {
         }
         return row.text(0)
     }
-
-    /// The price book the daily rows were last summed with (digest and text), if any.
-    public func priceBookSeen() throws -> (digest: String, body: String)? {
-        try sql.fetch("SELECT digest, body FROM price_book_seen WHERE id = 1", []).first.map { ($0.text(0), $0.text(1)) }
-    }
-
-    /// Records the price book the daily rows are now summed with.
-    public func notePriceBook(digest: String, body: String) throws {
-        _ = try sql.perform("INSERT INTO price_book_seen(id, digest, body) VALUES (1, ?, ?) "
-            + "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, body = excluded.body", [.text(digest), .text(body)])
-    }
 }

@@ -261,8 +261,9 @@ extension SharedMigrations {
     /// Issued means issued (PRODUCT.md, "Customers over time"): the terms each issued period
     /// was priced with (`issued_terms`: the customer's versions, and the digest of the catalog
     /// part kept once in `catalog_terms`); each document's issue date as a column, so that the
-    /// latest one bounds the next (numbers follow time); and the price book the daily rows were
-    /// last summed with, so that an edit of prices.csv marks the days it touches stale.
+    /// latest one bounds the next (numbers follow time); and what each period's summary was priced
+    /// with (`priced_with`, `PricingFingerprint`), so that a catalog edit since is seen before
+    /// the period is invoiced.
     static let v16 = """
         ALTER TABLE invoices ADD COLUMN issue_date TEXT NOT NULL DEFAULT '';
         CREATE TABLE catalog_terms (
@@ -277,11 +278,7 @@ extension SharedMigrations {
             catalog_digest TEXT NOT NULL,
             PRIMARY KEY (customer_id, period_start)
         );
-        CREATE TABLE price_book_seen (
-            id     BIGINT PRIMARY KEY,
-            digest TEXT NOT NULL,
-            body   TEXT NOT NULL
-        );
+        ALTER TABLE period_totals ADD COLUMN priced_with TEXT NOT NULL DEFAULT '';
         """
 }
 

@@ -169,13 +169,6 @@ public final class UsagePeriods {
         return Timestamp(microseconds: us).day
     }
 
-    /// The days from `from` on that have daily rows of a provider's model: the usage a price
-    /// change of that model touches.
-    public func daysWithUsage(provider: String, model: String, from: UTCDay) throws -> [UTCDay] {
-        try sql.fetch("SELECT DISTINCT day FROM usage_daily WHERE provider = ? AND model = ? AND day >= ? ORDER BY day",
-                      [.text(provider), .text(model), .text(from.description)]).map { try $0.day(0, "usage_daily.day") }
-    }
-
     public func dailyRows(from: UTCDay, to: UTCDay, customers: [String]? = nil) throws -> [UsageDailyRow] {
         let (only, ids) = Self.customerFilter(customers)
         var rows: [UsageDailyRow] = []
@@ -303,7 +296,7 @@ public final class UsagePeriods {
             let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
                                                                      "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
                                                                      "events", "error_events", "as_of", "projected_tokens", "projected_calls",
-                                                                     "projected_cost", "alerts_due"])
+                                                                     "projected_cost", "alerts_due", "priced_with"])
             while let chunk = try next() {
                 for p in chunk {
                     let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
@@ -319,7 +312,7 @@ public final class UsagePeriods {
                     try totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens),
                                        .int(t.calls), .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
                                        .int(t.events), .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens),
-                                       .int(t.projectedCalls), .decimal(t.projectedCost), .int(1)])
+                                       .int(t.projectedCalls), .decimal(t.projectedCost), .int(1), .text(t.pricedWith)])
                 }
             }
             try lines.flush()
@@ -382,6 +375,18 @@ public final class UsagePeriods {
     static func customerFilter(_ customers: [String]?) -> (String, [SQLParam]) {
         guard let customers else { return ("", []) }
         return (" AND customer_id IN (\(Array(repeating: "?", count: customers.count).joined(separator: ", ")))", customers.map { .text($0) })
+    }
+
+    /// What the summaries of `customers`' periods starting in `month` were priced with
+    /// (`PricingFingerprint`), by customer.
+    public func pricedWith(startingIn month: PeriodMonth, customers: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        guard !customers.isEmpty else { return out }
+        let (only, ids) = Self.customerFilter(customers)
+        try sql.fetchEach("SELECT customer_id, priced_with FROM period_totals WHERE period = ?\(only)", [.text(month.description)] + ids) { r in
+            out[r.text(0)] = r.text(1)
+        }
+        return out
     }
 
     public func summedMonths() throws -> [PeriodMonth] {
