@@ -153,9 +153,9 @@ public struct IssueInvoices {
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
-        // Numbers follow time: checked when a document is about to be issued (a dry run says
-        // whether it could be), so that a rerun with its old --issue-date that finds nothing due
-        // still writes its files.
+        // Numbers follow time: checked when a document is about to be issued, so that a rerun
+        // with its old --issue-date that finds nothing due still writes its files (a dry run,
+        // such as rerun's look at drift, issues nothing and is never refused).
         var dateChecked = false
         func checkIssueDate() throws {
             guard !dateChecked else { return }
@@ -301,7 +301,7 @@ public struct IssueInvoices {
                     }
                     report.issuedTotal += inv.total
                 }
-                if !toIssue.isEmpty { try checkIssueDate() }
+                if !toIssue.isEmpty && !dryRun { try checkIssueDate() }
                 if let session {
                     try session.issue(toIssue) { inv, _ in
                         count(inv)
