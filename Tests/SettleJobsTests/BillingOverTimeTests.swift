@@ -271,5 +271,15 @@ import SettleTestSupport
         #expect(one.audit?.months.map(\.month.description) == ["2026-10"])
         #expect(dir.read("out/audit/2026-10/charge-audit-summary.csv") == summary)
         #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/out/audit/2026-10-25/charge-audit.csv"))
+        #expect(try store.audits.totals(from: day("2026-10-01"), to: day("2026-10-31")).map { "\($0.key.day) \($0.key.model)" }.first
+                == "2026-10-25 gpt-4o")
+
+        // A store of an earlier release kept no totals per day: a day without them is audited
+        // once, from its daily rows, and the month's summary is whole again.
+        try StoreKind.tamper(env.databaseURL, "DELETE FROM charge_audit_days WHERE day = '2026-10-25'")
+        let again = try Rerun(from: day("2026-10-26"), to: day("2026-10-26"), steps: [.aggregate]).execute(store: store, env: env)
+        #expect(again.audit?.cells.allSatisfy { $0.day == day("2026-10-26") } == true)
+        #expect(dir.read("out/audit/2026-10/charge-audit-summary.csv") == summary)
+        #expect(FileManager.default.fileExists(atPath: "\(dir.path)/out/audit/2026-10-25/charge-audit.csv"))
     }
 }

@@ -91,6 +91,35 @@ public struct ChargeAudit: Sendable {
     /// best `partial`). A model with no priced cell at all is `unpriced` and shows what was
     /// reported.
     public func summary(_ cells: [ChargeAuditCell]) -> [ChargeAuditSummaryRow] {
+        summary(Self.dayTotals(cells))
+    }
+
+    /// The cells of days summed per day, provider, model and tier: what a month's summary adds
+    /// up, kept by the store so that a night audits its own days, not the whole month again.
+    public static func dayTotals(_ cells: [ChargeAuditCell]) -> [ChargeAuditDayTotal] {
+        var byKey: [ChargeAuditDayTotal.Key: ChargeAuditDayTotal] = [:]
+        for c in cells {
+            let k = ChargeAuditDayTotal.Key(day: c.day, provider: c.provider, model: c.model, tier: c.tier)
+            var t = byKey[k] ?? ChargeAuditDayTotal(key: k)
+            t.events += c.events
+            t.eventsReported += c.eventsReported
+            if let computed = c.computed {
+                t.priced = true
+                t.comparedEvents += c.eventsReported
+                t.reported += c.reported
+                t.computed += computed
+            } else {
+                t.unpricedReported += c.reported
+            }
+            byKey[k] = t
+        }
+        return byKey.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The month's rows, one per provider, model and tier, from its days' totals: reported and
+    /// computed compared over the priced cells (a model with none is `unpriced`, showing what
+    /// was reported), by the same rule as a cell.
+    public func summary(_ totals: [ChargeAuditDayTotal]) -> [ChargeAuditSummaryRow] {
         struct Model: Hashable, Comparable {
             var provider: String, model: String, tier: Tier
             static func < (a: Model, b: Model) -> Bool { (a.provider, a.model, a.tier) < (b.provider, b.model, b.tier) }
@@ -102,20 +131,17 @@ public struct ChargeAudit: Sendable {
             var priced = false
         }
         var byModel: [Model: Sums] = [:]
-        for c in cells {
-            let k = Model(provider: c.provider, model: c.model, tier: c.tier)
+        for t in totals {
+            let k = Model(provider: t.key.provider, model: t.key.model, tier: t.key.tier)
             var s = byModel[k] ?? Sums()
-            s.days.insert(c.day)
-            s.events += c.events
-            s.eventsReported += c.eventsReported
-            if let computed = c.computed {
-                s.priced = true
-                s.comparedEvents += c.eventsReported
-                s.reported += c.reported
-                s.computed += computed
-            } else {
-                s.unpricedReported += c.reported
-            }
+            s.days.insert(t.key.day)
+            s.events += t.events
+            s.eventsReported += t.eventsReported
+            s.comparedEvents += t.comparedEvents
+            s.reported += t.reported
+            s.unpricedReported += t.unpricedReported
+            s.computed += t.computed
+            s.priced = s.priced || t.priced
             byModel[k] = s
         }
         return byModel.sorted { $0.key < $1.key }.map { k, s in
@@ -223,4 +249,36 @@ public struct ChargeAuditSummaryRow: Sendable, Hashable {
         if r.magnitude * 2 >= w.magnitude { q += (p < 0) != (w < 0) ? -1 : 1 }
         return ExactDecimal(significand: q, scale: 2)
     }
+}
+
+/// One day's audit of a provider's model and tier over every customer: the cells' sums that a
+/// month's summary adds up (`ChargeAudit.summary`).
+public struct ChargeAuditDayTotal: Sendable, Hashable {
+    public struct Key: Sendable, Hashable, Comparable {
+        public var day: UTCDay
+        public var provider: String
+        public var model: String
+        public var tier: Tier
+        public init(day: UTCDay, provider: String, model: String, tier: Tier) {
+            self.day = day
+            self.provider = provider
+            self.model = model
+            self.tier = tier
+        }
+        public static func < (a: Key, b: Key) -> Bool { (a.day, a.provider, a.model, a.tier) < (b.day, b.provider, b.model, b.tier) }
+    }
+
+    public var key: Key
+    public var events: Int64 = 0
+    public var eventsReported: Int64 = 0
+    /// The reported events of priced cells: those compared.
+    public var comparedEvents: Int64 = 0
+    /// Reported cost of priced cells, and of unpriced ones.
+    public var reported = ExactDecimal.zero
+    public var unpricedReported = ExactDecimal.zero
+    public var computed = ExactDecimal.zero
+    /// Whether any cell of the day was priced.
+    public var priced = false
+
+    public init(key: Key) { self.key = key }
 }

@@ -15,12 +15,12 @@ extension ChargeAudit {
 /// for each day whose events carry a reported cost, and `audit/YYYY-MM/charge-audit-summary.csv`
 /// for each calendar month those days fall in.
 ///
-/// Both come from the store's daily rows (which keep each day's reported cost, summed, apart
-/// from the events without one), a month at a time: the month's summary is recomputed from
-/// every day of the month the store has rolled up, not read back from the day files under
-/// `--out`, which may be missing (another `--out`, a day audited by an older settle, a file
-/// deleted), stale (a day re-aggregated by a run killed before its audit) or edited by hand.
-/// The same rows give the day files, so the month is read once.
+/// Both come from the store: a day's cells from its daily rows (which keep each day's reported
+/// cost, summed, apart from the events without one), and the month's summary from the totals
+/// per day and model the store keeps for every audited day (`AuditLedger`), not from the day
+/// files under `--out`, which may be missing (another `--out`, a file deleted), stale (a day
+/// re-aggregated by a run killed before its audit) or edited by hand. A night reads its own
+/// days' rows, never the whole month's.
 public struct ChargeAuditDays {
     public var days: [UTCDay]
 
@@ -81,17 +81,21 @@ public struct ChargeAuditDays {
         var report = Report()
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
         let byMonth = Dictionary(grouping: Set(days), by: { PeriodMonth(containing: $0) })
-        for (month, monthDays) in byMonth.sorted(by: { $0.key < $1.key }) {
-            let cells = audit.cells(try store.periods.dailyRows(from: month.firstDay, to: month.lastDay))
-            let byDay = Dictionary(grouping: cells, by: \.day)
-            for day in monthDays.sorted() {
-                guard let dayCells = byDay[day], !dayCells.isEmpty else { continue }
+        for (month, asked) in byMonth.sorted(by: { $0.key < $1.key }) {
+            // The days asked for, and any day of the month audited by no run since the store
+            // kept totals (a store of an earlier release): each read on its own, a day at a time.
+            let monthDays = Set(asked).union(try store.audits.unauditedDays(from: month.firstDay, to: month.lastDay)).sorted()
+            for day in monthDays {
+                let dayCells = audit.cells(try store.periods.dailyRows(from: day, to: day))
+                try store.audits.replace(days: [day], with: ChargeAudit.dayTotals(dayCells))
+                guard !dayCells.isEmpty else { continue }
                 let path = "\(env.outDir)/audit/\(day)/charge-audit.csv"
                 try FileSystem.writeAtomically(ChargeAuditCSV.text(dayCells), to: path)
-                report.cells += dayCells
+                if asked.contains(day) { report.cells += dayCells }
                 report.outputs.append(path)
             }
-            let rows = audit.summary(cells)
+            // The month's summary adds up the stored totals of its days.
+            let rows = audit.summary(try store.audits.totals(from: month.firstDay, to: month.lastDay))
             guard !rows.isEmpty else { continue }
             let path = "\(env.outDir)/audit/\(month)/charge-audit-summary.csv"
             try FileSystem.writeAtomically(ChargeAuditSummaryCSV.text(rows), to: path)

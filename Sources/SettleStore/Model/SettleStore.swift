@@ -35,6 +35,8 @@ public protocol SettleStore: AnyObject {
     var creditLedger: CreditLedger { get }
     /// The terms each issued period is priced with.
     var issuedTerms: IssuedTermsLedger { get }
+    /// The charge audit's totals per day and model.
+    var audits: AuditLedger { get }
     /// Days a step still has to recompute, and inbox files already taken in.
     var pending: PendingWork { get }
 

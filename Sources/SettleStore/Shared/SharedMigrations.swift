@@ -263,7 +263,8 @@ extension SharedMigrations {
     /// part kept once in `catalog_terms`); each document's issue date as a column, so that the
     /// latest one bounds the next (numbers follow time); and what each period's summary was priced
     /// with (`priced_with`, `PricingFingerprint`), so that a catalog edit since is seen before
-    /// the period is invoiced.
+    /// the period is invoiced; and the charge audit's totals per day and model
+    /// (`charge_audit_days`), which a month's summary adds up.
     static let v16 = """
         ALTER TABLE invoices ADD COLUMN issue_date TEXT NOT NULL DEFAULT '';
         CREATE TABLE catalog_terms (
@@ -279,6 +280,20 @@ extension SharedMigrations {
             PRIMARY KEY (customer_id, period_start)
         );
         ALTER TABLE period_totals ADD COLUMN priced_with TEXT NOT NULL DEFAULT '';
+        CREATE TABLE charge_audit_days (
+            day               TEXT NOT NULL,
+            provider          TEXT NOT NULL,
+            model             TEXT NOT NULL,
+            tier              TEXT NOT NULL,
+            events            BIGINT NOT NULL,
+            events_reported   BIGINT NOT NULL,
+            compared_events   BIGINT NOT NULL,
+            reported          TEXT NOT NULL,
+            unpriced_reported TEXT NOT NULL,
+            computed          TEXT NOT NULL,
+            priced            BIGINT NOT NULL,
+            PRIMARY KEY (day, provider, model, tier)
+        );
         """
 }
 
