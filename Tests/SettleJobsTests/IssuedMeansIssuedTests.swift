@@ -286,7 +286,7 @@ import SettleTestSupport
         _ = try IssueInvoices(month: oct, finalize: true, issueDate: day("2026-11-02")).execute(store: store, env: env)
         // What the previous release left: schema 15.
         try StoreKind.tamper(env.databaseURL, """
-            DROP TABLE issued_terms; DROP TABLE catalog_terms; DROP INDEX invoices_issue_date; ALTER TABLE period_totals DROP COLUMN priced_with;
+            DROP TABLE issued_terms; DROP TABLE catalog_terms; DROP TABLE charge_audit_days; DROP INDEX invoices_issue_date; ALTER TABLE period_totals DROP COLUMN priced_with;
             ALTER TABLE invoices DROP COLUMN issue_date;
             ALTER TABLE usage_summaries DROP COLUMN from_day; ALTER TABLE usage_summaries DROP COLUMN through_day;
             DELETE FROM schema_migrations WHERE version = 16;

@@ -96,7 +96,7 @@ public struct Close: Job {
         report.outputs += payoutOutputs
         if let f = paid.findings { report.findings.append(f) }
         let (figures, financeOutputs) = try FinanceReport(month: month)
-            .finish(finance, issued: invoices.documents, store: store, env: env, catalog: catalog)
+            .finish(finance, issued: invoices.documents, store: store, env: env, catalog: catalog, credit: invoices)
         report.finance = figures
         report.outputs += financeOutputs
         report.outputs += try invoiceWorkbook.wait()

@@ -39,16 +39,19 @@ public struct FinanceReport: Job {
         var drafts = IssueInvoices(month: month, dryRun: true)
         drafts.keepsDocuments = false
         drafts.chunkSize = chunkSize
-        _ = try drafts.compute(store: store, env: env, catalog: catalog, runID: runID) { try gathering.add($0, store: store) }
+        let computed = try drafts.compute(store: store, env: env, catalog: catalog, runID: runID) { try gathering.add($0, store: store) }
         env.progress.update("report: invoices", done: 1, total: 4, unit: "steps")
         let issued = try IssueInvoices.read(month: month, store: store, env: env, label: "report: reading invoices")
-        return try finish(gathering, issued: issued, store: store, env: env, catalog: catalog)
+        return try finish(gathering, issued: issued, store: store, env: env, catalog: catalog, credit: computed)
     }
 
     /// Writes the usage summary and the workbook from what `gathering` gathered and the
     /// month's issued documents' sums, with the figures of the calendar month read here.
+    /// `credit`: the invoicing run whose credit statement the "Credits" sheet repeats (the
+    /// entries it took in without storing them, and what its drafts would use), so that the
+    /// sheet and credits.csv agree.
     func finish(_ gathering: Gathering, issued: IssuedMonth, store: any SettleStore, env: JobEnvironment,
-                catalog: Catalog) throws -> (Report, [String]) {
+                catalog: Catalog, credit: IssueInvoices.Report) throws -> (Report, [String]) {
         var report = Report()
         let folder = "\(env.outDir)/reports/\(month)"
         report.folder = folder
@@ -65,7 +68,9 @@ public struct FinanceReport: Job {
             projectedOverLimit: gathering.workbook.projectedOverLimit, margin: gathering.margin,
             reconciliation: ReconciliationSummary.of(cells), alerts: alerts, serviceQuality: ServiceQuality.rows(daily: daily, latency: latency),
             daily: DailyUsage.of(daily, from: first, to: last),
-            credits: CreditStatement.rows(entries: try store.creditLedger.entries(), uses: try store.creditLedger.uses(), month: month),
+            credits: CreditStatement.rows(entries: try store.creditLedger.entries() + credit.unstoredCredit.entries,
+                                          uses: try store.creditLedger.uses() + credit.unstoredCredit.uses, month: month,
+                                          pending: credit.pendingCredit),
             chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
         report.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
