@@ -58,4 +58,13 @@ import Testing
             #expect(name.utf8.allSatisfy { SafeFileName.isKept($0) || $0 == UInt8(ascii: "%") }, "\(id) → \(name)")
         }
     }
+
+    /// Quarantine files are named after their input file, through the same encoding: a leading
+    /// dot or a space in an input's name makes no hidden or odd file.
+    @Test func quarantineFilesAreNamedThroughTheEncoding() {
+        #expect(QuarantineFile.path(outDir: "/o", sourcePath: "/in/.evil name.jsonl", sha256: "abcdef0123456789")
+                == "/o/quarantine/%2Eevil%20name-abcdef012345.jsonl")
+        #expect(QuarantineFile.path(outDir: "/o", sourcePath: "inbox/2026-10-25.jsonl", sha256: "0123456789abcdef")
+                == "/o/quarantine/2026-10-25-0123456789ab.jsonl")
+    }
 }

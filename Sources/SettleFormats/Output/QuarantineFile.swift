@@ -50,9 +50,10 @@ public final class QuarantineFile {
 
     /// The last path component, with anything but letters, digits, `.`, `_` and `-` made `_`
     /// (a database source is named like `postgres:usage_logs 2026-10-25..2026-10-26`).
+    /// The input file's own name through the one safe encoding (`SafeFileName`): a leading
+    /// dot, a space or a 300-byte name never makes a hidden, odd or impossible file.
     static func safeName(_ source: String) -> String {
-        let last = source.split(separator: "/").last.map(String.init) ?? "input"
-        return String(last.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") ? $0 : "_" })
+        SafeFileName.encode(source.split(separator: "/").last.map(String.init) ?? "input")
     }
 
     /// Drops the temporary file (the load was rolled back).
