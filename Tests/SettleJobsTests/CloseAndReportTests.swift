@@ -86,7 +86,7 @@ import SettleTestSupport
         for r in rows.dropFirst() where r[7].isEmpty && !r[11].isEmpty { summed[r[0], default: .zero] += ExactDecimal(r[11])! }
         var compared = 0
         try site.store.invoiceLedger.forEachDocument(period: PeriodMonth("2026-10")!) { _, customer, document in
-            let invoice = try #require(InvoiceDocument.parse(document))
+            let invoice = try #require(try? InvoiceDocument.read(document))
             let usage = invoice.lines.filter { $0.kind == .usage }.reduce(ExactDecimal.zero) { $0 + $1.amount }
             #expect(usage == (summed[customer] ?? .zero), "\(customer): invoice usage \(usage) vs summary \(summed[customer] ?? .zero)")
             compared += 1
@@ -110,7 +110,7 @@ import SettleTestSupport
         // The fixtures' upgrade: Evergreen Retail went from starter to pro on 2026-10-20.
         var evergreen: Invoice?
         try site.store.invoiceLedger.forEachDocument(period: PeriodMonth("2026-10")!) { _, customer, document in
-            if customer == "cus_0005" { evergreen = InvoiceDocument.parse(document) }
+            if customer == "cus_0005" { evergreen = try InvoiceDocument.read(document) }
         }
         let fees = try #require(evergreen).lines.filter { $0.kind == .planFee }
         #expect(fees.map(\.description) == ["starter plan, 2026-10-01 to 2026-10-19 (19/31 days)", "pro plan, 2026-10-20 to 2026-10-31 (12/31 days)"])

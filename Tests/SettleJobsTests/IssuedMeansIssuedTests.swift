@@ -156,12 +156,12 @@ import SettleTestSupport
         let edited = try Self.env(dir, env.databaseURL)
         let close = try Close(month: oct, issueDate: day("2026-11-02")).execute(store: store, env: edited)
         #expect(close.invoices.issuedCount == 3)
-        let e = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.first.flatMap { InvoiceDocument.parse($0) })
+        let e = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.first.flatMap { try? InvoiceDocument.read($0.document) })
         #expect(e.lines.filter { $0.kind == .usage }.map { "\($0.quantity) \($0.unitPrice) \($0.amount)" } == ["100000000 1.04 104.00"])
         try Self.ingest(dir, store, edited, "late.jsonl", [Self.claude("e2", "cus_e", "2026-10-20T10:00:00Z", input: 1_000_000, output: 0)],
                         from: "2026-10-20", to: "2026-10-20")
         let nov = try Close(month: PeriodMonth("2026-11")!, issueDate: day("2026-12-02")).execute(store: store, env: edited)
-        let late = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.last.flatMap { InvoiceDocument.parse($0) })
+        let late = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_e"])["cus_e"]?.last.flatMap { try? InvoiceDocument.read($0.document) })
         #expect(nov.earlier.first?.adjustmentCount == 1)
         #expect(late.kind == .supplementary && late.lines.map { "\($0.quantity) \($0.unitPrice) \($0.amount)" } == ["1000000 1.04 1.04"])
     }
@@ -261,7 +261,7 @@ import SettleTestSupport
         let second = try Close(month: oct, issueDate: day("2026-11-03")).execute(store: store, env: env)
         #expect(second.invoices.issuedCount == 1 && second.invoices.draftCount == 0)
         #expect(second.status == .ok)
-        let p1 = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_p1"])["cus_p1"]?.first.flatMap { InvoiceDocument.parse($0) })
+        let p1 = try #require(try store.invoiceLedger.documents(period: oct, customers: ["cus_p1"])["cus_p1"]?.first.flatMap { try? InvoiceDocument.read($0.document) })
         #expect(p1.number == "INV-2026-000003" && p1.subtotal == money("80.20"))   // 79.00 + 1M × 1.20
         #expect(FileManager.default.fileExists(atPath: "\(folder)/INV-2026-000003.pdf"))
 

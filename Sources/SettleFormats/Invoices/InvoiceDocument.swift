@@ -105,30 +105,89 @@ public enum InvoiceDocument {
          i.tax.formatted(places: 2), i.total.formatted(places: 2), i.creditsApplied.formatted(places: 2), i.amountDue.formatted(places: 2)]
     }
 
-    /// Reads back a document this type wrote (the store keeps finalized invoices this way).
-    public static func parse(_ text: String) -> Invoice? {
-        guard let v = try? JSONValue.parse(Array(text.utf8)), let kind = v.text("kind").flatMap(Invoice.Kind.init(rawValue:)),
-              let customer = v.text("customer_id"), let month = v.text("period").flatMap(PeriodMonth.init),
-              let start = v.text("period_start").flatMap(UTCDay.init), let issue = v.text("issue_date").flatMap(UTCDay.init),
-              let due = v.text("due_date").flatMap(UTCDay.init), case .array(let lines)? = v["lines"] else { return nil }
-        func d(_ k: String) -> ExactDecimal { v.text(k).flatMap { ExactDecimal($0) } ?? .zero }
-        let parsedLines: [InvoiceLine] = lines.compactMap { l in
-            guard let kind = l.text("kind").flatMap(InvoiceLine.Kind.init(rawValue:)) else { return nil }
-            return InvoiceLine(kind: kind, description: l.text("description") ?? "", quantity: Int64(l.text("quantity") ?? "") ?? 0,
-                               unitPrice: l.text("unit_price").flatMap { ExactDecimal($0) } ?? .zero,
-                               amount: l.text("amount").flatMap { ExactDecimal($0) } ?? .zero, provider: l.text("provider"),
-                               model: l.text("model"), tier: l.text("tier").flatMap(Tier.init(rawValue:)),
-                               tokenType: l.text("token_type").flatMap(TokenType.init(rawValue:)), serviceID: l.text("service_id"),
-                               band: l.text("band").flatMap(PriceBands.parse), from: l.text("from").flatMap(UTCDay.init),
-                               through: l.text("through").flatMap(UTCDay.init))
+    /// A stored document that does not read back as one this type wrote: which field, and why.
+    public struct Unreadable: Error, Sendable, CustomStringConvertible {
+        public var field: String
+        public var problem: String
+        public var description: String { "\(field): \(problem)" }
+    }
+
+    /// Reads back a document this type wrote (the store keeps issued documents this way),
+    /// strictly: a required field that is missing, or any field that does not parse, is an
+    /// error naming it, never a default; an issued document that read back short would be
+    /// compared, summed and paid out short.
+    public static func read(_ text: String) throws(Unreadable) -> Invoice {
+        let v: JSONValue
+        do { v = try JSONValue.parse(Array(text.utf8)) } catch { throw Unreadable(field: "document", problem: "not JSON (\(error))") }
+        let doc = Fields(v, at: "")
+        let kind: Invoice.Kind = try doc.value("kind")
+        let month = try doc.parsed("period", PeriodMonth.init)
+        let start = try doc.parsed("period_start", UTCDay.init)
+        guard case .array(let items)? = v["lines"] else { throw Unreadable(field: "lines", problem: "missing, or not a list") }
+        var lines: [InvoiceLine] = []
+        for (n, item) in items.enumerated() {
+            let l = Fields(item, at: "lines[\(n)].")
+            lines.append(InvoiceLine(kind: try l.value("kind"), description: try l.text("description"),
+                                     quantity: try l.parsed("quantity") { Int64($0) }, unitPrice: try l.decimal("unit_price"),
+                                     amount: try l.decimal("amount"), provider: l.optionalText("provider"), model: l.optionalText("model"),
+                                     tier: try l.optionalValue("tier"), tokenType: try l.optionalValue("token_type"),
+                                     serviceID: l.optionalText("service_id"), band: try l.optionalParsed("band", PriceBands.parse),
+                                     from: try l.optionalParsed("from", UTCDay.init), through: try l.optionalParsed("through", UTCDay.init)))
         }
-        var inv = Invoice(number: v.text("number"), kind: kind, customerID: customer, customerName: v.text("customer_name") ?? "",
-                       period: BillingPeriod(month: month, billingDay: start.date.day), issueDate: issue, dueDate: due,
-                       currency: v.text("currency") ?? "USD", lines: parsedLines, subtotal: d("subtotal"), tax: d("tax"), total: d("total"),
-                       creditsApplied: d("credits_applied"), amountDue: d("amount_due"),
-                       taxRatePct: v.text("tax_rate_pct").flatMap { ExactDecimal($0) } ?? .zero, adjusts: v.text("adjusts"))
-        inv.customerAddress = v.text("customer_address") ?? ""
-        inv.customerTaxID = v.text("customer_tax_id") ?? ""
+        var inv = Invoice(number: doc.optionalText("number"), kind: kind, customerID: try doc.text("customer_id"),
+                          customerName: doc.optionalText("customer_name") ?? "",
+                          period: BillingPeriod(month: month, billingDay: start.date.day), issueDate: try doc.parsed("issue_date", UTCDay.init),
+                          dueDate: try doc.parsed("due_date", UTCDay.init), currency: try doc.text("currency"), lines: lines,
+                          subtotal: try doc.decimal("subtotal"), tax: try doc.decimal("tax"), total: try doc.decimal("total"),
+                          creditsApplied: try doc.decimal("credits_applied"), amountDue: try doc.decimal("amount_due"),
+                          taxRatePct: try doc.optionalParsed("tax_rate_pct") { ExactDecimal($0) } ?? .zero,
+                          adjusts: doc.optionalText("adjusts"))
+        inv.customerAddress = doc.optionalText("customer_address") ?? ""
+        inv.customerTaxID = doc.optionalText("customer_tax_id") ?? ""
         return inv
+    }
+
+    /// A document's members, each read strictly and named (`lines[3].amount`) when it fails.
+    struct Fields {
+        let value: JSONValue
+        let at: String
+        init(_ value: JSONValue, at: String) {
+            self.value = value
+            self.at = at
+        }
+
+        func optionalText(_ key: String) -> String? {
+            switch value[key] {
+            case .string(let s)?: return s
+            case .number(let s)?: return s
+            default: return nil
+            }
+        }
+
+        func text(_ key: String) throws(Unreadable) -> String {
+            guard let t = optionalText(key) else { throw Unreadable(field: at + key, problem: "missing") }
+            return t
+        }
+
+        func optionalParsed<T>(_ key: String, _ parse: (String) -> T?) throws(Unreadable) -> T? {
+            guard let t = optionalText(key) else { return nil }
+            guard let v = parse(t) else { throw Unreadable(field: at + key, problem: "\"\(t.prefix(40))\" cannot be read") }
+            return v
+        }
+
+        func parsed<T>(_ key: String, _ parse: (String) -> T?) throws(Unreadable) -> T {
+            guard let v = try optionalParsed(key, parse) else { throw Unreadable(field: at + key, problem: "missing") }
+            return v
+        }
+
+        func decimal(_ key: String) throws(Unreadable) -> ExactDecimal { try parsed(key) { ExactDecimal($0) } }
+
+        func optionalValue<E: RawRepresentable>(_ key: String) throws(Unreadable) -> E? where E.RawValue == String {
+            try optionalParsed(key) { E(rawValue: $0) }
+        }
+
+        func value<E: RawRepresentable>(_ key: String) throws(Unreadable) -> E where E.RawValue == String {
+            try parsed(key) { E(rawValue: $0) }
+        }
     }
 }

@@ -221,7 +221,7 @@ public struct IssueInvoices {
                     let issuedHere = stored[c.id] ?? []
                     // Parsed only where it matters: --adjust compares with what was issued, and
                     // the finance workbook shows the issued invoice.
-                    let thisPeriod = issuedHere.isEmpty || (!adjust && onChunk == nil) ? [] : issuedHere.compactMap { InvoiceDocument.parse($0) }
+                    let thisPeriod = issuedHere.isEmpty || (!adjust && onChunk == nil) ? [] : try issuedHere.map(StoredDocuments.read)
                     if onChunk != nil, let issued = thisPeriod.first(where: { $0.kind == .invoice }) { invoices[c.id] = issued }
                     let summary = summaries[PeriodKey(customerID: c.id, periodStart: period.firstDay)]
                     // An issued period is priced with its frozen terms, never today's catalog;
@@ -233,7 +233,7 @@ public struct IssueInvoices {
                         // Issued by an earlier release, before terms were stored: frozen from now
                         // on with the catalog as it is on this run, and priced like any issued period.
                         let f = IssuedTermsBook.Frozen(terms: IssuedTerms(customer: c, catalog: termsBook.today), digest: termsBook.todayDigest)
-                        if let session, let number = thisPeriodNumber(issuedHere) {
+                        if let session, let number = try thisPeriodNumber(issuedHere) {
                             try session.freeze(customerID: c.id, periodStart: period.firstDay, document: number, terms: termsBook.freezing(c))
                         }
                         frozenTerms = f
@@ -333,8 +333,8 @@ public struct IssueInvoices {
     }
 
     /// The number of the period's invoice among its stored documents.
-    func thisPeriodNumber(_ documents: [String]) -> String? {
-        documents.lazy.compactMap { InvoiceDocument.parse($0) }.first { $0.kind == .invoice }?.number
+    func thisPeriodNumber(_ documents: [InvoiceLedger.StoredDocument]) throws -> String? {
+        try documents.first { try StoredDocuments.read($0).kind == .invoice }?.number
     }
 
     /// The credit ledger brought up to the issue date from credits.csv (`CreditCatchUp`); a
@@ -343,9 +343,7 @@ public struct IssueInvoices {
                         report: inout Report) throws -> [String: CreditAccount] {
         var accounts = try store.creditLedger.accounts()
         let earlier = try store.creditLedger.earlierDocuments().map { d -> CreditCatchUp.EarlierDocument in
-            guard let inv = InvoiceDocument.parse(d.document) else {
-                throw StoreError("issued document \(d.number) cannot be read back, so the credit it applied cannot be entered in the credit ledger: was the database edited by hand, or written by a newer settle?")
-            }
+            let inv = try StoredDocuments.read(d.document, number: d.number)
             return CreditCatchUp.EarlierDocument(number: d.number, customerID: d.customerID, issueDate: inv.issueDate,
                                                  periodEnd: inv.period.endDay, creditsApplied: d.creditsApplied)
         }
@@ -390,7 +388,7 @@ public struct IssueInvoices {
             try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
                 let n = issued.count
                 if n % 256 == 0 { env.progress.update("invoice \(month): writing", done: Int64(n), total: nil, unit: "documents") }
-                guard let inv = InvoiceDocument.parse(document) else { return }
+                let inv = try StoredDocuments.read(document, number: number)
                 // The number's prefix comes from settle.toml: encoded like any id.
                 let name = SafeFileName.encode(number)
                 try files.write(document, to: "\(into)/\(name).json", mayExist: existing.contains("\(name).json"))
@@ -460,13 +458,12 @@ extension IssueInvoices {
     static func read(month: PeriodMonth, store: any SettleStore, env: JobEnvironment, label: String,
                      each: (Invoice) throws -> Void = { _ in }) throws -> IssuedMonth {
         var issued = IssuedMonth()
-        try store.invoiceLedger.forEachDocument(period: month) { _, _, document in
+        try store.invoiceLedger.forEachDocument(period: month) { number, _, document in
             let n = issued.count
             if n % 256 == 0 { env.progress.update(label, done: Int64(n), total: nil, unit: "documents") }
-            if let inv = InvoiceDocument.parse(document) {
-                try each(inv)
-                issued.add(inv)
-            }
+            let inv = try StoredDocuments.read(document, number: number)
+            try each(inv)
+            issued.add(inv)
         }
         return issued
     }

@@ -113,7 +113,7 @@ public struct Rerun: Job {
         for month in try store.invoiceLedger.issuedMonths() where month >= first && month <= last {
             var numbers: [String: String] = [:]
             try store.invoiceLedger.forEachDocument(period: month) { number, customerID, document in
-                if InvoiceDocument.parse(document)?.kind == .invoice { numbers[customerID] = number }
+                if try StoredDocuments.read(document, number: number).kind == .invoice { numbers[customerID] = number }
             }
             let check = IssueInvoices(month: month, adjust: true, issueDate: to, dryRun: true)
             for a in try check.compute(store: store, env: env, catalog: catalog, runID: runID).adjustments {

@@ -11,7 +11,7 @@ public final class AlertLedger {
     public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {
         Set(try sql.fetch("SELECT metric, threshold, limit_value FROM alerts WHERE customer_id = ? AND period_start = ?",
                           [.text(customer), .text(period.firstDay.description)]).map { r in
-            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)), limit: r.decimal(2) ?? .zero)
+            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)), limit: try r.money(2, "alerts.limit_value"))
         })
     }
 
@@ -57,8 +57,8 @@ public final class AlertLedger {
             let start = try r.day(2, "alerts.period_start")
             guard let month = PeriodMonth(r.text(9)) else { throw StoreError.unreadable("alerts.period", r[9]) }
             let candidate = AlertCandidate(customerID: r.text(1), period: BillingPeriod(month: month, billingDay: start.date.day),
-                                           metric: try Self.metric(r, 3), threshold: Int(r.int(4)), usage: r.decimal(5) ?? .zero,
-                                           limit: r.decimal(6) ?? .zero)
+                                           metric: try Self.metric(r, 3), threshold: Int(r.int(4)), usage: try r.money(5, "alerts.usage"),
+                                           limit: try r.money(6, "alerts.limit_value"))
             return FiredAlert(id: r.text(0), candidate: candidate, firedAt: try r.time(7, "alerts.fired_at"), deliveryID: r[8])
         }.sorted { ($0.firedAt, $0.customerID, $0.period, $0.metric, $0.threshold) < ($1.firedAt, $1.customerID, $1.period, $1.metric, $1.threshold) }
     }
@@ -69,7 +69,7 @@ public final class AlertLedger {
             \(pendingOnly ? "WHERE status = 'pending'" : "")
             """, []).map { r in
             AlertDelivery(id: r.text(0), customerID: r.text(1), url: r.text(2), body: r.text(3),
-                          state: AlertDelivery.State(rawValue: r.text(4)) ?? .pending, attempts: Int(r.int(5)), lastError: r[6],
+                          state: try r.value(4, "alert_deliveries.status"), attempts: Int(r.int(5)), lastError: r[6],
                           createdAt: try r.time(7, "alert_deliveries.created_at"),
                           deliveredAt: try r.optionalTime(8, "alert_deliveries.delivered_at"))
         }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

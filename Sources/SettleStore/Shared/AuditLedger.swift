@@ -28,17 +28,14 @@ public final class AuditLedger {
             SELECT day, provider, model, tier, events, events_reported, compared_events, reported, unpriced_reported, computed, priced
             FROM charge_audit_days WHERE day >= ? AND day <= ?
             """, [.text(from.description), .text(to.description)]).map { r in
-            guard let tier = Tier(rawValue: r.text(3)) else { throw StoreError.unreadable("charge_audit_days.tier", r[3]) }
-            var t = ChargeAuditDayTotal(key: .init(day: try r.day(0, "charge_audit_days.day"), provider: r.text(1), model: r.text(2), tier: tier))
+            var t = ChargeAuditDayTotal(key: .init(day: try r.day(0, "charge_audit_days.day"), provider: r.text(1), model: r.text(2),
+                                                   tier: try r.value(3, "charge_audit_days.tier")))
             t.events = r.int(4)
             t.eventsReported = r.int(5)
             t.comparedEvents = r.int(6)
-            guard let reported = r.decimal(7), let unpriced = r.decimal(8), let computed = r.decimal(9) else {
-                throw StoreError.unreadable("charge_audit_days.reported", r[7])
-            }
-            t.reported = reported
-            t.unpricedReported = unpriced
-            t.computed = computed
+            t.reported = try r.money(7, "charge_audit_days.reported")
+            t.unpricedReported = try r.money(8, "charge_audit_days.unpriced_reported")
+            t.computed = try r.money(9, "charge_audit_days.computed")
             t.priced = r.int(10) != 0
             return t
         }

@@ -14,14 +14,14 @@ public final class CreditLedger {
         var held: [String: [CreditAccount.Held]] = [:]
         for r in try sql.fetch("SELECT reference, customer_id, kind, day, expires, amount, remaining FROM credit_entries", []) {
             let entry = try Self.entry(r)
-            held[entry.customerID, default: []].append(CreditAccount.Held(entry: entry, remaining: r.decimal(6) ?? .zero))
+            held[entry.customerID, default: []].append(CreditAccount.Held(entry: entry, remaining: try r.money(6, "credit_entries.remaining")))
         }
         return held.mapValues { CreditAccount(customerID: $0[0].entry.customerID, held: $0) }
     }
 
     static func entry(_ r: [String?]) throws -> CreditEntry {
         guard let kind = CreditEntry.Kind(rawValue: r.text(2)) else { throw StoreError.unreadable("credit_entries.kind", r[2]) }
-        guard let amount = r.decimal(5) else { throw StoreError.unreadable("credit_entries.amount", r[5]) }
+        let amount = try r.money(5, "credit_entries.amount")
         return CreditEntry(reference: r.text(0), customerID: r.text(1), kind: kind, date: try r.day(3, "credit_entries.day"),
                            amount: amount, expires: r[4].flatMap { UTCDay($0) })
     }
@@ -34,7 +34,7 @@ public final class CreditLedger {
         try sql.fetch("SELECT customer_id, entry_reference, kind, day, amount, source FROM credit_uses", []).map { r in
             guard let kind = CreditUse.Kind(rawValue: r.text(2)) else { throw StoreError.unreadable("credit_uses.kind", r[2]) }
             return CreditUse(customerID: r.text(0), entryReference: r.text(1), kind: kind, day: try r.day(3, "credit_uses.day"),
-                             amount: r.decimal(4) ?? .zero, source: r.text(5))
+                             amount: try r.money(4, "credit_uses.amount"), source: r.text(5))
         }
     }
 
@@ -53,7 +53,7 @@ public final class CreditLedger {
             SELECT number, customer_id, credits_applied, document FROM invoices
             WHERE credit_recorded = 0 AND CAST(credits_applied AS NUMERIC) > 0
             """, []).compactMap { r in
-            guard let credits = r.decimal(2), credits > .zero else { return nil }
+            guard let credits = try r.decimal(2, "invoices.credits_applied"), credits > .zero else { return nil }
             return EarlierDocument(number: r.text(0), customerID: r.text(1), creditsApplied: credits, document: r.text(3))
         }
     }

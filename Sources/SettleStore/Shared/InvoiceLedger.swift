@@ -171,18 +171,24 @@ public final class InvoiceLedger {
 
     /// The stored documents of `customers` for a period, each customer's in number order: a
     /// month-end reads a month's documents a thousand customers at a time.
-    public func documents(period: PeriodMonth, customers: [String]) throws -> [String: [String]] {
+    public func documents(period: PeriodMonth, customers: [String]) throws -> [String: [StoredDocument]] {
         guard !customers.isEmpty else { return [:] }
         let (only, ids) = UsagePeriods.customerFilter(customers)
-        var out: [String: [String]] = [:]
+        var out: [String: [StoredDocument]] = [:]
         // Number order, in the store's own collation as `forEachDocument`; sorted by an
         // expression so that the planner finds the rows through the customers' index instead
         // of walking the month's number index (every document of the month, for each chunk).
-        try sql.fetchEach("SELECT customer_id, document FROM invoices WHERE period = ?\(only) ORDER BY series || '', year, seq",
+        try sql.fetchEach("SELECT customer_id, number, document FROM invoices WHERE period = ?\(only) ORDER BY series || '', year, seq",
                           [.text(period.description)] + ids) { r in
-            out[r.text(0), default: []].append(r.text(1))
+            out[r.text(0), default: []].append(StoredDocument(number: r.text(1), document: r.text(2)))
         }
         return out
+    }
+
+    /// An issued document as stored: its number (the row) and its JSON text.
+    public struct StoredDocument: Sendable, Hashable {
+        public var number: String
+        public var document: String
     }
 
     /// Whether any document of the period is stored: a month's first close reads none back.

@@ -27,8 +27,8 @@ public final class ReportLedger {
         return try rows.map { r in
             StoredBillLine(report: r.int(0), line: BillLine(
                 provider: r.text(1), day: try r.day(2, "bill_lines.day"), through: try r.optionalDay(3, "bill_lines.through_day"), model: r.text(4),
-                tier: Tier(rawValue: r.text(5)) ?? .standard, tokenType: TokenType(rawValue: r.text(6)), quantity: r.optionalInt(8),
-                cost: r.decimal(9), correction: Self.flag(r[7]), band: r.int(10)))
+                tier: try r.value(5, "bill_lines.tier"), tokenType: try r.optionalValue(6, "bill_lines.token_type"), quantity: r.optionalInt(8),
+                cost: try r.decimal(9, "bill_lines.cost"), correction: Self.flag(r[7]), band: r.int(10)))
         }.sorted { $0.report < $1.report }
     }
 
@@ -99,7 +99,7 @@ public final class ReportLedger {
                   AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, stretch_us, provider, model, tier, band
                 """, range).map { r in
-                Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
+                try Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
             }.filter { current.contains($0.day) }
         }
         var day = from
@@ -144,7 +144,7 @@ public final class ReportLedger {
             FROM usage_events_named WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
             GROUP BY d, s, provider, model, tier, b
             """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
-            Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
+            try Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
         }
     }
 
@@ -152,8 +152,9 @@ public final class ReportLedger {
     /// cache_write_1h` sums and the stretch's start: SQL sums all prompt tokens and `TokenCounts` takes out the cached
     /// part and the one-hour writes (SUM is linear, so the difference of sums is the sum of
     /// differences).
-    static func gatewayTotal(day: UTCDay, _ r: [String?]) -> GatewayTotal {
-        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2), tier: Tier(rawValue: r.text(3)) ?? .standard, band: r.int(12), events: r.int(4),
+    static func gatewayTotal(day: UTCDay, _ r: [String?]) throws -> GatewayTotal {
+        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2),
+                     tier: try r.value(3, "usage_events.tier"), band: r.int(12), events: r.int(4),
                      input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
                      cachedInput: r.int(6), cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: r.int(7), oneHour: r.int(10)),
                      cacheWrite1h: r.int(10), output: r.int(8), requests: r.int(9))
@@ -200,11 +201,13 @@ public final class ReportLedger {
         return try rows.map { r in
             var cell = ReconciliationCell(day: try r.day(0, "reconciliation_cells.day"),
                                through: try r.optionalDay(1, "reconciliation_cells.through_day"), provider: r.text(2), model: r.text(3),
-                               tier: Tier(rawValue: r.text(4)) ?? .standard,
-                               tokenType: TokenType(rawValue: r.text(5)), gatewayQuantity: r.int(6), billedQuantity: r.optionalInt(7),
-                               expectedCost: r.decimal(8), billedCost: r.decimal(9),
-                               status: ReconciliationStatus(rawValue: r.text(10)) ?? .unpriced,
-                               moneyAtRisk: r.decimal(11) ?? .zero, isModelTotal: Self.flag(r[12]))
+                               tier: try r.value(4, "reconciliation_cells.tier"),
+                               tokenType: try r.optionalValue(5, "reconciliation_cells.token_type"), gatewayQuantity: r.int(6),
+                               billedQuantity: r.optionalInt(7),
+                               expectedCost: try r.decimal(8, "reconciliation_cells.expected_cost"),
+                               billedCost: try r.decimal(9, "reconciliation_cells.billed_cost"),
+                               status: try r.value(10, "reconciliation_cells.status"),
+                               moneyAtRisk: try r.money(11, "reconciliation_cells.money_at_risk"), isModelTotal: Self.flag(r[12]))
             cell.band = r.int(13)
             return cell
         }.sorted(by: <)

@@ -150,7 +150,33 @@ extension Array where Element == String? {
     func text(_ i: Int) -> String { self[i] ?? "" }
     func int(_ i: Int) -> Int64 { self[i].flatMap { Int64($0) } ?? 0 }
     func optionalInt(_ i: Int) -> Int64? { self[i].flatMap { Int64($0) } }
-    func decimal(_ i: Int) -> ExactDecimal? { self[i].flatMap { ExactDecimal($0) } }
+
+    /// nil for NULL; anything else must be an exact decimal.
+    func decimal(_ i: Int, _ column: String) throws(StoreError) -> ExactDecimal? {
+        guard let text = self[i] else { return nil }
+        guard let d = ExactDecimal(text) else { throw StoreError.unreadable(column, text) }
+        return d
+    }
+
+    /// A decimal that must be there (money, a rate).
+    func money(_ i: Int, _ column: String) throws(StoreError) -> ExactDecimal {
+        guard let d = try decimal(i, column) else { throw StoreError.unreadable(column, nil) }
+        return d
+    }
+
+    /// A stored case of one of settle's enums (a tier, a token type, a status): a value that is
+    /// no case stops the job, never falls back to a default.
+    func value<E: RawRepresentable>(_ i: Int, _ column: String, as type: E.Type = E.self) throws(StoreError) -> E where E.RawValue == String {
+        guard let text = self[i], let v = E(rawValue: text) else { throw StoreError.unreadable(column, self[i]) }
+        return v
+    }
+
+    /// nil for NULL or empty; anything else must be a case.
+    func optionalValue<E: RawRepresentable>(_ i: Int, _ column: String, as type: E.Type = E.self) throws(StoreError) -> E?
+        where E.RawValue == String {
+        guard let text = self[i], !text.isEmpty else { return nil }
+        return try value(i, column, as: type)
+    }
 }
 
 extension SQLiteConnection: SQLExecutor {

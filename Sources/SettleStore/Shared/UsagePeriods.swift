@@ -185,8 +185,8 @@ public final class UsagePeriods {
             let day: UTCDay
             if let known = days[dayText] { day = known } else { day = try r.day(0, "usage_daily.day"); days[dayText] = day }
             rows.append(UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
-                                      provider: shared(r.text(3)), model: shared(r.text(4)), tier: Tier(rawValue: r.text(5)) ?? .standard,
-                                      serviceID: shared(r.text(6)), status: EventStatus(rawValue: r.text(7)) ?? .ok, events: r.int(8),
+                                      provider: shared(r.text(3)), model: shared(r.text(4)), tier: try r.value(5, "usage_daily.tier"),
+                                      serviceID: shared(r.text(6)), status: try r.value(7, "usage_daily.status"), events: r.int(8),
                                       inputTokens: r.int(9), cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11),
                                       cacheWrite1hTokens: r.int(16), outputTokens: r.int(12), requests: r.int(13), costed: r.int(14) != 0,
                                       reportedNanos: r.int(15), band: r.int(17)))
@@ -345,16 +345,17 @@ public final class UsagePeriods {
             t.calls = r.int(5)
             for pair in r.text(6).split(separator: ",") {
                 let kv = pair.split(separator: "=")
-                if kv.count == 2 { t.callsByProvider[String(kv[0])] = Int64(kv[1]) ?? 0 }
+                guard kv.count == 2, let calls = Int64(kv[1]) else { throw StoreError.unreadable("period_totals.calls_by_provider", r[6]) }
+                t.callsByProvider[String(kv[0])] = calls
             }
-            t.cost = r.decimal(7) ?? .zero
-            t.trialCredit = r.decimal(8) ?? .zero
+            t.cost = try r.money(7, "period_totals.cost")
+            t.trialCredit = try r.money(8, "period_totals.trial_credit")
             t.unpricedQuantity = r.int(9)
             t.events = r.int(10)
             t.errorEvents = r.int(11)
             t.projectedTokens = r.int(13)
             t.projectedCalls = r.int(14)
-            t.projectedCost = r.decimal(15) ?? .zero
+            t.projectedCost = try r.money(15, "period_totals.projected_cost")
             all.append(t)
         }
         return all.sorted { ($0.customerID, $0.period) < ($1.customerID, $1.period) }
@@ -416,9 +417,10 @@ public final class UsagePeriods {
                    upstream_cost, band, from_day, through_day
             FROM usage_summaries WHERE period_start >= ? AND period_start <= ?\(only)
             """, range) { r in
-            let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: Tier(rawValue: r.text(4)) ?? .standard,
-                                        tokenType: TokenType(rawValue: r.text(5)) ?? .input, serviceID: shared(r.text(6)), unitPrice: r.decimal(7),
-                                        quantity: r.int(8), errorQuantity: r.int(9), charge: r.decimal(10), upstreamCost: r.decimal(11),
+            let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: try r.value(4, "usage_summaries.tier"),
+                                        tokenType: try r.value(5, "usage_summaries.token_type"), serviceID: shared(r.text(6)), unitPrice: try r.decimal(7, "usage_summaries.unit_price"),
+                                        quantity: r.int(8), errorQuantity: r.int(9), charge: try r.decimal(10, "usage_summaries.charge"),
+                                        upstreamCost: try r.decimal(11, "usage_summaries.upstream_cost"),
                                         band: r.int(12), from: try r.optionalDay(13, "usage_summaries.from_day"),
                                         through: try r.optionalDay(14, "usage_summaries.through_day"))
             // Appended in place: taking the value out and putting it back would copy its lines.
@@ -441,9 +443,10 @@ public final class UsagePeriods {
                    from_day, through_day
             FROM usage_summaries WHERE customer_id = ? AND period_start = ?
             """, [.text(customer), .text(period.firstDay.description)]).map { r in
-            UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: Tier(rawValue: r.text(2)) ?? .standard,
-                             tokenType: TokenType(rawValue: r.text(3)) ?? .input, serviceID: r.text(4), unitPrice: r.decimal(5),
-                             quantity: r.int(6), errorQuantity: r.int(7), charge: r.decimal(8), upstreamCost: r.decimal(9), band: r.int(10),
+            UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: try r.value(2, "usage_summaries.tier"),
+                             tokenType: try r.value(3, "usage_summaries.token_type"), serviceID: r.text(4), unitPrice: try r.decimal(5, "usage_summaries.unit_price"),
+                             quantity: r.int(6), errorQuantity: r.int(7), charge: try r.decimal(8, "usage_summaries.charge"),
+                             upstreamCost: try r.decimal(9, "usage_summaries.upstream_cost"), band: r.int(10),
                              from: try r.optionalDay(11, "usage_summaries.from_day"), through: try r.optionalDay(12, "usage_summaries.through_day"))
         }.sorted(by: PeriodSummarizer.order)
     }
