@@ -16,16 +16,14 @@ struct AggregateCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "First UTC day, YYYY-MM-DD.") var from: String
-    @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "First UTC day, YYYY-MM-DD.") var from: UTCDay
+    @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: UTCDay
     @Flag(help: "Sum every day of the range from its stored events again, even where its daily rows are current (repair).")
     var rebuild = false
 
     func validate() throws {
-        guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
-        guard let t = UTCDay(to) else { throw ValidationError("--to \(to) is not a date as YYYY-MM-DD") }
-        guard f <= t else { throw ValidationError("--from \(from) is after --to \(to)") }
+        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
     }
 
     func run() throws {
@@ -33,7 +31,7 @@ struct AggregateCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            var job = Aggregate(from: UTCDay(from)!, to: UTCDay(to)!)
+            var job = Aggregate(from: from, to: to)
             job.rebuild = rebuild
             let report = try job.execute(store: store, env: env)
             let tokens = report.periods.reduce(Int64(0)) { $0 + $1.tokens }

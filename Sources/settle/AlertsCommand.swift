@@ -15,7 +15,7 @@ struct AlertsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Flag(help: "Show what would fire; store and send nothing.") var dryRun = false
 
     func run() throws {

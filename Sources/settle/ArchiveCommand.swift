@@ -22,18 +22,16 @@ struct ArchiveCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "Archive the months before this one, YYYY-MM, instead of keeping [archive] keep_months.")
-    var before: String?
+    var before: PeriodMonth?
 
     @Option(help: "Put this archived month's events back in the store, YYYY-MM.")
-    var restore: String?
+    var restore: PeriodMonth?
 
     func validate() throws {
         if before != nil && restore != nil { throw ValidationError("give --before or --restore, not both") }
-        if let before, PeriodMonth(before) == nil { throw ValidationError("--before \(before) is not a month as YYYY-MM") }
-        if let restore, PeriodMonth(restore) == nil { throw ValidationError("--restore \(restore) is not a month as YYYY-MM") }
     }
 
     func run() throws {
@@ -41,12 +39,12 @@ struct ArchiveCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            if let month = restore.flatMap(PeriodMonth.init) {
+            if let month = restore {
                 let report = try RestoreEvents(month: month).execute(store: store, env: env)
                 console.say("restored \(report.restored) events of \(month) from \(report.path)")
                 return .ok
             }
-            let report = try ArchiveEvents(before: before.flatMap(PeriodMonth.init)).execute(store: store, env: env)
+            let report = try ArchiveEvents(before: before).execute(store: store, env: env)
             for r in report.archived {
                 console.say("\(r.month): \(r.events) events archived to \(r.path) (\(r.bytes) bytes, sha256 \(r.sha256.prefix(16))…)")
             }

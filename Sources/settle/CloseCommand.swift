@@ -6,7 +6,7 @@ import SettleJobs
 struct CloseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "close",
-        abstract: "The month-end: issue invoices, settle earlier months, seller payouts, finance workbook.",
+        abstract: "Close a month: issue invoices, settle earlier months, write payouts, the finance workbook and the PDFs.",
         discussion: """
         Under one lock: usage not yet aggregated is aggregated, and so are the days a change of prices.csv touched since they were summed; every earlier month's invoices are settled (a credit note or supplementary invoice where late data changed an issued one, and an invoice for any period that has ended since); the invoices of the billing periods that start in P are issued, in customer_id order; then payouts/P/ and reports/P/; last, the PDFs of every document issued (invoices/MONTH/NUMBER.pdf, earlier months included) and the seller statements (payouts/P/SELLER.pdf).
 
@@ -18,13 +18,11 @@ struct CloseCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The period, YYYY-MM.") var period: String
-    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC); fix it for identical files on a rerun.") var issueDate: String?
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: PeriodMonth
+    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC); fix it for identical files on a rerun.") var issueDate: UTCDay?
 
     func validate() throws {
-        try checkPeriod(period)
-        if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
     }
 
     func run() throws {
@@ -32,7 +30,7 @@ struct CloseCommand: ParsableCommand {
         try runJob(global, job: "close") { facts in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try Close(month: PeriodMonth(period)!, issueDate: issueDate.flatMap(UTCDay.init)).execute(store: store, env: env)
+            let report = try Close(month: period, issueDate: issueDate).execute(store: store, env: env)
             facts.findings = Int64(report.findings.count)
             for e in report.earlier where e.issuedCount + e.adjustmentCount > 0 {
                 console.say("\(e.folder): \(e.issuedCount) invoices issued for periods that have ended since, \(e.adjustmentCount) adjustments for late data")
@@ -55,7 +53,7 @@ struct CloseCommand: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The finance workbook and usage summary of a month.",
+        abstract: "Write a month's finance workbook and usage summary.",
         discussion: """
         Writes OUT/reports/P/usage-summary.csv (every priced usage line of the billing periods that start in P) and OUT/reports/P/finance-P.xlsx: Summary (with a chart of daily usage and one of revenue and cost by provider), Customers, Models, Providers, Margin, Reconciliation, Alerts, Service quality, Projections, Daily usage. Reads the store; changes nothing in it.
 
@@ -64,11 +62,10 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The period, YYYY-MM.") var period: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: PeriodMonth
 
     func validate() throws {
-        try checkPeriod(period)
     }
 
     func run() throws {
@@ -76,7 +73,7 @@ struct ReportCommand: ParsableCommand {
         try runJob(global, job: "report") { _ in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try FinanceReport(month: PeriodMonth(period)!).execute(store: store, env: env)
+            let report = try FinanceReport(month: period).execute(store: store, env: env)
             console.say("wrote \(report.folder)/usage-summary.csv and \(report.folder)/finance-\(period).xlsx")
             return .ok
         }

@@ -16,12 +16,12 @@ struct GenerateCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "Folder to write into.") var outDir: String
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "Number of customers.") var customers = 50
-    @Option(help: "First day, YYYY-MM-DD.") var start = "2026-10-25"
+    @Option(help: "First day, YYYY-MM-DD (default: 2026-10-25).") var start: UTCDay?
     @Option(help: "Number of days.") var days = 7
     @Option(help: "Events per day.") var eventsPerDay = 700
     @Option(help: "Share of lines written twice within a file.") var duplicateRate = 0.003
@@ -32,12 +32,11 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Also write provider reports for the generated usage (bills/, and a late restatement in bills-late/), with one planted discrepancy of each reconciliation status.") var bills = false
 
     func run() throws {
-        guard let first = UTCDay(start) else { throw ValidationError("--start must be a date YYYY-MM-DD, not \(start)") }
         guard customers > 0, days > 0, eventsPerDay > 0 else { throw ValidationError("--customers, --days and --events-per-day must be positive") }
         var gen = SyntheticData()
         gen.seed = seed
         gen.customers = customers
-        gen.start = first
+        if let start { gen.start = start }
         gen.days = days
         gen.eventsPerDay = eventsPerDay
         gen.duplicateRate = duplicateRate

@@ -119,7 +119,3 @@ func runJob(_ global: GlobalOptions, job: String, _ body: (RunFacts) throws -> E
     }
 }
 
-/// `--period` as every command takes it: a month, YYYY-MM (exit 64 otherwise).
-func checkPeriod(_ text: String) throws {
-    guard PeriodMonth(text) != nil else { throw ValidationError("--period \(text) is not a month as YYYY-MM") }
-}

@@ -18,7 +18,7 @@ struct IngestBillsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "Report format, when the content does not say: \(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: BillFileFormat?

@@ -38,7 +38,7 @@ struct IngestUsageCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "Input format, when the file name and content do not say: jsonl, csv or litellm-csv.")
     var format: UsageFileFormat?
@@ -53,10 +53,10 @@ struct IngestUsageCommand: ParsableCommand {
     var preset: String?
 
     @Option(help: "With --source postgres: first UTC day to read, YYYY-MM-DD.")
-    var from: String?
+    var from: UTCDay?
 
     @Option(help: "With --source postgres: last UTC day to read (inclusive), YYYY-MM-DD.")
-    var to: String?
+    var to: UTCDay?
 
     @Argument(help: "Files or folders (folders are read recursively, hidden files skipped).")
     var paths: [String] = []
@@ -72,10 +72,8 @@ struct IngestUsageCommand: ParsableCommand {
             }
         case .postgres:
             guard paths.isEmpty else { throw ValidationError("--source postgres reads the database; name no files") }
-            guard let from, UTCDay(from) != nil, let to, let last = UTCDay(to) else {
-                throw ValidationError("--source postgres needs --from and --to, as YYYY-MM-DD")
-            }
-            guard UTCDay(from)! <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+            guard let from, let to else { throw ValidationError("--source postgres needs --from and --to, as YYYY-MM-DD") }
+            guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
             if let preset, !GatewayTable.presets.contains(preset) {
                 throw ValidationError("--preset must be one of \(GatewayTable.presets.joined(separator: ", "))")
             }
@@ -109,7 +107,8 @@ struct IngestUsageCommand: ParsableCommand {
         if let column = config.gatewayDB.timeColumn { table.timeColumn = column }
         if let order = config.gatewayDB.orderBy { table.orderBy = order }
         table.columns.merge(config.gatewayDB.columns) { _, configured in configured }
-        return GatewayDatabaseSource(url: url, table: table, from: UTCDay(from!)!, to: UTCDay(to!)!)
+        guard let from, let to else { throw ValidationError("--source postgres needs --from and --to, as YYYY-MM-DD") }
+        return GatewayDatabaseSource(url: url, table: table, from: from, to: to)
     }
 
     private func printReport(_ report: IngestUsage.Report, record: RunRecord, console: Console, outDir: String) {

@@ -22,18 +22,16 @@ struct InvoiceCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The period, YYYY-MM.") var period: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: PeriodMonth
     @Option(help: "Only this customer.") var customer: String?
     @Flag(help: "Issue numbered invoices.") var finalize = false
     @Flag(help: "Issue credit notes or supplementary invoices for late changes to issued invoices.") var adjust = false
     @Flag(help: "With --adjust: also apply the plan fees and tax rates of the customer versions now in force to issued periods.") var catalog = false
-    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC).") var issueDate: String?
+    @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC).") var issueDate: UTCDay?
     @Flag(help: "Show the invoices; write and issue nothing.") var dryRun = false
 
     func validate() throws {
-        try checkPeriod(period)
-        if let issueDate, UTCDay(issueDate) == nil { throw ValidationError("--issue-date \(issueDate) is not a date as YYYY-MM-DD") }
         if catalog && !adjust { throw ValidationError("--catalog goes with --adjust: it says what an adjustment of issued invoices applies") }
     }
 
@@ -45,9 +43,9 @@ struct InvoiceCommand: ParsableCommand {
                 throw ValidationError("--customer \(customer) is not in customers.csv")
             }
             let store = try env.openStore()
-            guard let month = PeriodMonth(period) else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+            let month = period
             let job = IssueInvoices(month: month, customer: customer, finalize: finalize, adjust: adjust, applyCatalog: catalog,
-                                    issueDate: issueDate.flatMap(UTCDay.init), dryRun: dryRun)
+                                    issueDate: issueDate, dryRun: dryRun)
             let report = try job.execute(store: store, env: env)
             let documents = report.issued + report.adjustments
             // A terminal or a cron mail needs the count and where the files are, not 100,000 lines.
@@ -72,7 +70,7 @@ struct InvoiceCommand: ParsableCommand {
 struct PayoutsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payouts",
-        abstract: "What each marketplace seller is owed from a period's issued invoices.",
+        abstract: "Work out what each marketplace seller is owed from a period's issued invoices.",
         discussion: """
         Per seller and service: gross (service and trial lines on the period's issued invoices), platform fee (gross × platform_fee_pct, rounded) and net, in OUT/payouts/P/payouts.csv, and a statement per seller.
 
@@ -81,11 +79,10 @@ struct PayoutsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The period, YYYY-MM.") var period: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: PeriodMonth
 
     func validate() throws {
-        try checkPeriod(period)
     }
 
     func run() throws {
@@ -93,7 +90,7 @@ struct PayoutsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try ComputePayouts(month: PeriodMonth(period)!).execute(store: store, env: env)
+            let report = try ComputePayouts(month: period).execute(store: store, env: env)
             for p in report.payouts {
                 console.say("\(p.seller) \(p.serviceID): gross \(p.gross.formatted(places: 2)), fee \(p.platformFee.formatted(places: 2)), net \(p.net.formatted(places: 2))")
             }
@@ -107,20 +104,19 @@ struct PayoutsCommand: ParsableCommand {
 struct DocumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "documents",
-        abstract: "The PDFs customers and sellers receive for a period's issued documents.",
+        abstract: "Render the PDFs customers and sellers receive for a period's issued documents.",
         discussion: """
-        One PDF per issued invoice, credit note and supplementary invoice of P, in OUT/invoices/P/NUMBER.pdf, and one statement per seller in OUT/payouts/P/SELLER.pdf: the issuer ([invoices] issuer, and [invoices] logo, a PNG), the customer's name, address and tax id, dates, period, the lines with page breaks and the header repeated, totals, credits applied, amount due, payment terms and page N of M, on [invoices] paper (A4 or Letter). The same documents give the same bytes, and a file that has not changed is not rewritten. jobs/close runs it right after settle close.
+        One PDF per issued invoice, credit note and supplementary invoice of P, in OUT/invoices/P/NUMBER.pdf, and one statement per seller in OUT/payouts/P/SELLER.pdf: the issuer ([invoices] issuer, and [invoices] logo, a PNG), the customer's name, address and tax id, dates, period, the lines with page breaks and the header repeated, totals, credits applied, amount due, payment terms and page N of M, on [invoices] paper (A4 or Letter). The same documents give the same bytes, and a file that has not changed is not rewritten. settle close renders what it issues; run this after settle invoice --finalize or --adjust, which do not.
 
         Example:
           settle documents --period 2026-10
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The period, YYYY-MM.") var period: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The period, YYYY-MM.") var period: PeriodMonth
 
     func validate() throws {
-        try checkPeriod(period)
     }
 
     func run() throws {
@@ -128,7 +124,7 @@ struct DocumentsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            guard let month = PeriodMonth(period) else { throw ValidationError("--period \(period) is not a month as YYYY-MM") }
+            let month = period
             let report = try RenderDocuments(month: month).execute(store: store, env: env)
             console.say("\(report.documents) PDFs in \(report.folder)/, \(report.statements) seller statements in \(env.outDir)/payouts/\(period)/")
             return .ok

@@ -7,7 +7,7 @@ import Foundation
 struct NightlyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightly",
-        abstract: "The nightly job: inbox → ingest → reconcile → aggregate → alerts, under one lock.",
+        abstract: "Run the night: inbox → ingest → reconcile → aggregate → alerts, under one lock.",
         discussion: """
         Takes in the new files of [inbox] usage and bills (a file is new when its path, size or modification time is new to the store; files stay where they are), reconciles the day and every earlier day whose usage or reports changed, aggregates usage per billing period, audits what the gateway charged (audit/DAY/charge-audit.csv, from reported_cost, and the month so far per model, audit/YYYY-MM/charge-audit-summary.csv), fires and delivers alerts. Default date: yesterday, UTC.
 
@@ -20,20 +20,19 @@ struct NightlyCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "The UTC day to close, YYYY-MM-DD (default: yesterday; today with --intraday).") var date: String?
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "The UTC day to close, YYYY-MM-DD (default: yesterday; today with --intraday).") var date: UTCDay?
     @Flag(help: "The intraday alert pass: new usage from the inbox, today aggregated, alerts; no reports, no reconciliation.")
     var intraday = false
 
     func validate() throws {
-        if let date, UTCDay(date) == nil { throw ValidationError("--date \(date) is not a date as YYYY-MM-DD") }
     }
 
     func run() throws {
         let console = global.console
         try runJob(global, job: intraday ? "intraday" : "nightly") { facts in
             let env = try global.environment()
-            let day = date.flatMap(UTCDay.init) ?? env.clock().day.adding(days: intraday ? 0 : -1)
+            let day = date ?? env.clock().day.adding(days: intraday ? 0 : -1)
             let store = try env.openStore()
             let report = try Nightly(date: day, intraday: intraday).execute(store: store, env: env)
             facts.rows = Int64(report.usage.read + report.bills.inputs.reduce(0) { $0 + $1.read })
@@ -76,17 +75,15 @@ struct RerunCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "First UTC day, YYYY-MM-DD.") var from: String
-    @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Option(help: "First UTC day, YYYY-MM-DD.") var from: UTCDay
+    @Option(help: "Last UTC day (inclusive), YYYY-MM-DD.") var to: UTCDay
     @Option(help: "Comma-separated steps: reconcile, aggregate, alerts, invoices.") var steps: String = "reconcile,aggregate,alerts,invoices"
     @Flag(help: "Sum every day of the range from its stored events again, even where its daily rows are current (repair).")
     var rebuild = false
 
     func validate() throws {
-        guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
-        guard let t = UTCDay(to) else { throw ValidationError("--to \(to) is not a date as YYYY-MM-DD") }
-        guard f <= t else { throw ValidationError("--from \(from) is after --to \(to)") }
+        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
         _ = try stepSet()
     }
 
@@ -107,7 +104,7 @@ struct RerunCommand: ParsableCommand {
         try runJob(global, job: "rerun") { facts in
             let env = try global.environment()
             let store = try env.openStore()
-            var rerun = Rerun(from: UTCDay(from)!, to: UTCDay(to)!, steps: try stepSet())
+            var rerun = Rerun(from: from, to: to, steps: try stepSet())
             rerun.rebuild = rebuild
             let report = try rerun.execute(store: store, env: env)
             facts.findings = Int64(report.findings.count)

@@ -31,13 +31,13 @@ struct PricesImportCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "The list's format: litellm or openrouter.")
     var from: PriceListImport.Source
 
     @Option(help: "effective_from of the rows, YYYY-MM-DD (default: today, UTC).")
-    var effectiveFrom: String?
+    var effectiveFrom: UTCDay?
 
     @Option(help: "Keep only this provider (repeatable).")
     var provider: [String] = []
@@ -51,13 +51,7 @@ struct PricesImportCommand: ParsableCommand {
     func run() throws {
         let console = global.console
         try withExitStatus(console) {
-            let day: UTCDay
-            if let effectiveFrom {
-                guard let d = UTCDay(effectiveFrom) else { throw ValidationError("--effective-from must be YYYY-MM-DD, not \(effectiveFrom)") }
-                day = d
-            } else {
-                day = WallClock.now().day
-            }
+            let day = effectiveFrom ?? WallClock.now().day
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw InputFileError(path: file, "cannot be read")
             }

@@ -18,16 +18,16 @@ struct ReconcileCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "The UTC day to reconcile, YYYY-MM-DD.")
-    var date: String?
+    var date: UTCDay?
 
     @Option(help: "First UTC day of a range, YYYY-MM-DD.")
-    var from: String?
+    var from: UTCDay?
 
     @Option(help: "Last UTC day of a range (inclusive), YYYY-MM-DD.")
-    var to: String?
+    var to: UTCDay?
 
     func validate() throws {
         _ = try days()
@@ -36,14 +36,11 @@ struct ReconcileCommand: ParsableCommand {
     func days() throws -> (UTCDay, UTCDay) {
         if let date {
             guard from == nil, to == nil else { throw ValidationError("give --date, or --from and --to, not both") }
-            guard let d = UTCDay(date) else { throw ValidationError("--date \(date) is not a date as YYYY-MM-DD") }
-            return (d, d)
+            return (date, date)
         }
         guard let from, let to else { throw ValidationError("give --date D, or --from D --to D") }
-        guard let f = UTCDay(from) else { throw ValidationError("--from \(from) is not a date as YYYY-MM-DD") }
-        guard let t = UTCDay(to) else { throw ValidationError("--to \(to) is not a date as YYYY-MM-DD") }
-        guard f <= t else { throw ValidationError("--from \(from) is after --to \(to)") }
-        return (f, t)
+        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
+        return (from, to)
     }
 
     func run() throws {

@@ -13,7 +13,7 @@ struct RunsCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     @Option(help: "How many runs to show.")
     var last = 20

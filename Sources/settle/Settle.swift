@@ -4,7 +4,7 @@ import ArgumentParser
 struct Settle: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settle",
-        abstract: "Closes the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, report.",
+        abstract: "Close the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, report.",
         discussion: """
         Global options (--config, --database, --out, --log-format, --log-level, --quiet, --progress, --metrics-file) may come before or after the subcommand.
 
@@ -13,8 +13,13 @@ struct Settle: ParsableCommand {
         Example:
           settle --config settle.toml ingest usage inbox/usage/
         """,
+        version: Settle.version,
         subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
     )
+
+    /// The release, as `settle --version` prints it: the year and month of the release, then a
+    /// counter (raised with every change of the store's schema or of an output's format).
+    static let version = "2026.12.1 (schema 16)"
 
     static func main() {
         main(GlobalOptionPlacement.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst())))

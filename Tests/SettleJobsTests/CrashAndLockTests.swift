@@ -165,6 +165,19 @@ import SettleTestSupport
         #expect(err == [#"{"level":"warning","message":"1 rows quarantined in 1 of 1 files (not_json 1); the rows and reasons are in out/quarantine/"}"#])
     }
 
+    /// `--version`, and days and months typed when parsed: a bad one is refused by the parser
+    /// (exit 64) naming the option, before anything runs.
+    @Test func theVersionAndTypedDatesOnTheCommandLine() throws {
+        let dir = TempFolder()
+        let version = try SettleProcess.run(["--version"], in: dir.path)
+        #expect(version.status == 0 && version.stdout == "2026.12.1 (schema 16)\n", "\(version.stdout)")
+        let month = try SettleProcess.run(["close", "--period", "2026-13"], in: dir.path)
+        #expect(month.status == 64 && month.stderr.contains("The value '2026-13' is invalid for '--period <period>'"), "\(month.stderr)")
+        let day = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "aggregate", "--from", "2026-10-01", "--to", "2026-9-1"], in: dir.path)
+        #expect(day.status == 64 && day.stderr.contains("'--to <to>'"), "\(day.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/var/s.sqlite"))
+    }
+
     @Test func initCreatesThenReportsUpToDateAndRunsListsHistory() throws {
         let dir = TempFolder()
         let first = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "init"], in: dir.path)
