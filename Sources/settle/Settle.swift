@@ -8,7 +8,7 @@ struct Settle: ParsableCommand {
         discussion: """
         Global options (--config, --database, --out, --log-format, --log-level, --quiet, --progress, --metrics-file) may come before or after the subcommand.
 
-        Exit status: 0 done; 1 failed (nothing half-written); 3 done with findings to read; 64 bad command line; 65 unreadable input file; 75 another run holds the lock; 78 bad configuration.
+        Exit status: 0 done; 1 failed (nothing half-written); 3 done with findings to read; 64 bad command line; 65 unreadable input file; 75 try later (another run holds the lock, or a PostgreSQL server could not be reached); 78 bad configuration.
 
         Example:
           settle --config settle.toml ingest usage inbox/usage/

@@ -201,10 +201,24 @@ import SettleTestSupport
         // Nothing listens on port 1 of the loopback: the connection fails at once.
         let url = "postgresql://settle:Sup3rS3cret@127.0.0.1:1/settle?connect_timeout=2"
         let r = try SettleProcess.run(["--database", url, "init"], in: dir.path)
-        #expect(r.status == 1)
+        // A server that cannot be reached after its retries: try later (75), as cron wrappers know.
+        #expect(r.status == 75, "\(r.stderr)")
         #expect(r.stderr.contains("cannot connect to PostgreSQL at postgresql://settle:***@127.0.0.1:1/settle"))
+        #expect(r.stderr.contains("(tried 3 times over 3 s); try again later"), "\(r.stderr)")
         #expect(!r.stderr.contains("Sup3rS3cret"))
         #expect(!r.stdout.contains("Sup3rS3cret"))
+    }
+
+    /// The gateway's database down while nightly reads it: exit 75 after the retries, not 65
+    /// (its rows are not unreadable; the server is away), and nothing stored.
+    @Test func aGatewayDatabaseThatCannotBeReachedIsTryLater() throws {
+        let dir = TempFolder()
+        let r = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "ingest", "usage", "--source", "postgres",
+                                       "--url", "postgresql://gw:S3cret@127.0.0.1:1/gateway?connect_timeout=2",
+                                       "--from", "2026-10-25", "--to", "2026-10-25"], in: dir.path)
+        #expect(r.status == 75, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot connect to PostgreSQL at postgresql://gw:***@127.0.0.1:1/gateway"), "\(r.stderr)")
+        #expect(!r.stderr.contains("S3cret"))
     }
 
     @Test(.enabled(if: StoreKind.all.contains(.postgres), "needs the PostgreSQL test server (scripts/test)"))

@@ -98,7 +98,9 @@ public struct IngestUsage {
 
     private enum ReadResult: Sendable {
         case done(LineReader.Summary, days: [UTCDay])
-        case failed(String)
+        /// What stopped the reading thread, its type kept: an unreadable file is exit 65, a
+        /// gateway database that cannot be reached 75.
+        case failed(any Error)
     }
 
     /// The loads sum each day's new events into its daily rows, split where the price book
@@ -171,7 +173,7 @@ public struct IngestUsage {
                 }
                 result.set(.done(summary, days: days.sorted().map { UTCDay(ordinal: Int($0)) }))
             } catch {
-                result.set(.failed("\(error)"))
+                result.set(.failed(error))
             }
             channel.close()
             finished.signal()
@@ -207,7 +209,12 @@ public struct IngestUsage {
         guard case .done(let summary, let days)? = result.value else {
             load.rollback()
             quarantine.discard()
-            if case .failed(let why)? = result.value { throw InputFileError(path: reader.name, why) }
+            if case .failed(let error)? = result.value {
+                switch error {
+                case is InputFileError, is StoreError, is CancellationError: throw error
+                default: throw InputFileError(path: reader.name, "\(error)")
+                }
+            }
             throw InputFileError(path: reader.name, "reading stopped before the end of the file")
         }
         let counts: (accepted: Int, duplicates: Int)

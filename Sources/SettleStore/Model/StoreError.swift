@@ -6,10 +6,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var detail: String?
     /// PostgreSQL's SQLSTATE, when the server gave one.
     public var sqlState: String?
-    public init(_ description: String, detail: String? = nil, sqlState: String? = nil) {
+    /// A PostgreSQL server (the store, or the gateway's database) that could not be reached
+    /// after its retries: exit 75, try later.
+    public var isUnreachable = false
+    public init(_ description: String, detail: String? = nil, sqlState: String? = nil, unreachable: Bool = false) {
         self.description = description
         self.detail = detail
         self.sqlState = sqlState
+        self.isUnreachable = unreachable
     }
 
     /// A deadlock or serialization failure: the server rolled the work back because another

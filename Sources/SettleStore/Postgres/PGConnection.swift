@@ -9,7 +9,29 @@ import Glibc
 final class PGConnection {
     let handle: OpaquePointer
 
-    init(url: String, applicationName: String = "settle") throws(StoreError) {
+    /// Connection attempts before a server that cannot be reached is given up on (exit 75, try
+    /// later), and the pause before the second; it doubles each time (1 s, 2 s: three tries
+    /// over three seconds, enough for a restart or a failover's switch, short enough for cron).
+    static let connectAttempts = 3
+    static let firstPause: UInt32 = 1_000_000
+
+    convenience init(url: String, applicationName: String = "settle") throws(StoreError) {
+        var attempt = 1
+        while true {
+            do {
+                try self.init(connectingOnce: url, applicationName: applicationName)
+                return
+            } catch let error where error.isUnreachable && attempt < Self.connectAttempts {
+                usleep(Self.firstPause << UInt32(attempt - 1))
+                attempt += 1
+            } catch let error where error.isUnreachable {
+                throw StoreError("\(error.description) (tried \(attempt) times over \((1 << (attempt - 1)) - 1) s); try again later", detail: error.detail,
+                                 unreachable: true)
+            }
+        }
+    }
+
+    private init(connectingOnce url: String, applicationName: String) throws(StoreError) {
         // application_name shows in pg_stat_activity: it is how a second run names the holder of the lock.
         let keys = ["dbname", "application_name", "fallback_application_name"]
         let values = [url, applicationName, "settle"]
@@ -30,7 +52,11 @@ final class PGConnection {
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: "\n ")
             PQfinish(conn)
-            throw StoreError("cannot connect to PostgreSQL at \(StoreOpener.redacted(url)): \(message)")
+            // A server that is down, restarting or unreachable is worth trying later; a refused
+            // login or a database that does not exist is not.
+            let refused = ["authentication failed", "does not exist", "password", "no pg_hba.conf entry", "permission denied"]
+                .contains { message.contains($0) }
+            throw StoreError("cannot connect to PostgreSQL at \(StoreOpener.redacted(url)): \(message)", unreachable: !refused)
         }
         handle = conn
         try execute("SET client_min_messages = warning")
