@@ -78,6 +78,34 @@ import Testing
         #expect(CustomerBook.problem(in: [version("pro", from: nil), version("pro", from: "2026-11-01")]) == nil)
     }
 
+    /// Items are told apart by their fields, not a joined string: provider `p|a` with model `b`
+    /// and provider `p` with model `a|b` are two items, and late usage of the second adjusts the
+    /// second, under its own description (issue 29).
+    @Test func itemsWithABarInTheirNamesStayApart() throws {
+        let rules = InvoiceRules(currency: "USD", paymentTermsDays: 14, volumeDiscounts: [], services: [], plans: plans)
+        let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        func line(_ provider: String, _ model: String, _ quantity: Int64) -> UsageSummaryLine {
+            UsageSummaryLine(provider: provider, model: model, tier: .standard, tokenType: .input, serviceID: "",
+                             unitPrice: money("0.000001"), quantity: quantity, errorQuantity: 0, charge: nil)
+        }
+        let customer = CustomerHistory(versions: [version("starter", from: nil)])
+        var issued = try #require(rules.invoice(customer: customer, period: period, usage: [line("p|a", "b", 1_000_000), line("p", "a|b", 2_000_000)],
+                                                trials: [], issueDate: day("2026-11-01")))
+        issued.number = "INV-2026-000001"
+        let late = try #require(rules.invoice(customer: customer, period: period, usage: [line("p|a", "b", 1_000_000), line("p", "a|b", 3_000_000)],
+                                              trials: [], issueDate: day("2026-11-20")))
+        let sup = try #require(rules.adjustment(of: [issued], now: late, issueDate: day("2026-11-20")))
+        #expect(sup.lines.map { "\($0.description) \($0.quantity) \($0.amount)" } == ["p a|b input 1000000 1.00"])
+    }
+
+    /// Numbers: series, the issue date's year, six digits at least; credit notes their own series.
+    @Test func invoiceNumbersFollowTheirSequence() {
+        let sequence = InvoiceNumber.sequence(series: "INV", issueDate: day("2026-11-01"))
+        #expect(InvoiceNumber.text(sequence, seq: 42) == "INV-2026-000042" && InvoiceNumber.text(sequence, seq: 1_234_567) == "INV-2026-1234567")
+        #expect(InvoiceNumber.series(of: .creditNote, invoicePrefix: "INV", creditNotePrefix: "CN") == "CN")
+        #expect(InvoiceNumber.series(of: .supplementary, invoicePrefix: "INV", creditNotePrefix: "CN") == "INV")
+    }
+
     /// An issued invoice keeps its plan fees and tax rate: an edited catalog changes nothing
     /// unless `--catalog` asks; then the fee lines change item by item.
     @Test func anAdjustmentComparesUsageNotTodaysCatalog() throws {

@@ -96,10 +96,18 @@ extension InvoiceLine {
     /// What makes lines of one period's documents the same item, whatever their amounts: a usage
     /// or service line by what was used at which unit price, a trial by its service, a plan fee
     /// by its text, the volume discount as one.
+    /// Fields, not a joined string: a `|` in a model name must not make two items one.
     struct Item: Hashable {
         var kind: Kind
-        var key: String
-        var unitPrice: ExactDecimal?
+        var provider: String? = nil
+        var model: String? = nil
+        var tier: Tier? = nil
+        var tokenType: TokenType? = nil
+        var band: Int64? = nil
+        var serviceID: String? = nil
+        /// A plan fee line's text (its plan and days).
+        var text: String? = nil
+        var unitPrice: ExactDecimal? = nil
 
         var isOneOff: Bool { kind != .usage && kind != .service }
     }
@@ -107,13 +115,13 @@ extension InvoiceLine {
     var item: Item {
         switch kind {
         case .usage:
-            return Item(kind: kind, key: "\(provider ?? "")|\(model ?? "")|\(tier?.rawValue ?? "")|\(tokenType?.rawValue ?? "")|\(band ?? 0)",
+            return Item(kind: kind, provider: provider ?? "", model: model ?? "", tier: tier, tokenType: tokenType, band: band ?? 0,
                         unitPrice: unitPrice)
         case .service:
-            return Item(kind: kind, key: "\(serviceID ?? "")|\(tokenType?.rawValue ?? "")", unitPrice: unitPrice)
-        case .trial: return Item(kind: kind, key: serviceID ?? "", unitPrice: nil)
-        case .planFee: return Item(kind: kind, key: description, unitPrice: nil)
-        case .volumeDiscount, .adjustment: return Item(kind: kind, key: "", unitPrice: nil)
+            return Item(kind: kind, tokenType: tokenType, serviceID: serviceID ?? "", unitPrice: unitPrice)
+        case .trial: return Item(kind: kind, serviceID: serviceID ?? "")
+        case .planFee: return Item(kind: kind, text: description)
+        case .volumeDiscount, .adjustment: return Item(kind: kind)
         }
     }
 }

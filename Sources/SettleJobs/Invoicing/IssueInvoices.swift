@@ -261,7 +261,8 @@ public struct IssueInvoices {
                             if a.unpriced.isEmpty {
                                 let uses = account.apply(to: &a)
                                 keep(account, uses)
-                                toIssue.append(InvoiceLedger.Issue(invoice: a, series: a.kind == .creditNote ? config.invoices.creditNotePrefix : config.invoices.numberPrefix,
+                                toIssue.append(InvoiceLedger.Issue(invoice: a, series: InvoiceNumber.series(of: a.kind, invoicePrefix: config.invoices.numberPrefix,
+                                                                                               creditNotePrefix: config.invoices.creditNotePrefix),
                                                                    creditUses: uses, terms: newTerms, render: { InvoiceDocument.json($0, issuer: issuer) }))
                             } else {
                                 env.logger.debug("\(c.id) \(period.firstDay): the adjustment stays a draft: usage without a price in force")

@@ -76,7 +76,7 @@ public final class InvoiceLedger {
         let finalizedAt: String
         /// The last number of each series and year, read once inside the transaction; the job
         /// lock keeps any other writer out until it commits.
-        private var last: [String: Int64] = [:]
+        private var last: [InvoiceNumber.Sequence: Int64] = [:]
         fileprivate var documentUses: [CreditUse] = []
         fileprivate var creditNotes: [CreditEntry] = []
         /// Documents issued so far.
@@ -127,13 +127,12 @@ public final class InvoiceLedger {
         public func issue(_ docs: [Issue], _ body: (Invoice, String) throws -> Void) throws {
             for doc in docs {
                 var inv = doc.invoice
-                let year = Int64(inv.issueDate.date.year)
-                let key = "\(doc.series)|\(year)"
-                let seq = try (last[key] ?? sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
-                                                      [.text(doc.series), .int(year)])[0].int(0)) + 1
-                last[key] = seq
-                let digits = String(seq)
-                let number = "\(doc.series)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+                let sequence = InvoiceNumber.sequence(series: doc.series, issueDate: inv.issueDate)
+                let year = Int64(sequence.year)
+                let seq = try (last[sequence] ?? sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
+                                                           [.text(doc.series), .int(year)])[0].int(0)) + 1
+                last[sequence] = seq
+                let number = InvoiceNumber.text(sequence, seq: seq)
                 inv.number = number
                 let text = try doc.render(inv)
                 try sink.append([.text(number), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
