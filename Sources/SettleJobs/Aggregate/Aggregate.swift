@@ -151,35 +151,27 @@ public struct Aggregate: Job {
         }
         // Then the periods are summarized on a second thread while this one stores them, all in
         // one transaction: a killed run leaves the summaries as they were.
-        let chunks = BoundedChannel<[UsagePeriods.Replacement]>(capacity: 4)
-        let summarized = DispatchSemaphore(value: 0)
         let items = work
-        let summarizing = Thread {
+        let chunks = Producer<[UsagePeriods.Replacement], Void>(capacity: 4) { send in
             var at = 0
             while at < items.count {
                 let end = min(at + 256, items.count)
-                let chunk = items[at..<end].map { w in
+                try send(items[at..<end].map { w in
                     var (lines, totals) = (w.summarizer ?? summarizer).summarize(customer: w.customer, period: w.period, rows: w.rows,
                                                                                    trials: w.trials, asOf: w.asOf)
                     totals.pricedWith = w.pricedWith
                     return UsagePeriods.Replacement(totals: totals, billingDay: w.customer.billingDay, lines: lines, trials: w.trials)
-                }
-                guard chunks.send(chunk) else { break }
+                })
                 at = end
             }
-            chunks.close()
-            summarized.signal()
         }
-        summarizing.start()
-        defer {
-            chunks.cancel()
-            summarized.wait()
-        }
+        defer { chunks.cancel() }
         try periods.replace(keys: work.map { ($0.customer.id, $0.period.firstDay) }, clearingPending: Set(days).union(self.days).sorted()) {
-            guard let chunk = chunks.receive() else { return nil }
+            guard let chunk = chunks.next() else { return nil }
             report.periods.append(contentsOf: chunk.map(\.totals))
             return chunk
         }
+        try chunks.finish()
         env.progress.finish()
         return report
     }

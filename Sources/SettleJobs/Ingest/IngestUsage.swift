@@ -96,12 +96,6 @@ public struct IngestUsage {
         var rows: Int
     }
 
-    private enum ReadResult: Sendable {
-        case done(LineReader.Summary, days: [UTCDay])
-        /// What stopped the reading thread, its type kept: an unreadable file is exit 65, a
-        /// gateway database that cannot be reached 75.
-        case failed(any Error)
-    }
 
     /// The loads sum each day's new events into its daily rows, split where the price book
     /// changes a price, so aggregate need not read the day back. Without a readable price book
@@ -138,55 +132,46 @@ public struct IngestUsage {
                 summing: DaySumming?) throws -> (InputTally, String?, [String: Int]) {
         let load = try store.beginUsageLoad(runID: runID, path: reader.name, format: reader.format, summing: summing)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.name)
-        let channel = BoundedChannel<Batch>(capacity: 8)
-        let result = Handoff<ReadResult>()
-        let finished = DispatchSemaphore(value: 0)
         let batchSize = 8192
         let preparer = load.makeBatchPreparer()
-        let thread = Thread {
+        // The file is decoded on a thread of its own while this one stores the last batch.
+        let decoding = Producer<Batch, (LineReader.Summary, [UTCDay])>(capacity: 8, stackSize: 1 << 20) { send in
             func fresh() -> Batch { Batch(events: UsageEventBatch(capacity: batchSize), quarantined: [], rows: 0) }
             var batch = fresh()
             // The UTC days the file's events fall on, for nightly's pending work; events come
             // roughly in time order, so the set is touched only when the day changes.
             var days = Set<Int64>()
             var lastDay = Int64.min
-            do {
-                let summary = try reader.forEachRow { row in
-                    switch row {
-                    case .event(let event, _):
-                        let day = event.timestamp.microseconds >= 0 ? event.timestamp.microseconds / Timestamp.microsecondsPerDay
-                            : (event.timestamp.microseconds + 1) / Timestamp.microsecondsPerDay - 1
-                        if day != lastDay { days.insert(day); lastDay = day }
-                        batch.events.append(event)
-                    case .quarantined(let q): batch.quarantined.append(q)
-                    }
-                    batch.rows += 1
-                    if batch.rows == batchSize {
-                        preparer?.prepare(&batch.events)
-                        guard channel.send(batch) else { throw CancellationError() }
-                        batch = fresh()
-                    }
+            let summary = try reader.forEachRow { row in
+                switch row {
+                case .event(let event, _):
+                    let day = event.timestamp.microseconds >= 0 ? event.timestamp.microseconds / Timestamp.microsecondsPerDay
+                        : (event.timestamp.microseconds + 1) / Timestamp.microsecondsPerDay - 1
+                    if day != lastDay { days.insert(day); lastDay = day }
+                    batch.events.append(event)
+                case .quarantined(let q): batch.quarantined.append(q)
                 }
-                if batch.rows > 0 {
+                batch.rows += 1
+                if batch.rows == batchSize {
                     preparer?.prepare(&batch.events)
-                    _ = channel.send(batch)
+                    try send(batch)
+                    batch = fresh()
                 }
-                result.set(.done(summary, days: days.sorted().map { UTCDay(ordinal: Int($0)) }))
-            } catch {
-                result.set(.failed(error))
             }
-            channel.close()
-            finished.signal()
+            if batch.rows > 0 {
+                preparer?.prepare(&batch.events)
+                try send(batch)
+            }
+            return (summary, days.sorted().map { UTCDay(ordinal: Int($0)) })
         }
-        thread.stackSize = 1 << 20
-        thread.start()
 
         var read = 0
         var quarantined = 0
         var reasons: [String: Int] = [:]
         let started = WallClock.monotonic()
+        let summary: LineReader.Summary, days: [UTCDay]
         do {
-            while let batch = channel.receive() {
+            while let batch = decoding.next() {
                 read += batch.rows
                 try load.append(batch.events)
                 for q in batch.quarantined {
@@ -198,24 +183,22 @@ public struct IngestUsage {
                 let rate = Double(read) / max(WallClock.monotonic() - started, 0.001)
                 env.progress.update("ingest \(reader.name) (\(Int(rate)) rows/s)", done: Int64(read), total: nil, unit: "rows")
             }
+            do {
+                (summary, days) = try decoding.finish()
+            } catch let error as InputFileError {
+                throw error
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                // What stopped the decoding thread, its type kept: an unreadable file is 65, a
+                // gateway database that cannot be reached 75; anything else names the input.
+                throw InputFileError(path: reader.name, "\(error)")
+            }
         } catch {
-            channel.cancel()
-            finished.wait()
+            decoding.cancel()
             load.rollback()
             quarantine.discard()
             throw error
-        }
-        finished.wait()
-        guard case .done(let summary, let days)? = result.value else {
-            load.rollback()
-            quarantine.discard()
-            if case .failed(let error)? = result.value {
-                switch error {
-                case is InputFileError, is StoreError, is CancellationError: throw error
-                default: throw InputFileError(path: reader.name, "\(error)")
-                }
-            }
-            throw InputFileError(path: reader.name, "reading stopped before the end of the file")
         }
         let counts: (accepted: Int, duplicates: Int)
         do {
