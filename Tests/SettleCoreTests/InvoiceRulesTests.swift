@@ -191,3 +191,37 @@ import Testing
         #expect(PayoutBook.soldLines(of: unnumbered).isEmpty)
     }
 }
+
+/// Rules moved into SettleCore from the jobs (issue 29): whether an invoice is issued or stays
+/// a draft, and the last day a period's figures cover.
+@Suite struct IssueDecisionTests {
+    func invoice(month: String, unpriced: Bool = false) -> Invoice {
+        let period = BillingPeriod(month: PeriodMonth(month)!, billingDay: 15)
+        var inv = Invoice(customerID: "cus_1", customerName: "One", period: period, issueDate: UTCDay("2026-11-20")!,
+                          dueDate: UTCDay("2026-12-04")!, currency: "USD", lines: [], subtotal: .zero, tax: .zero, total: .zero,
+                          creditsApplied: .zero, amountDue: .zero, taxRatePct: .zero)
+        if unpriced {
+            inv.unpriced = [UsageSummaryLine(provider: "p", model: "m", tier: .standard, tokenType: .input, serviceID: "", unitPrice: nil,
+                                             quantity: 5, errorQuantity: 0, charge: nil)]
+        }
+        return inv
+    }
+
+    @Test func issuedOnlyWhenAskedPricedAndEnded() {
+        let day = UTCDay("2026-11-14")!, after = UTCDay("2026-11-15")!
+        // October's period from the 15th ends (exclusive) on 2026-11-15.
+        #expect(IssueDecision.of(invoice(month: "2026-10"), finalize: false, issueDate: after) == .draft)
+        #expect(IssueDecision.of(invoice(month: "2026-10"), finalize: true, issueDate: day) == .draftPeriodOpen)
+        #expect(IssueDecision.of(invoice(month: "2026-10"), finalize: true, issueDate: after) == .issue)
+        #expect(IssueDecision.of(invoice(month: "2026-10", unpriced: true), finalize: true, issueDate: after) == .draftUnpriced)
+        #expect(IssueDecision.ofAdjustment(invoice(month: "2026-10", unpriced: true)) == .draftUnpriced)
+    }
+
+    @Test func aPeriodsFiguresCoverTheLaterOfAggregatedAndRolledUp() {
+        let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        let d = { UTCDay($0)! }
+        #expect(PeriodSummarizer.asOf(period, aggregatedThrough: d("2026-10-20"), lastRolledUp: d("2026-10-25")) == d("2026-10-25"))
+        #expect(PeriodSummarizer.asOf(period, aggregatedThrough: d("2026-10-20"), lastRolledUp: nil) == d("2026-10-20"))
+        #expect(PeriodSummarizer.asOf(period, aggregatedThrough: d("2026-11-03"), lastRolledUp: d("2026-10-31")) == d("2026-10-31"))
+    }
+}

@@ -115,6 +115,13 @@ public struct PeriodSummarizer: Sendable {
         var unitPrice: ExactDecimal?
     }
 
+    /// The last day a period's figures cover: the last day aggregated (`to`) or the last day of
+    /// the period rolled up, whichever is later, never past the period's end. Alerts watch the
+    /// limits of the plan in force that day, and projections run from it.
+    public static func asOf(_ period: BillingPeriod, aggregatedThrough to: UTCDay, lastRolledUp: UTCDay?) -> UTCDay {
+        min(period.lastDay, max(min(to, period.lastDay), lastRolledUp ?? to))
+    }
+
     /// `asOf`: the last day aggregated; the plan in force then is the one whose limits alerts
     /// watch.
     public func summarize(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], trials: [TrialUse],

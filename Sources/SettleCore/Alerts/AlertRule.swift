@@ -53,3 +53,13 @@ public enum AlertRule {
         return out
     }
 }
+
+extension AlertCandidate {
+    /// What makes an alert once-ever (PRODUCT.md, "Alerts"): customer, period, metric,
+    /// threshold and limit (an upgrade's re-armed alert has a limit of its own). An alert's id
+    /// is a digest of this text, so a rerun makes the same id; the text is the ids' since the
+    /// first release and must not change.
+    public var identity: String {
+        "\(customerID)|\(period.firstDay)|\(metric)|\(threshold)|\(limit.normalized)"
+    }
+}

@@ -131,8 +131,7 @@ public struct Aggregate: Job {
                 guard seen.insert(period).inserted else { continue }
                 let inPeriod = customerRows.filter { period.contains($0.day) }
                 guard !inPeriod.isEmpty else { continue }
-                let lastRolled = rolled.filter { period.contains($0) }.max() ?? to
-                let asOf = min(period.lastDay, max(min(to, period.lastDay), lastRolled))
+                let asOf = PeriodSummarizer.asOf(period, aggregatedThrough: to, lastRolledUp: rolled.filter { period.contains($0) }.max())
                 if let frozen = frozenByStart[period.firstDay]?[customerID] {
                     let frozenServices = Dictionary(frozen.terms.catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                     let trials = try trialUse(customer: frozen.terms.customer, period: period, rows: inPeriod, services: frozenServices,

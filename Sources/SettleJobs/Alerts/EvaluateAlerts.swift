@@ -174,10 +174,10 @@ public struct EvaluateAlerts {
         JSONText.object([("alerts", .array(alerts.map(json)))]).rendered()
     }
 
-    /// Derived from what makes the alert once-ever, so a rerun makes the same id; the limit is
-    /// part of it so that an upgrade's re-armed alert has an id of its own.
+    /// The digest of what makes the alert once-ever (`AlertCandidate.identity`), so a rerun
+    /// makes the same id.
     static func alertID(_ c: AlertCandidate) -> String {
-        "alt_" + digest("\(c.customerID)|\(c.period.firstDay)|\(c.metric)|\(c.threshold)|\(c.limit.normalized)")
+        "alt_" + digest(c.identity)
     }
 
     static func digest(_ s: String) -> String {

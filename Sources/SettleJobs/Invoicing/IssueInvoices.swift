@@ -258,7 +258,7 @@ public struct IssueInvoices {
                     if !issuedHere.isEmpty {
                         guard adjust else { continue }
                         if var a = priced.rules.adjustment(of: thisPeriod, now: now, applyingCatalog: priced.applying, issueDate: date) {
-                            if a.unpriced.isEmpty {
+                            if IssueDecision.ofAdjustment(a) == .issue {
                                 let uses = account.apply(to: &a)
                                 keep(account, uses)
                                 toIssue.append(InvoiceLedger.Issue(invoice: a, series: InvoiceNumber.series(of: a.kind, invoicePrefix: config.invoices.numberPrefix,
@@ -273,21 +273,21 @@ public struct IssueInvoices {
                         continue
                     }
                     var inv = now
-                    if finalize && now.isFinalizable && period.endDay > date {
-                        // A period still running on the issue date would be invoiced short: it stays a draft.
-                        env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
-                        report.openPeriodCount += 1
-                        if keepsDocuments { report.openPeriods.append(c.id) }
-                        account.apply(to: &inv)
-                        keepDraft(inv)
-                    } else if finalize && now.isFinalizable {
+                    switch IssueDecision.of(now, finalize: finalize, issueDate: date) {
+                    case .issue:
                         let uses = account.apply(to: &inv)
                         keep(account, uses)
                         toIssue.append(InvoiceLedger.Issue(invoice: inv, series: config.invoices.numberPrefix, creditUses: uses,
                                                            terms: termsBook.freezing(c), render: { InvoiceDocument.json($0, issuer: issuer) }))
-                    } else {
-                        if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
+                    case .draftPeriodOpen:
+                        env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
+                        report.openPeriodCount += 1
+                        if keepsDocuments { report.openPeriods.append(c.id) }
                         // A draft shows the credit it would use, and uses none.
+                        account.apply(to: &inv)
+                        keepDraft(inv)
+                    case .draftUnpriced, .draft:
+                        if finalize { env.logger.debug("\(c.id) stays a draft: usage without a price in force (\(now.unpriced.map { "\($0.provider) \($0.model)" }.joined(separator: ", ")))") }
                         account.apply(to: &inv)
                         keepDraft(inv)
                     }
