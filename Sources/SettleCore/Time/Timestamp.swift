@@ -11,11 +11,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
     /// The UTC day this instant falls on.
-    public var day: UTCDay {
-        let d = microseconds >= 0
-            ? microseconds / Self.microsecondsPerDay
-            : (microseconds - Self.microsecondsPerDay + 1) / Self.microsecondsPerDay
-        return UTCDay(ordinal: Int(d))
+    public var day: UTCDay { UTCDay(ordinal: Int(Self.dayOrdinal(microseconds))) }
+
+    /// The ordinal of the UTC day of an instant given in microseconds since 1970 (floor
+    /// division: an instant before 1970 is in the day before). The one rule; the loads call it
+    /// per event, without making a `Timestamp`.
+    @inline(__always) public static func dayOrdinal(_ microseconds: Int64) -> Int64 {
+        microseconds >= 0 ? microseconds / microsecondsPerDay : (microseconds + 1) / microsecondsPerDay - 1
     }
 
     public var unixSeconds: Int64 {

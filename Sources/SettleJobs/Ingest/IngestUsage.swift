@@ -145,8 +145,7 @@ public struct IngestUsage {
             let summary = try reader.forEachRow { row in
                 switch row {
                 case .event(let event, _):
-                    let day = event.timestamp.microseconds >= 0 ? event.timestamp.microseconds / Timestamp.microsecondsPerDay
-                        : (event.timestamp.microseconds + 1) / Timestamp.microsecondsPerDay - 1
+                    let day = Timestamp.dayOrdinal(event.timestamp.microseconds)
                     if day != lastDay { days.insert(day); lastDay = day }
                     batch.events.append(event)
                 case .quarantined(let q): batch.quarantined.append(q)

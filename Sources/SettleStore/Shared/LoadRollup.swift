@@ -38,9 +38,7 @@ public final class LoadRollup {
         self.bands = bands
     }
 
-    @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 {
-        us >= 0 ? us / Timestamp.microsecondsPerDay : (us + 1) / Timestamp.microsecondsPerDay - 1
-    }
+    @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 { Timestamp.dayOrdinal(us) }
 
     /// Meets the days of a batch before its rows are stored: a day's mode depends on whether the
     /// store has events on it, which the batch's own rows would change.

@@ -25,6 +25,10 @@ protocol SQLExecutor: AnyObject {
     /// After a large insert: the planner's statistics of `columns` brought up to date, where the
     /// store keeps any.
     func refreshStatistics(of table: String, columns: [String]) throws
+    /// Adds every event from `from` to `to` (microseconds, end excluded) to a day's rollup, in
+    /// the fastest way the store has (SQLite in-process bytes, PostgreSQL a streamed COPY): the
+    /// one read of a day's events when it is summed from them.
+    func rollUpEvents(from: Int64, to: Int64, into rollup: inout DayRollup) throws
 }
 
 extension SQLExecutor {

@@ -21,27 +21,7 @@ public final class UsagePeriods {
         try EventArchive(sql).requireEvents(of: day...day, for: "summing \(day) from its events")
         var rollup = DayRollup(day: day, stretches: stretches, bands: bands)
         let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
-        if let lite = sql as? SQLiteConnection {
-            try lite.forEachRow("""
-                SELECT \(Self.rollupColumns) FROM \(Self.named) WHERE e.ts_us >= ? AND e.ts_us < ?
-                """, [.int(range.0), .int(range.1)]) { r in
-                let latency = r.isNull(12) ? nil : r.int(12)
-                rollup.add(ts: r.int(0), customer: r.bytes(1), provider: r.bytes(2), model: r.bytes(3), tier: r.bytes(4), service: r.bytes(5),
-                           status: r.bytes(6), input: r.int(7), cached: r.int(8), cacheWrite: r.int(9), output: r.int(10),
-                           requests: r.int(11), latencyMs: latency, reported: r.bytes(13), cacheWrite1h: r.int(14))
-            }
-        } else if let pg = sql as? PGConnection {
-            try pg.copyOut(query: "SELECT \(Self.rollupColumns) FROM \(Self.named) WHERE e.ts_us >= \(range.0) AND e.ts_us < \(range.1)") { line in
-                let f = PostgresCopyText.fields(line)
-                guard f.count == 15, let ts = f[0].flatMap({ Int64($0) }) else {
-                    throw StoreError("usage_events holds a row settle cannot read while rolling up \(day)", detail: line.count < 400 ? String(decoding: line, as: UTF8.self) : nil)
-                }
-                func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
-                rollup.add(ts: ts, customer: f[1] ?? "", provider: f[2] ?? "", model: f[3] ?? "", tier: f[4] ?? "", service: f[5] ?? "",
-                           status: f[6] ?? "", input: n(7), cached: n(8), cacheWrite: n(9), output: n(10), requests: n(11),
-                           latencyMs: f[12].flatMap { Int64($0) }, reported: f[13] ?? "", cacheWrite1h: n(14))
-            }
-        }
+        try sql.rollUpEvents(from: range.0, to: range.1, into: &rollup)
         try sql.inTransaction {
             try store(rollup, signature: DayRollup.signature(of: stretches, in: day, bands: bands), merging: false, at: now)
         }
