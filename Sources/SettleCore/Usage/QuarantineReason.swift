@@ -17,6 +17,8 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
     case notUTF8
     case badReportedCost(String)
     case oneHourExceedsCacheWrite(oneHour: Int64, cacheWrite: Int64)
+    /// A CSV record that cannot be read as one (an unterminated quote, say).
+    case notCSV(String)
 
     /// A stable code, first in the reason text, for grouping in a spreadsheet.
     public var code: String {
@@ -37,6 +39,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .notUTF8: return "not_utf8"
         case .badReportedCost: return "bad_reported_cost"
         case .oneHourExceedsCacheWrite: return "cache_1h_exceeds_cache_write"
+        case .notCSV: return "not_csv"
         }
     }
 
@@ -58,6 +61,7 @@ public enum QuarantineReason: Error, Sendable, Hashable, CustomStringConvertible
         case .wrongColumnCount(let expected, let found): return "wrong_column_count: \(found) columns, the header has \(expected)"
         case .notUTF8: return "not_utf8: the line is not valid UTF-8"
         case .badReportedCost(let value): return "bad_reported_cost: reported_cost \(quoted(value)) is not an amount ≥ 0"
+        case .notCSV(let why): return "not_csv: \(why)"
         case .oneHourExceedsCacheWrite(let oneHour, let cacheWrite):
             return "cache_1h_exceeds_cache_write: cache_write_1h_tokens \(oneHour) > cache_write_tokens \(cacheWrite) (the one-hour writes are part of them)"
         }

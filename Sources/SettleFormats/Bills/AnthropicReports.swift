@@ -11,7 +11,7 @@ enum AnthropicReports {
 
     static func usageLines(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> [BillLine] {
         guard let model = r.text("model"), !model.isEmpty else {
-            throw BillFieldProblem("missing_field: model (export the usage report grouped by model)")
+            throw BillFieldProblem(.missingField, "model (export the usage report grouped by model)")
         }
         let tier = try ProviderTier.parse(r.text("service_tier"))
         let input = try r.count("uncached_input_tokens", absent: nil)
@@ -35,7 +35,7 @@ enum AnthropicReports {
     static func costLine(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> BillLine {
         let cents = try r.amount("amount")
         if let currency = r.text("currency"), currency.uppercased() != "USD" {
-            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
         }
         let dollars = cents.shifted(right: 2)
         let tier = try ProviderTier.parse(r.text("service_tier"))
@@ -43,7 +43,7 @@ enum AnthropicReports {
         guard costType == "tokens" else {
             return BillLine(provider: provider, day: day, model: costType, tier: tier, tokenType: nil, cost: dollars)
         }
-        guard let model = r.text("model"), !model.isEmpty else { throw BillFieldProblem("missing_field: model") }
+        guard let model = r.text("model"), !model.isEmpty else { throw BillFieldProblem(.missingField, "model") }
         let type: TokenType
         switch r.text("token_type") ?? "" {
         case "uncached_input_tokens": type = .input
@@ -51,7 +51,7 @@ enum AnthropicReports {
         case "cache_read_input_tokens": type = .cachedInput
         case "cache_creation.ephemeral_5m_input_tokens": type = .cacheWrite
         case "cache_creation.ephemeral_1h_input_tokens": type = .cacheWrite1h
-        case let other: throw BillFieldProblem("unknown_token_type: \(other.isEmpty ? "(none)" : other)")
+        case let other: throw BillFieldProblem(.unknownTokenType, "\(other.isEmpty ? "(none)" : other)")
         }
         return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, cost: dollars,
                         band: try Self.band(r.text("context_window")))
@@ -67,7 +67,7 @@ enum AnthropicReports {
             if s.hasSuffix("M") { return Int64(s.dropLast()).map { $0 * 1_000_000 } }
             return Int64(s)
         }
-        guard let n = tokens(lower) else { throw BillFieldProblem("unknown_context_window: \(window)") }
+        guard let n = tokens(lower) else { throw BillFieldProblem(.unknownContextWindow, "\(window)") }
         return n
     }
 }

@@ -33,17 +33,17 @@ import SettleCore
 
 enum TokenUnit {
     static func tokens(_ amount: String, unit: String) throws(BillFieldProblem) -> Int64 {
-        guard let parsed = ExactDecimal(amount) else { throw BillFieldProblem("bad_count: quantity \(amount) is not a number") }
+        guard let parsed = ExactDecimal(amount) else { throw BillFieldProblem(.badCount, "quantity \(amount) is not a number") }
         let value = try BillAmount.checked(parsed, "quantity")
         let factor: Int64
         switch unit.lowercased().trimmingSpaces() {
         case "tokens", "token", "1 tokens", "requests", "request": factor = 1
         case "1k tokens", "1k token", "thousand tokens", "1k requests": factor = 1_000
         case "1m tokens", "1m token", "million tokens": factor = 1_000_000
-        default: throw BillFieldProblem("unknown_unit: \(unit.isEmpty ? "(none)" : unit) (expected Tokens, 1K Tokens, 1M Tokens or Requests)")
+        default: throw BillFieldProblem(.unknownUnit, "\(unit.isEmpty ? "(none)" : unit) (expected Tokens, 1K Tokens, 1M Tokens or Requests)")
         }
         let tokens = (value * ExactDecimal(factor)).rounded(places: 0)
-        guard let n = tokens.exactInteger else { throw BillFieldProblem("bad_count: quantity \(amount) is too large") }
+        guard let n = tokens.exactInteger else { throw BillFieldProblem(.badCount, "quantity \(amount) is too large") }
         return n
     }
 }

@@ -113,7 +113,7 @@ public struct BillFileReader {
         return try CSVRecordStream(path: path).forEachRecord { record, line, raw in
             switch record {
             case .invalid(let why):
-                try body(.quarantined(QuarantinedRow(source: path, line: line, reason: "not_csv: \(why)", raw: raw())))
+                try body(.quarantined(QuarantinedRow(source: path, line: line, problem: BillFieldProblem(.notCsv, why), raw: raw())))
             case .cells(let cells):
                 guard let decode else {
                     decode = try csvDecoder(header: cells)
@@ -122,7 +122,7 @@ public struct BillFileReader {
                 do {
                     try body(try decode(cells))
                 } catch let problem as BillFieldProblem {
-                    try body(.quarantined(QuarantinedRow(source: path, line: line, reason: problem.reason, raw: raw())))
+                    try body(.quarantined(QuarantinedRow(source: path, line: line, problem: problem, raw: raw())))
                 }
             }
             return true
@@ -131,9 +131,10 @@ public struct BillFileReader {
 
     private func readJSON(_ format: BillFileFormat, _ body: (BillRecord) throws -> Void) throws -> JSONPageStream.Walk {
         var record = 0
-        func quarantine(_ value: JSONValue, _ why: String, at element: JSONPageStream.Element, index: Int?) throws {
+        func quarantine(_ value: JSONValue, _ problem: BillFieldProblem, at element: JSONPageStream.Element, index: Int?) throws {
             let place = "bucket \(element.ordinal)" + (index.map { ", results[\($0)]" } ?? "")
-            try body(.quarantined(QuarantinedRow(source: path, line: record, reason: "\(why) (\(place), from line \(element.line))",
+            try body(.quarantined(QuarantinedRow(source: path, line: record,
+                                                 problem: BillFieldProblem(problem.code, "\(problem.detail) (\(place), from line \(element.line))"),
                                                  raw: value.rendered)))
         }
         return try JSONPageStream(path: path).walk { element in
@@ -143,13 +144,13 @@ public struct BillFileReader {
                 do {
                     try body(.lines(try OpenRouterActivity.lines(value)))
                 } catch let problem as BillFieldProblem {
-                    try quarantine(value, problem.reason, at: element, index: nil)
+                    try quarantine(value, problem, at: element, index: nil)
                 }
                 return true
             }
             guard case .array(let results)? = value["results"] else {
                 record += 1
-                try quarantine(value, "missing_field: results (a bucket holds results)", at: element, index: nil)
+                try quarantine(value, BillFieldProblem(.missingField, "results (a bucket holds results)"), at: element, index: nil)
                 return true
             }
             let day: Result<UTCDay, BillFieldProblem>
@@ -171,7 +172,7 @@ public struct BillFileReader {
                     default: try body(.lines([try AnthropicReports.costLine(r, day: d)]))
                     }
                 } catch let problem as BillFieldProblem {
-                    try quarantine(r, problem.reason, at: element, index: i)
+                    try quarantine(r, problem, at: element, index: i)
                 }
             }
             return true

@@ -10,10 +10,40 @@ public enum BillRecord: Sendable {
     case skipped(String)
 }
 
+/// Why a provider report record is quarantined: the stable codes, counted per file.
+public enum BillQuarantineCode: String, Sendable, CaseIterable {
+    case badAmount = "bad_amount"
+    case badCount = "bad_count"
+    case badTime = "bad_time"
+    case bucketSpansDays = "bucket_spans_days"
+    case chargePeriodNotUtcDays = "charge_period_not_utc_days"
+    case chargePeriodSpansDays = "charge_period_spans_days"
+    case fractionalQuantity = "fractional_quantity"
+    case missingField = "missing_field"
+    case notCsv = "not_csv"
+    case notGroupedByLineItem = "not_grouped_by_line_item"
+    case notGroupedByModel = "not_grouped_by_model"
+    case uncachedMismatch = "uncached_mismatch"
+    case unknownContextWindow = "unknown_context_window"
+    case unknownTier = "unknown_tier"
+    case unknownTokenType = "unknown_token_type"
+    case unknownUnit = "unknown_unit"
+    case unknownUsageType = "unknown_usage_type"
+    case unmatchedSku = "unmatched_sku"
+    case unsupportedCurrency = "unsupported_currency"
+}
+
 /// A field of a report record that settle cannot use; the record is quarantined with it.
 struct BillFieldProblem: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
+    var code: BillQuarantineCode
+    var detail: String
+    init(_ code: BillQuarantineCode, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    /// `code: detail`, as the quarantine file and the store keep it.
+    var reason: String { "\(code.rawValue): \(detail)" }
 }
 
 extension JSONValue {
@@ -34,21 +64,21 @@ extension JSONValue {
     /// A token count: a JSON integer or a digit string, ≥ 0. Absent or null gives `absent`.
     func count(_ key: String, absent: Int64? = 0) throws(BillFieldProblem) -> Int64 {
         guard let v = self[key], v != .null else {
-            guard let absent else { throw BillFieldProblem("missing_field: \(key)") }
+            guard let absent else { throw BillFieldProblem(.missingField, "\(key)") }
             return absent
         }
         guard let text = v.decimalText, let n = Int64(text), n >= 0, n < 1_000_000_000_000_000 else {
-            throw BillFieldProblem("bad_count: \(key) is not a whole number ≥ 0")
+            throw BillFieldProblem(.badCount, "\(key) is not a whole number ≥ 0")
         }
         return n
     }
 
     /// An exact amount from a number or a string (OpenAI sends both).
     func amount(_ key: String) throws(BillFieldProblem) -> ExactDecimal {
-        guard let v = self[key], let text = v.decimalText else { throw BillFieldProblem("missing_field: \(key)") }
+        guard let v = self[key], let text = v.decimalText else { throw BillFieldProblem(.missingField, "\(key)") }
         // JSON numbers carry binary float noise; one far below a cent may need more decimals
         // than any money figure keeps.
-        guard let d = ExactDecimal(roundingExcessDecimals: text) else { throw BillFieldProblem("bad_amount: \(key) is not a decimal number") }
+        guard let d = ExactDecimal(roundingExcessDecimals: text) else { throw BillFieldProblem(.badAmount, "\(key) is not a decimal number") }
         return try BillAmount.checked(d, key)
     }
 
@@ -62,7 +92,7 @@ extension JSONValue {
     }
 
     func requiredText(_ key: String) throws(BillFieldProblem) -> String {
-        guard let s = text(key), !s.isEmpty else { throw BillFieldProblem("missing_field: \(key)") }
+        guard let s = text(key), !s.isEmpty else { throw BillFieldProblem(.missingField, "\(key)") }
         return s
     }
 }
@@ -73,13 +103,13 @@ enum BillAmount {
     static let limit = ExactDecimal(1_000_000_000_000_000)   // 10^15
 
     static func checked(_ d: ExactDecimal, _ field: String) throws(BillFieldProblem) -> ExactDecimal {
-        guard d.magnitude < limit else { throw BillFieldProblem("bad_amount: \(field) \(d) is beyond any real bill") }
+        guard d.magnitude < limit else { throw BillFieldProblem(.badAmount, "\(field) \(d) is beyond any real bill") }
         return d
     }
 
     /// Parses an amount from CSV text.
     static func parse(_ text: String, _ field: String) throws(BillFieldProblem) -> ExactDecimal {
-        guard let d = ExactDecimal(text) else { throw BillFieldProblem("bad_amount: \(field) \(text.isEmpty ? "(empty)" : text) is not a decimal number") }
+        guard let d = ExactDecimal(text) else { throw BillFieldProblem(.badAmount, "\(field) \(text.isEmpty ? "(empty)" : text) is not a decimal number") }
         return try checked(d, field)
     }
 }
@@ -88,19 +118,19 @@ enum BillAmount {
 /// split by guess.
 enum BucketDay {
     static func fromUnix(start: JSONValue?, end: JSONValue?) throws(BillFieldProblem) -> UTCDay {
-        guard let s = start?.decimalText, let startSeconds = Int64(s) else { throw BillFieldProblem("missing_field: start_time") }
+        guard let s = start?.decimalText, let startSeconds = Int64(s) else { throw BillFieldProblem(.missingField, "start_time") }
         let day = UTCDay(ordinal: Int(floorDiv(startSeconds, 86_400)))
         if let e = end?.decimalText, let endSeconds = Int64(e), endSeconds > Int64(day.ordinal + 1) * 86_400 {
-            throw BillFieldProblem("bucket_spans_days: the bucket runs past the end of \(day) UTC; ask for 1d buckets starting at midnight UTC")
+            throw BillFieldProblem(.bucketSpansDays, "the bucket runs past the end of \(day) UTC; ask for 1d buckets starting at midnight UTC")
         }
         return day
     }
 
     static func fromRFC3339(start: String?, end: String?) throws(BillFieldProblem) -> UTCDay {
-        guard let start, let t = Timestamp(rfc3339: start) else { throw BillFieldProblem("bad_time: starting_at") }
+        guard let start, let t = Timestamp(rfc3339: start) else { throw BillFieldProblem(.badTime, "starting_at") }
         let day = t.day
         if let end, let e = Timestamp(rfc3339: end), e > day.adding(days: 1).start {
-            throw BillFieldProblem("bucket_spans_days: the bucket runs past the end of \(day) UTC; ask for 1d buckets")
+            throw BillFieldProblem(.bucketSpansDays, "the bucket runs past the end of \(day) UTC; ask for 1d buckets")
         }
         return day
     }
@@ -119,7 +149,7 @@ enum ProviderTier {
         case "batch": return .batch
         case "priority", "priority_on_demand", "scale": return .priority
         case "flex", "flex_discount": return .flex
-        default: throw BillFieldProblem("unknown_tier: \(raw)")
+        default: throw BillFieldProblem(.unknownTier, "\(raw)")
         }
     }
 }

@@ -29,7 +29,7 @@ struct CURBedrockDecoder {
         let day = try FOCUSDecoder.day(header.cell(cells, "line_item_usage_start_date"))
         let currency = header.cell(cells, "line_item_currency_code")
         guard currency.isEmpty || currency.uppercased() == "USD" else {
-            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
         }
         let costText = header.cell(cells, "line_item_unblended_cost")
         let cost = try BillAmount.parse(costText, "line_item_unblended_cost")
@@ -39,10 +39,10 @@ struct CURBedrockDecoder {
         }
         let usageType = header.cell(cells, "line_item_usage_type")
         guard let parsed = Self.parseUsageType(usageType) else {
-            throw BillFieldProblem("unknown_usage_type: \(usageType) (expected REGION-MODEL-input-tokens and the like)")
+            throw BillFieldProblem(.unknownUsageType, "\(usageType) (expected REGION-MODEL-input-tokens and the like)")
         }
         let quantity = try TokenUnit.tokens(header.cell(cells, "line_item_usage_amount"), unit: header.cell(cells, "pricing_unit"))
-        guard quantity >= 0 else { throw BillFieldProblem("bad_count: line_item_usage_amount is negative") }
+        guard quantity >= 0 else { throw BillFieldProblem(.badCount, "line_item_usage_amount is negative") }
         return BillLine(provider: Self.provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type,
                         quantity: quantity, cost: cost)
     }

@@ -52,7 +52,7 @@ struct FOCUSDecoder {
             // Not token usage: compute, storage, an AI service's VMs, and the credits and taxes
             // of such services. A row in tokens that names no model is ours, and unreadable.
             if isUsage, meter?.isTokens == true {
-                throw BillFieldProblem("unmatched_sku: a row in \(unit) names no model and token type (SkuPriceDetails ModelId and TokenType or TokenDirection, SkuMeter, or SkuId/ChargeDescription matching [focus] sku_pattern)")
+                throw BillFieldProblem(.unmatchedSku, "a row in \(unit) names no model and token type (SkuPriceDetails ModelId and TokenType or TokenDirection, SkuMeter, or SkuId/ChargeDescription matching [focus] sku_pattern)")
             }
             let service = cell(cells, "ServiceName")
             return .skipped(service.isEmpty ? (category.isEmpty ? "(no ServiceName)" : "(\(category))") : service)
@@ -61,7 +61,7 @@ struct FOCUSDecoder {
         let (day, through) = try period(cells)
         let currency = cell(cells, "BillingCurrency")
         guard currency.isEmpty || currency.uppercased() == "USD" else {
-            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
         }
         let cost = try BillAmount.parse(cell(cells, "BilledCost"), "BilledCost")
         guard isUsage else {
@@ -73,10 +73,10 @@ struct FOCUSDecoder {
         let amount = cell(cells, "ConsumedQuantity")
         if !amount.isEmpty {
             guard let meter else {
-                throw BillFieldProblem("unknown_unit: \(unit.isEmpty ? "(none)" : unit) (expected Tokens, N Tokens such as 1M Tokens, or Requests)")
+                throw BillFieldProblem(.unknownUnit, "\(unit.isEmpty ? "(none)" : unit) (expected Tokens, N Tokens such as 1M Tokens, or Requests)")
             }
             let q = try meter.count(amount)
-            guard q >= 0 || correction else { throw BillFieldProblem("bad_count: ConsumedQuantity is negative on a charge that is not a correction") }
+            guard q >= 0 || correction else { throw BillFieldProblem(.badCount, "ConsumedQuantity is negative on a charge that is not a correction") }
             quantity = q
         }
         return .lines([BillLine(provider: provider, day: day, through: through, model: model, tokenType: type, quantity: quantity,
@@ -85,7 +85,7 @@ struct FOCUSDecoder {
 
     func provider(_ cells: [String]) throws(BillFieldProblem) -> String {
         guard let name = providerColumns.lazy.map({ self.cell(cells, $0) }).first(where: { !$0.isEmpty }) else {
-            throw BillFieldProblem("missing_field: \(providerColumns.joined(separator: " or "))")
+            throw BillFieldProblem(.missingField, "\(providerColumns.joined(separator: " or "))")
         }
         return providerNames[name] ?? name.lowercased()
     }
@@ -101,16 +101,16 @@ struct FOCUSDecoder {
         guard !endText.isEmpty else { return (start.day, nil) }
         let end = try Self.time(endText, "ChargePeriodEnd")
         guard end > start else {
-            throw BillFieldProblem("bad_time: ChargePeriodEnd \(endText) is not after ChargePeriodStart")
+            throw BillFieldProblem(.badTime, "ChargePeriodEnd \(endText) is not after ChargePeriodStart")
         }
         let last = Timestamp(microseconds: end.microseconds - 1).day
         if last == start.day { return (start.day, nil) }
         let day = Timestamp.microsecondsPerDay
         guard end.microseconds - start.microseconds > day else {
-            throw BillFieldProblem("charge_period_spans_days: \(startText) to \(endText) crosses midnight UTC; settle reconciles by UTC day (export the report in UTC)")
+            throw BillFieldProblem(.chargePeriodSpansDays, "\(startText) to \(endText) crosses midnight UTC; settle reconciles by UTC day (export the report in UTC)")
         }
         guard start.microseconds % day == 0, end.microseconds % day == 0 else {
-            throw BillFieldProblem("charge_period_not_utc_days: \(startText) to \(endText) does not start and end at midnight UTC; settle reconciles by UTC day (export the report in UTC)")
+            throw BillFieldProblem(.chargePeriodNotUtcDays, "\(startText) to \(endText) does not start and end at midnight UTC; settle reconciles by UTC day (export the report in UTC)")
         }
         return (start.day, last)
     }
@@ -184,7 +184,7 @@ struct FOCUSDecoder {
         if let t = Timestamp(rfc3339: text) { return t }
         if let t = Timestamp(rfc3339: text.replacingAll(" ", with: "T") + "Z") { return t }
         if let d = UTCDay(text) { return d.start }
-        throw BillFieldProblem("bad_time: \(field) \(text.isEmpty ? "(empty)" : text) is not a date or time")
+        throw BillFieldProblem(.badTime, "\(field) \(text.isEmpty ? "(empty)" : text) is not a date or time")
     }
 
     /// The UTC day of a time as exports write it (CUR reads its usage start date this way).
@@ -192,7 +192,7 @@ struct FOCUSDecoder {
         if let t = Timestamp(rfc3339: text) { return t.day }
         if let t = Timestamp(rfc3339: text.replacingAll(" ", with: "T") + "Z") { return t.day }
         if let d = UTCDay(text) { return d }
-        throw BillFieldProblem("bad_time: \(text.isEmpty ? "(empty)" : text) is not a date or time")
+        throw BillFieldProblem(.badTime, "\(text.isEmpty ? "(empty)" : text) is not a date or time")
     }
 }
 
@@ -224,10 +224,10 @@ struct ConsumedMeter {
     }
 
     func count(_ amount: String) throws(BillFieldProblem) -> Int64 {
-        guard let parsed = ExactDecimal(amount) else { throw BillFieldProblem("bad_count: ConsumedQuantity \(amount) is not a number") }
+        guard let parsed = ExactDecimal(amount) else { throw BillFieldProblem(.badCount, "ConsumedQuantity \(amount) is not a number") }
         let value = try BillAmount.checked(parsed, "ConsumedQuantity") * ExactDecimal(multiplier)
         guard let n = value.exactInteger else {
-            throw BillFieldProblem("fractional_quantity: ConsumedQuantity \(amount) is not a whole number of \(isTokens ? "tokens" : "requests")")
+            throw BillFieldProblem(.fractionalQuantity, "ConsumedQuantity \(amount) is not a whole number of \(isTokens ? "tokens" : "requests")")
         }
         return n
     }

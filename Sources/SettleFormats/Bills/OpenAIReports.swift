@@ -13,7 +13,7 @@ enum OpenAIReports {
 
     static func usageLines(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> [BillLine] {
         guard let model = r.text("model"), !model.isEmpty else {
-            throw BillFieldProblem("not_grouped_by_model: the result has no model; request the Usage API with group_by=model")
+            throw BillFieldProblem(.notGroupedByModel, "the result has no model; request the Usage API with group_by=model")
         }
         let input = try r.count("input_tokens", absent: nil)
         let cached = try r.count("input_cached_tokens")
@@ -21,12 +21,12 @@ enum OpenAIReports {
         let output = try r.count("output_tokens", absent: nil)
         let uncachedInput = TokenCounts.uncachedInput(input: input, cached: cached, cacheWrite: cacheWrite)
         guard cached + cacheWrite <= input else {
-            throw BillFieldProblem("bad_count: input_cached_tokens + input_cache_write_tokens exceed input_tokens")
+            throw BillFieldProblem(.badCount, "input_cached_tokens + input_cache_write_tokens exceed input_tokens")
         }
         if r["input_uncached_tokens"] != nil && r["input_uncached_tokens"] != .null {
             let uncached = try r.count("input_uncached_tokens")
             guard uncached == uncachedInput else {
-                throw BillFieldProblem("uncached_mismatch: input_uncached_tokens \(uncached) is not input_tokens − input_cached_tokens − input_cache_write_tokens = \(uncachedInput)")
+                throw BillFieldProblem(.uncachedMismatch, "input_uncached_tokens \(uncached) is not input_tokens − input_cached_tokens − input_cache_write_tokens = \(uncachedInput)")
             }
         }
         var tier = try ProviderTier.parse(r.text("service_tier"))
@@ -38,13 +38,13 @@ enum OpenAIReports {
 
     /// `^(?:priority \| )?(.+?), (input|output|cached input|cache writes)(?:, long context)?$`
     static func costLine(_ r: JSONValue, day: UTCDay) throws(BillFieldProblem) -> BillLine {
-        guard let amount = r["amount"] else { throw BillFieldProblem("missing_field: amount") }
+        guard let amount = r["amount"] else { throw BillFieldProblem(.missingField, "amount") }
         let value = try amount.amount("value")
         if let currency = amount.text("currency"), currency.lowercased() != "usd" {
-            throw BillFieldProblem("unsupported_currency: \(currency) (settle reconciles USD)")
+            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
         }
         guard let item = r.text("line_item"), !item.isEmpty else {
-            throw BillFieldProblem("not_grouped_by_line_item: the result has no line_item; request the Costs API with group_by=line_item")
+            throw BillFieldProblem(.notGroupedByLineItem, "the result has no line_item; request the Costs API with group_by=line_item")
         }
         if let parsed = parseLineItem(item) {
             return BillLine(provider: provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type, cost: value,

@@ -9,7 +9,7 @@ enum OpenRouterActivity {
 
     static func lines(_ r: JSONValue) throws(BillFieldProblem) -> [BillLine] {
         let date = try r.requiredText("date")
-        guard let day = UTCDay(String(date.prefix(10))) else { throw BillFieldProblem("bad_time: date \(date)") }
+        guard let day = UTCDay(String(date.prefix(10))) else { throw BillFieldProblem(.badTime, "date \(date)") }
         let model = try r.requiredText("model")
         let prompt = try r.count("prompt_tokens", absent: nil)
         let completion = try r.count("completion_tokens", absent: nil)

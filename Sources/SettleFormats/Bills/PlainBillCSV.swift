@@ -12,29 +12,29 @@ struct PlainBillCSV {
 
     func decode(_ cells: [String]) throws(BillFieldProblem) -> BillLine {
         let provider = header.cell(cells, "provider")
-        guard !provider.isEmpty else { throw BillFieldProblem("missing_field: provider") }
+        guard !provider.isEmpty else { throw BillFieldProblem(.missingField, "provider") }
         let dateText = header.cell(cells, "date")
-        guard let day = UTCDay(dateText) else { throw BillFieldProblem("bad_time: date \(dateText) is not YYYY-MM-DD") }
+        guard let day = UTCDay(dateText) else { throw BillFieldProblem(.badTime, "date \(dateText) is not YYYY-MM-DD") }
         let model = header.cell(cells, "model")
-        guard !model.isEmpty else { throw BillFieldProblem("missing_field: model") }
+        guard !model.isEmpty else { throw BillFieldProblem(.missingField, "model") }
         let typeText = header.cell(cells, "token_type")
         var type: TokenType?
         if !typeText.isEmpty {
-            guard let t = TokenType(rawValue: typeText) else { throw BillFieldProblem("unknown_token_type: \(typeText)") }
+            guard let t = TokenType(rawValue: typeText) else { throw BillFieldProblem(.unknownTokenType, "\(typeText)") }
             type = t
         }
         let tierText = header.cell(cells, "tier")
-        guard let tier = tierText.isEmpty ? .standard : Tier(rawValue: tierText) else { throw BillFieldProblem("unknown_tier: \(tierText)") }
+        guard let tier = tierText.isEmpty ? .standard : Tier(rawValue: tierText) else { throw BillFieldProblem(.unknownTier, "\(tierText)") }
         let quantityText = header.cell(cells, "quantity"), costText = header.cell(cells, "cost")
         var quantity: Int64?, cost: ExactDecimal?
         if !quantityText.isEmpty {
-            guard let q = Int64(quantityText), q >= 0, q < 1_000_000_000_000_000 else { throw BillFieldProblem("bad_count: quantity \(quantityText) is not a whole number ≥ 0") }
+            guard let q = Int64(quantityText), q >= 0, q < 1_000_000_000_000_000 else { throw BillFieldProblem(.badCount, "quantity \(quantityText) is not a whole number ≥ 0") }
             quantity = q
         }
         if !costText.isEmpty {
             cost = try BillAmount.parse(costText, "cost")
         }
-        guard quantity != nil || cost != nil else { throw BillFieldProblem("missing_field: quantity or cost") }
+        guard quantity != nil || cost != nil else { throw BillFieldProblem(.missingField, "quantity or cost") }
         return BillLine(provider: provider, day: day, model: model, tier: tier, tokenType: type, quantity: quantity, cost: cost)
     }
 }

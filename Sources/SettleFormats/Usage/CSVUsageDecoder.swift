@@ -23,7 +23,7 @@ public struct CSVUsageDecoder {
     public func decode(_ cells: [String], lineNumber: Int, source: String, raw: @autoclosure () -> String) -> UsageRow {
         guard cells.count == slots.count else {
             return .quarantined(QuarantinedRow(source: source, line: lineNumber,
-                reason: QuarantineReason.wrongColumnCount(expected: slots.count, found: cells.count).description, raw: raw()))
+                reason: QuarantineReason.wrongColumnCount(expected: slots.count, found: cells.count), raw: raw()))
         }
         var fields = UsageEventFields()
         for (i, slot) in slots.enumerated() {
@@ -33,7 +33,7 @@ public struct CSVUsageDecoder {
         do {
             return .event(try UsageEvent(validating: fields), line: lineNumber)
         } catch {
-            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: raw()))
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error, raw: raw()))
         }
     }
 }

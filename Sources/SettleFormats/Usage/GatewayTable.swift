@@ -72,7 +72,7 @@ public struct CopyTextUsageDecoder {
     public func decode(_ cells: [String?], line: UnsafeRawBufferPointer, lineNumber: Int, source: String) -> UsageRow {
         guard cells.count == GatewayTable.fields.count else {
             return .quarantined(QuarantinedRow(source: source, line: lineNumber,
-                reason: QuarantineReason.wrongColumnCount(expected: GatewayTable.fields.count, found: cells.count).description,
+                reason: QuarantineReason.wrongColumnCount(expected: GatewayTable.fields.count, found: cells.count),
                 raw: line.lossyString))
         }
         var f = UsageEventFields()
@@ -83,7 +83,7 @@ public struct CopyTextUsageDecoder {
         do {
             return .event(try UsageEvent(validating: f), line: lineNumber)
         } catch {
-            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: line.lossyString))
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error, raw: line.lossyString))
         }
     }
 }

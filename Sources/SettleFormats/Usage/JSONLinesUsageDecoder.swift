@@ -58,13 +58,13 @@ public struct JSONLinesUsageDecoder {
             }
         } catch {
             return .quarantined(QuarantinedRow(
-                source: source, line: lineNumber, reason: QuarantineReason.notJSON(error.description).description,
+                source: source, line: lineNumber, reason: QuarantineReason.notJSON(error.description),
                 raw: line.lossyString))
         }
         do {
             return .event(try UsageEvent(validating: fields), line: lineNumber)
         } catch {
-            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: line.lossyString))
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error, raw: line.lossyString))
         }
     }
 }

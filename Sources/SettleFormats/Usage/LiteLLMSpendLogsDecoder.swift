@@ -43,7 +43,7 @@ public struct LiteLLMSpendLogsDecoder {
     public func decode(_ cells: [String], lineNumber: Int, source: String, raw: @autoclosure () -> String) -> UsageRow {
         guard cells.count == columnCount else {
             return .quarantined(QuarantinedRow(source: source, line: lineNumber,
-                reason: QuarantineReason.wrongColumnCount(expected: columnCount, found: cells.count).description, raw: raw()))
+                reason: QuarantineReason.wrongColumnCount(expected: columnCount, found: cells.count), raw: raw()))
         }
         func cell(_ name: String) -> String { index[name].map { cells[$0].trimmingSpaces() } ?? "" }
         var f = UsageEventFields()
@@ -65,7 +65,7 @@ public struct LiteLLMSpendLogsDecoder {
         if !metadata.isEmpty {
             guard let usage = Self.additionalUsage(metadata) else {
                 return .quarantined(QuarantinedRow(source: source, line: lineNumber,
-                    reason: QuarantineReason.notJSON("metadata is not a JSON object").description, raw: raw()))
+                    reason: QuarantineReason.notJSON("metadata is not a JSON object"), raw: raw()))
             }
             f.cachedInputTokens = usage.cacheRead
             f.cacheWriteTokens = usage.cacheWrite
@@ -73,7 +73,7 @@ public struct LiteLLMSpendLogsDecoder {
         do {
             return .event(try UsageEvent(validating: f), line: lineNumber)
         } catch {
-            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error.description, raw: raw()))
+            return .quarantined(QuarantinedRow(source: source, line: lineNumber, reason: error, raw: raw()))
         }
     }
 

@@ -76,7 +76,7 @@ public struct UsageFileReader: Sendable {
                         decoder = { cells, line, raw in d.decode(cells, lineNumber: line, source: path, raw: raw()) }
                     }
                 case .invalid(let why):
-                    try body(.quarantined(QuarantinedRow(source: path, line: line, reason: "not_csv: \(why)", raw: raw())))
+                    try body(.quarantined(QuarantinedRow(source: path, line: line, reason: .notCSV(why), raw: raw())))
                 }
                 return true
             }

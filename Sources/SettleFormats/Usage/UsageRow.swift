@@ -11,13 +11,28 @@ public struct QuarantinedRow: Sendable, Equatable {
     /// The input file's path as given.
     public var source: String
     public var line: Int
+    /// The reason's stable code (`missing_field`), from a typed reason: what reasons are
+    /// counted by, never cut from the text.
+    public var code: String
+    /// The reason as a person reads it, its code first (`missing_field: model is required`).
     public var reason: String
     public var raw: String
 
-    public init(source: String, line: Int, reason: String, raw: String) {
+    /// A gateway usage row.
+    public init(source: String, line: Int, reason: QuarantineReason, raw: String) {
         self.source = source
         self.line = line
-        self.reason = reason
+        self.code = reason.code
+        self.reason = reason.description
+        self.raw = raw
+    }
+
+    /// A provider report record.
+    init(source: String, line: Int, problem: BillFieldProblem, raw: String) {
+        self.source = source
+        self.line = line
+        self.code = problem.code.rawValue
+        self.reason = problem.reason
         self.raw = raw
     }
 }

@@ -101,7 +101,7 @@ public struct IngestBills {
                     for line in lines { try sums.add(line, path: reader.path) }
                 case .quarantined(let q):
                     quarantined.append(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
-                    report.quarantineReasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
+                    report.quarantineReasons[q.code, default: 0] += 1
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 case .skipped(let service):
                     skipped += 1

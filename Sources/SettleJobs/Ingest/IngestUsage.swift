@@ -175,7 +175,7 @@ public struct IngestUsage {
                 try load.append(batch.events)
                 for q in batch.quarantined {
                     quarantined += 1
-                    reasons[String(q.reason.prefix { $0 != ":" }), default: 0] += 1
+                    reasons[q.code, default: 0] += 1
                     try load.quarantine(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 }
