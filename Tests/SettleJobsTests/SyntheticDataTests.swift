@@ -45,7 +45,7 @@ import SettleTestSupport
             _ = try UsageFileReader.open(path: "\(dir.path)/usage/\(day)").forEachRow { row in
                 switch row {
                 case .event(let e, _): events.append(e)
-                case .quarantined(let q): reasons.append(String(q.reason.prefix { $0 != ":" }))
+                case .quarantined(let q): reasons.append(q.code)
                 }
             }
         }
