@@ -13,11 +13,6 @@ public enum IssuedTermsText {
         }
     }
 
-    struct WireCustomer: Codable {
-        var id, name, email, plan, taxRatePct, address, taxID: String
-        var billingDay: Int
-        var alertWebhook, effectiveFrom: String?
-    }
     struct WirePlan: Codable {
         var name, monthlyFee: String
         var tokenLimit, callLimit: Int64?
@@ -61,24 +56,38 @@ public enum IssuedTermsText {
 
     // MARK: the customer's part
 
+    /// Written for every period a close issues, so by hand (`JSONText`, keys sorted, absent
+    /// optionals left out) rather than through an encoder made per customer.
     public static func customer(_ h: CustomerHistory) -> String {
-        text(h.versions.map { v in
-            WireCustomer(id: v.id, name: v.name, email: v.email, plan: v.plan, taxRatePct: v.taxRatePct.description, address: v.address,
-                         taxID: v.taxID, billingDay: v.billingDay, alertWebhook: v.alertWebhook, effectiveFrom: v.effectiveFrom?.description)
-        })
+        JSONText.array(h.versions.map { v in
+            var members: [(String, JSONText)] = [("address", .string(v.address))]
+            if let w = v.alertWebhook { members.append(("alertWebhook", .string(w))) }
+            members += [("billingDay", .int(Int64(v.billingDay)))]
+            if let from = v.effectiveFrom { members.append(("effectiveFrom", .string(from.description))) }
+            members += [("email", .string(v.email)), ("id", .string(v.id)), ("name", .string(v.name)), ("plan", .string(v.plan)),
+                        ("taxID", .string(v.taxID)), ("taxRatePct", .string(v.taxRatePct.description))]
+            return .object(members)
+        }).rendered()
     }
 
     public static func customer(from text: String, what: String) throws -> CustomerHistory {
-        guard let wire = try? JSONDecoder().decode([WireCustomer].self, from: Data(text.utf8)), !wire.isEmpty else { throw Unreadable(what: what) }
-        let versions = try wire.map { w -> Customer in
-            guard let rate = ExactDecimal(w.taxRatePct) else { throw Unreadable(what: what) }
+        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)), !items.isEmpty else { throw Unreadable(what: what) }
+        let versions = try items.map { v -> Customer in
+            func field(_ key: String) throws -> String {
+                guard let s = v[key]?.string else { throw Unreadable(what: what) }
+                return s
+            }
+            guard case .number(let day)? = v["billingDay"], let billingDay = Int(day), let rate = ExactDecimal(try field("taxRatePct")) else {
+                throw Unreadable(what: what)
+            }
             var from: UTCDay?
-            if let f = w.effectiveFrom {
-                guard let d = UTCDay(f) else { throw Unreadable(what: what) }
+            if let f = v["effectiveFrom"] {
+                guard let text = f.string, let d = UTCDay(text) else { throw Unreadable(what: what) }
                 from = d
             }
-            return Customer(id: w.id, name: w.name, email: w.email, plan: w.plan, billingDay: w.billingDay, taxRatePct: rate,
-                            alertWebhook: w.alertWebhook, effectiveFrom: from, address: w.address, taxID: w.taxID)
+            return Customer(id: try field("id"), name: try field("name"), email: try field("email"), plan: try field("plan"),
+                            billingDay: billingDay, taxRatePct: rate, alertWebhook: v["alertWebhook"]?.string, effectiveFrom: from,
+                            address: try field("address"), taxID: try field("taxID"))
         }
         return CustomerHistory(versions: versions)
     }

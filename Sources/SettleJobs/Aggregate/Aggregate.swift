@@ -111,9 +111,14 @@ public struct Aggregate: Job {
         let termsBook = IssuedTermsBook(store: store, config: env.config, catalog: catalog)
         var frozenByStart: [UTCDay: [String: IssuedTermsBook.Frozen]] = [:]
         var candidates: [UTCDay: Set<String>] = [:]
+        var startsByBillingDay: [Int: Set<UTCDay>] = [:]
         for customerID in byCustomer.keys {
             guard let customer = customers[customerID] else { continue }
-            for d in self.days { candidates[BillingPeriod(containing: d, billingDay: customer.billingDay).firstDay, default: []].insert(customerID) }
+            let day = customer.billingDay
+            if startsByBillingDay[day] == nil {
+                startsByBillingDay[day] = Set(self.days.map { BillingPeriod(containing: $0, billingDay: day).firstDay })
+            }
+            for start in startsByBillingDay[day] ?? [] { candidates[start, default: []].insert(customerID) }
         }
         for (start, ids) in candidates { frozenByStart[start] = try termsBook.terms(periodStart: start, customers: ids.sorted()) }
         // First, on this thread, what needs the store: each period's rows and trial use.

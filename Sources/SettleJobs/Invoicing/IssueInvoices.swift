@@ -104,12 +104,7 @@ public struct IssueInvoices {
         var report = Report()
         report.runRecord = try run.execute(store: store, env: env) { _ in
             // Periods summed with other terms than they have now are summed again first.
-            let through = issueDate ?? env.clock().day
-            let stale = try StalePeriods.days(months: [month], store: store, env: env, catalog: catalog, through: through)
-            if !stale.isEmpty {
-                env.logger.info("invoice: \(stale.count) days of periods whose catalog changed since they were summed are summed again")
-                _ = try Aggregate(days: stale).compute(store: store, env: env, catalog: catalog)
-            }
+            _ = try StalePeriods.sumAgain(months: [month], store: store, env: env, catalog: catalog, through: issueDate ?? env.clock().day)
             let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
             report = done
             return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
@@ -163,13 +158,6 @@ public struct IssueInvoices {
             dateChecked = true
         }
         let termsBook = IssuedTermsBook(store: store, config: config, catalog: catalog)
-        var rulesByDigest: [String: InvoiceRules] = [:]
-        func frozenRules(of frozen: IssuedTermsBook.Frozen) -> InvoiceRules {
-            if let known = rulesByDigest[frozen.digest] { return known }
-            let r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
-            rulesByDigest[frozen.digest] = r
-            return r
-        }
         var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, report: &report)
         let issuer = self.issuer(config)
         let label = "invoice \(month): computing"
@@ -239,16 +227,16 @@ public struct IssueInvoices {
                         frozenTerms = f
                     }
                     if let f = frozenTerms {
-                        priced = (f.terms.customer, frozenRules(of: f), priced.usage, false)
-                        if applyCatalog, let corrected = f.terms.backdated(c, in: period) {
-                            let terms = IssuedTerms(customer: corrected, catalog: f.terms.catalog.addingPlans(config.plans))
+                        priced = (f.terms.customer, termsBook.rules(f, config: config), priced.usage, false)
+                        if applyCatalog, let history = f.terms.backdated(c, in: period) {
+                            // Re-priced from the period's daily rows with the corrected versions.
+                            let corrected = termsBook.corrected(f, customer: history, plans: config.plans)
                             let rows = try store.periods.dailyRows(from: period.firstDay, to: period.lastDay, customers: [c.id])
-                            let asOf = rows.map(\.day).max() ?? period.lastDay
-                            let lines = terms.catalog.summarizer.summarize(customer: corrected, period: period, rows: rows,
-                                                                           trials: summary?.trials ?? [], asOf: asOf).lines
-                            priced = (corrected, terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays),
-                                      lines, true)
-                            newTerms = termsBook.freezing(terms)
+                            let lines = termsBook.summarizer(corrected).summarize(customer: history, period: period, rows: rows,
+                                                                                  trials: summary?.trials ?? [],
+                                                                                  asOf: rows.map(\.day).max() ?? period.lastDay).lines
+                            priced = (history, termsBook.rules(corrected, config: config), lines, true)
+                            newTerms = termsBook.freezing(corrected)
                             if let session { try termsBook.keepCatalogs(in: session) }
                         }
                     }

@@ -31,13 +31,28 @@ final class IssuedTermsBook {
     }
 
     /// What an adjustment applying a back-dated version stores: the corrected versions, and
-    /// the catalog terms it was priced with.
-    func freezing(_ terms: IssuedTerms) -> IssuedTermsLedger.Stored {
-        let text = IssuedTermsText.catalog(terms.catalog)
+    /// the digest of the catalog terms it was priced with.
+    func freezing(_ corrected: Frozen) -> IssuedTermsLedger.Stored {
+        IssuedTermsLedger.Stored(customer: IssuedTermsText.customer(corrected.terms.customer), catalogDigest: corrected.digest)
+    }
+
+    private var withTodaysPlans: [String: Frozen] = [:]
+
+    /// A period's frozen terms with a back-dated customer history (`IssuedTerms.backdated`),
+    /// its catalog given the plans settle.toml has made since (`CatalogTerms.addingPlans`).
+    /// The catalog part is encoded and digested once per frozen catalog, not per customer.
+    func corrected(_ frozen: Frozen, customer: CustomerHistory, plans: [String: Plan]) -> Frozen {
+        if let known = withTodaysPlans[frozen.digest] {
+            return Frozen(terms: IssuedTerms(customer: customer, catalog: known.terms.catalog), digest: known.digest)
+        }
+        let catalog = frozen.terms.catalog.addingPlans(plans)
+        let text = IssuedTermsText.catalog(catalog)
         let digest = Self.digest(text)
-        catalogs[digest] = terms.catalog
-        pendingCatalogs[digest] = text
-        return IssuedTermsLedger.Stored(customer: IssuedTermsText.customer(terms.customer), catalogDigest: digest)
+        catalogs[digest] = catalog
+        if digest != todayDigest { pendingCatalogs[digest] = text }
+        let made = Frozen(terms: IssuedTerms(customer: customer, catalog: catalog), digest: digest)
+        withTodaysPlans[frozen.digest] = made
+        return made
     }
 
     /// Catalog texts an issuing run must keep before its documents name them.
@@ -72,6 +87,7 @@ final class IssuedTermsBook {
     }
 
     private var summarizers: [String: PeriodSummarizer] = [:]
+    private var rules: [String: InvoiceRules] = [:]
 
     /// The summarizer of a catalog, made once per digest (a price book is a dictionary of rows).
     func summarizer(_ frozen: Frozen) -> PeriodSummarizer {
@@ -79,6 +95,15 @@ final class IssuedTermsBook {
         let s = frozen.terms.catalog.summarizer
         summarizers[frozen.digest] = s
         return s
+    }
+
+    /// The invoice rules of a catalog, made once per digest; currency and payment terms are
+    /// today's (they belong to the new document).
+    func rules(_ frozen: Frozen, config: SettleConfig) -> InvoiceRules {
+        if let known = rules[frozen.digest] { return known }
+        let r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
+        rules[frozen.digest] = r
+        return r
     }
 
     private func catalog(_ digest: String, what: String) throws -> CatalogTerms {

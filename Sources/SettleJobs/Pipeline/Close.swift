@@ -1,4 +1,3 @@
-import Logging
 import SettleCore
 import SettleFormats
 import SettleStore
@@ -61,10 +60,7 @@ public struct Close: Job {
         let earlier = Set(try store.invoiceLedger.issuedMonths() + store.periods.summedMonths()).filter { $0 < month }.sorted()
         // Periods summed with other terms than they have now (a catalog edit of an open period,
         // a price added for usage that had none, a back-dated version applied): summed again.
-        let stale = try StalePeriods.days(months: earlier + [month], store: store, env: env, catalog: catalog, through: issueDate)
-        if !stale.isEmpty {
-            env.logger.info("close: \(stale.count) days of periods whose catalog changed since they were summed are summed again (\(stale[0]) to \(stale[stale.count - 1]))")
-            let a = try Aggregate(days: stale).compute(store: store, env: env, catalog: catalog)
+        if let a = try StalePeriods.sumAgain(months: earlier + [month], store: store, env: env, catalog: catalog, through: issueDate) {
             if report.aggregate == nil { report.aggregate = a }
             if let f = a.findings, !report.findings.contains(f) { report.findings.append(f) }
         }
