@@ -185,6 +185,13 @@ import SettleTestSupport
                 == ["\(b.number!) 2026-11-02 79.00", "\(novB.number!) 2026-12-01 21.00"])
     }
 
+    /// The audit's message to the operator never says "undercharged by 0.00": under a cent it
+    /// gives six decimals, as the files do.
+    @Test func auditAmountsUnderACentKeepTheirDigits() {
+        #expect(ChargeAuditDays.Report.amount(money("0.004198")) == "0.004198")
+        #expect(ChargeAuditDays.Report.amount(money("0.3")) == "0.30" && ChargeAuditDays.Report.amount(.zero) == "0.00")
+    }
+
     /// The gateway's own charges against settle's: one model undercharged (an old price), a
     /// day partly without reported costs, a CSV file with the column; exit 3 and the file.
     @Test(arguments: StoreKind.all)

@@ -45,6 +45,12 @@ public struct ChargeAuditDays {
             months.flatMap { m in m.rows.filter(\.status.isFinding).map { (month: m.month, row: $0) } }
         }
 
+        /// An amount for the operator: to the cent, or to six decimals (as the audit files write
+        /// them) when it is under a cent, so that a difference never reads "by 0.00".
+        static func amount(_ d: ExactDecimal) -> String {
+            d.magnitude < ExactDecimal(significand: 1, scale: 2) && !d.isZero ? d.formatted(places: 6) : d.formatted(places: 2)
+        }
+
         /// One line for the operator, or nil when the gateway charged what settle would.
         public var findings: String? {
             let under = undercharged, over = overcharged, flagged = flaggedMonthRows
@@ -53,16 +59,16 @@ public struct ChargeAuditDays {
             if !under.isEmpty {
                 let lost = under.reduce(ExactDecimal.zero) { $0 - ($1.difference ?? .zero) }
                 let models = Set(under.map { "\($0.provider) \($0.model)" }).sorted().joined(separator: ", ")
-                parts.append("the gateway undercharged \(lost.formatted(places: 2)) in \(under.count) charge-audit cells (\(models))")
+                parts.append("the gateway undercharged \(Self.amount(lost)) in \(under.count) charge-audit cells (\(models))")
             }
             if !over.isEmpty {
                 let extra = over.reduce(ExactDecimal.zero) { $0 + ($1.difference ?? .zero) }
-                parts.append("overcharged \(extra.formatted(places: 2)) in \(over.count) cells")
+                parts.append("overcharged \(Self.amount(extra)) in \(over.count) cells")
             }
             if !flagged.isEmpty {
                 var rows: [String] = []
                 for (month, r) in flagged {
-                    let by = (r.difference ?? .zero).magnitude.formatted(places: 2)
+                    let by = Self.amount((r.difference ?? .zero).magnitude)
                     let pct = r.differencePct.map { " (\($0.magnitude.formatted(places: 2)) %)" } ?? ""
                     rows.append("\(r.provider) \(r.model) \(r.tier.rawValue) \(r.status.rawValue) by \(by)\(pct) in \(month)")
                 }
