@@ -33,20 +33,20 @@ struct AggregateCommand: ParsableCommand {
             let store = try env.openStore()
             var job = Aggregate(from: from, to: to)
             job.rebuild = rebuild
-            let report = try job.execute(store: store, env: env)
-            let tokens = report.periods.reduce(Int64(0)) { $0 + $1.tokens }
-            let cost = report.periods.reduce(ExactDecimal.zero) { $0 + $1.cost }
-            console.say("aggregated \(report.days.count) days into \(report.periods.count) customer periods: "
+            let result = try job.execute(store: store, env: env)
+            let tokens = result.periods.reduce(Int64(0)) { $0 + $1.tokens }
+            let cost = result.periods.reduce(ExactDecimal.zero) { $0 + $1.cost }
+            console.say("aggregated \(result.days.count) days into \(result.periods.count) customer periods: "
                 + "\(grouped(tokens)) tokens, charges $\(cost.formatted(places: 2)) before discounts and tax")
-            if report.unpriced > 0 {
-                let who = report.periods.filter { $0.unpricedQuantity > 0 }.map(\.customerID)
-                console.warn("\(grouped(report.unpriced)) tokens have no price in force (customers \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")); add their prices to prices.csv, then aggregate again")
+            if result.unpriced > 0 {
+                let who = result.periods.filter { $0.unpricedQuantity > 0 }.map(\.customerID)
+                console.warn("\(grouped(result.unpriced)) tokens have no price in force (customers \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")); add their prices to prices.csv, then aggregate again")
             }
-            if !report.unknownCustomers.isEmpty {
-                let ids = report.unknownCustomers.keys.sorted()
+            if !result.unknownCustomers.isEmpty {
+                let ids = result.unknownCustomers.keys.sorted()
                 console.warn("usage of \(ids.count) customers not in customers.csv (\(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", …" : "")) is not billed; add them, then aggregate again")
             }
-            return report.status
+            return result.status
         }
     }
 }

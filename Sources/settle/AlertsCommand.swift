@@ -23,24 +23,24 @@ struct AlertsCommand: ParsableCommand {
         try runJob(global, job: dryRun ? "alerts-dry-run" : "alerts") { facts in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try EvaluateAlerts(dryRun: dryRun).execute(store: store, env: env)
-            for a in report.fired {
+            let result = try EvaluateAlerts(dryRun: dryRun).execute(store: store, env: env)
+            for a in result.fired {
                 console.say("\(dryRun ? "would fire" : "fired") \(a.severity.rawValue): \(a.customerID) \(a.period) \(a.metric) "
                     + "\(a.threshold) % (\(a.usage.normalized) of \(a.limit.normalized))")
             }
-            if report.fired.isEmpty { console.say(dryRun ? "no new alerts would fire" : "no new alerts") }
-            if !report.delivered.isEmpty { console.say("delivered \(report.delivered.count) webhook posts") }
-            facts.findings = Int64(report.problems.count + report.pending.count)
-            for p in report.problems { console.warn(p) }
-            if !report.pending.isEmpty {
-                let why = report.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""
+            if result.fired.isEmpty { console.say(dryRun ? "no new alerts would fire" : "no new alerts") }
+            if !result.delivered.isEmpty { console.say("delivered \(result.delivered.count) webhook posts") }
+            facts.findings = Int64(result.problems.count + result.pending.count)
+            for p in result.problems { console.warn(p) }
+            if !result.pending.isEmpty {
+                let why = result.pending.compactMap(\.lastError).first.map { " (last error: \($0))" } ?? ""
                 // A cron mail names a few hosts, not thousands.
                 // Hosts only: a webhook URL's path may hold its secret.
-                let all = Set(report.pending.map { WebhookPoster.host(of: $0.url) }).sorted()
+                let all = Set(result.pending.map { WebhookPoster.host(of: $0.url) }).sorted()
                 let hosts = all.prefix(3).joined(separator: ", ") + (all.count > 3 ? " and \(all.count - 3) more" : "")
-                console.warn("\(report.pending.count) webhook \(report.pending.count == 1 ? "delivery" : "deliveries") pending to \(hosts)\(why); the next run retries")
+                console.warn("\(result.pending.count) webhook \(result.pending.count == 1 ? "delivery" : "deliveries") pending to \(hosts)\(why); the next run retries")
             }
-            return report.status
+            return result.status
         }
     }
 }

@@ -40,19 +40,19 @@ struct ArchiveCommand: ParsableCommand {
             let env = try global.environment()
             let store = try env.openStore()
             if let month = restore {
-                let report = try RestoreEvents(month: month).execute(store: store, env: env)
-                console.say("restored \(report.restored) events of \(month) from \(report.path)")
+                let result = try RestoreEvents(month: month).execute(store: store, env: env)
+                console.say("restored \(result.restored) events of \(month) from \(result.path)")
                 return .ok
             }
-            let report = try ArchiveEvents(before: before).execute(store: store, env: env)
-            for r in report.archived {
+            let result = try ArchiveEvents(before: before).execute(store: store, env: env)
+            for r in result.archived {
                 console.say("\(r.month): \(r.events) events archived to \(r.path) (\(r.bytes) bytes, sha256 \(r.sha256.prefix(16))…)")
             }
-            if report.archived.isEmpty && report.kept.isEmpty {
-                console.say("nothing to archive: no events before \(report.firstKept) are left in the store")
+            if result.archived.isEmpty && result.kept.isEmpty {
+                console.say("nothing to archive: no events before \(result.firstKept) are left in the store")
             }
-            if let findings = report.findings { console.warn(findings) }
-            return report.status
+            if let findings = result.findings { console.warn(findings) }
+            return result.status
         }
     }
 }

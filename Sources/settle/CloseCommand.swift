@@ -30,22 +30,22 @@ struct CloseCommand: ParsableCommand {
         try runJob(global, job: "close") { facts in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try Close(month: period, issueDate: issueDate).execute(store: store, env: env)
-            facts.findings = Int64(report.findings.count)
-            for e in report.earlier where e.issuedCount + e.adjustmentCount > 0 {
+            let result = try Close(month: period, issueDate: issueDate).execute(store: store, env: env)
+            facts.findings = Int64(result.findings.count)
+            for e in result.earlier where e.issuedCount + e.adjustmentCount > 0 {
                 console.say("\(e.folder): \(e.issuedCount) invoices issued for periods that have ended since, \(e.adjustmentCount) adjustments for late data")
             }
-            let inv = report.invoices
+            let inv = result.invoices
             console.say("\(period): \(inv.issuedCount) invoices and \(inv.adjustmentCount) adjustments issued (total \(inv.issuedTotal.formatted(places: 2)) \(env.config.currency)), \(inv.draftCount) drafts")
             if inv.openPeriodCount > 0 {
                 console.say("\(inv.openPeriodCount) customers' billing periods had not ended on the issue date; they stay drafts until a later close")
             }
-            console.say("invoices in \(inv.folder)/, payouts in \(report.payouts.folder)/, finance workbook in \(report.finance.folder)/")
-            for d in report.documents {
+            console.say("invoices in \(inv.folder)/, payouts in \(result.payouts.folder)/, finance workbook in \(result.finance.folder)/")
+            for d in result.documents {
                 console.say("PDFs: \(d.documents) documents in \(d.folder)/\(d.statements > 0 ? ", \(d.statements) seller statements" : "")")
             }
-            for f in report.findings { console.warn(f) }
-            return report.status
+            for f in result.findings { console.warn(f) }
+            return result.status
         }
     }
 }
@@ -73,8 +73,8 @@ struct ReportCommand: ParsableCommand {
         try runJob(global, job: "report") { _ in
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try FinanceReport(month: period).execute(store: store, env: env)
-            console.say("wrote \(report.folder)/usage-summary.csv and \(report.folder)/finance-\(period).xlsx")
+            let result = try FinanceReport(month: period).execute(store: store, env: env)
+            console.say("wrote \(result.folder)/usage-summary.csv and \(result.folder)/finance-\(period).xlsx")
             return .ok
         }
     }

@@ -32,22 +32,22 @@ struct IngestBillsCommand: ParsableCommand {
             let env = try global.environment()
             let store = try env.openStore()
             let options = BillReadOptions(config: env.config)
-            let report = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
-            for input in report.inputs {
-                let covers = report.coverage[input.path].map { " (\($0))" } ?? ""
+            let result = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
+            for input in result.inputs {
+                let covers = result.coverage[input.path].map { " (\($0))" } ?? ""
                 var line = "\(input.path): \(input.format)\(covers): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
                     + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))"
                 if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) not token usage (\(SkippedRows.describe(input.skippedBy)))" }
                 console.say(line)
             }
-            let record = report.runRecord!
-            console.say("run \(record.runID): \(report.inputs.count) report files; record \(env.outDir)/runs/\(record.runID).json")
-            if report.quarantined > 0 {
-                let reasons = report.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            let record = result.runRecord!
+            console.say("run \(record.runID): \(result.inputs.count) report files; record \(env.outDir)/runs/\(record.runID).json")
+            if result.quarantined > 0 {
+                let reasons = result.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                console.warn("\(grouped(report.quarantined)) report records quarantined (\(reasons)); the records and reasons are in \(env.outDir)/quarantine/")
+                console.warn("\(grouped(result.quarantined)) report records quarantined (\(reasons)); the records and reasons are in \(env.outDir)/quarantine/")
             }
-            return report.status
+            return result.status
         }
     }
 }

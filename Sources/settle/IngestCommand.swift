@@ -91,9 +91,9 @@ struct IngestUsageCommand: ParsableCommand {
             if source == .postgres {
                 job = IngestUsage(sources: [try gatewaySource(env.config, litellm: litellm)])
             }
-            let report = try job.execute(store: store, env: env)
-            printReport(report, record: report.runRecord!, console: console, outDir: env.outDir)
-            return report.status
+            let result = try job.execute(store: store, env: env)
+            printResult(result, record: result.runRecord!, console: console, outDir: env.outDir)
+            return result.status
         }
     }
 
@@ -111,18 +111,18 @@ struct IngestUsageCommand: ParsableCommand {
         return GatewayDatabaseSource(url: url, table: table, from: from, to: to)
     }
 
-    private func printReport(_ report: IngestUsage.Report, record: RunRecord, console: Console, outDir: String) {
-        for input in report.inputs {
+    private func printResult(_ result: IngestUsage.Result, record: RunRecord, console: Console, outDir: String) {
+        for input in result.inputs {
             console.say("\(input.path): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
                 + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))")
         }
-        console.say("run \(record.runID): \(report.inputs.count) files, read \(grouped(report.read)), accepted \(grouped(report.accepted)), "
-            + "duplicates \(grouped(report.duplicates)), quarantined \(grouped(report.quarantined)); record \(outDir)/runs/\(record.runID).json")
-        if report.quarantined > 0 {
-            let reasons = report.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        console.say("run \(record.runID): \(result.inputs.count) files, read \(grouped(result.read)), accepted \(grouped(result.accepted)), "
+            + "duplicates \(grouped(result.duplicates)), quarantined \(grouped(result.quarantined)); record \(outDir)/runs/\(record.runID).json")
+        if result.quarantined > 0 {
+            let reasons = result.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            let files = report.inputs.filter { $0.quarantined > 0 }.count
-            console.warn("\(grouped(report.quarantined)) rows quarantined in \(files) of \(report.inputs.count) files (\(reasons)); "
+            let files = result.inputs.filter { $0.quarantined > 0 }.count
+            console.warn("\(grouped(result.quarantined)) rows quarantined in \(files) of \(result.inputs.count) files (\(reasons)); "
                 + "the rows and reasons are in \(outDir)/quarantine/")
         }
     }

@@ -46,23 +46,23 @@ struct InvoiceCommand: ParsableCommand {
             let month = period
             let job = IssueInvoices(month: month, customer: customer, finalize: finalize, adjust: adjust, applyCatalog: catalog,
                                     issueDate: issueDate, dryRun: dryRun)
-            let report = try job.execute(store: store, env: env)
-            let documents = report.issued + report.adjustments
+            let result = try job.execute(store: store, env: env)
+            let documents = result.issued + result.adjustments
             // A terminal or a cron mail needs the count and where the files are, not 100,000 lines.
             for i in documents.prefix(10) {
                 console.say("\(dryRun ? "would issue" : "issued") \(i.number ?? i.kind.rawValue) \(i.customerID): total \(i.total.formatted(places: 2)), due \(i.amountDue.formatted(places: 2))")
             }
             if documents.count > 10 { console.say("… and \(documents.count - 10) more (see index.csv)") }
-            let total = (report.issued + report.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
-            console.say("\(report.issued.count) invoices and \(report.adjustments.count) adjustments \(dryRun ? "would be issued" : "issued") (total \(total.formatted(places: 2)) \(env.config.currency)), \(report.drafts.count) drafts"
-                + (dryRun ? "" : "; files in \(report.folder)/"))
-            if !report.openPeriods.isEmpty {
-                console.say("\(report.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts (issue them after their period ends)")
+            let total = (result.issued + result.adjustments).reduce(ExactDecimal.zero) { $0 + $1.total }
+            console.say("\(result.issued.count) invoices and \(result.adjustments.count) adjustments \(dryRun ? "would be issued" : "issued") (total \(total.formatted(places: 2)) \(env.config.currency)), \(result.drafts.count) drafts"
+                + (dryRun ? "" : "; files in \(result.folder)/"))
+            if !result.openPeriods.isEmpty {
+                console.say("\(result.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts (issue them after their period ends)")
             }
-            if !report.unpricedCustomers.isEmpty {
-                console.warn("\(report.unpricedCustomers.count) invoices stay drafts because usage has no price (\(report.unpricedCustomers.prefix(5).joined(separator: ", "))\(report.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, then run settle close (or settle aggregate over the period, then invoice) again")
+            if !result.unpricedCustomers.isEmpty {
+                console.warn("\(result.unpricedCustomers.count) invoices stay drafts because usage has no price (\(result.unpricedCustomers.prefix(5).joined(separator: ", "))\(result.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, then run settle close (or settle aggregate over the period, then invoice) again")
             }
-            return report.status
+            return result.status
         }
     }
 }
@@ -90,13 +90,13 @@ struct PayoutsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try ComputePayouts(month: period).execute(store: store, env: env)
-            for p in report.payouts {
+            let result = try ComputePayouts(month: period).execute(store: store, env: env)
+            for p in result.payouts {
                 console.say("\(p.seller) \(p.serviceID): gross \(p.gross.formatted(places: 2)), fee \(p.platformFee.formatted(places: 2)), net \(p.net.formatted(places: 2))")
             }
-            console.say("payouts written to \(report.folder)/payouts.csv")
-            if let f = report.findings { console.warn(f) }
-            return report.status
+            console.say("payouts written to \(result.folder)/payouts.csv")
+            if let f = result.findings { console.warn(f) }
+            return result.status
         }
     }
 }
@@ -125,8 +125,8 @@ struct DocumentsCommand: ParsableCommand {
             let env = try global.environment()
             let store = try env.openStore()
             let month = period
-            let report = try RenderDocuments(month: month).execute(store: store, env: env)
-            console.say("\(report.documents) PDFs in \(report.folder)/, \(report.statements) seller statements in \(env.outDir)/payouts/\(period)/")
+            let result = try RenderDocuments(month: month).execute(store: store, env: env)
+            console.say("\(result.documents) PDFs in \(result.folder)/, \(result.statements) seller statements in \(env.outDir)/payouts/\(period)/")
             return .ok
         }
     }

@@ -34,29 +34,29 @@ struct NightlyCommand: ParsableCommand {
             let env = try global.environment()
             let day = date ?? env.clock().day.adding(days: intraday ? 0 : -1)
             let store = try env.openStore()
-            let report = try Nightly(date: day, intraday: intraday).execute(store: store, env: env)
-            facts.rows = Int64(report.usage.read + report.bills.inputs.reduce(0) { $0 + $1.read })
-            facts.findings = Int64(report.findings.count)
-            let u = report.usage
+            let result = try Nightly(date: day, intraday: intraday).execute(store: store, env: env)
+            facts.rows = Int64(result.usage.read + result.bills.inputs.reduce(0) { $0 + $1.read })
+            facts.findings = Int64(result.findings.count)
+            let u = result.usage
             console.say("\(intraday ? "intraday" : "nightly") \(day): \(u.inputs.count) usage files (\(grouped(u.read)) rows: \(grouped(u.accepted)) new, "
-                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(report.bills.inputs.count) provider reports")
-            let cells = report.reconciled.reduce(0) { $0 + $1.cells.count }
-            let notMatched = report.reconciled.reduce(0) { $0 + $1.notMatched }
-            let risk = report.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }
-            let periods = Set(report.reconciled.flatMap { $0.cells.compactMap { c in c.through.map { "\(c.day)…\($0)" } } }).sorted()
-            if !intraday { console.say("reconciled \((report.reconciled.map { $0.label } + periods).joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
+                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(result.bills.inputs.count) provider reports")
+            let cells = result.reconciled.reduce(0) { $0 + $1.cells.count }
+            let notMatched = result.reconciled.reduce(0) { $0 + $1.notMatched }
+            let risk = result.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }
+            let periods = Set(result.reconciled.flatMap { $0.cells.compactMap { c in c.through.map { "\(c.day)…\($0)" } } }).sorted()
+            if !intraday { console.say("reconciled \((result.reconciled.map { $0.label } + periods).joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
                 + "money at risk $\(risk.formatted(places: 2))") }
-            if let a = report.aggregate {
+            if let a = result.aggregate {
                 console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods")
             }
-            if let a = report.alerts {
+            if let a = result.alerts {
                 console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending")
             }
-            for f in report.findings { console.warn(f) }
-            if !report.reconciled.isEmpty {
+            for f in result.findings { console.warn(f) }
+            if !result.reconciled.isEmpty {
                 console.say("reconciliation in \(env.outDir)/reconciliation/, alerts in \(env.outDir)/alerts/alerts.jsonl, run record in \(env.outDir)/runs/")
             }
-            return report.status
+            return result.status
         }
     }
 }
@@ -106,19 +106,19 @@ struct RerunCommand: ParsableCommand {
             let store = try env.openStore()
             var rerun = Rerun(from: from, to: to, steps: try stepSet())
             rerun.rebuild = rebuild
-            let report = try rerun.execute(store: store, env: env)
-            facts.findings = Int64(report.findings.count)
-            if !report.reconciled.isEmpty {
-                let notMatched = report.reconciled.reduce(0) { $0 + $1.notMatched }
-                console.say("reconciled \(report.reconciled.count) days: \(report.reconciled.reduce(0) { $0 + $1.cells.count }) cells, \(notMatched) not matched")
+            let result = try rerun.execute(store: store, env: env)
+            facts.findings = Int64(result.findings.count)
+            if !result.reconciled.isEmpty {
+                let notMatched = result.reconciled.reduce(0) { $0 + $1.notMatched }
+                console.say("reconciled \(result.reconciled.count) days: \(result.reconciled.reduce(0) { $0 + $1.cells.count }) cells, \(notMatched) not matched")
             }
-            if let a = report.aggregate { console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods") }
-            if let a = report.alerts { console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending") }
-            for d in report.drift.prefix(20) {
+            if let a = result.aggregate { console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods") }
+            if let a = result.alerts { console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending") }
+            for d in result.drift.prefix(20) {
                 console.warn("\(d.invoice) \(d.customerID) (\(d.period)): the stored usage now differs by \(d.difference.formatted(places: 2)) \(env.config.currency)")
             }
-            for f in report.findings { console.warn(f) }
-            return report.status
+            for f in result.findings { console.warn(f) }
+            return result.status
         }
     }
 }

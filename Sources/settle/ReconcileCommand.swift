@@ -49,28 +49,28 @@ struct ReconcileCommand: ParsableCommand {
             let (from, to) = try days()
             let env = try global.environment()
             let store = try env.openStore()
-            let report = try Reconcile(from: from, to: to).execute(store: store, env: env)
-            if report.providers.isEmpty {
+            let result = try Reconcile(from: from, to: to).execute(store: store, env: env)
+            if result.providers.isEmpty {
                 console.say("nothing to reconcile: no provider report is stored and [reconcile] providers is not set")
             }
-            for s in report.summaries {
+            for s in result.summaries {
                 let findings = ReconciliationStatus.allCases.filter { $0 != .matched }
                     .compactMap { st in s.byStatus[st].map { "\($0) \(st.rawValue)" } }
                 console.say("\(s.through.map { "\(s.day)…\($0)" } ?? s.day.description) \(s.provider): \(s.matched)/\(s.cells) cells matched"
                     + (findings.isEmpty ? "" : " (\(findings.joined(separator: ", ")))")
                     + "; billed $\(s.billedCost.formatted(places: 2)), money at risk $\(s.moneyAtRisk.formatted(places: 2))")
             }
-            console.say("reconciliation written to \(report.folder)/ (reconciliation.csv, summary.csv, reconciliation.xlsx)")
-            for folder in report.periodFolders { console.say("charge periods longer than a day: \(folder)/") }
-            if report.notMatched > 0 {
+            console.say("reconciliation written to \(result.folder)/ (reconciliation.csv, summary.csv, reconciliation.xlsx)")
+            for folder in result.periodFolders { console.say("charge periods longer than a day: \(folder)/") }
+            if result.notMatched > 0 {
                 var byStatus: [ReconciliationStatus: Int] = [:]
-                report.cells.filter { $0.status != .matched }.forEach { byStatus[$0.status, default: 0] += 1 }
-                let risk = report.cells.reduce(ExactDecimal.zero) { $0 + $1.moneyAtRisk }
+                result.cells.filter { $0.status != .matched }.forEach { byStatus[$0.status, default: 0] += 1 }
+                let risk = result.cells.reduce(ExactDecimal.zero) { $0 + $1.moneyAtRisk }
                 let list = byStatus.keys.sorted().map { "\($0.rawValue) \(byStatus[$0]!)" }.joined(separator: ", ")
-                console.warn("\(report.notMatched) of \(report.cells.count) reconciliation cells not matched (\(list)); "
-                    + "money at risk $\(risk.formatted(places: 2)); see \(report.folder)/reconciliation.csv")
+                console.warn("\(result.notMatched) of \(result.cells.count) reconciliation cells not matched (\(list)); "
+                    + "money at risk $\(risk.formatted(places: 2)); see \(result.folder)/reconciliation.csv")
             }
-            return report.status
+            return result.status
         }
     }
 }

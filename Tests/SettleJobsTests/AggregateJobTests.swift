@@ -78,8 +78,8 @@ import SettleTestSupport
             UsageLines.json("s2", customer: "cus_a", ts: "2026-10-02T17:00:00Z", provider: "sellco", model: "x-model", input: 200, output: 100, extra: svc),
             UsageLines.json("e1", customer: "cus_e", ts: "2026-10-02T10:00:00Z", provider: "anthropic", model: "claude-x", input: 1000, output: 0),
         ])
-        let report = try Aggregate(from: UTCDay("2026-10-02")!, to: UTCDay("2026-10-02")!).execute(store: store, env: env)
-        #expect(report.status == .ok)
+        let result = try Aggregate(from: UTCDay("2026-10-02")!, to: UTCDay("2026-10-02")!).execute(store: store, env: env)
+        #expect(result.status == .ok)
         let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
         let lines = try store.periods.lines(customer: "cus_a", period: period)
         func line(_ model: String, _ type: TokenType, _ price: String? = nil) -> UsageSummaryLine? {

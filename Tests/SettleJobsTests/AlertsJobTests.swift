@@ -54,7 +54,7 @@ import SettleTestSupport
 
         /// One night: `tokens` (input) for `customer` on `day`, ingested, aggregated, alerts run.
         func night(_ day: String, _ customer: String = "cus_a", input: Int, output: Int = 0, calls: Int = 1,
-                   alerts: EvaluateAlerts = EvaluateAlerts(attempts: 2, backoff: 0, environment: ["TEST_WEBHOOK_SECRET": "s3cret"])) throws -> EvaluateAlerts.Report {
+                   alerts: EvaluateAlerts = EvaluateAlerts(attempts: 2, backoff: 0, environment: ["TEST_WEBHOOK_SECRET": "s3cret"])) throws -> EvaluateAlerts.Result {
             now = Timestamp(rfc3339: "\(UTCDay(day)!.adding(days: 1))T03:00:00Z")!
             var lines: [String] = []
             for i in 0..<calls {
@@ -68,7 +68,7 @@ import SettleTestSupport
             return try alerts.execute(store: store, env: env)
         }
 
-        func fired(_ r: EvaluateAlerts.Report) -> [String] { r.fired.map { "\($0.customerID) \($0.metric) \($0.threshold)" } }
+        func fired(_ r: EvaluateAlerts.Result) -> [String] { r.fired.map { "\($0.customerID) \($0.metric) \($0.threshold)" } }
     }
 
     final class ClockBox: @unchecked Sendable {

@@ -109,8 +109,8 @@ import SettleTestSupport
 
         // Everything summed from the events stays, and reads the same.
         #expect(try site.summed() == summedBefore)
-        let report = try site.settle(["report", "--period", "2026-09"])
-        #expect(report.status == reportBefore.status, "\(report.stderr)")
+        let result = try site.settle(["report", "--period", "2026-09"])
+        #expect(result.status == reportBefore.status, "\(result.stderr)")
         #expect(try String(contentsOfFile: "\(site.root)/out/reports/2026-09/usage-summary.csv", encoding: .utf8) == csvBefore)
         let adjust = try site.settle(["invoice", "--period", "2026-09", "--adjust"])
         #expect(adjust.status == 0 || adjust.status == 3, "\(adjust.stderr)")

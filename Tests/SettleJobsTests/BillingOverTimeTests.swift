@@ -188,8 +188,8 @@ import SettleTestSupport
     /// The audit's message to the operator never says "undercharged by 0.00": under a cent it
     /// gives six decimals, as the files do.
     @Test func auditAmountsUnderACentKeepTheirDigits() {
-        #expect(ChargeAuditDays.Report.amount(money("0.004198")) == "0.004198")
-        #expect(ChargeAuditDays.Report.amount(money("0.3")) == "0.30" && ChargeAuditDays.Report.amount(.zero) == "0.00")
+        #expect(ChargeAuditDays.Result.amount(money("0.004198")) == "0.004198")
+        #expect(ChargeAuditDays.Result.amount(money("0.3")) == "0.30" && ChargeAuditDays.Result.amount(.zero) == "0.00")
     }
 
     /// The gateway's own charges against settle's: one model undercharged (an old price), a

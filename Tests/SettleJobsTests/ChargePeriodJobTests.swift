@@ -76,7 +76,7 @@ import SettleTestSupport
                                  clock: { Timestamp(rfc3339: "2025-06-01T03:00:00Z")! })
         }
 
-        func nightly(_ day: String) throws -> Nightly.Report {
+        func nightly(_ day: String) throws -> Nightly.Result {
             try Nightly(date: UTCDay(day)!).execute(store: store, env: env)
         }
     }
@@ -204,9 +204,9 @@ import SettleTestSupport
             [focus]
             sku_pattern = '^USD [0-9.]+ per 1K (?<token_type>input|output) tokens for (?<model>.+?) in .+$'
             """)
-        let report = "\(Self.reports)/focus-1.0-aws-cloud-2024-09.csv"
+        let result = "\(Self.reports)/focus-1.0-aws-cloud-2024-09.csv"
         let base = ["--config", "settle.toml", "--database", "sqlite:var/s.sqlite", "--out", "out"]
-        let ingest = try SettleProcess.run(base + ["ingest", "bills", report], in: dir.path)
+        let ingest = try SettleProcess.run(base + ["ingest", "bills", result], in: dir.path)
         #expect(ingest.status == 3, "\(ingest.stderr)")   // two token rows quarantined
         #expect(ingest.stdout.contains("read 12, accepted 3, duplicates 0, quarantined 2, skipped 7 not token usage (Amazon Elastic Compute Cloud 3, Amazon Bedrock 1, Amazon SageMaker 1, Amazon Simple Storage Service 1, Elastic Load Balancing 1)"),
                 "\(ingest.stdout)")

@@ -140,8 +140,8 @@ import SettleTestSupport
 
         // The report alone rewrites the same bytes from the same data.
         let before = try Data(contentsOf: URL(fileURLWithPath: xlsx))
-        let report = try site.settle(["report", "--period", "2026-10"], at: "2026-12-01T00:00:00Z")
-        #expect(report.status == 0, "\(report.stderr)")
+        let result = try site.settle(["report", "--period", "2026-10"], at: "2026-12-01T00:00:00Z")
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: xlsx)) == before)
         // Late usage for an invoiced period: a rerun recomputes, leaves the invoice alone, and
         // reports the drift (exit 3) for close or invoice --adjust to settle.

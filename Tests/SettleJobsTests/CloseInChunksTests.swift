@@ -41,9 +41,9 @@ import SettleTestSupport
         let closed = try second.execute(store: site.store, env: env("2026-11-28T06:00:00Z"))
         #expect(closed.invoices.issuedCount == 18, "chunks of \(chunk)")
         #expect(closed.invoices.adjustmentCount == 2, "the late usage of cus_0003 and cus_0005, chunks of \(chunk)")
-        var report = FinanceReport(month: PeriodMonth("2026-10")!)
-        report.chunkSize = chunk
-        _ = try report.execute(store: site.store, env: env("2026-11-28T07:00:00Z"))
+        var result = FinanceReport(month: PeriodMonth("2026-10")!)
+        result.chunkSize = chunk
+        _ = try result.execute(store: site.store, env: env("2026-11-28T07:00:00Z"))
         _ = try ComputePayouts(month: PeriodMonth("2026-10")!).execute(store: site.store, env: env("2026-11-28T07:00:00Z"))
         let files = site.files.filter { !$0.key.hasPrefix("runs/") && !$0.key.contains("/runs/") }
         return (files, try site.state())

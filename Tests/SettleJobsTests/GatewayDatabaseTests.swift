@@ -50,13 +50,13 @@ struct GatewayDatabaseTests {
         let env = JobEnvironment(config: SettleConfig(), databaseURL: url, outDir: "\(dir.path)/out")
         let source = GatewayDatabaseSource(url: gateway, table: GatewayTable.preset("usage_logs")!,
                                            from: UTCDay("2026-10-25")!, to: UTCDay("2026-10-25")!)
-        let report = try IngestUsage(sources: [source]).execute(store: store, env: env)
-        let tally = try #require(report.inputs.first)
+        let result = try IngestUsage(sources: [source]).execute(store: store, env: env)
+        let tally = try #require(result.inputs.first)
         #expect(tally.path == "postgres:usage_logs 2026-10-25..2026-10-25")
         #expect(tally.read == 6)           // the row of 2026-10-26 is outside the range
         #expect(tally.accepted == 2)
         #expect(tally.quarantined == 4)
-        #expect(report.quarantineReasons == ["negative_count": 1, "missing_field": 1, "cache_exceeds_input": 1, "unknown_status": 1])
+        #expect(result.quarantineReasons == ["negative_count": 1, "missing_field": 1, "cache_exceeds_input": 1, "unknown_status": 1])
         let totals = try store.usageTotals()
         #expect(totals.map(\.customerID) == ["6f1c2a1e-0000-4000-8000-000000000001", "6f1c2a1e-0000-4000-8000-000000000002"])
         #expect(totals[0].cachedInputTokens == 1024)
@@ -80,10 +80,10 @@ struct GatewayDatabaseTests {
         table.columns["provider"] = "'openrouter'"
         table.columns["status"] = "'ok'"
         let source = GatewayDatabaseSource(url: gateway, table: table, from: UTCDay("2026-10-25")!, to: UTCDay("2026-10-26")!)
-        let report = try IngestUsage(sources: [source]).execute(store: store,
+        let result = try IngestUsage(sources: [source]).execute(store: store,
             env: JobEnvironment(config: SettleConfig(), databaseURL: url, outDir: "\(dir.path)/out"))
-        #expect(report.inputs[0].read == 7)
-        #expect(report.inputs[0].accepted == 5)
+        #expect(result.inputs[0].read == 7)
+        #expect(result.inputs[0].accepted == 5)
         #expect(Set(try store.usageTotals().map(\.provider)) == ["openrouter"])
     }
 
@@ -114,11 +114,11 @@ struct GatewayDatabaseTests {
         let (store, url) = try kind.makeStore(in: dir)
         let source = GatewayDatabaseSource(url: gateway, table: GatewayTable.preset("litellm")!,
                                            from: UTCDay("2026-10-25")!, to: UTCDay("2026-10-25")!)
-        let report = try IngestUsage(sources: [source]).execute(store: store,
+        let result = try IngestUsage(sources: [source]).execute(store: store,
             env: JobEnvironment(config: SettleConfig(), databaseURL: url, outDir: "\(dir.path)/out"))
-        #expect(report.inputs[0].read == 4)
-        #expect(report.inputs[0].accepted == 3)
-        #expect(report.quarantineReasons == ["missing_field": 1])  // no end_user on chatcmpl-10
+        #expect(result.inputs[0].read == 4)
+        #expect(result.inputs[0].accepted == 3)
+        #expect(result.quarantineReasons == ["missing_field": 1])  // no end_user on chatcmpl-10
         let totals = try store.usageTotals()
         let sonnet = try #require(totals.first { $0.model == "claude-sonnet-4-20250514" })
         #expect(sonnet.inputTokens == 2000)

@@ -52,8 +52,8 @@ import SettleTestSupport
                             extra: #","cache_write_tokens":500000,"cache_write_1h_tokens":300000"#),
         ]))]).execute(store: store, env: env)
         _ = try Aggregate(from: UTCDay("2026-10-01")!, to: UTCDay("2026-10-31")!).execute(store: store, env: env)
-        let report = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
-        let inv = try #require(report.issued.first)
+        let result = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
+        let inv = try #require(result.issued.first)
         // By hand, at cost × 1.20: input 300,000 × 3.60 = 1.08; cached 200,000 × 0.36 = 0.072;
         // five-minute writes 200,000 × 4.50 = 0.90; one-hour writes 300,000 × 7.20 = 2.16; output 100,000 × 18.00 = 1.80.
         #expect(inv.lines.map { "\($0.tokenType?.rawValue ?? "") \($0.quantity) \($0.unitPrice.normalized) \($0.amount)" } == [
@@ -184,8 +184,8 @@ import SettleTestSupport
                             input: 600_000, output: 10_000),
         ]))]).execute(store: store, env: env)
         _ = try Aggregate(from: UTCDay("2026-10-01")!, to: UTCDay("2026-10-31")!).execute(store: store, env: env)
-        let report = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
-        let inv = try #require(report.issued.first)
+        let result = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
+        let inv = try #require(result.issued.first)
         // At cost × 1.20: the 300k prompt in >200000 (7.20 and 27.00); the 600k prompt's input in
         // >500000 (10.80), its output at >200000's 27.00 (the standard 18.00 before).
         #expect(inv.lines.map { "\($0.band.map { ">\($0)" } ?? "std") \($0.tokenType?.rawValue ?? "") \($0.quantity) \($0.unitPrice.normalized) \($0.amount)" } == [
@@ -214,8 +214,8 @@ import SettleTestSupport
                             input: 300_000, output: 1_000, extra: #","tier":"priority""#),
         ]))]).execute(store: store, env: env)
         _ = try Aggregate(from: UTCDay("2026-10-01")!, to: UTCDay("2026-10-31")!).execute(store: store, env: env)
-        let report = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
-        let inv = try #require(report.issued.first)
+        let result = try IssueInvoices(month: PeriodMonth("2026-10")!, finalize: true, issueDate: UTCDay("2026-11-02")).execute(store: store, env: env)
+        let inv = try #require(result.issued.first)
         // 4.50 and 27.00 per 1M at cost, × 1.20: 5.40 and 32.40.
         #expect(inv.lines.map { "\($0.tier?.rawValue ?? "") \($0.tokenType?.rawValue ?? "") \($0.unitPrice.normalized) \($0.amount)" } == [
             "priority input 5.4 1.62", "priority output 32.4 0.03",

@@ -19,8 +19,8 @@ import SettleTestSupport
             let dir = TempFolder()
             let (store, url) = try kind.makeStore(in: dir)
             let env = JobEnvironment(config: SettleConfig(), databaseURL: url, outDir: "\(dir.path)/out")
-            let report = try IngestUsage(paths: [Self.fixtures]).execute(store: store, env: env)
-            ledgers.append(report.inputs)
+            let result = try IngestUsage(paths: [Self.fixtures]).execute(store: store, env: env)
+            ledgers.append(result.inputs)
             totals.append(try store.usageTotals())
             quarantined.append(try store.quarantineCount())
         }

@@ -44,8 +44,8 @@ import SettleTestSupport
         #expect(message?.contains("amount_due: \"zero\" cannot be read") == true, "\(message ?? "no error")")
         // The report reads the month's documents too: the same error, not a shorter sum.
         try StoreKind.tamper(env.databaseURL, "UPDATE invoices SET document = '{\"kind\": \"invoice\"}' WHERE number = 'INV-2026-000002'")
-        let report = storeError { _ = try FinanceReport(month: PeriodMonth("2026-10")!).execute(store: store, env: env) }
-        #expect(report?.contains("invoices row INV-2026-00000") == true, "\(report ?? "no error")")
+        let result = storeError { _ = try FinanceReport(month: PeriodMonth("2026-10")!).execute(store: store, env: env) }
+        #expect(result?.contains("invoices row INV-2026-00000") == true, "\(result ?? "no error")")
     }
 
     @Test(arguments: StoreKind.all)

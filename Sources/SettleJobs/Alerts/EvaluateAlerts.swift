@@ -12,7 +12,7 @@ import SettleStore
 /// refuses a second. A delivery is stored with its alerts before it is sent, retried with backoff in the
 /// run, left pending if it still fails, and retried by the next run with the same body and
 /// idempotency key; once a 2xx acknowledges it, it is never sent again.
-public struct EvaluateAlerts {
+public struct EvaluateAlerts: Job {
     public var dryRun: Bool
     public var poster: WebhookPoster
     /// Attempts per delivery in one run, and the pause before each retry (doubling).
@@ -29,7 +29,8 @@ public struct EvaluateAlerts {
         self.environment = environment
     }
 
-    public struct Report: Sendable {
+    public struct Result: JobResult, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         public var fired: [FiredAlert] = []
         public var delivered: [AlertDelivery] = []
@@ -43,42 +44,40 @@ public struct EvaluateAlerts {
         }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        if dryRun { return try evaluate(store: store, env: env, catalog: catalog, runID: "dry-run") }
-        var run = JobRun(job: "alerts", parameters: ["database": store.displayURL], startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            let (done, jsonl) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-            report = done
-            return JobRun.Outcome(status: report.status, outputs: [jsonl], message: report.findings)
-        }
-        return report
+    public var name: String { "alerts" }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] { [:] }
+
+    public func dryRun(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog) throws -> Result? {
+        dryRun ? try evaluate(store: store, env: env, catalog: catalog, runID: "dry-run") : nil
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let (result, jsonl) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, outputs: [jsonl], message: result.findings))
     }
 
     /// Fires, stores, writes alerts.jsonl and delivers. The caller holds the lock.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, String) {
-        var report = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Result, String) {
+        var result = try evaluate(store: store, env: env, catalog: catalog, runID: runID)
         CrashPoint.reach("alerts:stored")
         let jsonl = try writeJSONLines(store: store, outDir: env.outDir)
-        try deliver(store: store, env: env, into: &report)
-        return (report, jsonl)
+        try deliver(store: store, env: env, into: &result)
+        return (result, jsonl)
     }
 
     /// The alerts due now; stored (with their deliveries) unless this is a dry run. Each
     /// customer with a webhook of their own (in the version in force on the last day
     /// aggregated) gets their new alerts in one POST; the operator's `[alerts] webhook_url`
     /// gets every new alert of every customer in one POST.
-    func evaluate(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
-        var report = Report()
+    func evaluate(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Result {
+        var result = Result()
         let due = try store.periods.totals(dueOnly: true)
         let now = env.clock()
         var byCustomer: [String: [FiredAlert]] = [:]
         var webhooks: [String: String] = [:]
         for totals in due {
             guard let plan = env.config.plans[totals.plan] else {
-                report.problems.append("customer \(totals.customerID) is on plan \(totals.plan), which settle.toml does not define")
+                result.problems.append("customer \(totals.customerID) is on plan \(totals.plan), which settle.toml does not define")
                 continue
             }
             if let url = catalog.customers[totals.customerID]?.inForce(on: totals.asOf).alertWebhook, !url.isEmpty {
@@ -110,18 +109,18 @@ public struct EvaluateAlerts {
             try store.alertLedger.record(all, deliveries: deliveries, runID: runID)
             try store.periods.markAlertsEvaluated(due)
         }
-        report.fired = all
-        return report
+        result.fired = all
+        return result
     }
 
     /// Sends every pending delivery, oldest first; each gets `attempts` tries in this run.
-    func deliver(store: any SettleStore, env: JobEnvironment, into report: inout Report) throws {
+    func deliver(store: any SettleStore, env: JobEnvironment, into result: inout Result) throws {
         let pending = try store.alertLedger.deliveries(pendingOnly: true)
         guard !pending.isEmpty else { return }
         let secretName = env.config.alerts.webhookSecretEnv
         guard let secret = environment[secretName], !secret.isEmpty else {
-            report.problems.append("the webhook secret $\(secretName) is not set, so nothing was sent; set it and run settle alerts again")
-            report.pending = pending
+            result.problems.append("the webhook secret $\(secretName) is not set, so nothing was sent; set it and run settle alerts again")
+            result.pending = pending
             return
         }
         for var d in pending {
@@ -140,9 +139,9 @@ public struct EvaluateAlerts {
                 if case .refused(let code) = outcome, (400..<500).contains(code), code != 408, code != 429 { break }
             }
             d.attempts += 1
-            if outcome.delivered { report.delivered.append(d) } else {
+            if outcome.delivered { result.delivered.append(d) } else {
                 d.lastError = outcome.description
-                report.pending.append(d)
+                result.pending.append(d)
             }
         }
     }

@@ -22,7 +22,7 @@ public struct ArchiveEvents: Job {
 
     public init(before: PeriodMonth? = nil) { self.before = before }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var archived: [ArchiveRecord] = []
@@ -39,12 +39,12 @@ public struct ArchiveEvents: Job {
 
     public var name: String { "archive" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] {
         before.map { ["before": $0.description] } ?? [:]
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        var report = Report()
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        var result = Result()
         let dir = env.config.archive.dir
         try FileSystem.createDirectory(dir)
         try Self.finishInterrupted(store: store, dir: dir)
@@ -52,15 +52,15 @@ public struct ArchiveEvents: Job {
         if let before, before > thisMonth {
             throw ArchiveRefused("--before \(before) would archive this month (\(thisMonth)), whose events are still coming; name \(thisMonth) or an earlier month")
         }
-        report.firstKept = ArchivePlan.firstKept(today: startedAt.day, keepMonths: env.config.archive.keepMonths, before: before)
+        result.firstKept = ArchivePlan.firstKept(today: startedAt.day, keepMonths: env.config.archive.keepMonths, before: before)
         let book = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
-        for month in try store.archive.monthsWithEvents(before: report.firstKept) {
+        for month in try store.archive.monthsWithEvents(before: result.firstKept) {
             let usage = try store.archive.usage(in: month)
             // Periods holding this month's days start at most a month before it.
             let issued = try store.archive.issuedPeriods(startingFrom: month.previous.firstDay, to: month.lastDay)
             let unissued = ArchivePlan.unissuedPeriods(usage: usage, billingDay: { catalog.customers[$0]?.billingDay }, issued: issued)
             guard unissued.isEmpty else {
-                report.kept.append((month, "\(unissued.count) billing period(s) with usage in it not issued yet ("
+                result.kept.append((month, "\(unissued.count) billing period(s) with usage in it not issued yet ("
                                     + unissued.prefix(3).map { "\($0.customerID) from \($0.start)" }.joined(separator: ", ")
                                     + (unissued.count > 3 ? ", …" : "") + "); close them, then archive again"))
                 continue
@@ -70,18 +70,18 @@ public struct ArchiveEvents: Job {
             let current = try store.periods.currentDays(from: month.firstDay, to: month.lastDay, stretches: { book.changes(within: $0) },
                                                         bands: book.bands)
             do {
-                report.archived.append(try archive(month, store: store, env: env, dir: dir, runID: runID, at: startedAt, current: current))
+                result.archived.append(try archive(month, store: store, env: env, dir: dir, runID: runID, at: startedAt, current: current))
             } catch let refused as ArchiveRefused {
-                report.kept.append((month, refused.description))
+                result.kept.append((month, refused.description))
             }
         }
-        try store.archive.dropEmptyPartitions(before: report.firstKept)
-        if !report.archived.isEmpty {
+        try store.archive.dropEmptyPartitions(before: result.firstKept)
+        if !result.archived.isEmpty {
             env.progress.update("archive: reclaiming the store's space", done: 0, total: nil, unit: "")
             try store.archive.reclaimSpace()
         }
         env.progress.finish()
-        return (report, JobRun.Outcome(status: report.status, outputs: report.archived.map(\.path), message: report.findings))
+        return (result, JobRun.Outcome(status: result.status, outputs: result.archived.map(\.path), message: result.findings))
     }
 
     static func path(_ month: PeriodMonth, dir: String) -> String { "\(dir)/usage-\(month).jsonl.zst" }

@@ -11,7 +11,7 @@ public struct RestoreEvents: Job {
 
     public init(month: PeriodMonth) { self.month = month }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var restored: Int64 = 0
@@ -20,20 +20,20 @@ public struct RestoreEvents: Job {
 
     public var name: String { "archive-restore" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["restore": month.description] }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] { ["restore": month.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        var report = Report()
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        var result = Result()
         try ArchiveEvents.finishInterrupted(store: store, dir: env.config.archive.dir)
         guard let record = try store.archive.record(month) else {
             throw FileSystemError(path: ArchiveEvents.path(month, dir: env.config.archive.dir),
                                    "the store records no archive of \(month) (settle runs lists what ran); nothing to restore")
         }
-        report.path = record.path
+        result.path = record.path
         guard FileSystem.exists(record.path) else {
             throw FileSystemError(path: record.path, "the store records \(record.events) events of \(month) in this file (SHA-256 \(record.sha256)), and it is not there; put it back and restore again")
         }
-        report.restored = try store.archive.restore(month) { add in
+        result.restored = try store.archive.restore(month) { add in
             var count: Int64 = 0
             let read = try ZstdLineReader.forEachLine(path: record.path) { line, number in
                 try add(try ArchivedEvent.event(line, lineNumber: number, path: record.path))
@@ -47,6 +47,6 @@ public struct RestoreEvents: Job {
         CrashPoint.reach("archive-restore:committed")
         FileSystem.remove(record.path)
         env.progress.finish()
-        return (report, JobRun.Outcome(status: .ok, outputs: [], message: "\(report.restored) events of \(month) back in the store from \(record.path)"))
+        return (result, JobRun.Outcome(status: .ok, outputs: [], message: "\(result.restored) events of \(month) back in the store from \(record.path)"))
     }
 }

@@ -32,7 +32,7 @@ public struct ChargeAuditDays {
         public var rows: [ChargeAuditSummaryRow]
     }
 
-    public struct Report: Sendable {
+    public struct Result: Sendable {
         /// The cells of the audited days (not of the rest of their months).
         public var cells: [ChargeAuditCell] = []
         /// The summaries of the months the days fall in.
@@ -83,8 +83,8 @@ public struct ChargeAuditDays {
 
     /// Writes each day's file and each month's summary, then clears the days pending for the
     /// audit: a run killed in between audits them again.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
-        var report = Report()
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Result {
+        var result = Result()
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
         let byMonth = Dictionary(grouping: Set(days), by: { PeriodMonth(containing: $0) })
         for (month, asked) in byMonth.sorted(by: { $0.key < $1.key }) {
@@ -97,18 +97,18 @@ public struct ChargeAuditDays {
                 guard !dayCells.isEmpty else { continue }
                 let path = "\(env.outDir)/audit/\(day)/charge-audit.csv"
                 try FileSystem.writeAtomically(ChargeAuditCSV.text(dayCells), to: path)
-                if asked.contains(day) { report.cells += dayCells }
-                report.outputs.append(path)
+                if asked.contains(day) { result.cells += dayCells }
+                result.outputs.append(path)
             }
             // The month's summary adds up the stored totals of its days.
             let rows = audit.summary(try store.audits.totals(from: month.firstDay, to: month.lastDay))
             guard !rows.isEmpty else { continue }
             let path = "\(env.outDir)/audit/\(month)/charge-audit-summary.csv"
             try FileSystem.writeAtomically(ChargeAuditSummaryCSV.text(rows), to: path)
-            report.months.append(MonthSummary(month: month, rows: rows))
-            report.outputs.append(path)
+            result.months.append(MonthSummary(month: month, rows: rows))
+            result.outputs.append(path)
         }
         try store.pending.clear(.audit, days: days)
-        return report
+        return result
     }
 }

@@ -11,7 +11,7 @@ import SettleThreads
 /// Built from the period summaries `settle aggregate` keeps (run it over the period first;
 /// `settle close` does). Issued invoices are stored as the JSON text that was written, and their
 /// files are always written from that text: an issued invoice never changes.
-public struct IssueInvoices {
+public struct IssueInvoices: Job {
     public var month: PeriodMonth
     public var customer: String?
     public var finalize: Bool
@@ -40,7 +40,8 @@ public struct IssueInvoices {
         self.dryRun = dryRun
     }
 
-    public struct Report: Sendable {
+    public struct Result: JobResult, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
         /// The documents, when the job keeps them (`keepsDocuments`); the counts always.
         public var issued: [Invoice] = []
@@ -93,29 +94,27 @@ public struct IssueInvoices {
         public var drafts: Int
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        if dryRun { return try compute(store: store, env: env, catalog: catalog, runID: "dry-run") }
-        var run = JobRun(job: "invoice", parameters: ["period": month.description, "customer": customer ?? "",
-                                                     "finalize": String(finalize), "adjust": String(adjust), "catalog": String(applyCatalog),
-                                                     "issue_date": issueDate?.description ?? "", "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            // Periods summed with other terms than they have now are summed again first.
-            _ = try StalePeriods.sumAgain(months: [month], store: store, env: env, catalog: catalog, through: issueDate ?? env.clock().day)
-            let (done, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-            report = done
-            return JobRun.Outcome(status: report.status, outputs: outputs, message: report.findings)
-        }
-        return report
+    public var name: String { "invoice" }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] {
+        ["period": month.description, "customer": customer ?? "", "finalize": String(finalize), "adjust": String(adjust),
+         "catalog": String(applyCatalog), "issue_date": issueDate?.description ?? ""]
+    }
+
+    public func dryRun(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog) throws -> Result? {
+        dryRun ? try compute(store: store, env: env, catalog: catalog, runID: "dry-run") : nil
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        // Periods summed with other terms than they have now are summed again first.
+        _ = try StalePeriods.sumAgain(months: [month], store: store, env: env, catalog: catalog, through: issueDate ?? env.clock().day)
+        let (result, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, outputs: outputs, message: result.findings))
     }
 
     /// Issues what is due and writes the period's folder. The caller holds the lock.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
-        let (report, outputs, workbook) = try performLeavingWorkbook(store: store, env: env, catalog: catalog, runID: runID)
-        return (report, outputs + (try workbook.wait()))
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Result, [String]) {
+        let (result, outputs, workbook) = try performLeavingWorkbook(store: store, env: env, catalog: catalog, runID: runID)
+        return (result, outputs + (try workbook.wait()))
     }
 
     /// As `perform`, but the period's workbook is still being written, on a thread of its own,
@@ -127,11 +126,11 @@ public struct IssueInvoices {
     /// number order to write its files (close's payouts).
     func performLeavingWorkbook(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String,
                                 onChunk: ((Chunk) throws -> Void)? = nil,
-                                onDocument: ((Invoice) throws -> Void)? = nil) throws -> (Report, [String], BackgroundWork<[String]>) {
+                                onDocument: ((Invoice) throws -> Void)? = nil) throws -> (Result, [String], BackgroundWork<[String]>) {
         let drafts = DraftOutput(issuer: issuer(env.config))
-        var report = try compute(store: store, env: env, catalog: catalog, runID: runID, drafts: drafts, onChunk: onChunk)
-        let (outputs, workbook) = try write(&report, drafts: drafts, store: store, env: env, onDocument: onDocument)
-        return (report, outputs, workbook)
+        var result = try compute(store: store, env: env, catalog: catalog, runID: runID, drafts: drafts, onChunk: onChunk)
+        let (outputs, workbook) = try write(&result, drafts: drafts, store: store, env: env, onDocument: onDocument)
+        return (result, outputs, workbook)
     }
 
     var issuer: (SettleConfig) -> InvoiceDocument.Issuer { { $0.invoices.issuer } }
@@ -140,9 +139,9 @@ public struct IssueInvoices {
     /// run) issues what is due in one transaction: numbered in customer order, all or none.
     /// `drafts`: where the drafts go to be written once the documents are committed.
     func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, drafts out: DraftOutput? = nil,
-                 onChunk: ((Chunk) throws -> Void)? = nil) throws -> Report {
-        var report = Report()
-        report.folder = "\(env.outDir)/invoices/\(month)"
+                 onChunk: ((Chunk) throws -> Void)? = nil) throws -> Result {
+        var result = Result()
+        result.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
         let rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
@@ -158,7 +157,7 @@ public struct IssueInvoices {
             dateChecked = true
         }
         let termsBook = IssuedTermsBook(store: store, config: config, catalog: catalog)
-        var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, report: &report)
+        var accounts = try creditAccounts(store: store, catalog: catalog, creditsFile: config.catalog.credits, through: date, result: &result)
         let issuer = self.issuer(config)
         let label = "invoice \(month): computing"
         let customers = catalog.customers.all.filter { customer == nil || $0.id == customer }
@@ -197,10 +196,10 @@ public struct IssueInvoices {
                 var chunkDrafts = 0
                 func keepDraft(_ inv: Invoice) {
                     chunkDrafts += 1
-                    if inv.kind != .creditNote && inv.creditsApplied > .zero { report.pendingCredit[inv.customerID, default: .zero] += inv.creditsApplied }
-                    report.draftCount += 1
-                    if !inv.unpriced.isEmpty { report.unpricedCustomers.append(inv.customerID) }
-                    if keepsDocuments { report.drafts.append(inv) }
+                    if inv.kind != .creditNote && inv.creditsApplied > .zero { result.pendingCredit[inv.customerID, default: .zero] += inv.creditsApplied }
+                    result.draftCount += 1
+                    if !inv.unpriced.isEmpty { result.unpricedCustomers.append(inv.customerID) }
+                    if keepsDocuments { result.drafts.append(inv) }
                     out?.add(inv)
                     if onChunk != nil, inv.kind == .invoice, invoices[inv.customerID] == nil { invoices[inv.customerID] = inv }
                 }
@@ -269,8 +268,8 @@ public struct IssueInvoices {
                                                            terms: termsBook.freezing(c), render: { InvoiceDocument.json($0, issuer: issuer) }))
                     case .draftPeriodOpen:
                         env.logger.debug("\(c.id) stays a draft: its period ends \(period.endDay), after the issue date \(date)")
-                        report.openPeriodCount += 1
-                        if keepsDocuments { report.openPeriods.append(c.id) }
+                        result.openPeriodCount += 1
+                        if keepsDocuments { result.openPeriods.append(c.id) }
                         // A draft shows the credit it would use, and uses none.
                         account.apply(to: &inv)
                         keepDraft(inv)
@@ -282,13 +281,13 @@ public struct IssueInvoices {
                 }
                 func count(_ inv: Invoice) {
                     if inv.kind == .invoice {
-                        report.issuedCount += 1
-                        if keepsDocuments { report.issued.append(inv) }
+                        result.issuedCount += 1
+                        if keepsDocuments { result.issued.append(inv) }
                     } else {
-                        report.adjustmentCount += 1
-                        if keepsDocuments { report.adjustments.append(inv) }
+                        result.adjustmentCount += 1
+                        if keepsDocuments { result.adjustments.append(inv) }
                     }
-                    report.issuedTotal += inv.total
+                    result.issuedTotal += inv.total
                 }
                 if !toIssue.isEmpty && !dryRun { try checkIssueDate() }
                 if let session {
@@ -317,8 +316,8 @@ public struct IssueInvoices {
             }
             if issued > 0 { changed = [] }
         }
-        report.unstoredCredit = (changed.flatMap(\.recorded), changed.flatMap(\.uses))
-        return report
+        result.unstoredCredit = (changed.flatMap(\.recorded), changed.flatMap(\.uses))
+        return result
     }
 
     /// The number of the period's invoice among its stored documents.
@@ -329,7 +328,7 @@ public struct IssueInvoices {
     /// The credit ledger brought up to the issue date from credits.csv (`CreditCatchUp`); a
     /// row it cannot take is bad configuration (78) naming the line.
     func creditAccounts(store: any SettleStore, catalog: Catalog, creditsFile: String?, through date: UTCDay,
-                        report: inout Report) throws -> [String: CreditAccount] {
+                        result: inout Result) throws -> [String: CreditAccount] {
         var accounts = try store.creditLedger.accounts()
         let earlier = try store.creditLedger.earlierDocuments().map { d -> CreditCatchUp.EarlierDocument in
             let inv = try StoredDocuments.read(d.document, number: d.number)
@@ -337,7 +336,7 @@ public struct IssueInvoices {
                                                  periodEnd: inv.period.endDay, creditsApplied: d.creditsApplied)
         }
         do {
-            report.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: catalog.credits, earlier: earlier, through: date)
+            result.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: catalog.credits, earlier: earlier, through: date)
         } catch {
             throw ConfigError(file: creditsFile ?? "credits.csv", line: error.line, key: error.key, error.message)
         }
@@ -348,9 +347,9 @@ public struct IssueInvoices {
     /// drafts, index.csv and credits.csv; stale drafts removed. The documents are read back a
     /// page at a time and nothing of them is kept but their sums (`IssuedMonth`) and their rows
     /// of the workbook, which is written in the background from its temporary files.
-    func write(_ report: inout Report, drafts: DraftOutput, store: any SettleStore, env: JobEnvironment,
+    func write(_ result: inout Result, drafts: DraftOutput, store: any SettleStore, env: JobEnvironment,
                onDocument: ((Invoice) throws -> Void)?) throws -> ([String], BackgroundWork<[String]>) {
-        let folder = report.folder
+        let folder = result.folder
         var outputs: [String] = []
         var issued = IssuedMonth()
         var workbook = drafts.workbook
@@ -392,9 +391,9 @@ public struct IssueInvoices {
                 try files.write(csv, to: "\(into)/drafts/\(name).csv")
                 staleDrafts[name] = nil
             }
-            let statement = CreditStatement.rows(entries: try store.creditLedger.entries() + report.unstoredCredit.entries,
-                                                 uses: try store.creditLedger.uses() + report.unstoredCredit.uses, month: month,
-                                                 pending: report.pendingCredit)
+            let statement = CreditStatement.rows(entries: try store.creditLedger.entries() + result.unstoredCredit.entries,
+                                                 uses: try store.creditLedger.uses() + result.unstoredCredit.uses, month: month,
+                                                 pending: result.pendingCredit)
             try files.write(Self.creditsCSV(statement), to: "\(into)/credits.csv", mayExist: existing.contains("credits.csv"))
             try files.finish()
             try index.commit()
@@ -406,7 +405,7 @@ public struct IssueInvoices {
             staged.discard()
             throw error
         }
-        report.documents = issued
+        result.documents = issued
         outputs.append("\(folder)/ (\(issued.count) issued documents, credits.csv)")
         if drafts.count > 0 { outputs.append("\(folder)/drafts/ (\(drafts.count) drafts)") }
         for path in staleDrafts.values.joined() { FileSystem.remove(path) }

@@ -18,7 +18,7 @@ public struct RenderDocuments: Job {
 
     public init(month: PeriodMonth) { self.month = month }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var documents = 0
@@ -28,14 +28,14 @@ public struct RenderDocuments: Job {
 
     public var name: String { "documents" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let (report, outputs) = try perform(store: store, env: env, catalog: catalog)
-        return (report, JobRun.Outcome(status: .ok, outputs: outputs))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let (result, outputs) = try perform(store: store, env: env, catalog: catalog)
+        return (result, JobRun.Outcome(status: .ok, outputs: outputs))
     }
 
-    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> (Report, [String]) {
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> (Result, [String]) {
         let config = env.config
         let paper = Paper(rawValue: config.invoices.paper) ?? .a4
         let logo: Logo?
@@ -46,9 +46,9 @@ public struct RenderDocuments: Job {
         }
         let issuer = config.invoices.issuer
         let terms = config.invoices.paymentTermsDays
-        var report = Report()
+        var result = Result()
         let folder = "\(env.outDir)/invoices/\(month)"
-        report.folder = folder
+        result.folder = folder
         let existing = FileSystem.names(in: folder)
         let statements = PayoutStatements(services: catalog.services)
         // Two writers, each rendering on a thread of its own, documents dealt alternately.
@@ -59,17 +59,17 @@ public struct RenderDocuments: Job {
                 statements.add(inv)
                 let box = LogoBox(logo)
                 let name = "\(SafeFileName.encode(number)).pdf"
-                try writers[report.documents % 2].write(to: "\(folder)/\(name)", mayExist: existing.contains(name)) {
+                try writers[result.documents % 2].write(to: "\(folder)/\(name)", mayExist: existing.contains(name)) {
                     InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: box.logo)
                 }
-                report.documents += 1
+                result.documents += 1
             }
             for w in writers { try w.finish() }
         } catch {
             for w in writers { try? w.finish() }
             throw error
         }
-        var outputs = ["\(folder)/ (\(report.documents) PDFs)"]
+        var outputs = ["\(folder)/ (\(result.documents) PDFs)"]
         let payouts = statements.book.payouts
         let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
         let created = BillingPeriod(month: month.next, billingDay: 1).firstDay
@@ -85,11 +85,11 @@ public struct RenderDocuments: Job {
             try FileSystem.createDirectory(FileSystem.directory(of: path))
             try FileSystem.writeIfChanged(pdf, to: path)
             outputs.append(path)
-            report.statements += 1
+            result.statements += 1
         }
         FileSystem.syncFileSystem(of: folder)
         env.progress.finish()
-        return (report, outputs)
+        return (result, outputs)
     }
 }
 

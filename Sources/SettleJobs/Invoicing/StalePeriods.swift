@@ -45,7 +45,7 @@ enum StalePeriods {
     /// Sums again the stale periods of `months` (`days`) before they are invoiced; the
     /// aggregate's report, or nil when none was stale.
     static func sumAgain(months: [PeriodMonth], store: any SettleStore, env: JobEnvironment, catalog: Catalog,
-                         through: UTCDay) throws -> Aggregate.Report? {
+                         through: UTCDay) throws -> Aggregate.Result? {
         let stale = try days(months: months, store: store, env: env, catalog: catalog, through: through)
         guard let first = stale.first, let last = stale.last else { return nil }
         env.logger.info("\(stale.count) days of periods whose catalog changed since they were summed are summed again (\(first) to \(last))")

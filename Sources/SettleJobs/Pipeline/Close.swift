@@ -20,17 +20,17 @@ public struct Close: Job {
         self.issueDate = issueDate
     }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
-        public var aggregate: Aggregate.Report?
+        public var aggregate: Aggregate.Result?
         /// Earlier months: adjustments and invoices issued now.
-        public var earlier: [IssueInvoices.Report] = []
-        public var invoices = IssueInvoices.Report()
-        public var payouts = ComputePayouts.Report()
-        public var finance = FinanceReport.Report()
+        public var earlier: [IssueInvoices.Result] = []
+        public var invoices = IssueInvoices.Result()
+        public var payouts = ComputePayouts.Result()
+        public var finance = FinanceReport.Result()
         /// The PDFs rendered, one report per month.
-        public var documents: [RenderDocuments.Report] = []
+        public var documents: [RenderDocuments.Result] = []
         public var findings: [String] = []
         public var outputs: [String] = []
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
@@ -38,40 +38,40 @@ public struct Close: Job {
 
     public var name: String { "close" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] {
         ["period": month.description, "issue_date": (issueDate ?? startedAt.day).description]
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let report = try perform(store: store, env: env, catalog: catalog, issueDate: issueDate ?? startedAt.day, runID: runID)
-        return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
-                                       message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try perform(store: store, env: env, catalog: catalog, issueDate: issueDate ?? startedAt.day, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, outputs: result.outputs,
+                                       message: result.findings.isEmpty ? nil : result.findings.joined(separator: "; ")))
     }
 
-    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Report {
-        var report = Report()
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, issueDate: UTCDay, runID: String) throws -> Result {
+        var result = Result()
         // Days ingested but not yet aggregated (a nightly that has not run since) count too.
         let pending = try store.pending.days(.aggregate, through: issueDate)
         if !pending.isEmpty {
             let a = try Aggregate(days: pending).compute(store: store, env: env, catalog: catalog)
-            report.aggregate = a
-            if let f = a.findings { report.findings.append(f) }
+            result.aggregate = a
+            if let f = a.findings { result.findings.append(f) }
         }
         let earlier = Set(try store.invoiceLedger.issuedMonths() + store.periods.summedMonths()).filter { $0 < month }.sorted()
         // Periods summed with other terms than they have now (a catalog edit of an open period,
         // a price added for usage that had none, a back-dated version applied): summed again.
         if let a = try StalePeriods.sumAgain(months: earlier + [month], store: store, env: env, catalog: catalog, through: issueDate) {
-            if report.aggregate == nil { report.aggregate = a }
-            if let f = a.findings, !report.findings.contains(f) { report.findings.append(f) }
+            if result.aggregate == nil { result.aggregate = a }
+            if let f = a.findings, !result.findings.contains(f) { result.findings.append(f) }
         }
         for m in earlier {
             var job = IssueInvoices(month: m, finalize: true, adjust: true, issueDate: issueDate)
             job.keepsDocuments = false
             job.chunkSize = chunkSize
             let (r, outputs) = try job.perform(store: store, env: env, catalog: catalog, runID: runID)
-            report.earlier.append(r)
-            if r.issuedCount + r.adjustmentCount > 0 { report.outputs += outputs }
-            if let f = r.findings { report.findings.append("\(m): \(f)") }
+            result.earlier.append(r)
+            if r.issuedCount + r.adjustmentCount > 0 { result.outputs += outputs }
+            if let f = r.findings { result.findings.append("\(m): \(f)") }
         }
         // One pass over the month's customers, a chunk at a time, feeds the invoices and the
         // finance workbook; one pass over its issued documents, as their files are written,
@@ -84,28 +84,28 @@ public struct Close: Job {
         let (invoices, invoiceOutputs, invoiceWorkbook) = try job.performLeavingWorkbook(
             store: store, env: env, catalog: catalog, runID: runID,
             onChunk: { try finance.add($0, store: store) }, onDocument: { payouts.add($0) })
-        report.invoices = invoices
-        report.outputs += invoiceOutputs
-        if let f = invoices.findings { report.findings.append(f) }
+        result.invoices = invoices
+        result.outputs += invoiceOutputs
+        if let f = invoices.findings { result.findings.append(f) }
         let (paid, payoutOutputs) = try ComputePayouts(month: month).perform(store: store, env: env, catalog: catalog, gathered: payouts)
-        report.payouts = paid
-        report.outputs += payoutOutputs
-        if let f = paid.findings { report.findings.append(f) }
+        result.payouts = paid
+        result.outputs += payoutOutputs
+        if let f = paid.findings { result.findings.append(f) }
         let (figures, financeOutputs) = try FinanceReport(month: month)
             .finish(finance, issued: invoices.documents, store: store, env: env, catalog: catalog, credit: invoices)
-        report.finance = figures
-        report.outputs += financeOutputs
-        report.outputs += try invoiceWorkbook.wait()
+        result.finance = figures
+        result.outputs += financeOutputs
+        result.outputs += try invoiceWorkbook.wait()
         // The PDFs customers and sellers receive, of every month this close issued documents
         // in (an adjustment of an earlier month included), and of the month closed.
-        var rendered = zip(earlier, report.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)
+        var rendered = zip(earlier, result.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)
         rendered.append(month)
         for m in rendered {
             let (documents, outputs) = try RenderDocuments(month: m).perform(store: store, env: env, catalog: catalog)
-            report.documents.append(documents)
-            report.outputs += outputs
+            result.documents.append(documents)
+            result.outputs += outputs
         }
-        return report
+        return result
     }
 }
 

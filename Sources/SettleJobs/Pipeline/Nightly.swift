@@ -10,7 +10,7 @@ import Logging
 /// Every step commits its own work, and a day stays pending for a step until that step's
 /// results for it are stored and written. So a run killed anywhere is completed by the next
 /// one, and the final state and files are those of an uninterrupted run.
-public struct Nightly {
+public struct Nightly: Job {
     public var date: UTCDay
     public var alerts: EvaluateAlerts
     /// The intraday alert pass: new usage in, today aggregated, alerts; no provider reports and
@@ -23,39 +23,44 @@ public struct Nightly {
         self.alerts = alerts
     }
 
-    var job: String { intraday ? "intraday" : "nightly" }
-
-    public struct Report: Sendable {
+    public struct Result: JobResult, Sendable {
+        public init() {}
         public var runRecord: RunRecord?
-        public var usage = IngestUsage.Report()
-        public var bills = IngestBills.Report()
-        public var reconciled: [Reconcile.Report] = []
-        public var aggregate: Aggregate.Report?
-        public var audit: ChargeAuditDays.Report?
-        public var alerts: EvaluateAlerts.Report?
+        public var usage = IngestUsage.Result()
+        public var bills = IngestBills.Result()
+        public var reconciled: [Reconcile.Result] = []
+        public var aggregate: Aggregate.Result?
+        public var audit: ChargeAuditDays.Result?
+        public var alerts: EvaluateAlerts.Result?
         /// Each step's findings, for the operator and the run record.
         public var findings: [String] = []
         public var outputs: [String] = []
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let catalog = try CatalogLoader.load(config: env.config)
-        let usageInbox = try Inbox.configured(.usage, config: env.config)
-        let billsInbox = try Inbox.configured(.bills, config: env.config)
-        var run = JobRun(job: job, parameters: ["date": date.description, "database": store.displayURL], startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try perform(store: store, env: env, catalog: catalog, inboxes: (usageInbox, billsInbox), runID: runID)
-            return JobRun.Outcome(status: report.status, inputs: report.usage.inputs + report.bills.inputs, outputs: report.outputs,
-                                  message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; "))
-        }
-        return report
+    public var name: String { intraday ? "intraday" : "nightly" }
+
+    /// The catalog and both inboxes, checked before the lock.
+    public struct Prepared {
+        var catalog: Catalog
+        var inboxes: (usage: Inbox, bills: Inbox)
     }
 
-    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Report {
-        var report = Report()
+    public func prepare(env: JobEnvironment) throws -> Prepared {
+        let catalog = try CatalogLoader.load(config: env.config)
+        return Prepared(catalog: catalog, inboxes: (try Inbox.configured(.usage, config: env.config), try Inbox.configured(.bills, config: env.config)))
+    }
+
+    public func parameters(env: JobEnvironment, prepared: Prepared, startedAt: Timestamp) -> [String: String] { ["date": date.description] }
+
+    public func run(store: any SettleStore, env: JobEnvironment, prepared: Prepared, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try perform(store: store, env: env, catalog: prepared.catalog, inboxes: prepared.inboxes, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, inputs: result.usage.inputs + result.bills.inputs, outputs: result.outputs,
+                                       message: result.findings.isEmpty ? nil : result.findings.joined(separator: "; ")))
+    }
+
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Result {
+        var result = Result()
         // Every new file is checked readable before anything is written (exit 65 names it).
         let newUsage = try inboxes.0.newFiles(store: store)
         let newBills = intraday ? [] : try inboxes.1.newFiles(store: store)
@@ -66,29 +71,29 @@ public struct Nightly {
         let usageSources = newUsage.isEmpty ? [] : try ingestUsage.plan()
         let billReaders = newBills.isEmpty ? [] : try ingestBills.plan()
 
-        report.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
-        report.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
+        result.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
+        result.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
         CrashPoint.reach("nightly:ingested")
-        report.outputs += report.usage.quarantineFiles + report.bills.quarantineFiles
+        result.outputs += result.usage.quarantineFiles + result.bills.quarantineFiles
             + (try QuarantineRepair.restoreMissing(store: store, outDir: env.outDir))
-        if report.usage.quarantined + report.bills.quarantined > 0 {
-            report.findings.append("\(report.usage.quarantined + report.bills.quarantined) input rows quarantined")
+        if result.usage.quarantined + result.bills.quarantined > 0 {
+            result.findings.append("\(result.usage.quarantined + result.bills.quarantined) input rows quarantined")
         }
 
         // Aggregate first: reconcile then reads the day's rolled-up rows, not its events again.
         let toAggregate = Set(try store.pending.days(.aggregate, through: date) + [date]).sorted()
         if toAggregate.count > 1 { env.logger.debug("nightly: aggregating \(toAggregate.map(\.description).joined(separator: ", ")): new usage was stored for those days") }
         let aggregate = try Aggregate(days: toAggregate).compute(store: store, env: env, catalog: catalog)
-        report.aggregate = aggregate
-        if let f = aggregate.findings { report.findings.append(f) }
+        result.aggregate = aggregate
+        if let f = aggregate.findings { result.findings.append(f) }
 
         if !intraday {
             // The days aggregated now, and any an intraday run or a killed run left unaudited.
             let toAudit = Set(try store.pending.days(.audit, through: date) + toAggregate).sorted()
             let audit = try ChargeAuditDays(days: toAudit).perform(store: store, env: env, catalog: catalog)
-            report.audit = audit
-            report.outputs += audit.outputs
-            if let f = audit.findings { report.findings.append(f) }
+            result.audit = audit
+            result.outputs += audit.outputs
+            if let f = audit.findings { result.findings.append(f) }
         }
         CrashPoint.reach("nightly:aggregated")
         // A pending day inside a charge period (late usage, a late day line) changes the
@@ -102,22 +107,22 @@ public struct Nightly {
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")
             let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
-            report.reconciled.append(r)
-            report.outputs += outputs
-            report.findings += r.findings
+            result.reconciled.append(r)
+            result.outputs += outputs
+            result.findings += r.findings
         }
 
         if !intraday {
             let reconciled = Set(try env.config.reconcile.providers ?? store.reports.billedProviders())
             for late in ChargePeriods.overdue(try store.reports.providersBillingByPeriod(), on: date) where reconciled.contains(late.provider) {
-                report.findings.append("\(late.provider) bills by charge period, and no report covers its usage since \(late.since) yet: those days are not reconciled")
+                result.findings.append("\(late.provider) bills by charge period, and no report covers its usage since \(late.since) yet: those days are not reconciled")
             }
         }
         CrashPoint.reach("nightly:reconciled")
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
-        report.alerts = alerts
-        report.outputs.append(jsonl)
-        if let f = alerts.findings { report.findings.append(f) }
-        return report
+        result.alerts = alerts
+        result.outputs.append(jsonl)
+        if let f = alerts.findings { result.findings.append(f) }
+        return result
     }
 }

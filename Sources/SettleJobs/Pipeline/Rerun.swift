@@ -37,13 +37,13 @@ public struct Rerun: Job {
         public var difference: ExactDecimal
     }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
-        public var reconciled: [Reconcile.Report] = []
-        public var aggregate: Aggregate.Report?
-        public var audit: ChargeAuditDays.Report?
-        public var alerts: EvaluateAlerts.Report?
+        public var reconciled: [Reconcile.Result] = []
+        public var aggregate: Aggregate.Result?
+        public var audit: ChargeAuditDays.Result?
+        public var alerts: EvaluateAlerts.Result?
         public var drift: [Drift] = []
         public var findings: [String] = []
         public var outputs: [String] = []
@@ -52,56 +52,56 @@ public struct Rerun: Job {
 
     public var name: String { "rerun" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] {
         ["from": from.description, "to": to.description, "steps": Step.allCases.filter(steps.contains).map(\.rawValue).joined(separator: ","),
          "rebuild": rebuild ? "true" : "false"]
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let report = try perform(store: store, env: env, catalog: catalog, runID: runID)
-        return (report, JobRun.Outcome(status: report.status, outputs: report.outputs,
-                                       message: report.findings.isEmpty ? nil : report.findings.joined(separator: "; ")))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, outputs: result.outputs,
+                                       message: result.findings.isEmpty ? nil : result.findings.joined(separator: "; ")))
     }
 
-    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Report {
-        var report = Report()
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Result {
+        var result = Result()
         let days = UTCDay.days(from: from, through: to)
         if steps.contains(.aggregate) {
             var job = Aggregate(days: days)
             job.rebuild = rebuild
             let a = try job.compute(store: store, env: env, catalog: catalog)
-            report.aggregate = a
-            if let f = a.findings { report.findings.append(f) }
+            result.aggregate = a
+            if let f = a.findings { result.findings.append(f) }
             // The charge audit of the days, as nightly writes it after aggregating them.
             let audit = try ChargeAuditDays(days: days).perform(store: store, env: env, catalog: catalog)
-            report.audit = audit
-            report.outputs += audit.outputs
-            if let f = audit.findings { report.findings.append(f) }
+            result.audit = audit
+            result.outputs += audit.outputs
+            if let f = audit.findings { result.findings.append(f) }
         }
         if steps.contains(.reconcile) {
             for (i, day) in days.enumerated() {
                 env.progress.update("rerun: reconciling \(day)", done: Int64(i), total: Int64(days.count), unit: "days")
                 let (r, outputs) = try Reconcile(from: day, to: day).perform(store: store, env: env, catalog: catalog, runID: runID)
-                report.reconciled.append(r)
-                report.outputs += outputs
-                report.findings += r.findings
+                result.reconciled.append(r)
+                result.outputs += outputs
+                result.findings += r.findings
             }
         }
         if steps.contains(.alerts) {
             let (a, jsonl) = try alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
-            report.alerts = a
-            report.outputs.append(jsonl)
-            if let f = a.findings { report.findings.append(f) }
+            result.alerts = a
+            result.outputs.append(jsonl)
+            if let f = a.findings { result.findings.append(f) }
         }
         if steps.contains(.invoices) {
-            report.drift = try drift(store: store, env: env, catalog: catalog, runID: runID)
-            if !report.drift.isEmpty {
-                let months = Set(report.drift.map(\.period)).sorted().map(\.description).joined(separator: ", ")
-                report.findings.append("\(report.drift.count) issued invoices differ from the stored usage (\(months)); settle them with settle invoice --adjust or settle close")
+            result.drift = try drift(store: store, env: env, catalog: catalog, runID: runID)
+            if !result.drift.isEmpty {
+                let months = Set(result.drift.map(\.period)).sorted().map(\.description).joined(separator: ", ")
+                result.findings.append("\(result.drift.count) issued invoices differ from the stored usage (\(months)); settle them with settle invoice --adjust or settle close")
             }
         }
         env.progress.finish()
-        return report
+        return result
     }
 
     /// Issued invoices of the months whose periods overlap the range, recomputed and compared.

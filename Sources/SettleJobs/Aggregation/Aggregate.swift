@@ -33,7 +33,7 @@ public struct Aggregate: Job {
         self.days = Set(days).sorted()
     }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         /// The days aggregated (their periods rebuilt).
@@ -56,13 +56,13 @@ public struct Aggregate: Job {
 
     public var name: String { "aggregate" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] {
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] {
         ["from": from.description, "to": to.description].merging(rebuild ? ["rebuild": "true"] : [:]) { a, _ in a }
     }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let report = try compute(store: store, env: env, catalog: catalog)
-        return (report, JobRun.Outcome(status: report.status, message: report.findings))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try compute(store: store, env: env, catalog: catalog)
+        return (result, JobRun.Outcome(status: result.status, message: result.findings))
     }
 
     /// The days of every billing period (any billing_day) that overlaps from…to.
@@ -75,8 +75,8 @@ public struct Aggregate: Job {
         return (first, last)
     }
 
-    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
-        var report = Report()
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Result {
+        var result = Result()
         let periods = store.periods
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
         let customers = catalog.customers
@@ -98,8 +98,8 @@ public struct Aggregate: Job {
             env.progress.update("aggregate: rolling up \(d)", done: Int64(i), total: Int64(days.count), unit: "days")
             try periods.rollUp(day: d, stretches: priceBook.changes(within: d), bands: priceBook.bands, at: env.clock())
         }
-        report.daysRolledUp = days
-        report.days = self.days
+        result.daysRolledUp = days
+        result.days = self.days
         CrashPoint.reach("aggregate:rolled-up")
 
         let rolled = try periods.rolledUpDays(from: spanStart, to: spanEnd)
@@ -127,7 +127,7 @@ public struct Aggregate: Job {
             // Taken out as its periods are copied: the month's rows are held about once.
             let customerRows = byCustomer.removeValue(forKey: customerID)!
             guard let customer = customers[customerID] else {
-                report.unknownCustomers[customerID] = customerRows.filter { asked.contains($0.day) }.reduce(0) { $0 + $1.events }
+                result.unknownCustomers[customerID] = customerRows.filter { asked.contains($0.day) }.reduce(0) { $0 + $1.events }
                 continue
             }
             var seen = Set<BillingPeriod>()
@@ -172,12 +172,12 @@ public struct Aggregate: Job {
         defer { chunks.cancel() }
         try periods.replace(keys: work.map { ($0.customer.id, $0.period.firstDay) }, clearingPending: Set(days).union(self.days).sorted()) {
             guard let chunk = chunks.next() else { return nil }
-            report.periods.append(contentsOf: chunk.map(\.totals))
+            result.periods.append(contentsOf: chunk.map(\.totals))
             return chunk
         }
         try chunks.finish()
         env.progress.finish()
-        return report
+        return result
     }
 
     /// A customer's period to summarize, with what the store said of it.

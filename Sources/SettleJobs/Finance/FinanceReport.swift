@@ -15,7 +15,7 @@ public struct FinanceReport: Job {
 
     public init(month: PeriodMonth) { self.month = month }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var folder = ""
@@ -24,16 +24,16 @@ public struct FinanceReport: Job {
 
     public var name: String { "report" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] { ["period": month.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-        return (report, JobRun.Outcome(status: .ok, outputs: outputs))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let (result, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        return (result, JobRun.Outcome(status: .ok, outputs: outputs))
     }
 
     /// Gathers and writes: the month's customers a chunk at a time (drafts computed as a dry
     /// run would), then its issued documents read back. The caller holds the lock.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Result, [String]) {
         env.progress.update("report: reading the month", done: 0, total: 4, unit: "steps")
         let gathering = try Gathering(month: month, env: env, catalog: catalog)
         var drafts = IssueInvoices(month: month, dryRun: true)
@@ -51,10 +51,10 @@ public struct FinanceReport: Job {
     /// entries it took in without storing them, and what its drafts would use), so that the
     /// sheet and credits.csv agree.
     func finish(_ gathering: Gathering, issued: IssuedMonth, store: any SettleStore, env: JobEnvironment,
-                catalog: Catalog, credit: IssueInvoices.Report) throws -> (Report, [String]) {
-        var report = Report()
+                catalog: Catalog, credit: IssueInvoices.Result) throws -> (Result, [String]) {
+        var result = Result()
         let folder = "\(env.outDir)/reports/\(month)"
-        report.folder = folder
+        result.folder = folder
         let (first, last) = FinanceFigures.days(of: month)
         env.progress.update("report: reconciliation and service quality", done: 2, total: 4, unit: "steps")
         let daily = try store.periods.dailyRows(from: first, to: last)
@@ -72,13 +72,13 @@ public struct FinanceReport: Job {
                                           uses: try store.creditLedger.uses() + credit.unstoredCredit.uses, month: month,
                                           pending: credit.pendingCredit),
             chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
-        report.figures = figures
+        result.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
         let csvPath = try gathering.commitUsageSummary()
         let xlsxPath = "\(folder)/finance-\(month).xlsx"
         try gathering.workbook.make(figures, created: last.adding(days: 1).start).write(to: xlsxPath)
         env.progress.finish()
-        return (report, [csvPath, xlsxPath])
+        return (result, [csvPath, xlsxPath])
     }
 
     static let usageSummaryColumns = ["customer_id", "period", "period_start", "provider", "model", "tier", "token_type", "service_id",

@@ -12,7 +12,7 @@ import SettleThreads
 /// together, so a run killed mid-file leaves the store as it was before that file, and running
 /// again completes the work. One thread reads and decodes (and hands the store ready-to-load
 /// batches), one hashes, and one writes, so both cores stay busy.
-public struct IngestUsage {
+public struct IngestUsage: Job {
     public var paths: [String]
     public var format: UsageFileFormat?
     public var litellm: LiteLLMOptions
@@ -35,7 +35,7 @@ public struct IngestUsage {
         self.sources = sources
     }
 
-    public struct Report: Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var inputs: [InputTally] = []
@@ -59,33 +59,33 @@ public struct IngestUsage {
         return readers + sources
     }
 
-    /// The whole job as a run: lock, run record, every file, exit status.
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let sources = try plan()
-        var run = JobRun(job: "ingest-usage", parameters: ["paths": (paths + sources.map(\.name)).joined(separator: " "),
-                                                           "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env, lock: .shared) { _ in
-            report = try self.run(sources, store: store, env: env, runID: runID)
-            return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
-        }
-        return report
+    public var name: String { "ingest-usage" }
+    /// Loads run side by side on PostgreSQL: the request-id set decides between them.
+    public var lockMode: LockMode { .shared }
+    /// No catalog: a load needs only its files, checked readable before the lock.
+    public func prepare(env: JobEnvironment) throws -> [any UsageSource] { try plan() }
+
+    public func parameters(env: JobEnvironment, prepared sources: [any UsageSource], startedAt: Timestamp) -> [String: String] {
+        ["paths": (paths + sources.map(\.name)).joined(separator: " ")]
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, prepared sources: [any UsageSource], runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try run(sources, store: store, env: env, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, inputs: result.inputs, outputs: result.quarantineFiles))
     }
 
     /// Loads `sources` (from `plan()`) one transaction each, in order. The caller holds the lock.
-    public func run(_ sources: [any UsageSource], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Report {
-        var report = Report()
+    public func run(_ sources: [any UsageSource], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Result {
+        var result = Result()
         let summing = Self.daySumming(env: env)
         for reader in sources {
             let (tally, quarantineFile, reasons) = try ingestRetrying(reader, store: store, env: env, runID: runID, summing: summing)
-            report.inputs.append(tally)
-            report.quarantineReasons.merge(reasons, uniquingKeysWith: +)
-            if let quarantineFile { report.quarantineFiles.append(quarantineFile) }
+            result.inputs.append(tally)
+            result.quarantineReasons.merge(reasons, uniquingKeysWith: +)
+            if let quarantineFile { result.quarantineFiles.append(quarantineFile) }
         }
         env.progress.finish()
-        return report
+        return result
     }
 
     /// What the decoding thread hands to the writing thread: events packed for binding, the

@@ -8,7 +8,7 @@ import SettleStore
 /// its quarantined records and its tally. A file stored before (same SHA-256) changes nothing:
 /// its records count as duplicates. A different file for the same provider and day is a newer
 /// report and replaces the older one when reconciling; both stay stored.
-public struct IngestBills {
+public struct IngestBills: Job {
     public var paths: [String]
     public var format: BillFileFormat?
     public var options: BillReadOptions
@@ -21,7 +21,7 @@ public struct IngestBills {
         self.options = options
     }
 
-    public struct Report: Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var inputs: [InputTally] = []
@@ -38,28 +38,27 @@ public struct IngestBills {
         return try FileSystem.inputFiles(paths).map { try BillFileReader.open(path: $0, format: format, options: options) }
     }
 
-    public func execute(store: any SettleStore, env: JobEnvironment) throws -> Report {
-        let readers = try plan()
-        var run = JobRun(job: "ingest-bills", parameters: ["paths": paths.joined(separator: " "), "database": store.displayURL],
-                         startedAt: env.clock())
-        let runID = run.runID
-        var report = Report()
-        report.runRecord = try run.execute(store: store, env: env) { _ in
-            report = try self.run(readers, store: store, env: env, runID: runID)
-            return JobRun.Outcome(status: report.status, inputs: report.inputs, outputs: report.quarantineFiles)
-        }
-        return report
+    public var name: String { "ingest-bills" }
+    /// No catalog: a load needs only its files, checked readable before the lock.
+    public func prepare(env: JobEnvironment) throws -> [BillFileReader] { try plan() }
+    public func parameters(env: JobEnvironment, prepared: [BillFileReader], startedAt: Timestamp) -> [String: String] {
+        ["paths": paths.joined(separator: " ")]
+    }
+
+    public func run(store: any SettleStore, env: JobEnvironment, prepared readers: [BillFileReader], runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let result = try run(readers, store: store, env: env, runID: runID)
+        return (result, JobRun.Outcome(status: result.status, inputs: result.inputs, outputs: result.quarantineFiles))
     }
 
     /// Loads `readers` (from `plan()`) one transaction each, in order. The caller holds the lock.
-    public func run(_ readers: [BillFileReader], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Report {
-        var report = Report()
+    public func run(_ readers: [BillFileReader], store: any SettleStore, env: JobEnvironment, runID: String) throws -> Result {
+        var result = Result()
         for reader in readers {
-            try ingest(reader, store: store, env: env, runID: runID, into: &report)
-            env.progress.update("ingest bills", done: Int64(report.inputs.count), total: Int64(readers.count), unit: "files")
+            try ingest(reader, store: store, env: env, runID: runID, into: &result)
+            env.progress.update("ingest bills", done: Int64(result.inputs.count), total: Int64(readers.count), unit: "files")
         }
         env.progress.finish()
-        return report
+        return result
     }
 
     /// Sums of one report, per cell; in a dictionary because CUR and FOCUS give a row per hour.
@@ -85,7 +84,7 @@ public struct IngestBills {
         }
     }
 
-    func ingest(_ reader: BillFileReader, store: any SettleStore, env: JobEnvironment, runID: String, into report: inout Report) throws {
+    func ingest(_ reader: BillFileReader, store: any SettleStore, env: JobEnvironment, runID: String, into result: inout Result) throws {
         let load = try store.reports.beginLoad(runID: runID, path: reader.path, format: reader.formatName)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
         var sums = Sums()
@@ -101,7 +100,7 @@ public struct IngestBills {
                     for line in lines { try sums.add(line, path: reader.path) }
                 case .quarantined(let q):
                     quarantined.append(QuarantinedRowRecord(source: q.source, line: q.line, reason: q.reason, raw: q.raw))
-                    report.quarantineReasons[q.code, default: 0] += 1
+                    result.quarantineReasons[q.code, default: 0] += 1
                     try quarantine.append(source: q.source, line: q.line, reason: q.reason, raw: q.raw)
                 case .skipped(let service):
                     skipped += 1
@@ -112,13 +111,13 @@ public struct IngestBills {
             let tally = BillTally(sha256: summary.sha256, bytes: summary.bytes, read: read, records: records,
                                   quarantined: quarantined.count, skipped: skipped, skippedBy: skippedBy)
             let counts = try load.commit(lines: lines, quarantined: quarantined, tally: tally, inbox: inbox[reader.path])
-            if let path = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256) { report.quarantineFiles.append(path) }
-            report.inputs.append(InputTally(path: reader.path, sha256: summary.sha256, format: reader.formatName, bytes: summary.bytes,
+            if let path = try quarantine.finish(sourcePath: reader.path, sha256: summary.sha256) { result.quarantineFiles.append(path) }
+            result.inputs.append(InputTally(path: reader.path, sha256: summary.sha256, format: reader.formatName, bytes: summary.bytes,
                                             read: read, accepted: counts.accepted, duplicates: counts.duplicates,
                                             quarantined: quarantined.count, skipped: skipped, skippedBy: skippedBy))
             if let first = lines.map(\.day).min(), let last = lines.map(\.lastDay).max() {
                 let providers = Set(lines.map(\.provider)).sorted().joined(separator: ", ")
-                report.coverage[reader.path] = first == last ? "\(providers) \(first)" : "\(providers) \(first)…\(last)"
+                result.coverage[reader.path] = first == last ? "\(providers) \(first)" : "\(providers) \(first)…\(last)"
             }
         } catch {
             load.rollback()

@@ -20,7 +20,7 @@ public struct Reconcile: Job {
         self.to = to
     }
 
-    public struct Report: JobReport, Sendable {
+    public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var cells: [ReconciliationCell] = []
@@ -56,31 +56,31 @@ public struct Reconcile: Job {
 
     public var name: String { "reconcile" }
 
-    public func parameters(env: JobEnvironment, startedAt: Timestamp) -> [String: String] { ["from": from.description, "to": to.description] }
+    public func parameters(env: JobEnvironment, prepared: Catalog, startedAt: Timestamp) -> [String: String] { ["from": from.description, "to": to.description] }
 
-    public func run(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Report, JobRun.Outcome) {
-        let (report, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
-        let message = report.notMatched > 0 ? "\(report.notMatched) of \(report.cells.count) cells not matched" : nil
-        return (report, JobRun.Outcome(status: report.status, outputs: outputs, message: message))
+    public func run(store: any SettleStore, env: JobEnvironment, prepared catalog: Catalog, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
+        let (result, outputs) = try perform(store: store, env: env, catalog: catalog, runID: runID)
+        let message = result.notMatched > 0 ? "\(result.notMatched) of \(result.cells.count) cells not matched" : nil
+        return (result, JobRun.Outcome(status: result.status, outputs: outputs, message: message))
     }
 
     /// Computes, stores and writes the cells; then the days stop being pending. A kill before
     /// that leaves them pending, and nightly does them again. The caller holds the lock.
-    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Report, [String]) {
-        var report = try compute(store: store, env: env, catalog: catalog)
-        try store.reports.replaceReconciliation(from: from, to: to, cells: report.cells, runID: runID)
+    public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Result, [String]) {
+        var result = try compute(store: store, env: env, catalog: catalog)
+        try store.reports.replaceReconciliation(from: from, to: to, cells: result.cells, runID: runID)
         CrashPoint.reach("reconcile:stored")
-        let (outputs, periodFolders) = try write(report.cells, outDir: env.outDir, currency: env.config.currency)
+        let (outputs, periodFolders) = try write(result.cells, outDir: env.outDir, currency: env.config.currency)
         CrashPoint.reach("reconcile:written")
-        report.folder = "\(env.outDir)/reconciliation/\(label)"
-        report.periodFolders = periodFolders
-        report.label = label
+        result.folder = "\(env.outDir)/reconciliation/\(label)"
+        result.periodFolders = periodFolders
+        result.label = label
         try store.pending.clear(.reconcile, days: UTCDay.days(from: from, through: to))
-        return (report, outputs)
+        return (result, outputs)
     }
 
     /// The cells, from what the store holds now.
-    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Report {
+    func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Result {
         let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
         env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
         var stored = try store.reports.billLines(from: from, to: to)
@@ -105,13 +105,13 @@ public struct Reconcile: Job {
         let gateway = try store.reports.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) }, bands: priceBook.bands)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
         let reconciler = Reconciler(priceBook: priceBook, settings: env.config.reconcile, aliases: env.config.aliases)
-        var report = Report()
-        report.providers = providers
-        report.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills,
+        var result = Result()
+        result.providers = providers
+        result.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills,
                                             billsByPeriod: try store.reports.providersBillingByPeriod())
-        report.summaries = ReconciliationSummary.of(report.cells)
+        result.summaries = ReconciliationSummary.of(result.cells)
         env.progress.finish()
-        return report
+        return result
     }
 
     /// The range's folder holds its one-day cells; each period that ended in the range gets a
