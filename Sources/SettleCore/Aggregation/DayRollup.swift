@@ -26,7 +26,7 @@ public struct DayRollup {
     public var touched = false
 
     struct Fields {
-        var customer: String, provider: String, model: String, tier: String, service: String, status: String
+        var customer: String, provider: String, model: String, tier: Tier, service: String, status: EventStatus
         var costed: Bool
         var band: Int64
         var latencyGroup: Int32
@@ -131,8 +131,13 @@ public struct DayRollup {
         Self.put(service, into: &key)
         let latencyGroup = key.withUnsafeBytes { latencyGroups.id($0) }
         func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
-        fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: text(tier),
-                             service: text(service), status: text(status), costed: costed, band: band, latencyGroup: latencyGroup))
+        // A tier or status that is no case (a store edited by hand) is kept aside and stops
+        // `rows()`: a day is never summed under a guessed tier.
+        let parsedTier = Tier(rawValue: text(tier)), parsedStatus = EventStatus(rawValue: text(status))
+        if parsedTier == nil, unreadable == nil { unreadable = UnreadableEventValue(day: day, field: "tier", value: text(tier)) }
+        if parsedStatus == nil, unreadable == nil { unreadable = UnreadableEventValue(day: day, field: "status", value: text(status)) }
+        fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: parsedTier ?? .standard,
+                             service: text(service), status: parsedStatus ?? .ok, costed: costed, band: band, latencyGroup: latencyGroup))
         // A marketplace service prices its own prompt and completion tokens: no bands.
         groupThresholds.append(bands.isEmpty || band != 0 || !service.isEmpty ? [] : bands.thresholds(provider: text(provider), model: text(model)))
         sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
@@ -154,7 +159,12 @@ public struct DayRollup {
         Timestamp(microseconds: index == 0 ? day.start.microseconds : cuts[index - 1])
     }
 
-    public var rows: [UsageDailyRow] {
+    /// The first event value that is no case of its enum, if any.
+    public private(set) var unreadable: UnreadableEventValue?
+
+    /// The day's rows; throws if any event's tier or status could not be read.
+    public func rows() throws(UnreadableEventValue) -> [UsageDailyRow] {
+        if let unreadable { throw unreadable }
         var out: [UsageDailyRow] = []
         out.reserveCapacity(fields.count)
         let width = cuts.count + 1
@@ -163,8 +173,8 @@ public struct DayRollup {
                 let s = sums[g * width + stretch]
                 guard s.events > 0 else { continue }
                 out.append(UsageDailyRow(day: day, stretchStart: stretchStart(stretch), customerID: f.customer, provider: f.provider,
-                                         model: f.model, tier: Tier(rawValue: f.tier) ?? .standard, serviceID: f.service,
-                                         status: EventStatus(rawValue: f.status) ?? .ok, events: s.events, inputTokens: s.input,
+                                         model: f.model, tier: f.tier, serviceID: f.service,
+                                         status: f.status, events: s.events, inputTokens: s.input,
                                          cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, cacheWrite1hTokens: s.cacheWrite1h,
                                          outputTokens: s.output,
                                          requests: s.requests, costed: f.costed, reportedNanos: s.reportedNanos, band: f.band))
@@ -195,5 +205,15 @@ extension DayRollup.Sums {
         self.cacheWrite &+= cacheWrite
         self.output &+= output
         self.requests &+= requests
+    }
+}
+
+/// An event whose stored tier or status is none that settle knows: its day is not summed.
+public struct UnreadableEventValue: Error, Sendable, CustomStringConvertible {
+    public var day: UTCDay
+    public var field: String
+    public var value: String
+    public var description: String {
+        "an event of \(day) has the \(field) \"\(value.prefix(40))\", which settle cannot read: was the database edited by hand, or written by a newer settle?"
     }
 }

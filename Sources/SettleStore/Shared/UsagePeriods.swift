@@ -48,12 +48,12 @@ public final class UsagePeriods {
         let d = SQLParam.text(rollup.day.description)
         // Loads add their rows in key order: two loads adding to the same rows at once (several
         // ingests on PostgreSQL) then lock them in the same order and never deadlock.
-        let rows = merging ? rollup.rows.sorted { a, b in
+        let rows = merging ? (try rollup.rows()).sorted { a, b in
             let x = (a.customerID, a.provider, a.model, a.serviceID, a.tier.rawValue, a.status.rawValue)
             let y = (b.customerID, b.provider, b.model, b.serviceID, b.tier.rawValue, b.status.rawValue)
             if x != y { return x < y }
             return (a.stretchStart.microseconds, a.band, a.costed ? 1 : 0) < (b.stretchStart.microseconds, b.band, b.costed ? 1 : 0)
-        } : rollup.rows
+        } : try rollup.rows()
         let daily = rows.map { r -> [SQLParam] in
             [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
              .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
