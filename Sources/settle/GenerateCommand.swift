@@ -29,7 +29,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Broken rows planted per file.") var badRows = 2
     @Option(help: "Comma-separated day indexes (0-based) to write as CSV.") var csvDays = ""
     @Flag(help: "Write only the usage files, no catalog.") var usageOnly = false
-    @Flag(help: "Also write provider reports for the generated usage (bills/, and a late restatement in bills-late/), with one planted discrepancy of each reconciliation status.") var bills = false
+    @Flag(help: "Also write provider bills for the generated usage (bills/, and a late restatement in bills-late/), with one planted discrepancy of each reconciliation status.") var bills = false
 
     func run() throws {
         guard customers > 0, days > 0, eventsPerDay > 0 else { throw ValidationError("--customers, --days and --events-per-day must be positive") }
@@ -49,9 +49,9 @@ struct GenerateCommand: ParsableCommand {
         let console = global.console
         console.say("wrote \(written.files.count) files to \(outDir): \(written.events) events in \(written.lines) lines")
         if bills {
-            let reports = try SyntheticBills(usageDir: "\(outDir)/usage", pricesPath: "\(outDir)/prices.csv")
+            let bills = try SyntheticBills(usageDir: "\(outDir)/usage", pricesPath: "\(outDir)/prices.csv")
                 .write(billsDir: "\(outDir)/bills", lateDir: "\(outDir)/bills-late")
-            console.say("wrote \(reports.count) provider reports to \(outDir)/bills and \(outDir)/bills-late")
+            console.say("wrote \(bills.count) provider bills to \(outDir)/bills and \(outDir)/bills-late")
         }
     }
 }

@@ -23,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print nothing but errors and findings.")
     var quiet = false
 
-    @Option(name: .long, help: "How much the jobs say about why they did what they did: debug names the days rebuilt and why, the reports that replaced others, the customers left as drafts, and a database's full error; notice (the default) only what needs a human.")
+    @Option(name: .long, help: "How much the jobs say about why they did what they did: debug names the days rebuilt and why, the provider bills that replaced others, the customers left as drafts, and a database's full error; notice (the default) only what needs a human.")
     var logLevel: Logger.Level = .notice
 
     @Option(name: .long, help: "Progress display: auto (on a terminal only), always or never.")

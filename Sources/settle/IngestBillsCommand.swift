@@ -6,11 +6,11 @@ import SettleJobs
 struct IngestBillsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bills",
-        abstract: "Ingest provider usage and cost reports (format detected from content, or --format).",
+        abstract: "Ingest provider bills: usage and cost reports (format detected from content, or --format).",
         discussion: """
         Reads OpenAI Usage and Costs API exports (one page, an array of pages, an array of buckets as OpenAI's cookbook saves them, or JSON Lines of either), Anthropic usage and cost reports (cost in cents), OpenRouter activity, FOCUS 1.0–1.3 CSV (a whole cloud bill: rows that are not token usage are counted as skipped per ServiceName), AWS CUR 2.0 (Bedrock rows) and the plain CSV provider,date,model,token_type,tier,quantity,cost.
 
-        Each file is one transaction. The same file again changes nothing (its records count as duplicates); a newer report for the same provider and charge period (a day, or a FOCUS month) replaces the older one when reconciling, and both stay stored. Records that cannot be used are quarantined to out/quarantine/ (exit 3). A file that is no report of its format, or from which nothing can be read, stops the run with exit 65 before anything is stored.
+        Each file is one transaction. The same file again changes nothing (its records count as duplicates); a newer bill for the same provider and charge period (a day, or a FOCUS month) replaces the older one when reconciling, and both stay stored. Records that cannot be used are quarantined to out/quarantine/ (exit 3). A file that is no bill of its format, or from which nothing can be read, stops the run with exit 65 before anything is stored.
 
         Examples:
           settle ingest bills inbox/bills/

@@ -7,9 +7,9 @@ import SettleStore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load gateway usage events or provider usage and cost reports.",
+        abstract: "Load gateway usage events or provider bills.",
         discussion: """
-        usage takes the gateway's events (JSON Lines, CSV, LiteLLM spend logs, or the gateway's own PostgreSQL table); bills takes the providers' usage and cost reports, their format read from their content. Nothing is counted twice: the same file or event again is a duplicate.
+        usage takes the gateway's events (JSON Lines, CSV, LiteLLM spend logs, or the gateway's own PostgreSQL table); bills takes the providers' bills (usage and cost reports), their format read from their content. Nothing is counted twice: the same file or event again is a duplicate.
 
         Examples:
           settle ingest usage inbox/usage/

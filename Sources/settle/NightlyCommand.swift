@@ -9,7 +9,7 @@ struct NightlyCommand: ParsableCommand {
         commandName: "nightly",
         abstract: "Run the night: inbox → ingest → reconcile → aggregate → alerts, under one lock.",
         discussion: """
-        Takes in the new files of [inbox] usage and bills (a file is new when its path, size or modification time is new to the store; files stay where they are), reconciles the day and every earlier day whose usage or reports changed, aggregates usage per billing period, audits what the gateway charged (audit/DAY/charge-audit.csv, from reported_cost, and the month so far per model, audit/YYYY-MM/charge-audit-summary.csv), fires and delivers alerts. Default date: yesterday, UTC.
+        Takes in the new files of [inbox] usage and bills (a file is new when its path, size or modification time is new to the store; files stay where they are), reconciles the day and every earlier day whose usage or provider bills changed, aggregates usage per billing period, audits what the gateway charged (audit/DAY/charge-audit.csv, from reported_cost, and the month so far per model, audit/YYYY-MM/charge-audit-summary.csv), fires and delivers alerts. Default date: yesterday, UTC.
 
         A run killed anywhere is completed by the next one. Silent on success with --quiet; findings (quarantined rows, unmatched cells, unpriced usage, under- or overcharged calls, pending deliveries) go to stderr and make the exit status 3. Another run holding the lock: exit 75.
 
@@ -22,7 +22,7 @@ struct NightlyCommand: ParsableCommand {
 
     @OptionGroup(title: "Global options") var global: GlobalOptions
     @Option(help: "The UTC day to close, YYYY-MM-DD (default: yesterday; today with --intraday).") var date: UTCDay?
-    @Flag(help: "The intraday alert pass: new usage from the inbox, today aggregated, alerts; no reports, no reconciliation.")
+    @Flag(help: "The intraday alert pass: new usage from the inbox, today aggregated, alerts; no provider bills, no reconciliation.")
     var intraday = false
 
     func validate() throws {

@@ -51,7 +51,7 @@ struct ReconcileCommand: ParsableCommand {
             let store = try env.openStore()
             let result = try Reconcile(from: from, to: to).execute(store: store, env: env)
             if result.providers.isEmpty {
-                console.say("nothing to reconcile: no provider report is stored and [reconcile] providers is not set")
+                console.say("nothing to reconcile: no provider bill is stored and [reconcile] providers is not set")
             }
             for s in result.summaries {
                 let findings = ReconciliationStatus.allCases.filter { $0 != .matched }

@@ -66,8 +66,8 @@ import Testing
         let month = monthLine(.input, 100_000_000, "500.00")
         let estimate = BillLine(provider: "solora", day: day, model: "atlas", tokenType: .input, quantity: 3_200_000, cost: money("16.00"))
         for (monthReport, dayReport) in [(Int64(2), Int64(1)), (1, 2)] {
-            let current = BillRestatement.current([StoredBillLine(report: monthReport, line: month),
-                                                   StoredBillLine(report: dayReport, line: estimate)])
+            let current = BillRestatement.current([StoredBillLine(bill: monthReport, line: month),
+                                                   StoredBillLine(bill: dayReport, line: estimate)])
             #expect(current == [month], "month report \(monthReport), day report \(dayReport)")
             let cells = reconciler.reconcile(days: first...last, providers: ["solora"], gateway: self.month, bills: current)
             let input = cells.first { $0.tokenType == .input }!
@@ -80,7 +80,7 @@ import Testing
         correction.quantity = -200_000
         correction.cost = money("-1.00")
         correction.correction = true
-        let current = BillRestatement.current([StoredBillLine(report: 1, line: month), StoredBillLine(report: 2, line: correction)])
+        let current = BillRestatement.current([StoredBillLine(bill: 1, line: month), StoredBillLine(bill: 2, line: correction)])
         let cells = reconciler.reconcile(days: last...last, providers: ["solora"], gateway: self.month, bills: current)
         #expect(cells.first { $0.tokenType == .input }?.billedQuantity == 99_800_000)
         #expect(cells.first { $0.tokenType == .input }?.billedCost == money("499.00"))
@@ -89,8 +89,8 @@ import Testing
     @Test func aNewerPeriodThatOverlapsAnOlderOneReplacesIt() {
         let half = BillLine(provider: "solora", day: first, through: UTCDay("2025-05-15")!, model: "atlas", tokenType: .input,
                             quantity: 48_000_000, cost: money("240.00"))
-        let current = BillRestatement.current([StoredBillLine(report: 1, line: monthLine(.input, 100_000_000, "500.00")),
-                                               StoredBillLine(report: 2, line: half)])
+        let current = BillRestatement.current([StoredBillLine(bill: 1, line: monthLine(.input, 100_000_000, "500.00")),
+                                               StoredBillLine(bill: 2, line: half)])
         #expect(current == [half])
     }
 
@@ -114,9 +114,9 @@ import Testing
     }
 
     @Test func aNewerReportOfTheSameMonthReplacesTheOlder() {
-        let older = StoredBillLine(report: 1, line: monthLine(.input, 90_000_000, "450.00"))
-        let newer = StoredBillLine(report: 2, line: monthLine(.input, 100_000_000, "500.00"))
-        let aDay = StoredBillLine(report: 1, line: BillLine(provider: "solora", day: first, model: "atlas", tokenType: .output,
+        let older = StoredBillLine(bill: 1, line: monthLine(.input, 90_000_000, "450.00"))
+        let newer = StoredBillLine(bill: 2, line: monthLine(.input, 100_000_000, "500.00"))
+        let aDay = StoredBillLine(bill: 1, line: BillLine(provider: "solora", day: first, model: "atlas", tokenType: .output,
                                                             quantity: 1, cost: money("0.01")))
         let current = BillRestatement.current([older, newer, aDay])
         // The newer month replaces the older; the month in force is the provider's bill for each

@@ -170,16 +170,16 @@ import Testing
             BillLine(provider: "openai", day: day, model: "gpt-4o", tokenType: .input, quantity: q, cost: c.map { money($0) }, correction: correction)
         }
         let stored = [
-            StoredBillLine(report: 1, line: line(d, q: 100)),            // usage report, both days
-            StoredBillLine(report: 1, line: line(next, q: 200)),
-            StoredBillLine(report: 2, line: line(d, c: "1.00")),         // cost report
-            StoredBillLine(report: 3, line: line(d, q: 110)),            // restated usage of the first day
-            StoredBillLine(report: 4, line: line(d, c: "-0.10", correction: true)),  // a FOCUS correction
+            StoredBillLine(bill: 1, line: line(d, q: 100)),            // usage report, both days
+            StoredBillLine(bill: 1, line: line(next, q: 200)),
+            StoredBillLine(bill: 2, line: line(d, c: "1.00")),         // cost report
+            StoredBillLine(bill: 3, line: line(d, q: 110)),            // restated usage of the first day
+            StoredBillLine(bill: 4, line: line(d, c: "-0.10", correction: true)),  // a FOCUS correction
         ]
         let current = BillRestatement.current(stored)
         #expect(current == [line(next, q: 200), line(d, c: "1.00"), line(d, q: 110), line(d, c: "-0.10", correction: true)])
         // A full cost report after the correction absorbs it.
-        let later = BillRestatement.current(stored + [StoredBillLine(report: 5, line: line(d, c: "0.95"))])
+        let later = BillRestatement.current(stored + [StoredBillLine(bill: 5, line: line(d, c: "0.95"))])
         #expect(later == [line(next, q: 200), line(d, q: 110), line(d, c: "0.95")])
     }
 

@@ -93,7 +93,7 @@ import SettleTestSupport
         #expect(late.cells.first { $0.day == UTCDay("2026-10-30") && $0.model == "gpt-4o-mini" && $0.tokenType == .input }?.status == .matched)
         // History is kept: both OpenAI cost reports of the 30th stay stored.
         let stored = try store.reports.billLines(from: UTCDay("2026-10-30")!, to: UTCDay("2026-10-30")!)
-        let costReports = Set(stored.filter { $0.line.provider == "openai" && $0.line.cost != nil }.map(\.report))
+        let costReports = Set(stored.filter { $0.line.provider == "openai" && $0.line.cost != nil }.map(\.bill))
         #expect(costReports.count == 2)
     }
 

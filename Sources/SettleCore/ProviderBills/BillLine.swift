@@ -15,17 +15,17 @@ public struct BillLine: Sendable, Hashable {
     /// month); nil for a one-day line. Such a line is reconciled over its whole period.
     public var through: UTCDay?
     /// The model as the provider names it; aliases are applied when reconciling, so that a
-    /// corrected alias applies to reports already stored.
+    /// corrected alias applies to bills already stored.
     public var model: String
     public var tier: Tier
     public var tokenType: TokenType?
     /// The prompt-size band the provider billed the line in: 0 standard, N for prompts over N
     /// tokens (Anthropic's `context_window` `200k-1M`), `BillLine.longContext` for a line the
-    /// report only calls long context (OpenAI's `, long context`): the model's band in the book.
+    /// bill only calls long context (OpenAI's `, long context`): the model's band in the book.
     public var band: Int64
     public var quantity: Int64?
     public var cost: ExactDecimal?
-    /// A FOCUS `ChargeClass = Correction` line: it adds to the report it corrects instead of
+    /// A FOCUS `ChargeClass = Correction` line: it adds to the bill it corrects instead of
     /// replacing it.
     public var correction: Bool
 
@@ -46,7 +46,7 @@ public struct BillLine: Sendable, Hashable {
     /// A line billed as long context without saying from how many tokens.
     public static let longContext: Int64 = -1
 
-    /// What makes two lines of one report the same cell, so that they add up.
+    /// What makes two lines of one bill the same cell, so that they add up.
     public struct Key: Sendable, Hashable, Comparable {
         public var provider: String
         public var day: UTCDay
@@ -84,14 +84,14 @@ public struct BillLine: Sendable, Hashable {
     public var lastDay: UTCDay { through ?? day }
 }
 
-/// A bill line as stored, with the report (ingested file) it came from. Reports are numbered
-/// in ingest order, so a higher number is a newer report.
+/// A bill line as stored, with the bill (ingested file) it came from. Bills are numbered
+/// in ingest order, so a higher number is a newer bill.
 public struct StoredBillLine: Sendable, Hashable {
-    public var report: Int64
+    public var bill: Int64
     public var line: BillLine
 
-    public init(report: Int64, line: BillLine) {
-        self.report = report
+    public init(bill: Int64, line: BillLine) {
+        self.bill = bill
         self.line = line
     }
 }

@@ -33,7 +33,7 @@ public struct ChargeSpan: Sendable, Hashable, Comparable {
 /// one provider never double count. So every day that one of a provider's period lines covers
 /// belongs to that period, for the gateway's usage and for any day line of the same provider
 /// alike; its other days are reconciled one by one. Restatement (`BillRestatement`) leaves no
-/// two periods of different reports overlapping; where one report's own periods overlap, a day
+/// two periods of different bills overlapping; where one bill's own periods overlap, a day
 /// belongs to the earliest-starting, then longest.
 public struct ChargePeriods: Sendable {
     /// Per provider, its periods longer than a day, earliest first.
@@ -65,14 +65,14 @@ public struct ChargePeriods: Sendable {
         Set(byProvider.values.joined().filter { days.contains($0.last) }).sorted()
     }
 
-    /// How long after a provider's latest period ends its next report may take before nightly
+    /// How long after a provider's latest period ends its next bill may take before nightly
     /// says so: a month's invoice comes within the following month.
-    public static let reportGraceDays = 45
+    public static let billGraceDays = 45
 
     /// Providers that bill by period whose usage after their latest period has waited longer
-    /// than `reportGraceDays` on `date` for the next report: a finding for the operator.
+    /// than `billGraceDays` on `date` for the next bill: a finding for the operator.
     public static func overdue(_ billsByPeriod: [String: UTCDay], on date: UTCDay) -> [(provider: String, since: UTCDay)] {
-        billsByPeriod.filter { date.ordinal - $0.value.ordinal > reportGraceDays }
+        billsByPeriod.filter { date.ordinal - $0.value.ordinal > billGraceDays }
             .map { (provider: $0.key, since: $0.value.adding(days: 1)) }
             .sorted { $0.provider < $1.provider }
     }

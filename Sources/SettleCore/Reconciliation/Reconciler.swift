@@ -11,7 +11,7 @@
 public struct Reconciler: Sendable {
     public var priceBook: PriceBook
     public var settings: ReconcileSettings
-    /// provider → (provider-report model name → gateway model name)
+    /// provider → (provider-bill model name → gateway model name)
     public var aliases: [String: [String: String]]
 
     public init(priceBook: PriceBook, settings: ReconcileSettings, aliases: [String: [String: String]] = [:]) {
@@ -45,7 +45,7 @@ public struct Reconciler: Sendable {
     }
 
     /// What the gateway metered for one cell, and in which price stretch, band and token type:
-    /// each part is priced with its own price (a cell of a report that does not split bands or
+    /// each part is priced with its own price (a cell of a bill that does not split bands or
     /// one-hour cache writes holds the gateway's parts of all of them).
     struct Metered {
         var total: Int64 = 0
@@ -58,7 +58,7 @@ public struct Reconciler: Sendable {
         var type: TokenType
     }
 
-    /// The model name the gateway uses for a provider report's model.
+    /// The model name the gateway uses for a provider bill's model.
     public func gatewayModel(provider: String, reportModel: String) -> String {
         aliases[provider]?[reportModel] ?? reportModel
     }
@@ -69,7 +69,7 @@ public struct Reconciler: Sendable {
     ///
     /// `gateway` must cover the periods' earlier days too. `billsByPeriod` names providers that
     /// bill by period, with the last day of their latest period: on a later day that no day line
-    /// of theirs bills, their usage waits for the next period's report instead of being
+    /// of theirs bills, their usage waits for the next period's bill instead of being
     /// `missing_in_bill` every night (`ChargePeriods.overdue` says when it is late).
     public func reconcile(days: ClosedRange<UTCDay>, providers: Set<String>, gateway: [GatewayTotal],
                           bills: [BillLine], billsByPeriod: [String: UTCDay] = [:]) -> [ReconciliationCell] {
@@ -88,7 +88,7 @@ public struct Reconciler: Sendable {
             if let c = line.cost { b.cost = (b.cost ?? .zero) + c }
             billed[key] = b
         }
-        // How finely the reports split a model: by band, and one-hour cache writes apart. The
+        // How finely the bills split a model: by band, and one-hour cache writes apart. The
         // gateway's figures are compared at the same grain, never finer.
         let bandedModels = Set(billed.keys.filter { $0.band != 0 }.map(\.model4))
         let oneHourModels = Set(billed.keys.filter { $0.tokenType == .cacheWrite1h }.map(\.model4))
@@ -184,7 +184,7 @@ public struct Reconciler: Sendable {
         return sum + ExactDecimal(rest) * last
     }
 
-    /// The book's band for a report's: a band the report names (Anthropic's `200k-1M`) is the
+    /// The book's band for a bill's: a band the bill names (Anthropic's `200k-1M`) is the
     /// model's highest band at or under it; "long context" without a size the model's highest;
     /// a model without bands has only the standard band.
     func bookBand(_ reported: Int64, provider: String, model: String) -> Int64 {

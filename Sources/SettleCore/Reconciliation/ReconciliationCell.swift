@@ -9,7 +9,7 @@
 public struct ReconciliationCell: Sendable, Hashable {
     /// The day, or the first day of the charge period.
     public var day: UTCDay
-    /// The charge period's last day, for a cell reconciled over more than one day (a report
+    /// The charge period's last day, for a cell reconciled over more than one day (a bill
     /// billed per month); nil for a one-day cell.
     public var through: UTCDay?
     public var provider: String

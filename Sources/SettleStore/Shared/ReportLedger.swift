@@ -25,11 +25,11 @@ public final class ReportLedger {
             + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
                         [.text(from.description), .text(from.description)])
         return try rows.map { r in
-            StoredBillLine(report: r.int(0), line: BillLine(
+            StoredBillLine(bill: r.int(0), line: BillLine(
                 provider: r.text(1), day: try r.day(2, "bill_lines.day"), through: try r.optionalDay(3, "bill_lines.through_day"), model: r.text(4),
                 tier: try r.value(5, "bill_lines.tier"), tokenType: try r.optionalValue(6, "bill_lines.token_type"), quantity: r.optionalInt(8),
                 cost: try r.decimal(9, "bill_lines.cost"), correction: Self.flag(r[7]), band: r.int(10)))
-        }.sorted { $0.report < $1.report }
+        }.sorted { $0.bill < $1.bill }
     }
 
     /// Providers that bill token usage by charge periods longer than a day (a FOCUS month),
