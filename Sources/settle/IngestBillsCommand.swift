@@ -41,11 +41,11 @@ struct IngestBillsCommand: ParsableCommand {
                 console.say(line)
             }
             let record = result.runRecord!
-            console.say("run \(record.runID): \(result.inputs.count) report files; record \(env.outDir)/runs/\(record.runID).json")
+            console.say("run \(record.runID): \(result.inputs.count) provider bills; record \(env.outDir)/runs/\(record.runID).json")
             if result.quarantined > 0 {
                 let reasons = result.quarantineReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                console.warn("\(grouped(result.quarantined)) report records quarantined (\(reasons)); the records and reasons are in \(env.outDir)/quarantine/")
+                console.warn("\(grouped(result.quarantined)) provider-bill records quarantined (\(reasons)); the records and reasons are in \(env.outDir)/quarantine/")
             }
             return result.status
         }

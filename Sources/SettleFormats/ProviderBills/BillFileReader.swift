@@ -14,7 +14,7 @@ public struct BillFileReader {
     public static func open(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> BillFileReader {
         // Spaces, line breaks and a UTF-8 byte-order mark may come first.
         let first = try LineReader.head(path: path).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
-        guard let first else { throw InputFileError(path: path, "empty: not a provider report") }
+        guard let first else { throw InputFileError(path: path, "empty: not a provider bill") }
         let looksJSON = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         if looksJSON {
             if let format, !format.isJSON { throw InputFileError(path: path, line: 1, "not a \(format.title) file: it holds JSON") }
@@ -45,7 +45,7 @@ public struct BillFileReader {
             guard let detected else {
                 guard !hasRecords else {
                     guard shaped[.bucket, default: 0] > 0 else { throw notAReport(path: path, format: nil) }
-                    throw InputFileError(path: path, "cannot tell which provider report this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw InputFileError(path: path, "cannot tell which provider bill this is; name it with --format (\(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 return BillFileReader(path: path, format: nil, options: options)
             }
@@ -59,7 +59,7 @@ public struct BillFileReader {
         }
         guard let header else { throw InputFileError(path: path, line: 1, "the header row cannot be read as CSV") }
         guard let chosen = format ?? BillFileFormat.detect(header: header) else {
-            throw InputFileError(path: path, line: 1, "cannot tell which provider report this CSV is (not FOCUS, AWS CUR or provider,date,model,token_type,tier,quantity,cost); name it with --format")
+            throw InputFileError(path: path, line: 1, "cannot tell which provider bill this CSV is (not FOCUS, AWS CUR or provider,date,model,token_type,tier,quantity,cost); name it with --format")
         }
         let reader = BillFileReader(path: path, format: chosen, options: options)
         _ = try reader.csvDecoder(header: header)
@@ -68,7 +68,7 @@ public struct BillFileReader {
 
     /// A JSON file with no page and no bucket in it: never "read 0", always exit 65.
     static func notAReport(path: String, format: BillFileFormat?) -> InputFileError {
-        let what = format.map { "a \($0.title) report" } ?? "a provider report"
+        let what = format.map { "a \($0.title) report" } ?? "a provider bill"
         let expected = format == .openRouterActivity ? "a page {\"data\": [rows]}" : "an API page {\"data\": [buckets]}, a list of pages or buckets, or JSON Lines of either"
         return InputFileError(path: path, "holds JSON but not \(what): expected \(expected)")
     }

@@ -115,7 +115,7 @@ public struct Nightly: Job {
         if !intraday {
             let reconciled = Set(try env.config.reconcile.providers ?? store.reports.billedProviders())
             for late in ChargePeriods.overdue(try store.reports.providersBillingByPeriod(), on: date) where reconciled.contains(late.provider) {
-                result.findings.append("\(late.provider) bills by charge period, and no report covers its usage since \(late.since) yet: those days are not reconciled")
+                result.findings.append("\(late.provider) bills by charge period, and no bill covers its usage since \(late.since) yet: those days are not reconciled")
             }
         }
         CrashPoint.reach("nightly:reconciled")

@@ -95,7 +95,7 @@ public struct Reconcile: Job {
         if env.logger.logLevel <= .debug {
             let replacements = BillRestatement.replacements(stored)
             let paths = try store.reports.reportPaths(Set(replacements.flatMap { [$0.inForce] + $0.replaced }))
-            func name(_ id: Int64) -> String { paths[id].map { "\($0) (report \(id))" } ?? "report \(id)" }
+            func name(_ id: Int64) -> String { paths[id].map { "\($0) (bill \(id))" } ?? "bill \(id)" }
             for r in replacements {
                 env.logger.debug("reconcile: \(r.provider) \(r.span.isOneDay ? r.span.first.description : "\(r.span.first)…\(r.span.last)") \(r.side.rawValue): \(name(r.inForce)) replaces \(r.replaced.map(name).joined(separator: ", "))")
             }
