@@ -300,4 +300,7 @@ final class PGRows {
     }
 
     func int(_ row: Int, _ column: Int) -> Int64 { Int64(text(row, column) ?? "") ?? 0 }
+
+    /// Row `row`'s columns as text, NULL as nil: what a `StoredRow` reads.
+    func values(_ row: Int) -> [String?] { (0..<columns).map { text(row, $0) } }
 }

@@ -37,10 +37,11 @@ public struct ArchivedEventsNeeded: Error, Sendable, CustomStringConvertible {
 }
 
 /// Closed months' events moved out of the store and back (`settle archive`), the same SQL on
-/// both stores except for how a month's events leave: PostgreSQL detaches and drops the month's
-/// partition; SQLite deletes the rows and keeps their request ids in `archived_request_ids`,
-/// which a trigger consults before any insert, so an archived event loaded again is still a
-/// duplicate (PostgreSQL's `request_ids` set is never archived).
+/// both stores except for how a month's events leave and come back (`SQLExecutor`):
+/// PostgreSQL detaches and drops the month's partition; SQLite deletes the rows and keeps their
+/// request ids in `archived_request_ids`, which a trigger consults before any insert, so an
+/// archived event loaded again is still a duplicate (PostgreSQL's `request_ids` set is never
+/// archived).
 public final class EventArchive {
     let sql: any SQLExecutor
 
@@ -79,9 +80,8 @@ public final class EventArchive {
 
     /// Calendar months before `before` that hold events in the store, oldest first.
     public func monthsWithEvents(before: PeriodMonth) throws -> [PeriodMonth] {
-        if let pg = sql as? PGConnection {
-            // A partition per month: MIN(ts_us) over all of them would read every one (BRIN).
-            return try EventPartitions.list(pg).map(\.month).filter { $0 < before }.filter { try hasEvents($0) }
+        if let listed = try sql.monthsListedWithEvents() {
+            return try listed.filter { $0 < before }.filter { try hasEvents($0) }
         }
         guard let lowest = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return [] }
         var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
@@ -119,15 +119,8 @@ public final class EventArchive {
     public func forEachEvent(in month: PeriodMonth, _ body: (UsageEvent) throws -> Void) throws {
         let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
         let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events_named WHERE ts_us >= \(from) AND ts_us < \(to)"
-        if let lite = sql as? SQLiteConnection {
-            // In time order through the time index (no sort of the month in memory).
-            try lite.forEachRow(select + " ORDER BY ts_us", []) { r in
-                try body(try Self.event((0..<Self.columns.count).map { r.isNull($0) ? nil : r.text($0) }))
-            }
-        } else if let pg = sql as? PGConnection {
-            try pg.copyOut(query: select) { line in
-                try body(try Self.event(PostgresCopyText.fields(line)))
-            }
+        try sql.streamEventRows(select) { f in
+            try body(try Self.event(f))
         }
     }
 
@@ -173,52 +166,21 @@ public final class EventArchive {
                 INSERT INTO archives(month, path, sha256, events, bytes, first_ts_us, archived_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(record.month.description), .text(record.path), .text(record.sha256), .int(record.events), .int(record.bytes),
                       .int(record.firstEvent.microseconds), .text(record.archivedAt.description), .text(record.runID)])
-            if sql is PGConnection {
-                let partition = EventPartitions.name(record.month)
-                if try sql.fetch("SELECT to_regclass(?) IS NOT NULL", [.text(partition)])[0].text(0) == "t" {
-                    try sql.perform("ALTER TABLE usage_events DETACH PARTITION \(partition)", [])
-                    try sql.perform("DROP TABLE \(partition)", [])
-                }
-            } else {
-                try sql.perform(Self.sqliteTrigger, [])
-                try sql.perform("""
-                    INSERT OR IGNORE INTO archived_request_ids(request_id)
-                    SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?
-                    """, [.int(from), .int(to)])
-                try sql.perform("DELETE FROM usage_events WHERE ts_us >= ? AND ts_us < ?", [.int(from), .int(to)])
-            }
+            try sql.removeArchivedEvents(of: record.month)
         }
     }
-
-    /// SQLite: an event whose id is archived is skipped by any insert, as a duplicate. Made by
-    /// the first archive run, so a store that never archives pays nothing for it.
-    static let sqliteTrigger = """
-        CREATE TRIGGER IF NOT EXISTS usage_events_archived BEFORE INSERT ON usage_events
-        WHEN EXISTS (SELECT 1 FROM archived_request_ids WHERE request_id = NEW.request_id)
-        BEGIN SELECT RAISE(IGNORE); END
-        """
 
     /// PostgreSQL: drops the partitions of months before `before` that hold no event (a load
     /// of duplicates only, or one rolled back, made them for an archived or empty month).
     /// Returns their months. SQLite has no partitions.
     @discardableResult
     public func dropEmptyPartitions(before: PeriodMonth) throws -> [PeriodMonth] {
-        guard let pg = sql as? PGConnection else { return [] }
-        var dropped: [PeriodMonth] = []
-        for (month, table) in try EventPartitions.list(pg) where month < before {
-            guard try !hasEvents(month) else { continue }
-            try pg.transaction {
-                try pg.execute("ALTER TABLE usage_events DETACH PARTITION \(table); DROP TABLE \(table)")
-            }
-            dropped.append(month)
-        }
-        return dropped
+        try sql.dropEmptyEventMonths(before: before)
     }
 
     /// SQLite gives the freed pages back to the file system (PostgreSQL's DROP already did).
-    /// VACUUM copies what stays into a temporary database: on disk, not in memory.
     public func reclaimSpace() throws {
-        if let lite = sql as? SQLiteConnection { try lite.execute("PRAGMA temp_store=FILE; VACUUM; PRAGMA temp_store=MEMORY") }
+        try sql.reclaimSpace()
     }
 
     /// Puts `events` (an archive file's, read and checked by the caller) back into the store
@@ -226,14 +188,9 @@ public final class EventArchive {
     /// same events.
     public func restore(_ month: PeriodMonth, events: (_ add: (UsageEvent) throws -> Void) throws -> Void) throws -> Int64 {
         try sql.inTransaction {
-            if sql is PGConnection {
-                let (from, to) = EventPartitions.bounds(month)
-                try sql.perform("CREATE TABLE IF NOT EXISTS \(EventPartitions.name(month)) PARTITION OF usage_events FOR VALUES FROM (\(from)) TO (\(to))", [])
-            }
-            let lite = !(sql is PGConnection)
-            // The trigger would take these events for archived duplicates: off while they go
-            // back, then their ids leave the archived set (all inside the transaction).
-            if lite { try sql.perform("DROP TRIGGER IF EXISTS usage_events_archived", []) }
+            // SQLite's trigger would take these events for archived duplicates: off while they
+            // go back, then their ids leave the archived set (all inside the transaction).
+            try sql.beginRestore(of: month)
             let sink = StoredEventSink(sql)
             var count: Int64 = 0
             try events { e in
@@ -241,12 +198,7 @@ public final class EventArchive {
                 count += 1
             }
             try sink.flush()
-            if lite {
-                let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
-                try sql.perform("DELETE FROM archived_request_ids WHERE request_id IN (SELECT request_id FROM usage_events WHERE ts_us >= ? AND ts_us < ?)",
-                                [.int(from), .int(to)])
-                try sql.perform(Self.sqliteTrigger, [])
-            }
+            try sql.endRestore(of: month)
             try sql.perform("DELETE FROM archives WHERE month = ?", [.text(month.description)])
             return count
         }

@@ -29,6 +29,82 @@ protocol SQLExecutor: AnyObject {
     /// the fastest way the store has (SQLite in-process bytes, PostgreSQL a streamed COPY): the
     /// one read of a day's events when it is summed from them.
     func rollUpEvents(from: Int64, to: Int64, into rollup: inout DayRollup) throws
+
+    /// INSERTs rows, adding the `adding` columns to those of a row already stored under the same
+    /// `key` (which a unique index must cover). A requirement, not only an extension method, so
+    /// that a store's own way is the one called through `any SQLExecutor`: PostgreSQL, a round
+    /// trip per statement away, takes many rows through COPY and one statement; SQLite, in
+    /// process, has no round trip to save (`upsertInStatements`).
+    func upsert(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws
+
+    // The stored events (`StoredEvents`, `EventArchive`): one layout, two ways of holding a
+    // month. PostgreSQL partitions usage_events by month and keeps every request id in a set
+    // of its own, so a month comes and goes as a table; SQLite holds one table whose unique
+    // index is the id set, so a month's rows are deleted and their ids kept apart.
+
+    /// Whether a zero cache count is stored as NULL: PostgreSQL's NULL takes no bytes in the
+    /// row, a zero four; SQLite stores a small integer in a byte either way.
+    var zeroCountsAsNull: Bool { get }
+    /// Makes sure `month` has a place for its events before any is written outside a load:
+    /// PostgreSQL's month partition (CREATE TABLE IF NOT EXISTS); SQLite's one table needs none.
+    func prepareEventMonth(_ month: PeriodMonth) throws
+    /// The months the store holds events apart in, oldest first (PostgreSQL's partitions, each
+    /// of which may be empty), or nil when it has no such list (SQLite): the months are then
+    /// walked from the first event's on. On PostgreSQL MIN(ts_us) over every partition would
+    /// read each of them (a BRIN index has no minimum).
+    func monthsListedWithEvents() throws -> [PeriodMonth]?
+    /// The rows of `select` (events, with a `ts_us` column) one at a time, none kept, the fastest
+    /// way the store streams a month: SQLite in time order through its time index (the statement
+    /// gets `ORDER BY ts_us`, which costs it no sort); PostgreSQL a COPY in the partition's own
+    /// order (sorting would make the server hold the month).
+    func streamEventRows(_ select: String, _ body: ([String?]) throws -> Void) throws
+    /// The rows of `select` one at a time while the same connection writes between them:
+    /// PostgreSQL through a cursor, a page at a time (a plain result holds every row in memory,
+    /// and a COPY keeps the connection from writing until it ends); SQLite's statement steps
+    /// beside the writes.
+    func rowsWhileWriting(_ select: String, _ body: ([String?]) throws -> Void) throws
+    /// Removes an archived month's events, keeping their request ids as seen: PostgreSQL
+    /// detaches and drops the month's partition (its ids stay in the set); SQLite moves the ids
+    /// to `archived_request_ids`, which a trigger consults before any insert, and deletes the
+    /// rows. Inside the caller's transaction.
+    func removeArchivedEvents(of month: PeriodMonth) throws
+    /// Before an archived month's events go back (inside the restore's transaction):
+    /// PostgreSQL makes the month's partition; SQLite turns the archived-id trigger off, which
+    /// would take the returning events for archived duplicates.
+    func beginRestore(of month: PeriodMonth) throws
+    /// After they are back: SQLite forgets their ids as archived and turns the trigger on
+    /// again; PostgreSQL's set never let them go.
+    func endRestore(of month: PeriodMonth) throws
+    /// Drops the places kept for months before `before` that hold no event (PostgreSQL: a
+    /// load of duplicates only, or one rolled back, made a partition for an archived or empty
+    /// month); returns their months. SQLite keeps no place per month: none.
+    func dropEmptyEventMonths(before: PeriodMonth) throws -> [PeriodMonth]
+    /// After an archive: SQLite gives the freed pages back to the file system (VACUUM);
+    /// PostgreSQL's DROP already did.
+    func reclaimSpace() throws
+    /// The ids of `entries` of `dictionary` (`UsageKeyResolver.ids`), made where missing.
+    /// SQLite's load is the one writer and numbers new entries itself, inside its transaction;
+    /// PostgreSQL's loads run side by side, so ids come from the sequence and an entry another
+    /// load made first wins.
+    func dictionaryIDs(of entries: [[String]], in dictionary: NameDictionary, new: Bool) throws -> [Int64]
+
+    // Schema 14's conversion of the events already stored (`EventLayoutMigration`).
+
+    /// Whether an event keeps its row id through a conversion: SQLite's rowid is the events'
+    /// order of arrival, which a load reads its stored rows back by (rowid above the last
+    /// before it); PostgreSQL's events have none.
+    var keepsEventRowIDs: Bool { get }
+    /// Whether event counts are stored in 32-bit columns (PostgreSQL's, to keep rows narrow):
+    /// a larger count cannot be converted. SQLite's integers take any count.
+    var storesCountsIn32Bits: Bool { get }
+    /// The table of request ids kept apart from the events, and its name in schema 13:
+    /// PostgreSQL's set of every id (the only unique key across partitions), SQLite's ids of
+    /// archived events (the others are in the events' own unique index).
+    var keptRequestIDs: (table: String, schema13Table: String) { get }
+    /// After request ids of archived events are stored: SQLite makes the trigger that skips an
+    /// insert of one of them (made by the first archive, so a store that never archives pays
+    /// nothing for it); PostgreSQL's set is the events' unique key already.
+    func guardArchivedRequestIDs() throws
 }
 
 extension SQLExecutor {
@@ -46,12 +122,8 @@ extension SQLExecutor {
         }
     }
 
-    /// INSERTs rows, adding the `adding` columns to those of a row already stored under the same
-    /// `key` (which a unique index must cover).
-    func upsert(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws {
-        if let pg = self as? PGConnection, rows.count > PGConnection.stagedUpsertRows {
-            return try pg.stagedUpsert(into: table, columns: columns, rows: rows, key: key, adding: adding)
-        }
+    /// `upsert` as multi-row INSERT … ON CONFLICT DO UPDATE statements, a few hundred rows each.
+    func upsertInStatements(into table: String, columns: [String], rows: [[SQLParam]], key: [String], adding: [String]) throws {
         let perStatement = max(1, 2000 / max(columns.count, 1))
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let update = adding.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
@@ -180,143 +252,5 @@ extension Array where Element == String? {
         where E.RawValue == String {
         guard let text = self[i], !text.isEmpty else { return nil }
         return try value(i, column, as: type)
-    }
-}
-
-extension SQLiteConnection: SQLExecutor {
-    @discardableResult
-    func perform(_ sql: String, _ params: [SQLParam]) throws -> Int {
-        try run(sql, params.map(\.sqlite))
-        return changes
-    }
-
-    func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
-        try query(sql, params.map(\.sqlite)) { s in
-            (0..<s.columnCount).map { s.text($0) }
-        }
-    }
-
-    func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws {
-        let stmt = try cached(sql)
-        for (i, p) in params.enumerated() { stmt.bind(i + 1, p.sqlite) }
-        let columns = stmt.columnCount
-        var row = [String?](repeating: nil, count: columns)
-        while try stmt.step() {
-            for c in 0..<columns { row[c] = stmt.text(c) }
-            try body(row)
-        }
-    }
-
-    func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
-    func beginWork() throws { try execute("BEGIN IMMEDIATE") }
-    func commitWork() throws { try execute("COMMIT") }
-    func rollbackWork() { try? execute("ROLLBACK") }
-    func bulkInsert(into table: String, columns: [String], rows: [[SQLParam]]) throws {
-        try insert(into: table, columns: columns, rows: rows)
-    }
-    var bulkChunk: Int { 2000 }
-
-    /// One prepared single-key DELETE per key: SQLite plans `(a, b) IN (VALUES …)` as a scan of
-    /// the whole table for every statement, which made replacing a month's periods quadratic in
-    /// the table's size; an equality on the indexed columns is one index lookup.
-    func delete(from table: String, keys: [String], values: [[SQLParam]]) throws {
-        let sql = "DELETE FROM \(table) WHERE " + keys.map { "\($0) = ?" }.joined(separator: " AND ")
-        for key in values { try run(sql, key.map(\.sqlite)) }
-    }
-
-    /// SQLite plans without statistics unless ANALYZE was run, which settle does not.
-    func refreshStatistics(of table: String, columns: [String]) throws {}
-}
-
-extension SQLParam {
-    var sqlite: SQLiteValue {
-        switch self {
-        case .text(let s): return .text(s)
-        case .int(let n): return .int(n)
-        case .null: return .null
-        case .blob(let b): return .blob(b)
-        }
-    }
-
-    var pg: String? {
-        switch self {
-        case .text(let s): return s
-        case .int(let n): return String(n)
-        case .null: return nil
-        case .blob(let b): return StoredRequestID.pgHex(b)
-        }
-    }
-}
-
-extension PGConnection: SQLExecutor {
-    /// `?` → `$1`, `$2`, … (the shared statements hold no `?` inside literals).
-    static func numbered(_ sql: String) -> String {
-        var out = ""
-        var n = 0
-        for c in sql {
-            if c == "?" {
-                n += 1
-                out += "$\(n)"
-            } else {
-                out.append(c)
-            }
-        }
-        return out
-    }
-
-    /// Each shared statement is prepared once per session, like the SQLite side.
-    private func prepared(_ sql: String, _ params: [SQLParam]) throws -> PGRows {
-        let name: String
-        if let known = sharedStatementNames[sql] {
-            name = known
-        } else {
-            name = "settle_shared_\(sharedStatementNames.count + 1)"
-            sharedStatementNames[sql] = name
-        }
-        return try executePrepared(name, Self.numbered(sql), params.map(\.pg))
-    }
-
-    @discardableResult
-    func perform(_ sql: String, _ params: [SQLParam]) throws -> Int {
-        try prepared(sql, params).affected
-    }
-
-    func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
-        let result = try prepared(sql, params)
-        return (0..<result.count).map { r in (0..<result.columns).map { result.text(r, $0) } }
-    }
-
-    func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws {
-        let result = try prepared(sql, params)
-        for r in 0..<result.count { try body((0..<result.columns).map { result.text(r, $0) }) }
-    }
-
-    func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }
-    func beginWork() throws { try execute("BEGIN") }
-    func commitWork() throws { try execute("COMMIT") }
-    func rollbackWork() { try? execute("ROLLBACK") }
-
-    /// COPY FROM STDIN in text format: one round trip for thousands of rows, and no parameters
-    /// for the server to parse.
-    func bulkInsert(into table: String, columns: [String], rows: [[SQLParam]]) throws {
-        guard !rows.isEmpty else { return }
-        var text: [UInt8] = []
-        text.reserveCapacity(rows.count * columns.count * 12)
-        for row in rows { PostgresCopyText.appendRow(row, to: &text) }
-        do {
-            try copy(into: "\(table) (\(columns.joined(separator: ", ")))") { send in
-                try text.withUnsafeBytes { try send($0) }
-            }
-        } catch let e as UniqueViolation {
-            // Only the usage load expects one (and catches it there); anywhere else it is a
-            // store error, its DETAIL (the key's values) for debug level only.
-            throw StoreError(e.description, detail: e.message)
-        }
-    }
-    var bulkChunk: Int { 100_000 }
-
-    /// A sampled ANALYZE of the named columns only (a document column's text is not sampled).
-    func refreshStatistics(of table: String, columns: [String]) throws {
-        try execute("ANALYZE \(table) (\(columns.joined(separator: ", ")))")
     }
 }

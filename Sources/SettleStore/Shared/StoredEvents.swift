@@ -11,9 +11,9 @@ enum StoredEvents {
     static let columns = ["request_id", "ts_us", "caller_id", "model_id", "input_tokens", "cached_input_tokens", "cache_write_tokens",
                           "cache_write_1h_tokens", "output_tokens", "requests", "latency_ms", "reported_cost", "input_id"]
 
-    /// One event as a row of `columns`.
-    static func row(_ e: UsageEvent, storedID: [UInt8], callerID: Int64, modelID: Int64, inputID: Int64, postgres: Bool) -> [SQLParam] {
-        func cache(_ n: Int64) -> SQLParam { postgres && n == 0 ? .null : .int(n) }
+    /// One event as a row of `columns` (`zeroCountsAsNull`: `SQLExecutor.zeroCountsAsNull`).
+    static func row(_ e: UsageEvent, storedID: [UInt8], callerID: Int64, modelID: Int64, inputID: Int64, zeroCountsAsNull: Bool) -> [SQLParam] {
+        func cache(_ n: Int64) -> SQLParam { zeroCountsAsNull && n == 0 ? .null : .int(n) }
         return [.blob(storedID), .int(e.timestamp.microseconds), .int(callerID), .int(modelID), .int(e.inputTokens), cache(e.cachedInputTokens),
                 cache(e.cacheWriteTokens), cache(e.cacheWrite1hTokens), .int(e.outputTokens), .int(e.requests), .optional(e.latencyMs),
                 .optional(e.reportedCost?.description), .int(inputID)]
@@ -67,20 +67,21 @@ enum StoredEvents {
 final class StoredEventSink {
     private let sql: any SQLExecutor
     private let book: UsageKeyBook
-    private let postgres: Bool
+    private let zeroCountsAsNull: Bool
     private var batch = UsageEventBatch(capacity: 0)
     private var events: [UsageEvent] = []
     private var inputs: [Int64] = []
     private var rowIDs: [Int64] = []
     private let sink: RowSink
     private let withRowIDs: Bool
+    /// Months whose place this sink has made (`SQLExecutor.prepareEventMonth`), once each.
     private(set) var months = Set<PeriodMonth>()
     static let batchSize = 10_000
 
-    /// `rowIDs`: SQLite's event ids are given (a conversion keeps them).
+    /// `rowIDs`: the events' row ids are given (a conversion keeps them: `keepsEventRowIDs`).
     init(_ sql: any SQLExecutor, rowIDs: Bool = false) {
         self.sql = sql
-        postgres = sql is PGConnection
+        zeroCountsAsNull = sql.zeroCountsAsNull
         book = UsageKeyBook(resolver: SQLUsageKeyResolver(sql))
         withRowIDs = rowIDs
         sink = sql.rowSink(into: "usage_events", columns: StoredEvents.columns + (rowIDs ? ["rowid"] : []))
@@ -99,15 +100,11 @@ final class StoredEventSink {
         let encoded = try book.encode(batch, rows: 0..<batch.count)
         for row in 0..<batch.count {
             let e = events[row]
-            if postgres {
-                let month = PeriodMonth(containing: e.timestamp.day)
-                if months.insert(month).inserted {
-                    let (from, to) = EventPartitions.bounds(month)
-                    try sql.perform("CREATE TABLE IF NOT EXISTS \(EventPartitions.name(month)) PARTITION OF usage_events FOR VALUES FROM (\(from)) TO (\(to))", [])
-                }
-            }
+            let month = PeriodMonth(containing: e.timestamp.day)
+            if months.insert(month).inserted { try sql.prepareEventMonth(month) }
             var r = StoredEvents.row(e, storedID: Array(encoded.ids[Int(encoded.idStarts[row])..<Int(encoded.idStarts[row + 1])]),
-                                     callerID: encoded.callers[row], modelID: encoded.models[row], inputID: inputs[row], postgres: postgres)
+                                     callerID: encoded.callers[row], modelID: encoded.models[row], inputID: inputs[row],
+                                     zeroCountsAsNull: zeroCountsAsNull)
             if withRowIDs { r.append(.int(rowIDs[row])) }
             try sink.append(r)
         }
@@ -125,24 +122,24 @@ final class StoredEventSink {
 /// the events stored.
 enum EventLayoutMigration {
     static func convert(_ sql: any SQLExecutor) throws {
-        let postgres = sql is PGConnection
-        let sink = StoredEventSink(sql, rowIDs: !postgres)
+        let rowIDs = sql.keepsEventRowIDs, narrowCounts = sql.storesCountsIn32Bits
+        let sink = StoredEventSink(sql, rowIDs: rowIDs)
         let count = StoredEvents.legacyColumns.count
-        try forEachRow(sql, "SELECT \(StoredEvents.legacyColumns.joined(separator: ", "))\(postgres ? "" : ", id") FROM usage_events_v13") { f in
+        try sql.rowsWhileWriting("SELECT \(StoredEvents.legacyColumns.joined(separator: ", "))\(rowIDs ? ", id" : "") FROM usage_events_v13") { f in
             let e = try EventArchive.event(Array(f[0..<(count - 1)]))
-            if postgres, let (field, value) = Self.tooLarge(e) {
+            if narrowCounts, let (field, value) = Self.tooLarge(e) {
                 throw StoreError("event \(e.requestID) has \(field) \(value), more than schema 14 stores (at most \(UsageEvent.maxCount)); "
                     + "no request carries that much: delete the event from usage_events (or keep the settle you have) and run settle init again")
             }
-            try sink.append(e, inputID: f.int(count - 1), rowID: postgres ? 0 : f.int(count))
+            try sink.append(e, inputID: f.int(count - 1), rowID: rowIDs ? f.int(count) : 0)
         }
         try sink.flush()
-        let (old, new) = postgres ? ("request_ids_v13", "request_ids") : ("archived_request_ids_v13", "archived_request_ids")
+        let (new, old) = sql.keptRequestIDs
         let resolver = SQLUsageKeyResolver(sql)
         var prefixes: [[UInt8]: UInt8?] = [:]
         let ids = sql.rowSink(into: new, columns: ["request_id"])
         var archived = 0
-        try forEachRow(sql, "SELECT request_id FROM \(old)") { f in
+        try sql.rowsWhileWriting("SELECT request_id FROM \(old)") { f in
             let stored = try StoredRequestID.encode(f.text(0)) { p in
                 if let known = prefixes[Array(p.utf8)] { return known }
                 let made = try resolver.prefixID(p)
@@ -153,7 +150,7 @@ enum EventLayoutMigration {
             archived += 1
         }
         try ids.flush()
-        if !postgres && archived > 0 { try sql.perform(EventArchive.sqliteTrigger, []) }
+        if archived > 0 { try sql.guardArchivedRequestIDs() }
     }
 
     /// The first count of `e` above what a 32-bit column holds, if any.
@@ -162,18 +159,5 @@ enum EventLayoutMigration {
                                          ("cache_write_tokens", e.cacheWriteTokens), ("cache_write_1h_tokens", e.cacheWrite1hTokens),
                                          ("output_tokens", e.outputTokens), ("requests", e.requests), ("latency_ms", e.latencyMs ?? 0)]
         return counts.first { $0.1 > UsageEvent.maxCount }
-    }
-
-    /// Rows of `select` one at a time: PostgreSQL through a cursor, so that the same connection
-    /// can write between fetches.
-    private static func forEachRow(_ sql: any SQLExecutor, _ select: String, _ body: ([String?]) throws -> Void) throws {
-        guard let pg = sql as? PGConnection else { return try sql.fetchEach(select, [], body) }
-        try pg.execute("DECLARE settle_convert NO SCROLL CURSOR FOR \(select)")
-        while true {
-            let rows = try pg.query("FETCH 10000 FROM settle_convert")
-            if rows.count == 0 { break }
-            for r in 0..<rows.count { try body((0..<rows.columns).map { rows.text(r, $0) }) }
-        }
-        try pg.execute("CLOSE settle_convert")
     }
 }
