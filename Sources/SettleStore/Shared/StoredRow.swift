@@ -37,18 +37,24 @@ struct StoredRow {
         self.columns = columns
     }
 
-    /// The next column's text and name; a row shorter than its select list is itself unreadable.
-    private mutating func take() throws(StoreError) -> (String?, String) {
-        let name = next < columns.names.count ? columns.names[next] : "column \(next + 1)"
-        guard next < values.count else { throw StoreError.unreadable("\(columns.table).\(name)", nil) }
+    /// The next column's text and place; a row shorter than its select list is itself unreadable.
+    private mutating func take() throws(StoreError) -> (String?, Int) {
+        guard next < values.count else { throw StoreError.unreadable(name(next), nil) }
         defer { next += 1 }
-        return (values[next], "\(columns.table).\(name)")
+        return (values[next], next)
+    }
+
+    /// `table.column` of the column at `i`. Made only for a value that does not read: a read
+    /// of a million rows (a month's summary lines) makes no text for its names.
+    private func name(_ i: Int) -> String {
+        let column = i < columns.names.count ? columns.names[i] : "column \(i + 1)"
+        return "\(columns.table).\(column)"
     }
 
     /// Text that must be there (an empty text is text).
     mutating func text() throws(StoreError) -> String {
-        let (v, name) = try take()
-        guard let v else { throw StoreError.unreadable(name, nil) }
+        let (v, i) = try take()
+        guard let v else { throw StoreError.unreadable(name(i), nil) }
         return v
     }
 
@@ -56,90 +62,90 @@ struct StoredRow {
     mutating func optionalText() throws(StoreError) -> String? { try take().0 }
 
     mutating func int() throws(StoreError) -> Int64 {
-        let (v, name) = try take()
-        guard let v, let n = Int64(v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let n = Int64(v) else { throw StoreError.unreadable(name(i), v) }
         return n
     }
 
     /// nil for NULL; anything else must be a whole number.
     mutating func optionalInt() throws(StoreError) -> Int64? {
-        let (v, name) = try take()
+        let (v, i) = try take()
         guard let v else { return nil }
-        guard let n = Int64(v) else { throw StoreError.unreadable(name, v) }
+        guard let n = Int64(v) else { throw StoreError.unreadable(name(i), v) }
         return n
     }
 
     /// A flag written as 1/0 (SQLite) or read back as t/f (PostgreSQL boolean).
     mutating func flag() throws(StoreError) -> Bool {
-        let (v, name) = try take()
+        let (v, i) = try take()
         switch v {
         case "1", "t", "true": return true
         case "0", "f", "false": return false
-        default: throw StoreError.unreadable(name, v)
+        default: throw StoreError.unreadable(name(i), v)
         }
     }
 
     mutating func day() throws(StoreError) -> UTCDay {
-        let (v, name) = try take()
-        guard let v, let d = UTCDay(v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let d = UTCDay(v) else { throw StoreError.unreadable(name(i), v) }
         return d
     }
 
     /// nil for NULL or empty; anything else must be a day.
     mutating func optionalDay() throws(StoreError) -> UTCDay? {
-        let (v, name) = try take()
+        let (v, i) = try take()
         guard let v, !v.isEmpty else { return nil }
-        guard let d = UTCDay(v) else { throw StoreError.unreadable(name, v) }
+        guard let d = UTCDay(v) else { throw StoreError.unreadable(name(i), v) }
         return d
     }
 
     mutating func month() throws(StoreError) -> PeriodMonth {
-        let (v, name) = try take()
-        guard let v, let m = PeriodMonth(v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let m = PeriodMonth(v) else { throw StoreError.unreadable(name(i), v) }
         return m
     }
 
     mutating func time() throws(StoreError) -> Timestamp {
-        let (v, name) = try take()
-        guard let v, let t = Timestamp(rfc3339: v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let t = Timestamp(rfc3339: v) else { throw StoreError.unreadable(name(i), v) }
         return t
     }
 
     /// nil for NULL or empty; anything else must be an RFC 3339 time.
     mutating func optionalTime() throws(StoreError) -> Timestamp? {
-        let (v, name) = try take()
+        let (v, i) = try take()
         guard let v, !v.isEmpty else { return nil }
-        guard let t = Timestamp(rfc3339: v) else { throw StoreError.unreadable(name, v) }
+        guard let t = Timestamp(rfc3339: v) else { throw StoreError.unreadable(name(i), v) }
         return t
     }
 
     /// An exact decimal that must be there (money, a rate).
     mutating func money() throws(StoreError) -> ExactDecimal {
-        let (v, name) = try take()
-        guard let v, let d = ExactDecimal(v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let d = ExactDecimal(v) else { throw StoreError.unreadable(name(i), v) }
         return d
     }
 
     /// nil for NULL; anything else must be an exact decimal.
     mutating func decimal() throws(StoreError) -> ExactDecimal? {
-        let (v, name) = try take()
+        let (v, i) = try take()
         guard let v else { return nil }
-        guard let d = ExactDecimal(v) else { throw StoreError.unreadable(name, v) }
+        guard let d = ExactDecimal(v) else { throw StoreError.unreadable(name(i), v) }
         return d
     }
 
     /// A case of one of settle's enums (a tier, a token type, a status).
     mutating func value<E: RawRepresentable>(_ type: E.Type = E.self) throws(StoreError) -> E where E.RawValue == String {
-        let (v, name) = try take()
-        guard let v, let e = E(rawValue: v) else { throw StoreError.unreadable(name, v) }
+        let (v, i) = try take()
+        guard let v, let e = E(rawValue: v) else { throw StoreError.unreadable(name(i), v) }
         return e
     }
 
     /// nil for NULL or empty; anything else must be a case.
     mutating func optionalValue<E: RawRepresentable>(_ type: E.Type = E.self) throws(StoreError) -> E? where E.RawValue == String {
-        let (v, name) = try take()
+        let (v, i) = try take()
         guard let v, !v.isEmpty else { return nil }
-        guard let e = E(rawValue: v) else { throw StoreError.unreadable(name, v) }
+        guard let e = E(rawValue: v) else { throw StoreError.unreadable(name(i), v) }
         return e
     }
 
