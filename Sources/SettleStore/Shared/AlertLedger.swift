@@ -7,16 +7,23 @@ public final class AlertLedger {
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
+    static let keyColumns = StoredColumns("alerts", ["metric", "threshold", "limit_value"])
+
     /// The (metric, threshold, limit) of every alert already fired for a customer's period.
     public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {
-        Set(try sql.fetch("SELECT metric, threshold, limit_value FROM alerts WHERE customer_id = ? AND period_start = ?",
-                          [.text(customer), .text(period.firstDay.description)]).map { r in
-            AlertKey(metric: try Self.metric(r, 0), threshold: Int(r.int(1)), limit: try r.money(2, "alerts.limit_value"))
+        Set(try sql.rows(Self.keyColumns, "FROM alerts WHERE customer_id = ? AND period_start = ?",
+                         [.text(customer), .text(period.firstDay.description)]) { row -> AlertKey in
+            let metric = try Self.metric(&row)
+            let threshold = try row.int()
+            let limit = try row.money()
+            return AlertKey(metric: metric, threshold: Int(threshold), limit: limit)
         })
     }
 
-    static func metric(_ r: [String?], _ i: Int) throws -> AlertMetric {
-        guard let m = AlertMetric(r.text(i)) else { throw StoreError.unreadable("alerts.metric", r[i]) }
+    /// A metric is stored as its text (`AlertMetric.description`), not an enum's raw value.
+    static func metric(_ row: inout StoredRow) throws -> AlertMetric {
+        let text = try row.text()
+        guard let m = AlertMetric(text) else { throw StoreError.unreadable("alerts.metric", text) }
         return m
     }
 
@@ -48,30 +55,44 @@ public final class AlertLedger {
         }
     }
 
+    static let alertColumns = StoredColumns("alerts", ["id", "customer_id", "period_start", "metric", "threshold", "usage", "limit_value",
+                                                       "fired_at", "delivery_id", "period"])
+
     /// Every alert, oldest first: the content of alerts.jsonl.
     public func all() throws -> [FiredAlert] {
-        try sql.fetch("""
-            SELECT id, customer_id, period_start, metric, threshold, usage, limit_value, fired_at, delivery_id, period
-            FROM alerts
-            """, []).map { r in
-            let start = try r.day(2, "alerts.period_start")
-            guard let month = PeriodMonth(r.text(9)) else { throw StoreError.unreadable("alerts.period", r[9]) }
-            let candidate = AlertCandidate(customerID: r.text(1), period: BillingPeriod(month: month, billingDay: start.date.day),
-                                           metric: try Self.metric(r, 3), threshold: Int(r.int(4)), usage: try r.money(5, "alerts.usage"),
-                                           limit: try r.money(6, "alerts.limit_value"))
-            return FiredAlert(id: r.text(0), candidate: candidate, firedAt: try r.time(7, "alerts.fired_at"), deliveryID: r[8])
+        try sql.rows(Self.alertColumns, "FROM alerts") { row -> FiredAlert in
+            let id = try row.text()
+            let customerID = try row.text()
+            let start = try row.day()
+            let metric = try Self.metric(&row)
+            let threshold = try row.int()
+            let usage = try row.money()
+            let limit = try row.money()
+            let firedAt = try row.time()
+            let deliveryID = try row.optionalText()
+            let month = try row.month()
+            let candidate = AlertCandidate(customerID: customerID, period: BillingPeriod(month: month, billingDay: start.date.day),
+                                           metric: metric, threshold: Int(threshold), usage: usage, limit: limit)
+            return FiredAlert(id: id, candidate: candidate, firedAt: firedAt, deliveryID: deliveryID)
         }.sorted { ($0.firedAt, $0.customerID, $0.period, $0.metric, $0.threshold) < ($1.firedAt, $1.customerID, $1.period, $1.metric, $1.threshold) }
     }
 
+    static let deliveryColumns = StoredColumns("alert_deliveries", ["id", "customer_id", "url", "body", "status", "attempts", "last_error",
+                                                                    "created_at", "delivered_at"])
+
     public func deliveries(pendingOnly: Bool) throws -> [AlertDelivery] {
-        try sql.fetch("""
-            SELECT id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at FROM alert_deliveries
-            \(pendingOnly ? "WHERE status = 'pending'" : "")
-            """, []).map { r in
-            AlertDelivery(id: r.text(0), customerID: r.text(1), url: r.text(2), body: r.text(3),
-                          state: try r.value(4, "alert_deliveries.status"), attempts: Int(r.int(5)), lastError: r[6],
-                          createdAt: try r.time(7, "alert_deliveries.created_at"),
-                          deliveredAt: try r.optionalTime(8, "alert_deliveries.delivered_at"))
+        try sql.rows(Self.deliveryColumns, "FROM alert_deliveries \(pendingOnly ? "WHERE status = 'pending'" : "")") { row -> AlertDelivery in
+            let id = try row.text()
+            let customerID = try row.text()
+            let url = try row.text()
+            let body = try row.text()
+            let state = try row.value(AlertDelivery.State.self)
+            let attempts = try row.int()
+            let lastError = try row.optionalText()
+            let createdAt = try row.time()
+            let deliveredAt = try row.optionalTime()
+            return AlertDelivery(id: id, customerID: customerID, url: url, body: body, state: state, attempts: Int(attempts),
+                                 lastError: lastError, createdAt: createdAt, deliveredAt: deliveredAt)
         }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 

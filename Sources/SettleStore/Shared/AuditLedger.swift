@@ -22,21 +22,25 @@ public final class AuditLedger {
         }
     }
 
+    static let totalColumns = StoredColumns("charge_audit_days", ["day", "provider", "model", "tier", "events", "events_reported",
+                                                                  "compared_events", "reported", "unpriced_reported", "computed", "priced"])
+
     /// The stored totals of the days `from`…`to`.
     public func totals(from: UTCDay, to: UTCDay) throws -> [ChargeAuditDayTotal] {
-        try sql.fetch("""
-            SELECT day, provider, model, tier, events, events_reported, compared_events, reported, unpriced_reported, computed, priced
-            FROM charge_audit_days WHERE day >= ? AND day <= ?
-            """, [.text(from.description), .text(to.description)]).map { r in
-            var t = ChargeAuditDayTotal(key: .init(day: try r.day(0, "charge_audit_days.day"), provider: r.text(1), model: r.text(2),
-                                                   tier: try r.value(3, "charge_audit_days.tier")))
-            t.events = r.int(4)
-            t.eventsReported = r.int(5)
-            t.comparedEvents = r.int(6)
-            t.reported = try r.money(7, "charge_audit_days.reported")
-            t.unpricedReported = try r.money(8, "charge_audit_days.unpriced_reported")
-            t.computed = try r.money(9, "charge_audit_days.computed")
-            t.priced = r.int(10) != 0
+        try sql.rows(Self.totalColumns, "FROM charge_audit_days WHERE day >= ? AND day <= ?",
+                     [.text(from.description), .text(to.description)]) { row -> ChargeAuditDayTotal in
+            let day = try row.day()
+            let provider = try row.text()
+            let model = try row.text()
+            let tier = try row.value(Tier.self)
+            var t = ChargeAuditDayTotal(key: .init(day: day, provider: provider, model: model, tier: tier))
+            t.events = try row.int()
+            t.eventsReported = try row.int()
+            t.comparedEvents = try row.int()
+            t.reported = try row.money()
+            t.unpricedReported = try row.money()
+            t.computed = try row.money()
+            t.priced = try row.int() != 0
             return t
         }
     }
@@ -44,11 +48,14 @@ public final class AuditLedger {
     /// Days `from`…`to` with ok events that carry a reported cost and no stored totals: days
     /// summed before the store kept totals (a store of an earlier release), audited once.
     public func unauditedDays(from: UTCDay, to: UTCDay) throws -> [UTCDay] {
-        try sql.fetch("""
-            SELECT DISTINCT day FROM usage_daily WHERE day >= ? AND day <= ? AND costed <> 0 AND status = 'ok'
+        let days = StoredColumns("usage_daily", ["day"])
+        return try sql.fetch("""
+            SELECT DISTINCT \(days.list) FROM usage_daily WHERE day >= ? AND day <= ? AND costed <> 0 AND status = 'ok'
               AND day NOT IN (SELECT day FROM charge_audit_days WHERE day >= ? AND day <= ?)
             ORDER BY day
-            """, [.text(from.description), .text(to.description), .text(from.description), .text(to.description)])
-            .map { try $0.day(0, "usage_daily.day") }
+            """, [.text(from.description), .text(to.description), .text(from.description), .text(to.description)]).map { values -> UTCDay in
+            var row = days.reader(values)
+            return try row.day()
+        }
     }
 }

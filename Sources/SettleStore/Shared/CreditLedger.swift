@@ -9,32 +9,48 @@ public final class CreditLedger {
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
+    /// An entry's columns (`entry`), and with its remainder (`accounts`).
+    static let entryNames = ["reference", "customer_id", "kind", "day", "expires", "amount"]
+    static let entryColumns = StoredColumns("credit_entries", entryNames)
+    static let heldColumns = StoredColumns("credit_entries", entryNames + ["remaining"])
+
     /// Every customer's account as stored.
     public func accounts() throws -> [String: CreditAccount] {
         var held: [String: [CreditAccount.Held]] = [:]
-        for r in try sql.fetch("SELECT reference, customer_id, kind, day, expires, amount, remaining FROM credit_entries", []) {
-            let entry = try Self.entry(r)
-            held[entry.customerID, default: []].append(CreditAccount.Held(entry: entry, remaining: try r.money(6, "credit_entries.remaining")))
+        try sql.eachRow(Self.heldColumns, "FROM credit_entries") { row in
+            let entry = try Self.entry(&row)
+            let remaining = try row.money()
+            held[entry.customerID, default: []].append(CreditAccount.Held(entry: entry, remaining: remaining))
         }
         return held.mapValues { CreditAccount(customerID: $0[0].entry.customerID, held: $0) }
     }
 
-    static func entry(_ r: [String?]) throws -> CreditEntry {
-        guard let kind = CreditEntry.Kind(rawValue: r.text(2)) else { throw StoreError.unreadable("credit_entries.kind", r[2]) }
-        let amount = try r.money(5, "credit_entries.amount")
-        return CreditEntry(reference: r.text(0), customerID: r.text(1), kind: kind, date: try r.day(3, "credit_entries.day"),
-                           amount: amount, expires: r[4].flatMap { UTCDay($0) })
+    /// The `entryNames` columns of a row; an entry that never expires has no `expires` (NULL).
+    static func entry(_ row: inout StoredRow) throws -> CreditEntry {
+        let reference = try row.text()
+        let customerID = try row.text()
+        let kind = try row.value(CreditEntry.Kind.self)
+        let day = try row.day()
+        let expires = try row.optionalDay()
+        let amount = try row.money()
+        return CreditEntry(reference: reference, customerID: customerID, kind: kind, date: day, amount: amount, expires: expires)
     }
 
     public func entries() throws -> [CreditEntry] {
-        try sql.fetch("SELECT reference, customer_id, kind, day, expires, amount, remaining FROM credit_entries", []).map(Self.entry)
+        try sql.rows(Self.entryColumns, "FROM credit_entries") { row in try Self.entry(&row) }
     }
 
+    static let useColumns = StoredColumns("credit_uses", ["customer_id", "entry_reference", "kind", "day", "amount", "source"])
+
     public func uses() throws -> [CreditUse] {
-        try sql.fetch("SELECT customer_id, entry_reference, kind, day, amount, source FROM credit_uses", []).map { r in
-            guard let kind = CreditUse.Kind(rawValue: r.text(2)) else { throw StoreError.unreadable("credit_uses.kind", r[2]) }
-            return CreditUse(customerID: r.text(0), entryReference: r.text(1), kind: kind, day: try r.day(3, "credit_uses.day"),
-                             amount: try r.money(4, "credit_uses.amount"), source: r.text(5))
+        try sql.rows(Self.useColumns, "FROM credit_uses") { row -> CreditUse in
+            let customerID = try row.text()
+            let entryReference = try row.text()
+            let kind = try row.value(CreditUse.Kind.self)
+            let day = try row.day()
+            let amount = try row.money()
+            let source = try row.text()
+            return CreditUse(customerID: customerID, entryReference: entryReference, kind: kind, day: day, amount: amount, source: source)
         }
     }
 
@@ -48,14 +64,16 @@ public final class CreditLedger {
         public var document: String
     }
 
+    static let earlierColumns = StoredColumns("invoices", ["number", "customer_id", "credits_applied", "document"])
+
     public func earlierDocuments() throws -> [EarlierDocument] {
-        try sql.fetch("""
-            SELECT number, customer_id, credits_applied, document FROM invoices
-            WHERE credit_recorded = 0 AND CAST(credits_applied AS NUMERIC) > 0
-            """, []).compactMap { r in
-            guard let credits = try r.decimal(2, "invoices.credits_applied"), credits > .zero else { return nil }
-            return EarlierDocument(number: r.text(0), customerID: r.text(1), creditsApplied: credits, document: r.text(3))
-        }
+        try sql.rows(Self.earlierColumns, "FROM invoices WHERE credit_recorded = 0 AND CAST(credits_applied AS NUMERIC) > 0") { row -> EarlierDocument? in
+            let number = try row.text()
+            let customerID = try row.text()
+            guard let credits = try row.decimal(), credits > .zero else { return nil }
+            let document = try row.text()
+            return EarlierDocument(number: number, customerID: customerID, creditsApplied: credits, document: document)
+        }.compactMap { $0 }
     }
 
     /// Writes what the accounts changed, and the uses of the documents just numbered; inside

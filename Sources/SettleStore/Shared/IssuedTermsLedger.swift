@@ -19,6 +19,9 @@ public final class IssuedTermsLedger {
         }
     }
 
+    static let termsColumns = StoredColumns("issued_terms", ["customer_id", "customer_terms", "catalog_digest"])
+    static let catalogColumns = StoredColumns("catalog_terms", ["body"])
+
     /// The stored terms of the periods starting on `periodStart` of `customers` (those issued).
     public func terms(periodStart: UTCDay, customers: [String]) throws -> [String: Stored] {
         var out: [String: Stored] = [:]
@@ -31,9 +34,11 @@ public final class IssuedTermsLedger {
             let ids = Array(customers[at..<min(at + 500, customers.count)])
             at += ids.count
             let (only, params) = UsagePeriods.customerFilter(ids)
-            try sql.fetchEach("SELECT customer_id, customer_terms, catalog_digest FROM issued_terms WHERE period_start = ?\(only)",
-                              [.text(periodStart.description)] + params) { r in
-                out[r.text(0)] = Stored(customer: r.text(1), catalogDigest: r.text(2))
+            try sql.eachRow(Self.termsColumns, "FROM issued_terms WHERE period_start = ?\(only)", [.text(periodStart.description)] + params) { row in
+                let customerID = try row.text()
+                let customer = try row.text()
+                let catalogDigest = try row.text()
+                out[customerID] = Stored(customer: customer, catalogDigest: catalogDigest)
             }
         }
         return out
@@ -41,9 +46,9 @@ public final class IssuedTermsLedger {
 
     /// The catalog terms stored under `digest`.
     public func catalog(digest: String) throws -> String {
-        guard let row = try sql.fetch("SELECT body FROM catalog_terms WHERE digest = ?", [.text(digest)]).first else {
+        guard let body = try sql.rows(Self.catalogColumns, "FROM catalog_terms WHERE digest = ?", [.text(digest)], { try $0.text() }).first else {
             throw StoreError("the catalog terms \(digest) that an issued period names are missing from the database; was it edited by hand?")
         }
-        return row.text(0)
+        return body
     }
 }
