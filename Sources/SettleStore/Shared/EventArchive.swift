@@ -50,15 +50,24 @@ public final class EventArchive {
     static let columns = ["request_id", "ts_us", "customer_id", "provider", "model", "input_tokens", "cached_input_tokens",
                           "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "requests", "tier", "status", "api_key_id",
                           "upstream_account", "service_id", "latency_ms", "reported_cost"]
+    /// An event's columns as the named view gives them (`event`).
+    static let eventColumns = StoredColumns("usage_events_named", columns)
+
+    static let recordColumns = StoredColumns("archives", ["month", "path", "sha256", "events", "bytes", "first_ts_us", "archived_at", "run_id"])
 
     public func records() throws -> [ArchiveRecord] {
-        try sql.fetch("SELECT month, path, sha256, events, bytes, first_ts_us, archived_at, run_id FROM archives ORDER BY month", [])
-            .map { r in
-                guard let month = PeriodMonth(r.text(0)) else { throw StoreError.unreadable("archives.month", r[0]) }
-                return ArchiveRecord(month: month, path: r.text(1), sha256: r.text(2), events: r.int(3), bytes: r.int(4),
-                                     firstEvent: Timestamp(microseconds: r.int(5)), archivedAt: try r.time(6, "archives.archived_at"),
-                                     runID: r.text(7))
-            }
+        try sql.rows(Self.recordColumns, "FROM archives ORDER BY month") { row -> ArchiveRecord in
+            let month = try row.month()
+            let path = try row.text()
+            let sha256 = try row.text()
+            let events = try row.int()
+            let bytes = try row.int()
+            let firstEvent = try row.int()
+            let archivedAt = try row.time()
+            let runID = try row.text()
+            return ArchiveRecord(month: month, path: path, sha256: sha256, events: events, bytes: bytes,
+                                 firstEvent: Timestamp(microseconds: firstEvent), archivedAt: archivedAt, runID: runID)
+        }
     }
 
     public func record(_ month: PeriodMonth) throws -> ArchiveRecord? { try records().first { $0.month == month } }
@@ -72,9 +81,14 @@ public final class EventArchive {
     /// Throws `ArchivedEventsNeeded` when any of `days` lies in an archived month.
     public func requireEvents(of days: ClosedRange<UTCDay>, for why: String) throws {
         let first = PeriodMonth(containing: days.lowerBound), last = PeriodMonth(containing: days.upperBound)
-        if let r = try sql.fetch("SELECT month, path FROM archives WHERE month >= ? AND month <= ? ORDER BY month LIMIT 1",
-                                 [.text(first.description), .text(last.description)]).first {
-            throw ArchivedEventsNeeded(month: PeriodMonth(r.text(0)) ?? first, path: r.text(1), why: why)
+        let archived = StoredColumns("archives", ["month", "path"])
+        if let (month, path) = try sql.rows(archived, "FROM archives WHERE month >= ? AND month <= ? ORDER BY month LIMIT 1",
+                                            [.text(first.description), .text(last.description)], { row -> (PeriodMonth, String) in
+            let month = try row.month()
+            let path = try row.text()
+            return (month, path)
+        }).first {
+            throw ArchivedEventsNeeded(month: month, path: path, why: why)
         }
     }
 
@@ -83,7 +97,8 @@ public final class EventArchive {
         if let listed = try sql.monthsListedWithEvents() {
             return try listed.filter { $0 < before }.filter { try hasEvents($0) }
         }
-        guard let lowest = try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0) else { return [] }
+        let first = StoredColumns("usage_events", ["MIN(ts_us)"])
+        guard let lowest = try sql.rows(first, "FROM usage_events", { try $0.optionalInt() })[0] else { return [] }
         var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
         var out: [PeriodMonth] = []
         while month < before {
@@ -101,41 +116,64 @@ public final class EventArchive {
     /// Each customer's first and last day with answered requests in `month`, from the daily
     /// rows (a customer with errors only and no fee is never invoiced: nothing to wait for).
     public func usage(in month: PeriodMonth) throws -> [ArchivePlan.Usage] {
-        try sql.fetch("SELECT customer_id, MIN(day), MAX(day) FROM usage_daily WHERE day >= ? AND day <= ? AND status = 'ok' GROUP BY customer_id",
-                      [.text(month.firstDay.description), .text(month.lastDay.description)]).map { r in
-            ArchivePlan.Usage(customerID: r.text(0), firstDay: try r.day(1, "usage_daily.day"), lastDay: try r.day(2, "usage_daily.day"))
+        let span = StoredColumns("usage_daily", ["customer_id", "MIN(day)", "MAX(day)"])
+        return try sql.rows(span, "FROM usage_daily WHERE day >= ? AND day <= ? AND status = 'ok' GROUP BY customer_id",
+                            [.text(month.firstDay.description), .text(month.lastDay.description)]) { row -> ArchivePlan.Usage in
+            let customerID = try row.text()
+            let firstDay = try row.day()
+            let lastDay = try row.day()
+            return ArchivePlan.Usage(customerID: customerID, firstDay: firstDay, lastDay: lastDay)
         }
     }
 
     /// (customer, period start) of every invoice issued for a period starting in `from`…`to`.
     public func issuedPeriods(startingFrom from: UTCDay, to: UTCDay) throws -> Set<IssuedPeriod> {
-        Set(try sql.fetch("SELECT customer_id, period_start FROM invoices WHERE kind = 'invoice' AND period_start >= ? AND period_start <= ?",
-                          [.text(from.description), .text(to.description)]).compactMap { r in
-            UTCDay(r.text(1)).map { IssuedPeriod(customerID: r.text(0), start: $0) }
+        let issued = StoredColumns("invoices", ["customer_id", "period_start"])
+        return Set(try sql.rows(issued, "FROM invoices WHERE kind = 'invoice' AND period_start >= ? AND period_start <= ?",
+                                [.text(from.description), .text(to.description)]) { row -> IssuedPeriod in
+            let customerID = try row.text()
+            let start = try row.day()
+            return IssuedPeriod(customerID: customerID, start: start)
         })
     }
 
     /// Every stored event of `month`, in the store's order, one at a time.
     public func forEachEvent(in month: PeriodMonth, _ body: (UsageEvent) throws -> Void) throws {
         let from = month.firstDay.start.microseconds, to = month.next.firstDay.start.microseconds
-        let select = "SELECT \(Self.columns.joined(separator: ", ")) FROM usage_events_named WHERE ts_us >= \(from) AND ts_us < \(to)"
-        try sql.streamEventRows(select) { f in
-            try body(try Self.event(f))
+        let columns = Self.eventColumns
+        try sql.streamEventRows(columns.select("FROM usage_events_named WHERE ts_us >= \(from) AND ts_us < \(to)")) { values in
+            var row = columns.reader(values)
+            try body(try Self.event(&row))
         }
     }
 
-    static func event(_ f: [String?]) throws -> UsageEvent {
-        guard f.count == columns.count, let id = f[0], let ts = f[1].flatMap({ Int64($0) }) else {
-            throw StoreError("usage_events holds a row settle cannot read while archiving", detail: "\(f)")
-        }
-        func n(_ i: Int) -> Int64 { f[i].flatMap { Int64($0) } ?? 0 }
-        guard let tier = Tier(rawValue: f[11] ?? "") else { throw StoreError.unreadable("usage_events.tier", f[11]) }
-        guard let status = EventStatus(rawValue: f[12] ?? "") else { throw StoreError.unreadable("usage_events.status", f[12]) }
-        var e = UsageEvent(requestID: id, timestamp: Timestamp(microseconds: ts), customerID: f[2] ?? "", provider: f[3] ?? "",
-                           model: f[4] ?? "", inputTokens: n(5), cachedInputTokens: n(6), cacheWriteTokens: n(7), cacheWrite1hTokens: n(8),
-                           outputTokens: n(9), requests: n(10), tier: tier, status: status, apiKeyID: f[13], upstreamAccount: f[14],
-                           serviceID: f[15], latencyMs: f[16].flatMap { Int64($0) })
-        e.reportedCost = f[17].flatMap { ExactDecimal($0) }
+    /// The next `columns` of a row as an event. A count is never NULL here (the named view
+    /// reads PostgreSQL's NULL cache counts as 0); the names an event may lack, its latency and
+    /// its reported cost may be.
+    static func event(_ row: inout StoredRow) throws -> UsageEvent {
+        let requestID = try row.text()
+        let ts = try row.int()
+        let customerID = try row.text()
+        let provider = try row.text()
+        let model = try row.text()
+        let input = try row.int()
+        let cached = try row.int()
+        let cacheWrite = try row.int()
+        let cacheWrite1h = try row.int()
+        let output = try row.int()
+        let requests = try row.int()
+        let tier = try row.value(Tier.self)
+        let status = try row.value(EventStatus.self)
+        let apiKeyID = try row.optionalText()
+        let upstreamAccount = try row.optionalText()
+        let serviceID = try row.optionalText()
+        let latencyMs = try row.optionalInt()
+        let reportedCost = try row.decimal()
+        var e = UsageEvent(requestID: requestID, timestamp: Timestamp(microseconds: ts), customerID: customerID, provider: provider,
+                           model: model, inputTokens: input, cachedInputTokens: cached, cacheWriteTokens: cacheWrite,
+                           cacheWrite1hTokens: cacheWrite1h, outputTokens: output, requests: requests, tier: tier, status: status,
+                           apiKeyID: apiKeyID, upstreamAccount: upstreamAccount, serviceID: serviceID, latencyMs: latencyMs)
+        e.reportedCost = reportedCost
         return e
     }
 
@@ -143,9 +181,11 @@ public final class EventArchive {
     /// the rows count every event it writes.
     public func dailyEventCounts(in month: PeriodMonth) throws -> [UTCDay: Int64] {
         var out: [UTCDay: Int64] = [:]
-        for r in try sql.fetch("SELECT day, SUM(events) FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day",
-                               [.text(month.firstDay.description), .text(month.lastDay.description)]) {
-            out[try r.day(0, "usage_daily.day")] = r.int(1)
+        let counts = StoredColumns("usage_daily", ["day", "SUM(events)"])
+        try sql.eachRow(counts, "FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day",
+                        [.text(month.firstDay.description), .text(month.lastDay.description)]) { row in
+            let day = try row.day()
+            out[day] = try row.int()
         }
         return out
     }
@@ -157,7 +197,8 @@ public final class EventArchive {
     public func commit(_ record: ArchiveRecord, storedEvents expected: Int64) throws {
         let from = record.month.firstDay.start.microseconds, to = record.month.next.firstDay.start.microseconds
         try sql.inTransaction {
-            let stored = try sql.fetch("SELECT COUNT(*) FROM usage_events WHERE ts_us >= ? AND ts_us < ?", [.int(from), .int(to)])[0].int(0)
+            let count = StoredColumns("usage_events", ["COUNT(*)"])
+            let stored = try sql.rows(count, "FROM usage_events WHERE ts_us >= ? AND ts_us < ?", [.int(from), .int(to)], { try $0.int() })[0]
             guard stored == expected else {
                 throw StoreError("the store holds \(stored) events of \(record.month), not the \(expected) just written to \(record.path); run settle archive again")
             }

@@ -124,14 +124,18 @@ enum EventLayoutMigration {
     static func convert(_ sql: any SQLExecutor) throws {
         let rowIDs = sql.keepsEventRowIDs, narrowCounts = sql.storesCountsIn32Bits
         let sink = StoredEventSink(sql, rowIDs: rowIDs)
-        let count = StoredEvents.legacyColumns.count
-        try sql.rowsWhileWriting("SELECT \(StoredEvents.legacyColumns.joined(separator: ", "))\(rowIDs ? ", id" : "") FROM usage_events_v13") { f in
-            let e = try EventArchive.event(Array(f[0..<(count - 1)]))
+        // An event's columns (`EventArchive.event`), its input, and its row id where it keeps one.
+        let legacy = StoredColumns("usage_events_v13", StoredEvents.legacyColumns + (rowIDs ? ["id"] : []))
+        try sql.rowsWhileWriting(legacy.select("FROM usage_events_v13")) { values in
+            var row = legacy.reader(values)
+            let e = try EventArchive.event(&row)
             if narrowCounts, let (field, value) = Self.tooLarge(e) {
                 throw StoreError("event \(e.requestID) has \(field) \(value), more than schema 14 stores (at most \(UsageEvent.maxCount)); "
                     + "no request carries that much: delete the event from usage_events (or keep the settle you have) and run settle init again")
             }
-            try sink.append(e, inputID: f.int(count - 1), rowID: rowIDs ? f.int(count) : 0)
+            let inputID = try row.int()
+            let rowID = try rowIDs ? row.int() : 0
+            try sink.append(e, inputID: inputID, rowID: rowID)
         }
         try sink.flush()
         let (new, old) = sql.keptRequestIDs
@@ -139,8 +143,11 @@ enum EventLayoutMigration {
         var prefixes: [[UInt8]: UInt8?] = [:]
         let ids = sql.rowSink(into: new, columns: ["request_id"])
         var archived = 0
-        try sql.rowsWhileWriting("SELECT request_id FROM \(old)") { f in
-            let stored = try StoredRequestID.encode(f.text(0)) { p in
+        let kept = StoredColumns(old, ["request_id"])
+        try sql.rowsWhileWriting(kept.select("FROM \(old)")) { values in
+            var row = kept.reader(values)
+            let id = try row.text()
+            let stored = try StoredRequestID.encode(id) { p in
                 if let known = prefixes[Array(p.utf8)] { return known }
                 let made = try resolver.prefixID(p)
                 prefixes[Array(p.utf8)] = made
