@@ -115,6 +115,9 @@ public final class InvoiceLedger {
                                   .text(terms.catalogDigest)])
         }
 
+        /// The last number issued in a series and year (0 before the first).
+        static let lastSeqColumns = StoredColumns("invoices", ["COALESCE(MAX(seq), 0)"])
+
         /// Numbers and stores `docs` in order; returns them numbered, each with its stored text.
         @discardableResult
         public func issue(_ docs: [Issue]) throws -> [Invoice] {
@@ -129,8 +132,8 @@ public final class InvoiceLedger {
                 var inv = doc.invoice
                 let sequence = InvoiceNumber.sequence(series: doc.series, issueDate: inv.issueDate)
                 let year = Int64(sequence.year)
-                let seq = try (last[sequence] ?? sql.fetch("SELECT COALESCE(MAX(seq), 0) FROM invoices WHERE series = ? AND year = ?",
-                                                           [.text(doc.series), .int(year)])[0].int(0)) + 1
+                let seq = try (last[sequence] ?? sql.rows(Self.lastSeqColumns, "FROM invoices WHERE series = ? AND year = ?",
+                                                          [.text(doc.series), .int(year)], { try $0.int() })[0]) + 1
                 last[sequence] = seq
                 let number = InvoiceNumber.text(sequence, seq: seq)
                 inv.number = number
@@ -160,13 +163,21 @@ public final class InvoiceLedger {
     /// The latest issue date of any stored document: the next one may not be earlier (numbers
     /// follow time, PRODUCT.md "Billing").
     public func latestIssueDate() throws -> UTCDay? {
-        try sql.fetch("SELECT MAX(issue_date) FROM invoices WHERE issue_date <> ''", [])[0].optionalDay(0, "invoices.issue_date")
+        // MAX over no document is NULL: none issued yet.
+        let latest = StoredColumns("invoices", ["MAX(issue_date)"])
+        return try sql.rows(latest, "FROM invoices WHERE issue_date <> ''", { try $0.optionalDay() })[0]
     }
 
     /// The months that have issued documents, oldest first.
     public func issuedMonths() throws -> [PeriodMonth] {
-        try sql.fetch("SELECT DISTINCT period FROM invoices ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
+        let periods = StoredColumns("invoices", ["period"])
+        return try sql.fetch("SELECT DISTINCT \(periods.list) FROM invoices ORDER BY period", []).map { values -> PeriodMonth in
+            var row = periods.reader(values)
+            return try row.month()
+        }
     }
+
+    static let documentColumns = StoredColumns("invoices", ["customer_id", "number", "document"])
 
     /// The stored documents of `customers` for a period, each customer's in number order: a
     /// month-end reads a month's documents a thousand customers at a time.
@@ -177,9 +188,12 @@ public final class InvoiceLedger {
         // Number order, in the store's own collation as `forEachDocument`; sorted by an
         // expression so that the planner finds the rows through the customers' index instead
         // of walking the month's number index (every document of the month, for each chunk).
-        try sql.fetchEach("SELECT customer_id, number, document FROM invoices WHERE period = ?\(only) ORDER BY series || '', year, seq",
-                          [.text(period.description)] + ids) { r in
-            out[r.text(0), default: []].append(StoredDocument(number: r.text(1), document: r.text(2)))
+        try sql.eachRow(Self.documentColumns, "FROM invoices WHERE period = ?\(only) ORDER BY series || '', year, seq",
+                        [.text(period.description)] + ids) { row in
+            let customerID = try row.text()
+            let number = try row.text()
+            let document = try row.text()
+            out[customerID, default: []].append(StoredDocument(number: number, document: document))
         }
         return out
     }
@@ -195,19 +209,29 @@ public final class InvoiceLedger {
         try !sql.fetch("SELECT 1 FROM invoices WHERE period = ? LIMIT 1", [.text(period.description)]).isEmpty
     }
 
+    /// A document, then its place in number order (where the next page starts).
+    static let pageColumns = StoredColumns("invoices", ["number", "customer_id", "document", "series", "year", "seq"])
+
     /// Calls `body` with each stored document of a period in number order, a page at a time,
     /// so a month of 100,000 invoices is never in memory at once.
     public func forEachDocument(period: PeriodMonth, _ body: (_ number: String, _ customerID: String, _ document: String) throws -> Void) throws {
         var after: (String, Int64, Int64) = ("", 0, 0)
         while true {
-            let page = try sql.fetch("""
-                SELECT number, customer_id, document, series, year, seq FROM invoices
+            let page = try sql.fetch(Self.pageColumns.select("""
+                FROM invoices
                 WHERE period = ? AND (series, year, seq) > (?, ?, ?)
                 ORDER BY series, year, seq LIMIT 1000
-                """, [.text(period.description), .text(after.0), .int(after.1), .int(after.2)])
-            for r in page {
-                try body(r.text(0), r.text(1), r.text(2))
-                after = (r.text(3), r.int(4), r.int(5))
+                """), [.text(period.description), .text(after.0), .int(after.1), .int(after.2)])
+            for values in page {
+                var row = Self.pageColumns.reader(values)
+                let number = try row.text()
+                let customerID = try row.text()
+                let document = try row.text()
+                let series = try row.text()
+                let year = try row.int()
+                let seq = try row.int()
+                try body(number, customerID, document)
+                after = (series, year, seq)
             }
             if page.count < 1000 { return }
         }
