@@ -93,27 +93,24 @@ public final class PostgresStore: SettleStore {
         try PostgresUsageLoad(db: db, url: url, runID: runID, path: path, format: format, summing: summing)
     }
 
-    public func eventCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM usage_events").int(0, 0)) }
+    public func eventCount() throws -> Int { try count("usage_events") }
 
-    public func quarantineCount() throws -> Int { Int(try db.query("SELECT COUNT(*) FROM quarantine").int(0, 0)) }
+    public func quarantineCount() throws -> Int { try count("quarantine") }
+
+    private func count(_ table: String) throws -> Int {
+        Int(try db.queryRows(StoredColumns(table, ["COUNT(*)"]), "FROM \(table)", [], { try $0.int() })[0])
+    }
 
     public func reportedCostTotal() throws -> ExactDecimal {
         // numeric sums decimal text exactly.
-        ExactDecimal(try db.query("SELECT COALESCE(SUM(reported_cost::numeric), 0)::text FROM usage_events").text(0, 0) ?? "0") ?? .zero
+        try db.queryRows(StoredColumns("usage_events", ["COALESCE(SUM(reported_cost::numeric), 0)::text"]), "FROM usage_events", [],
+                         { try $0.money() })[0]
     }
 
     public func usageTotals() throws -> [UsageTotal] {
-        let rows = try db.query("""
-            SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
-                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
-            FROM usage_events_named GROUP BY customer_id, provider, model
-            ORDER BY customer_id COLLATE "C", provider COLLATE "C", model COLLATE "C"
-            """)
-        return (0..<rows.count).map { r in
-            UsageTotal(customerID: rows.text(r, 0) ?? "", provider: rows.text(r, 1) ?? "", model: rows.text(r, 2) ?? "", events: rows.int(r, 3),
-                       inputTokens: rows.int(r, 4), cachedInputTokens: rows.int(r, 5), cacheWriteTokens: rows.int(r, 6),
-                       outputTokens: rows.int(r, 7), requests: rows.int(r, 8), cacheWrite1hTokens: rows.int(r, 9))
-        }
+        try db.queryRows(StoreFacts.usageTotalColumns,
+                         StoreFacts.usageTotalGroups + " ORDER BY customer_id COLLATE \"C\", provider COLLATE \"C\", model COLLATE \"C\"", [],
+                         { try StoreFacts.usageTotal(&$0) })
     }
 }
 

@@ -39,8 +39,11 @@ final class PostgresUsageLoad: UsageLoad {
         partitions = try EventPartitions(db: db, url: url)
         try db.execute("BEGIN")
         do {
-            inputID = try db.query("INSERT INTO ingest_inputs(run_id, path, format) VALUES ($1, $2, $3) RETURNING id",
-                                   [runID, path, format]).int(0, 0)
+            let returned = StoredColumns("ingest_inputs", ["id"])
+            let result = try db.query("INSERT INTO ingest_inputs(run_id, path, format) VALUES ($1, $2, $3) RETURNING \(returned.list)",
+                                      [runID, path, format])
+            var row = returned.reader(result.values(0))
+            inputID = try row.int()
             try db.execute("""
                 CREATE TEMP TABLE usage_stage (LIKE usage_events) ON COMMIT DROP;
                 ALTER TABLE usage_stage ADD COLUMN ord bigserial;

@@ -82,29 +82,23 @@ public final class SQLiteStore: SettleStore {
         try SQLiteUsageLoad(db: db, runID: runID, path: path, format: format, summing: summing)
     }
 
-    public func eventCount() throws -> Int {
-        Int(try db.query("SELECT COUNT(*) FROM usage_events") { $0.int(0) }[0])
+    public func eventCount() throws -> Int { try count("usage_events") }
+
+    public func quarantineCount() throws -> Int { try count("quarantine") }
+
+    private func count(_ table: String) throws -> Int {
+        Int(try db.rows(StoredColumns(table, ["COUNT(*)"]), "FROM \(table)", [], { try $0.int() })[0])
     }
 
-    public func quarantineCount() throws -> Int {
-        Int(try db.query("SELECT COUNT(*) FROM quarantine") { $0.int(0) }[0])
-    }
-
+    /// Summed here, exactly: SQLite has no decimal type to sum the text in.
     public func reportedCostTotal() throws -> ExactDecimal {
-        try db.query("SELECT reported_cost FROM usage_events WHERE reported_cost IS NOT NULL") { $0.text(0) ?? "0" }
-            .reduce(.zero) { $0 + (ExactDecimal($1) ?? .zero) }
+        try db.rows(StoredColumns("usage_events", ["reported_cost"]), "FROM usage_events WHERE reported_cost IS NOT NULL", [], { try $0.money() })
+            .reduce(ExactDecimal.zero) { $0 + $1 }
     }
 
     public func usageTotals() throws -> [UsageTotal] {
-        try db.query("""
-            SELECT customer_id, provider, model, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
-                   SUM(cache_write_tokens), SUM(output_tokens), SUM(requests), SUM(cache_write_1h_tokens)
-            FROM usage_events_named GROUP BY customer_id, provider, model ORDER BY customer_id, provider, model
-            """) { s in
-            UsageTotal(customerID: s.text(0) ?? "", provider: s.text(1) ?? "", model: s.text(2) ?? "", events: s.int(3),
-                       inputTokens: s.int(4), cachedInputTokens: s.int(5), cacheWriteTokens: s.int(6),
-                       outputTokens: s.int(7), requests: s.int(8), cacheWrite1hTokens: s.int(9))
-        }
+        try db.rows(StoreFacts.usageTotalColumns, StoreFacts.usageTotalGroups + " ORDER BY customer_id, provider, model", [],
+                    { try StoreFacts.usageTotal(&$0) })
     }
 }
 

@@ -41,7 +41,7 @@ final class SQLiteUsageLoad: UsageLoad {
         keys = UsageKeyBook(resolver: SQLUsageKeyResolver(db))
         try db.execute("BEGIN IMMEDIATE")
         do {
-            lastID = try db.fetch("SELECT COALESCE(MAX(rowid), 0) FROM usage_events", [])[0].int(0)
+            lastID = try db.rows(StoredColumns("usage_events", ["COALESCE(MAX(rowid), 0)"]), "FROM usage_events", [], { try $0.int() })[0]
             try db.run("INSERT INTO ingest_inputs(run_id, path, format) VALUES (?, ?, ?)", [.text(runID), .text(path), .text(format)])
             inputID = db.lastInsertRowID
             placeholder = "pending:\(inputID)"
@@ -49,7 +49,11 @@ final class SQLiteUsageLoad: UsageLoad {
             insertMany = try db.prepare(Self.insertSQL(rows: Self.rowsPerInsert))
             insertQuarantine = try db.prepare(
                 "INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)")
-            let prefixes = try db.fetch("SELECT prefix, id FROM request_id_prefixes", []).map { ($0.text(0), UInt8(truncatingIfNeeded: $0.int(1))) }
+            let prefixes = try db.rows(StoredColumns("request_id_prefixes", ["prefix", "id"]), "FROM request_id_prefixes", []) { row -> (String, UInt8) in
+                let prefix = try row.text()
+                let id = try row.int()
+                return (prefix, UInt8(truncatingIfNeeded: id))
+            }
             numbering = try keys.preload(numberingWith: prefixes)
             insertName = try Dictionary(uniqueKeysWithValues: NameDictionary.all.map { d in
                 (d.table, try db.prepare("INSERT INTO \(d.table)(id, \(d.columns.joined(separator: ", "))) VALUES (?"

@@ -38,6 +38,10 @@ public final class LoadRollup {
         self.bands = bands
     }
 
+    /// The stretches a day's rows were split at, if the day has a mark (NULL in a store of an
+    /// earlier release).
+    static let markColumns = StoredColumns("usage_daily_days", ["stretches"])
+
     @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 { Timestamp.dayOrdinal(us) }
 
     /// Meets the days of a batch before its rows are stored: a day's mode depends on whether the
@@ -60,8 +64,9 @@ public final class LoadRollup {
         var mode = Mode.stale
         if stretches != nil {
             // Rows split as the book says now, or a day with no events yet (no rows to disagree).
-            let stored = try sql.fetch("SELECT stretches FROM usage_daily_days WHERE day = ?", [.text(day.description)]).first
-            let current = stored.map { $0[0] == signature } ?? false
+            let stored = try sql.rows(Self.markColumns, "FROM usage_daily_days WHERE day = ?", [.text(day.description)],
+                                      { try $0.optionalText() }).first
+            let current = stored.map { $0 == signature } ?? false
             if try current || sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
                                         [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]).isEmpty {
                 mode = .add

@@ -32,8 +32,8 @@ public final class PendingWork {
 
     /// The days marked for `step`, up to and including `through`, oldest first.
     public func days(_ step: Step, through: UTCDay) throws -> [UTCDay] {
-        try sql.fetch("SELECT day FROM pending_days WHERE step = ? AND day <= ? ORDER BY day",
-                      [.text(step.rawValue), .text(through.description)]).compactMap { UTCDay($0.text(0)) }
+        try sql.rows(StoredColumns("pending_days", ["day"]), "FROM pending_days WHERE step = ? AND day <= ? ORDER BY day",
+                     [.text(step.rawValue), .text(through.description)], { try $0.day() })
     }
 
     /// Clears `days` for `step`, once the step's results for them are stored.
@@ -50,22 +50,37 @@ public final class PendingWork {
 
     /// Every stored input that quarantined rows: (path, sha256), in the order they were taken in.
     public func quarantinedInputs() throws -> [(path: String, sha256: String)] {
-        try sql.fetch("SELECT path, sha256 FROM ingest_inputs WHERE quarantined > 0 AND sha256 IS NOT NULL ORDER BY id", [])
-            .map { ($0.text(0), $0.text(1)) }
+        try sql.rows(StoredColumns("ingest_inputs", ["path", "sha256"]), "FROM ingest_inputs WHERE quarantined > 0 AND sha256 IS NOT NULL ORDER BY id",
+                     []) { row -> (path: String, sha256: String) in
+            let path = try row.text()
+            let sha256 = try row.text()
+            return (path, sha256)
+        }
     }
 
     /// The quarantined rows of one input, in line order: (source, line, reason, raw).
     public func quarantinedRows(sha256: String) throws -> [(source: String, line: Int, reason: String, raw: String)] {
-        try sql.fetch("SELECT source, line, reason, raw FROM quarantine WHERE sha256 = ? ORDER BY line", [.text(sha256)])
-            .map { ($0.text(0), Int($0.int(1)), $0.text(2), $0.text(3)) }
+        try sql.rows(StoredColumns("quarantine", ["source", "line", "reason", "raw"]), "FROM quarantine WHERE sha256 = ? ORDER BY line",
+                     [.text(sha256)]) { row -> (source: String, line: Int, reason: String, raw: String) in
+            let source = try row.text()
+            let line = try row.int()
+            let reason = try row.text()
+            let raw = try row.text()
+            return (source, Int(line), reason, raw)
+        }
     }
 
     // MARK: Inbox
 
     /// The size and modification time an inbox file had when it was taken in, if it was.
     public func inboxEntry(kind: String, path: String) throws -> InboxEntry? {
-        try sql.fetch("SELECT bytes, mtime_ns, sha256 FROM inbox_files WHERE kind = ? AND path = ?", [.text(kind), .text(path)]).first
-            .map { InboxEntry(kind: kind, path: path, bytes: $0.int(0), modifiedNanoseconds: $0.int(1), sha256: $0.text(2)) }
+        try sql.rows(StoredColumns("inbox_files", ["bytes", "mtime_ns", "sha256"]), "FROM inbox_files WHERE kind = ? AND path = ?",
+                     [.text(kind), .text(path)]) { row -> InboxEntry in
+            let bytes = try row.int()
+            let modified = try row.int()
+            let sha256 = try row.text()
+            return InboxEntry(kind: kind, path: path, bytes: bytes, modifiedNanoseconds: modified, sha256: sha256)
+        }.first
     }
 
     /// Remembers an inbox file as taken in. Call inside the transaction that loaded it.

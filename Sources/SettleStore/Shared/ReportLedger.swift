@@ -13,31 +13,51 @@ public final class ReportLedger {
         try SharedBillLoad(sql: sql, runID: runID, path: path, format: format)
     }
 
-    static func flag(_ text: String?) -> Bool { text == "1" || text == "t" || text == "true" }
+    static let billLineColumns = StoredColumns("bill_lines", ["input_id", "provider", "day", "through_day", "model", "tier", "token_type",
+                                                             "correction", "quantity", "cost", "band"])
 
     /// Every stored bill line whose charge period touches the days `from`…`to`: the lines of
     /// those days, and the longer periods that start earlier and end in or after them. History
     /// included, in report order.
     public func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
-        let columns = "input_id, provider, day, through_day, model, tier, token_type, correction, quantity, cost, band"
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        let rows = try sql.fetch("SELECT \(columns) FROM bill_lines WHERE day >= ? AND day <= ?", range)
-            + sql.fetch("SELECT \(columns) FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
-                        [.text(from.description), .text(from.description)])
-        return try rows.map { r in
-            StoredBillLine(bill: r.int(0), line: BillLine(
-                provider: r.text(1), day: try r.day(2, "bill_lines.day"), through: try r.optionalDay(3, "bill_lines.through_day"), model: r.text(4),
-                tier: try r.value(5, "bill_lines.tier"), tokenType: try r.optionalValue(6, "bill_lines.token_type"), quantity: r.optionalInt(8),
-                cost: try r.decimal(9, "bill_lines.cost"), correction: Self.flag(r[7]), band: r.int(10)))
-        }.sorted { $0.bill < $1.bill }
+        let days = try sql.rows(Self.billLineColumns, "FROM bill_lines WHERE day >= ? AND day <= ?", range, { try Self.billLine(&$0) })
+        let periods = try sql.rows(Self.billLineColumns, "FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day < ?",
+                                   [.text(from.description), .text(from.description)], { try Self.billLine(&$0) })
+        return (days + periods).sorted { $0.bill < $1.bill }
+    }
+
+    /// A row of `billLineColumns`. A line of one day has no last day and a line of no token
+    /// type none ('' for both); a flag reads back as 1/0 or t/f.
+    static func billLine(_ row: inout StoredRow) throws -> StoredBillLine {
+        let bill = try row.int()
+        let provider = try row.text()
+        let day = try row.day()
+        let through = try row.optionalDay()
+        let model = try row.text()
+        let tier = try row.value(Tier.self)
+        let tokenType = try row.optionalValue(TokenType.self)
+        let correction = try row.flag()
+        let quantity = try row.optionalInt()
+        let cost = try row.decimal()
+        let band = try row.int()
+        return StoredBillLine(bill: bill, line: BillLine(provider: provider, day: day, through: through, model: model, tier: tier,
+                                                             tokenType: tokenType, quantity: quantity, cost: cost, correction: correction,
+                                                             band: band))
     }
 
     /// Providers that bill token usage by charge periods longer than a day (a FOCUS month),
     /// with the last day of their latest period.
     public func providersBillingByPeriod() throws -> [String: UTCDay] {
         var out: [String: UTCDay] = [:]
-        for r in try sql.fetch("SELECT provider, MAX(through_day) FROM bill_lines WHERE through_day <> '' AND token_type <> '' GROUP BY provider", []) {
-            if let day = UTCDay(r.text(1)) { out[r.text(0)] = day }
+        let latest = StoredColumns("bill_lines", ["provider", "MAX(through_day)"])
+        for (provider, day) in try sql.rows(latest, "FROM bill_lines WHERE through_day <> '' AND token_type <> '' GROUP BY provider", [],
+                                            { row -> (String, UTCDay) in
+            let provider = try row.text()
+            let day = try row.day()
+            return (provider, day)
+        }) {
+            out[provider] = day
         }
         return out
     }
@@ -48,10 +68,14 @@ public final class ReportLedger {
         guard let first = days.min(), let last = days.max() else { return [] }
         let wanted = Set(days)
         var ends: Set<UTCDay> = []
-        for r in try sql.fetch("""
-            SELECT day, through_day FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day <= ? GROUP BY day, through_day
-            """, [.text(first.description), .text(last.description)]) {
-            guard let start = UTCDay(r.text(0)), let end = UTCDay(r.text(1)) else { continue }
+        let periods = StoredColumns("bill_lines", ["day", "through_day"])
+        for (start, end) in try sql.rows(periods, """
+            FROM bill_lines WHERE through_day <> '' AND through_day >= ? AND day <= ? GROUP BY day, through_day
+            """, [.text(first.description), .text(last.description)], { row -> (UTCDay, UTCDay) in
+            let start = try row.day()
+            let end = try row.day()
+            return (start, end)
+        }) {
             if wanted.contains(where: { start <= $0 && $0 <= end }) { ends.insert(end) }
         }
         return ends.sorted()
@@ -61,15 +85,20 @@ public final class ReportLedger {
     public func reportPaths(_ ids: Set<Int64>) throws -> [Int64: String] {
         guard !ids.isEmpty else { return [:] }
         var out: [Int64: String] = [:]
-        for r in try sql.fetch("SELECT id, path FROM ingest_inputs WHERE kind = 'bill'", []) where ids.contains(r.int(0)) {
-            out[r.int(0)] = r.text(1)
+        let inputs = StoredColumns("ingest_inputs", ["id", "path"])
+        for (id, path) in try sql.rows(inputs, "FROM ingest_inputs WHERE kind = 'bill'", [], { row -> (Int64, String) in
+            let id = try row.int()
+            let path = try row.text()
+            return (id, path)
+        }) where ids.contains(id) {
+            out[id] = path
         }
         return out
     }
 
     /// Providers with at least one bill line stored: the default set to reconcile.
     public func billedProviders() throws -> [String] {
-        try sql.fetch("SELECT provider FROM bill_lines GROUP BY provider", []).map { $0.text(0) }.sorted()
+        try sql.rows(StoredColumns("bill_lines", ["provider"]), "FROM bill_lines GROUP BY provider", [], { try $0.text() }).sorted()
     }
 
     /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
@@ -84,22 +113,20 @@ public final class ReportLedger {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         // Rows summed at other price stretches or bands than the book's now are not used: the
         // day's totals come from its events instead, split as the book says.
-        let current = Set(try sql.fetch("""
-            SELECT day, stretches FROM usage_daily_days WHERE day >= ? AND day <= ?
-            """, range).compactMap { r -> UTCDay? in
-            guard let day = UTCDay(r.text(0)), r[1] == DayRollup.signature(of: stretches(day), in: day, bands: bands) else { return nil }
-            return day
-        })
+        let current = Set(try sql.rows(UsagePeriods.dayMarkColumns, "FROM usage_daily_days WHERE day >= ? AND day <= ?", range) { row -> UTCDay? in
+            let day = try row.day()
+            let signature = try row.optionalText()
+            return signature == DayRollup.signature(of: stretches(day), in: day, bands: bands) ? day : nil
+        }.compactMap { $0 })
         var out: [GatewayTotal] = []
         if !current.isEmpty {
-            out += try sql.fetch("""
-                SELECT day, provider, model, tier, SUM(events), SUM(input_tokens), SUM(cached_tokens),
-                       SUM(cache_write), SUM(output_tokens), SUM(requests), SUM(cache_write_1h), stretch_us, band
+            out += try sql.rows(Self.dailySumColumns, """
                 FROM usage_daily WHERE day >= ? AND day <= ?
                   AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, stretch_us, provider, model, tier, band
-                """, range).map { r in
-                try Self.gatewayTotal(day: try r.day(0, "usage_daily.day"), r)
+                """, range) { row -> GatewayTotal in
+                let day = try row.day()
+                return try Self.gatewayTotal(day: day, &row)
             }.filter { current.contains($0.day) }
         }
         var day = from
@@ -113,6 +140,11 @@ public final class ReportLedger {
         }
         return out
     }
+
+    /// A day's sums per stretch, provider, model, tier and band from its daily rows (`gatewayTotal`).
+    static let dailySumColumns = StoredColumns("usage_daily", ["day", "provider", "model", "tier", "SUM(events)", "SUM(input_tokens)",
+                                                              "SUM(cached_tokens)", "SUM(cache_write)", "SUM(output_tokens)", "SUM(requests)",
+                                                              "SUM(cache_write_1h)", "stretch_us", "band"])
 
     /// An event's prompt-size band in SQL (`PriceBands.band`): the highest threshold of its
     /// model that its input tokens exceed, else 0. Provider and model names go in as literals.
@@ -137,27 +169,43 @@ public final class ReportLedger {
         let stretch = cuts.isEmpty ? "(ts_us / \(perDay)) * \(perDay)" : "CASE "
             + cuts.sorted(by: >).map { "WHEN ts_us >= \($0) AND ts_us < \(($0 / perDay + 1) * perDay) THEN \($0)" }.joined(separator: " ")
             + " ELSE (ts_us / \(perDay)) * \(perDay) END"
-        return try sql.fetch("""
-            SELECT ts_us / \(perDay) AS d, provider, model, tier, COUNT(*),
-                   SUM(input_tokens), SUM(cached_input_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(requests),
-                   SUM(cache_write_1h_tokens), \(stretch) AS s, \(try bandExpression(bands)) AS b
+        let band = try bandExpression(bands)
+        // The day's ordinal first, then the columns `gatewayTotal` reads, as the daily rows give them.
+        let sums = StoredColumns("usage_events_named", ["ts_us / \(perDay) AS d", "provider", "model", "tier", "COUNT(*)",
+                                                        "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(cache_write_tokens)",
+                                                        "SUM(output_tokens)", "SUM(requests)", "SUM(cache_write_1h_tokens)",
+                                                        "\(stretch) AS s", "\(band) AS b"])
+        return try sql.rows(sums, """
             FROM usage_events_named WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
             GROUP BY d, s, provider, model, tier, b
-            """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]).map { r in
-            try Self.gatewayTotal(day: UTCDay(ordinal: Int(r.int(0))), r)
+            """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]) { row -> GatewayTotal in
+            let ordinal = try row.int()
+            return try Self.gatewayTotal(day: UTCDay(ordinal: Int(ordinal)), &row)
         }
     }
 
-    /// A row of `day, provider, model, tier, events, input, cached, cache_write, output, requests,
-    /// cache_write_1h` sums and the stretch's start: SQL sums all prompt tokens and `TokenCounts` takes out the cached
-    /// part and the one-hour writes (SUM is linear, so the difference of sums is the sum of
-    /// differences).
-    static func gatewayTotal(day: UTCDay, _ r: [String?]) throws -> GatewayTotal {
-        GatewayTotal(day: day, stretchStart: Timestamp(microseconds: r.int(11)), provider: r.text(1), model: r.text(2),
-                     tier: try r.value(3, "usage_events.tier"), band: r.int(12), events: r.int(4),
-                     input: TokenCounts.uncachedInput(input: r.int(5), cached: r.int(6), cacheWrite: r.int(7)),
-                     cachedInput: r.int(6), cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: r.int(7), oneHour: r.int(10)),
-                     cacheWrite1h: r.int(10), output: r.int(8), requests: r.int(9))
+    /// The rest of a row of sums after its day: provider, model, tier, then the sums of events,
+    /// input, cached, cache_write, output, requests and cache_write_1h, the stretch's start and
+    /// the band. SQL sums all prompt tokens and `TokenCounts` takes out the cached part and the
+    /// one-hour writes (SUM is linear, so the difference of sums is the sum of differences).
+    static func gatewayTotal(day: UTCDay, _ row: inout StoredRow) throws -> GatewayTotal {
+        let provider = try row.text()
+        let model = try row.text()
+        let tier = try row.value(Tier.self)
+        let events = try row.int()
+        let input = try row.int()
+        let cached = try row.int()
+        let cacheWrite = try row.int()
+        let output = try row.int()
+        let requests = try row.int()
+        let cacheWrite1h = try row.int()
+        let stretchStart = try row.int()
+        let band = try row.int()
+        return GatewayTotal(day: day, stretchStart: Timestamp(microseconds: stretchStart), provider: provider, model: model, tier: tier,
+                            band: band, events: events,
+                            input: TokenCounts.uncachedInput(input: input, cached: cached, cacheWrite: cacheWrite),
+                            cachedInput: cached, cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: cacheWrite, oneHour: cacheWrite1h),
+                            cacheWrite1h: cacheWrite1h, output: output, requests: requests)
     }
 
     /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those
@@ -192,25 +240,39 @@ public final class ReportLedger {
     /// cells of the periods that end on them.
     public func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        let columns = """
-            day, through_day, provider, model, tier, token_type, gateway_quantity, billed_quantity, expected_cost, billed_cost,
-            status, money_at_risk, model_total, band
-            """
-        let rows = try sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
-            + sql.fetch("SELECT \(columns) FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
-        return try rows.map { r in
-            var cell = ReconciliationCell(day: try r.day(0, "reconciliation_cells.day"),
-                               through: try r.optionalDay(1, "reconciliation_cells.through_day"), provider: r.text(2), model: r.text(3),
-                               tier: try r.value(4, "reconciliation_cells.tier"),
-                               tokenType: try r.optionalValue(5, "reconciliation_cells.token_type"), gatewayQuantity: r.int(6),
-                               billedQuantity: r.optionalInt(7),
-                               expectedCost: try r.decimal(8, "reconciliation_cells.expected_cost"),
-                               billedCost: try r.decimal(9, "reconciliation_cells.billed_cost"),
-                               status: try r.value(10, "reconciliation_cells.status"),
-                               moneyAtRisk: try r.money(11, "reconciliation_cells.money_at_risk"), isModelTotal: Self.flag(r[12]))
-            cell.band = r.int(13)
-            return cell
-        }.sorted(by: <)
+        let dayCells = try sql.rows(Self.cellColumns, "FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range,
+                                    { try Self.cell(&$0) })
+        let periodCells = try sql.rows(Self.cellColumns,
+                                       "FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range,
+                                       { try Self.cell(&$0) })
+        return (dayCells + periodCells).sorted(by: <)
+    }
+
+    static let cellColumns = StoredColumns("reconciliation_cells", ["day", "through_day", "provider", "model", "tier", "token_type",
+                                                                    "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
+                                                                    "status", "money_at_risk", "model_total", "band"])
+
+    /// A row of `cellColumns`: a cell of one day has no last day and a cell of no token type
+    /// none ('' for both); a side with nothing to compare has no quantity or cost (NULL).
+    static func cell(_ row: inout StoredRow) throws -> ReconciliationCell {
+        let day = try row.day()
+        let through = try row.optionalDay()
+        let provider = try row.text()
+        let model = try row.text()
+        let tier = try row.value(Tier.self)
+        let tokenType = try row.optionalValue(TokenType.self)
+        let gatewayQuantity = try row.int()
+        let billedQuantity = try row.optionalInt()
+        let expectedCost = try row.decimal()
+        let billedCost = try row.decimal()
+        let status = try row.value(ReconciliationStatus.self)
+        let moneyAtRisk = try row.money()
+        let isModelTotal = try row.flag()
+        var cell = ReconciliationCell(day: day, through: through, provider: provider, model: model, tier: tier, tokenType: tokenType,
+                                      gatewayQuantity: gatewayQuantity, billedQuantity: billedQuantity, expectedCost: expectedCost,
+                                      billedCost: billedCost, status: status, moneyAtRisk: moneyAtRisk, isModelTotal: isModelTotal)
+        cell.band = try row.int()
+        return cell
     }
 }
 
@@ -224,8 +286,11 @@ final class SharedBillLoad: BillLoad {
         self.sql = sql
         try sql.beginWork()
         do {
-            inputID = try sql.fetch("INSERT INTO ingest_inputs(run_id, path, format, kind) VALUES (?, ?, ?, 'bill') RETURNING id",
-                                    [.text(runID), .text(path), .text(format)])[0].int(0)
+            let returned = StoredColumns("ingest_inputs", ["id"])
+            let values = try sql.fetch("INSERT INTO ingest_inputs(run_id, path, format, kind) VALUES (?, ?, ?, 'bill') RETURNING \(returned.list)",
+                                       [.text(runID), .text(path), .text(format)])[0]
+            var row = returned.reader(values)
+            inputID = try row.int()
         } catch {
             sql.rollbackWork()
             throw error
@@ -276,10 +341,11 @@ final class SharedBillLoad: BillLoad {
     func daysToReconcile(_ lines: [BillLine]) throws -> [UTCDay] {
         var days = Set(lines.map(\.lastDay))
         struct Period: Hashable { var provider: String; var first: UTCDay; var last: UTCDay }
+        let cellDays = StoredColumns("reconciliation_cells", ["day"])
         for p in Set(lines.compactMap { l in l.through.map { Period(provider: l.provider, first: l.day, last: $0) } }) {
-            days.formUnion(try sql.fetch("""
-                SELECT day FROM reconciliation_cells WHERE provider = ? AND through_day = '' AND day >= ? AND day <= ? GROUP BY day
-                """, [.text(p.provider), .text(p.first.description), .text(p.last.description)]).compactMap { UTCDay($0.text(0)) })
+            days.formUnion(try sql.rows(cellDays, """
+                FROM reconciliation_cells WHERE provider = ? AND through_day = '' AND day >= ? AND day <= ? GROUP BY day
+                """, [.text(p.provider), .text(p.first.description), .text(p.last.description)], { try $0.day() }))
         }
         return days.sorted()
     }

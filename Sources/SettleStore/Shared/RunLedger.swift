@@ -26,32 +26,45 @@ public final class RunLedger {
             """, [.text(finishedAt.description)])
     }
 
-    static func status(_ r: [String?]) throws -> RunStatus {
-        guard let s = RunStatus(rawValue: r.text(4)) else { throw StoreError.unreadable("runs.status", r[4]) }
-        return s
-    }
+    static let runColumns = StoredColumns("runs", ["run_id", "job", "started_at", "finished_at", "status", "exit_code", "parameters",
+                                                   "outputs", "message"])
+    static let inputColumns = StoredColumns("ingest_inputs", ["path", "sha256", "format", "bytes", "read", "accepted", "duplicates",
+                                                              "quarantined", "skipped", "skipped_by"])
 
     /// The newest runs first, each with its inputs in the order they were taken in.
     func runs(last: Int) throws -> [RunRecord] {
-        var out: [RunRecord] = []
-        for r in try sql.fetch("""
-            SELECT run_id, job, started_at, finished_at, status, exit_code, parameters, outputs, message
-            FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?
-            """, [.int(Int64(last))]) {
-            var run = RunRecord(
-                runID: try r.required(0, "runs.run_id"), job: try r.required(1, "runs.job"), startedAt: try r.time(2, "runs.started_at"),
-                finishedAt: try r.optionalTime(3, "runs.finished_at"), status: try Self.status(r),
-                exitCode: r[5].flatMap { Int32($0) }, parameters: RunParameters.decode(r.text(6)),
-                outputs: r.text(7).split(separator: "\n").map(String.init), message: r[8])
-            run.inputs = try sql.fetch("""
-                SELECT path, sha256, format, bytes, read, accepted, duplicates, quarantined, skipped, skipped_by
-                FROM ingest_inputs WHERE run_id = ? AND sha256 IS NOT NULL ORDER BY id
-                """, [.text(run.runID)]).map { i in
-                InputTally(path: try i.required(0, "ingest_inputs.path"), sha256: i.text(1), format: try i.required(2, "ingest_inputs.format"),
-                           bytes: i.int(3), read: Int(i.int(4)), accepted: Int(i.int(5)), duplicates: Int(i.int(6)),
-                           quarantined: Int(i.int(7)), skipped: Int(i.int(8)), skippedBy: SkippedRows.decode(i.text(9)))
+        var out = try sql.rows(Self.runColumns, "FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", [.int(Int64(last))]) { row -> RunRecord in
+            let runID = try row.text()
+            let job = try row.text()
+            let startedAt = try row.time()
+            let finishedAt = try row.optionalTime()
+            let status = try row.value(RunStatus.self)
+            // A code that is no Int32 was never written: nil, as no code.
+            let exitCode = try row.optionalInt().flatMap { Int32(exactly: $0) }
+            let parameters = try row.text()
+            let outputs = try row.text()
+            let message = try row.optionalText()
+            return RunRecord(runID: runID, job: job, startedAt: startedAt, finishedAt: finishedAt, status: status, exitCode: exitCode,
+                             parameters: RunParameters.decode(parameters), outputs: outputs.split(separator: "\n").map(String.init),
+                             message: message)
+        }
+        for i in out.indices {
+            out[i].inputs = try sql.rows(Self.inputColumns, "FROM ingest_inputs WHERE run_id = ? AND sha256 IS NOT NULL ORDER BY id",
+                                         [.text(out[i].runID)]) { row -> InputTally in
+                let path = try row.text()
+                let sha256 = try row.text()
+                let format = try row.text()
+                let bytes = try row.int()
+                let read = try row.int()
+                let accepted = try row.int()
+                let duplicates = try row.int()
+                let quarantined = try row.int()
+                let skipped = try row.int()
+                let skippedBy = try row.text()
+                return InputTally(path: path, sha256: sha256, format: format, bytes: bytes, read: Int(read), accepted: Int(accepted),
+                                  duplicates: Int(duplicates), quarantined: Int(quarantined), skipped: Int(skipped),
+                                  skippedBy: SkippedRows.decode(skippedBy))
             }
-            out.append(run)
         }
         return out
     }

@@ -117,37 +117,54 @@ public final class UsagePeriods {
 
     /// Days whose daily rows are current and split at the given stretches: nothing to roll up.
     public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp], bands: PriceBands = .none) throws -> Set<UTCDay> {
-        Set(try sql.fetch("SELECT day, stretches FROM usage_daily_days WHERE day >= ? AND day <= ?",
-                          [.text(from.description), .text(to.description)]).compactMap { r -> UTCDay? in
-            guard let day = UTCDay(r.text(0)), let stored = r[1], stored == DayRollup.signature(of: stretches(day), in: day, bands: bands) else { return nil }
-            return day
-        })
+        Set(try sql.rows(Self.dayMarkColumns, "FROM usage_daily_days WHERE day >= ? AND day <= ?",
+                         [.text(from.description), .text(to.description)]) { row -> UTCDay? in
+            let day = try row.day()
+            let stored = try row.optionalText()
+            return stored == DayRollup.signature(of: stretches(day), in: day, bands: bands) ? day : nil
+        }.compactMap { $0 })
     }
+
+    /// A day's mark: the stretches its rows were split at (`stale`, or NULL in a store of an
+    /// earlier release, when they are not current).
+    static let dayMarkColumns = StoredColumns("usage_daily_days", ["day", "stretches"])
 
 
     /// The latency histogram of `from`…`to`: (provider, model, service_id, latency_ms, events).
     public func latencyHistogram(from: UTCDay, to: UTCDay) throws -> [LatencyBucket] {
-        try sql.fetch("""
-            SELECT provider, model, service_id, latency_ms, SUM(events) FROM usage_latency_daily WHERE day >= ? AND day <= ?
+        let buckets = StoredColumns("usage_latency_daily", ["provider", "model", "service_id", "latency_ms", "SUM(events)"])
+        return try sql.rows(buckets, """
+            FROM usage_latency_daily WHERE day >= ? AND day <= ?
             GROUP BY provider, model, service_id, latency_ms
-            """, [.text(from.description), .text(to.description)]).map {
-            LatencyBucket(provider: $0.text(0), model: $0.text(1), serviceID: $0.text(2), latencyMs: $0.int(3), events: $0.int(4))
+            """, [.text(from.description), .text(to.description)]) { row -> LatencyBucket in
+            let provider = try row.text()
+            let model = try row.text()
+            let serviceID = try row.text()
+            let latencyMs = try row.int()
+            let events = try row.int()
+            return LatencyBucket(provider: provider, model: model, serviceID: serviceID, latencyMs: latencyMs, events: events)
         }
     }
 
     public func rolledUpDays(from: UTCDay, to: UTCDay) throws -> Set<UTCDay> {
-        Set(try sql.fetch("SELECT day FROM usage_daily_days WHERE day >= ? AND day <= ? AND COALESCE(stretches, '') <> '\(Self.stale)'",
-                          [.text(from.description), .text(to.description)]).compactMap { UTCDay($0.text(0)) })
+        let days = StoredColumns("usage_daily_days", ["day"])
+        return Set(try sql.rows(days, "FROM usage_daily_days WHERE day >= ? AND day <= ? AND COALESCE(stretches, '') <> '\(Self.stale)'",
+                                [.text(from.description), .text(to.description)], { try $0.day() }))
     }
 
     /// The first day that has events, if any: periods are never summed from before it.
     public func firstEventDay() throws -> UTCDay? {
         // Archived months count: their events were there, and periods are summed from them.
-        let firsts = [try sql.fetch("SELECT MIN(ts_us) FROM usage_events", [])[0].optionalInt(0),
-                      try sql.fetch("SELECT MIN(first_ts_us) FROM archives", [])[0].optionalInt(0)].compactMap { $0 }
+        // MIN over no row is NULL.
+        let stored = StoredColumns("usage_events", ["MIN(ts_us)"]), archived = StoredColumns("archives", ["MIN(first_ts_us)"])
+        let firsts = [try sql.rows(stored, "FROM usage_events", [], { try $0.optionalInt() })[0],
+                      try sql.rows(archived, "FROM archives", [], { try $0.optionalInt() })[0]].compactMap { $0 }
         guard let us = firsts.min() else { return nil }
         return Timestamp(microseconds: us).day
     }
+
+    /// The daily rows as they are written (`dailyColumns`), read back whole.
+    static let dailyRowColumns = StoredColumns("usage_daily", dailyColumns)
 
     public func dailyRows(from: UTCDay, to: UTCDay, customers: [String]? = nil) throws -> [UsageDailyRow] {
         let (only, ids) = Self.customerFilter(customers)
@@ -156,20 +173,39 @@ public final class UsagePeriods {
         // providers and models: each is made once.
         var days: [String: UTCDay] = [:]
         var shared = SharedNames()
-        try sql.fetchEach("""
-            SELECT day, stretch_us, customer_id, provider, model, tier, service_id, status, events, input_tokens, cached_tokens,
-                   cache_write, output_tokens, requests, costed, reported_nanos, cache_write_1h, band
-            FROM usage_daily WHERE day >= ? AND day <= ?\(only)
-            """, [.text(from.description), .text(to.description)] + ids) { r in
-            let dayText = r.text(0)
+        try sql.eachRow(Self.dailyRowColumns, "FROM usage_daily WHERE day >= ? AND day <= ?\(only)",
+                        [.text(from.description), .text(to.description)] + ids) { row in
+            let dayText = try row.text()
             let day: UTCDay
-            if let known = days[dayText] { day = known } else { day = try r.day(0, "usage_daily.day"); days[dayText] = day }
-            rows.append(UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: r.int(1)), customerID: r.text(2),
-                                      provider: shared(r.text(3)), model: shared(r.text(4)), tier: try r.value(5, "usage_daily.tier"),
-                                      serviceID: shared(r.text(6)), status: try r.value(7, "usage_daily.status"), events: r.int(8),
-                                      inputTokens: r.int(9), cachedInputTokens: r.int(10), cacheWriteTokens: r.int(11),
-                                      cacheWrite1hTokens: r.int(16), outputTokens: r.int(12), requests: r.int(13), costed: r.int(14) != 0,
-                                      reportedNanos: r.int(15), band: r.int(17)))
+            if let known = days[dayText] {
+                day = known
+            } else {
+                guard let parsed = UTCDay(dayText) else { throw StoreError.unreadable("usage_daily.day", dayText) }
+                day = parsed
+                days[dayText] = parsed
+            }
+            let stretchStart = try row.int()
+            let customerID = try row.text()
+            let provider = try shared(row.text())
+            let model = try shared(row.text())
+            let tier = try row.value(Tier.self)
+            let serviceID = try shared(row.text())
+            let status = try row.value(EventStatus.self)
+            let events = try row.int()
+            let inputTokens = try row.int()
+            let cachedInputTokens = try row.int()
+            let cacheWriteTokens = try row.int()
+            let outputTokens = try row.int()
+            let requests = try row.int()
+            let costed = try row.int() != 0
+            let reportedNanos = try row.int()
+            let cacheWrite1hTokens = try row.int()
+            let band = try row.int()
+            rows.append(UsageDailyRow(day: day, stretchStart: Timestamp(microseconds: stretchStart), customerID: customerID,
+                                      provider: provider, model: model, tier: tier, serviceID: serviceID, status: status, events: events,
+                                      inputTokens: inputTokens, cachedInputTokens: cachedInputTokens, cacheWriteTokens: cacheWriteTokens,
+                                      cacheWrite1hTokens: cacheWrite1hTokens, outputTokens: outputTokens, requests: requests, costed: costed,
+                                      reportedNanos: reportedNanos, band: band))
         }
         return rows
     }
@@ -183,16 +219,19 @@ public final class UsagePeriods {
         let outside = archived.map { r in
             " AND NOT (ts_us >= \(r.month.firstDay.start.microseconds) AND ts_us < \(r.month.next.firstDay.start.microseconds))"
         }.joined()
-        var total = try sql.fetch("""
-            SELECT COALESCE(SUM(CAST(input_tokens AS BIGINT) + output_tokens), 0) FROM usage_events
+        // COALESCE: a sum over no event is NULL, and no event is 0 tokens.
+        let eventTokens = StoredColumns("usage_events", ["COALESCE(SUM(CAST(input_tokens AS BIGINT) + output_tokens), 0)"])
+        let dailyTokens = StoredColumns("usage_daily", ["COALESCE(SUM(input_tokens + output_tokens), 0)"])
+        var total = try sql.rows(eventTokens, """
+            FROM usage_events
             WHERE caller_id < 0 AND caller_id IN (\(Self.serviceCallers)) AND model_id IN (\(Self.answered)) AND ts_us < CAST(? AS BIGINT)\(outside)
-            """, [.text(customer), .text(service), .int(time.microseconds)])[0].int(0)
+            """, [.text(customer), .text(service), .int(time.microseconds)], { try $0.int() })[0]
         for r in archived {
             let last = min(r.month.lastDay, time.day.adding(days: -1))
-            total += try sql.fetch("""
-                SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage_daily
+            total += try sql.rows(dailyTokens, """
+                FROM usage_daily
                 WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND day >= ? AND day <= ?
-                """, [.text(customer), .text(service), .text(r.month.firstDay.description), .text(last.description)])[0].int(0)
+                """, [.text(customer), .text(service), .text(r.month.firstDay.description), .text(last.description)], { try $0.int() })[0]
         }
         return total
     }
@@ -208,20 +247,27 @@ public final class UsagePeriods {
         // request-id order here, byte by byte (their stored bytes sort otherwise than their text).
         var afterTS = from.microseconds - 1
         var pageSize: Int64 = 16
+        let times = StoredColumns("usage_events", ["ts_us"])
+        let tokens = StoredColumns("usage_events_named", ["request_id", "input_tokens", "output_tokens", "ts_us"])
         while true {
-            let page = try sql.fetch("""
-                SELECT ts_us FROM usage_events
+            let page = try sql.rows(times, """
+                FROM usage_events
                 WHERE caller_id < 0 AND caller_id IN (\(Self.serviceCallers)) AND model_id IN (\(Self.answered))
                   AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
                 ORDER BY ts_us LIMIT CAST(? AS BIGINT)
-                """, [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)])
-            guard let last = page.last?.int(0) else { return }
-            let events = try sql.fetch("""
-                SELECT request_id, input_tokens, output_tokens, ts_us FROM usage_events_named
+                """, [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)], { try $0.int() })
+            guard let last = page.last else { return }
+            let events = try sql.rows(tokens, """
+                FROM usage_events_named
                 WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND caller_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
-                """, [.text(customer), .text(service), .int(afterTS), .int(last)])
-                .sorted { $0.int(3) != $1.int(3) ? $0.int(3) < $1.int(3) : $0.text(0).utf8.lexicographicallyPrecedes($1.text(0).utf8) }
-            for r in events where !body(r.int(1), r.int(2)) { return }
+                """, [.text(customer), .text(service), .int(afterTS), .int(last)]) { row -> (requestID: String, input: Int64, output: Int64, ts: Int64) in
+                let requestID = try row.text()
+                let input = try row.int()
+                let output = try row.int()
+                let ts = try row.int()
+                return (requestID, input, output, ts)
+            }.sorted { $0.ts != $1.ts ? $0.ts < $1.ts : $0.requestID.utf8.lexicographicallyPrecedes($1.requestID.utf8) }
+            for e in events where !body(e.input, e.output) { return }
             afterTS = last
             if page.count < pageSize { return }
             pageSize = min(pageSize * 4, 1024)
@@ -301,6 +347,10 @@ public final class UsagePeriods {
         }
     }
 
+    static let totalsColumns = StoredColumns("period_totals", ["customer_id", "period_start", "billing_day", "plan", "tokens", "calls",
+                                                              "calls_by_provider", "cost", "trial_credit", "unpriced_quantity", "events",
+                                                              "error_events", "as_of", "projected_tokens", "projected_calls", "projected_cost"])
+
     /// Periods whose figures changed since alerts last looked at them (or all, when `dueOnly` is false).
     /// `startingIn`: only the periods that start in that month (the finance workbook's).
     /// `customers`: only theirs.
@@ -314,28 +364,40 @@ public final class UsagePeriods {
             params += customers.map { .text($0) }
         }
         var all: [PeriodTotals] = []
-        try sql.fetchEach("""
-            SELECT customer_id, period_start, billing_day, plan, tokens, calls, calls_by_provider, cost, trial_credit, unpriced_quantity,
-                   events, error_events, as_of, projected_tokens, projected_calls, projected_cost
-            FROM period_totals \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            """, params) { r in
-            let period = BillingPeriod(containing: try r.day(1, "period_totals.period_start"), billingDay: Int(r.int(2)))
-            var t = PeriodTotals(customerID: r.text(0), period: period, plan: r.text(3), asOf: try r.day(12, "period_totals.as_of"))
-            t.tokens = r.int(4)
-            t.calls = r.int(5)
-            for pair in r.text(6).split(separator: ",") {
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        try sql.eachRow(Self.totalsColumns, "FROM period_totals \(filter)", params) { row in
+            let customerID = try row.text()
+            let periodStart = try row.day()
+            let billingDay = try row.int()
+            let plan = try row.text()
+            let tokens = try row.int()
+            let calls = try row.int()
+            let byProvider = try row.text()
+            var callsByProvider: [String: Int64] = [:]
+            for pair in byProvider.split(separator: ",") {
                 let kv = pair.split(separator: "=")
-                guard kv.count == 2, let calls = Int64(kv[1]) else { throw StoreError.unreadable("period_totals.calls_by_provider", r[6]) }
-                t.callsByProvider[String(kv[0])] = calls
+                guard kv.count == 2, let n = Int64(kv[1]) else { throw StoreError.unreadable("period_totals.calls_by_provider", byProvider) }
+                callsByProvider[String(kv[0])] = n
             }
-            t.cost = try r.money(7, "period_totals.cost")
-            t.trialCredit = try r.money(8, "period_totals.trial_credit")
-            t.unpricedQuantity = r.int(9)
-            t.events = r.int(10)
-            t.errorEvents = r.int(11)
-            t.projectedTokens = r.int(13)
-            t.projectedCalls = r.int(14)
-            t.projectedCost = try r.money(15, "period_totals.projected_cost")
+            let cost = try row.money()
+            let trialCredit = try row.money()
+            let unpricedQuantity = try row.int()
+            let events = try row.int()
+            let errorEvents = try row.int()
+            let asOf = try row.day()
+            var t = PeriodTotals(customerID: customerID, period: BillingPeriod(containing: periodStart, billingDay: Int(billingDay)),
+                                 plan: plan, asOf: asOf)
+            t.tokens = tokens
+            t.calls = calls
+            t.callsByProvider = callsByProvider
+            t.cost = cost
+            t.trialCredit = trialCredit
+            t.unpricedQuantity = unpricedQuantity
+            t.events = events
+            t.errorEvents = errorEvents
+            t.projectedTokens = try row.int()
+            t.projectedCalls = try row.int()
+            t.projectedCost = try row.money()
             all.append(t)
         }
         return all.sorted { ($0.customerID, $0.period) < ($1.customerID, $1.period) }
@@ -364,14 +426,20 @@ public final class UsagePeriods {
         var out: [String: String] = [:]
         guard !customers.isEmpty else { return out }
         let (only, ids) = Self.customerFilter(customers)
-        try sql.fetchEach("SELECT customer_id, priced_with FROM period_totals WHERE period = ?\(only)", [.text(month.description)] + ids) { r in
-            out[r.text(0)] = r.text(1)
+        let priced = StoredColumns("period_totals", ["customer_id", "priced_with"])
+        try sql.eachRow(priced, "FROM period_totals WHERE period = ?\(only)", [.text(month.description)] + ids) { row in
+            let customerID = try row.text()
+            out[customerID] = try row.text()
         }
         return out
     }
 
     public func summedMonths() throws -> [PeriodMonth] {
-        try sql.fetch("SELECT DISTINCT period FROM period_totals ORDER BY period", []).compactMap { PeriodMonth($0.text(0)) }
+        let periods = StoredColumns("period_totals", ["period"])
+        return try sql.fetch("SELECT DISTINCT \(periods.list) FROM period_totals ORDER BY period", []).map { values -> PeriodMonth in
+            var row = periods.reader(values)
+            return try row.month()
+        }
     }
 
     /// Every customer's lines and trial use for the billing periods that start in `month` (on
@@ -392,23 +460,18 @@ public final class UsagePeriods {
         let range: [SQLParam] = [.text(from.description), .text(to.description)] + ids
         // A month holds a million lines but a few dozen providers, models and services.
         var shared = SharedNames()
-        try sql.fetchEach("""
-            SELECT customer_id, period_start, provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge,
-                   upstream_cost, band, from_day, through_day
-            FROM usage_summaries WHERE period_start >= ? AND period_start <= ?\(only)
-            """, range) { r in
-            let line = UsageSummaryLine(provider: shared(r.text(2)), model: shared(r.text(3)), tier: try r.value(4, "usage_summaries.tier"),
-                                        tokenType: try r.value(5, "usage_summaries.token_type"), serviceID: shared(r.text(6)), unitPrice: try r.decimal(7, "usage_summaries.unit_price"),
-                                        quantity: r.int(8), errorQuantity: r.int(9), charge: try r.decimal(10, "usage_summaries.charge"),
-                                        upstreamCost: try r.decimal(11, "usage_summaries.upstream_cost"),
-                                        band: r.int(12), from: try r.optionalDay(13, "usage_summaries.from_day"),
-                                        through: try r.optionalDay(14, "usage_summaries.through_day"))
+        try sql.eachRow(Self.periodLineColumns, "FROM usage_summaries WHERE period_start >= ? AND period_start <= ?\(only)", range) { row in
+            let customerID = try row.text()
+            let periodStart = try row.day()
+            let line = try Self.summaryLine(&row) { shared($0) }
             // Appended in place: taking the value out and putting it back would copy its lines.
-            out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_summaries.period_start")), default: ([], [])].lines.append(line)
+            out[PeriodKey(customerID: customerID, periodStart: periodStart), default: ([], [])].lines.append(line)
         }
-        try sql.fetchEach("SELECT customer_id, period_start, service_id, free_input, free_output FROM usage_trials WHERE period_start >= ? AND period_start <= ?\(only)", range) { r in
-            out[PeriodKey(customerID: r.text(0), periodStart: try r.day(1, "usage_trials.period_start")), default: ([], [])].trials
-                .append(TrialUse(serviceID: r.text(2), freeInput: r.int(3), freeOutput: r.int(4)))
+        try sql.eachRow(Self.periodTrialColumns, "FROM usage_trials WHERE period_start >= ? AND period_start <= ?\(only)", range) { row in
+            let customerID = try row.text()
+            let periodStart = try row.day()
+            let trial = try Self.trial(&row)
+            out[PeriodKey(customerID: customerID, periodStart: periodStart), default: ([], [])].trials.append(trial)
         }
         for k in out.keys {
             out[k]!.lines.sort(by: PeriodSummarizer.order)
@@ -418,22 +481,52 @@ public final class UsagePeriods {
     }
 
     public func lines(customer: String, period: BillingPeriod) throws -> [UsageSummaryLine] {
-        try sql.fetch("""
-            SELECT provider, model, tier, token_type, service_id, unit_price, quantity, error_quantity, charge, upstream_cost, band,
-                   from_day, through_day
-            FROM usage_summaries WHERE customer_id = ? AND period_start = ?
-            """, [.text(customer), .text(period.firstDay.description)]).map { r in
-            UsageSummaryLine(provider: r.text(0), model: r.text(1), tier: try r.value(2, "usage_summaries.tier"),
-                             tokenType: try r.value(3, "usage_summaries.token_type"), serviceID: r.text(4), unitPrice: try r.decimal(5, "usage_summaries.unit_price"),
-                             quantity: r.int(6), errorQuantity: r.int(7), charge: try r.decimal(8, "usage_summaries.charge"),
-                             upstreamCost: try r.decimal(9, "usage_summaries.upstream_cost"), band: r.int(10),
-                             from: try r.optionalDay(11, "usage_summaries.from_day"), through: try r.optionalDay(12, "usage_summaries.through_day"))
-        }.sorted(by: PeriodSummarizer.order)
+        try sql.rows(Self.lineColumns, "FROM usage_summaries WHERE customer_id = ? AND period_start = ?",
+                     [.text(customer), .text(period.firstDay.description)], { row in try Self.summaryLine(&row) { $0 } })
+            .sorted(by: PeriodSummarizer.order)
     }
 
     public func trials(customer: String, period: BillingPeriod) throws -> [TrialUse] {
-        try sql.fetch("SELECT service_id, free_input, free_output FROM usage_trials WHERE customer_id = ? AND period_start = ?",
-                      [.text(customer), .text(period.firstDay.description)]).map { TrialUse(serviceID: $0.text(0), freeInput: $0.int(1), freeOutput: $0.int(2)) }
+        try sql.rows(Self.trialColumns, "FROM usage_trials WHERE customer_id = ? AND period_start = ?",
+                     [.text(customer), .text(period.firstDay.description)], { try Self.trial(&$0) })
             .sorted { $0.serviceID < $1.serviceID }
+    }
+
+    /// A usage line's columns (`summaryLine`); with the period they belong to first, a month's.
+    static let lineNames = ["provider", "model", "tier", "token_type", "service_id", "unit_price", "quantity", "error_quantity", "charge",
+                            "upstream_cost", "band", "from_day", "through_day"]
+    static let lineColumns = StoredColumns("usage_summaries", lineNames)
+    static let periodLineColumns = StoredColumns("usage_summaries", ["customer_id", "period_start"] + lineNames)
+    static let trialColumns = StoredColumns("usage_trials", ["service_id", "free_input", "free_output"])
+    static let periodTrialColumns = StoredColumns("usage_trials", ["customer_id", "period_start", "service_id", "free_input", "free_output"])
+
+    /// The `lineNames` columns of a row. `name` gives each provider, model and service its one
+    /// copy (`SharedNames`) where a month of lines repeats them. Prices and charges of a line
+    /// summed before they were kept are NULL, and so are the days of one summed before days were.
+    static func summaryLine(_ row: inout StoredRow, _ name: (String) -> String) throws -> UsageSummaryLine {
+        let provider = try name(row.text())
+        let model = try name(row.text())
+        let tier = try row.value(Tier.self)
+        let tokenType = try row.value(TokenType.self)
+        let serviceID = try name(row.text())
+        let unitPrice = try row.decimal()
+        let quantity = try row.int()
+        let errorQuantity = try row.int()
+        let charge = try row.decimal()
+        let upstreamCost = try row.decimal()
+        let band = try row.int()
+        let from = try row.optionalDay()
+        let through = try row.optionalDay()
+        return UsageSummaryLine(provider: provider, model: model, tier: tier, tokenType: tokenType, serviceID: serviceID, unitPrice: unitPrice,
+                                quantity: quantity, errorQuantity: errorQuantity, charge: charge, upstreamCost: upstreamCost, band: band,
+                                from: from, through: through)
+    }
+
+    /// The `trialColumns` columns of a row.
+    static func trial(_ row: inout StoredRow) throws -> TrialUse {
+        let serviceID = try row.text()
+        let freeInput = try row.int()
+        let freeOutput = try row.int()
+        return TrialUse(serviceID: serviceID, freeInput: freeInput, freeOutput: freeOutput)
     }
 }
