@@ -98,7 +98,7 @@ public final class EventArchive {
             return try listed.filter { $0 < before }.filter { try hasEvents($0) }
         }
         let first = StoredColumns("usage_events", ["MIN(ts_us)"])
-        guard let lowest = try sql.rows(first, "FROM usage_events", { try $0.optionalInt() })[0] else { return [] }
+        guard let lowest = try sql.rows(first, "FROM usage_events", [], { try $0.optionalInt() })[0] else { return [] }
         var month = PeriodMonth(containing: Timestamp(microseconds: lowest).day)
         var out: [PeriodMonth] = []
         while month < before {

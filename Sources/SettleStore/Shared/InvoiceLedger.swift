@@ -165,7 +165,7 @@ public final class InvoiceLedger {
     public func latestIssueDate() throws -> UTCDay? {
         // MAX over no document is NULL: none issued yet.
         let latest = StoredColumns("invoices", ["MAX(issue_date)"])
-        return try sql.rows(latest, "FROM invoices WHERE issue_date <> ''", { try $0.optionalDay() })[0]
+        return try sql.rows(latest, "FROM invoices WHERE issue_date <> ''", [], { try $0.optionalDay() })[0]
     }
 
     /// The months that have issued documents, oldest first.

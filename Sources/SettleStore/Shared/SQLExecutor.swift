@@ -3,7 +3,9 @@ import SettleCore
 /// The part of SQL that SQLite and PostgreSQL speak alike, so that a store feature whose SQL is
 /// the same on both is written once (`SharedSQLStore`). Statements use `?` placeholders (the
 /// PostgreSQL side numbers them); values go in as text or integers and come back as text,
-/// which both servers convert by the column's type.
+/// which both servers convert by the column's type. Where the stores differ, a requirement
+/// says how and why, and each store's folder implements it: Shared/ never asks which store it
+/// has.
 protocol SQLExecutor: AnyObject {
     @discardableResult
     func perform(_ sql: String, _ params: [SQLParam]) throws -> Int

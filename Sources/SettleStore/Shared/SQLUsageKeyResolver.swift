@@ -13,7 +13,7 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
 
     func stored(_ dictionary: NameDictionary, limit: Int) throws -> [([String], Int64)]? {
         let count = StoredColumns(dictionary.table, ["COUNT(*)"])
-        guard try sql.rows(count, "FROM \(dictionary.table)", { try $0.int() })[0] <= limit else { return nil }
+        guard try sql.rows(count, "FROM \(dictionary.table)", [], { try $0.int() })[0] <= limit else { return nil }
         var out: [([String], Int64)] = []
         let n = dictionary.columns.count
         try sql.eachRow(StoredColumns(dictionary.table, ["id"] + dictionary.columns), "FROM \(dictionary.table)") { row in
@@ -41,7 +41,7 @@ final class SQLUsageKeyResolver: UsageKeyResolver {
                 SELECT m + 1, ? FROM (SELECT COALESCE(MAX(id), 0) AS m FROM request_id_prefixes) t WHERE m < \(StoredRequestID.maximumPrefixID)
                 ON CONFLICT DO NOTHING
                 """, [.text(prefix)])
-            if made == 0, try sql.rows(count, "FROM request_id_prefixes", { try $0.int() })[0] >= StoredRequestID.maximumPrefixID,
+            if made == 0, try sql.rows(count, "FROM request_id_prefixes", [], { try $0.int() })[0] >= StoredRequestID.maximumPrefixID,
                try sql.fetch("SELECT 1 FROM request_id_prefixes WHERE prefix = ?", [.text(prefix)]).isEmpty {
                 return nil
             }
