@@ -19,7 +19,7 @@ struct Settle: ParsableCommand {
 
     /// The release, as `settle --version` prints it: the year and month of the release, then a
     /// counter (raised with every change of the store's schema or of an output's format).
-    static let version = "2026.12.1 (schema 16)"
+    static let version = "2026.12.1 (schema 17)"
 
     static func main() {
         main(GlobalOptionPlacement.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst())))

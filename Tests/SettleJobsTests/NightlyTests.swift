@@ -157,7 +157,7 @@ import SettleTestSupport
         let once = try b.settle(["rerun", "--from", "2026-10-01", "--to", "2026-10-31"], at: "2026-11-05T10:00:00Z")
         #expect(once.status == 3, "\(once.stderr)")
         let results = ["usage_events_named", "reconciliation_cells", "usage_daily", "usage_latency_daily", "usage_summaries", "usage_trials",
-                       "period_totals", "pending_days"]
+                       "period_totals", "period_calls", "pending_days"]
         let exclude = Self.processingColumns
         #expect(try StateDump.dump(url: b.url, tables: results, excluding: exclude) == StateDump.dump(url: a.url, tables: results, excluding: exclude))
         Self.expectSameFiles(StateDump.files(under: "\(a.root)/out/reconciliation"), StateDump.files(under: "\(b.root)/out/reconciliation"),

@@ -14,12 +14,47 @@ import SettleTestSupport
     func migrationsAreVersionedAndIdempotent(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, url) = try kind.makeStore(in: dir)
-        #expect(try store.schemaVersion() == 16)
+        #expect(try store.schemaVersion() == 17)
         #expect(try store.migrate() == [])
         if kind == .postgres {
             // Issued documents are compressed with lz4 (Debian's server is built with it).
             #expect(try StoreKind.scalar(url, "SELECT attcompression FROM pg_attribute WHERE attrelid = 'invoices'::regclass AND attname = 'document'") == "l")
         }
+    }
+
+    /// Migration 17: no stored value stands for another. A schema-16 store's "stale" day mark
+    /// becomes an incomplete day, and its "k=v,k=v" calls per provider become rows that read back
+    /// as the same limits' counts.
+    @Test(arguments: StoreKind.all)
+    func migration17TurnsSentinelsAndPairsIntoColumnsAndRows(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, url) = try kind.makeStore(in: dir)
+        let period = BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1)
+        var t = PeriodTotals(customerID: "cus_1", period: period, plan: "pro", asOf: UTCDay("2026-10-05")!)
+        t.calls = 12
+        try store.periods.replace([UsagePeriods.Replacement(totals: t, billingDay: 1, lines: [], trials: [])])
+        // What schema 16 left: the text column with two providers, a stale day and a current one.
+        try StoreKind.tamper(url, """
+            DROP TABLE period_calls; ALTER TABLE usage_daily_days DROP COLUMN complete;
+            ALTER TABLE period_totals ADD COLUMN calls_by_provider TEXT NOT NULL DEFAULT '';
+            UPDATE period_totals SET calls_by_provider = 'google=3,openai=9' WHERE customer_id = 'cus_1';
+            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES ('2026-10-02', '2026-10-03T00:00:00Z', 'stale');
+            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES ('2026-10-03', '2026-10-04T00:00:00Z', '');
+            DELETE FROM schema_migrations WHERE version = 17;
+            """)
+        let reopened = try StoreOpener.open(url: url)
+        #expect(try reopened.migrate() == [17])
+        let totals = try reopened.periods.totals()
+        #expect(totals.count == 1)
+        #expect(totals.first?.callsByProvider == ["google": 3, "openai": 9])
+        #expect(totals.first?.calls == 12)
+        let days = UTCDay("2026-10-01")!
+        #expect(try reopened.periods.currentDays(from: days, to: UTCDay("2026-10-31")!, stretches: { _ in [] }) == [UTCDay("2026-10-03")!])
+        #expect(try reopened.periods.rolledUpDays(from: days, to: UTCDay("2026-10-31")!) == [UTCDay("2026-10-03")!])
+        // Written again, the counts stay rows: a provider name with a comma or "=" is one name.
+        t.callsByProvider = ["a,b=c": 4]
+        try reopened.periods.replace([UsagePeriods.Replacement(totals: t, billingDay: 1, lines: [], trials: [])])
+        #expect(try reopened.periods.totals().first?.callsByProvider == ["a,b=c": 4])
     }
 
     @Test(arguments: StoreKind.all)

@@ -109,7 +109,7 @@ struct FOCUSDecoder {
         guard end.microseconds - start.microseconds > day else {
             throw BillFieldProblem(.chargePeriodSpansDays, "\(startText) to \(endText) crosses midnight UTC; settle reconciles by UTC day (export the report in UTC)")
         }
-        guard start.microseconds % day == 0, end.microseconds % day == 0 else {
+        guard start == start.day.start, end == end.day.start else {
             throw BillFieldProblem(.chargePeriodNotUtcDays, "\(startText) to \(endText) does not start and end at midnight UTC; settle reconciles by UTC day (export the report in UTC)")
         }
         return (start.day, last)

@@ -128,6 +128,13 @@ enum PostgresMigrations {
         UPDATE invoices SET issue_date = COALESCE((document::jsonb)->>'issue_date', '');
         CREATE INDEX invoices_issue_date ON invoices(issue_date);
         """),
+        (17, SharedMigrations.v17 + """
+        INSERT INTO period_calls(customer_id, period_start, provider, calls)
+        SELECT customer_id, period_start, split_part(pair, '=', 1), split_part(pair, '=', 2)::bigint
+        FROM period_totals, unnest(string_to_array(calls_by_provider, ',')) AS pair
+        WHERE calls_by_provider <> '' AND pair <> '';
+        ALTER TABLE period_totals DROP COLUMN calls_by_provider;
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,

@@ -188,6 +188,18 @@ enum SQLiteMigrations {
         UPDATE invoices SET issue_date = COALESCE(json_extract(document, '$.issue_date'), '');
         CREATE INDEX invoices_issue_date ON invoices(issue_date);
         """),
+        (17, SharedMigrations.v17 + """
+        INSERT INTO period_calls(customer_id, period_start, provider, calls)
+        WITH RECURSIVE pairs(customer_id, period_start, pair, rest) AS (
+            SELECT customer_id, period_start, '', calls_by_provider || ',' FROM period_totals WHERE calls_by_provider <> ''
+            UNION ALL
+            SELECT customer_id, period_start, substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1)
+            FROM pairs WHERE rest <> ''
+        )
+        SELECT customer_id, period_start, substr(pair, 1, instr(pair, '=') - 1), CAST(substr(pair, instr(pair, '=') + 1) AS INTEGER)
+        FROM pairs WHERE pair <> '';
+        ALTER TABLE period_totals DROP COLUMN calls_by_provider;
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,

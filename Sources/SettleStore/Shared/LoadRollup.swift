@@ -6,16 +6,16 @@ import SettleCore
 /// The daily rows of a day stay exact through this rule, decided when a load first meets a day:
 /// - the day has no events yet, or its rows are current and were split at the same price
 ///   stretches: this load's sums are added to its rows (`add`);
-/// - otherwise (rows missing or split differently): the day is marked stale, and aggregate
-///   sums it from its events (`stale`).
+/// - otherwise (rows missing or split differently): the day is marked incomplete, and
+///   aggregate sums it from its events (`incomplete`).
 /// Adding, never replacing, is what keeps loads running side by side exact: two loads that
-/// both find a day empty each add their own events; a load that marks a day stale wins over
+/// both find a day empty each add their own events; a load that marks a day incomplete wins over
 /// one that found it current, whichever commits last (`UsagePeriods.markLoaded`).
-/// A day whose rows are current is one listed in `usage_daily_days` with the `stretches` its
-/// rows were split at (never `stale`), so a price change inside the day makes aggregate roll it
+/// A day whose rows are current is one listed in `usage_daily_days` as complete, with the
+/// `stretches` its rows were split at, so a price change inside the day makes aggregate roll it
 /// up again.
 public final class LoadRollup {
-    enum Mode { case add, stale }
+    enum Mode { case add, incomplete }
 
     struct Entry {
         var mode: Mode
@@ -38,10 +38,6 @@ public final class LoadRollup {
         self.bands = bands
     }
 
-    /// The stretches a day's rows were split at, if the day has a mark (NULL in a store of an
-    /// earlier release).
-    static let markColumns = StoredColumns("usage_daily_days", ["stretches"])
-
     @inline(__always) static func dayOrdinal(_ us: Int64) -> Int64 { Timestamp.dayOrdinal(us) }
 
     /// Meets the days of a batch before its rows are stored: a day's mode depends on whether the
@@ -61,12 +57,12 @@ public final class LoadRollup {
         let day = UTCDay(ordinal: Int(ordinal))
         let cuts = stretches?(day) ?? []
         let signature = DayRollup.signature(of: cuts, in: day, bands: bands)
-        var mode = Mode.stale
+        var mode = Mode.incomplete
         if stretches != nil {
             // Rows split as the book says now, or a day with no events yet (no rows to disagree).
-            let stored = try sql.rows(Self.markColumns, "FROM usage_daily_days WHERE day = ?", [.text(day.description)],
-                                      { try $0.optionalText() }).first
-            let current = stored.map { $0 == signature } ?? false
+            let mark = try sql.rows(UsagePeriods.dayMarkColumns, "FROM usage_daily_days WHERE day = ?", [.text(day.description)],
+                                    { try UsagePeriods.dayMark(&$0) }).first
+            let current = mark?.isCurrent(signature: signature) ?? false
             if try current || sql.fetch("SELECT 1 FROM usage_events WHERE ts_us >= ? AND ts_us < ? LIMIT 1",
                                         [.int(day.start.microseconds), .int(day.adding(days: 1).start.microseconds)]).isEmpty {
                 mode = .add
@@ -112,7 +108,7 @@ public final class LoadRollup {
              input: Int64, cached: Int64, cacheWrite: Int64, output: Int64, requests: Int64, latencyMs: Int64?,
              reported: UnsafeRawBufferPointer, cacheWrite1h: Int64) throws {
         let i = try entry(for: Self.dayOrdinal(ts))
-        guard entries[i].mode != .stale else { entries[i].rollup.touched = true; return }
+        guard entries[i].mode != .incomplete else { entries[i].rollup.touched = true; return }
         entries[i].rollup.add(ts: ts, customer: customer, provider: provider, model: model, tier: tier, service: service, status: status,
                               input: input, cached: cached, cacheWrite: cacheWrite, output: output, requests: requests, latencyMs: latencyMs,
                               reported: reported, cacheWrite1h: cacheWrite1h)
@@ -124,7 +120,7 @@ public final class LoadRollup {
         for e in entries.sorted(by: { $0.rollup.day < $1.rollup.day }) where e.rollup.touched {
             switch e.mode {
             case .add: try periods.store(e.rollup, signature: e.signature, merging: true, at: now)
-            case .stale: try periods.markStale(e.rollup.day, at: now)
+            case .incomplete: try periods.markIncomplete(e.rollup.day, at: now)
             }
         }
     }

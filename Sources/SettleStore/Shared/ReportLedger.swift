@@ -101,111 +101,60 @@ public final class ReportLedger {
         try sql.rows(StoredColumns("bill_lines", ["provider"]), "FROM bill_lines GROUP BY provider", [], { try $0.text() }).sorted()
     }
 
-    /// What the gateway metered per day, provider, model and tier, for the days `from`…`to`.
-    /// The gateway's totals per day, provider, model and tier, all events of any status. A day
-    /// whose daily rows are current (listed in `usage_daily_days` with the stretches and bands
-    /// the book has now: loads keep that true, see `LoadRollup`) is summed from those few rows;
-    /// any other day from its events.
-    /// The gateway's totals per day and price stretch. `stretches`: the instants inside a day
-    /// where a price changes (the price book's), for days summed from their events here.
+    /// The gateway's totals per day, price stretch, provider, model, tier and band, all events
+    /// of any status, for the days `from`…`to` (`GatewayTotal.sum`, the one rule). A day whose
+    /// daily rows are current (`UsagePeriods.currentDays`: complete, and split at the stretches
+    /// and bands the book has now; loads keep that true, see `LoadRollup`) is summed from those
+    /// few rows by the store's GROUP BY; any other day is rolled up from its events in memory
+    /// (`DayRollup`, as aggregate does) and its rows summed by `GatewayTotal.sum`.
     public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },
                               bands: PriceBands = .none) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        // Rows summed at other price stretches or bands than the book's now are not used: the
-        // day's totals come from its events instead, split as the book says.
-        let current = Set(try sql.rows(UsagePeriods.dayMarkColumns, "FROM usage_daily_days WHERE day >= ? AND day <= ?", range) { row -> UTCDay? in
-            let day = try row.day()
-            let signature = try row.optionalText()
-            return signature == DayRollup.signature(of: stretches(day), in: day, bands: bands) ? day : nil
-        }.compactMap { $0 })
+        let current = try UsagePeriods(sql).currentDays(from: from, to: to, stretches: stretches, bands: bands)
         var out: [GatewayTotal] = []
         if !current.isEmpty {
             out += try sql.rows(Self.dailySumColumns, """
                 FROM usage_daily WHERE day >= ? AND day <= ?
-                  AND day IN (SELECT day FROM usage_daily_days)
                 GROUP BY day, stretch_us, provider, model, tier, band
                 """, range) { row -> GatewayTotal in
-                let day = try row.day()
-                return try Self.gatewayTotal(day: day, &row)
+                try Self.gatewayTotal(&row)
             }.filter { current.contains($0.day) }
         }
-        var day = from
-        while day <= to {
-            var last = day
-            if current.contains(day) { day = day.adding(days: 1); continue }
-            while last.adding(days: 1) <= to && !current.contains(last.adding(days: 1)) { last = last.adding(days: 1) }
-            let cuts = UTCDay.days(from: day, through: last).flatMap { DayRollup.cuts(stretches($0), in: $0) }
-            out += try gatewayTotalsFromEvents(from: day, to: last, cuts: cuts, bands: bands)
-            day = last.adding(days: 1)
+        let others = UTCDay.days(from: from, through: to).filter { !current.contains($0) }
+        if let first = others.first, let last = others.last {
+            try EventArchive(sql).requireEvents(of: first...last, for: "summing the gateway's usage of \(first)…\(last) from its events")
+        }
+        for day in others {
+            var rollup = DayRollup(day: day, stretches: stretches(day), bands: bands)
+            try sql.rollUpEvents(from: day.start.microseconds, to: day.adding(days: 1).start.microseconds, into: &rollup)
+            out += GatewayTotal.sum(try rollup.rows())
         }
         return out
     }
 
-    /// A day's sums per stretch, provider, model, tier and band from its daily rows (`gatewayTotal`).
-    static let dailySumColumns = StoredColumns("usage_daily", ["day", "provider", "model", "tier", "SUM(events)", "SUM(input_tokens)",
-                                                              "SUM(cached_tokens)", "SUM(cache_write)", "SUM(output_tokens)", "SUM(requests)",
-                                                              "SUM(cache_write_1h)", "stretch_us", "band"])
+    /// A day's sums per stretch, provider, model, tier and band from its daily rows: the
+    /// columns `GatewayTotal.sum` adds, over the same key.
+    static let dailySumColumns = StoredColumns("usage_daily", ["day", "stretch_us", "provider", "model", "tier", "band", "SUM(events)",
+                                                              "SUM(input_tokens)", "SUM(cached_tokens)", "SUM(cache_write)",
+                                                              "SUM(cache_write_1h)", "SUM(output_tokens)", "SUM(requests)"])
 
-    /// An event's prompt-size band in SQL (`PriceBands.band`): the highest threshold of its
-    /// model that its input tokens exceed, else 0. Provider and model names go in as literals.
-    func bandExpression(_ bands: PriceBands) throws -> String {
-        var whens: [String] = []
-        for (provider, model, thresholds) in bands.models {
-            for t in thresholds.reversed() {
-                whens.append("WHEN provider = \(Self.literal(provider)) AND model = \(Self.literal(model)) AND input_tokens > \(t) THEN \(t)")
-            }
-        }
-        return whens.isEmpty ? "0" : "CASE " + whens.joined(separator: " ") + " ELSE 0 END"
-    }
-
-    static func literal(_ s: String) -> String { "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'" }
-
-    /// Totals summed from the events, split at `cuts` (instants where a price changes, each
-    /// inside its own day; `DayRollup.cuts`), as the daily rows would be.
-    func gatewayTotalsFromEvents(from: UTCDay, to: UTCDay, cuts: [Int64], bands: PriceBands = .none) throws -> [GatewayTotal] {
-        try EventArchive(sql).requireEvents(of: from...to, for: "summing the gateway's usage of \(from)…\(to) from its events")
-        let perDay = Timestamp.microsecondsPerDay
-        // The latest cut at or before the event, within its day; else the day's start.
-        let stretch = cuts.isEmpty ? "(ts_us / \(perDay)) * \(perDay)" : "CASE "
-            + cuts.sorted(by: >).map { "WHEN ts_us >= \($0) AND ts_us < \(($0 / perDay + 1) * perDay) THEN \($0)" }.joined(separator: " ")
-            + " ELSE (ts_us / \(perDay)) * \(perDay) END"
-        let band = try bandExpression(bands)
-        // The day's ordinal first, then the columns `gatewayTotal` reads, as the daily rows give them.
-        let sums = StoredColumns("usage_events_named", ["ts_us / \(perDay) AS d", "provider", "model", "tier", "COUNT(*)",
-                                                        "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(cache_write_tokens)",
-                                                        "SUM(output_tokens)", "SUM(requests)", "SUM(cache_write_1h_tokens)",
-                                                        "\(stretch) AS s", "\(band) AS b"])
-        return try sql.rows(sums, """
-            FROM usage_events_named WHERE ts_us >= CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
-            GROUP BY d, s, provider, model, tier, b
-            """, [.int(from.start.microseconds), .int(to.adding(days: 1).start.microseconds)]) { row -> GatewayTotal in
-            let ordinal = try row.int()
-            return try Self.gatewayTotal(day: UTCDay(ordinal: Int(ordinal)), &row)
-        }
-    }
-
-    /// The rest of a row of sums after its day: provider, model, tier, then the sums of events,
-    /// input, cached, cache_write, output, requests and cache_write_1h, the stretch's start and
-    /// the band. SQL sums all prompt tokens and `TokenCounts` takes out the cached part and the
-    /// one-hour writes (SUM is linear, so the difference of sums is the sum of differences).
-    static func gatewayTotal(day: UTCDay, _ row: inout StoredRow) throws -> GatewayTotal {
+    static func gatewayTotal(_ row: inout StoredRow) throws -> GatewayTotal {
+        let day = try row.day()
+        let stretchStart = Timestamp(microseconds: try row.int())
         let provider = try row.text()
         let model = try row.text()
         let tier = try row.value(Tier.self)
+        let band = try row.int()
         let events = try row.int()
         let input = try row.int()
         let cached = try row.int()
         let cacheWrite = try row.int()
+        let cacheWrite1h = try row.int()
         let output = try row.int()
         let requests = try row.int()
-        let cacheWrite1h = try row.int()
-        let stretchStart = try row.int()
-        let band = try row.int()
-        return GatewayTotal(day: day, stretchStart: Timestamp(microseconds: stretchStart), provider: provider, model: model, tier: tier,
-                            band: band, events: events,
-                            input: TokenCounts.uncachedInput(input: input, cached: cached, cacheWrite: cacheWrite),
-                            cachedInput: cached, cacheWrite: TokenCounts.fiveMinuteCacheWrite(cacheWrite: cacheWrite, oneHour: cacheWrite1h),
-                            cacheWrite1h: cacheWrite1h, output: output, requests: requests)
+        return GatewayTotal(summedFor: day, stretchStart: stretchStart, provider: provider, model: model, tier: tier, band: band,
+                            events: events, input: input, cached: cached, cacheWrite: cacheWrite, cacheWrite1h: cacheWrite1h,
+                            output: output, requests: requests)
     }
 
     /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those

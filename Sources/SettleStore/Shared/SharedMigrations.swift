@@ -307,3 +307,22 @@ extension SharedMigrations {
         ALTER TABLE usage_summaries ADD COLUMN through_day TEXT;
         """
 }
+
+extension SharedMigrations {
+    /// No value stands for another (issue 29): a day whose rows miss some of its events is
+    /// `complete = 0`, no longer a `stretches` of "stale" that a signature could one day equal;
+    /// a period's calls per provider are rows of `period_calls`, no longer "k=v,k=v" text that a
+    /// provider named with a comma would break. Each store moves the stored pairs into rows
+    /// (`v17Calls`) and drops the text column.
+    static let v17 = """
+        ALTER TABLE usage_daily_days ADD COLUMN complete BIGINT NOT NULL DEFAULT 1;
+        UPDATE usage_daily_days SET complete = 0, stretches = '' WHERE stretches = 'stale';
+        CREATE TABLE period_calls (
+            customer_id  TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            provider     TEXT NOT NULL,
+            calls        BIGINT NOT NULL,
+            PRIMARY KEY (customer_id, period_start, provider)
+        );
+        """
+}

@@ -86,49 +86,62 @@ public final class UsagePeriods {
         }
     }
 
-    /// A day summed from all its events: its rows are current, split at `signature`.
+    /// A day summed from all its events: its rows are complete, split at `signature`.
     private func markRolledUp(_ day: UTCDay, signature: String, at now: Timestamp) throws {
         try sql.perform("DELETE FROM usage_daily_days WHERE day = ?", [.text(day.description)])
-        try sql.perform("INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, ?)",
+        try sql.perform("INSERT INTO usage_daily_days(day, computed_at, stretches, complete) VALUES (?, ?, ?, 1)",
                         [.text(day.description), .text(now.description), .text(signature)])
     }
 
-    /// A load added its events to a day's rows, split at `signature`. The day stays current only
-    /// if every load that added to it split the same way; a load that left the day to aggregate
-    /// (`markStale`) wins whenever it commits, so a day is never current without all its events.
+    /// A load added its events to a day's rows, split at `signature`. The day stays complete
+    /// only if every load that added to it split the same way; a load that left the day to
+    /// aggregate (`markIncomplete`) wins whenever it commits, so a day is never current without
+    /// all its events.
     func markLoaded(_ day: UTCDay, signature: String, at now: Timestamp) throws {
         try sql.perform("""
-            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, ?)
+            INSERT INTO usage_daily_days(day, computed_at, stretches, complete) VALUES (?, ?, ?, 1)
             ON CONFLICT (day) DO UPDATE SET computed_at = excluded.computed_at,
-                stretches = CASE WHEN usage_daily_days.stretches = excluded.stretches THEN excluded.stretches ELSE '\(Self.stale)' END
+                complete = CASE WHEN usage_daily_days.complete = 1 AND usage_daily_days.stretches = excluded.stretches THEN 1 ELSE 0 END,
+                stretches = excluded.stretches
             """, [.text(day.description), .text(now.description), .text(signature)])
     }
 
     /// A day whose rows miss some of its events: aggregate sums it from its events.
-    func markStale(_ day: UTCDay, at now: Timestamp) throws {
+    func markIncomplete(_ day: UTCDay, at now: Timestamp) throws {
         try sql.perform("""
-            INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES (?, ?, '\(Self.stale)')
-            ON CONFLICT (day) DO UPDATE SET stretches = '\(Self.stale)'
+            INSERT INTO usage_daily_days(day, computed_at, stretches, complete) VALUES (?, ?, '', 0)
+            ON CONFLICT (day) DO UPDATE SET complete = 0
             """, [.text(day.description), .text(now.description)])
     }
 
-    /// The `stretches` of a day whose rows are not current. No signature looks like it.
-    static let stale = "stale"
-
-    /// Days whose daily rows are current and split at the given stretches: nothing to roll up.
+    /// Days whose daily rows are current: complete, and split at the stretches and bands the
+    /// book has now. The one rule for aggregate (nothing to roll up) and reconciliation (summed
+    /// from the rows).
     public func currentDays(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp], bands: PriceBands = .none) throws -> Set<UTCDay> {
         Set(try sql.rows(Self.dayMarkColumns, "FROM usage_daily_days WHERE day >= ? AND day <= ?",
                          [.text(from.description), .text(to.description)]) { row -> UTCDay? in
-            let day = try row.day()
-            let stored = try row.optionalText()
-            return stored == DayRollup.signature(of: stretches(day), in: day, bands: bands) ? day : nil
+            let mark = try Self.dayMark(&row)
+            return mark.isCurrent(signature: DayRollup.signature(of: stretches(mark.day), in: mark.day, bands: bands)) ? mark.day : nil
         }.compactMap { $0 })
     }
 
-    /// A day's mark: the stretches its rows were split at (`stale`, or NULL in a store of an
-    /// earlier release, when they are not current).
-    static let dayMarkColumns = StoredColumns("usage_daily_days", ["day", "stretches"])
+    /// What `usage_daily_days` says of a day: whether its rows hold all its events, and the
+    /// stretches and bands they were split at (NULL in a store of an earlier release).
+    struct DayMark {
+        var day: UTCDay
+        var stretches: String?
+        var complete: Bool
+        func isCurrent(signature: String) -> Bool { complete && stretches == signature }
+    }
 
+    static let dayMarkColumns = StoredColumns("usage_daily_days", ["day", "stretches", "complete"])
+
+    static func dayMark(_ row: inout StoredRow) throws -> DayMark {
+        let day = try row.day()
+        let stretches = try row.optionalText()
+        let complete = try row.flag()
+        return DayMark(day: day, stretches: stretches, complete: complete)
+    }
 
     /// The latency histogram of `from`…`to`: (provider, model, service_id, latency_ms, events).
     public func latencyHistogram(from: UTCDay, to: UTCDay) throws -> [LatencyBucket] {
@@ -148,7 +161,7 @@ public final class UsagePeriods {
 
     public func rolledUpDays(from: UTCDay, to: UTCDay) throws -> Set<UTCDay> {
         let days = StoredColumns("usage_daily_days", ["day"])
-        return Set(try sql.rows(days, "FROM usage_daily_days WHERE day >= ? AND day <= ? AND COALESCE(stretches, '') <> '\(Self.stale)'",
+        return Set(try sql.rows(days, "FROM usage_daily_days WHERE day >= ? AND day <= ? AND complete = 1",
                                 [.text(from.description), .text(to.description)], { try $0.day() }))
     }
 
@@ -311,7 +324,7 @@ public final class UsagePeriods {
         try sql.inTransaction {
             try PendingWork(sql).clearInTransaction(.aggregate, days: days)
             let keys = keys.map { [SQLParam.text($0.customerID), .text($0.periodStart.description)] }
-            for table in ["usage_summaries", "usage_trials", "period_totals"] {
+            for table in ["usage_summaries", "usage_trials", "period_totals", "period_calls"] {
                 try sql.delete(from: table, keys: ["customer_id", "period_start"], values: keys)
             }
             let lines = sql.rowSink(into: "usage_summaries", columns: ["customer_id", "period_start", "provider", "model", "tier",
@@ -320,9 +333,10 @@ public final class UsagePeriods {
                                                                      "from_day", "through_day"])
             let trials = sql.rowSink(into: "usage_trials", columns: ["customer_id", "period_start", "service_id", "free_input", "free_output"])
             let totals = sql.rowSink(into: "period_totals", columns: ["customer_id", "period", "period_start", "billing_day", "plan", "tokens",
-                                                                     "calls", "calls_by_provider", "cost", "trial_credit", "unpriced_quantity",
+                                                                     "calls", "cost", "trial_credit", "unpriced_quantity",
                                                                      "events", "error_events", "as_of", "projected_tokens", "projected_calls",
                                                                      "projected_cost", "alerts_due", "priced_with"])
+            let calls = sql.rowSink(into: "period_calls", columns: ["customer_id", "period_start", "provider", "calls"])
             while let chunk = try next() {
                 for p in chunk {
                     let c = SQLParam.text(p.totals.customerID), start = SQLParam.text(p.totals.period.firstDay.description)
@@ -334,9 +348,11 @@ public final class UsagePeriods {
                     }
                     for t in p.trials { try trials.append([c, start, .text(t.serviceID), .int(t.freeInput), .int(t.freeOutput)]) }
                     let t = p.totals
-                    let byProvider = t.callsByProvider.keys.sorted().map { "\($0)=\(t.callsByProvider[$0]!)" }.joined(separator: ",")
+                    for (provider, n) in t.callsByProvider.sorted(by: { $0.key < $1.key }) {
+                        try calls.append([c, start, .text(provider), .int(n)])
+                    }
                     try totals.append([c, .text(t.period.description), start, .int(Int64(p.billingDay)), .text(t.plan), .int(t.tokens),
-                                       .int(t.calls), .text(byProvider), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
+                                       .int(t.calls), .decimal(t.cost), .decimal(t.trialCredit), .int(t.unpricedQuantity),
                                        .int(t.events), .int(t.errorEvents), .text(t.asOf.description), .int(t.projectedTokens),
                                        .int(t.projectedCalls), .decimal(t.projectedCost), .int(1), .text(t.pricedWith)])
                 }
@@ -344,12 +360,15 @@ public final class UsagePeriods {
             try lines.flush()
             try trials.flush()
             try totals.flush()
+            try calls.flush()
         }
     }
 
     static let totalsColumns = StoredColumns("period_totals", ["customer_id", "period_start", "billing_day", "plan", "tokens", "calls",
-                                                              "calls_by_provider", "cost", "trial_credit", "unpriced_quantity", "events",
+                                                              "cost", "trial_credit", "unpriced_quantity", "events",
                                                               "error_events", "as_of", "projected_tokens", "projected_calls", "projected_cost"])
+
+    static let callsColumns = StoredColumns("period_calls", ["customer_id", "period_start", "provider", "calls"])
 
     /// Periods whose figures changed since alerts last looked at them (or all, when `dueOnly` is false).
     /// `startingIn`: only the periods that start in that month (the finance workbook's).
@@ -365,6 +384,16 @@ public final class UsagePeriods {
         }
         var all: [PeriodTotals] = []
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        // Calls per provider (limits such as `calls_by_provider = { google = 200 }`): few rows,
+        // only for the periods of plans that have such a limit.
+        var callsByPeriod: [PeriodKey: [String: Int64]] = [:]
+        try sql.eachRow(Self.callsColumns, """
+            FROM period_calls\(conditions.isEmpty ? "" : " WHERE (customer_id, period_start) IN (SELECT customer_id, period_start FROM period_totals \(filter))")
+            """, params) { row in
+            let key = PeriodKey(customerID: try row.text(), periodStart: try row.day())
+            let provider = try row.text()
+            callsByPeriod[key, default: [:]][provider] = try row.int()
+        }
         try sql.eachRow(Self.totalsColumns, "FROM period_totals \(filter)", params) { row in
             let customerID = try row.text()
             let periodStart = try row.day()
@@ -372,13 +401,6 @@ public final class UsagePeriods {
             let plan = try row.text()
             let tokens = try row.int()
             let calls = try row.int()
-            let byProvider = try row.text()
-            var callsByProvider: [String: Int64] = [:]
-            for pair in byProvider.split(separator: ",") {
-                let kv = pair.split(separator: "=")
-                guard kv.count == 2, let n = Int64(kv[1]) else { throw StoreError.unreadable("period_totals.calls_by_provider", byProvider) }
-                callsByProvider[String(kv[0])] = n
-            }
             let cost = try row.money()
             let trialCredit = try row.money()
             let unpricedQuantity = try row.int()
@@ -389,7 +411,7 @@ public final class UsagePeriods {
                                  plan: plan, asOf: asOf)
             t.tokens = tokens
             t.calls = calls
-            t.callsByProvider = callsByProvider
+            t.callsByProvider = callsByPeriod[PeriodKey(customerID: customerID, periodStart: periodStart)] ?? [:]
             t.cost = cost
             t.trialCredit = trialCredit
             t.unpricedQuantity = unpricedQuantity
