@@ -10,8 +10,8 @@ public enum ReaderHarness {
     public enum Target: String, CaseIterable, Sendable {
         /// Gateway usage: JSON Lines, CSV, LiteLLM spend logs.
         case usage
-        /// Provider reports, whichever format the content shows.
-        case reports
+        /// Provider bills, whichever format the content shows.
+        case bills
         /// RFC 4180 CSV records.
         case csv
         /// settle.toml.
@@ -40,7 +40,7 @@ public enum ReaderHarness {
                 var rows = 0
                 _ = try UsageFileReader.open(path: path).forEachRow { _ in rows += 1 }
                 return .read(rows)
-            case .reports:
+            case .bills:
                 let reader = try BillFileReader.open(path: path)
                 var records = 0
                 _ = try reader.forEachRecord { _ in records += 1 }

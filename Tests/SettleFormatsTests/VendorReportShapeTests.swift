@@ -10,7 +10,7 @@ import SettleTestSupport
 /// periods, SkuPriceDetails inside the CSV) and a FOCUS 1.0 export of a whole cloud bill.
 @Suite struct VendorReportShapeTests {
     static let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reports").path
+        .appendingPathComponent("Fixtures/provider-bills").path
 
     func read(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> ReportRead {
         try ReportRead.read(path: path, format: format, options: options)

@@ -22,7 +22,7 @@ import SettleTestSupport
         #expect(broken.status == 65)
         #expect(broken.stderr.contains("openai-usage-cut.json"))
         #expect(broken.stderr.contains("truncated"))
-        #expect(try store.reports.billedProviders().isEmpty)
+        #expect(try store.providerBills.billedProviders().isEmpty)
 
         // A record that cannot be used is quarantined: exit 3, the rest stored.
         let odd = dir.write("in/mistral.csv", "provider,date,model,token_type,tier,quantity,cost\nmistral,2026-10-25,m,input,,10,0.01\nmistral,2026-10-32,m,input,,10,0.01\n")

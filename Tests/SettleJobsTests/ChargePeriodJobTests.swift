@@ -11,7 +11,7 @@ import SettleTestSupport
 /// a whole cloud bill, where only the token rows count and the rest is skipped per service.
 @Suite struct ChargePeriodJobTests {
     static let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reports").path
+        .appendingPathComponent("Fixtures/provider-bills").path
     static let first = UTCDay("2025-05-01")!, last = UTCDay("2025-05-31")!
 
     /// A gateway site that resells Solora AI's models: settle.toml with an inbox, a price book
@@ -97,7 +97,7 @@ import SettleTestSupport
         #expect(mid.bills.inputs.map(\.read) == [6] && mid.bills.inputs[0].balances && mid.bills.inputs[0].accepted == 6)
         #expect(mid.reconciled.map(\.label) == UTCDay.days(from: Self.first, through: UTCDay("2025-05-20")!).map(\.description))
         #expect(mid.reconciled.allSatisfy { $0.cells.isEmpty })
-        #expect(try site.store.reports.reconciliationCells(from: Self.first, to: UTCDay("2025-05-30")!).isEmpty)
+        #expect(try site.store.reconciliation.reconciliationCells(from: Self.first, to: UTCDay("2025-05-30")!).isEmpty)
         #expect(try site.store.pending.days(.reconcile, through: Self.last) == UTCDay.days(from: UTCDay("2025-05-21")!, through: Self.last))
         #expect(!FileManager.default.fileExists(atPath: "\(site.dir.path)/out/reconciliation/2025-05-01_2025-05-31"))
 
@@ -137,8 +137,8 @@ import SettleTestSupport
         let again = try site.nightly("2025-06-01")
         let now = again.reconciled.flatMap(\.cells)
         #expect(now.count == 6 && now.allSatisfy { $0.status == .matched })
-        #expect(try site.store.reports.reconciliationCells(from: Self.last, to: Self.last) == now)
-        #expect(try site.store.reports.billLines(from: Self.last, to: Self.last).count == 12)   // both reports kept
+        #expect(try site.store.reconciliation.reconciliationCells(from: Self.last, to: Self.last) == now)
+        #expect(try site.store.providerBills.billLines(from: Self.last, to: Self.last).count == 12)   // both reports kept
         #expect(site.dir.read("\(folder)/summary.csv").contains("2025-05-01,2025-05-31,solora,6,6,0,0,0,0,0,2171.50,2171.50,0.00"))
 
         // Late usage of a day inside the month: the month is reconciled again.
@@ -156,7 +156,7 @@ import SettleTestSupport
         let lateInput = try #require(late.reconciled.flatMap(\.cells).first { $0.model == "solora-atlas-5.6-jupiter" && $0.tokenType == .input })
         #expect(lateInput.through == Self.last && lateInput.gatewayQuantity == 100_150_000 && lateInput.billedQuantity == 100_000_000)
         #expect(lateInput.status == .tokenMismatch)   // 150,000 tokens over 0.1 % of 100M
-        #expect(try site.store.reports.reconciliationCells(from: Self.first, to: UTCDay("2025-05-30")!).isEmpty)
+        #expect(try site.store.reconciliation.reconciliationCells(from: Self.first, to: UTCDay("2025-05-30")!).isEmpty)
 
         // One reconcile over the whole month counts each line of the month once.
         let whole = try Reconcile(from: Self.first, to: Self.last).execute(store: site.store, env: site.env)
@@ -182,13 +182,13 @@ import SettleTestSupport
                                status: .missingInBill, moneyAtRisk: .zero)
         }
         let may10 = UTCDay("2025-05-10")!
-        try store.reports.replaceReconciliation(from: may10, to: may10, cells: [cell("2025-05-10"), cell("2025-05-10", provider: "openai")],
+        try store.reconciliation.replaceReconciliation(from: may10, to: may10, cells: [cell("2025-05-10"), cell("2025-05-10", provider: "openai")],
                                                 runID: "r1")
         let month = cell("2025-05-01", through: "2025-05-31")
-        try store.reports.replaceReconciliation(from: Self.last, to: Self.last, cells: [month], runID: "r2")
-        #expect(try store.reports.reconciliationCells(from: may10, to: may10).map(\.provider) == ["openai"])
-        #expect(try store.reports.reconciliationCells(from: Self.last, to: Self.last) == [month])
-        #expect(try store.reports.reconciliationCells(from: Self.first, to: Self.last).count == 2)
+        try store.reconciliation.replaceReconciliation(from: Self.last, to: Self.last, cells: [month], runID: "r2")
+        #expect(try store.reconciliation.reconciliationCells(from: may10, to: may10).map(\.provider) == ["openai"])
+        #expect(try store.reconciliation.reconciliationCells(from: Self.last, to: Self.last) == [month])
+        #expect(try store.reconciliation.reconciliationCells(from: Self.first, to: Self.last).count == 2)
     }
 
     @Test func aWholeCloudFOCUSExportCountsItsOtherServicesAsSkipped() throws {

@@ -135,7 +135,7 @@ import SettleTestSupport
         // A folder per day, and one for Google's month (its FOCUS export bills per month).
         #expect(reconciled.count == 32 && reconciled.first == "2026-10-01" && reconciled.last == "2026-10-31")
         #expect(reconciled.contains("2026-10-01_2026-10-31"))
-        let cells = try a.store.reports.reconciliationCells(from: s.day(0), to: s.day(30))
+        let cells = try a.store.reconciliation.reconciliationCells(from: s.day(0), to: s.day(30))
         #expect(Set(cells.map(\.day)).count == 31, "every day reconciled against its reports")
         #expect(try a.store.pending.days(.reconcile, through: s.day(30)).isEmpty)
         #expect(try a.store.pending.days(.aggregate, through: s.day(30)).isEmpty)

@@ -44,7 +44,7 @@ import SettleTestSupport
         #expect(bills.inputs.first { $0.format == "focus" }?.skippedBy == ["Compute Engine": 3, "Cloud Storage": 1, "Networking": 1,
                                                                            "Cloud Load Balancing": 1, "Vertex AI": 1, "(Tax)": 1])
         #expect(bills.inputs.first { $0.format == "focus" }?.accepted == 7)
-        #expect(try store.reports.billedProviders() == ["anthropic", "bedrock", "google", "mistral", "openai", "openrouter"])
+        #expect(try store.providerBills.billedProviders() == ["anthropic", "bedrock", "google", "mistral", "openai", "openrouter"])
 
         let job = Reconcile(from: Self.week.0, to: Self.week.1)
         let first = try job.execute(store: store, env: env)
@@ -73,7 +73,7 @@ import SettleTestSupport
         #expect(!first.cells.contains { $0.model == "gpt-4o" || $0.model == "claude-sonnet-4" || $0.model == "Claude3.5Sonnet-v2" })
         #expect(first.cells.contains { $0.model == "anthropic.claude-3-5-sonnet-20241022-v2:0" && $0.status == .matched })
         // Stored as computed.
-        #expect(try store.reports.reconciliationCells(from: Self.week.0, to: Self.week.1) == first.cells)
+        #expect(try store.reconciliation.reconciliationCells(from: Self.week.0, to: Self.week.1) == first.cells)
 
         // The same reports again change nothing; the output is byte for byte the same.
         let folder = "\(dir.path)/out/reconciliation/2026-10-25_2026-10-31"
@@ -92,7 +92,7 @@ import SettleTestSupport
         #expect(counts(late.cells)["cost_mismatch"] == 1)
         #expect(late.cells.first { $0.day == UTCDay("2026-10-30") && $0.model == "gpt-4o-mini" && $0.tokenType == .input }?.status == .matched)
         // History is kept: both OpenAI cost reports of the 30th stay stored.
-        let stored = try store.reports.billLines(from: UTCDay("2026-10-30")!, to: UTCDay("2026-10-30")!)
+        let stored = try store.providerBills.billLines(from: UTCDay("2026-10-30")!, to: UTCDay("2026-10-30")!)
         let costReports = Set(stored.filter { $0.line.provider == "openai" && $0.line.cost != nil }.map(\.bill))
         #expect(costReports.count == 2)
     }

@@ -33,7 +33,7 @@ import SettleTestSupport
         try load.append(event("e4", at: "2026-10-04T00:00:00Z", input: 5, output: 5))
         _ = try load.commit(sha256: "a", bytes: 1, read: 4, quarantined: 0, days: [day, day.adding(days: 1)], inbox: nil)
 
-        let fromEvents = try store.reports.gatewayTotals(from: day, to: day.adding(days: 1)).map(key).sorted()
+        let fromEvents = try store.reconciliation.gatewayTotals(from: day, to: day.adding(days: 1)).map(key).sorted()
         #expect(fromEvents.count == 3)
         #expect(fromEvents.contains("2026-10-03 openai gpt-4o standard 2 900 400 0 70 2"))
 
@@ -42,15 +42,15 @@ import SettleTestSupport
         let noon = Timestamp(rfc3339: "2026-10-03T12:00:00Z")!
         let cut: (UTCDay) -> [Timestamp] = { $0 == day ? [noon] : [] }
         func stretched(_ t: GatewayTotal) -> String { "\(t.stretchStart) " + key(t) }
-        let splitFromEvents = try store.reports.gatewayTotals(from: day, to: day.adding(days: 1), stretches: cut).map(stretched).sorted()
+        let splitFromEvents = try store.reconciliation.gatewayTotals(from: day, to: day.adding(days: 1), stretches: cut).map(stretched).sorted()
         #expect(splitFromEvents.contains("2026-10-03T00:00:00Z 2026-10-03 openai gpt-4o standard 1 600 400 0 50 1"))
         #expect(splitFromEvents.contains("2026-10-03T12:00:00Z 2026-10-03 openai gpt-4o standard 1 300 0 0 20 1"))
         try store.periods.rollUp(day: day, stretches: [noon], at: day.start)
         try store.periods.replace([], clearingPending: [day])
         #expect(try store.periods.dailyRows(from: day, to: day).count == 3)
-        #expect(try store.reports.gatewayTotals(from: day, to: day.adding(days: 1), stretches: cut).map(stretched).sorted() == splitFromEvents)
+        #expect(try store.reconciliation.gatewayTotals(from: day, to: day.adding(days: 1), stretches: cut).map(stretched).sorted() == splitFromEvents)
         // Rows split otherwise than the book says now are not trusted: the totals come from the events.
-        #expect(try store.reports.gatewayTotals(from: day, to: day).map(stretched).sorted()
+        #expect(try store.reconciliation.gatewayTotals(from: day, to: day).map(stretched).sorted()
                 == ["2026-10-03T00:00:00Z 2026-10-03 openai gpt-4o batch 1 7 0 0 3 1", "2026-10-03T00:00:00Z 2026-10-03 openai gpt-4o standard 2 900 400 0 70 2"])
         let latency = try store.periods.latencyHistogram(from: day, to: day).map { "\($0.latencyMs):\($0.events)" }.sorted()
         #expect(latency == ["4300:1", "810:1", "95:1"])
@@ -59,7 +59,7 @@ import SettleTestSupport
         let late = try store.beginUsageLoad(runID: "r2", path: "b.jsonl", format: "jsonl")
         try late.append(event("e5", at: "2026-10-03T18:00:00Z", input: 1, output: 1))
         _ = try late.commit(sha256: "b", bytes: 1, read: 1, quarantined: 0, days: [day], inbox: nil)
-        #expect(try store.reports.gatewayTotals(from: day, to: day).map(key).contains("2026-10-03 openai gpt-4o standard 3 901 400 0 71 3"))
+        #expect(try store.reconciliation.gatewayTotals(from: day, to: day).map(key).contains("2026-10-03 openai gpt-4o standard 3 901 400 0 71 3"))
     }
 
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
@@ -157,7 +157,7 @@ import SettleTestSupport
         try third.append(event("c0", at: "2026-10-03T13:00:00Z", input: 1, output: 1))
         _ = try third.commit(sha256: "c", bytes: 1, read: 1, quarantined: 0, days: [day], inbox: nil)
         #expect(try store.periods.rolledUpDays(from: day, to: day).isEmpty)
-        #expect(try store.reports.gatewayTotals(from: day, to: day).reduce(0) { $0 + $1.events } == 71, "totals from the events")
+        #expect(try store.reconciliation.gatewayTotals(from: day, to: day).reduce(0) { $0 + $1.events } == 71, "totals from the events")
         let resplit = try rowsFromEvents(store, day, stretches: [noon])
         #expect(resplit.contains { $0.contains(" \(noon) ") })
         #expect(try store.periods.currentDays(from: day, to: day, stretches: { _ in [noon] }) == [day])

@@ -84,13 +84,13 @@ import SettleTestSupport
 
         // The day's events, read by the store (its rows are not split at these stretches).
         let cut: (UTCDay) -> [Timestamp] = { $0 == day ? stretches : [] }
-        let fromEvents = try store.reports.gatewayTotals(from: day, to: day, stretches: cut, bands: Self.bands).map(text).sorted()
+        let fromEvents = try store.reconciliation.gatewayTotals(from: day, to: day, stretches: cut, bands: Self.bands).map(text).sorted()
         #expect(fromEvents == core.sorted())
 
         // The day's rows, split so, stored and summed by the store's GROUP BY.
         try store.periods.rollUp(day: day, stretches: stretches, bands: Self.bands, at: day.start)
         try store.periods.replace([], clearingPending: [day])
-        let fromRows = try store.reports.gatewayTotals(from: day, to: day, stretches: cut, bands: Self.bands).map(text).sorted()
+        let fromRows = try store.reconciliation.gatewayTotals(from: day, to: day, stretches: cut, bands: Self.bands).map(text).sorted()
         #expect(fromRows == core.sorted())
         // And Core's sum of the stored rows read back is the same again.
         #expect(GatewayTotal.sum(try store.periods.dailyRows(from: day, to: day)).map(text).sorted() == core.sorted())

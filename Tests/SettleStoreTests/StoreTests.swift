@@ -223,12 +223,12 @@ import SettleTestSupport
         let day = UTCDay("2026-10-25")!
         let cell = ReconciliationCell(day: day, provider: "openai", model: "gpt-4o", tier: .standard, tokenType: .input, gatewayQuantity: 1,
                                       billedQuantity: 1, expectedCost: nil, billedCost: nil, status: .unpriced, moneyAtRisk: .zero)
-        try store.reports.replaceReconciliation(from: day, to: day, cells: [cell], runID: "r1")
+        try store.reconciliation.replaceReconciliation(from: day, to: day, cells: [cell], runID: "r1")
         try store.recordRunStart(RunRecord(runID: "r1", job: "reconcile", startedAt: day.start))
         #expect(try store.runs(last: 5).map(\.runID) == ["r1"])
         try StoreKind.tamper(url, "UPDATE reconciliation_cells SET through_day = '2026-13-45'")
         try StoreKind.tamper(url, "UPDATE runs SET started_at = 'yesterday'")
-        let cells = #expect(throws: StoreError.self) { try store.reports.reconciliationCells(from: day, to: day.adding(days: 400)) }
+        let cells = #expect(throws: StoreError.self) { try store.reconciliation.reconciliationCells(from: day, to: day.adding(days: 400)) }
         #expect(cells?.description.contains("reconciliation_cells.through_day") == true, "\(String(describing: cells))")
         let runs = #expect(throws: StoreError.self) { try store.runs(last: 5) }
         #expect(runs?.description.contains("runs.started_at") == true, "\(String(describing: runs))")

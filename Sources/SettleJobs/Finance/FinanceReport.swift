@@ -59,7 +59,7 @@ public struct FinanceReport: Job {
         env.progress.update("report: reconciliation and service quality", done: 2, total: 4, unit: "steps")
         let daily = try store.periods.dailyRows(from: first, to: last)
         let latency = try store.periods.latencyHistogram(from: first, to: last)
-        let cells = try store.reports.reconciliationCells(from: first, to: last)
+        let cells = try store.reconciliation.reconciliationCells(from: first, to: last)
         let alerts = try store.alertLedger.all().filter { $0.period.description == month.description }
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
         let auditCells = audit.cells(daily)

@@ -99,7 +99,7 @@ public struct Nightly: Job {
         // A pending day inside a charge period (late usage, a late day line) changes the
         // period's cells too: its last day is reconciled again once it is over.
         let pending = intraday ? [] : try store.pending.days(.reconcile, through: date) + [date]
-        let periodEnds = try store.reports.periodEnds(covering: pending).filter { $0 <= date }
+        let periodEnds = try store.providerBills.periodEnds(covering: pending).filter { $0 <= date }
         let toReconcile = Set(pending + periodEnds).sorted()
         for day in toReconcile where day != date {
             env.logger.debug("nightly: reconciling \(day) again: \(periodEnds.contains(day) && !pending.contains(day) ? "a charge period ending that day holds a day whose data changed" : "new usage or reports for it were stored since it was last reconciled")")
@@ -113,8 +113,8 @@ public struct Nightly: Job {
         }
 
         if !intraday {
-            let reconciled = Set(try env.config.reconcile.providers ?? store.reports.billedProviders())
-            for late in ChargePeriods.overdue(try store.reports.providersBillingByPeriod(), on: date) where reconciled.contains(late.provider) {
+            let reconciled = Set(try env.config.reconcile.providers ?? store.providerBills.billedProviders())
+            for late in ChargePeriods.overdue(try store.providerBills.providersBillingByPeriod(), on: date) where reconciled.contains(late.provider) {
                 result.findings.append("\(late.provider) bills by charge period, and no bill covers its usage since \(late.since) yet: those days are not reconciled")
             }
         }

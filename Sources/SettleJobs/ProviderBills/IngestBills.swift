@@ -85,7 +85,7 @@ public struct IngestBills: Job {
     }
 
     func ingest(_ reader: BillFileReader, store: any SettleStore, env: JobEnvironment, runID: String, into result: inout Result) throws {
-        let load = try store.reports.beginLoad(runID: runID, path: reader.path, format: reader.formatName)
+        let load = try store.providerBills.beginLoad(runID: runID, path: reader.path, format: reader.formatName)
         let quarantine = QuarantineFile(outDir: env.outDir, sourcePath: reader.path)
         var sums = Sums()
         var quarantined: [QuarantinedRowRecord] = []

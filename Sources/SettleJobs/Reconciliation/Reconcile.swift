@@ -68,7 +68,7 @@ public struct Reconcile: Job {
     /// that leaves them pending, and nightly does them again. The caller holds the lock.
     public func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> (Result, [String]) {
         var result = try compute(store: store, env: env, catalog: catalog)
-        try store.reports.replaceReconciliation(from: from, to: to, cells: result.cells, runID: runID)
+        try store.reconciliation.replaceReconciliation(from: from, to: to, cells: result.cells, runID: runID)
         CrashPoint.reach("reconcile:stored")
         let (outputs, periodFolders) = try write(result.cells, outDir: env.outDir, currency: env.config.currency)
         CrashPoint.reach("reconcile:written")
@@ -81,20 +81,20 @@ public struct Reconcile: Job {
 
     /// The cells, from what the store holds now.
     func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Result {
-        let providers = try env.config.reconcile.providers ?? store.reports.billedProviders()
+        let providers = try env.config.reconcile.providers ?? store.providerBills.billedProviders()
         env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
-        var stored = try store.reports.billLines(from: from, to: to)
+        var stored = try store.providerBills.billLines(from: from, to: to)
         var bills = BillRestatement.current(stored)
         // A period that ends in the range is compared with the gateway's usage, and the
         // provider's day lines, of all its days.
         let first = min(from, ChargePeriods(bills.filter { providers.contains($0.provider) }).ending(in: from...to).first?.first ?? from)
         if first < from {
-            stored = try store.reports.billLines(from: first, to: to)
+            stored = try store.providerBills.billLines(from: first, to: to)
             bills = BillRestatement.current(stored)
         }
         if env.logger.logLevel <= .debug {
             let replacements = BillRestatement.replacements(stored)
-            let paths = try store.reports.reportPaths(Set(replacements.flatMap { [$0.inForce] + $0.replaced }))
+            let paths = try store.providerBills.billPaths(Set(replacements.flatMap { [$0.inForce] + $0.replaced }))
             func name(_ id: Int64) -> String { paths[id].map { "\($0) (bill \(id))" } ?? "bill \(id)" }
             for r in replacements {
                 env.logger.debug("reconcile: \(r.provider) \(r.span.isOneDay ? r.span.first.description : "\(r.span.first)…\(r.span.last)") \(r.side.rawValue): \(name(r.inForce)) replaces \(r.replaced.map(name).joined(separator: ", "))")
@@ -102,13 +102,13 @@ public struct Reconcile: Job {
         }
         env.progress.update("reconcile: reading the gateway's totals", done: 1, total: 3, unit: "steps")
         let priceBook = PriceBook(rows: catalog.prices, tierMultipliers: env.config.tierMultipliers)
-        let gateway = try store.reports.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) }, bands: priceBook.bands)
+        let gateway = try store.reconciliation.gatewayTotals(from: first, to: to, stretches: { priceBook.changes(within: $0) }, bands: priceBook.bands)
         env.progress.update("reconcile: comparing", done: 2, total: 3, unit: "steps")
         let reconciler = Reconciler(priceBook: priceBook, settings: env.config.reconcile, aliases: env.config.aliases)
         var result = Result()
         result.providers = providers
         result.cells = reconciler.reconcile(days: from...to, providers: Set(providers), gateway: gateway, bills: bills,
-                                            billsByPeriod: try store.reports.providersBillingByPeriod())
+                                            billsByPeriod: try store.providerBills.providersBillingByPeriod())
         result.summaries = ReconciliationSummary.of(result.cells)
         env.progress.finish()
         return result

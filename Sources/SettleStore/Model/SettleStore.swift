@@ -24,8 +24,10 @@ public protocol SettleStore: AnyObject {
     /// leaves those days for aggregate to roll up from their events.
     func beginUsageLoad(runID: String, path: String, format: String, summing: DaySumming?) throws -> any UsageLoad
 
-    /// Provider report lines, the gateway's day totals and reconciliation cells.
-    var reports: ReportLedger { get }
+    /// Provider bills: their lines and the files they came from.
+    var providerBills: ProviderBillLedger { get }
+    /// The gateway's totals reconciliation compares, and the cells it found.
+    var reconciliation: ReconciliationLedger { get }
     /// Daily usage rows and billing-period summaries.
     var periods: UsagePeriods { get }
     /// Alerts and their webhook deliveries.

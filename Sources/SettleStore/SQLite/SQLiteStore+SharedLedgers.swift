@@ -1,6 +1,7 @@
 /// The features whose SQL SQLite shares with the other store (`Shared/`), over this connection.
 extension SQLiteStore {
-    public var reports: ReportLedger { ReportLedger(db) }
+    public var providerBills: ProviderBillLedger { ProviderBillLedger(db) }
+    public var reconciliation: ReconciliationLedger { ReconciliationLedger(db) }
     public var periods: UsagePeriods { UsagePeriods(db) }
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }

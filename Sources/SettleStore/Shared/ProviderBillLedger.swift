@@ -1,14 +1,15 @@
 import SettleCore
 
-/// Provider report lines, the gateway's daily totals and reconciliation cells: the same SQL on
-/// both stores. Costs go in and come out as decimal text (TEXT in SQLite, numeric in
-/// PostgreSQL), so no digit is lost; flags are written as 1/0, which both read as true/false.
-public final class ReportLedger {
+/// Provider bills as stored: their lines, which charge periods they cover, the files they came
+/// from. The same SQL on both stores. Costs go in and come out as decimal text (TEXT in SQLite,
+/// numeric in PostgreSQL), so no digit is lost; flags are written as 1/0, which both read as
+/// true/false.
+public final class ProviderBillLedger {
     let sql: any SQLExecutor
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
-    /// Starts the unit of work that loads one provider report file.
+    /// Starts the unit of work that loads one provider bill file.
     public func beginLoad(runID: String, path: String, format: String) throws -> any BillLoad {
         try SharedBillLoad(sql: sql, runID: runID, path: path, format: format)
     }
@@ -18,7 +19,7 @@ public final class ReportLedger {
 
     /// Every stored bill line whose charge period touches the days `from`…`to`: the lines of
     /// those days, and the longer periods that start earlier and end in or after them. History
-    /// included, in report order.
+    /// included, in ingest order.
     public func billLines(from: UTCDay, to: UTCDay) throws -> [StoredBillLine] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
         let days = try sql.rows(Self.billLineColumns, "FROM bill_lines WHERE day >= ? AND day <= ?", range, { try Self.billLine(&$0) })
@@ -81,8 +82,8 @@ public final class ReportLedger {
         return ends.sorted()
     }
 
-    /// The files the reports `ids` were read from, for messages that name them.
-    public func reportPaths(_ ids: Set<Int64>) throws -> [Int64: String] {
+    /// The files the bills `ids` were read from, for messages that name them.
+    public func billPaths(_ ids: Set<Int64>) throws -> [Int64: String] {
         guard !ids.isEmpty else { return [:] }
         var out: [Int64: String] = [:]
         let inputs = StoredColumns("ingest_inputs", ["id", "path"])
@@ -100,132 +101,9 @@ public final class ReportLedger {
     public func billedProviders() throws -> [String] {
         try sql.rows(StoredColumns("bill_lines", ["provider"]), "FROM bill_lines GROUP BY provider", [], { try $0.text() }).sorted()
     }
-
-    /// The gateway's totals per day, price stretch, provider, model, tier and band, all events
-    /// of any status, for the days `from`…`to` (`GatewayTotal.sum`, the one rule). A day whose
-    /// daily rows are current (`UsagePeriods.currentDays`: complete, and split at the stretches
-    /// and bands the book has now; loads keep that true, see `LoadRollup`) is summed from those
-    /// few rows by the store's GROUP BY; any other day is rolled up from its events in memory
-    /// (`DayRollup`, as aggregate does) and its rows summed by `GatewayTotal.sum`.
-    public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },
-                              bands: PriceBands = .none) throws -> [GatewayTotal] {
-        let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        let current = try UsagePeriods(sql).currentDays(from: from, to: to, stretches: stretches, bands: bands)
-        var out: [GatewayTotal] = []
-        if !current.isEmpty {
-            out += try sql.rows(Self.dailySumColumns, """
-                FROM usage_daily WHERE day >= ? AND day <= ?
-                GROUP BY day, stretch_us, provider, model, tier, band
-                """, range) { row -> GatewayTotal in
-                try Self.gatewayTotal(&row)
-            }.filter { current.contains($0.day) }
-        }
-        let others = UTCDay.days(from: from, through: to).filter { !current.contains($0) }
-        if let first = others.first, let last = others.last {
-            try EventArchive(sql).requireEvents(of: first...last, for: "summing the gateway's usage of \(first)…\(last) from its events")
-        }
-        for day in others {
-            var rollup = DayRollup(day: day, stretches: stretches(day), bands: bands)
-            try sql.rollUpEvents(from: day.start.microseconds, to: day.adding(days: 1).start.microseconds, into: &rollup)
-            out += GatewayTotal.sum(try rollup.rows())
-        }
-        return out
-    }
-
-    /// A day's sums per stretch, provider, model, tier and band from its daily rows: the
-    /// columns `GatewayTotal.sum` adds, over the same key.
-    static let dailySumColumns = StoredColumns("usage_daily", ["day", "stretch_us", "provider", "model", "tier", "band", "SUM(events)",
-                                                              "SUM(input_tokens)", "SUM(cached_tokens)", "SUM(cache_write)",
-                                                              "SUM(cache_write_1h)", "SUM(output_tokens)", "SUM(requests)"])
-
-    static func gatewayTotal(_ row: inout StoredRow) throws -> GatewayTotal {
-        let day = try row.day()
-        let stretchStart = Timestamp(microseconds: try row.int())
-        let provider = try row.text()
-        let model = try row.text()
-        let tier = try row.value(Tier.self)
-        let band = try row.int()
-        let events = try row.int()
-        let input = try row.int()
-        let cached = try row.int()
-        let cacheWrite = try row.int()
-        let cacheWrite1h = try row.int()
-        let output = try row.int()
-        let requests = try row.int()
-        return GatewayTotal(summedFor: day, stretchStart: stretchStart, provider: provider, model: model, tier: tier, band: band,
-                            events: events, input: input, cached: cached, cacheWrite: cacheWrite, cacheWrite1h: cacheWrite1h,
-                            output: output, requests: requests)
-    }
-
-    /// Replaces the stored cells reconciled with the days `from`…`to` (one-day cells of those
-    /// days, and cells of the periods that end on them) with `cells`, in one transaction.
-    public func replaceReconciliation(from: UTCDay, to: UTCDay, cells: [ReconciliationCell], runID: String) throws {
-        let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        struct Period: Hashable { var provider: String; var first: UTCDay; var last: UTCDay }
-        let periods = Set(cells.compactMap { c in c.through.map { Period(provider: c.provider, first: c.day, last: $0) } })
-        try sql.inTransaction {
-            try sql.perform("DELETE FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range)
-            try sql.perform("DELETE FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range)
-            // A provider's days now reconciled as a period hold no day cells of their own.
-            for p in periods {
-                try sql.perform("DELETE FROM reconciliation_cells WHERE through_day = '' AND provider = ? AND day >= ? AND day <= ?",
-                                [.text(p.provider), .text(p.first.description), .text(p.last.description)])
-            }
-            let rows = sql.rowSink(into: "reconciliation_cells", columns: [
-                "day", "through_day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
-                "status", "money_at_risk", "model_total", "run_id", "band",
-            ])
-            for c in cells {
-                try rows.append([.text(c.day.description), .text(c.through?.description ?? ""), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
-                                 .text(c.tokenType?.rawValue ?? ""), .int(c.gatewayQuantity), .optional(c.billedQuantity),
-                                 .decimal(c.expectedCost), .decimal(c.billedCost), .text(c.status.rawValue), .decimal(c.moneyAtRisk),
-                                 .text(c.isModelTotal ? "1" : "0"), .text(runID), .int(c.band)])
-            }
-            try rows.flush()
-        }
-    }
-
-    /// The stored cells reconciled with the days `from`…`to`: one-day cells of those days and
-    /// cells of the periods that end on them.
-    public func reconciliationCells(from: UTCDay, to: UTCDay) throws -> [ReconciliationCell] {
-        let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        let dayCells = try sql.rows(Self.cellColumns, "FROM reconciliation_cells WHERE through_day = '' AND day >= ? AND day <= ?", range,
-                                    { try Self.cell(&$0) })
-        let periodCells = try sql.rows(Self.cellColumns,
-                                       "FROM reconciliation_cells WHERE through_day <> '' AND through_day >= ? AND through_day <= ?", range,
-                                       { try Self.cell(&$0) })
-        return (dayCells + periodCells).sorted(by: <)
-    }
-
-    static let cellColumns = StoredColumns("reconciliation_cells", ["day", "through_day", "provider", "model", "tier", "token_type",
-                                                                    "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
-                                                                    "status", "money_at_risk", "model_total", "band"])
-
-    /// A row of `cellColumns`: a cell of one day has no last day and a cell of no token type
-    /// none ('' for both); a side with nothing to compare has no quantity or cost (NULL).
-    static func cell(_ row: inout StoredRow) throws -> ReconciliationCell {
-        let day = try row.day()
-        let through = try row.optionalDay()
-        let provider = try row.text()
-        let model = try row.text()
-        let tier = try row.value(Tier.self)
-        let tokenType = try row.optionalValue(TokenType.self)
-        let gatewayQuantity = try row.int()
-        let billedQuantity = try row.optionalInt()
-        let expectedCost = try row.decimal()
-        let billedCost = try row.decimal()
-        let status = try row.value(ReconciliationStatus.self)
-        let moneyAtRisk = try row.money()
-        let isModelTotal = try row.flag()
-        var cell = ReconciliationCell(day: day, through: through, provider: provider, model: model, tier: tier, tokenType: tokenType,
-                                      gatewayQuantity: gatewayQuantity, billedQuantity: billedQuantity, expectedCost: expectedCost,
-                                      billedCost: billedCost, status: status, moneyAtRisk: moneyAtRisk, isModelTotal: isModelTotal)
-        cell.band = try row.int()
-        return cell
-    }
 }
 
-/// One report file's lines, quarantined records and tally in one transaction.
+/// One provider bill's lines, quarantined records and tally in one transaction.
 final class SharedBillLoad: BillLoad {
     private let sql: any SQLExecutor
     private let inputID: Int64
@@ -284,7 +162,7 @@ final class SharedBillLoad: BillLoad {
         }
     }
 
-    /// The days a new report makes nightly reconcile again: a day line's day; a period line's
+    /// The days a new bill makes nightly reconcile again: a day line's day; a period line's
     /// last day (the period is reconciled then), and each of its days that already has one-day
     /// cells of the provider, which the period now replaces.
     func daysToReconcile(_ lines: [BillLine]) throws -> [UTCDay] {
