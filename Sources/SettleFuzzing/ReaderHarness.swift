@@ -5,7 +5,7 @@ import SettleFormats
 /// Every parser of files settle is given, driven with arbitrary bytes: what `scripts/fuzz`
 /// runs under libFuzzer (`Fuzz/`), and what the seed-corpus test runs on every seed in the
 /// repository. A parser may refuse any input with an error; it must never crash, hang or
-/// take a non-empty file that is no report for an empty one.
+/// take a non-empty file that is no bill for an empty one.
 public enum ReaderHarness {
     public enum Target: String, CaseIterable, Sendable {
         /// Gateway usage: JSON Lines, CSV, LiteLLM spend logs.

@@ -1,7 +1,7 @@
 import SettleCore
 import SettleFormats
 
-/// Provider reports for generated gateway data, one format per provider as each really sends
+/// Provider bills for generated gateway data, one format per provider as each really sends
 /// them, with one planted discrepancy of every reconciliation status, so that the demo and the
 /// tests show each:
 ///
@@ -12,7 +12,7 @@ import SettleFormats
 /// - missing_in_gateway: OpenAI's costs list web search tool calls, which the gateway does not meter;
 /// - unpriced: Mistral bills codestral-2508, which the price book does not list yet;
 /// - a restatement: OpenAI's first cost report of the sixth day doubles gpt-4o-mini input; the
-///   corrected report in `bills-late/` replaces it.
+///   corrected bill in `bills-late/` replaces it.
 public struct SyntheticBills {
     public var usageDir: String
     public var pricesPath: String
@@ -54,13 +54,13 @@ public struct SyntheticBills {
         return totals
     }
 
-    /// Writes the reports into `billsDir` and the late restatement into `lateDir`; returns the paths.
+    /// Writes the bills into `billsDir` and the late restatement into `lateDir`; returns the paths.
     public func write(billsDir: String, lateDir: String) throws -> [String] {
         let book = PriceBook(rows: try CatalogLoader.prices(pricesPath), tierMultipliers: tierMultipliers)
         let totals = try meteredTotals()
         let keys = totals.keys.sorted()
         let generated = Array(Set(keys.map(\.day))).sorted()
-        guard !generated.isEmpty else { throw FileSystemError(path: usageDir, "no usage to write reports for") }
+        guard !generated.isEmpty else { throw FileSystemError(path: usageDir, "no usage to write provider bills for") }
         // The planted discrepancies go to days 2–6 of a week; a shorter run (a benchmark's one
         // night) gets them all on its last day.
         let days = (0..<max(generated.count, 6)).map { generated[min($0, generated.count - 1)] }

@@ -176,7 +176,7 @@ extension SyntheticData {
         [focus]
         sku_pattern = '^(?<model>.+?), (?<token_type>input|output|cached input|cache writes|requests)$'
 
-        # No providers list: every provider with a report ingested is reconciled.
+        # No providers list: every provider with a bill ingested is reconciled.
         [reconcile]
         token_tolerance_pct = "0.1"
         token_tolerance_abs = 0

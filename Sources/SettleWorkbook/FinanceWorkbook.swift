@@ -4,7 +4,7 @@ import SettleCore
 ///
 /// Customer figures are those of the billing periods that start in the month (what the
 /// invoices cover); provider figures are those of the calendar month's days (what the
-/// providers' reports cover). Money is rounded to cents per row, as on the invoices, and every
+/// providers' bills cover). Money is rounded to cents per row, as on the invoices, and every
 /// total is a formula.
 public struct FinanceWorkbook: Sendable {
     /// One customer's month: the version history, the totals of the periods that start in the

@@ -4,7 +4,7 @@ import SettleFuzzing
 // Built two ways. `scripts/fuzz` builds it with -DFUZZING and -sanitize=fuzzer: libFuzzer
 // supplies `main` and calls LLVMFuzzerTestOneInput with each input, for the parser that
 // $SETTLE_FUZZ_TARGET names. Built plainly, it replays files through the same harness
-// (`settle-fuzz reports crash-1234`), to see what a crash the fuzzer saved does.
+// (`settle-fuzz bills crash-1234`), to see what a crash the fuzzer saved does.
 
 #if FUZZING
 let fuzzTarget: ReaderHarness.Target = {

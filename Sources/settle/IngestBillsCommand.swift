@@ -20,7 +20,7 @@ struct IngestBillsCommand: ParsableCommand {
 
     @OptionGroup(title: "Global options") var global: GlobalOptions
 
-    @Option(help: "Report format, when the content does not say: \(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Bill format, when the content does not say: \(BillFileFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: BillFileFormat?
 
     @Argument(help: "Files or folders (folders are read recursively, hidden files skipped).")

@@ -39,7 +39,7 @@ struct NightlyCommand: ParsableCommand {
             facts.findings = Int64(result.findings.count)
             let u = result.usage
             console.say("\(intraday ? "intraday" : "nightly") \(day): \(u.inputs.count) usage files (\(grouped(u.read)) rows: \(grouped(u.accepted)) new, "
-                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(result.bills.inputs.count) provider reports")
+                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(result.bills.inputs.count) provider bills")
             let cells = result.reconciled.reduce(0) { $0 + $1.cells.count }
             let notMatched = result.reconciled.reduce(0) { $0 + $1.notMatched }
             let risk = result.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }

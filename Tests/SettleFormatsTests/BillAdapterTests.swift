@@ -3,7 +3,7 @@ import SettleCore
 import SettleTestSupport
 @testable import SettleFormats
 
-/// Every provider report adapter on samples shaped like the real APIs' answers, traps included.
+/// Every provider bill adapter on samples shaped like the real APIs' answers, traps included.
 @Suite struct BillAdapterTests {
     func read(_ name: String, _ text: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> ReportRead {
         let dir = TempFolder()

@@ -44,7 +44,7 @@ import SettleTestSupport
             try FileManager.default.copyItem(atPath: f, toPath: "\(root)/inbox/bills/\((f as NSString).lastPathComponent)")
         }
         let late = try site.settle(["nightly", "--date", "2026-11-01"], at: "2026-11-02T03:00:00Z")
-        #expect(late.stdout.contains("1 provider reports"))
+        #expect(late.stdout.contains("1 provider bills"))
         // The restated day again, and Google's October, which holds that day.
         #expect(late.stdout.contains("reconciled 2026-10-30, 2026-10-31, 2026-11-01, 2026-10-01…2026-10-31:"), "the restated day again: \(late.stdout)")
         return site
@@ -279,7 +279,7 @@ import SettleTestSupport
         // The same site through a relative --config: no inbox file looks new.
         let relative = try SettleProcess.run(["--config", "settle.toml", "--database", site.url, "--out", "out", "nightly", "--date", "2026-11-02"],
                                              in: site.root, environment: ["SETTLE_WEBHOOK_SECRET": ""])
-        #expect(relative.stdout.contains("nightly 2026-11-02: 0 usage files (0 rows: 0 new, 0 duplicates, 0 quarantined), 0 provider reports"),
+        #expect(relative.stdout.contains("nightly 2026-11-02: 0 usage files (0 rows: 0 new, 0 duplicates, 0 quarantined), 0 provider bills"),
                 "\(relative.stdout)")
 
         // Bad configuration: exit 78, the mail names the key.

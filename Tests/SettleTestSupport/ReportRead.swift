@@ -1,7 +1,7 @@
 import SettleCore
 import SettleFormats
 
-/// Everything one provider report file gave, record by record, for tests that assert what a
+/// Everything one provider bill file gave, record by record, for tests that assert what a
 /// reader made of a vendor's file.
 public struct ReportRead: Sendable {
     public var format: String

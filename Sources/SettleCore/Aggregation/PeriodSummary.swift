@@ -60,7 +60,7 @@ public struct TrialUse: Sendable, Hashable {
     }
 }
 
-/// What the alerts watch and the reports show for one customer and billing period.
+/// What the alerts watch and the finance reports show for one customer and billing period.
 public struct PeriodTotals: Sendable, Hashable {
     public var customerID: String
     public var period: BillingPeriod

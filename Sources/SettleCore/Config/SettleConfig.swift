@@ -12,7 +12,7 @@ public struct SettleConfig: Sendable {
     public var volumeDiscounts: [VolumeDiscount] = []
     public var tierMultipliers: [Tier: ExactDecimal] = [:]
     public var plans: [String: Plan] = [:]
-    /// provider → (provider-report model name → gateway model name)
+    /// provider → (provider-bill model name → gateway model name)
     public var aliases: [String: [String: String]] = [:]
     /// FOCUS ProviderName → settle provider
     public var providerNames: [String: String] = [:]

@@ -42,7 +42,7 @@ public struct InputTally: Sendable, Equatable {
     public var accepted: Int
     public var duplicates: Int
     public var quarantined: Int
-    /// Provider reports only: records that are not ours to reconcile (CUR rows of other AWS
+    /// Provider bills only: records that are not ours to reconcile (CUR rows of other AWS
     /// services, the compute and storage of a FOCUS cloud bill), counted so that the ledger
     /// still balances.
     public var skipped: Int

@@ -1,4 +1,4 @@
-/// Streams the records of a provider report saved as JSON, one element at a time, whichever
+/// Streams the records of a provider bill saved as JSON, one element at a time, whichever
 /// way it was saved (FORMATS.md): one API page (`{"data": [...], "has_more": …}`), a JSON array
 /// of pages, a JSON array of the pages' `data` concatenated (OpenAI's cookbook saves buckets
 /// so), or JSON Lines of pages or of buckets, often each on a single line.

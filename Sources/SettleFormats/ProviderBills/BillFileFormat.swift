@@ -1,5 +1,5 @@
 import SettleCore
-/// The provider report formats settle reads (FORMATS.md), by the names `--format` takes.
+/// The provider bill formats settle reads (FORMATS.md), by the names `--format` takes.
 public enum BillFileFormat: String, Sendable, CaseIterable {
     case openAIUsage = "openai-usage"
     case openAICosts = "openai-costs"

@@ -1,6 +1,6 @@
 import SettleCore
 
-/// Streams one provider report file into records, whatever its format. `open` decides the
+/// Streams one provider bill file into records, whatever its format. `open` decides the
 /// format (from content, or `--format`) and checks that the file can be read as it before
 /// anything is written.
 public struct BillFileReader {

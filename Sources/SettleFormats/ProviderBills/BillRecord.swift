@@ -1,6 +1,6 @@
 import SettleCore
 
-/// One record of a provider report after decoding. A record (an API result, a CSV row) may
+/// One record of a provider bill after decoding. A record (an API result, a CSV row) may
 /// give several bill lines: one OpenAI usage result holds four token types.
 public enum BillRecord: Sendable {
     case lines([BillLine])
@@ -10,7 +10,7 @@ public enum BillRecord: Sendable {
     case skipped(String)
 }
 
-/// Why a provider report record is quarantined: the stable codes, counted per file.
+/// Why a provider bill record is quarantined: the stable codes, counted per file.
 public enum BillQuarantineCode: String, Sendable, CaseIterable {
     case badAmount = "bad_amount"
     case badCount = "bad_count"

@@ -27,7 +27,7 @@ public struct QuarantinedRow: Sendable, Equatable {
         self.raw = raw
     }
 
-    /// A provider report record.
+    /// A provider bill record.
     init(source: String, line: Int, problem: BillFieldProblem, raw: String) {
         self.source = source
         self.line = line

@@ -25,7 +25,7 @@ public struct IssueInvoices: Job {
     /// customers holds a thousand customers' summaries and documents, not a million (tests
     /// make it small to cross many chunks).
     var chunkSize = 1_000
-    /// Whether the report keeps every document (`issued`, `adjustments`, `drafts`,
+    /// Whether the result keeps every document (`issued`, `adjustments`, `drafts`,
     /// `openPeriods`) besides their counts: `settle invoice` lists some; close keeps counts only.
     var keepsDocuments = true
 

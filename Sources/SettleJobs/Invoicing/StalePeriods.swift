@@ -43,7 +43,7 @@ enum StalePeriods {
     }
 
     /// Sums again the stale periods of `months` (`days`) before they are invoiced; the
-    /// aggregate's report, or nil when none was stale.
+    /// aggregate's result, or nil when none was stale.
     static func sumAgain(months: [PeriodMonth], store: any SettleStore, env: JobEnvironment, catalog: Catalog,
                          through: UTCDay) throws -> Aggregate.Result? {
         let stale = try days(months: months, store: store, env: env, catalog: catalog, through: through)

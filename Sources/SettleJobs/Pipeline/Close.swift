@@ -29,7 +29,7 @@ public struct Close: Job {
         public var invoices = IssueInvoices.Result()
         public var payouts = ComputePayouts.Result()
         public var finance = FinanceReport.Result()
-        /// The PDFs rendered, one report per month.
+        /// The PDFs rendered, one result per month.
         public var documents: [RenderDocuments.Result] = []
         public var findings: [String] = []
         public var outputs: [String] = []

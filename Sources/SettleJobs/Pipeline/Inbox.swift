@@ -5,11 +5,11 @@ import SettleCore
 import SettleFormats
 import SettleStore
 
-/// The inbox folders of `[inbox]`, where the gateway's exports and the providers' reports land.
+/// The inbox folders of `[inbox]`, where the gateway's exports and the providers' bills land.
 ///
 /// Files are left where they are (other tools own those folders: rsync, a provider's SFTP
 /// drop, the gateway's log rotation). A file is new when the store has not taken in that path
-/// with that size and modification time; a report rewritten in place is new again, and reading
+/// with that size and modification time; a bill rewritten in place is new again, and reading
 /// it again can only add rows the store does not have.
 public struct Inbox {
     public enum Kind: String, Sendable {
@@ -24,7 +24,7 @@ public struct Inbox {
     public static func configured(_ kind: Kind, config: SettleConfig) throws -> Inbox {
         let file = config.sourcePath ?? "settle.toml"
         guard let folder = kind == .usage ? config.inbox.usage : config.inbox.bills else {
-            throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "is not set; nightly needs the folder where \(kind == .usage ? "gateway usage files" : "provider reports") arrive")
+            throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "is not set; nightly needs the folder where \(kind == .usage ? "gateway usage files" : "provider bills") arrive")
         }
         guard FileSystem.isDirectory(folder) else {
             throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "names \(folder), which is not a folder; create it or fix the path")

@@ -13,7 +13,7 @@ import Logging
 public struct Nightly: Job {
     public var date: UTCDay
     public var alerts: EvaluateAlerts
-    /// The intraday alert pass: new usage in, today aggregated, alerts; no provider reports and
+    /// The intraday alert pass: new usage in, today aggregated, alerts; no provider bills and
     /// no reconciliation (a day is reconciled once it is over, by the nightly run).
     public var intraday: Bool
 
@@ -102,7 +102,7 @@ public struct Nightly: Job {
         let periodEnds = try store.providerBills.periodEnds(covering: pending).filter { $0 <= date }
         let toReconcile = Set(pending + periodEnds).sorted()
         for day in toReconcile where day != date {
-            env.logger.debug("nightly: reconciling \(day) again: \(periodEnds.contains(day) && !pending.contains(day) ? "a charge period ending that day holds a day whose data changed" : "new usage or reports for it were stored since it was last reconciled")")
+            env.logger.debug("nightly: reconciling \(day) again: \(periodEnds.contains(day) && !pending.contains(day) ? "a charge period ending that day holds a day whose data changed" : "new usage or provider bills for it were stored since it was last reconciled")")
         }
         for day in toReconcile {
             env.progress.update("nightly: reconciling \(day)", done: 0, total: nil, unit: "cells")

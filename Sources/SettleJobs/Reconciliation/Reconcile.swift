@@ -4,12 +4,12 @@ import SettleStore
 import SettleWorkbook
 import Logging
 
-/// `settle reconcile --date D | --from D --to D`: the gateway against the providers' reports,
+/// `settle reconcile --date D | --from D --to D`: the gateway against the providers' bills,
 /// stored per cell and written as `reconciliation/LABEL/reconciliation.csv`, `summary.csv` and
 /// `.xlsx`. A provider's charge period longer than a day (a FOCUS month) is reconciled with its
 /// last day, and written to its own folder `reconciliation/FIRST_LAST/`.
 ///
-/// Recomputed from stored data every time, so a rerun after a late report gives the same cells
+/// Recomputed from stored data every time, so a rerun after a late bill gives the same cells
 /// as if it had been on time, and the same bytes for the same data.
 public struct Reconcile: Job {
     public var from: UTCDay
@@ -82,7 +82,7 @@ public struct Reconcile: Job {
     /// The cells, from what the store holds now.
     func compute(store: any SettleStore, env: JobEnvironment, catalog: Catalog) throws -> Result {
         let providers = try env.config.reconcile.providers ?? store.providerBills.billedProviders()
-        env.progress.update("reconcile: reading provider reports", done: 0, total: 3, unit: "steps")
+        env.progress.update("reconcile: reading provider bills", done: 0, total: 3, unit: "steps")
         var stored = try store.providerBills.billLines(from: from, to: to)
         var bills = BillRestatement.current(stored)
         // A period that ends in the range is compared with the gateway's usage, and the

@@ -49,7 +49,7 @@ public protocol SettleStore: AnyObject {
     /// Closed months' events in archive files (`settle archive`).
     var archive: EventArchive { get }
 
-    /// Facts for tests, the demo and reports.
+    /// Facts for tests, the demo and finance reports.
     func eventCount() throws -> Int
     func quarantineCount() throws -> Int
     func usageTotals() throws -> [UsageTotal]
@@ -125,19 +125,19 @@ extension UsageLoad {
     }
 }
 
-/// The writes of one provider report file, all committed together or not at all. Report files
+/// The writes of one provider bill file, all committed together or not at all. Bill files
 /// are small next to usage logs (a day of a provider is a few hundred lines once summed), so the
 /// job sums them in memory and hands them over at the end.
 public protocol BillLoad: AnyObject {
-    /// Stores the report's lines, its quarantined rows and its tally, and commits. A file whose
+    /// Stores the bill's lines, its quarantined rows and its tally, and commits. A file whose
     /// SHA-256 was stored before keeps its first copy: its records count as duplicates.
-    /// A new report marks its days for reconcile in the same transaction; `inbox` remembers the
+    /// A new bill marks its days for reconcile in the same transaction; `inbox` remembers the
     /// file as taken in.
     func commit(lines: [BillLine], quarantined: [QuarantinedRowRecord], tally: BillTally, inbox: InboxEntry?) throws -> (accepted: Int, duplicates: Int)
     func rollback()
 }
 
-/// What reading one report file gave, before the store decides about duplicates.
+/// What reading one bill file gave, before the store decides about duplicates.
 public struct BillTally: Sendable {
     public var sha256: String
     public var bytes: Int64

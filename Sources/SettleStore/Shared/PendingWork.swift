@@ -93,7 +93,7 @@ public final class PendingWork {
 }
 
 /// An inbox file as nightly saw it. The same path with the same size and modification time is
-/// the same file, not read again; a file rewritten in place (a restated report) is new.
+/// the same file, not read again; a file rewritten in place (a restated bill) is new.
 public struct InboxEntry: Sendable, Equatable {
     public var kind: String
     public var path: String

@@ -1,6 +1,6 @@
 import SettleCore
 
-/// The usage totals a store gives tests, the demo and reports (`SettleStore.usageTotals`),
+/// The usage totals a store gives tests, the demo and finance reports (`SettleStore.usageTotals`),
 /// read back the same way from both stores: only the order of names (each store's collation)
 /// is a store's own.
 enum StoreFacts {
