@@ -66,4 +66,18 @@ import Testing
                     "Sources/SettleCore/\(file) imports a module: the domain does no I/O and depends on nothing")
         }
     }
+
+    /// The store code both databases share names neither (issue 29): where they differ, a
+    /// requirement of `SQLExecutor` says what is needed and each store's folder says how.
+    @Test func sharedStoreCodeNamesNeitherDatabase() throws {
+        let shared = Self.sources.appendingPathComponent("SettleStore/Shared")
+        let files = (FileManager.default.enumerator(atPath: shared.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 15)
+        for file in files {
+            let text = try String(contentsOf: shared.appendingPathComponent(file), encoding: .utf8)
+            for name in ["PGConnection", "SQLiteConnection", "EventPartitions", "PGRows"] {
+                #expect(!text.contains(name), "Sources/SettleStore/Shared/\(file) names \(name): put the difference behind a SQLExecutor requirement")
+            }
+        }
+    }
 }
