@@ -74,9 +74,11 @@ final class PDFCanvas {
     /// The height of a table cell: `text` in `font` (of `size` points) within `width`, and at
     /// least `line`. Pango lays it out only when it might wrap: a text of no more UTF-8 bytes
     /// than `width / (1.2 × size)` fits one line (no glyph, bold ones included, is wider than
-    /// 1.2 em per byte), so a table of a hundred thousand rows measures only its long cells.
+    /// 1.2 em per byte) and holds no control character, so a table of a hundred thousand rows
+    /// measures only its long cells.
     func cellHeight(_ text: String, width: Double, font: String, size: Double, line: Double) -> Double {
-        guard Double(text.utf8.count) * size * 1.2 > width else { return line }
+        // A line break makes more lines than the width says: a text with any control character is laid out.
+        guard Double(text.utf8.count) * size * 1.2 > width || text.utf8.contains(where: { $0 < 0x20 }) else { return line }
         return max(self.text(text, x: 0, y: 0, width: width, font: font, draw: false), line)
     }
 

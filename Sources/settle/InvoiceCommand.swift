@@ -27,7 +27,7 @@ struct InvoiceCommand: ParsableCommand {
     @Option(help: "Only this customer.") var customer: String?
     @Flag(help: "Issue numbered invoices.") var finalize = false
     @Flag(help: "Issue credit notes or supplementary invoices for late changes to issued invoices.") var adjust = false
-    @Flag(help: "With --adjust: also apply the plan fees and tax rates of the customer versions now in force to issued periods.") var catalog = false
+    @Flag(help: "With --adjust: also apply back-dated customer versions (an effective_from inside an issued period) to the customers that have one.") var catalog = false
     @Option(help: "Issue date, YYYY-MM-DD (default: today, UTC).") var issueDate: UTCDay?
     @Flag(help: "Show the invoices; write and issue nothing.") var dryRun = false
 
@@ -60,7 +60,7 @@ struct InvoiceCommand: ParsableCommand {
                 console.say("\(result.openPeriods.count) customers' billing periods had not ended on the issue date; they stay drafts (issue them after their period ends)")
             }
             if !result.unpricedCustomers.isEmpty {
-                console.warn("\(result.unpricedCustomers.count) invoices stay drafts because usage has no price (\(result.unpricedCustomers.prefix(5).joined(separator: ", "))\(result.unpricedCustomers.count > 5 ? ", …" : "")); add the prices, then run settle close (or settle aggregate over the period, then invoice) again")
+                console.warn("\(result.unpricedCustomers.count) invoices stay drafts because usage has no price (\(result.unpricedCustomers.prefix(5).joined(separator: ", "))\(result.unpricedCustomers.count > 5 ? ", …" : "")); add the prices to prices.csv, then run settle close or settle invoice again (the periods are summed again with the new prices)")
             }
             return result.status
         }

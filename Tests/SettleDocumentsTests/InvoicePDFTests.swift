@@ -195,4 +195,14 @@ import SettleTestSupport
             #expect(error.description.contains("Package.swift is not a PNG"))
         }
     }
+
+    /// A short cell with a line break is as tall as its lines: the one-line shortcut (few bytes
+    /// for the width) does not apply to it, so its row never overlaps the next.
+    @Test func aShortCellWithALineBreakIsMeasuredByItsLines() {
+        let canvas = PDFCanvas(paper: .a4, created: "2026-11-01T00:00:00Z", title: "t")
+        let line = 10.0
+        #expect(canvas.cellHeight("gpt-4o", width: 200, font: "DejaVu Sans 8.5", size: 8.5, line: line) == line)
+        let three = canvas.cellHeight("a\nb\nc", width: 200, font: "DejaVu Sans 8.5", size: 8.5, line: line)
+        #expect(three > 2.5 * line, "three lines: \(three)")
+    }
 }

@@ -9,7 +9,7 @@ import SettleTestSupport
 /// model), float-noise costs, the FOCUS 1.3 specification's AI billing rows (monthly charge
 /// periods, SkuPriceDetails inside the CSV) and a FOCUS 1.0 export of a whole cloud bill.
 @Suite struct VendorReportShapeTests {
-    static let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let bills = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/provider-bills").path
 
     func read(path: String, format: BillFileFormat? = nil, options: BillReadOptions = BillReadOptions()) throws -> ReportRead {
@@ -231,7 +231,7 @@ import SettleTestSupport
             #expect(r.records == 0 && r.lines.isEmpty, "\(text)")
         }
         // A CSV with its header alone is an empty export of its format.
-        let focus = try read(String(try String(contentsOfFile: "\(Self.reports)/focus-1.3-solora-2025-05.csv", encoding: .utf8)
+        let focus = try read(String(try String(contentsOfFile: "\(Self.bills)/focus-1.3-solora-2025-05.csv", encoding: .utf8)
             .split(separator: "\n")[0]) + "\n", name: "empty.csv")
         #expect(focus.format == "focus" && focus.records == 0)
     }
@@ -243,7 +243,7 @@ import SettleTestSupport
         (.anthropicUsage, "anthropic-usage.json", #"{"data":[{"starting_at":"2025-08-01T00:00:00Z","ending_at":"2025-08-02T00:00:00Z","results":[{"uncached_input_tokens":10,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"cache_read_input_tokens":0,"output_tokens":5,"model":"claude-sonnet-4-20250514","service_tier":"standard","context_window":"0-200k"}]}],"has_more":false,"next_page":null}"#),
         (.anthropicCost, "anthropic-cost.json", #"{"data":[{"starting_at":"2025-08-01T00:00:00Z","ending_at":"2025-08-02T00:00:00Z","results":[{"currency":"USD","amount":"123.78912","workspace_id":null,"description":"Claude Sonnet 4 Usage - Input Tokens","cost_type":"tokens","context_window":"0-200k","model":"claude-sonnet-4-20250514","service_tier":"standard","token_type":"uncached_input_tokens"}]}],"has_more":false,"next_page":null}"#),
         (.openRouterActivity, "openrouter.json", #"{"data":[{"date":"2025-08-01","model":"deepseek/deepseek-chat","model_permaslug":"deepseek/deepseek-chat-v3","endpoint_id":"e1","provider_name":"DeepInfra","usage":0.0123,"byok_usage_inference":0,"requests":3,"prompt_tokens":100,"completion_tokens":20,"reasoning_tokens":0}]}"#),
-        (.focus, "focus.csv", (try? String(contentsOfFile: "\(reports)/focus-1.3-solora-2025-05.csv", encoding: .utf8)) ?? ""),
+        (.focus, "focus.csv", (try? String(contentsOfFile: "\(bills)/focus-1.3-solora-2025-05.csv", encoding: .utf8)) ?? ""),
         (.cur, "cur.csv", "identity_line_item_id,line_item_line_item_type,line_item_usage_start_date,line_item_product_code,line_item_usage_type,line_item_usage_amount,pricing_unit,line_item_unblended_cost,line_item_currency_code\n1,Usage,2025-08-01T00:00:00Z,AmazonBedrock,USE1-Claude3Sonnet-input-tokens,1.5,1K tokens,0.0045,USD\n"),
         (.csv, "plain.csv", "provider,date,model,token_type,tier,quantity,cost\nmistral,2025-08-01,mistral-large-latest,input,,1000,0.002\n"),
     ]
@@ -266,7 +266,7 @@ import SettleTestSupport
     // MARK: FOCUS 1.3, as the specification's AI billing examples
 
     @Test func focus13MonthlyAIRowsReadModelTokenTypeAndPeriod() throws {
-        let r = try read(path: "\(Self.reports)/focus-1.3-solora-2025-05.csv", options: BillReadOptions(providerNames: ["Solora AI": "solora"]))
+        let r = try read(path: "\(Self.bills)/focus-1.3-solora-2025-05.csv", options: BillReadOptions(providerNames: ["Solora AI": "solora"]))
         #expect(r.format == "focus")
         let may = day("2025-05-01"), last = day("2025-05-31")
         func line(_ model: String, _ type: TokenType, _ q: Int64, _ cost: String) -> BillLine {
@@ -340,7 +340,7 @@ import SettleTestSupport
     @Test func aFOCUS10CloudExportKeepsOnlyTheTokenRows() throws {
         let options = BillReadOptions(providerNames: ["AWS": "bedrock"],
                                       focusPattern: #"^USD [0-9.]+ per 1K (?<token_type>input|output) tokens for (?<model>.+?) in .+$"#)
-        let r = try read(path: "\(Self.reports)/focus-1.0-aws-cloud-2024-09.csv", options: options)
+        let r = try read(path: "\(Self.bills)/focus-1.0-aws-cloud-2024-09.csv", options: options)
         #expect(r.format == "focus")
         #expect(r.records == 12)
         let sonnet = "Claude 3.5 Sonnet V2"

@@ -10,7 +10,7 @@ import SettleTestSupport
 /// reconciled by nightly against a month of gateway usage on each store; and a FOCUS 1.0 export of
 /// a whole cloud bill, where only the token rows count and the rest is skipped per service.
 @Suite struct ChargePeriodJobTests {
-    static let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let bills = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/provider-bills").path
     static let first = UTCDay("2025-05-01")!, last = UTCDay("2025-05-31")!
 
@@ -91,7 +91,7 @@ import SettleTestSupport
 
         // The month's report arrives mid-month. The 10th is reconciled again, without day cells
         // for Solora: its days belong to the month now. The month waits for its last day.
-        try FileManager.default.copyItem(atPath: "\(Self.reports)/focus-1.3-solora-2025-05.csv",
+        try FileManager.default.copyItem(atPath: "\(Self.bills)/focus-1.3-solora-2025-05.csv",
                                          toPath: "\(site.dir.path)/inbox/bills/focus-2025-05.csv")
         let mid = try site.nightly("2025-05-20")
         #expect(mid.bills.inputs.map(\.read) == [6] && mid.bills.inputs[0].balances && mid.bills.inputs[0].accepted == 6)
@@ -131,7 +131,7 @@ import SettleTestSupport
         #expect(FileManager.default.fileExists(atPath: "\(site.dir.path)/\(folder)/reconciliation.xlsx"))
 
         // Solora restates the month at the new price: the newer report replaces the older one.
-        let restated = try String(contentsOfFile: "\(Self.reports)/focus-1.3-solora-2025-05.csv", encoding: .utf8)
+        let restated = try String(contentsOfFile: "\(Self.bills)/focus-1.3-solora-2025-05.csv", encoding: .utf8)
             .replacingOccurrences(of: "1500.00,acct-1001", with: "1552.00,acct-1001")
         site.dir.write("inbox/bills/focus-2025-05-restated.csv", restated)
         let again = try site.nightly("2025-06-01")
@@ -204,9 +204,9 @@ import SettleTestSupport
             [focus]
             sku_pattern = '^USD [0-9.]+ per 1K (?<token_type>input|output) tokens for (?<model>.+?) in .+$'
             """)
-        let result = "\(Self.reports)/focus-1.0-aws-cloud-2024-09.csv"
+        let bill = "\(Self.bills)/focus-1.0-aws-cloud-2024-09.csv"
         let base = ["--config", "settle.toml", "--database", "sqlite:var/s.sqlite", "--out", "out"]
-        let ingest = try SettleProcess.run(base + ["ingest", "bills", result], in: dir.path)
+        let ingest = try SettleProcess.run(base + ["ingest", "bills", bill], in: dir.path)
         #expect(ingest.status == 3, "\(ingest.stderr)")   // two token rows quarantined
         #expect(ingest.stdout.contains("read 12, accepted 3, duplicates 0, quarantined 2, skipped 7 not token usage (Amazon Elastic Compute Cloud 3, Amazon Bedrock 1, Amazon SageMaker 1, Amazon Simple Storage Service 1, Elastic Load Balancing 1)"),
                 "\(ingest.stdout)")

@@ -2,7 +2,7 @@
 /// (PRODUCT.md, "Billing"): their answered (`ok`) events on that service, in event order — time,
 /// then request id compared byte by byte (a request id's UTF-8, not a collation), input before
 /// output within an event (`TrialAllowance`). The store selects these events with an index for
-/// speed; `TrialEventsTests` compares what it selects with this rule on generated data.
+/// speed; `OneRuleTests` compares what it selects with this rule on generated data.
 public enum TrialEvents {
     /// Whether `event` counts towards `customer`'s trial of `service`.
     public static func counts(_ event: UsageEvent, customer: String, service: String) -> Bool {

@@ -69,13 +69,15 @@ extension GatewayTotal {
         var sums: [SumKey: Sums] = [:]
         for r in rows {
             let key = SumKey(day: r.day, stretch: r.stretchStart.microseconds, provider: r.provider, model: r.model, tier: r.tier, band: r.band)
-            sums[key, default: Sums()].events += r.events
-            sums[key]!.input += r.inputTokens
-            sums[key]!.cached += r.cachedInputTokens
-            sums[key]!.cacheWrite += r.cacheWriteTokens
-            sums[key]!.cacheWrite1h += r.cacheWrite1hTokens
-            sums[key]!.output += r.outputTokens
-            sums[key]!.requests += r.requests
+            var s = sums[key] ?? Sums()
+            s.events += r.events
+            s.input += r.inputTokens
+            s.cached += r.cachedInputTokens
+            s.cacheWrite += r.cacheWriteTokens
+            s.cacheWrite1h += r.cacheWrite1hTokens
+            s.output += r.outputTokens
+            s.requests += r.requests
+            sums[key] = s
         }
         return sums.map { k, s in
             GatewayTotal(summedFor: k.day, stretchStart: Timestamp(microseconds: k.stretch), provider: k.provider, model: k.model, tier: k.tier,

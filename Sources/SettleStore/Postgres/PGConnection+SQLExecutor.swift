@@ -35,12 +35,12 @@ extension PGConnection: SQLExecutor {
 
     func fetch(_ sql: String, _ params: [SQLParam]) throws -> [[String?]] {
         let result = try prepared(sql, params)
-        return (0..<result.count).map { r in (0..<result.columns).map { result.text(r, $0) } }
+        return (0..<result.count).map { result.values($0) }
     }
 
     func fetchEach(_ sql: String, _ params: [SQLParam], _ body: ([String?]) throws -> Void) throws {
         let result = try prepared(sql, params)
-        for r in 0..<result.count { try body((0..<result.columns).map { result.text(r, $0) }) }
+        for r in 0..<result.count { try body(result.values(r)) }
     }
 
     func inTransaction<T>(_ body: () throws -> T) throws -> T { try transaction(body) }

@@ -34,7 +34,7 @@ extension PGConnection {
 
     func removeArchivedEvents(of month: PeriodMonth) throws {
         let partition = EventPartitions.name(month)
-        let present = StoredColumns("pg_class", ["to_regclass(?) IS NOT NULL"])
+        let present = StoredColumns(partition, ["to_regclass(?) IS NOT NULL"])
         if try rows(present, "", [.text(partition)], { try $0.flag() })[0] {
             try perform("ALTER TABLE usage_events DETACH PARTITION \(partition)", [])
             try perform("DROP TABLE \(partition)", [])

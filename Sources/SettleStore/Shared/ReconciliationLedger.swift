@@ -16,24 +16,21 @@ public final class ReconciliationLedger {
     public func gatewayTotals(from: UTCDay, to: UTCDay, stretches: (UTCDay) -> [Timestamp] = { _ in [] },
                               bands: PriceBands = .none) throws -> [GatewayTotal] {
         let range: [SQLParam] = [.text(from.description), .text(to.description)]
-        let current = try UsagePeriods(sql).currentDays(from: from, to: to, stretches: stretches, bands: bands)
+        let periods = UsagePeriods(sql)
+        let current = try periods.currentDays(from: from, to: to, stretches: stretches, bands: bands)
         var out: [GatewayTotal] = []
         if !current.isEmpty {
+            // Only complete days are summed here; one split otherwise than the book says now is
+            // dropped after (`current`), and summed from its events below.
             out += try sql.rows(Self.dailySumColumns, """
-                FROM usage_daily WHERE day >= ? AND day <= ?
+                FROM usage_daily WHERE day >= ? AND day <= ? AND day IN (SELECT day FROM usage_daily_days WHERE complete = 1)
                 GROUP BY day, stretch_us, provider, model, tier, band
                 """, range) { row -> GatewayTotal in
                 try Self.gatewayTotal(&row)
             }.filter { current.contains($0.day) }
         }
-        let others = UTCDay.days(from: from, through: to).filter { !current.contains($0) }
-        if let first = others.first, let last = others.last {
-            try EventArchive(sql).requireEvents(of: first...last, for: "summing the gateway's usage of \(first)…\(last) from its events")
-        }
-        for day in others {
-            var rollup = DayRollup(day: day, stretches: stretches(day), bands: bands)
-            try sql.rollUpEvents(from: day.start.microseconds, to: day.adding(days: 1).start.microseconds, into: &rollup)
-            out += GatewayTotal.sum(try rollup.rows())
+        for day in UTCDay.days(from: from, through: to) where !current.contains(day) {
+            out += GatewayTotal.sum(try periods.eventRollup(day: day, stretches: stretches(day), bands: bands).rows())
         }
         return out
     }

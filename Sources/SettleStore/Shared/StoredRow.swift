@@ -37,9 +37,13 @@ struct StoredRow {
         self.columns = columns
     }
 
-    /// The next column's text and place; a row shorter than its select list is itself unreadable.
+    /// The next column's text and place. Reading past the row is settle's own mistake (a
+    /// decoder that reads more columns than its select list names), not the database's.
     private mutating func take() throws(StoreError) -> (String?, Int) {
-        guard next < values.count else { throw StoreError.unreadable(name(next), nil) }
+        guard next < values.count else {
+            throw StoreError("settle read column \(next + 1) of a \(columns.table) row that has \(values.count): a bug in this settle, not in the database; report it with --log-level debug's output",
+                             detail: "select list: \(columns.list)")
+        }
         defer { next += 1 }
         return (values[next], next)
     }
@@ -149,8 +153,6 @@ struct StoredRow {
         return e
     }
 
-    /// Skips a column the statement needs (an ORDER BY key) but the caller does not.
-    mutating func skip() { next += 1 }
 }
 
 extension SQLExecutor {

@@ -18,13 +18,20 @@ public final class UsagePeriods {
     /// events are read once (SQLite in-process, PostgreSQL streamed with COPY, a row at a time)
     /// into its hash table, then written in one transaction.
     public func rollUp(day: UTCDay, stretches: [Timestamp], bands: PriceBands = .none, at now: Timestamp) throws {
-        try EventArchive(sql).requireEvents(of: day...day, for: "summing \(day) from its events")
-        var rollup = DayRollup(day: day, stretches: stretches, bands: bands)
-        let range = (day.start.microseconds, day.adding(days: 1).start.microseconds)
-        try sql.rollUpEvents(from: range.0, to: range.1, into: &rollup)
+        let rollup = try eventRollup(day: day, stretches: stretches, bands: bands)
         try sql.inTransaction {
             try store(rollup, signature: DayRollup.signature(of: stretches, in: day, bands: bands), merging: false, at: now)
         }
+    }
+
+    /// A day summed from its stored events in memory (`DayRollup`): the one read of a day's
+    /// events, for its daily rows and for reconciliation. A day of an archived month stops with
+    /// `ArchivedEventsNeeded`, naming the archive to restore.
+    func eventRollup(day: UTCDay, stretches: [Timestamp], bands: PriceBands) throws -> DayRollup {
+        try EventArchive(sql).requireEvents(of: day...day, for: "summing \(day) from its events")
+        var rollup = DayRollup(day: day, stretches: stretches, bands: bands)
+        try sql.rollUpEvents(from: day.start.microseconds, to: day.adding(days: 1).start.microseconds, into: &rollup)
+        return rollup
     }
 
     /// The events with their caller (`c`) and model (`m`).
@@ -384,8 +391,8 @@ public final class UsagePeriods {
         }
         var all: [PeriodTotals] = []
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        // Calls per provider (limits such as `calls_by_provider = { google = 200 }`): few rows,
-        // only for the periods of plans that have such a limit.
+        // Calls per provider (limits such as `calls_by_provider = { google = 200 }`): a row per
+        // provider a period called, read for the same periods as the totals.
         var callsByPeriod: [PeriodKey: [String: Int64]] = [:]
         try sql.eachRow(Self.callsColumns, """
             FROM period_calls\(conditions.isEmpty ? "" : " WHERE (customer_id, period_start) IN (SELECT customer_id, period_start FROM period_totals \(filter))")
