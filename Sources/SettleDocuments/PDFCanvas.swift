@@ -10,13 +10,8 @@ final class PDFCanvas {
     private let surface: OpaquePointer
     fileprivate let cr: OpaquePointer
     private let sink: ByteSink
-    /// One pango context and one layout for every text of the document, and each font parsed
-    /// once: `pango_cairo_create_layout` per text made a context (font options, metrics caches)
-    /// for every table cell, most of a page's time. The context follows `cr`, whose
-    /// transformation text never changes (only the logo's drawing, inside save and restore).
-    private let context: OpaquePointer
-    private let layout: OpaquePointer
-    private var fonts: [String: OpaquePointer] = [:]
+    /// This thread's shaped texts, kept from one document to the next (`ShapedTexts`).
+    private let texts: ShapedTexts
 
     /// The bytes cairo hands out as it writes.
     private final class ByteSink { var bytes: [UInt8] = [] }
@@ -34,34 +29,19 @@ final class PDFCanvas {
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, created)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cr = cairo_create(surface)
-        context = pango_cairo_create_context(cr)
-        layout = pango_layout_new(context)
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        texts = ShapedTexts.forThread(drawingOn: cr)
     }
 
     deinit {
-        for description in fonts.values { pango_font_description_free(description) }
-        g_object_unref(UnsafeMutableRawPointer(layout))
-        g_object_unref(UnsafeMutableRawPointer(context))
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
-    }
-
-    private func font(_ name: String) -> OpaquePointer? {
-        if let known = fonts[name] { return known }
-        let description = pango_font_description_from_string(name)
-        fonts[name] = description
-        return description
     }
 
     /// Lays out `text` in `font` ("DejaVu Sans 9", "DejaVu Sans Bold 14") within `width` points;
     /// returns its height. With `draw: false` it only measures.
     @discardableResult
     func text(_ text: String, x: Double, y: Double, width: Double, font: String, align: Align = .left, draw: Bool = true) -> Double {
-        pango_layout_set_font_description(layout, self.font(font))
-        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
-        pango_layout_set_alignment(layout, align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
-        pango_layout_set_text(layout, text, -1)
+        let layout = texts.layout(text, font: font, width: Int32(width * Double(PANGO_SCALE)), right: align == .right)
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
         if draw {
