@@ -149,8 +149,8 @@ final class PGConnection {
 
     /// Streams rows into `table` with COPY FROM STDIN (text format). `fill` is called with a
     /// sink until it returns; the sink takes ready-made COPY text.
-    func copy(into target: String, _ fill: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        let start = PQexec(handle, "COPY \(target) FROM STDIN")
+    func copy(into target: String, binary: Bool = false, _ fill: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let start = PQexec(handle, "COPY \(target) FROM STDIN\(binary ? " (FORMAT binary)" : "")")
         let status = PQresultStatus(start)
         PQclear(start)
         guard status == PGRES_COPY_IN else { throw StoreError("PostgreSQL: COPY \(target) refused: \(firstLine(lastError))", detail: lastError) }

@@ -1,6 +1,6 @@
 import SettleCore
 
-/// Renders batches as COPY text on the decoding thread, leaving out ids seen recently in the
+/// Renders batches as binary COPY streams (`PostgresCopyBinary`) on the decoding thread, leaving out ids seen recently in the
 /// same file (retries, repeated log lines), so that the writing thread only talks to the
 /// server. The window is an optimisation: a repeat it misses trips the request-id set's key
 /// and that batch takes the exact slow path (which keeps the first copy of an id).
@@ -51,6 +51,9 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
             batch.preparedError = error as? StoreError ?? StoreError("\(error)")
             return
         }
+        copyText.append(contentsOf: PostgresCopyBinary.header)
+        ids.append(contentsOf: PostgresCopyBinary.header)
+        var outOfRange: String?
         batch.text.withUnsafeBytes { text in
             batch.starts.withUnsafeBufferPointer { starts in
                 batch.ints.withUnsafeBufferPointer { ints in
@@ -58,8 +61,8 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                     for (n, row32) in kept.enumerated() {
                         let row = Int(row32)
                         let storedID = encoded.ids[Int(encoded.idStarts[n])..<Int(encoded.idStarts[n + 1])]
-                        PostgresCopyText.appendBytea(storedID, to: &ids)
-                        ids.append(0x0A)
+                        PostgresCopyBinary.appendTuple(fields: 1, to: &ids)
+                        PostgresCopyBinary.appendBytes(storedID, to: &ids)
                         let i = row * UsageEventBatch.intsPerRow
                         let ts = ints[i]
                         // Events come nearly in time order: the month is worked out when the day changes.
@@ -69,38 +72,45 @@ final class PostgresCopyRenderer: UsageBatchPreparer, @unchecked Sendable {
                             let month = PeriodMonth(containing: UTCDay(ordinal: Int(day)))
                             if !months.contains(month) { months.append(month) }
                         }
-                        PostgresCopyText.appendBytea(storedID, to: &copyText)
-                        copyText.append(0x09)
-                        PostgresCopyText.appendInt(ts, to: &copyText)
-                        copyText.append(0x09)
-                        PostgresCopyText.appendInt(encoded.callers[n], to: &copyText)
-                        copyText.append(0x09)
-                        PostgresCopyText.appendInt(encoded.models[n], to: &copyText)
+                        // `StoredEvents.columns`: request_id, ts_us (bigint), caller and model ids and
+                        // the counts (integer), reported_cost (text), input_id (integer).
+                        PostgresCopyBinary.appendTuple(fields: Int16(StoredEvents.columns.count), to: &copyText)
+                        PostgresCopyBinary.appendBytes(storedID, to: &copyText)
+                        PostgresCopyBinary.appendInt8(ts, to: &copyText)
+                        for (name, v) in [("caller_id", encoded.callers[n]), ("model_id", encoded.models[n])] {
+                            if !PostgresCopyBinary.fitsInt4(v) { outOfRange = outOfRange ?? "\(name) \(v)" }
+                            PostgresCopyBinary.appendInt4(v, to: &copyText)
+                        }
                         for c in Self.countCells {
-                            copyText.append(0x09)
                             let v = ints[i + c]
                             if v == Int64.min || (v == 0 && Self.zeroAsNull.contains(c)) {
-                                PostgresCopyText.appendNull(&copyText)
+                                PostgresCopyBinary.appendNull(&copyText)
                             } else {
-                                PostgresCopyText.appendInt(v, to: &copyText)
+                                if !PostgresCopyBinary.fitsInt4(v) { outOfRange = outOfRange ?? "a count of \(v)" }
+                                PostgresCopyBinary.appendInt4(v, to: &copyText)
                             }
                         }
-                        copyText.append(0x09)
                         let k = row * UsageEventBatch.textsPerRow + UsageEventBatch.textsPerRow - 1
                         if starts[k] < 0 {
-                            PostgresCopyText.appendNull(&copyText)
+                            PostgresCopyBinary.appendNull(&copyText)
                         } else {
                             let start = Int(starts[k])
                             var j = k + 1
                             while starts[j] < 0 { j += 1 }
-                            PostgresCopyText.appendEscaped(UnsafeRawBufferPointer(start: base + start, count: Int(starts[j]) - start), to: &copyText)
+                            PostgresCopyBinary.appendBytes(UnsafeRawBufferPointer(start: base + start, count: Int(starts[j]) - start), to: &copyText)
                         }
-                        copyText.append(0x09)
-                        PostgresCopyText.appendInt(input, to: &copyText)
-                        copyText.append(0x0A)
+                        PostgresCopyBinary.appendInt4(input, to: &copyText)
                     }
                 }
             }
+        }
+        copyText.append(contentsOf: PostgresCopyBinary.trailer)
+        ids.append(contentsOf: PostgresCopyBinary.trailer)
+        if let outOfRange {
+            // The decoder keeps counts within PostgreSQL's integer; an id past it is a store
+            // grown beyond what its columns hold.
+            batch.preparedError = StoreError("an event's \(outOfRange) does not fit usage_events' integer columns; nothing of this file was stored")
+            return
         }
         batch.prepared = copyText
         batch.preparedIDs = ids

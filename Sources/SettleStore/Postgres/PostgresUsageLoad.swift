@@ -2,7 +2,7 @@ import SettleCore
 
 /// One input file's events and quarantined rows in one PostgreSQL transaction.
 ///
-/// Each batch is COPYed straight into the set of request ids and into usage_events (its
+/// Each batch is COPYed (binary) straight into the set of request ids and into usage_events (its
 /// month's partition, made first if the month has none: `EventPartitions`) inside a
 /// savepoint: PostgreSQL's cheapest path. Ids seen earlier in the file are left out first
 /// (`PostgresCopyRenderer`, on the decoding thread). A duplicate that gets past that (an id
@@ -74,8 +74,8 @@ final class PostgresUsageLoad: UsageLoad {
         let target = "(\(Self.eventColumns))"
         try db.execute("SAVEPOINT batch")
         do {
-            try db.copy(into: "request_ids (request_id)") { sink in try batch.preparedIDs.withUnsafeBytes { try sink($0) } }
-            try db.copy(into: "usage_events \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
+            try db.copy(into: "request_ids (request_id)", binary: true) { sink in try batch.preparedIDs.withUnsafeBytes { try sink($0) } }
+            try db.copy(into: "usage_events \(target)", binary: true) { sink in try text.withUnsafeBytes { try sink($0) } }
             try db.execute("RELEASE SAVEPOINT batch")
             accepted += copied
             try rollup.add(batch, rows: batch.preparedKept.lazy.map { Int($0) })
@@ -84,7 +84,7 @@ final class PostgresUsageLoad: UsageLoad {
             // events whose id goes in now. Ids are inserted in order, so two loads racing over
             // the same ids take their locks in the same order.
             try db.execute("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch")
-            try db.copy(into: "usage_stage \(target)") { sink in try text.withUnsafeBytes { try sink($0) } }
+            try db.copy(into: "usage_stage \(target)", binary: true) { sink in try text.withUnsafeBytes { try sink($0) } }
             // The window misses a repeat whose id is longer than its slots: the first copy of each
             // id in the batch (`ord`, the COPY's order) is the one that can go in.
             let stored = try db.query("""
@@ -99,13 +99,23 @@ final class PostgresUsageLoad: UsageLoad {
             accepted += stored.count
             try db.execute("TRUNCATE usage_stage")
             var ids = Set((0..<stored.count).map { stored.text($0, 0) ?? "" })
-            // The COPY text of the kept rows' ids, line by line (`\\x` and hex, whatever the
-            // server's bytea_output says: the statement returns hex itself).
-            let lines = batch.preparedIDs.split(separator: 0x0A, omittingEmptySubsequences: false)
+            // The kept rows' ids, in the order the COPY carried them.
+            let copied = PostgresCopyBinary.firstFields(of: batch.preparedIDs)
             try rollup.add(batch, rows: batch.preparedKept.indices.filter { n in
-                ids.remove(String(decoding: lines[n].dropFirst(3), as: UTF8.self)) != nil
+                ids.remove(Self.hex(copied[n])) != nil
             }.map { Int(batch.preparedKept[$0]) })
         }
+    }
+
+    /// Bytes as `encode(…, 'hex')` gives them.
+    static func hex(_ bytes: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(PostgresCopyText.hexDigits[Int(b >> 4)])
+            out.append(PostgresCopyText.hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func quarantine(_ row: QuarantinedRowRecord) throws {
