@@ -34,12 +34,10 @@ struct AggregateCommand: ParsableCommand {
             var job = Aggregate(from: from, to: to)
             job.rebuild = rebuild
             let result = try job.execute(store: store, env: env)
-            let tokens = result.periods.reduce(Int64(0)) { $0 + $1.tokens }
-            let cost = result.periods.reduce(ExactDecimal.zero) { $0 + $1.cost }
-            console.say("aggregated \(result.days.count) days into \(result.periods.count) customer periods: "
-                + "\(grouped(tokens)) tokens, charges $\(cost.formatted(places: 2)) before discounts and tax")
+            console.say("aggregated \(result.days.count) days into \(result.periodCount) customer periods: "
+                + "\(grouped(result.tokens)) tokens, charges $\(result.cost.formatted(places: 2)) before discounts and tax")
             if result.unpriced > 0 {
-                let who = result.periods.filter { $0.unpricedQuantity > 0 }.map(\.customerID)
+                let who = result.unpricedCustomers
                 console.warn("\(grouped(result.unpriced)) tokens have no price in force (customers \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")); add their prices to prices.csv, then aggregate again")
             }
             if !result.unknownCustomers.isEmpty {

@@ -47,7 +47,7 @@ struct NightlyCommand: ParsableCommand {
             if !intraday { console.say("reconciled \((result.reconciled.map { $0.label } + periods).joined(separator: ", ")): \(cells) cells, \(notMatched) not matched, "
                 + "money at risk $\(risk.formatted(places: 2))") }
             if let a = result.aggregate {
-                console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods")
+                console.say("aggregated \(a.days.count) days into \(a.periodCount) customer billing periods")
             }
             if let a = result.alerts {
                 console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending")
@@ -112,7 +112,7 @@ struct RerunCommand: ParsableCommand {
                 let notMatched = result.reconciled.reduce(0) { $0 + $1.notMatched }
                 console.say("reconciled \(result.reconciled.count) days: \(result.reconciled.reduce(0) { $0 + $1.cells.count }) cells, \(notMatched) not matched")
             }
-            if let a = result.aggregate { console.say("aggregated \(a.days.count) days into \(a.periods.count) customer billing periods") }
+            if let a = result.aggregate { console.say("aggregated \(a.days.count) days into \(a.periodCount) customer billing periods") }
             if let a = result.alerts { console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending") }
             for d in result.drift.prefix(20) {
                 console.warn("\(d.invoice) \(d.customerID) (\(d.period)): the stored usage now differs by \(d.difference.formatted(places: 2)) \(env.config.currency)")

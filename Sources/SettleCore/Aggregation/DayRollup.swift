@@ -18,6 +18,11 @@ public struct DayRollup {
     /// Per group: its fields, and its latency group (provider, model, service).
     var fields: [Fields] = []
     var latencyGroups = TextInterner()
+    /// Per latency group: the provider, model and service it names. A group keeps only its
+    /// customer as text: a million customers' day is over half a million groups, and six
+    /// strings each (a model name longer than fifteen bytes is an allocation of its own) were
+    /// a fifth of a first night's memory.
+    var names: [(provider: String, model: String, service: String)] = []
     /// Sums by group × stretch.
     var sums: [Sums] = []
     var latency: [LatencyKey: Int64] = [:]
@@ -26,7 +31,7 @@ public struct DayRollup {
     public var touched = false
 
     struct Fields {
-        var customer: String, provider: String, model: String, tier: Tier, service: String, status: EventStatus
+        var customer: String, tier: Tier, status: EventStatus
         var costed: Bool
         var band: Int64
         var latencyGroup: Int32
@@ -131,13 +136,14 @@ public struct DayRollup {
         Self.put(service, into: &key)
         let latencyGroup = key.withUnsafeBytes { latencyGroups.id($0) }
         func text(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
+        if Int(latencyGroup) == names.count { names.append((text(provider), text(model), text(service))) }
         // A tier or status that is no case (a store edited by hand) is kept aside and stops
         // `rows()`: a day is never summed under a guessed tier.
         let parsedTier = Tier(rawValue: text(tier)), parsedStatus = EventStatus(rawValue: text(status))
         if parsedTier == nil, unreadable == nil { unreadable = UnreadableEventValue(day: day, field: "tier", value: text(tier)) }
         if parsedStatus == nil, unreadable == nil { unreadable = UnreadableEventValue(day: day, field: "status", value: text(status)) }
-        fields.append(Fields(customer: text(customer), provider: text(provider), model: text(model), tier: parsedTier ?? .standard,
-                             service: text(service), status: parsedStatus ?? .ok, costed: costed, band: band, latencyGroup: latencyGroup))
+        fields.append(Fields(customer: text(customer), tier: parsedTier ?? .standard, status: parsedStatus ?? .ok, costed: costed, band: band,
+                             latencyGroup: latencyGroup))
         // A marketplace service prices its own prompt and completion tokens: no bands.
         groupThresholds.append(bands.isEmpty || band != 0 || !service.isEmpty ? [] : bands.thresholds(provider: text(provider), model: text(model)))
         sums.append(contentsOf: repeatElement(Sums(), count: cuts.count + 1))
@@ -169,11 +175,12 @@ public struct DayRollup {
         out.reserveCapacity(fields.count)
         let width = cuts.count + 1
         for (g, f) in fields.enumerated() {
+            let n = names[Int(f.latencyGroup)]
             for stretch in 0..<width {
                 let s = sums[g * width + stretch]
                 guard s.events > 0 else { continue }
-                out.append(UsageDailyRow(day: day, stretchStart: stretchStart(stretch), customerID: f.customer, provider: f.provider,
-                                         model: f.model, tier: f.tier, serviceID: f.service,
+                out.append(UsageDailyRow(day: day, stretchStart: stretchStart(stretch), customerID: f.customer, provider: n.provider,
+                                         model: n.model, tier: f.tier, serviceID: n.service,
                                          status: f.status, events: s.events, inputTokens: s.input,
                                          cachedInputTokens: s.cached, cacheWriteTokens: s.cacheWrite, cacheWrite1hTokens: s.cacheWrite1h,
                                          outputTokens: s.output,
@@ -184,12 +191,9 @@ public struct DayRollup {
     }
 
     public var latencyBuckets: [LatencyBucket] {
-        // The fields of one group per latency group name it.
-        var names: [Int32: Fields] = [:]
-        for f in fields where names[f.latencyGroup] == nil { names[f.latencyGroup] = f }
-        return latency.map { k, n in
-            let f = names[k.group]!
-            return LatencyBucket(provider: f.provider, model: f.model, serviceID: f.service, latencyMs: k.bucket, events: n)
+        latency.map { k, n in
+            let names = names[Int(k.group)]
+            return LatencyBucket(provider: names.provider, model: names.model, serviceID: names.service, latencyMs: k.bucket, events: n)
         }
     }
 }

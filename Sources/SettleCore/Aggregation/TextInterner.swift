@@ -9,7 +9,6 @@ public struct TextInterner {
     private var hashes: [UInt64] = []
     private var starts: [Int] = []
     private var arena: [UInt8] = []
-    public private(set) var strings: [String] = []
     private var count_ = 0
 
     public init() { slots = [Int32](repeating: 0, count: 1024) }
@@ -41,7 +40,6 @@ public struct TextInterner {
         hashes.append(hash)
         starts.append(arena.count)
         arena.append(contentsOf: bytes)
-        strings.append(String(decoding: bytes, as: UTF8.self))
         if (id + 1) * 2 > slots.count {
             grow()
             mask = slots.count - 1
@@ -56,8 +54,6 @@ public struct TextInterner {
         var s = string
         return s.withUTF8 { id(UnsafeRawBufferPointer($0)) }
     }
-
-    public subscript(id: Int32) -> String { strings[Int(id)] }
 
     private func equal(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = starts[id]

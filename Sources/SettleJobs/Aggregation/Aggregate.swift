@@ -40,10 +40,27 @@ public struct Aggregate: Job {
         public var days: [UTCDay] = []
         /// Those of them, and other days of their periods, summed from their events.
         public var daysRolledUp: [UTCDay] = []
-        public var periods: [PeriodTotals] = []
+        /// The billing periods rebuilt, and their figures summed: the periods themselves are in
+        /// the store (a million customers' totals held here were a tenth of a night's memory).
+        public var periodCount = 0
+        public var tokens: Int64 = 0
+        /// Charges before discounts and tax.
+        public var cost: ExactDecimal = .zero
+        /// Tokens with no price in force, and the first customers (by id) who used them.
+        public var unpriced: Int64 = 0
+        public var unpricedCustomers: [String] = []
+        static let namedUnpricedCustomers = 6
         /// Events of customers missing from customers.csv: counted, not billable.
         public var unknownCustomers: [String: Int64] = [:]
-        public var unpriced: Int64 { periods.reduce(0) { $0 + $1.unpricedQuantity } }
+
+        mutating func count(_ totals: PeriodTotals) {
+            periodCount += 1
+            tokens += totals.tokens
+            cost += totals.cost
+            guard totals.unpricedQuantity > 0 else { return }
+            unpriced += totals.unpricedQuantity
+            if unpricedCustomers.count < Self.namedUnpricedCustomers { unpricedCustomers.append(totals.customerID) }
+        }
         public var status: ExitStatus { unknownCustomers.isEmpty && unpriced == 0 ? .ok : .findings }
         /// One line for the run record and the operator, or nil when there is nothing to read.
         public var findings: String? {
@@ -155,29 +172,50 @@ public struct Aggregate: Job {
         }
         // Then the periods are summarized on a second thread while this one stores them, all in
         // one transaction: a killed run leaves the summaries as they were.
-        let items = work
+        let keys = work.map { ($0.customer.id, $0.period.firstDay) }
+        // Handed over whole: the summarizing thread lets each period's rows go once summarized.
+        let items = WorkQueue(work)
+        work = []
         let chunks = Producer<[UsagePeriods.Replacement], Void>(capacity: 4) { send in
-            var at = 0
-            while at < items.count {
-                let end = min(at + 256, items.count)
-                try send(items[at..<end].map { w in
+            while let next = items.take(256) {
+                try send(next.map { w in
                     var (lines, totals) = (w.summarizer ?? summarizer).summarize(customer: w.customer, period: w.period, rows: w.rows,
                                                                                    trials: w.trials, asOf: w.asOf)
                     totals.pricedWith = w.pricedWith
                     return UsagePeriods.Replacement(totals: totals, billingDay: w.customer.billingDay, lines: lines, trials: w.trials)
                 })
-                at = end
             }
         }
         defer { chunks.cancel() }
-        try periods.replace(keys: work.map { ($0.customer.id, $0.period.firstDay) }, clearingPending: Set(days).union(self.days).sorted()) {
+        try periods.replace(keys: keys, clearingPending: Set(days).union(self.days).sorted()) {
             guard let chunk = chunks.next() else { return nil }
-            result.periods.append(contentsOf: chunk.map(\.totals))
+            for p in chunk { result.count(p.totals) }
             return chunk
         }
         try chunks.finish()
         env.progress.finish()
         return result
+    }
+
+    /// The periods to summarize, owned by the summarizing thread once handed over: it takes them
+    /// a chunk at a time, and each chunk's rows are freed when it has been summarized.
+    final class WorkQueue: @unchecked Sendable {
+        private var items: [PeriodWork]
+        private var at = 0
+        init(_ items: [PeriodWork]) { self.items = items }
+        func take(_ n: Int) -> [PeriodWork]? {
+            guard at < items.count else { return nil }
+            let end = min(at + n, items.count)
+            var out: [PeriodWork] = []
+            out.reserveCapacity(end - at)
+            for i in at..<end {
+                out.append(items[i])
+                items[i].rows = []
+                items[i].trials = []
+            }
+            at = end
+            return out
+        }
     }
 
     /// A customer's period to summarize, with what the store said of it.

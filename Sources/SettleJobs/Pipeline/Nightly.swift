@@ -74,6 +74,7 @@ public struct Nightly: Job {
         result.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
         result.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
         CrashPoint.reach("nightly:ingested")
+        FreedMemory.release()
         result.outputs += result.usage.quarantineFiles + result.bills.quarantineFiles
             + (try QuarantineRepair.restoreMissing(store: store, outDir: env.outDir))
         if result.usage.quarantined + result.bills.quarantined > 0 {
@@ -96,6 +97,7 @@ public struct Nightly: Job {
             if let f = audit.findings { result.findings.append(f) }
         }
         CrashPoint.reach("nightly:aggregated")
+        FreedMemory.release()
         // A pending day inside a charge period (late usage, a late day line) changes the
         // period's cells too: its last day is reconciled again once it is over.
         let pending = intraday ? [] : try store.pending.days(.reconcile, through: date) + [date]
@@ -119,6 +121,7 @@ public struct Nightly: Job {
             }
         }
         CrashPoint.reach("nightly:reconciled")
+        FreedMemory.release()
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
         result.alerts = alerts
         result.outputs.append(jsonl)

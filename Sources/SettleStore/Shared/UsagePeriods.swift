@@ -53,32 +53,46 @@ public final class UsagePeriods {
     /// events; the sums are added, row by row, and the day marked by `markLoaded`).
     func store(_ rollup: DayRollup, signature: String, merging: Bool, at now: Timestamp) throws {
         let d = SQLParam.text(rollup.day.description)
-        // Loads add their rows in one fixed order (`inLockOrder`).
-        let rows = merging ? Self.inLockOrder(try rollup.rows()) : try rollup.rows()
-        let daily = rows.map { r -> [SQLParam] in
-            [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
-             .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
-             .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos),
-             .int(r.cacheWrite1hTokens), .int(r.band)]
-        }
+        let rows = try rollup.rows()
+        // Loads add their rows in one fixed order (`lockOrder`).
+        let order = merging ? Self.lockOrder(rows) : nil
         let buckets = merging ? Self.inLockOrder(rollup.latencyBuckets) : rollup.latencyBuckets
         let latency = buckets.map { b -> [SQLParam] in
             [d, .text(b.provider), .text(b.model), .text(b.serviceID), .int(b.latencyMs), .int(b.events)]
         }
+        if !merging {
+            try sql.perform("DELETE FROM usage_daily WHERE day = ?", [d])
+            try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [d])
+        }
+        // A day of a million customers is more than half a million rows: they are written a
+        // chunk at a time, so their statement parameters never sit in memory all at once.
+        let sink = merging ? nil : sql.rowSink(into: "usage_daily", columns: Self.dailyColumns)
+        var start = 0
+        while start < rows.count {
+            let end = min(start + Self.rowsPerWrite, rows.count)
+            let chunk = (start..<end).map { i -> [SQLParam] in
+                let r = rows[order?[i] ?? i]
+                return [d, .int(r.stretchStart.microseconds), .text(r.customerID), .text(r.provider), .text(r.model), .text(r.tier.rawValue),
+                        .text(r.serviceID), .text(r.status.rawValue), .int(r.events), .int(r.inputTokens), .int(r.cachedInputTokens),
+                        .int(r.cacheWriteTokens), .int(r.outputTokens), .int(r.requests), .int(r.costed ? 1 : 0), .int(r.reportedNanos),
+                        .int(r.cacheWrite1hTokens), .int(r.band)]
+            }
+            if let sink {
+                for row in chunk { try sink.append(row) }
+            } else {
+                try sql.upsert(into: "usage_daily", columns: Self.dailyColumns, rows: chunk,
+                               key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "costed", "band"],
+                               adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "reported_nanos",
+                                        "cache_write_1h"])
+            }
+            start = end
+        }
         if merging {
-            try sql.upsert(into: "usage_daily", columns: Self.dailyColumns, rows: daily,
-                           key: ["day", "stretch_us", "customer_id", "provider", "model", "tier", "service_id", "status", "costed", "band"],
-                           adding: ["events", "input_tokens", "cached_tokens", "cache_write", "output_tokens", "requests", "reported_nanos",
-                                    "cache_write_1h"])
             try sql.upsert(into: "usage_latency_daily", columns: Self.latencyColumns, rows: latency,
                            key: ["day", "provider", "model", "service_id", "latency_ms"], adding: ["events"])
             try markLoaded(rollup.day, signature: signature, at: now)
         } else {
-            try sql.perform("DELETE FROM usage_daily WHERE day = ?", [d])
-            try sql.perform("DELETE FROM usage_latency_daily WHERE day = ?", [d])
-            let sink = sql.rowSink(into: "usage_daily", columns: Self.dailyColumns)
-            for row in daily { try sink.append(row) }
-            try sink.flush()
+            try sink?.flush()
             let latencySink = sql.rowSink(into: "usage_latency_daily", columns: Self.latencyColumns)
             for row in latency { try latencySink.append(row) }
             try latencySink.flush()
@@ -86,12 +100,15 @@ public final class UsagePeriods {
         }
     }
 
+    /// Daily rows written per statement batch (`store`).
+    static let rowsPerWrite = 20_000
+
     /// Rows in the order loads add them: two loads adding to the same rows at once (several
     /// ingests on PostgreSQL) then lock them in the same order and never deadlock. Any fixed
     /// order of the key does; this one compares field by field, the most varied first, and moves
     /// indices rather than rows (a tuple of six strings per comparison was a tenth of a load's
     /// time on the thread that writes).
-    static func inLockOrder(_ rows: [UsageDailyRow]) -> [UsageDailyRow] {
+    static func lockOrder(_ rows: [UsageDailyRow]) -> [Int] {
         rows.withUnsafeBufferPointer { r in
             r.indices.sorted { i, j in
                 let a = r[i], b = r[j]
@@ -104,7 +121,7 @@ public final class UsagePeriods {
                 if a.stretchStart != b.stretchStart { return a.stretchStart.microseconds < b.stretchStart.microseconds }
                 if a.band != b.band { return a.band < b.band }
                 return !a.costed && b.costed
-            }.map { r[$0] }
+            }
         }
     }
 
