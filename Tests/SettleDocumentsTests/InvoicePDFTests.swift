@@ -178,6 +178,40 @@ import SettleTestSupport
         #expect(String(decoding: a.prefix(5), as: UTF8.self) == "%PDF-")
     }
 
+    /// Texts shaped for one document are drawn again on the next (`ShapedTexts`): a document's
+    /// bytes must not depend on what its thread rendered before, on either paper, nor on how
+    /// many texts the thread has dropped since.
+    @Test func aDocumentsBytesDoNotDependOnWhatItsThreadRenderedBefore() {
+        let inv = Self.invoice(lines: 12)
+        let other = Self.invoice(lines: 40, name: "Ελληνικά Εργαστήρια")
+        func onAFreshThread(_ body: @escaping @Sendable () -> [UInt8]) -> [UInt8] {
+            final class Box: @unchecked Sendable { var bytes: [UInt8] = [] }
+            let box = Box(), done = DispatchSemaphore(value: 0)
+            Thread { box.bytes = body(); done.signal() }.start()
+            done.wait()
+            return box.bytes
+        }
+        let alone = onAFreshThread { InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14) }
+        let after = onAFreshThread {
+            _ = InvoicePDF.render(other, issuer: Self.issuer, paper: .letter, paymentTermsDays: 30)
+            _ = InvoicePDF.render(inv, issuer: Self.issuer, paper: .letter, paymentTermsDays: 14)
+            return InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
+        }
+        let afterManyTexts = onAFreshThread {
+            // More distinct texts than the thread keeps: the document's own are shaped anew.
+            _ = InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
+            for n in 0..<(2 * ShapedTexts.limit / 40 + 1) {
+                var many = Self.invoice(lines: 40, name: "Customer \(n)")
+                for i in many.lines.indices { many.lines[i].description += " of batch \(n)" }
+                _ = InvoicePDF.render(many, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
+            }
+            return InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)
+        }
+        #expect(alone.count > 1_000)
+        #expect(after == alone)
+        #expect(afterManyTexts == alone)
+    }
+
     /// `[invoices] logo`: a PNG is drawn (the document grows by the image), anything else is
     /// refused with the file's name.
     @Test func aLogoIsDrawnAndANonPNGIsNamed() throws {
