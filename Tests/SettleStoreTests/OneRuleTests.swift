@@ -135,4 +135,36 @@ import SettleTestSupport
         }
         #expect(taken == 3)
     }
+
+    /// The trial walk reads pages (16 events, then 64): a microsecond shared by events across a
+    /// page's end, or filling a whole page, is taken whole and in request-id order.
+    @Test(arguments: StoreKind.all)
+    func eventsOfOneMicrosecondAcrossAPagesEndKeepCoresOrder(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let (store, _) = try kind.makeStore(in: dir)
+        let base = Self.day.start.microseconds + 3_600_000_000
+        // 10 events at their own instants, 20 sharing the 11th (across the first page's end),
+        // 5 more, then 70 sharing one instant (more than the second page holds).
+        let instants = (0..<10).map { base + Int64($0) } + Array(repeating: base + 10, count: 20) + (11..<16).map { base + Int64($0) }
+            + Array(repeating: base + 16, count: 70)
+        let events = instants.enumerated().map { i, ts -> UsageEvent in
+            var e = UsageEvent(requestID: "req_\(["b", "a", "B", "é", "_"][i % 5])\(String((i * 7919) % 1000, radix: 36))_\(i)",
+                               timestamp: Timestamp(microseconds: ts), customerID: "cus_1", provider: "openai", model: "gpt-4o",
+                               inputTokens: Int64(100 + i), outputTokens: Int64(i), apiKeyID: "k1")
+            e.serviceID = "svc_summarize"
+            return e
+        }
+        let load = try store.beginUsageLoad(runID: "r1", path: "ties.jsonl", format: "jsonl")
+        for e in events { try load.append(e) }
+        _ = try load.commit(sha256: "t", bytes: 1, read: events.count, quarantined: 0, days: [Self.day], inbox: nil)
+        let expected = events.sorted { TrialEvents.precedes($0.timestamp, $0.requestID, $1.timestamp, $1.requestID) }
+            .map { "\($0.inputTokens)/\($0.outputTokens)" }
+        var selected: [String] = []
+        try store.periods.serviceEvents(customer: "cus_1", service: "svc_summarize", from: Self.day.start, to: Self.day.adding(days: 1).start) { input, output in
+            selected.append("\(input)/\(output)")
+            return true
+        }
+        #expect(selected.count == 105)
+        #expect(selected == expected)
+    }
 }

@@ -138,6 +138,8 @@ public struct Aggregate: Job {
             for start in startsByBillingDay[day] ?? [] { candidates[start, default: []].insert(customerID) }
         }
         for (start, ids) in candidates { frozenByStart[start] = try termsBook.terms(periodStart: start, customers: ids.sorted()) }
+        // Archived months, read once: a period with any archived day keeps the trial use stored.
+        let archivedMonths = try store.archive.records().map(\.month)
         // First, on this thread, what needs the store: each period's rows and trial use.
         var work: [PeriodWork] = []
         for customerID in byCustomer.keys.sorted() {
@@ -157,7 +159,8 @@ public struct Aggregate: Job {
                 if let frozen = frozenByStart[period.firstDay]?[customerID] {
                     let frozenServices = Dictionary(frozen.terms.catalog.services.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                     let trials = try trialUse(customer: frozen.terms.customer, period: period, rows: inPeriod, services: frozenServices,
-                                              store: store, firstEvent: firstEvent)
+                                              store: store, firstEvent: firstEvent,
+                                              archivedMonths: archivedMonths)
                     work.append(PeriodWork(customer: frozen.terms.customer, period: period, rows: inPeriod, trials: trials, asOf: asOf,
                                            summarizer: termsBook.summarizer(frozen),
                                            pricedWith: PricingFingerprint.of(catalogDigest: frozen.digest, customer: frozen.terms.customer,
@@ -165,7 +168,7 @@ public struct Aggregate: Job {
                     continue
                 }
                 let trials = try trialUse(customer: customer, period: period, rows: inPeriod, services: services, store: store,
-                                          firstEvent: firstEvent)
+                                          firstEvent: firstEvent, archivedMonths: archivedMonths)
                 work.append(PeriodWork(customer: customer, period: period, rows: inPeriod, trials: trials, asOf: asOf,
                                        pricedWith: PricingFingerprint.of(catalogDigest: termsBook.todayDigest, customer: customer, period: period)))
             }
@@ -235,13 +238,13 @@ public struct Aggregate: Job {
     /// No event is older than `firstEvent`'s day, so a period that starts by then has used
     /// none of any trial before it, and the store need not be asked.
     func trialUse(customer: CustomerHistory, period: BillingPeriod, rows: [UsageDailyRow], services: [String: Service],
-                  store: any SettleStore, firstEvent: UTCDay?) throws -> [TrialUse] {
+                  store: any SettleStore, firstEvent: UTCDay?, archivedMonths: [PeriodMonth]) throws -> [TrialUse] {
         let trials = Set(rows.filter { !$0.serviceID.isEmpty && $0.status == .ok }.map(\.serviceID))
             .compactMap { services[$0] }.filter { $0.trialTokens > 0 }.sorted { $0.id < $1.id }
         guard !trials.isEmpty else { return [] }
         // A period with archived days keeps the trial use counted while its events were in the
         // store: a trial is used up event by event, and daily rows do not keep their order.
-        if try store.archive.covers(period.firstDay...period.lastDay) {
+        if archivedMonths.contains(where: { $0.lastDay >= period.firstDay && $0.firstDay <= period.lastDay }) {
             return try store.periods.trials(customer: customer.id, period: period)
         }
         var out: [TrialUse] = []
@@ -251,7 +254,8 @@ public struct Aggregate: Job {
                 : try store.periods.serviceTokens(customer: customer.id, service: id, before: period.firstDay.start)
             var trial = TrialAllowance(service: service, usedBefore: before)
             guard !trial.isUsedUp else { continue }
-            try store.periods.serviceEvents(customer: customer.id, service: id, from: period.firstDay.start, to: period.endDay.start) { input, output in
+            try store.periods.serviceEvents(customer: customer.id, service: id, from: period.firstDay.start, to: period.endDay.start,
+                                            checkingArchive: false) { input, output in
                 trial.consume(input: input, output: output)
             }
             let use = trial.use

@@ -302,38 +302,46 @@ public final class UsagePeriods {
 
     /// A customer's ok events on a service in [from, to), in event order (ts, then request_id),
     /// as (input, output), until `body` returns false. Reads a page at a time, the first small:
-    /// a trial is usually used up by a handful of events.
-    public func serviceEvents(customer: String, service: String, from: Timestamp, to: Timestamp,
+    /// a trial is usually used up by a handful of events. One statement per page: aggregate asks
+    /// this of every customer with a trial, and on PostgreSQL each statement is a round trip.
+    /// `checkingArchive: false` when the caller knows no day of the span is archived.
+    public func serviceEvents(customer: String, service: String, from: Timestamp, to: Timestamp, checkingArchive: Bool = true,
                               _ body: (Int64, Int64) -> Bool) throws {
-        try EventArchive(sql).requireEvents(of: from.day...Timestamp(microseconds: to.microseconds - 1).day,
-                                            for: "counting the free trial of \(service) used by \(customer)")
-        // Pages in (ts, request id) order; events of one microsecond are taken together and put in
-        // request-id order here, byte by byte (their stored bytes sort otherwise than their text).
+        if checkingArchive {
+            try EventArchive(sql).requireEvents(of: from.day...Timestamp(microseconds: to.microseconds - 1).day,
+                                                for: "counting the free trial of \(service) used by \(customer)")
+        }
+        typealias Event = (requestID: String, input: Int64, output: Int64, ts: Int64)
+        let tokens = StoredColumns("usage_events_named", ["request_id", "input_tokens", "output_tokens", "ts_us"])
+        func read(_ row: inout StoredRow) throws -> Event {
+            let requestID = try row.text()
+            let input = try row.int()
+            let output = try row.int()
+            let ts = try row.int()
+            return (requestID, input, output, ts)
+        }
+        let named = "FROM usage_events_named WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND caller_id < 0"
         var afterTS = from.microseconds - 1
         var pageSize: Int64 = 16
-        let times = StoredColumns("usage_events", ["ts_us"])
-        let tokens = StoredColumns("usage_events_named", ["request_id", "input_tokens", "output_tokens", "ts_us"])
         while true {
-            let page = try sql.rows(times, """
-                FROM usage_events
-                WHERE caller_id < 0 AND caller_id IN (\(Self.serviceCallers)) AND model_id IN (\(Self.answered))
-                  AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT)
-                ORDER BY ts_us LIMIT CAST(? AS BIGINT)
-                """, [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)], { try $0.int() })
-            guard let last = page.last else { return }
-            let events = try sql.rows(tokens, """
-                FROM usage_events_named
-                WHERE customer_id = ? AND service_id = ? AND status = 'ok' AND caller_id < 0 AND ts_us > CAST(? AS BIGINT) AND ts_us <= CAST(? AS BIGINT)
-                """, [.text(customer), .text(service), .int(afterTS), .int(last)]) { row -> (requestID: String, input: Int64, output: Int64, ts: Int64) in
-                let requestID = try row.text()
-                let input = try row.int()
-                let output = try row.int()
-                let ts = try row.int()
-                return (requestID, input, output, ts)
-            }.sorted { $0.ts != $1.ts ? $0.ts < $1.ts : $0.requestID.utf8.lexicographicallyPrecedes($1.requestID.utf8) }
-            for e in events where !body(e.input, e.output) { return }
-            afterTS = last
-            if page.count < pageSize { return }
+            var page = try sql.rows(tokens, "\(named) AND ts_us > CAST(? AS BIGINT) AND ts_us < CAST(? AS BIGINT) ORDER BY ts_us LIMIT CAST(? AS BIGINT)",
+                                    [.text(customer), .text(service), .int(afterTS), .int(to.microseconds), .int(pageSize)], read)
+            guard let lastTS = page.last?.ts else { return }
+            let full = Int64(page.count) == pageSize
+            if full, let cut = page.firstIndex(where: { $0.ts == lastTS }) {
+                // A full page may end inside a microsecond: its events are taken together, whole.
+                if cut > 0 {
+                    page.removeSubrange(cut...)
+                } else {
+                    page = try sql.rows(tokens, "\(named) AND ts_us = CAST(? AS BIGINT)", [.text(customer), .text(service), .int(lastTS)], read)
+                }
+            }
+            // Events of one microsecond in request-id order, byte by byte (their stored bytes
+            // sort otherwise than their text).
+            page.sort { $0.ts != $1.ts ? $0.ts < $1.ts : $0.requestID.utf8.lexicographicallyPrecedes($1.requestID.utf8) }
+            for e in page where !body(e.input, e.output) { return }
+            guard full, let last = page.last else { return }
+            afterTS = last.ts
             pageSize = min(pageSize * 4, 1024)
         }
     }
