@@ -72,6 +72,7 @@ public struct EvaluateAlerts: Job {
     func evaluate(store: any SettleStore, env: JobEnvironment, catalog: Catalog, runID: String) throws -> Result {
         var result = Result()
         let due = try store.periods.totals(dueOnly: true)
+        let firedBefore = try store.alertLedger.firedInDuePeriods()
         let now = env.clock()
         var byCustomer: [String: [FiredAlert]] = [:]
         var webhooks: [String: String] = [:]
@@ -83,7 +84,7 @@ public struct EvaluateAlerts: Job {
             if let url = catalog.customers[totals.customerID]?.inForce(on: totals.asOf).alertWebhook, !url.isEmpty {
                 webhooks[totals.customerID] = url
             }
-            let fired = try store.alertLedger.fired(customer: totals.customerID, period: totals.period)
+            let fired = firedBefore[PeriodKey(customerID: totals.customerID, periodStart: totals.period.firstDay)] ?? []
             for c in AlertRule.reached(totals, plan: plan, thresholds: env.config.alerts.thresholds)
             where !fired.contains(c.key) {
                 byCustomer[c.customerID, default: []].append(FiredAlert(id: Self.alertID(c), candidate: c, firedAt: now))

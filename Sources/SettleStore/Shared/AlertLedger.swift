@@ -7,17 +7,26 @@ public final class AlertLedger {
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
-    static let keyColumns = StoredColumns("alerts", ["metric", "threshold", "limit_value"])
 
-    /// The (metric, threshold, limit) of every alert already fired for a customer's period.
-    public func fired(customer: String, period: BillingPeriod) throws -> Set<AlertKey> {
-        Set(try sql.rows(Self.keyColumns, "FROM alerts WHERE customer_id = ? AND period_start = ?",
-                         [.text(customer), .text(period.firstDay.description)]) { row -> AlertKey in
+    /// The (metric, threshold, limit) of every alert already fired, for every period whose
+    /// totals are due for alerts (`period_totals.alerts_due`), in one statement: alerts looks at
+    /// every such period, and a statement each was a round trip each on PostgreSQL (five
+    /// thousand in a night).
+    public func firedInDuePeriods() throws -> [PeriodKey: Set<AlertKey>] {
+        let columns = StoredColumns("alerts", ["a.customer_id", "a.period_start", "a.metric", "a.threshold", "a.limit_value"])
+        var out: [PeriodKey: Set<AlertKey>] = [:]
+        try sql.eachRow(columns, """
+            FROM alerts a JOIN period_totals t ON t.customer_id = a.customer_id AND t.period_start = a.period_start
+            WHERE t.alerts_due = 1
+            """) { row in
+            let customer = try row.text()
+            let start = try row.day()
             let metric = try Self.metric(&row)
             let threshold = try row.int()
             let limit = try row.money()
-            return AlertKey(metric: metric, threshold: Int(threshold), limit: limit)
-        })
+            out[PeriodKey(customerID: customer, periodStart: start), default: []].insert(AlertKey(metric: metric, threshold: Int(threshold), limit: limit))
+        }
+        return out
     }
 
     /// A metric is stored as its text (`AlertMetric.description`), not an enum's raw value.
@@ -33,17 +42,31 @@ public final class AlertLedger {
     @discardableResult
     public func record(_ alerts: [FiredAlert], deliveries: [AlertDelivery], runID: String) throws -> [FiredAlert] {
         try sql.inTransaction {
-            var stored: [FiredAlert] = []
-            for a in alerts {
-                let n = try sql.perform("""
-                    INSERT INTO alerts(id, customer_id, period, period_start, metric, threshold, severity, usage, limit_value, fired_at,
-                                       run_id, delivery_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, [.text(a.id), .text(a.customerID), .text(a.period.description), .text(a.period.firstDay.description),
-                          .text(a.metric.description), .int(Int64(a.threshold)), .text(a.severity.rawValue), .decimal(a.usage), .decimal(a.limit),
-                          .text(a.firedAt.description), .text(runID), .optional(a.deliveryID)])
-                if n > 0 { stored.append(a) }
+            // Many rows per statement, each alert already there left out (ON CONFLICT) and the
+            // stored ones named back (RETURNING, in both stores).
+            var storedIDs = Set<String>()
+            let columns = ["id", "customer_id", "period", "period_start", "metric", "threshold", "severity", "usage", "limit_value",
+                           "fired_at", "run_id", "delivery_id"]
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            var at = 0
+            while at < alerts.count {
+                let chunk = alerts[at..<min(at + Self.alertsPerStatement, alerts.count)]
+                let ids = StoredColumns("alerts", ["id"])
+                let statement = "INSERT INTO alerts(\(columns.joined(separator: ", "))) VALUES "
+                    + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+                    + " ON CONFLICT DO NOTHING RETURNING \(ids.list)"
+                let params = chunk.flatMap { a -> [SQLParam] in
+                    [.text(a.id), .text(a.customerID), .text(a.period.description), .text(a.period.firstDay.description),
+                     .text(a.metric.description), .int(Int64(a.threshold)), .text(a.severity.rawValue), .decimal(a.usage), .decimal(a.limit),
+                     .text(a.firedAt.description), .text(runID), .optional(a.deliveryID)]
+                }
+                for values in try sql.fetch(statement, params) {
+                    var row = ids.reader(values)
+                    storedIDs.insert(try row.text())
+                }
+                at += chunk.count
             }
+            let stored = alerts.filter { storedIDs.contains($0.id) }
             for d in deliveries where !stored.isEmpty {
                 try sql.perform("""
                     INSERT INTO alert_deliveries(id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at)
@@ -54,6 +77,9 @@ public final class AlertLedger {
             return stored
         }
     }
+
+    /// Twelve parameters an alert: SQLite takes at most 32,766 a statement.
+    static let alertsPerStatement = 500
 
     static let alertColumns = StoredColumns("alerts", ["id", "customer_id", "period_start", "metric", "threshold", "usage", "limit_value",
                                                        "fired_at", "delivery_id", "period"])

@@ -485,10 +485,16 @@ public final class UsagePeriods {
     }
 
     public func markAlertsEvaluated(_ totals: [PeriodTotals]) throws {
+        // Many periods per statement (a statement each was a round trip each on PostgreSQL).
         try sql.inTransaction {
-            for t in totals {
-                try sql.perform("UPDATE period_totals SET alerts_due = 0 WHERE customer_id = ? AND period_start = ?",
-                                [.text(t.customerID), .text(t.period.firstDay.description)])
+            var at = 0
+            while at < totals.count {
+                let chunk = totals[at..<min(at + 500, totals.count)]
+                try sql.perform("""
+                    UPDATE period_totals SET alerts_due = 0
+                    WHERE (customer_id, period_start) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
+                    """, chunk.flatMap { [SQLParam.text($0.customerID), .text($0.period.firstDay.description)] })
+                at += chunk.count
             }
         }
     }
