@@ -7,7 +7,6 @@ public final class AlertLedger {
 
     init(_ sql: any SQLExecutor) { self.sql = sql }
 
-
     /// The (metric, threshold, limit) of every alert already fired, for every period whose
     /// totals are due for alerts (`period_totals.alerts_due`), in one statement: alerts looks at
     /// every such period, and a statement each was a round trip each on PostgreSQL (five
