@@ -13,7 +13,8 @@ generated settle.toml (gpt-4* on openai 25 %, claude-opus-* 15 %, enterprise pla
 exact. What it leaves out, settle does on top: validation and quarantine, a durable store, the
 free trial tokens, billing periods, reconciliation, alerts.
 
-Prints the wall time of the query (reading the file included) and the totals, as one line of
+Prints the wall time of the query (reading the file included), of the bare totals (the file
+summed per customer and model, no dedupe, no prices) and the totals, as one line of
 `key=value` pairs the benchmark script reads. With OUT.csv, writes the per-customer, per-model
 totals for comparison with settle's.
 """
@@ -96,7 +97,17 @@ def main() -> None:
     if out:
         con.execute(f"COPY (SELECT * FROM totals ORDER BY customer_id, model) TO '{out}' (HEADER)")
     events = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    print(f"duckdb={duckdb.__version__} wall={wall:.2f} events={events} rows={rows} tokens={tokens} charge={charge}")
+    # The bare totals: the same file read and summed per customer and model, nothing else (no
+    # dedupe, no prices, nothing kept): the least any tool can do with the file.
+    started = time.monotonic()
+    con.execute(f"""
+        SELECT customer_id, model, SUM(input_tokens), SUM(output_tokens)
+        FROM read_json('{usage}', format = 'newline_delimited', ignore_errors = true, columns = {{
+            customer_id: 'VARCHAR', model: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT'}})
+        GROUP BY customer_id, model
+    """).fetchall()
+    bare = time.monotonic() - started
+    print(f"duckdb={duckdb.__version__} wall={wall:.2f} bare={bare:.2f} events={events} rows={rows} tokens={tokens} charge={charge}")
 
 
 if __name__ == "__main__":
