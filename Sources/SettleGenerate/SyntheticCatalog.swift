@@ -197,7 +197,7 @@ extension SyntheticData {
         number_prefix = "INV"
         credit_note_prefix = "CN"
         payment_terms_days = 14
-        issuer = { name = "Example AI Ltd", address = "1 Main St, London", tax_id = "GB123456789" }
+        issuer = { name = "Example AI Ltd", address = "1 Main St, London", tax_id = "GB123456041", country = "GB" }
 
         """
     }

@@ -39,6 +39,8 @@ import SettleTestSupport
         var description: String { "\(file):\(line) \(column) (\(says))" }
     }
 
+    static let vatCustomers = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,address,tax_id,country\n"
+
     static let refusals: [BadCell] = [
         // customers.csv
         BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,-5,,\n", line: 2, column: "tax_rate_pct", says: "\"-5\" is not from 0 to 100"),
@@ -48,6 +50,16 @@ import SettleTestSupport
         BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,20%,,\n", line: 2, column: "tax_rate_pct", says: "\"20%\" is not a plain decimal"),
         BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,+15,20,,\n", line: 2, column: "billing_day", says: "\"+15\" must be a day from 1 to 28"),
         BadCell(file: "customers.csv", text: customers + "cus_1,A,a@x,pro,1,20,,2026/10/01\n", line: 2, column: "effective_from", says: "\"2026/10/01\" is not a date (YYYY-MM-DD)"),
+        // VAT identifiers (FINANCE.md, "Catalog additions"): checked where the customer's country
+        // has them, or where the id starts like one; a country is two capital letters.
+        BadCell(file: "customers.csv", text: vatCustomers + "cus_1,A,a@x,pro,1,20,,,,DE136695977,DE\n", line: 2, column: "tax_id",
+                says: "DE136695977 is not a valid VAT identifier: its check digit does not match"),
+        BadCell(file: "customers.csv", text: vatCustomers + "cus_1,A,a@x,pro,1,20,,,,DE136695976,FR\n", line: 2, column: "tax_id",
+                says: "the party is in FR, whose VAT identifiers start with FR"),
+        BadCell(file: "customers.csv", text: vatCustomers + "cus_1,A,a@x,pro,1,20,,,,DE136695976,DE\ncus_2,B,b@x,pro,1,20,,,,IE 1234567XX,\n", line: 3,
+                column: "tax_id", says: "IE 1234567XX is not a valid VAT identifier"),
+        BadCell(file: "customers.csv", text: vatCustomers + "cus_1,A,a@x,pro,1,20,,,,12-3456789,usa\n", line: 2, column: "country",
+                says: "\"usa\" is not an ISO 3166-1 alpha-2 code"),
         // prices.csv
         BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,2.50,1M,2026-01-01\nopenai,gpt-4o,output,,1e2,1M,2026-01-01\n", line: 3, column: "price", says: "\"1e2\" is not a plain decimal"),
         BadCell(file: "prices.csv", text: prices + "openai,gpt-4o,input,,$2.50,1M,2026-01-01\n", line: 2, column: "price", says: "\"$2.50\" is not a plain decimal"),
@@ -83,6 +95,38 @@ import SettleTestSupport
             #expect(error.description.contains("\(bad.file):\(bad.line): \(bad.column): "), "\(error)")
             #expect(error.problem.contains(bad.says), "\(error)")
         }
+    }
+
+    /// VAT identifiers where the country has them, other tax ids as they are, the country
+    /// carried with each version; the issuer's tax id is checked the same way.
+    @Test func taxIDsAreVATIdentifiersWhereTheCountryHasThem() throws {
+        let text = Self.vatCustomers + """
+            cus_de,A,a@x,pro,1,20,,,,DE 136.695.976,DE
+            cus_gr,B,b@x,pro,1,20,,,,EL094014201,GR
+            cus_ni,C,c@x,pro,1,20,,,,XI100000034,GB
+            cus_us,D,d@x,pro,1,0,,,,12-3456789,US
+            cus_jp,E,e@x,pro,1,0,,,,T1234567890123,JP
+            cus_none,F,f@x,pro,1,0,,,,7707083893,
+            cus_gb,G,g@x,pro,1,20,,,,GB100000034,
+
+            """
+        let catalog = try load(["customers.csv": text]).get()
+        #expect(catalog.customers["cus_de"]?.current.country == "DE")
+        #expect(catalog.customers["cus_de"]?.current.taxID == "DE 136.695.976", "printed as given")
+        #expect(catalog.customers["cus_us"]?.current.country == "US")
+        #expect(catalog.customers["cus_none"]?.current.country == "")
+        #expect(catalog.customers.ids.count == 7)
+
+        func issuer(_ fields: String) -> String {
+            let dir = TempFolder()
+            let path = dir.write("settle.toml", "[invoices]\nissuer = { name = \"X\", address = \"Y\", \(fields) }\n")
+            do { _ = try ConfigLoader.load(path: path, explicit: true); return "ok" } catch { return "\(error.key ?? ""): \(error.problem)" }
+        }
+        #expect(issuer("tax_id = \"GB123456041\", country = \"GB\"") == "ok")
+        #expect(issuer("tax_id = \"12-3456789\", country = \"US\"") == "ok")
+        #expect(issuer("tax_id = \"GB123456789\"") == "invoices.issuer.tax_id: GB123456789 is not a valid VAT identifier: its check digits do not match")
+        #expect(issuer("tax_id = \"GB123456041\", country = \"uk\"").hasPrefix("invoices.issuer.country: \"uk\" is not an ISO 3166-1 alpha-2 code"))
+        #expect(issuer("accounting_currency = \"euro\"").hasPrefix("invoices.issuer.accounting_currency: expected an ISO 4217 code"))
     }
 
     /// The message says what a valid value looks like, in the column's own terms.

@@ -12,8 +12,8 @@ import SettleTestSupport
 @Suite struct BillingOverTimeTests {
     static let customers = """
         customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,address,tax_id
-        cus_a,Alpha,a@example.com,starter,1,20,,,"1 Harbour Rd, Leith",GB111
-        cus_a,Alpha,a@example.com,pro,1,20,,2026-10-20,"1 Harbour Rd, Leith",GB111
+        cus_a,Alpha,a@example.com,starter,1,20,,,"1 Harbour Rd, Leith",GB100000034
+        cus_a,Alpha,a@example.com,pro,1,20,,2026-10-20,"1 Harbour Rd, Leith",GB100000034
         cus_b,Beta,b@example.com,pro,1,0,,,,
 
         """
@@ -91,7 +91,7 @@ import SettleTestSupport
         // 19 × 19/31 = 11.645… and 79 × 12/31 = 30.580…; input 90,500 × $3/1M = 0.2715; output 1,400 × $12/1M = 0.0168.
         #expect(a.lines.map(\.amount) == [money("11.65"), money("30.58"), money("0.27"), money("0.02")])
         #expect(a.subtotal == money("42.52") && a.tax == money("8.50") && a.total == money("51.02"))
-        #expect(a.customerAddress == "1 Harbour Rd, Leith" && a.customerTaxID == "GB111")
+        #expect(a.customerAddress == "1 Harbour Rd, Leith" && a.customerTaxID == "GB100000034")
         let b = try #require(issued.issued.first { $0.customerID == "cus_b" })
         #expect(b.total == money("83.20") && b.creditsApplied == money("83.20") && b.amountDue == .zero)
         let folder = "\(dir.path)/out/invoices/2026-10"

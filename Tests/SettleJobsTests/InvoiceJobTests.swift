@@ -27,7 +27,7 @@ import SettleTestSupport
             number_prefix = "INV"
             credit_note_prefix = "CN"
             payment_terms_days = 14
-            issuer = { name = "Example AI Ltd", address = "1 Main St", tax_id = "GB123" }
+            issuer = { name = "Example AI Ltd", address = "1 Main St", tax_id = "GB123456041" }
             """)
         dir.write("customers.csv", """
             customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook

@@ -25,6 +25,10 @@ public struct Customer: Sendable, Hashable {
     public var billingDay: Int
     /// The line of customers.csv, for messages; 0 when made in code.
     public var line: Int
+    /// Where the customer is (ISO 3166-1 alpha-2), "" when customers.csv does not say: the
+    /// place of supply of what settle sells them, and what tells a VAT identifier from another
+    /// kind of tax id (`CustomerTaxID`).
+    public var country: String = ""
 
     public var name: String {
         get { texts[0] ?? "" }
@@ -49,7 +53,7 @@ public struct Customer: Sendable, Hashable {
 
     public init(id: String, name: String, email: String, plan: String, billingDay: Int,
                 taxRatePct: ExactDecimal, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,
-                address: String = "", taxID: String = "", line: Int = 0) {
+                address: String = "", taxID: String = "", line: Int = 0, country: String = "") {
         self.id = id
         self.plan = plan
         texts = CustomerTexts([name, email, address, taxID, alertWebhook])
@@ -57,6 +61,7 @@ public struct Customer: Sendable, Hashable {
         self.taxRatePct = taxRatePct
         self.effectiveFrom = effectiveFrom
         self.line = line
+        self.country = country
     }
 }
 

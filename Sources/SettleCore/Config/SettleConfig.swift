@@ -156,6 +156,21 @@ public struct InvoiceSettings: Sendable {
     public var issuerName = ""
     public var issuerAddress = ""
     public var issuerTaxID = ""
+    /// Where the issuer is established (ISO 3166-1 alpha-2): what its tax id is checked as,
+    /// and the origin of the VAT rules (FINANCE.md, "Tax").
+    public var issuerCountry = ""
+    /// The issuer's legal registration number, Peppol endpoint (`SCHEME:ID`), bank account and
+    /// contact, as FINANCE.md's "Catalog additions" names them: printed on and carried in the
+    /// documents that need them.
+    public var issuerCompanyID = ""
+    public var issuerPeppolID = ""
+    public var issuerIBAN = ""
+    public var issuerBIC = ""
+    public var issuerContactName = ""
+    public var issuerContactPhone = ""
+    public var issuerContactEmail = ""
+    /// The currency the issuer keeps its books in; "" for `currency`.
+    public var accountingCurrency = ""
     /// The PDFs' paper: "A4" or "Letter".
     public var paper = "A4"
     /// A PNG printed above the issuer on every PDF, if set.

@@ -54,9 +54,19 @@ public enum CatalogLoader {
                     "\"\(fromText)\" is not a date (YYYY-MM-DD); leave it empty for a version in force from the beginning")
             }
             let webhook = row["alert_webhook"]
+            let country = row["country"]
+            guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+                throw ConfigError(file: path, line: row.line, key: "country",
+                    "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE, or empty")
+            }
+            do throws(VATIdentifierError) {
+                _ = try CustomerTaxID.check(row["tax_id"], country: country)
+            } catch {
+                throw ConfigError(file: path, line: row.line, key: "tax_id", "\(error)")
+            }
             let version = Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
                                    taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
-                                   address: row["address"], taxID: row["tax_id"], line: row.line)
+                                   address: row["address"], taxID: row["tax_id"], line: row.line, country: country)
             if let problem = book.problem(adding: version) {
                 throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
             }

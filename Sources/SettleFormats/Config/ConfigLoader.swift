@@ -188,10 +188,35 @@ public enum ConfigLoader {
             if let v = try t.string(inv, "credit_note_prefix", in: "invoices") { c.invoices.creditNotePrefix = v }
             if let v = try t.count(inv, "payment_terms_days", in: "invoices") { c.invoices.paymentTermsDays = Int(v) }
             if let issuer = try t.table(inv, "issuer", in: "invoices") {
-                try t.known(issuer, "invoices.issuer", ["name", "address", "tax_id"])
+                try t.known(issuer, "invoices.issuer", ["name", "address", "tax_id", "country", "company_id", "peppol_id", "iban", "bic",
+                                                        "contact_name", "contact_phone", "contact_email", "accounting_currency"])
                 c.invoices.issuerName = try t.string(issuer, "name", in: "invoices.issuer") ?? ""
                 c.invoices.issuerAddress = try t.string(issuer, "address", in: "invoices.issuer") ?? ""
                 c.invoices.issuerTaxID = try t.string(issuer, "tax_id", in: "invoices.issuer") ?? ""
+                c.invoices.issuerCountry = try t.string(issuer, "country", in: "invoices.issuer") ?? ""
+                c.invoices.issuerCompanyID = try t.string(issuer, "company_id", in: "invoices.issuer") ?? ""
+                c.invoices.issuerPeppolID = try t.string(issuer, "peppol_id", in: "invoices.issuer") ?? ""
+                c.invoices.issuerIBAN = try t.string(issuer, "iban", in: "invoices.issuer") ?? ""
+                c.invoices.issuerBIC = try t.string(issuer, "bic", in: "invoices.issuer") ?? ""
+                c.invoices.issuerContactName = try t.string(issuer, "contact_name", in: "invoices.issuer") ?? ""
+                c.invoices.issuerContactPhone = try t.string(issuer, "contact_phone", in: "invoices.issuer") ?? ""
+                c.invoices.issuerContactEmail = try t.string(issuer, "contact_email", in: "invoices.issuer") ?? ""
+                c.invoices.accountingCurrency = try t.string(issuer, "accounting_currency", in: "invoices.issuer") ?? ""
+                let country = c.invoices.issuerCountry
+                guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+                    throw ConfigError(file: file, key: "invoices.issuer.country",
+                                      "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE")
+                }
+                do throws(VATIdentifierError) {
+                    _ = try CustomerTaxID.check(c.invoices.issuerTaxID, country: country)
+                } catch {
+                    throw ConfigError(file: file, key: "invoices.issuer.tax_id", "\(error)")
+                }
+                let accounting = c.invoices.accountingCurrency
+                guard accounting.isEmpty || (accounting.utf8.count == 3 && accounting.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+                    throw ConfigError(file: file, key: "invoices.issuer.accounting_currency",
+                                      "expected an ISO 4217 code such as \"EUR\", found \"\(accounting)\"")
+                }
             }
         }
         if let g = try t.table(root, "gateway_db") {

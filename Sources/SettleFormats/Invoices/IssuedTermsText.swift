@@ -63,6 +63,8 @@ public enum IssuedTermsText {
             var members: [(String, JSONText)] = [("address", .string(v.address))]
             if let w = v.alertWebhook { members.append(("alertWebhook", .string(w))) }
             members += [("billingDay", .int(Int64(v.billingDay)))]
+            // Left out when empty: terms frozen before customers had a country keep their text.
+            if !v.country.isEmpty { members.append(("country", .string(v.country))) }
             if let from = v.effectiveFrom { members.append(("effectiveFrom", .string(from.description))) }
             members += [("email", .string(v.email)), ("id", .string(v.id)), ("name", .string(v.name)), ("plan", .string(v.plan)),
                         ("taxID", .string(v.taxID)), ("taxRatePct", .string(v.taxRatePct.description))]
@@ -87,7 +89,7 @@ public enum IssuedTermsText {
             }
             return Customer(id: try field("id"), name: try field("name"), email: try field("email"), plan: try field("plan"),
                             billingDay: billingDay, taxRatePct: rate, alertWebhook: v["alertWebhook"]?.string, effectiveFrom: from,
-                            address: try field("address"), taxID: try field("taxID"))
+                            address: try field("address"), taxID: try field("taxID"), country: v["country"]?.string ?? "")
         }
         return CustomerHistory(versions: versions)
     }
