@@ -85,6 +85,11 @@ public enum InvoicePDF {
                     footer(p + 2)
                 }
                 canvas.rule(x: right - 250, y: rowY + 4, to: right)
+                // Why no VAT is charged, beside the totals (VAT Directive article 226 asks for
+                // the words of a reverse charge); a document that charges VAT has none.
+                if let reason = inv.taxExemptionReason {
+                    canvas.text(reason, x: left, y: rowY + 10, width: width - 270, font: font)
+                }
                 let rate = inv.taxRatePct.normalized.description
                 // A credit note's total goes on account (its credits applied is the total itself).
                 let applied = inv.kind == .creditNote ? ("Credited to your account", -inv.creditsApplied) : ("Credits applied", -inv.creditsApplied)

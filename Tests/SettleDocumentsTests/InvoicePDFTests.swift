@@ -170,6 +170,23 @@ import SettleTestSupport
         }
     }
 
+    /// FINANCE.md, "Tax": a document that charges no VAT says why, beside its totals.
+    @Test func aReverseChargePrintsItsWords() throws {
+        var inv = Self.invoice(lines: 3)
+        inv.apply(TaxDecision(category: .reverseCharge, ratePct: .zero, exemptionCode: "VATEX-EU-AE",
+                              exemptionReason: "Reverse charge: VAT to be accounted for by the recipient (Article 196, Directive 2006/112/EC)",
+                              customerCountry: "FR"))
+        let text = try self.text(of: InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        // Wrapped beside the totals, which the text extraction interleaves line by line.
+        for part in ["Reverse charge: VAT to be accounted", "for by the recipient (Article 196,", "Directive 2006/112/EC)"] {
+            #expect(text.contains(part), "\(part)")
+        }
+        #expect(text.contains("Tax (0 %)") && text.contains("Tax ID GB123456789"))
+        let plain = try self.text(of: InvoicePDF.render(Self.invoice(lines: 3), issuer: Self.issuer, paper: .a4, paymentTermsDays: 14))
+        #expect(!plain.contains("Reverse charge"))
+    }
+
     @Test func theSameDocumentGivesTheSameBytes() {
         let inv = Self.invoice(lines: 12)
         let a = InvoicePDF.render(inv, issuer: Self.issuer, paper: .a4, paymentTermsDays: 14)

@@ -129,6 +129,27 @@ import SettleTestSupport
         #expect(issuer("accounting_currency = \"euro\"").hasPrefix("invoices.issuer.accounting_currency: expected an ISO 4217 code"))
     }
 
+    /// An empty tax_rate_pct leaves the VAT to the rules (FINANCE.md, "Tax"), which need the
+    /// issuer's country and the customer's: without them the catalog is refused, naming the line.
+    @Test func anEmptyTaxRateNeedsBothCountries() throws {
+        func problem(issuer: String, _ row: String) -> String {
+            let dir = TempFolder()
+            dir.write("customers.csv", Self.vatCustomers + row + "\n")
+            let path = dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"customers.csv\"\n"
+                + "[invoices]\nissuer = { name = \"X\", address = \"Y\"\(issuer) }\n")
+            do {
+                let catalog = try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
+                return "ok \(catalog.customers["cus_1"]?.current.taxRatePct?.description ?? "decided")"
+            } catch {
+                return "\(error.line ?? 0) \(error.key ?? ""): \(error.problem)"
+            }
+        }
+        #expect(problem(issuer: "", "cus_1,A,a@x,pro,1,,,,,,FR") == "2 tax_rate_pct: is empty, so settle decides the VAT, which needs the issuer's country: set [invoices] issuer country in settle.toml, or give a rate")
+        #expect(problem(issuer: ", country = \"DE\"", "cus_1,A,a@x,pro,1,,,,,,") == "2 country: is empty, and so is tax_rate_pct: give the customer's country (ISO 3166-1 alpha-2), and settle decides the VAT")
+        #expect(problem(issuer: ", country = \"DE\"", "cus_1,A,a@x,pro,1,,,,,,FR") == "ok decided")
+        #expect(problem(issuer: "", "cus_1,A,a@x,pro,1,19,,,,,") == "ok 19")
+    }
+
     /// The message says what a valid value looks like, in the column's own terms.
     @Test func theRefusalSaysWhatAValidValueLooksLike() {
         func problem(_ files: [String: String]) -> String {
@@ -158,7 +179,7 @@ import SettleTestSupport
                 + "cus_1,A,a@x,pro,1,0,,\n"
                 + "cus_1,A,a@x,pro,1,19.5,,2026-10-01\n"
                 + "cus_2,B,b@x,pro,15,100,,\n"
-                + "cus_3,C,c@x,pro,15,,,\n",
+                + "cus_3,C,c@x,pro,15,0,,\n",
             "prices.csv": Self.prices + "openai,gpt-4o,input,,0,1M,2026-01-01\nopenai,gpt-4o,output,,10.00,1M,2026-01-01T00:00:00Z\n",
             "services.csv": Self.services + "svc_1,lexica,legal-13b,0,0.0125,0,0\nsvc_2,lexica,legal-70b,0.004,0.012,100,50000\n",
             "credits.csv": Self.credits
@@ -168,8 +189,8 @@ import SettleTestSupport
                 + "R1,cus_1,2026-10-03,20,refund,\n",
         ]).get()
         let cus1 = try #require(catalog.customers["cus_1"])
-        #expect(cus1.versions.map(\.taxRatePct.description) == ["0", "19.5"])
-        #expect(catalog.customers["cus_2"]?.current.taxRatePct.description == "100")
+        #expect(cus1.versions.map { $0.taxRatePct?.description } == ["0", "19.5"])
+        #expect(catalog.customers["cus_2"]?.current.taxRatePct?.description == "100")
         #expect(catalog.customers["cus_3"]?.current.taxRatePct == .zero)
         #expect(catalog.prices.map(\.price.description) == ["0", "10.00"])
         #expect(catalog.services.map(\.promptPricePer1K.description) == ["0", "0.004"])

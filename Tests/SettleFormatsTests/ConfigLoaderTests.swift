@@ -137,7 +137,7 @@ import SettleTestSupport
 
     @Test func loadsCustomersPricesServicesAndCredits() throws {
         let catalog = try load([
-            "customers.csv": header + "cus_1,\"Acme, Inc\",a@x.example,pro,15,20,\ncus_2,Beta,b@x.example,free,1,,https://h.example\n",
+            "customers.csv": header + "cus_1,\"Acme, Inc\",a@x.example,pro,15,20,\ncus_2,Beta,b@x.example,free,1,0,https://h.example\n",
             "prices.csv": "provider,model,token_type,tier,price,per,effective_from\nopenai,gpt-4o,input,,2.50,1M,2026-01-01\nopenai,gpt-4o,output,batch,5,1m,2026-10-15T12:00:00Z\n",
             "services.csv": "service_id,seller,model,prompt_price_per_1k,completion_price_per_1k,platform_fee_pct,trial_tokens\nsvc_1,lexica,legal-13b,0.004,0.012,15,50000\n",
             "credits.csv": "reference,customer_id,date,amount\nTOP-1,cus_1,2026-10-01,100.00\n",

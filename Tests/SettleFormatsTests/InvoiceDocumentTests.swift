@@ -66,6 +66,7 @@ import Testing
               "customer_address": "9 Quay Rd, Leith",
               "customer_tax_id": "GB999",
               "tax_rate_pct": "20",
+              "tax_category": "S",
               "issuer": {
                 "name": "Example AI Ltd",
                 "address": "1 Main St",

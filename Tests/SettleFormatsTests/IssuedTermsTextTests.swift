@@ -20,7 +20,7 @@ import SettleCore
         // digested, so it must not depend on how the versions were listed).
         #expect(text == IssuedTermsText.customer(CustomerHistory(versions: history.versions.reversed())))
         let back = try IssuedTermsText.customer(from: text, what: "test")
-        #expect(back.versions.map { "\($0.plan) \($0.taxRatePct) \($0.effectiveFrom?.description ?? "-") \($0.alertWebhook ?? "-") \($0.name)" }
+        #expect(back.versions.map { "\($0.plan) \($0.taxRatePct?.description ?? "-") \($0.effectiveFrom?.description ?? "-") \($0.alertWebhook ?? "-") \($0.name)" }
                 == ["pro 8.1 - https://hooks.example.com/z Zürich \"Labs\"", "enterprise 0 2026-10-16 - Zürich \"Labs\""])
         #expect(back.billingDay == 15 && back.versions[0].address == "Bahnhofstrasse 1" && back.versions[0].taxID == "CHE-1")
         #expect(throws: IssuedTermsText.Unreadable.self) {

@@ -1,6 +1,8 @@
 /// The catalog tables finance edits in a spreadsheet: customers (every version of each), the
 /// price book, marketplace services and the prepaid credit entries.
 public struct Catalog: Sendable {
+    /// Standard VAT rates by country and date (`vat_rates.csv`, or the copy settle ships).
+    public var vatRates = ShippedVATRates.book
     public var customers = CustomerBook()
     public var prices: [PriceRow] = []
     public var services: [Service] = []
@@ -18,7 +20,9 @@ public struct Customer: Sendable, Hashable {
     public var id: String
     public var plan: String
     private var texts: CustomerTexts
-    public var taxRatePct: ExactDecimal
+    /// The rate the customer is charged; nil when customers.csv leaves it empty, and the tax
+    /// is decided by the rules (`TaxRules`).
+    public var taxRatePct: ExactDecimal?
     /// nil: from the beginning.
     public var effectiveFrom: UTCDay?
     /// 1–28: the period starts that day at 00:00 UTC. The same in every version.
@@ -52,7 +56,7 @@ public struct Customer: Sendable, Hashable {
     }
 
     public init(id: String, name: String, email: String, plan: String, billingDay: Int,
-                taxRatePct: ExactDecimal, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,
+                taxRatePct: ExactDecimal?, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,
                 address: String = "", taxID: String = "", line: Int = 0, country: String = "") {
         self.id = id
         self.plan = plan

@@ -39,6 +39,8 @@ public struct SettleConfig: Sendable {
     public struct CatalogPaths: Sendable {
         public var customers: String?
         public var prices: String?
+        /// Standard VAT rates by country and date; nil: the copy settle ships (`ShippedVATRates`).
+        public var vatRates: String?
         public var services: String?
         public var credits: String?
         public init() {}

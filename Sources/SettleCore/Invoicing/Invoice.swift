@@ -21,6 +21,16 @@ public struct Invoice: Sendable, Hashable {
     public var creditsApplied: ExactDecimal
     public var amountDue: ExactDecimal
     public var taxRatePct: ExactDecimal
+    /// How the document is taxed (FINANCE.md, "Tax"): category, exemption code and the words
+    /// printed, where the customer and the issuer are.
+    public var taxCategory: TaxDecision.Category = .standard
+    public var taxExemptionCode: String?
+    public var taxExemptionReason: String?
+    public var customerCountry: String = ""
+    public var issuerCountry: String = ""
+    /// Why settle could not decide the tax (a country with no rate in vat_rates.csv on the
+    /// period's last day): the invoice stays a draft, as one with unpriced usage does.
+    public var taxProblem: String?
     /// For a credit note or supplementary invoice: the number of the invoice it adjusts.
     public var adjusts: String?
     /// Usage with no price in force: while there is any, the invoice stays a draft.
@@ -49,7 +59,16 @@ public struct Invoice: Sendable, Hashable {
         self.unpriced = unpriced
     }
 
-    public var isFinalizable: Bool { unpriced.isEmpty }
+    public var isFinalizable: Bool { unpriced.isEmpty && taxProblem == nil }
+
+    /// Takes `decision`'s category, rate, exemption and countries.
+    public mutating func apply(_ decision: TaxDecision) {
+        taxRatePct = decision.ratePct
+        taxCategory = decision.category
+        taxExemptionCode = decision.exemptionCode
+        taxExemptionReason = decision.exemptionReason
+        if let country = decision.customerCountry { customerCountry = country }
+    }
 }
 
 public struct InvoiceLine: Sendable, Hashable {

@@ -13,6 +13,11 @@ extension InvoiceRules {
             let latest = issued.max { ($0.issueDate, $0.number ?? "") < ($1.issueDate, $1.number ?? "") } ?? original
             let frozenFees = Self.net(issued.flatMap(\.lines).filter { $0.kind == .planFee })
             target.taxRatePct = latest.taxRatePct
+            target.taxCategory = latest.taxCategory
+            target.taxExemptionCode = latest.taxExemptionCode
+            target.taxExemptionReason = latest.taxExemptionReason
+            target.customerCountry = latest.customerCountry
+            target.taxProblem = nil
             settle(&target, lines: frozenFees + now.lines.filter { $0.kind != .planFee })
         }
         let billed = Self.net(issued.flatMap(\.lines))
@@ -30,6 +35,12 @@ extension InvoiceRules {
                           period: now.period, issueDate: issueDate, dueDate: issueDate.adding(days: paymentTermsDays), currency: currency,
                           lines: lines, subtotal: subtotal, tax: tax, total: total, creditsApplied: .zero, amountDue: total,
                           taxRatePct: target.taxRatePct, adjusts: original.number, unpriced: now.unpriced)
+        doc.taxCategory = target.taxCategory
+        doc.taxExemptionCode = target.taxExemptionCode
+        doc.taxExemptionReason = target.taxExemptionReason
+        doc.customerCountry = target.customerCountry
+        doc.issuerCountry = now.issuerCountry
+        doc.taxProblem = target.taxProblem
         doc.customerAddress = applyingCatalog ? now.customerAddress : original.customerAddress
         doc.customerTaxID = applyingCatalog ? now.customerTaxID : original.customerTaxID
         if !applyingCatalog { doc.customerName = original.customerName }

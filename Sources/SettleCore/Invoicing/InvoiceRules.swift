@@ -13,6 +13,9 @@ public struct InvoiceRules: Sendable {
     public var volumeDiscounts: [VolumeDiscount]
     public var services: [String: Service]
     public var plans: [String: Plan]
+    /// Where the issuer is and the VAT rates: the tax of a customer version without a rate of
+    /// its own is decided by `TaxRules`.
+    public var tax = TaxContext()
 
     public init(currency: String, paymentTermsDays: Int, volumeDiscounts: [VolumeDiscount], services: [Service],
                 plans: [String: Plan] = [:]) {
@@ -36,10 +39,18 @@ public struct InvoiceRules: Sendable {
         let terms = customer.inForce(on: period.lastDay)
         var inv = Invoice(customerID: customer.id, customerName: terms.name, period: period, issueDate: issueDate,
                           dueDate: issueDate.adding(days: paymentTermsDays), currency: currency, lines: [], subtotal: .zero, tax: .zero,
-                          total: .zero, creditsApplied: .zero, amountDue: .zero, taxRatePct: terms.taxRatePct,
+                          total: .zero, creditsApplied: .zero, amountDue: .zero, taxRatePct: .zero,
                           unpriced: usage.filter { $0.unitPrice == nil && $0.quantity > 0 && $0.tokenType != .request })
         inv.customerAddress = terms.address
         inv.customerTaxID = terms.taxID
+        inv.customerCountry = terms.country
+        inv.issuerCountry = tax.issuerCountry
+        do {
+            inv.apply(try TaxRules.decide(issuerCountry: tax.issuerCountry, customerCountry: terms.country, customerHasVATID: !terms.taxID.isEmpty,
+                                          customerRatePct: terms.taxRatePct, on: period.lastDay, rates: tax.rates))
+        } catch {
+            inv.taxProblem = error.description
+        }
         settle(&inv, lines: fees + sold)
         return inv
     }
@@ -121,5 +132,16 @@ public struct InvoiceRules: Sendable {
         inv.total = inv.subtotal + inv.tax
         inv.creditsApplied = .zero
         inv.amountDue = inv.total
+    }
+}
+
+/// What the tax rules need beyond the customer: the issuer's country and the VAT rates.
+public struct TaxContext: Sendable {
+    public var issuerCountry: String
+    public var rates: VATRateBook
+
+    public init(issuerCountry: String = "", rates: VATRateBook = VATRateBook([])) {
+        self.issuerCountry = issuerCountry
+        self.rates = rates
     }
 }

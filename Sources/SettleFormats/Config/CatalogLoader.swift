@@ -18,6 +18,10 @@ public enum CatalogLoader {
         if let path = try required(config.catalog.customers, "catalog.customers") {
             catalog.customers = try customers(path, plans: config.plans)
         }
+        if let path = try required(config.catalog.vatRates, "catalog.vat_rates") {
+            catalog.vatRates = VATRateBook(try vatRates(path))
+        }
+        try checkTaxDecidable(catalog, config: config)
         if let path = try required(config.catalog.prices, "catalog.prices") {
             catalog.prices = try prices(path)
         }
@@ -47,7 +51,7 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "billing_day",
                     "\"\(row["billing_day"])\" must be a day from \(BillingPeriod.billingDays.lowerBound) to \(BillingPeriod.billingDays.upperBound)")
             }
-            let tax = try optionalDecimal(row, "tax_rate_pct", path, .percentage) ?? .zero
+            let tax = try optionalDecimal(row, "tax_rate_pct", path, .percentage)
             let fromText = row["effective_from"]
             guard fromText.isEmpty || UTCDay(fromText) != nil else {
                 throw ConfigError(file: path, line: row.line, key: "effective_from",
@@ -73,6 +77,50 @@ public enum CatalogLoader {
             book.add(version)
         }
         return book.book
+    }
+
+    /// `vat_rates.csv`: `country,rate_pct,effective_from` (and any other column, such as the
+    /// `source` the shipped copy gives); one rate per country and date.
+    public static func vatRates(_ path: String) throws(ConfigError) -> [VATRateBook.Rate] {
+        var out: [VATRateBook.Rate] = []
+        var seen = Set<String>()
+        try CSVTable.forEachRow(path: path, required: ["country", "rate_pct", "effective_from"]) { (row) throws(ConfigError) in
+            let country = row["country"]
+            guard CustomerTaxID.isCountryCode(country) else {
+                throw ConfigError(file: path, line: row.line, key: "country", "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE")
+            }
+            guard let rate = try optionalDecimal(row, "rate_pct", path, .percentage) else {
+                throw ConfigError(file: path, line: row.line, key: "rate_pct", "is empty; write the standard rate, such as 19")
+            }
+            guard let from = UTCDay(row["effective_from"]) else {
+                throw ConfigError(file: path, line: row.line, key: "effective_from", "\"\(row["effective_from"])\" is not a date (YYYY-MM-DD)")
+            }
+            guard seen.insert("\(country) \(from)").inserted else {
+                throw ConfigError(file: path, line: row.line, key: "effective_from", "\(country) has a rate from \(from) already")
+            }
+            out.append(VATRateBook.Rate(country: country, ratePct: rate, effectiveFrom: from))
+        }
+        return out
+    }
+
+    /// FINANCE.md, "Tax": a customer version without a rate of its own is taxed by the rules,
+    /// which need the issuer's country and the customer's; a catalog without them is refused
+    /// (78) before anything is invoiced.
+    static func checkTaxDecidable(_ catalog: Catalog, config: SettleConfig) throws(ConfigError) {
+        guard let path = config.catalog.customers else { return }
+        for id in catalog.customers.ids {
+            guard let history = catalog.customers[id] else { continue }
+            for v in history.versions where v.taxRatePct == nil {
+                if config.invoices.issuerCountry.isEmpty {
+                    throw ConfigError(file: path, line: v.line, key: "tax_rate_pct",
+                        "is empty, so settle decides the VAT, which needs the issuer's country: set [invoices] issuer country in settle.toml, or give a rate")
+                }
+                if v.country.isEmpty {
+                    throw ConfigError(file: path, line: v.line, key: "country",
+                        "is empty, and so is tax_rate_pct: give the customer's country (ISO 3166-1 alpha-2), and settle decides the VAT")
+                }
+            }
+        }
     }
 
     public static func prices(_ path: String) throws(ConfigError) -> [PriceRow] {

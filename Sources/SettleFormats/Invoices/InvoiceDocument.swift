@@ -34,11 +34,17 @@ public enum InvoiceDocument {
         w.member("customer_address", i.customerAddress)
         w.member("customer_tax_id", i.customerTaxID)
         w.member("tax_rate_pct", i.taxRatePct.normalized.description)
+        // FINANCE.md, "Tax": the VAT category, and for AE and O the exemption and its words.
+        w.member("tax_category", i.taxCategory.rawValue)
+        if let code = i.taxExemptionCode { w.member("tax_exemption_code", code) }
+        if let reason = i.taxExemptionReason { w.member("tax_exemption_reason", reason) }
+        if !i.customerCountry.isEmpty { w.member("customer_country", i.customerCountry) }
         w.key("issuer")
         w.beginObject()
         w.member("name", issuer.name)
         w.member("address", issuer.address)
         w.member("tax_id", issuer.taxID)
+        if !i.issuerCountry.isEmpty { w.member("country", i.issuerCountry) }
         w.endObject()
         if let a = i.adjusts { w.member("adjusts", a) }
         if !i.unpriced.isEmpty {
@@ -144,6 +150,11 @@ public enum InvoiceDocument {
                           adjusts: doc.optionalText("adjusts"))
         inv.customerAddress = doc.optionalText("customer_address") ?? ""
         inv.customerTaxID = doc.optionalText("customer_tax_id") ?? ""
+        inv.taxCategory = try doc.optionalValue("tax_category") ?? .standard
+        inv.taxExemptionCode = doc.optionalText("tax_exemption_code")
+        inv.taxExemptionReason = doc.optionalText("tax_exemption_reason")
+        inv.customerCountry = doc.optionalText("customer_country") ?? ""
+        inv.issuerCountry = doc.value["issuer"]?["country"]?.string ?? ""
         return inv
     }
 

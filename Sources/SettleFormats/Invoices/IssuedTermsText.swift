@@ -67,7 +67,9 @@ public enum IssuedTermsText {
             if !v.country.isEmpty { members.append(("country", .string(v.country))) }
             if let from = v.effectiveFrom { members.append(("effectiveFrom", .string(from.description))) }
             members += [("email", .string(v.email)), ("id", .string(v.id)), ("name", .string(v.name)), ("plan", .string(v.plan)),
-                        ("taxID", .string(v.taxID)), ("taxRatePct", .string(v.taxRatePct.description))]
+                        ("taxID", .string(v.taxID))]
+            // Left out when customers.csv leaves it empty (the rules decide the tax).
+            if let rate = v.taxRatePct { members.append(("taxRatePct", .string(rate.description))) }
             return .object(members)
         }).rendered()
     }
@@ -79,8 +81,11 @@ public enum IssuedTermsText {
                 guard let s = v[key]?.string else { throw Unreadable(what: what) }
                 return s
             }
-            guard case .number(let day)? = v["billingDay"], let billingDay = Int(day), let rate = ExactDecimal(try field("taxRatePct")) else {
-                throw Unreadable(what: what)
+            guard case .number(let day)? = v["billingDay"], let billingDay = Int(day) else { throw Unreadable(what: what) }
+            var rate: ExactDecimal?
+            if v["taxRatePct"] != nil {
+                guard let given = ExactDecimal(try field("taxRatePct")) else { throw Unreadable(what: what) }
+                rate = given
             }
             var from: UTCDay?
             if let f = v["effectiveFrom"] {

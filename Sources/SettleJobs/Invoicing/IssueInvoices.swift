@@ -55,6 +55,8 @@ public struct IssueInvoices: Job {
         public var folder = ""
         /// Customers with a draft held by usage without a price.
         public var unpricedCustomers: [String] = []
+        /// Customers with a draft held because their tax cannot be decided, and why.
+        public var untaxedCustomers: [(customerID: String, why: String)] = []
         /// Customers whose period had not ended by the issue date: left as drafts, not findings
         /// (kept with the documents; counted always).
         public var openPeriods: [String] = []
@@ -75,6 +77,9 @@ public struct IssueInvoices: Job {
         public var findings: String? {
             var out: [String] = []
             if !unpricedCustomers.isEmpty { out.append("not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))") }
+            if let first = untaxedCustomers.first {
+                out.append("not finalized, tax cannot be decided: \(untaxedCustomers.map(\.customerID).joined(separator: ", ")) (\(first.customerID): \(first.why))")
+            }
             if uncoveredCredit > .zero {
                 out.append("earlier invoices applied \(uncoveredCredit.formatted(places: 2)) of credit that credits.csv no longer holds")
             }
@@ -143,8 +148,9 @@ public struct IssueInvoices: Job {
         var result = Result()
         result.folder = "\(env.outDir)/invoices/\(month)"
         let config = env.config
-        let rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
+        var rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
+        rules.tax = TaxContext(issuerCountry: config.invoices.issuerCountry, rates: catalog.vatRates)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
         // Numbers follow time: checked when a document is about to be issued, so that a rerun
@@ -199,6 +205,7 @@ public struct IssueInvoices: Job {
                     if inv.kind != .creditNote && inv.creditsApplied > .zero { result.pendingCredit[inv.customerID, default: .zero] += inv.creditsApplied }
                     result.draftCount += 1
                     if !inv.unpriced.isEmpty { result.unpricedCustomers.append(inv.customerID) }
+                    if let why = inv.taxProblem { result.untaxedCustomers.append((inv.customerID, why)) }
                     if keepsDocuments { result.drafts.append(inv) }
                     out?.add(inv)
                     if onChunk != nil, inv.kind == .invoice, invoices[inv.customerID] == nil { invoices[inv.customerID] = inv }

@@ -13,9 +13,12 @@ final class IssuedTermsBook {
     let today: CatalogTerms
     let todayText: String
     let todayDigest: String
+    /// Today's VAT rates: the rates in force on a period's last day do not change with the catalog.
+    let vatRates: VATRateBook
     private var catalogs: [String: CatalogTerms] = [:]
 
     init(store: any SettleStore, config: SettleConfig, catalog: Catalog) {
+        vatRates = catalog.vatRates
         self.store = store
         today = CatalogTerms(config: config, catalog: catalog)
         todayText = IssuedTermsText.catalog(today)
@@ -101,7 +104,8 @@ final class IssuedTermsBook {
     /// today's (they belong to the new document).
     func rules(_ frozen: Frozen, config: SettleConfig) -> InvoiceRules {
         if let known = rules[frozen.digest] { return known }
-        let r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
+        var r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
+        r.tax = TaxContext(issuerCountry: config.invoices.issuerCountry, rates: vatRates)
         rules[frozen.digest] = r
         return r
     }
