@@ -81,4 +81,11 @@ import Testing
         }
         #expect(TaxRuleError.noRate(country: "IT", day: day).description == "vat_rates.csv has no standard rate for IT in force on 2026-10-31: add its row")
     }
+
+    @Test func aMonthsQuarter() {
+        let q = OneStopShop.quarter(of: PeriodMonth("2026-11")!)
+        #expect(q.name == "2026-Q4" && q.months.map(\.description) == ["2026-10", "2026-11", "2026-12"])
+        #expect(OneStopShop.quarter(of: PeriodMonth("2027-01")!).name == "2027-Q1")
+        #expect(OneStopShop.quarter(of: PeriodMonth("2027-06")!).months.map(\.description) == ["2027-04", "2027-05", "2027-06"])
+    }
 }

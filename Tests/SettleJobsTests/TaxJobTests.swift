@@ -68,6 +68,13 @@ import SettleTestSupport
         let back = try InvoiceDocument.read(json)
         #expect(back.taxCategory == .reverseCharge && back.taxExemptionReason == byCustomer["cus_fr_b2b"]?.taxExemptionReason)
         #expect(back.customerCountry == "FR" && back.issuerCountry == "DE")
+
+        // The quarter's One-Stop Shop lines: VAT charged to customers in other member states.
+        // The French consumer, and the Maltese customer at the rate customers.csv gives it;
+        // not the French business (reverse charged), Germany (home) or the US (outside the EU).
+        let oss = try #require(try OneStopShopReport(month: PeriodMonth("2026-10")!).write(store: store, env: env))
+        #expect(oss.hasSuffix("/out/reports/oss-2026-Q4.csv"))
+        #expect(try String(contentsOfFile: oss, encoding: .utf8) == "country,rate_pct,taxable,tax,currency\r\nFR,20,102.50,20.50,USD\r\nMT,7.5,102.50,7.69,USD\r\n")
     }
 
     /// A country with no rate in vat_rates.csv on the period's last day holds the invoice as a

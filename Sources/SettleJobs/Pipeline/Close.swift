@@ -96,6 +96,8 @@ public struct Close: Job {
         result.finance = figures
         result.outputs += financeOutputs
         result.outputs += try invoiceWorkbook.wait()
+        // The quarter's One-Stop Shop lines, with the documents this close issued.
+        if let oss = try OneStopShopReport(month: month).write(store: store, env: env) { result.outputs.append(oss) }
         // The PDFs customers and sellers receive, of every month this close issued documents
         // in (an adjustment of an earlier month included), and of the month closed.
         var rendered = zip(earlier, result.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)
