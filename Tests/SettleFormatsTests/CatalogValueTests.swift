@@ -129,6 +129,35 @@ import SettleTestSupport
         #expect(issuer("accounting_currency = \"euro\"").hasPrefix("invoices.issuer.accounting_currency: expected an ISO 4217 code"))
     }
 
+    /// FINANCE.md's other customer columns: the invoice currency (the same in every version),
+    /// the e-invoice format and the Peppol endpoint a Peppol invoice goes to.
+    @Test func currencyEInvoiceAndPeppolColumns() throws {
+        let header = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,currency,einvoice,peppol_id\n"
+        func load(_ rows: String, issuerPeppol: String = "0088:1234567890123") -> String {
+            let dir = TempFolder()
+            dir.write("customers.csv", header + rows)
+            let path = dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"customers.csv\"\n"
+                + "[invoices]\nissuer = { name = \"X\", address = \"Y\", peppol_id = \"\(issuerPeppol)\" }\n")
+            do {
+                let c = try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
+                return c.customers.ids.map { id in
+                    let v = c.customers[id]!.current
+                    return "\(id) \(v.currency ?? "-") \(v.einvoice?.rawValue ?? "-") \(v.peppolID.isEmpty ? "-" : v.peppolID)"
+                }.joined(separator: "; ")
+            } catch {
+                return "\(error.line ?? 0) \(error.key ?? ""): \(error.problem)"
+            }
+        }
+        #expect(load("c1,A,a@x,pro,1,0,,,EUR,peppol,0208:0477472701\nc2,B,b@x,pro,1,0,,,,,\nc3,C,c@x,pro,1,0,,,GBP,facturx,\n")
+                == "c1 EUR peppol 0208:0477472701; c2 - - -; c3 GBP facturx -")
+        #expect(load("c1,A,a@x,pro,1,0,,,eur,,\n") == "2 currency: \"eur\" is not an ISO 4217 code: three capital letters, such as EUR, or empty")
+        #expect(load("c1,A,a@x,pro,1,0,,,,ubl,\n") == "2 einvoice: \"ubl\" is not one of peppol, xrechnung, cii, facturx, or empty for the PDF only")
+        #expect(load("c1,A,a@x,pro,1,0,,,,peppol,\n") == "2 peppol_id: is empty, and einvoice is peppol: a Peppol invoice goes to the customer's endpoint, SCHEME:ID")
+        #expect(load("c1,A,a@x,pro,1,0,,,,,BE0477472701\n").hasPrefix("2 peppol_id: \"BE0477472701\" is not a Peppol participant id"))
+        #expect(load("c1,A,a@x,pro,1,0,,,EUR,,\nc1,A,a@x,pro,1,0,,2026-10-01,USD,,\n").hasPrefix("3 currency: c1 is invoiced in EUR on line 2 and in USD here"))
+        #expect(load("c1,A,a@x,pro,1,0,,,,peppol,0208:0477472701\n", issuerPeppol: "").hasPrefix("2 einvoice: is peppol, and [invoices] issuer has no peppol_id"))
+    }
+
     /// An empty tax_rate_pct leaves the VAT to the rules (FINANCE.md, "Tax"), which need the
     /// issuer's country and the customer's: without them the catalog is refused, naming the line.
     @Test func anEmptyTaxRateNeedsBothCountries() throws {

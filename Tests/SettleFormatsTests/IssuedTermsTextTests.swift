@@ -8,6 +8,23 @@ import SettleCore
 @Suite struct IssuedTermsTextTests {
     func money(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
 
+    /// FINANCE.md's customer columns are frozen with the terms, left out when empty so that
+    /// terms frozen before them keep their text (and digest).
+    @Test func countryCurrencyAndEInvoiceAreFrozenWhenGiven() throws {
+        var v = Customer(id: "cus_8", name: "Brux SA", email: "b@example.com", plan: "pro", billingDay: 1, taxRatePct: nil, country: "BE")
+        v.currency = "EUR"
+        v.einvoice = .peppol
+        v.peppolID = "0208:0477472701"
+        let text = IssuedTermsText.customer(CustomerHistory(versions: [v]))
+        #expect(text.contains(#""country":"BE","currency":"EUR","einvoice":"peppol","email":"#) && text.contains(#""peppolID":"0208:0477472701","plan""#))
+        #expect(!text.contains("taxRatePct"))
+        let back = try IssuedTermsText.customer(from: text, what: "test").current
+        #expect(back == v)
+        let plain = Customer(id: "cus_9", name: "N", email: "n@example.com", plan: "pro", billingDay: 1, taxRatePct: money("20"))
+        #expect(IssuedTermsText.customer(CustomerHistory(versions: [plain]))
+            == #"[{"address":"","billingDay":1,"email":"n@example.com","id":"cus_9","name":"N","plan":"pro","taxID":"","taxRatePct":"20"}]"#)
+    }
+
     @Test func aCustomersVersionsReadBackAsWritten() throws {
         let history = CustomerHistory(versions: [
             Customer(id: "cus_7", name: "Zürich \"Labs\"", email: "z@example.com", plan: "pro", billingDay: 15, taxRatePct: money("8.1"),

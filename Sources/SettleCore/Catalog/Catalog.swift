@@ -33,6 +33,13 @@ public struct Customer: Sendable, Hashable {
     /// place of supply of what settle sells them, and what tells a VAT identifier from another
     /// kind of tax id (`CustomerTaxID`).
     public var country: String = ""
+    /// The currency the customer is invoiced in (ISO 4217), the same in every version; nil:
+    /// settle.toml's `currency`.
+    public var currency: String?
+    /// The e-invoice the customer receives beside the PDF; nil: the PDF only.
+    public var einvoice: EInvoiceFormat?
+    /// The customer's Peppol endpoint (`SCHEME:ID`), "" when none.
+    public var peppolID: String = ""
 
     public var name: String {
         get { texts[0] ?? "" }

@@ -122,6 +122,9 @@ public struct CustomerBook: Sendable {
             if first.billingDay != v.billingDay {
                 return (v.line, "billing_day", "\(v.id) is billed on day \(first.billingDay) on line \(first.line) and on day \(v.billingDay) here; billing_day is the same in every version of a customer (a new billing day is a new customer)")
             }
+            if first.currency != v.currency {
+                return (v.line, "currency", "\(v.id) is invoiced in \(first.currency ?? "the configured currency") on line \(first.line) and in \(v.currency ?? "the configured currency") here; a customer's currency is the same in every version (a new currency is a new customer)")
+            }
             if let other = earlier.first(where: { $0.effectiveFrom == v.effectiveFrom }) {
                 let when = v.effectiveFrom.map { "from \($0)" } ?? "from the beginning (no effective_from)"
                 return (v.line, "effective_from", "a second version of \(v.id) in force \(when) (first on line \(other.line)); each version needs its own effective_from")

@@ -22,6 +22,7 @@ public enum CatalogLoader {
             catalog.vatRates = VATRateBook(try vatRates(path))
         }
         try checkTaxDecidable(catalog, config: config)
+        try checkEInvoiceIssuer(catalog, config: config)
         if let path = try required(config.catalog.prices, "catalog.prices") {
             catalog.prices = try prices(path)
         }
@@ -68,9 +69,28 @@ public enum CatalogLoader {
             } catch {
                 throw ConfigError(file: path, line: row.line, key: "tax_id", "\(error)")
             }
-            let version = Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
+            var version = Customer(id: id, name: row["name"], email: row["email"], plan: plan, billingDay: day,
                                    taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
                                    address: row["address"], taxID: row["tax_id"], line: row.line, country: country)
+            let currency = row["currency"]
+            guard currency.isEmpty || (currency.utf8.count == 3 && currency.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+                throw ConfigError(file: path, line: row.line, key: "currency", "\"\(currency)\" is not an ISO 4217 code: three capital letters, such as EUR, or empty")
+            }
+            version.currency = currency.isEmpty ? nil : currency
+            let einvoice = row["einvoice"]
+            guard einvoice.isEmpty || EInvoiceFormat(rawValue: einvoice) != nil else {
+                throw ConfigError(file: path, line: row.line, key: "einvoice",
+                    "\"\(einvoice)\" is not one of \(EInvoiceFormat.allCases.map(\.rawValue).joined(separator: ", ")), or empty for the PDF only")
+            }
+            version.einvoice = EInvoiceFormat(rawValue: einvoice)
+            version.peppolID = row["peppol_id"]
+            guard version.peppolID.isEmpty || EInvoiceFormat.isPeppolID(version.peppolID) else {
+                throw ConfigError(file: path, line: row.line, key: "peppol_id",
+                    "\"\(version.peppolID)\" is not a Peppol participant id: SCHEME:ID, a four-digit scheme such as 0208 and the identifier")
+            }
+            if version.einvoice == .peppol && version.peppolID.isEmpty {
+                throw ConfigError(file: path, line: row.line, key: "peppol_id", "is empty, and einvoice is peppol: a Peppol invoice goes to the customer's endpoint, SCHEME:ID")
+            }
             if let problem = book.problem(adding: version) {
                 throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
             }
@@ -120,6 +140,23 @@ public enum CatalogLoader {
                         "is empty, and so is tax_rate_pct: give the customer's country (ISO 3166-1 alpha-2), and settle decides the VAT")
                 }
             }
+        }
+    }
+
+    /// A Peppol invoice names both parties' endpoints: a customer who gets one needs the
+    /// issuer's `peppol_id` too.
+    static func checkEInvoiceIssuer(_ catalog: Catalog, config: SettleConfig) throws(ConfigError) {
+        guard let path = config.catalog.customers else { return }
+        let issuer = config.invoices.issuerPeppolID
+        if !issuer.isEmpty, !EInvoiceFormat.isPeppolID(issuer) {
+            throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "invoices.issuer.peppol_id",
+                              "\"\(issuer)\" is not a Peppol participant id: SCHEME:ID, a four-digit scheme such as 0208 and the identifier")
+        }
+        guard issuer.isEmpty else { return }
+        for id in catalog.customers.ids {
+            guard let v = catalog.customers[id]?.versions.first(where: { $0.einvoice == .peppol }) else { continue }
+            throw ConfigError(file: path, line: v.line, key: "einvoice",
+                              "is peppol, and [invoices] issuer has no peppol_id: set the issuer's Peppol endpoint (SCHEME:ID) in settle.toml")
         }
     }
 

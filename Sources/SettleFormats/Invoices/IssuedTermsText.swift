@@ -65,8 +65,12 @@ public enum IssuedTermsText {
             members += [("billingDay", .int(Int64(v.billingDay)))]
             // Left out when empty: terms frozen before customers had a country keep their text.
             if !v.country.isEmpty { members.append(("country", .string(v.country))) }
+            if let c = v.currency { members.append(("currency", .string(c))) }
             if let from = v.effectiveFrom { members.append(("effectiveFrom", .string(from.description))) }
-            members += [("email", .string(v.email)), ("id", .string(v.id)), ("name", .string(v.name)), ("plan", .string(v.plan)),
+            if let e = v.einvoice { members.append(("einvoice", .string(e.rawValue))) }
+            members += [("email", .string(v.email)), ("id", .string(v.id)), ("name", .string(v.name))]
+            if !v.peppolID.isEmpty { members.append(("peppolID", .string(v.peppolID))) }
+            members += [("plan", .string(v.plan)),
                         ("taxID", .string(v.taxID))]
             // Left out when customers.csv leaves it empty (the rules decide the tax).
             if let rate = v.taxRatePct { members.append(("taxRatePct", .string(rate.description))) }
@@ -92,9 +96,13 @@ public enum IssuedTermsText {
                 guard let text = f.string, let d = UTCDay(text) else { throw Unreadable(what: what) }
                 from = d
             }
-            return Customer(id: try field("id"), name: try field("name"), email: try field("email"), plan: try field("plan"),
+            var c = Customer(id: try field("id"), name: try field("name"), email: try field("email"), plan: try field("plan"),
                             billingDay: billingDay, taxRatePct: rate, alertWebhook: v["alertWebhook"]?.string, effectiveFrom: from,
                             address: try field("address"), taxID: try field("taxID"), country: v["country"]?.string ?? "")
+            c.currency = v["currency"]?.string
+            c.einvoice = v["einvoice"]?.string.flatMap(EInvoiceFormat.init(rawValue:))
+            c.peppolID = v["peppolID"]?.string ?? ""
+            return c
         }
         return CustomerHistory(versions: versions)
     }
