@@ -158,6 +158,28 @@ import SettleTestSupport
         #expect(load("c1,A,a@x,pro,1,0,,,,peppol,0208:0477472701\n", issuerPeppol: "").hasPrefix("2 einvoice: is peppol, and [invoices] issuer has no peppol_id"))
     }
 
+    /// sellers.csv: each seller once, a VAT identifier checked as a customer's, yes or no for
+    /// self-billing.
+    @Test func sellersAreReadAndChecked() throws {
+        let header = "seller,name,address,country,tax_id,currency,self_billing\n"
+        func load(_ rows: String) -> String {
+            switch self.load(["sellers.csv": header + rows]) {
+            case .success(let c):
+                return c.sellers.keys.sorted().map { id in
+                    let s = c.sellers[id]!
+                    return "\(id) \(s.name) \(s.country) \(s.currency ?? "-") \(s.selfBilling)"
+                }.joined(separator: "; ")
+            case .failure(let e):
+                return "\(e.line ?? 0) \(e.key ?? ""): \(e.problem)"
+            }
+        }
+        #expect(load("lexica,Lexica Labs BV,\"Herengracht 1, Amsterdam\",NL,NL100023757B01,EUR,yes\nsellco,Sell Co,,US,12-3456789,,no\n")
+                == "lexica Lexica Labs BV NL EUR true; sellco Sell Co US - false")
+        #expect(load("lexica,L,,NL,NL100023758B01,,yes\n").hasPrefix("2 tax_id: NL100023758B01 is not a valid VAT identifier"))
+        #expect(load("lexica,L,,NL,,,maybe\n") == "2 self_billing: \"maybe\" is neither yes nor no")
+        #expect(load("lexica,L,,,,,\nlexica,L2,,,,,\n") == "3 seller: lexica is listed twice")
+    }
+
     /// An empty tax_rate_pct leaves the VAT to the rules (FINANCE.md, "Tax"), which need the
     /// issuer's country and the customer's: without them the catalog is refused, naming the line.
     @Test func anEmptyTaxRateNeedsBothCountries() throws {

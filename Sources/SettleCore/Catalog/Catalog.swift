@@ -7,6 +7,8 @@ public struct Catalog: Sendable {
     public var prices: [PriceRow] = []
     public var services: [Service] = []
     public var credits: [CreditEntry] = []
+    /// sellers.csv, by seller id; empty when settle.toml names none.
+    public var sellers: [String: Seller] = [:]
     public init() {}
 }
 

@@ -43,6 +43,8 @@ public struct SettleConfig: Sendable {
         public var vatRates: String?
         public var services: String?
         public var credits: String?
+        /// The marketplace sellers (optional).
+        public var sellers: String?
         public init() {}
     }
 }

@@ -21,6 +21,9 @@ public enum CatalogLoader {
         if let path = try required(config.catalog.vatRates, "catalog.vat_rates") {
             catalog.vatRates = VATRateBook(try vatRates(path))
         }
+        if let path = try required(config.catalog.sellers, "catalog.sellers") {
+            catalog.sellers = try sellers(path)
+        }
         try checkTaxDecidable(catalog, config: config)
         try checkEInvoiceIssuer(catalog, config: config)
         if let path = try required(config.catalog.prices, "catalog.prices") {
@@ -141,6 +144,39 @@ public enum CatalogLoader {
                 }
             }
         }
+    }
+
+    /// sellers.csv: `seller,name,address,country,tax_id,currency,self_billing`; a seller's
+    /// VAT identifier is checked as a customer's is.
+    public static func sellers(_ path: String) throws(ConfigError) -> [String: Seller] {
+        var out: [String: Seller] = [:]
+        try CSVTable.forEachRow(path: path, required: ["seller", "name", "address", "country", "tax_id", "currency", "self_billing"]) { (row) throws(ConfigError) in
+            let id = row["seller"]
+            guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "seller", "is empty") }
+            guard out[id] == nil else { throw ConfigError(file: path, line: row.line, key: "seller", "\(id) is listed twice") }
+            let country = row["country"]
+            guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+                throw ConfigError(file: path, line: row.line, key: "country", "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE, or empty")
+            }
+            do throws(VATIdentifierError) {
+                _ = try CustomerTaxID.check(row["tax_id"], country: country)
+            } catch {
+                throw ConfigError(file: path, line: row.line, key: "tax_id", "\(error)")
+            }
+            let currency = row["currency"]
+            guard currency.isEmpty || (currency.utf8.count == 3 && currency.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+                throw ConfigError(file: path, line: row.line, key: "currency", "\"\(currency)\" is not an ISO 4217 code: three capital letters, such as EUR, or empty")
+            }
+            let selfBilling: Bool
+            switch row["self_billing"] {
+            case "yes": selfBilling = true
+            case "no", "": selfBilling = false
+            default: throw ConfigError(file: path, line: row.line, key: "self_billing", "\"\(row["self_billing"])\" is neither yes nor no")
+            }
+            out[id] = Seller(id: id, name: row["name"], address: row["address"], country: country, taxID: row["tax_id"],
+                             currency: currency.isEmpty ? nil : currency, selfBilling: selfBilling)
+        }
+        return out
     }
 
     /// A Peppol invoice names both parties' endpoints: a customer who gets one needs the

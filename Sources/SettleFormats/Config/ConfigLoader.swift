@@ -53,12 +53,13 @@ public enum ConfigLoader {
             c.inbox.bills = try t.string(inbox, "bills", in: "inbox").map(t.path)
         }
         if let catalog = try t.table(root, "catalog") {
-            try t.known(catalog, "catalog", ["customers", "prices", "services", "credits", "vat_rates"])
+            try t.known(catalog, "catalog", ["customers", "prices", "services", "credits", "vat_rates", "sellers"])
             c.catalog.customers = try t.string(catalog, "customers", in: "catalog").map(t.path)
             c.catalog.prices = try t.string(catalog, "prices", in: "catalog").map(t.path)
             c.catalog.services = try t.string(catalog, "services", in: "catalog").map(t.path)
             c.catalog.credits = try t.string(catalog, "credits", in: "catalog").map(t.path)
             c.catalog.vatRates = try t.string(catalog, "vat_rates", in: "catalog").map(t.path)
+            c.catalog.sellers = try t.string(catalog, "sellers", in: "catalog").map(t.path)
         }
         if let markup = try t.table(root, "markup") {
             try t.known(markup, "markup", ["default_pct", "rules"])
