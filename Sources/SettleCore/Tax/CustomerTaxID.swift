@@ -34,9 +34,4 @@ public enum CustomerTaxID {
         }
         return id
     }
-
-    /// Whether `code` is written as an ISO 3166-1 alpha-2 code: two capital letters.
-    public static func isCountryCode(_ code: String) -> Bool {
-        code.utf8.count == 2 && code.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
-    }
 }

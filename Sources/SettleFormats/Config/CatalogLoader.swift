@@ -63,7 +63,7 @@ public enum CatalogLoader {
             }
             let webhook = row["alert_webhook"]
             let country = row["country"]
-            guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+            guard country.isEmpty || ISOCodes.isCountry(country) else {
                 throw ConfigError(file: path, line: row.line, key: "country",
                     "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE, or empty")
             }
@@ -76,7 +76,7 @@ public enum CatalogLoader {
                                    taxRatePct: tax, alertWebhook: webhook.isEmpty ? nil : webhook, effectiveFrom: UTCDay(fromText),
                                    address: row["address"], taxID: row["tax_id"], line: row.line, country: country)
             let currency = row["currency"]
-            guard currency.isEmpty || (currency.utf8.count == 3 && currency.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+            guard currency.isEmpty || ISOCodes.isCurrency(currency) else {
                 throw ConfigError(file: path, line: row.line, key: "currency", "\"\(currency)\" is not an ISO 4217 code: three capital letters, such as EUR, or empty")
             }
             version.currency = currency.isEmpty ? nil : currency
@@ -109,7 +109,7 @@ public enum CatalogLoader {
         var seen = Set<String>()
         try CSVTable.forEachRow(path: path, required: ["country", "rate_pct", "effective_from"]) { (row) throws(ConfigError) in
             let country = row["country"]
-            guard CustomerTaxID.isCountryCode(country) else {
+            guard ISOCodes.isCountry(country) else {
                 throw ConfigError(file: path, line: row.line, key: "country", "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE")
             }
             guard let rate = try optionalDecimal(row, "rate_pct", path, .percentage) else {
@@ -155,7 +155,7 @@ public enum CatalogLoader {
             guard !id.isEmpty else { throw ConfigError(file: path, line: row.line, key: "seller", "is empty") }
             guard out[id] == nil else { throw ConfigError(file: path, line: row.line, key: "seller", "\(id) is listed twice") }
             let country = row["country"]
-            guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+            guard country.isEmpty || ISOCodes.isCountry(country) else {
                 throw ConfigError(file: path, line: row.line, key: "country", "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE, or empty")
             }
             do throws(VATIdentifierError) {
@@ -164,7 +164,7 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "tax_id", "\(error)")
             }
             let currency = row["currency"]
-            guard currency.isEmpty || (currency.utf8.count == 3 && currency.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+            guard currency.isEmpty || ISOCodes.isCurrency(currency) else {
                 throw ConfigError(file: path, line: row.line, key: "currency", "\"\(currency)\" is not an ISO 4217 code: three capital letters, such as EUR, or empty")
             }
             let selfBilling: Bool

@@ -42,7 +42,7 @@ public enum ConfigLoader {
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
-            guard currency.count == 3, currency.allSatisfy({ $0.isUppercase }) else {
+            guard ISOCodes.isCurrency(currency) else {
                 throw ConfigError(file: file, key: "currency", "expected an ISO 4217 code such as \"USD\", found \"\(currency)\"")
             }
             c.currency = currency
@@ -205,7 +205,7 @@ public enum ConfigLoader {
                 c.invoices.issuerContactEmail = try t.string(issuer, "contact_email", in: "invoices.issuer") ?? ""
                 c.invoices.accountingCurrency = try t.string(issuer, "accounting_currency", in: "invoices.issuer") ?? ""
                 let country = c.invoices.issuerCountry
-                guard country.isEmpty || CustomerTaxID.isCountryCode(country) else {
+                guard country.isEmpty || ISOCodes.isCountry(country) else {
                     throw ConfigError(file: file, key: "invoices.issuer.country",
                                       "\"\(country)\" is not an ISO 3166-1 alpha-2 code: two capital letters, such as DE")
                 }
@@ -215,7 +215,7 @@ public enum ConfigLoader {
                     throw ConfigError(file: file, key: "invoices.issuer.tax_id", "\(error)")
                 }
                 let accounting = c.invoices.accountingCurrency
-                guard accounting.isEmpty || (accounting.utf8.count == 3 && accounting.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }) else {
+                guard accounting.isEmpty || ISOCodes.isCurrency(accounting) else {
                     throw ConfigError(file: file, key: "invoices.issuer.accounting_currency",
                                       "expected an ISO 4217 code such as \"EUR\", found \"\(accounting)\"")
                 }
