@@ -35,7 +35,7 @@ struct AggregateCommand: ParsableCommand {
             job.rebuild = rebuild
             let result = try job.execute(store: store, env: env)
             console.say("aggregated \(result.days.count) days into \(result.periodCount) customer periods: "
-                + "\(grouped(result.tokens)) tokens, charges $\(result.cost.formatted(places: 2)) before discounts and tax")
+                + "\(grouped(result.tokens)) tokens, charges \(result.cost.formatted(places: 2)) \(env.config.currency) before discounts and tax")
             if result.unpriced > 0 {
                 let who = result.unpricedCustomers
                 console.warn("\(grouped(result.unpriced)) tokens have no price in force (customers \(who.prefix(5).joined(separator: ", "))\(who.count > 5 ? ", …" : "")); add their prices to prices.csv, then aggregate again")
