@@ -60,7 +60,9 @@ final class ShapedTexts {
             remember(key, layout)
             return layout
         }
-        let layout = pango_layout_new(context)!
+        // pango_layout_new never returns NULL (GLib aborts when it cannot allocate), as the
+        // layout of every PDFCanvas before this cache also counted on.
+        let layout: OpaquePointer = pango_layout_new(context)
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_font_description(layout, description(font))
         pango_layout_set_width(layout, width)

@@ -1,49 +1,49 @@
 /// The standard VAT rates settle ships (the 27 member states and GB), used when settle.toml
 /// names no `[catalog] vat_rates`. A copy of `fixtures/vat_rates.csv`, where each row's source
-/// is; `ShippedVATRatesTests` fails when the two differ.
+/// is; `ShippedVATRatesTests` fails when the two differ. Written as typed values (a rate as
+/// significand and scale, a date as year, month, day), so nothing is parsed at run time.
 public enum ShippedVATRates {
-    static let rows: [(country: String, ratePct: String, effectiveFrom: String)] = [
-        ("AT", "20", "1984-01-01"),
-        ("BE", "21", "1996-01-01"),
-        ("BG", "20", "1999-01-01"),
-        ("CY", "19", "2014-01-13"),
-        ("CZ", "21", "2013-01-01"),
-        ("DE", "19", "2021-01-01"),
-        ("DK", "25", "1992-01-01"),
-        ("EE", "20", "2009-07-01"),
-        ("EE", "22", "2024-01-01"),
-        ("EE", "24", "2025-07-01"),
-        ("ES", "21", "2012-09-01"),
-        ("FI", "24", "2013-01-01"),
-        ("FI", "25.5", "2024-09-01"),
-        ("FR", "20", "2014-01-01"),
-        ("GB", "20", "2011-01-04"),
-        ("GR", "24", "2016-06-01"),
-        ("HR", "25", "2012-03-01"),
-        ("HU", "27", "2012-01-01"),
-        ("IE", "23", "2021-03-01"),
-        ("IT", "22", "2013-10-01"),
-        ("LT", "21", "2009-09-01"),
-        ("LU", "16", "2023-01-01"),
-        ("LU", "17", "2024-01-01"),
-        ("LV", "21", "2012-07-01"),
-        ("MT", "18", "2004-01-01"),
-        ("NL", "21", "2012-10-01"),
-        ("PL", "23", "2011-01-01"),
-        ("PT", "23", "2011-01-01"),
-        ("RO", "19", "2017-01-01"),
-        ("RO", "21", "2025-08-01"),
-        ("SE", "25", "1990-07-01"),
-        ("SI", "22", "2013-07-01"),
-        ("SK", "20", "2011-01-01"),
-        ("SK", "23", "2025-01-01"),
+    public static let rates: [VATRateBook.Rate] = [
+        rate("AT", 20, 0, 1984, 1, 1),
+        rate("BE", 21, 0, 1996, 1, 1),
+        rate("BG", 20, 0, 1999, 1, 1),
+        rate("CY", 19, 0, 2014, 1, 13),
+        rate("CZ", 21, 0, 2013, 1, 1),
+        rate("DE", 19, 0, 2021, 1, 1),
+        rate("DK", 25, 0, 1992, 1, 1),
+        rate("EE", 20, 0, 2009, 7, 1),
+        rate("EE", 22, 0, 2024, 1, 1),
+        rate("EE", 24, 0, 2025, 7, 1),
+        rate("ES", 21, 0, 2012, 9, 1),
+        rate("FI", 24, 0, 2013, 1, 1),
+        rate("FI", 255, 1, 2024, 9, 1),
+        rate("FR", 20, 0, 2014, 1, 1),
+        rate("GB", 20, 0, 2011, 1, 4),
+        rate("GR", 24, 0, 2016, 6, 1),
+        rate("HR", 25, 0, 2012, 3, 1),
+        rate("HU", 27, 0, 2012, 1, 1),
+        rate("IE", 23, 0, 2021, 3, 1),
+        rate("IT", 22, 0, 2013, 10, 1),
+        rate("LT", 21, 0, 2009, 9, 1),
+        rate("LU", 16, 0, 2023, 1, 1),
+        rate("LU", 17, 0, 2024, 1, 1),
+        rate("LV", 21, 0, 2012, 7, 1),
+        rate("MT", 18, 0, 2004, 1, 1),
+        rate("NL", 21, 0, 2012, 10, 1),
+        rate("PL", 23, 0, 2011, 1, 1),
+        rate("PT", 23, 0, 2011, 1, 1),
+        rate("RO", 19, 0, 2017, 1, 1),
+        rate("RO", 21, 0, 2025, 8, 1),
+        rate("SE", 25, 0, 1990, 7, 1),
+        rate("SI", 22, 0, 2013, 7, 1),
+        rate("SK", 20, 0, 2011, 1, 1),
+        rate("SK", 23, 0, 2025, 1, 1),
     ]
 
-    public static var book: VATRateBook {
-        VATRateBook(rows.map { VATRateBook.Rate(country: $0.country, ratePct: ExactDecimal($0.ratePct)!, effectiveFrom: UTCDay($0.effectiveFrom)!) })
-    }
+    public static var book: VATRateBook { VATRateBook(rates) }
 
-    public static var rates: [VATRateBook.Rate] {
-        rows.map { VATRateBook.Rate(country: $0.country, ratePct: ExactDecimal($0.ratePct)!, effectiveFrom: UTCDay($0.effectiveFrom)!) }
+    private static func rate(_ country: String, _ significand: Int128, _ scale: Int, _ year: Int, _ month: Int, _ day: Int) -> VATRateBook.Rate {
+        VATRateBook.Rate(country: country, ratePct: ExactDecimal(significand: significand, scale: scale),
+                         effectiveFrom: UTCDay(CivilDate(unchecked: year, month, day)))
     }
 }
