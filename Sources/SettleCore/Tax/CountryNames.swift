@@ -12,6 +12,9 @@ public enum CountryNames {
         "TR": "Türkiye", "UA": "Ukraine",
     ]
 
+    /// "United States", nil for a country not in the table.
+    public static func shortName(of code: String) -> String? { names[code] }
+
     /// "United States (US)", or the code alone for a country not in the table.
     public static func name(of code: String) -> String {
         names[code].map { "\($0) (\(code))" } ?? code

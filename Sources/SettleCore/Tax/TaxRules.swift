@@ -53,6 +53,8 @@ public enum TaxRuleError: Error, Sendable, Hashable, CustomStringConvertible {
     case noIssuerCountry
     case noCustomerCountry
     case noRate(country: String, day: UTCDay)
+    /// A self-billing seller (sellers.csv) with no country: its invoice's VAT depends on it.
+    case sellerWithoutCountry(String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum TaxRuleError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the customer has neither tax_rate_pct nor country: give its country (ISO 3166-1 alpha-2), and settle decides the VAT"
         case .noRate(let country, let day):
             return "vat_rates.csv has no standard rate for \(country) in force on \(day): add its row"
+        case .sellerWithoutCountry(let seller):
+            return "seller \(seller) bills itself through the platform (self_billing = yes) and sellers.csv gives no country: give it, and settle decides the VAT of its self-billed invoice"
         }
     }
 }

@@ -23,6 +23,11 @@ public struct RenderDocuments: Job {
         public var runRecord: RunRecord?
         public var documents = 0
         public var statements = 0
+        /// E-invoices written as XML files (`peppol`, `xrechnung`, `cii`), Factur-X PDFs, and
+        /// self-billed seller invoices.
+        public var einvoices = 0
+        public var facturX = 0
+        public var selfBilled = 0
         public var folder = ""
     }
 
@@ -51,6 +56,7 @@ public struct RenderDocuments: Job {
         result.folder = folder
         let existing = FileSystem.names(in: folder)
         let statements = PayoutStatements(services: catalog.services)
+        let einvoices = EInvoiceFiles(config: config, catalog: catalog)
         // Two writers, each rendering on a thread of its own, documents dealt alternately.
         let writers = [FileBatchWriter(), FileBatchWriter()]
         do {
@@ -59,8 +65,23 @@ public struct RenderDocuments: Job {
                 statements.add(inv)
                 let box = LogoBox(logo)
                 let name = "\(SafeFileName.encode(number)).pdf"
-                try writers[result.documents % 2].write(to: "\(folder)/\(name)", mayExist: existing.contains(name)) {
-                    InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: box.logo)
+                let writer = writers[result.documents % 2]
+                let einvoice = einvoices.document(for: inv)
+                if let (format, document) = einvoice, format == .facturx {
+                    // Few customers ask for it: attached here, on the reading thread.
+                    let pdf = try EInvoiceFiles.facturX(pdf: InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: logo),
+                                                        document: document, issuerName: issuer.name)
+                    try writer.write(to: "\(folder)/\(name)", mayExist: existing.contains(name), bytes: { pdf })
+                    result.facturX += 1
+                } else {
+                    try writer.write(to: "\(folder)/\(name)", mayExist: existing.contains(name)) {
+                        InvoicePDF.render(inv, issuer: issuer, paper: paper, paymentTermsDays: terms, logo: box.logo)
+                    }
+                }
+                if let (format, document) = einvoice, format != .facturx {
+                    let xmlName = "\(SafeFileName.encode(number)).xml"
+                    try writer.write(to: "\(folder)/\(xmlName)", mayExist: existing.contains(xmlName)) { EInvoiceFiles.xml(document, format: format) }
+                    result.einvoices += 1
                 }
                 result.documents += 1
             }
@@ -69,7 +90,9 @@ public struct RenderDocuments: Job {
             for w in writers { try? w.finish() }
             throw error
         }
-        var outputs = ["\(folder)/ (\(result.documents) PDFs)"]
+        var outputs = ["\(folder)/ (\(result.documents) PDFs"
+                       + (result.facturX > 0 ? ", \(result.facturX) of them Factur-X" : "")
+                       + (result.einvoices > 0 ? ", \(result.einvoices) e-invoices" : "") + ")"]
         let payouts = statements.book.payouts
         let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
         let created = BillingPeriod(month: month.next, billingDay: 1).firstDay
@@ -86,6 +109,15 @@ public struct RenderDocuments: Job {
             try FileSystem.writeIfChanged(pdf, to: path)
             outputs.append(path)
             result.statements += 1
+            if let seller = catalog.sellers[seller], seller.selfBilling {
+                let document = try EInvoice(selfBilled: seller, payouts: payouts.filter { $0.seller == seller.id }, month: month,
+                                            platform: EInvoice.Issuer(config.invoices), currency: config.currency,
+                                            paymentTermsDays: terms, rates: catalog.vatRates)
+                let xmlPath = "\(env.outDir)/payouts/\(month)/\(SafeFileName.encode(seller.id)).xml"
+                try FileSystem.writeIfChanged(UBLDocument.xml(document), to: xmlPath)
+                outputs.append(xmlPath)
+                result.selfBilled += 1
+            }
         }
         FileSystem.syncFileSystem(of: folder)
         env.progress.finish()
