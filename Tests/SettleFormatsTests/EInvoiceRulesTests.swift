@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SettleTestSupport
 
 /// The official e-invoice rules the project keeps in Tests/Fixtures/einvoice (CEN EN 16931 for
 /// UBL and CII, OpenPeppol BIS Billing 3.0, KoSIT XRechnung 3.0; their README says where each
@@ -12,25 +13,8 @@ import Testing
         .deletingLastPathComponent()
     static let folder = root.appendingPathComponent("Tests/Fixtures/einvoice")
 
-    /// Runs the validator on `files`: its exit status and what it printed.
     static func validate(_ files: [String]) throws -> (status: Int32, output: String)? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["SETTLE_EINVOICE_PYTHON"], !python.isEmpty else {
-            if environment["CI"] == "true" {
-                Issue.record("SETTLE_EINVOICE_PYTHON is not set: scripts/test installs saxonche in .build/pyenv and sets it; run the tests through scripts/test")
-            }
-            return nil
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [folder.appendingPathComponent("validate").path] + files
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try EInvoiceCheck.validate(files).map { ($0.status, $0.output) }
     }
 
     @Test func openPeppolsExamplesPassEveryRule() throws {

@@ -94,6 +94,16 @@ public enum CatalogLoader {
             if version.einvoice == .peppol && version.peppolID.isEmpty {
                 throw ConfigError(file: path, line: row.line, key: "peppol_id", "is empty, and einvoice is peppol: a Peppol invoice goes to the customer's endpoint, SCHEME:ID")
             }
+            if version.einvoice != nil && country.isEmpty {
+                throw ConfigError(file: path, line: row.line, key: "country", "is empty, and einvoice is \(einvoice): an e-invoice names the buyer's country (EN 16931 BR-11)")
+            }
+            if version.einvoice == .xrechnung {
+                let address = PostalAddress(line: version.address, country: country)
+                if address.city.isEmpty || address.postCode.isEmpty {
+                    throw ConfigError(file: path, line: row.line, key: "address",
+                        "\"\(version.address)\" gives no \(address.city.isEmpty ? "city" : "post code"), and einvoice is xrechnung, which requires both (BR-DE-8, BR-DE-9): write it as street, post code and city, country")
+                }
+            }
             if let problem = book.problem(adding: version) {
                 throw ConfigError(file: path, line: problem.line, key: problem.key, problem.message)
             }
@@ -173,26 +183,59 @@ public enum CatalogLoader {
             case "no", "": selfBilling = false
             default: throw ConfigError(file: path, line: row.line, key: "self_billing", "\"\(row["self_billing"])\" is neither yes nor no")
             }
+            if selfBilling && country.isEmpty {
+                throw ConfigError(file: path, line: row.line, key: "country",
+                    "is empty, and self_billing is yes: the VAT of the invoice settle issues on the seller's behalf depends on where the seller is")
+            }
             out[id] = Seller(id: id, name: row["name"], address: row["address"], country: country, taxID: row["tax_id"],
                              currency: currency.isEmpty ? nil : currency, selfBilling: selfBilling)
         }
         return out
     }
 
-    /// A Peppol invoice names both parties' endpoints: a customer who gets one needs the
-    /// issuer's `peppol_id` too.
+    /// What the e-invoices require of the issuer, checked when the catalog is read rather
+    /// than found in a failed document at month-end: for any e-invoice, the issuer's country
+    /// (BR-9); for a Peppol one, its `peppol_id`; for XRechnung, its account (BR-DE-1), its
+    /// contact (BR-DE-2, 5, 6, 7) and an address with city and post code (BR-DE-3, BR-DE-4);
+    /// and where a customer's tax will be "not subject to VAT" (O), its `company_id`, since
+    /// such a document may not carry the issuer's VAT identifier (BR-O-02) and must still
+    /// identify it (BR-CO-26).
     static func checkEInvoiceIssuer(_ catalog: Catalog, config: SettleConfig) throws(ConfigError) {
-        guard let path = config.catalog.customers else { return }
-        let issuer = config.invoices.issuerPeppolID
+        let settings = config.invoices
+        let file = config.sourcePath ?? "settle.toml"
+        let issuer = settings.issuerPeppolID
         if !issuer.isEmpty, !EInvoiceFormat.isPeppolID(issuer) {
-            throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "invoices.issuer.peppol_id",
+            throw ConfigError(file: file, key: "invoices.issuer.peppol_id",
                               "\"\(issuer)\" is not a Peppol participant id: SCHEME:ID, a four-digit scheme such as 0208 and the identifier")
         }
-        guard issuer.isEmpty else { return }
+        guard let path = config.catalog.customers else { return }
+        let address = PostalAddress(line: settings.issuerAddress, country: settings.issuerCountry)
         for id in catalog.customers.ids {
-            guard let v = catalog.customers[id]?.versions.first(where: { $0.einvoice == .peppol }) else { continue }
-            throw ConfigError(file: path, line: v.line, key: "einvoice",
-                              "is peppol, and [invoices] issuer has no peppol_id: set the issuer's Peppol endpoint (SCHEME:ID) in settle.toml")
+            for v in catalog.customers[id]?.versions ?? [] {
+                guard let format = v.einvoice else { continue }
+                func refuse(_ key: String, _ why: String) -> ConfigError {
+                    ConfigError(file: path, line: v.line, key: "einvoice", "is \(format.rawValue), and [invoices] issuer \(key) \(why)")
+                }
+                if settings.issuerCountry.isEmpty { throw refuse("has no country", ": an e-invoice names the seller's country (BR-9); set it in settle.toml") }
+                if format == .peppol && issuer.isEmpty {
+                    throw refuse("has no peppol_id", ": set the issuer's Peppol endpoint (SCHEME:ID) in settle.toml")
+                }
+                if format == .xrechnung {
+                    if settings.issuerIBAN.isEmpty { throw refuse("has no iban", ": XRechnung requires payment instructions (BR-DE-1)") }
+                    for (key, value) in [("contact_name", settings.issuerContactName), ("contact_phone", settings.issuerContactPhone),
+                                         ("contact_email", settings.issuerContactEmail)] where value.isEmpty {
+                        throw refuse("has no \(key)", ": XRechnung requires the seller's contact (BR-DE-2)")
+                    }
+                    if address.city.isEmpty || address.postCode.isEmpty {
+                        throw refuse("address \"\(settings.issuerAddress)\" gives no \(address.city.isEmpty ? "city" : "post code")",
+                                     ": XRechnung requires both (BR-DE-3, BR-DE-4); write it as street, post code and city, country")
+                    }
+                }
+                let outsideScope = v.taxRatePct == nil && v.country != settings.issuerCountry && !TaxRules.memberStates.contains(v.country)
+                if outsideScope && settings.issuerCompanyID.isEmpty {
+                    throw refuse("has no company_id", ": the customer's invoices are not subject to VAT (O), which may not carry the issuer's VAT identifier (BR-O-02), so the issuer is named by its registration number")
+                }
+            }
         }
     }
 

@@ -66,7 +66,12 @@ extension EInvoice {
         switch inv.kind {
         case .invoice: typeCode = .commercialInvoice
         case .creditNote: typeCode = .creditNote
-        case .supplementary: typeCode = .correctedInvoice
+        case .supplementary:
+            // Peppol allows 384 only between two German parties (PEPPOL-EN16931-P0112);
+            // elsewhere on Peppol a supplementary invoice is a commercial invoice that names
+            // the invoice it adds to (BG-3), which is what it is.
+            let german = issuer.country == "DE" && inv.customerCountry == "DE"
+            typeCode = format == .peppol && !german ? .commercialInvoice : .correctedInvoice
         }
         number = inv.number ?? ""
         issueDate = inv.issueDate
