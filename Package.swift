@@ -50,6 +50,12 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
+        // PDF structure: qpdf turns cairo's invoice into a PDF/A-3 with its Factur-X XML embedded.
+        .systemLibrary(
+            name: "CQPDF",
+            pkgConfig: "libqpdf",
+            providers: [.apt(["libqpdf-dev"])]
+        ),
         .target(name: "SettleCore", swiftSettings: settings),
         // The two threading primitives settle's pipelines use: a bounded hand-over between two
         // threads, and work started on another thread and waited for.
@@ -67,7 +73,13 @@ let package = Package(
         ),
         .target(name: "SettleStore", dependencies: ["SettleCore", "CSQLite", "CPostgreSQL"], swiftSettings: settings),
         // The documents customers and sellers receive, as PDF through cairo and pango.
-        .target(name: "SettleDocuments", dependencies: ["SettleCore", "CCairo"], swiftSettings: settings),
+        // Factur-X PDFs too: the e-invoice's XML embedded in the PDF/A-3 through qpdf.
+        .target(
+            name: "SettleDocuments",
+            dependencies: ["SettleCore", "SettleFormats", "CCairo", "CQPDF"],
+            exclude: ["sRGB-icc-LICENSE.txt"],
+            swiftSettings: settings
+        ),
         // Deterministic synthetic gateway data and provider reports: the demo, tests and benchmarks.
         .target(name: "SettleGenerate", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.

@@ -15,7 +15,7 @@ import Testing
             "SettleFormats": platform.union(["SettleCore", "SettleThreads", "CZstd", "Crypto", "TOMLKit"]),
             "SettleStore": platform.union(["SettleCore", "CSQLite", "CPostgreSQL"]),
             "SettleWorkbook": platform.union(["SettleCore", "SettleFormats", "CXLSXWriter"]),
-            "SettleDocuments": platform.union(["SettleCore", "CCairo"]),
+            "SettleDocuments": platform.union(["SettleCore", "SettleFormats", "CCairo", "CQPDF"]),
             "SettleGenerate": platform.union(["SettleCore", "SettleFormats"]),
             "SettleFuzzing": platform.union(["SettleCore", "SettleFormats"]),
             "settle-fuzz": platform.union(["SettleFuzzing"]),
