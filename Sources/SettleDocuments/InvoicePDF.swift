@@ -28,7 +28,7 @@ public enum InvoicePDF {
         let heights = rows.map { row in rowHeight(canvas, row, columns) }
 
         // The first page: logo, issuer, document, customer; the table starts below the lowest.
-        let issuerEnd = letterhead(canvas, issuer: issuer, logo: logo)
+        let issuerEnd = letterhead(canvas, issuer: issuer, logo: logo, paymentMeans: inv.kind != .creditNote)
         canvas.text(title(of: inv), x: left + width / 2, y: margin, width: width / 2, font: "DejaVu Sans Bold 16", align: .right)
         // A credit note is not paid: it has no due date (PRODUCT.md, "Invoice documents").
         let due: [(String, String)] = inv.kind == .creditNote ? [] : [("Due date", inv.dueDate.description)]
@@ -130,7 +130,7 @@ public enum InvoicePDF {
     /// The logo (36 points tall) and the issuer's name, address and tax id, top left; returns
     /// where they end.
     @discardableResult
-    static func letterhead(_ canvas: PDFCanvas, issuer: Issuer, logo: Logo?) -> Double {
+    static func letterhead(_ canvas: PDFCanvas, issuer: Issuer, logo: Logo?, paymentMeans: Bool = false) -> Double {
         let width = canvas.paper.width - 2 * margin
         var at = margin
         if let logo {
@@ -140,7 +140,24 @@ public enum InvoicePDF {
         at += canvas.text(issuer.name, x: margin, y: at, width: width / 2, font: "DejaVu Sans Bold 12")
         if !issuer.address.isEmpty { at += canvas.text(issuer.address, x: margin, y: at, width: width / 2, font: font) }
         if !issuer.taxID.isEmpty { at += canvas.text("Tax ID \(issuer.taxID)", x: margin, y: at, width: width / 2, font: font) }
+        if !issuer.companyID.isEmpty { at += canvas.text("Company no. \(issuer.companyID)", x: margin, y: at, width: width / 2, font: font) }
+        // The payment means (FINANCE.md: `iban`/`bic` "printed as payment means") on what is
+        // paid: not on a credit note, nor on a seller's statement, which the platform pays.
+        if paymentMeans && !issuer.iban.isEmpty {
+            at += canvas.text("IBAN \(groupedIBAN(issuer.iban))", x: margin, y: at, width: width / 2, font: font)
+            if !issuer.bic.isEmpty { at += canvas.text("BIC \(issuer.bic)", x: margin, y: at, width: width / 2, font: font) }
+        }
         return at
+    }
+
+    /// An IBAN as it is printed for people, in groups of four (`GB33 BUKB 2020 …`).
+    static func groupedIBAN(_ iban: String) -> String {
+        var out = ""
+        for (i, c) in iban.filter({ $0 != " " }).enumerated() {
+            if i > 0 && i % 4 == 0 { out.append(" ") }
+            out.append(c)
+        }
+        return out
     }
 
     /// A note (the terms) bottom left and "Page N of M" bottom right.

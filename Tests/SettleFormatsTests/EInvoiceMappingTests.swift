@@ -102,7 +102,8 @@ import Testing
         let cii = CIIDocument.xml(e)
         #expect(!cii.contains("schemeID=\"VA\""), "no VAT identifier (SpecifiedTaxRegistration VA) for either party")
         #expect(cii.contains("<ram:ExemptionReasonCode>VATEX-EU-O</ram:ExemptionReasonCode>"))
-        #expect(!cii.contains("<ram:RateApplicablePercent>"))
+        #expect(cii.components(separatedBy: "<ram:RateApplicablePercent>").count == 2, "no rate on the lines (BR-O-05); 0 in the breakdown")
+        #expect(cii.contains("<ram:RateApplicablePercent>0</ram:RateApplicablePercent>"))
     }
 
     @Test func valuesAreEscapedNeverMarkup() {

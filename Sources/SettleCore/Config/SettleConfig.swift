@@ -181,5 +181,7 @@ public struct InvoiceSettings: Sendable {
     public var logo: String?
     public init() {}
 
-    public var issuer: InvoiceIssuer { InvoiceIssuer(name: issuerName, address: issuerAddress, taxID: issuerTaxID) }
+    public var issuer: InvoiceIssuer {
+        InvoiceIssuer(name: issuerName, address: issuerAddress, taxID: issuerTaxID, companyID: issuerCompanyID, iban: issuerIBAN, bic: issuerBIC)
+    }
 }

@@ -30,8 +30,12 @@ public enum CIIDocument {
         party("ram:SellerTradeParty", e.seller, into: &w)
         party("ram:BuyerTradeParty", e.buyer, into: &w)
         w.close()
-        // Required, and empty: what settle sells is delivered over the period (BG-14 below).
+        // What settle sells is supplied over the period (BG-14 below); the supply is complete
+        // on its last day (BT-72), which also keeps this required element from being empty.
         w.open("ram:ApplicableHeaderTradeDelivery")
+        w.open("ram:ActualDeliverySupplyChainEvent")
+        date("ram:OccurrenceDateTime", e.periodEnd, into: &w)
+        w.close()
         w.close()
         settlement(e, into: &w)
         w.close()
@@ -64,7 +68,8 @@ public enum CIIDocument {
             w.leaf("ram:BasisAmount", EInvoice.amount(b.taxable))
             w.leaf("ram:CategoryCode", b.category.rawValue)
             if let code = b.exemptionCode { w.leaf("ram:ExemptionReasonCode", code) }
-            if b.category != .outsideScope { w.leaf("ram:RateApplicablePercent", EInvoice.number(b.ratePct)) }
+            // O has no rate on a line (BR-O-05); the breakdown states 0, as in UBL.
+            w.leaf("ram:RateApplicablePercent", EInvoice.number(b.ratePct))
             w.close()
         }
         period(e.periodStart, e.periodEnd, into: &w)

@@ -73,7 +73,7 @@ public enum UBLDocument {
             w.open("cac:TaxSubtotal")
             w.leaf("cbc:TaxableAmount", EInvoice.amount(b.taxable), money)
             w.leaf("cbc:TaxAmount", EInvoice.amount(b.tax), money)
-            taxCategory("cac:TaxCategory", b.category, b.ratePct, exemption: (b.exemptionCode, b.exemptionReason), into: &w)
+            taxCategory("cac:TaxCategory", b.category, b.ratePct, exemption: (b.exemptionCode, b.exemptionReason), breakdown: true, into: &w)
             w.close()
         }
         w.close()
@@ -150,13 +150,14 @@ public enum UBLDocument {
         w.close()
     }
 
-    /// A VAT category with its rate (none for O, which has no rate: BR-O-05) and, in the
-    /// breakdown, the exemption (BT-120, BT-121) that AE and O require.
+    /// A VAT category with its rate and, in the breakdown, the exemption (BT-120, BT-121) that
+    /// AE and O require. O has no rate on a line or an allowance (BR-O-05, BR-O-06); its
+    /// breakdown states 0, which XRechnung requires there (BR-DE-14) and EN 16931 allows.
     static func taxCategory(_ name: String, _ category: TaxDecision.Category, _ ratePct: ExactDecimal,
-                            exemption: (code: String?, reason: String?) = (nil, nil), into w: inout XMLWriter) {
+                            exemption: (code: String?, reason: String?) = (nil, nil), breakdown: Bool = false, into w: inout XMLWriter) {
         w.open(name)
         w.leaf("cbc:ID", category.rawValue)
-        if category != .outsideScope { w.leaf("cbc:Percent", EInvoice.number(ratePct)) }
+        if category != .outsideScope || breakdown { w.leaf("cbc:Percent", EInvoice.number(ratePct)) }
         if let code = exemption.code { w.leaf("cbc:TaxExemptionReasonCode", code) }
         if let reason = exemption.reason { w.leaf("cbc:TaxExemptionReason", reason) }
         w.open("cac:TaxScheme")
