@@ -104,9 +104,13 @@ struct PayoutsCommand: ParsableCommand {
 struct DocumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "documents",
-        abstract: "Render the PDFs customers and sellers receive for a period's issued documents.",
+        abstract: "Render the PDFs and e-invoices customers and sellers receive for a period's issued documents.",
         discussion: """
-        One PDF per issued invoice, credit note and supplementary invoice of P, in OUT/invoices/P/NUMBER.pdf, and one statement per seller in OUT/payouts/P/SELLER.pdf: the issuer ([invoices] issuer, and [invoices] logo, a PNG), the customer's name, address and tax id, dates, period, the lines with page breaks and the header repeated, totals, credits applied, amount due, payment terms and page N of M, on [invoices] paper (A4 or Letter). The same documents give the same bytes, and a file that has not changed is not rewritten. settle close renders what it issues; run this after settle invoice --finalize or --adjust, which do not.
+        One PDF per issued invoice, credit note and supplementary invoice of P, in OUT/invoices/P/NUMBER.pdf, and one statement per seller in OUT/payouts/P/SELLER.pdf: the issuer ([invoices] issuer, and [invoices] logo, a PNG), the customer's name, address and tax id, dates, period, the lines with page breaks and the header repeated, totals, credits applied, amount due, payment terms and page N of M, on [invoices] paper (A4 or Letter).
+
+        A customer whose einvoice column is set gets its EN 16931 e-invoice too: OUT/invoices/P/NUMBER.xml in UBL 2.1 (peppol: Peppol BIS Billing 3.0; xrechnung: XRechnung 3.0) or UN/CEFACT CII D16B (cii), or, for facturx, the PDF itself as a Factur-X PDF/A-3b carrying its CII as factur-x.xml. A seller with self_billing = yes in sellers.csv gets OUT/payouts/P/SELLER.xml, the self-billed invoice (type 389) the platform issues on its behalf.
+
+        The same documents give the same bytes, and a file that has not changed is not rewritten. settle close renders what it issues; run this after settle invoice --finalize or --adjust, which do not.
 
         Example:
           settle documents --period 2026-10
@@ -127,6 +131,9 @@ struct DocumentsCommand: ParsableCommand {
             let month = period
             let result = try RenderDocuments(month: month).execute(store: store, env: env)
             console.say("\(result.documents) PDFs in \(result.folder)/, \(result.statements) seller statements in \(env.outDir)/payouts/\(period)/")
+            if result.einvoices + result.facturX + result.selfBilled > 0 {
+                console.say("e-invoices: \(result.einvoices) XML (UBL or CII) and \(result.facturX) Factur-X PDFs in \(result.folder)/, \(result.selfBilled) self-billed seller invoices in \(env.outDir)/payouts/\(period)/")
+            }
             return .ok
         }
     }

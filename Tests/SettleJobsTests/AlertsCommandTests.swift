@@ -21,6 +21,7 @@ import SettleTestSupport
             .replacingOccurrences(of: #"prices    = "prices.csv""#, with: #"prices    = "\#(Self.fixtures)/prices.csv""#)
             .replacingOccurrences(of: #"services  = "services.csv""#, with: #"services  = "\#(Self.fixtures)/services.csv""#)
             .replacingOccurrences(of: #"credits   = "credits.csv""#, with: #"credits   = "\#(Self.fixtures)/credits.csv""#)
+            .replacingOccurrences(of: #"sellers   = "sellers.csv""#, with: #"sellers   = "\#(Self.fixtures)/sellers.csv""#)
         dir.write("settle.toml", config)
         let base = ["--config", "\(dir.path)/settle.toml", "--database", url, "--out", "\(dir.path)/out"]
         let secret = "correct-horse-battery-staple"

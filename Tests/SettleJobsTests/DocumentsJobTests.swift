@@ -55,12 +55,34 @@ import SettleTestSupport
             let text = try Self.pdfText("\(site.root)/out/payouts/2026-10/\(seller).pdf")
             #expect(text.contains("Payout statement") && text.contains("Owed to \(seller)"), "\(seller)")
         }
+        // E-invoices for the customers whose einvoice is set (fixtures/customers.csv): an XML
+        // file each for peppol, xrechnung and cii, the Factur-X PDF for facturx; self-billed
+        // invoices for the sellers who bill themselves through the platform. All pass the rules.
+        #expect(run.stdout.contains("e-invoices: "), "\(run.stdout)")
+        let catalog = try CatalogLoader.load(config: ConfigLoader.load(path: "\(site.root)/settle.toml", explicit: true))
+        var xml: [String] = [], facturX: [String] = []
+        for number in numbers {
+            let doc = try InvoiceDocument.read(try String(contentsOfFile: "\(folder)/\(number).json", encoding: .utf8))
+            let format = catalog.customers[doc.customerID]?.versions.last?.einvoice
+            let path = "\(folder)/\(number).xml"
+            #expect(FileManager.default.fileExists(atPath: path) == (format != nil && format != .facturx), "\(number) \(String(describing: format))")
+            if format == .facturx { facturX.append("\(folder)/\(number).pdf") } else if format != nil { xml.append(path) }
+        }
+        let selfBilled = ["lexica-labs", "querysmith"].map { "\(site.root)/out/payouts/2026-10/\($0).xml" }
+        #expect(!FileManager.default.fileExists(atPath: "\(site.root)/out/payouts/2026-10/codewell-health.xml"), "no self-billing")
+        #expect(xml.count >= 4 && facturX.count >= 1, "\(xml) \(facturX)")
+        if let rules = try EInvoiceCheck.validate(xml + selfBilled) {
+            #expect(rules.status == 0 && rules.passed == xml.count + 2, "\(rules.output)")
+        }
+        if let schema = try EInvoiceCheck.checkSchema(xml + selfBilled + facturX) {
+            #expect(schema.status == 0 && schema.passed == xml.count + 2 + facturX.count, "\(schema.output)")
+        }
         // Again: the same bytes, and no file rewritten.
-        let before = site.files.filter { $0.key.hasSuffix(".pdf") }
+        let before = site.files.filter { $0.key.hasSuffix(".pdf") || $0.key.hasSuffix(".xml") }
         let mtime = try FileManager.default.attributesOfItem(atPath: "\(folder)/\(numbers[0]).pdf")[.modificationDate] as? Date
         let again = try site.settle(["documents", "--period", "2026-10"], at: "2026-11-29T07:00:00Z")
         #expect(again.status == 0)
-        #expect(site.files.filter { $0.key.hasSuffix(".pdf") } == before)
+        #expect(site.files.filter { $0.key.hasSuffix(".pdf") || $0.key.hasSuffix(".xml") } == before)
         #expect(try FileManager.default.attributesOfItem(atPath: "\(folder)/\(numbers[0]).pdf")[.modificationDate] as? Date == mtime)
     }
 }
