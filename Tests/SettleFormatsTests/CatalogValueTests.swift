@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SettleCore
 import SettleTestSupport
@@ -132,12 +133,12 @@ import SettleTestSupport
     /// FINANCE.md's other customer columns: the invoice currency (the same in every version),
     /// the e-invoice format and the Peppol endpoint a Peppol invoice goes to.
     @Test func currencyEInvoiceAndPeppolColumns() throws {
-        let header = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,currency,einvoice,peppol_id\n"
+        let header = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,currency,einvoice,peppol_id,country\n"
         func load(_ rows: String, issuerPeppol: String = "0088:1234567890123") -> String {
             let dir = TempFolder()
-            dir.write("customers.csv", header + rows)
+            dir.write("customers.csv", header + rows.split(separator: "\n").map { $0 + ",BE\n" }.joined())
             let path = dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"customers.csv\"\n"
-                + "[invoices]\nissuer = { name = \"X\", address = \"Y\", peppol_id = \"\(issuerPeppol)\" }\n")
+                + "[invoices]\nissuer = { name = \"X\", address = \"Y\", country = \"BE\", peppol_id = \"\(issuerPeppol)\" }\n")
             do {
                 let c = try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
                 return c.customers.ids.map { id in
@@ -156,6 +157,39 @@ import SettleTestSupport
         #expect(load("c1,A,a@x,pro,1,0,,,,,BE0477472701\n").hasPrefix("2 peppol_id: \"BE0477472701\" is not a Peppol participant id"))
         #expect(load("c1,A,a@x,pro,1,0,,,EUR,,\nc1,A,a@x,pro,1,0,,2026-10-01,USD,,\n").hasPrefix("3 currency: c1 is invoiced in EUR on line 2 and in USD here"))
         #expect(load("c1,A,a@x,pro,1,0,,,,peppol,0208:0477472701\n", issuerPeppol: "").hasPrefix("2 einvoice: is peppol, and [invoices] issuer has no peppol_id"))
+    }
+
+    /// What each e-invoice's rules require is refused when the catalog is read, naming the line
+    /// or the setting, never found in a failed document at month-end.
+    @Test func anEInvoiceNeedsWhatItsRulesRequire() throws {
+        let header = "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,address,country,einvoice\n"
+        let fullIssuer = "name = \"X\", address = \"1 Main Street, London EC1A 1BB\", country = \"GB\", company_id = \"0987\", iban = \"GB33BUKB20201555555555\", contact_name = \"A\", contact_phone = \"1\", contact_email = \"a@x\""
+        func load(_ row: String, issuer: String = fullIssuer, sellers: String? = nil) -> String {
+            let dir = TempFolder()
+            dir.write("customers.csv", header + row + "\n")
+            if let sellers { dir.write("sellers.csv", "seller,name,address,country,tax_id,currency,self_billing\n" + sellers + "\n") }
+            let path = dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"customers.csv\"\n"
+                + (sellers == nil ? "" : "sellers = \"sellers.csv\"\n") + "[invoices]\nissuer = { \(issuer) }\n")
+            do {
+                _ = try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
+                return "ok"
+            } catch {
+                return "\(error.line ?? 0) \(error.key ?? ""): \(error.problem)"
+            }
+        }
+        #expect(load("c1,A,a@x,pro,1,19,,,\"5 Rue X, 75002 Paris\",FR,xrechnung") == "ok")
+        #expect(load("c1,A,a@x,pro,1,19,,,Paris,,cii") == "2 country: is empty, and einvoice is cii: an e-invoice names the buyer's country (EN 16931 BR-11)")
+        #expect(load("c1,A,a@x,pro,1,19,,,Hauptstr. 1,DE,xrechnung")
+                == "2 address: \"Hauptstr. 1\" gives no city, and einvoice is xrechnung, which requires both (BR-DE-8, BR-DE-9): write it as street, post code and city, country")
+        #expect(load("c1,A,a@x,pro,1,19,,,\"5 Rue X, 75002 Paris\",FR,xrechnung", issuer: fullIssuer.replacingOccurrences(of: "iban", with: "bic"))
+                == "2 einvoice: is xrechnung, and [invoices] issuer has no iban: XRechnung requires payment instructions (BR-DE-1)")
+        #expect(load("c1,A,a@x,pro,1,19,,,\"5 Rue X, 75002 Paris\",FR,xrechnung", issuer: fullIssuer.replacingOccurrences(of: ", London EC1A 1BB", with: ""))
+                .hasPrefix("2 einvoice: is xrechnung, and [invoices] issuer address \"1 Main Street\" gives no city: XRechnung requires both (BR-DE-3, BR-DE-4)"))
+        #expect(load("c1,A,a@x,pro,1,,,,Austin,US,cii", issuer: fullIssuer.replacingOccurrences(of: "company_id = \"0987\", ", with: ""))
+                .hasPrefix("2 einvoice: is cii, and [invoices] issuer has no company_id: the customer's invoices are not subject to VAT (O)"))
+        #expect(load("c1,A,a@x,pro,1,,,,Austin,US,cii") == "ok")
+        #expect(load("c1,A,a@x,pro,1,19,,,Paris,FR,", sellers: "lexica,L,,,,,yes")
+                == "2 country: is empty, and self_billing is yes: the VAT of the invoice settle issues on the seller's behalf depends on where the seller is")
     }
 
     /// sellers.csv: each seller once, a VAT identifier checked as a customer's, yes or no for

@@ -213,27 +213,27 @@ public enum CatalogLoader {
         for id in catalog.customers.ids {
             for v in catalog.customers[id]?.versions ?? [] {
                 guard let format = v.einvoice else { continue }
-                func refuse(_ key: String, _ why: String) -> ConfigError {
-                    ConfigError(file: path, line: v.line, key: "einvoice", "is \(format.rawValue), and [invoices] issuer \(key) \(why)")
+                func refuse(_ problem: String, _ remedy: String) -> ConfigError {
+                    ConfigError(file: path, line: v.line, key: "einvoice", "is \(format.rawValue), and [invoices] issuer \(problem): \(remedy)")
                 }
-                if settings.issuerCountry.isEmpty { throw refuse("has no country", ": an e-invoice names the seller's country (BR-9); set it in settle.toml") }
+                if settings.issuerCountry.isEmpty { throw refuse("has no country", "an e-invoice names the seller's country (BR-9); set it in settle.toml") }
                 if format == .peppol && issuer.isEmpty {
-                    throw refuse("has no peppol_id", ": set the issuer's Peppol endpoint (SCHEME:ID) in settle.toml")
+                    throw refuse("has no peppol_id", "set the issuer's Peppol endpoint (SCHEME:ID) in settle.toml")
                 }
                 if format == .xrechnung {
-                    if settings.issuerIBAN.isEmpty { throw refuse("has no iban", ": XRechnung requires payment instructions (BR-DE-1)") }
+                    if settings.issuerIBAN.isEmpty { throw refuse("has no iban", "XRechnung requires payment instructions (BR-DE-1)") }
                     for (key, value) in [("contact_name", settings.issuerContactName), ("contact_phone", settings.issuerContactPhone),
                                          ("contact_email", settings.issuerContactEmail)] where value.isEmpty {
-                        throw refuse("has no \(key)", ": XRechnung requires the seller's contact (BR-DE-2)")
+                        throw refuse("has no \(key)", "XRechnung requires the seller's contact (BR-DE-2)")
                     }
                     if address.city.isEmpty || address.postCode.isEmpty {
                         throw refuse("address \"\(settings.issuerAddress)\" gives no \(address.city.isEmpty ? "city" : "post code")",
-                                     ": XRechnung requires both (BR-DE-3, BR-DE-4); write it as street, post code and city, country")
+                                     "XRechnung requires both (BR-DE-3, BR-DE-4); write it as street, post code and city, country")
                     }
                 }
                 let outsideScope = v.taxRatePct == nil && v.country != settings.issuerCountry && !TaxRules.memberStates.contains(v.country)
                 if outsideScope && settings.issuerCompanyID.isEmpty {
-                    throw refuse("has no company_id", ": the customer's invoices are not subject to VAT (O), which may not carry the issuer's VAT identifier (BR-O-02), so the issuer is named by its registration number")
+                    throw refuse("has no company_id", "the customer's invoices are not subject to VAT (O), which may not carry the issuer's VAT identifier (BR-O-02), so the issuer is named by its registration number")
                 }
             }
         }
