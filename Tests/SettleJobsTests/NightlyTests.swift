@@ -50,7 +50,7 @@ import SettleTestSupport
             // As settle resolves it (the temp folder's path has a double slash).
             let root = ("\(dir.path)/\(name)" as NSString).standardizingPath
             for sub in ["inbox/usage", "inbox/bills"] { try FileSystem.createDirectory("\(root)/\(sub)") }
-            for f in ["customers.csv", "prices.csv", "services.csv", "credits.csv", "sellers.csv"] {
+            for f in ["customers.csv", "prices.csv", "services.csv", "credits.csv"] {
                 try FileManager.default.copyItem(atPath: "\(gen)/\(f)", toPath: "\(root)/\(f)")
             }
             let config = try String(contentsOfFile: "\(gen)/settle.toml", encoding: .utf8)
