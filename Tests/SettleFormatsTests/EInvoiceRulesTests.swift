@@ -1,4 +1,6 @@
 import Foundation
+import SettleCore
+import SettleFormats
 import Testing
 import SettleTestSupport
 
@@ -40,5 +42,26 @@ import SettleTestSupport
         guard let (status, output) = try Self.validate([path]) else { return }
         #expect(status == 1, "\(output)")
         #expect(output.contains("broken.xml: FAIL") && output.contains("BR-CO-16"), "\(output)")
+    }
+
+    /// The schema check fails too when it should: a UBL invoice whose ID is gone (the schema
+    /// requires it), a CII invoice of a type the Factur-X schematron does not allow, and a PDF
+    /// that carries no factur-x.xml.
+    @Test func theSchemaCheckFailsWhatItShould() throws {
+        let example = try String(contentsOf: Self.folder.appendingPathComponent("examples/base-example.xml"), encoding: .utf8)
+        let dir = TempFolder("settle-schema")
+        let noID = dir.write("no-id.xml", example.replacingOccurrences(of: "<cbc:ID>Snippet1</cbc:ID>", with: ""))
+        let cii = CIIDocument.xml(EInvoice(EInvoiceMappingTests.invoice, format: .cii, issuer: EInvoiceMappingTests.issuer,
+                                           recipient: EInvoiceMappingTests.recipient, paymentTermsDays: 14))
+        let good = dir.write("good.xml", cii)
+        let badType = dir.write("bad-type.xml", cii.replacingOccurrences(of: "<ram:TypeCode>380</ram:TypeCode>", with: "<ram:TypeCode>999</ram:TypeCode>"))
+        let plainPDF = dir.write("plain.pdf", "%PDF-1.4\n%%EOF\n")
+        guard let outcome = try EInvoiceCheck.checkSchema([noID, good, badType, plainPDF]) else { return }
+        #expect(outcome.status == 1, "\(outcome.output)")
+        #expect(outcome.output.contains("good.xml: ok"), "\(outcome.output)")
+        for bad in ["no-id.xml", "bad-type.xml", "plain.pdf"] {
+            #expect(outcome.output.contains("\(bad): FAIL"), "\(bad): \(outcome.output)")
+        }
+        #expect(outcome.passed == 1)
     }
 }
