@@ -109,8 +109,13 @@ import SettleTestSupport
         let xml = (written + rendered).filter { $0.hasSuffix(".xml") }
         guard let rules = try EInvoiceCheck.validate(xml) else { return }
         #expect(rules.status == 0 && rules.passed == xml.count, "\(rules.output.split(separator: "\n").filter { !$0.hasSuffix("0 warnings)") }.prefix(40).joined(separator: "\n"))")
+        // Not even a warning (the closing note of issue 31 lists none).
+        let warnings = rules.output.split(separator: "\n").filter { $0.contains(" warning: ") }
+        #expect(warnings.isEmpty, "\(warnings.prefix(20).joined(separator: "\n"))")
         let all = written + facturX + rendered
         guard let schema = try EInvoiceCheck.checkSchema(all) else { return }
+        let schemaWarnings = schema.output.split(separator: "\n").filter { $0.contains(" warning: ") }
+        #expect(schemaWarnings.isEmpty, "\(schemaWarnings.prefix(20).joined(separator: "\n"))")
         #expect(schema.status == 0 && schema.passed == all.count, "\(schema.output.split(separator: "\n").filter { !$0.hasSuffix(": ok") }.prefix(40).joined(separator: "\n"))")
     }
 
