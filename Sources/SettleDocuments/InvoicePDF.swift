@@ -22,7 +22,7 @@ public enum InvoicePDF {
                                                      (right - 60, 60)]
         let aligns: [PDFCanvas.Align] = [.left, .right, .right, .left, .right]
         let rows = inv.lines.map { l -> [String] in
-            [l.description, Figures.grouped(l.quantity), l.unitPriceText, l.unitLabel, l.amount.formatted(places: 2)]
+            [l.description, Figures.grouped(l.quantity), l.unitPriceText, l.unitLabel, l.amount.formatted(currency: inv.currency)]
         }
         // A row is as tall as its tallest cell (a long description, unit price or quantity wraps).
         let heights = rows.map { row in rowHeight(canvas, row, columns) }
@@ -33,8 +33,16 @@ public enum InvoicePDF {
         // A credit note is not paid: it has no due date (PRODUCT.md, "Invoice documents").
         let due: [(String, String)] = inv.kind == .creditNote ? [] : [("Due date", inv.dueDate.description)]
         let adjusts: [(String, String)] = inv.adjusts.map { [("Adjusts", $0)] } ?? []
+        // A document in another currency than the base says the rate its prices were converted
+        // at (FINANCE.md, "Currencies"), and its VAT in the issuer's accounting currency.
+        let rate: [(String, String)] = inv.exchangeRate.map {
+            [("Rate", "1 \($0.from) = \($0.rate.normalized) \($0.to) (ECB, \($0.date))")]
+        } ?? []
+        let accounting: [(String, String)] = inv.taxAccounting.flatMap { tax in
+            inv.taxAccountingRate.map { [("VAT in \($0.to)", "\(tax.formatted(currency: $0.to)) (1 \($0.from) = \($0.rate.normalized) \($0.to))")] }
+        } ?? []
         let facts: [(String, String)] = [("Number", number), ("Issue date", inv.issueDate.description)] + due
-            + [("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + adjusts
+            + [("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + adjusts + rate + accounting
         var factsEnd = margin + 26
         for (label, value) in facts {
             factsEnd += max(canvas.text("\(label): \(value)", x: left + width / 2, y: factsEnd, width: width / 2, font: font, align: .right), 12)
@@ -99,7 +107,7 @@ public enum InvoicePDF {
                 for (label, amount) in totals {
                     let f = label == "Amount due" || label == "Total" ? bold : font
                     let height = canvas.text(label, x: right - 250, y: line, width: 128, font: f)
-                    canvas.text("\(amount.formatted(places: 2)) \(inv.currency)", x: right - 120, y: line, width: 120, font: f, align: .right)
+                    canvas.text("\(amount.formatted(currency: inv.currency)) \(inv.currency)", x: right - 120, y: line, width: 120, font: f, align: .right)
                     line += max(13, height + 2)
                 }
             }

@@ -48,7 +48,7 @@ import Testing
 
     @Test func eachLineIsStatedSoThatQuantityTimesPriceGivesItsAmount() {
         let e = EInvoice(Self.invoice, format: .peppol, issuer: Self.issuer, recipient: Self.recipient, paymentTermsDays: 14)
-        let lines = e.lines.map { "\($0.id) \(EInvoice.number($0.quantity)) × \(EInvoice.number($0.price)) / \($0.baseQuantity ?? 1) = \(EInvoice.amount($0.netAmount))" }
+        let lines = e.lines.map { "\($0.id) \(EInvoice.number($0.quantity)) × \(EInvoice.number($0.price)) / \($0.baseQuantity ?? 1) = \(EInvoice.amount($0.netAmount, "EUR"))" }
         #expect(lines == [
             "1 1 × 30.58 / 1 = 30.58",               // prorated: the month's 79.00 does not give it, so one unit at the amount
             "2 1250000 × 3.125 / 1000000 = 3.91",    // tokens at a price per million
@@ -76,7 +76,7 @@ import Testing
         (cn.subtotal, cn.tax, cn.total, cn.creditsApplied, cn.amountDue) = (Self.d("-60.00"), Self.d("-11.40"), Self.d("-71.40"), Self.d("-71.40"), .zero)
         let e = EInvoice(cn, format: .cii, issuer: Self.issuer, recipient: Self.recipient, paymentTermsDays: 14)
         #expect(e.typeCode == .creditNote && e.precedingInvoice == "INV-2026-000101")
-        #expect(e.lines.map { "\(EInvoice.number($0.quantity)) × \(EInvoice.number($0.price)) = \(EInvoice.amount($0.netAmount))" }
+        #expect(e.lines.map { "\(EInvoice.number($0.quantity)) × \(EInvoice.number($0.price)) = \(EInvoice.amount($0.netAmount, "EUR"))" }
                 == ["-1 × 19 = -19.00", "1 × 79 = 79.00"])
         #expect(e.totals.taxExclusive == Self.d("60.00") && e.totals.tax == Self.d("11.40") && e.totals.prepaid == Self.d("71.40")
                 && e.totals.payable == .zero)

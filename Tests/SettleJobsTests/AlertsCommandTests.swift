@@ -22,6 +22,7 @@ import SettleTestSupport
             .replacingOccurrences(of: #"services  = "services.csv""#, with: #"services  = "\#(Self.fixtures)/services.csv""#)
             .replacingOccurrences(of: #"credits   = "credits.csv""#, with: #"credits   = "\#(Self.fixtures)/credits.csv""#)
             .replacingOccurrences(of: #"sellers   = "sellers.csv""#, with: #"sellers   = "\#(Self.fixtures)/sellers.csv""#)
+            .replacingOccurrences(of: #"file = "fx/eurofxref-hist.csv""#, with: #"file = "\#(Self.fixtures)/fx/eurofxref-hist.csv""#)
         dir.write("settle.toml", config)
         let base = ["--config", "\(dir.path)/settle.toml", "--database", url, "--out", "\(dir.path)/out"]
         let secret = "correct-horse-battery-staple"

@@ -19,7 +19,7 @@ import SettleTestSupport
         let dir = TempFolder("settle-close")
         let root = (dir.path as NSString).standardizingPath
         for sub in ["inbox/usage", "inbox/bills"] { try FileSystem.createDirectory("\(root)/\(sub)") }
-        for f in ["customers.csv", "prices.csv", "services.csv", "credits.csv", "sellers.csv"] {
+        for f in ["customers.csv", "prices.csv", "services.csv", "credits.csv", "sellers.csv", "fx"] {
             try FileManager.default.copyItem(atPath: "\(fixtures)/\(f)", toPath: "\(root)/\(f)")
         }
         let config = try String(contentsOfFile: "\(fixtures)/settle.toml", encoding: .utf8)

@@ -9,6 +9,8 @@ public struct Catalog: Sendable {
     public var credits: [CreditEntry] = []
     /// sellers.csv, by seller id; empty when settle.toml names none.
     public var sellers: [String: Seller] = [:]
+    /// The ECB's reference rates (`[exchange_rates] file`); empty when settle.toml names none.
+    public var exchangeRates = ExchangeRateTable([])
     public init() {}
 }
 

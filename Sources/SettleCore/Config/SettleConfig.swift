@@ -36,6 +36,10 @@ public struct SettleConfig: Sendable {
         public init() {}
     }
 
+    /// The ECB's reference rates (`[exchange_rates] file`): what an invoice in another currency
+    /// than `currency` is converted at; nil: none, and such an invoice stays a draft.
+    public var exchangeRatesFile: String?
+
     public struct CatalogPaths: Sendable {
         public var customers: String?
         public var prices: String?
@@ -70,6 +74,9 @@ public struct Plan: Sendable, Hashable {
     public var callLimit: Int64?
     public var costLimit: ExactDecimal?
     public var callLimitsByProvider: [String: Int64]
+    /// `[plans.NAME] fees`: the monthly fee in other currencies, where finance sets it; any
+    /// other currency's fee is `monthlyFee` converted and rounded.
+    public var fees: [String: ExactDecimal] = [:]
 
     public init(name: String, monthlyFee: ExactDecimal = .zero, tokenLimit: Int64? = nil, callLimit: Int64? = nil,
                 costLimit: ExactDecimal? = nil, callLimitsByProvider: [String: Int64] = [:]) {

@@ -31,6 +31,16 @@ public struct Invoice: Sendable, Hashable {
     /// Why settle could not decide the tax (a country with no rate in vat_rates.csv on the
     /// period's last day): the invoice stays a draft, as one with unpriced usage does.
     public var taxProblem: String?
+    /// The rate the document's figures were converted at from the base currency (FINANCE.md,
+    /// "Currencies"); nil for a document in the base currency.
+    public var exchangeRate: ExchangeRate?
+    /// Why the document could not be converted to the customer's currency (no ECB rate recent
+    /// enough): it stays a draft, in the base currency, saying so.
+    public var rateProblem: String?
+    /// BT-111: the tax in the issuer's accounting currency, where it is not the document's,
+    /// and the rate it was converted at; nil otherwise.
+    public var taxAccounting: ExactDecimal?
+    public var taxAccountingRate: ExchangeRate?
     /// For a credit note or supplementary invoice: the number of the invoice it adjusts.
     public var adjusts: String?
     /// Usage with no price in force: while there is any, the invoice stays a draft.
@@ -59,7 +69,7 @@ public struct Invoice: Sendable, Hashable {
         self.unpriced = unpriced
     }
 
-    public var isFinalizable: Bool { unpriced.isEmpty && taxProblem == nil }
+    public var isFinalizable: Bool { unpriced.isEmpty && taxProblem == nil && rateProblem == nil }
 
     /// Takes `decision`'s category, rate, exemption and countries.
     public mutating func apply(_ decision: TaxDecision) {

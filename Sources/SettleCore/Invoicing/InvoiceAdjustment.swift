@@ -32,7 +32,7 @@ extension InvoiceRules {
         guard !subtotal.isZero || !tax.isZero else { return nil }
         let total = subtotal + tax
         var doc = Invoice(kind: total < .zero ? .creditNote : .supplementary, customerID: now.customerID, customerName: now.customerName,
-                          period: now.period, issueDate: issueDate, dueDate: issueDate.adding(days: paymentTermsDays), currency: currency,
+                          period: now.period, issueDate: issueDate, dueDate: issueDate.adding(days: paymentTermsDays), currency: now.currency,
                           lines: lines, subtotal: subtotal, tax: tax, total: total, creditsApplied: .zero, amountDue: total,
                           taxRatePct: target.taxRatePct, adjusts: original.number, unpriced: now.unpriced)
         doc.taxCategory = target.taxCategory
@@ -41,6 +41,10 @@ extension InvoiceRules {
         doc.customerCountry = target.customerCountry
         doc.issuerCountry = now.issuerCountry
         doc.taxProblem = target.taxProblem
+        doc.exchangeRate = now.exchangeRate
+        doc.rateProblem = now.rateProblem
+        doc.taxAccountingRate = now.taxAccountingRate
+        accountingTax(&doc)
         doc.customerAddress = applyingCatalog ? now.customerAddress : original.customerAddress
         doc.customerTaxID = applyingCatalog ? now.customerTaxID : original.customerTaxID
         if !applyingCatalog { doc.customerName = original.customerName }

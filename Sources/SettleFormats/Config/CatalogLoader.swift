@@ -24,6 +24,9 @@ public enum CatalogLoader {
         if let path = try required(config.catalog.sellers, "catalog.sellers") {
             catalog.sellers = try sellers(path)
         }
+        if let path = try required(config.exchangeRatesFile, "exchange_rates.file") {
+            catalog.exchangeRates = try ECBRatesFile.read(path)
+        }
         try checkTaxDecidable(catalog, config: config)
         try checkEInvoiceIssuer(catalog, config: config)
         if let path = try required(config.catalog.prices, "catalog.prices") {

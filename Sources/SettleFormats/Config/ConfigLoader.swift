@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm", "focus", "audit", "archive"])
+                                "gateway_db", "litellm", "focus", "audit", "archive", "exchange_rates"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -107,8 +107,17 @@ public enum ConfigLoader {
             for name in plans.keys {
                 let key = "plans.\(name)"
                 guard let p = try t.table(plans, name, in: "plans") else { continue }
-                try t.known(p, key, ["monthly_fee", "limits", "calls_by_provider"])
+                try t.known(p, key, ["monthly_fee", "fees", "limits", "calls_by_provider"])
                 var plan = Plan(name: name, monthlyFee: try t.decimal(p, "monthly_fee", in: key, .nonNegative) ?? .zero)
+                // The fee in other currencies, where finance sets it rather than converts it.
+                if let fees = try t.table(p, "fees", in: key) {
+                    for currency in fees.keys {
+                        guard ISOCodes.isCurrency(currency) else {
+                            throw ConfigError(file: file, key: "\(key).fees.\(currency)", "is not an ISO 4217 currency code: three capital letters, such as EUR")
+                        }
+                        plan.fees[currency] = try t.decimal(fees, currency, in: "\(key).fees", .nonNegative)
+                    }
+                }
                 if let limits = try t.table(p, "limits", in: key) {
                     try t.known(limits, "\(key).limits", ["tokens", "calls", "cost"])
                     plan.tokenLimit = try t.count(limits, "tokens", in: "\(key).limits")
@@ -166,6 +175,10 @@ public enum ConfigLoader {
             try t.known(a, "audit", ["tolerance", "tolerance_pct"])
             if let v = try t.decimal(a, "tolerance", in: "audit", .nonNegative) { c.audit.tolerance = v }
             if let v = try t.decimal(a, "tolerance_pct", in: "audit", .nonNegative) { c.audit.tolerancePct = v }
+        }
+        if let x = try t.table(root, "exchange_rates") {
+            try t.known(x, "exchange_rates", ["file"])
+            c.exchangeRatesFile = try t.string(x, "file", in: "exchange_rates").map(t.path)
         }
         if let a = try t.table(root, "archive") {
             try t.known(a, "archive", ["keep_months", "dir"])

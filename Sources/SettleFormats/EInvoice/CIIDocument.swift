@@ -24,7 +24,7 @@ public enum CIIDocument {
         w.close()
 
         w.open("rsm:SupplyChainTradeTransaction")
-        for l in e.lines { line(l, into: &w) }
+        for l in e.lines { line(l, currency: e.currency, into: &w) }
         w.open("ram:ApplicableHeaderTradeAgreement")
         w.leaf("ram:BuyerReference", e.buyerReference)
         party("ram:SellerTradeParty", e.seller, into: &w)
@@ -46,6 +46,7 @@ public enum CIIDocument {
     static func settlement(_ e: EInvoice, into w: inout XMLWriter) {
         w.open("ram:ApplicableHeaderTradeSettlement")
         if let p = e.payment { w.leaf("ram:PaymentReference", p.remittance) }
+        if let taxCurrency = e.taxCurrency { w.leaf("ram:TaxCurrencyCode", taxCurrency) }
         w.leaf("ram:InvoiceCurrencyCode", e.currency)
         if let p = e.payment {
             w.open("ram:SpecifiedTradeSettlementPaymentMeans")
@@ -62,10 +63,10 @@ public enum CIIDocument {
         }
         for b in e.vatBreakdown {
             w.open("ram:ApplicableTradeTax")
-            w.leaf("ram:CalculatedAmount", EInvoice.amount(b.tax))
+            w.leaf("ram:CalculatedAmount", EInvoice.amount(b.tax, e.currency))
             w.leaf("ram:TypeCode", "VAT")
             if let reason = b.exemptionReason { w.leaf("ram:ExemptionReason", reason) }
-            w.leaf("ram:BasisAmount", EInvoice.amount(b.taxable))
+            w.leaf("ram:BasisAmount", EInvoice.amount(b.taxable, e.currency))
             w.leaf("ram:CategoryCode", b.category.rawValue)
             if let code = b.exemptionCode { w.leaf("ram:ExemptionReasonCode", code) }
             // O has no rate on a line (BR-O-05); the breakdown states 0, as in UBL.
@@ -78,7 +79,7 @@ public enum CIIDocument {
             w.open("ram:ChargeIndicator")
             w.leaf("udt:Indicator", "false")
             w.close()
-            w.leaf("ram:ActualAmount", EInvoice.amount(a.amount))
+            w.leaf("ram:ActualAmount", EInvoice.amount(a.amount, e.currency))
             w.leaf("ram:Reason", a.reason)
             w.open("ram:CategoryTradeTax")
             w.leaf("ram:TypeCode", "VAT")
@@ -95,13 +96,16 @@ public enum CIIDocument {
         }
         let t = e.totals
         w.open("ram:SpecifiedTradeSettlementHeaderMonetarySummation")
-        w.leaf("ram:LineTotalAmount", EInvoice.amount(t.lineTotal))
-        if !e.allowances.isEmpty { w.leaf("ram:AllowanceTotalAmount", EInvoice.amount(t.allowanceTotal)) }
-        w.leaf("ram:TaxBasisTotalAmount", EInvoice.amount(t.taxExclusive))
-        w.leaf("ram:TaxTotalAmount", EInvoice.amount(t.tax), ["currencyID": e.currency])
-        w.leaf("ram:GrandTotalAmount", EInvoice.amount(t.taxInclusive))
-        if !t.prepaid.isZero { w.leaf("ram:TotalPrepaidAmount", EInvoice.amount(t.prepaid)) }
-        w.leaf("ram:DuePayableAmount", EInvoice.amount(t.payable))
+        w.leaf("ram:LineTotalAmount", EInvoice.amount(t.lineTotal, e.currency))
+        if !e.allowances.isEmpty { w.leaf("ram:AllowanceTotalAmount", EInvoice.amount(t.allowanceTotal, e.currency)) }
+        w.leaf("ram:TaxBasisTotalAmount", EInvoice.amount(t.taxExclusive, e.currency))
+        w.leaf("ram:TaxTotalAmount", EInvoice.amount(t.tax, e.currency), ["currencyID": e.currency])
+        if let taxCurrency = e.taxCurrency, let tax = e.taxInTaxCurrency {
+            w.leaf("ram:TaxTotalAmount", EInvoice.amount(tax, taxCurrency), ["currencyID": taxCurrency])
+        }
+        w.leaf("ram:GrandTotalAmount", EInvoice.amount(t.taxInclusive, e.currency))
+        if !t.prepaid.isZero { w.leaf("ram:TotalPrepaidAmount", EInvoice.amount(t.prepaid, e.currency)) }
+        w.leaf("ram:DuePayableAmount", EInvoice.amount(t.payable, e.currency))
         w.close()
         if let preceding = e.precedingInvoice {
             w.open("ram:InvoiceReferencedDocument")
@@ -111,7 +115,7 @@ public enum CIIDocument {
         w.close()
     }
 
-    static func line(_ l: EInvoice.Line, into w: inout XMLWriter) {
+    static func line(_ l: EInvoice.Line, currency: String, into w: inout XMLWriter) {
         w.open("ram:IncludedSupplyChainTradeLineItem")
         w.open("ram:AssociatedDocumentLineDocument")
         w.leaf("ram:LineID", l.id)
@@ -136,7 +140,7 @@ public enum CIIDocument {
         w.close()
         if let from = l.from, let through = l.through { period(from, through, into: &w) }
         w.open("ram:SpecifiedTradeSettlementLineMonetarySummation")
-        w.leaf("ram:LineTotalAmount", EInvoice.amount(l.netAmount))
+        w.leaf("ram:LineTotalAmount", EInvoice.amount(l.netAmount, currency))
         w.close()
         w.close()
         w.close()

@@ -103,7 +103,8 @@ extension EInvoice {
                 allowances.append(Allowance(amount: -amount, reason: l.description, category: inv.taxCategory, ratePct: inv.taxRatePct))
                 continue
             }
-            lines.append(Self.line(l, id: String(lines.count + 1), amount: amount, sign: sign, category: inv.taxCategory, ratePct: inv.taxRatePct))
+            lines.append(Self.line(l, id: String(lines.count + 1), amount: amount, sign: sign, currency: inv.currency, category: inv.taxCategory,
+                                   ratePct: inv.taxRatePct))
         }
         self.lines = lines
         self.allowances = allowances
@@ -111,6 +112,10 @@ extension EInvoice {
         let allowanceTotal = allowances.reduce(ExactDecimal.zero) { $0 + $1.amount }
         totals = Totals(lineTotal: lineTotal, allowanceTotal: allowanceTotal, taxExclusive: sign * inv.subtotal, tax: sign * inv.tax,
                         taxInclusive: sign * inv.total, prepaid: sign * inv.creditsApplied, payable: sign * inv.amountDue)
+        if let t = inv.taxAccounting, let r = inv.taxAccountingRate {
+            taxCurrency = r.to
+            taxInTaxCurrency = sign * t
+        }
         vatBreakdown = [VATBreakdown(category: inv.taxCategory, ratePct: inv.taxRatePct, taxable: sign * inv.subtotal, tax: sign * inv.tax,
                                      exemptionReason: inv.taxExemptionReason, exemptionCode: inv.taxExemptionCode)]
         let owed = totals.payable > .zero
@@ -123,11 +128,14 @@ extension EInvoice {
 
     /// A document line as an e-invoice line: its quantity and unit price as the document
     /// states them (a usage line's tokens at a price per million, BT-149 1,000,000; a
-    /// service's per thousand) when they give its amount to the cent, as EN 16931 and Peppol's
-    /// PEPPOL-EN16931-R120 check; otherwise (a prorated fee, a trial) one unit at the amount.
+    /// service's per thousand) when they give its amount within a cent, as EN 16931 and Peppol's
+    /// PEPPOL-EN16931-R120 check; otherwise (a prorated fee, a trial, a line in yen) one unit at
+    /// the amount, its quantity and unit price said in its name.
     /// The price is never negative (BR-27): a negative line has a negative quantity.
-    static func line(_ l: InvoiceLine, id: String, amount: ExactDecimal, sign: ExactDecimal, category: TaxDecision.Category,
-                     ratePct: ExactDecimal) -> Line {
+    static let slack = ExactDecimal(significand: 1, scale: 2)
+
+    static func line(_ l: InvoiceLine, id: String, amount: ExactDecimal, sign: ExactDecimal, currency: String,
+                     category: TaxDecision.Category, ratePct: ExactDecimal) -> Line {
         let base: Int64
         switch l.kind {
         case .usage: base = l.tokenType == .request ? 1 : 1_000_000
@@ -140,11 +148,17 @@ extension EInvoice {
             price = -price
             quantity = -quantity
         }
-        let stated = (quantity * price).divided(by: base, places: 2)
-        if stated != amount {
+        // Within a cent of the exact product: Peppol's R120 allows 0.02, and an amount in a
+        // currency without cents (yen) is often further from it than that.
+        let exact = (quantity * price).divided(by: base, places: 6)
+        let gap = exact - amount
+        if gap > Self.slack || -gap > Self.slack {
             quantity = amount.isNegative ? ExactDecimal(-1) : ExactDecimal(1)
             price = amount.isNegative ? -amount : amount
-            return Line(id: id, name: l.description, quantity: quantity, netAmount: amount, price: price, from: l.from, through: l.through,
+            // The quantity and price the document states stay in the name, for the reader.
+            let name = (l.kind == .usage || l.kind == .service) && !l.unitLabel.isEmpty
+                ? "\(l.description): \(l.quantity) at \(l.unitPriceText) \(l.unitLabel)" : l.description
+            return Line(id: id, name: name, quantity: quantity, netAmount: amount, price: price, from: l.from, through: l.through,
                         category: category, ratePct: ratePct)
         }
         return Line(id: id, name: l.description, quantity: quantity, netAmount: amount, price: price, baseQuantity: base == 1 ? nil : base,

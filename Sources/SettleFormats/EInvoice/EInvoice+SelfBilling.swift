@@ -25,6 +25,8 @@ extension EInvoice {
         number = "SB-\(month)-\(seller.id)"
         issueDate = BillingPeriod(month: month.next, billingDay: 1).firstDay
         self.currency = currency
+        taxCurrency = nil
+        taxInTaxCurrency = nil
         buyerReference = seller.id
         periodStart = period.firstDay
         periodEnd = period.lastDay

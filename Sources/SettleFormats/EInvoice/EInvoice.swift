@@ -37,6 +37,10 @@ public struct EInvoice: Sendable, Hashable {
     public var dueDate: UTCDay?
     /// BT-5.
     public var currency: String
+    /// BT-6 and BT-111: the issuer's accounting currency and the VAT in it, where it is not
+    /// the document's.
+    public var taxCurrency: String?
+    public var taxInTaxCurrency: ExactDecimal?
     /// BT-10: the customer id, which Peppol and XRechnung require and a buyer can route by.
     public var buyerReference: String
     /// BG-14, the billing period.
@@ -231,8 +235,9 @@ public struct EInvoice: Sendable, Hashable {
 }
 
 extension EInvoice {
-    /// Money as both syntaxes write it: two decimals, a point, a minus sign where negative.
-    static func amount(_ value: ExactDecimal) -> String { value.formatted(places: 2) }
+    /// Money as both syntaxes write it: the currency's decimals (two for most, none for yen), a
+    /// point, a minus sign where negative.
+    static func amount(_ value: ExactDecimal, _ currency: String) -> String { value.formatted(currency: currency) }
 
     /// A quantity, price or rate: as many decimals as it has, none when it is whole.
     static func number(_ value: ExactDecimal) -> String { value.normalized.description }

@@ -20,6 +20,7 @@ public enum UBLDocument {
         if !credit, let due = e.dueDate { w.leaf("cbc:DueDate", due.description) }
         w.leaf(credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", e.typeCode.rawValue)
         w.leaf("cbc:DocumentCurrencyCode", e.currency)
+        if let taxCurrency = e.taxCurrency { w.leaf("cbc:TaxCurrencyCode", taxCurrency) }
         w.leaf("cbc:BuyerReference", e.buyerReference)
         w.open("cac:InvoicePeriod")
         w.leaf("cbc:StartDate", e.periodStart.description)
@@ -63,34 +64,40 @@ public enum UBLDocument {
             w.open("cac:AllowanceCharge")
             w.leaf("cbc:ChargeIndicator", "false")
             w.leaf("cbc:AllowanceChargeReason", a.reason)
-            w.leaf("cbc:Amount", EInvoice.amount(a.amount), money)
+            w.leaf("cbc:Amount", EInvoice.amount(a.amount, e.currency), money)
             taxCategory("cac:TaxCategory", a.category, a.ratePct, into: &w)
             w.close()
         }
         w.open("cac:TaxTotal")
-        w.leaf("cbc:TaxAmount", EInvoice.amount(e.totals.tax), money)
+        w.leaf("cbc:TaxAmount", EInvoice.amount(e.totals.tax, e.currency), money)
         for b in e.vatBreakdown {
             w.open("cac:TaxSubtotal")
-            w.leaf("cbc:TaxableAmount", EInvoice.amount(b.taxable), money)
-            w.leaf("cbc:TaxAmount", EInvoice.amount(b.tax), money)
+            w.leaf("cbc:TaxableAmount", EInvoice.amount(b.taxable, e.currency), money)
+            w.leaf("cbc:TaxAmount", EInvoice.amount(b.tax, e.currency), money)
             taxCategory("cac:TaxCategory", b.category, b.ratePct, exemption: (b.exemptionCode, b.exemptionReason), breakdown: true, into: &w)
             w.close()
         }
         w.close()
+        // BT-111: the VAT in the accounting currency, a tax total of its own with no breakdown.
+        if let taxCurrency = e.taxCurrency, let tax = e.taxInTaxCurrency {
+            w.open("cac:TaxTotal")
+            w.leaf("cbc:TaxAmount", EInvoice.amount(tax, taxCurrency), ["currencyID": taxCurrency])
+            w.close()
+        }
         let t = e.totals
         w.open("cac:LegalMonetaryTotal")
-        w.leaf("cbc:LineExtensionAmount", EInvoice.amount(t.lineTotal), money)
-        w.leaf("cbc:TaxExclusiveAmount", EInvoice.amount(t.taxExclusive), money)
-        w.leaf("cbc:TaxInclusiveAmount", EInvoice.amount(t.taxInclusive), money)
-        if !e.allowances.isEmpty { w.leaf("cbc:AllowanceTotalAmount", EInvoice.amount(t.allowanceTotal), money) }
-        if !t.prepaid.isZero { w.leaf("cbc:PrepaidAmount", EInvoice.amount(t.prepaid), money) }
-        w.leaf("cbc:PayableAmount", EInvoice.amount(t.payable), money)
+        w.leaf("cbc:LineExtensionAmount", EInvoice.amount(t.lineTotal, e.currency), money)
+        w.leaf("cbc:TaxExclusiveAmount", EInvoice.amount(t.taxExclusive, e.currency), money)
+        w.leaf("cbc:TaxInclusiveAmount", EInvoice.amount(t.taxInclusive, e.currency), money)
+        if !e.allowances.isEmpty { w.leaf("cbc:AllowanceTotalAmount", EInvoice.amount(t.allowanceTotal, e.currency), money) }
+        if !t.prepaid.isZero { w.leaf("cbc:PrepaidAmount", EInvoice.amount(t.prepaid, e.currency), money) }
+        w.leaf("cbc:PayableAmount", EInvoice.amount(t.payable, e.currency), money)
         w.close()
         for l in e.lines {
             w.open(credit ? "cac:CreditNoteLine" : "cac:InvoiceLine")
             w.leaf("cbc:ID", l.id)
             w.leaf(credit ? "cbc:CreditedQuantity" : "cbc:InvoicedQuantity", EInvoice.number(l.quantity), ["unitCode": l.unitCode])
-            w.leaf("cbc:LineExtensionAmount", EInvoice.amount(l.netAmount), money)
+            w.leaf("cbc:LineExtensionAmount", EInvoice.amount(l.netAmount, e.currency), money)
             if let from = l.from, let through = l.through {
                 w.open("cac:InvoicePeriod")
                 w.leaf("cbc:StartDate", from.description)

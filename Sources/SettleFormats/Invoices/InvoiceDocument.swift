@@ -23,13 +23,13 @@ public enum InvoiceDocument {
         w.member("currency", i.currency)
         w.key("lines")
         w.beginArray()
-        for l in i.lines { line(l, into: &w) }
+        for l in i.lines { line(l, currency: i.currency, into: &w) }
         w.endArray()
-        w.member("subtotal", i.subtotal.formatted(places: 2))
-        w.member("tax", i.tax.formatted(places: 2))
-        w.member("total", i.total.formatted(places: 2))
-        w.member("credits_applied", i.creditsApplied.formatted(places: 2))
-        w.member("amount_due", i.amountDue.formatted(places: 2))
+        w.member("subtotal", i.subtotal.formatted(currency: i.currency))
+        w.member("tax", i.tax.formatted(currency: i.currency))
+        w.member("total", i.total.formatted(currency: i.currency))
+        w.member("credits_applied", i.creditsApplied.formatted(currency: i.currency))
+        w.member("amount_due", i.amountDue.formatted(currency: i.currency))
         w.member("customer_name", i.customerName)
         w.member("customer_address", i.customerAddress)
         w.member("customer_tax_id", i.customerTaxID)
@@ -47,6 +47,18 @@ public enum InvoiceDocument {
         if !i.issuerCountry.isEmpty { w.member("country", i.issuerCountry) }
         w.endObject()
         if let a = i.adjusts { w.member("adjusts", a) }
+        // FINANCE.md, "Currencies": the rate a document in another currency than the base was
+        // converted at, and its tax in the issuer's accounting currency where that differs.
+        if let r = i.exchangeRate {
+            w.key("exchange_rate")
+            rate(r, into: &w)
+        }
+        if let t = i.taxAccounting, let r = i.taxAccountingRate {
+            w.member("tax_accounting_currency", r.to)
+            w.member("tax_accounting", t.formatted(currency: r.to))
+            w.key("tax_accounting_rate")
+            rate(r, into: &w)
+        }
         if !i.unpriced.isEmpty {
             w.key("unpriced")
             w.beginArray()
@@ -70,13 +82,22 @@ public enum InvoiceDocument {
     /// Money with two decimals; `unit_price` with as many as it needs, at least two (the text
     /// the PDF prints too). `from`/`through` only on a line that has them: one of an item's
     /// lines at different unit prices (a price change inside the period).
-    static func line(_ l: InvoiceLine, into w: inout JSONWriter) {
+    static func rate(_ r: ExchangeRate, into w: inout JSONWriter) {
+        w.beginObject()
+        w.member("from", r.from)
+        w.member("to", r.to)
+        w.member("rate", r.rate.normalized.description)
+        w.member("date", r.date.description)
+        w.endObject()
+    }
+
+    static func line(_ l: InvoiceLine, currency: String = "USD", into w: inout JSONWriter) {
         w.beginObject()
         w.member("kind", l.kind.rawValue)
         w.member("description", l.description)
         w.key("quantity"); w.int(l.quantity)
         w.member("unit_price", l.unitPriceText)
-        w.member("amount", l.amount.formatted(places: 2))
+        w.member("amount", l.amount.formatted(currency: currency))
         if let p = l.provider { w.member("provider", p) }
         if let p = l.model { w.member("model", p) }
         if let p = l.tier { w.member("tier", p.rawValue) }
@@ -94,12 +115,12 @@ public enum InvoiceDocument {
         var out = CSVText.record(csvColumns)
         for l in i.lines {
             CSVText.append([l.kind.rawValue, l.description, String(l.quantity), l.unitPriceText,
-                                   l.amount.formatted(places: 2), l.provider ?? "", l.model ?? "", l.tier?.rawValue ?? "",
+                                   l.amount.formatted(currency: i.currency), l.provider ?? "", l.model ?? "", l.tier?.rawValue ?? "",
                                    l.tokenType?.rawValue ?? "", l.serviceID ?? ""], to: &out)
         }
         for (label, value) in [("subtotal", i.subtotal), ("tax", i.tax), ("total", i.total), ("credits_applied", i.creditsApplied),
                                ("amount_due", i.amountDue)] {
-            CSVText.append([label, "", "", "", value.formatted(places: 2), "", "", "", "", ""], to: &out)
+            CSVText.append([label, "", "", "", value.formatted(currency: i.currency), "", "", "", "", ""], to: &out)
         }
         return out
     }
@@ -107,8 +128,9 @@ public enum InvoiceDocument {
     public static let indexColumns = ["number", "kind", "customer_id", "period", "issue_date", "subtotal", "tax", "total", "credits_applied", "amount_due"]
 
     public static func indexRow(_ i: Invoice) -> [String] {
-        [i.number ?? "", i.kind.rawValue, i.customerID, i.period.description, i.issueDate.description, i.subtotal.formatted(places: 2),
-         i.tax.formatted(places: 2), i.total.formatted(places: 2), i.creditsApplied.formatted(places: 2), i.amountDue.formatted(places: 2)]
+        [i.number ?? "", i.kind.rawValue, i.customerID, i.period.description, i.issueDate.description, i.subtotal.formatted(currency: i.currency),
+         i.tax.formatted(currency: i.currency), i.total.formatted(currency: i.currency), i.creditsApplied.formatted(currency: i.currency),
+         i.amountDue.formatted(currency: i.currency)]
     }
 
     /// A stored document that does not read back as one this type wrote: which field, and why.
@@ -155,7 +177,18 @@ public enum InvoiceDocument {
         inv.taxExemptionReason = doc.optionalText("tax_exemption_reason")
         inv.customerCountry = doc.optionalText("customer_country") ?? ""
         inv.issuerCountry = doc.value["issuer"]?["country"]?.string ?? ""
+        inv.exchangeRate = try Self.rate(v["exchange_rate"], field: "exchange_rate")
+        if v["tax_accounting"] != nil {
+            inv.taxAccounting = try doc.decimal("tax_accounting")
+            inv.taxAccountingRate = try Self.rate(v["tax_accounting_rate"], field: "tax_accounting_rate")
+        }
         return inv
+    }
+
+    static func rate(_ value: JSONValue?, field: String) throws(Unreadable) -> ExchangeRate? {
+        guard let value else { return nil }
+        let f = Fields(value, at: field + ".")
+        return ExchangeRate(from: try f.text("from"), to: try f.text("to"), rate: try f.decimal("rate"), date: try f.parsed("date", UTCDay.init))
     }
 
     /// A document's members, each read strictly and named (`lines[3].amount`) when it fails.

@@ -18,6 +18,8 @@ public enum IssuedTermsText {
         var tokenLimit, callLimit: Int64?
         var costLimit: String?
         var callLimitsByProvider: [String: Int64]
+        /// `[plans.NAME] fees`; left out when none, so terms frozen before keep their text.
+        var fees: [String: String]?
     }
     struct WireRule: Codable {
         var pattern, pct: String
@@ -113,7 +115,8 @@ public enum IssuedTermsText {
         let wire = WireCatalog(
             plans: c.plans.values.sorted { $0.name < $1.name }.map {
                 WirePlan(name: $0.name, monthlyFee: $0.monthlyFee.description, tokenLimit: $0.tokenLimit, callLimit: $0.callLimit,
-                         costLimit: $0.costLimit?.description, callLimitsByProvider: $0.callLimitsByProvider)
+                         costLimit: $0.costLimit?.description, callLimitsByProvider: $0.callLimitsByProvider,
+                         fees: $0.fees.isEmpty ? nil : $0.fees.mapValues(\.description))
             },
             markupDefaultPct: c.markupDefaultPct.description,
             markupRules: c.markupRules.map {
@@ -142,8 +145,10 @@ public enum IssuedTermsText {
         }
         var plans: [String: Plan] = [:]
         for p in w.plans {
-            plans[p.name] = Plan(name: p.name, monthlyFee: try dec(p.monthlyFee), tokenLimit: p.tokenLimit, callLimit: p.callLimit,
-                                 costLimit: try p.costLimit.map(dec), callLimitsByProvider: p.callLimitsByProvider)
+            var plan = Plan(name: p.name, monthlyFee: try dec(p.monthlyFee), tokenLimit: p.tokenLimit, callLimit: p.callLimit,
+                            costLimit: try p.costLimit.map(dec), callLimitsByProvider: p.callLimitsByProvider)
+            for (currency, fee) in p.fees ?? [:] { plan.fees[currency] = try dec(fee) }
+            plans[p.name] = plan
         }
         let rules = try w.markupRules.map {
             MarkupRule(pattern: $0.pattern, provider: $0.provider, plan: $0.plan, customer: $0.customer, pct: try dec($0.pct),

@@ -57,6 +57,8 @@ public struct IssueInvoices: Job {
         public var unpricedCustomers: [String] = []
         /// Customers with a draft held because their tax cannot be decided, and why.
         public var untaxedCustomers: [(customerID: String, why: String)] = []
+        /// Customers with a draft held because there is no exchange rate for their currency, and why.
+        public var unconvertedCustomers: [(customerID: String, why: String)] = []
         /// Customers whose period had not ended by the issue date: left as drafts, not findings
         /// (kept with the documents; counted always).
         public var openPeriods: [String] = []
@@ -79,6 +81,9 @@ public struct IssueInvoices: Job {
             if !unpricedCustomers.isEmpty { out.append("not finalized, usage without a price: \(unpricedCustomers.joined(separator: ", "))") }
             if let first = untaxedCustomers.first {
                 out.append("not finalized, tax cannot be decided: \(untaxedCustomers.map(\.customerID).joined(separator: ", ")) (\(first.customerID): \(first.why))")
+            }
+            if let first = unconvertedCustomers.first {
+                out.append("not finalized, no exchange rate: \(unconvertedCustomers.map(\.customerID).joined(separator: ", ")) (\(first.customerID): \(first.why))")
             }
             if uncoveredCredit > .zero {
                 out.append("earlier invoices applied \(uncoveredCredit.formatted(places: 2)) of credit that credits.csv no longer holds")
@@ -150,7 +155,7 @@ public struct IssueInvoices: Job {
         let config = env.config
         var rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
-        rules.tax = TaxContext(issuerCountry: config.invoices.issuerCountry, rates: catalog.vatRates)
+        rules.adopt(config, vatRates: catalog.vatRates, exchangeRates: catalog.exchangeRates)
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
         // Numbers follow time: checked when a document is about to be issued, so that a rerun
@@ -206,6 +211,7 @@ public struct IssueInvoices: Job {
                     result.draftCount += 1
                     if !inv.unpriced.isEmpty { result.unpricedCustomers.append(inv.customerID) }
                     if let why = inv.taxProblem { result.untaxedCustomers.append((inv.customerID, why)) }
+                    if let why = inv.rateProblem { result.unconvertedCustomers.append((inv.customerID, why)) }
                     if keepsDocuments { result.drafts.append(inv) }
                     out?.add(inv)
                     if onChunk != nil, inv.kind == .invoice, invoices[inv.customerID] == nil { invoices[inv.customerID] = inv }
@@ -246,8 +252,10 @@ public struct IssueInvoices: Job {
                             if let session { try termsBook.keepCatalogs(in: session) }
                         }
                     }
+                    // An issued period keeps the rate its invoice was converted at (frozen terms).
+                    let frozenRate = thisPeriod.first(where: { $0.kind == .invoice })?.exchangeRate
                     guard let now = priced.rules.invoice(customer: priced.customer, period: period, usage: priced.usage, trials: summary?.trials ?? [],
-                                                         issueDate: date, evenIfEmpty: !issuedHere.isEmpty) else { continue }
+                                                         issueDate: date, evenIfEmpty: !issuedHere.isEmpty, frozenRate: frozenRate) else { continue }
                     var account = accounts[c.id] ?? CreditAccount(customerID: c.id)
                     if !issuedHere.isEmpty {
                         guard adjust else { continue }

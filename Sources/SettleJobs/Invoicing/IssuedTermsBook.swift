@@ -15,10 +15,13 @@ final class IssuedTermsBook {
     let todayDigest: String
     /// Today's VAT rates: the rates in force on a period's last day do not change with the catalog.
     let vatRates: VATRateBook
+    /// Today's exchange rates: a period's own rate is frozen with its documents (`frozenRate`).
+    let exchangeRates: ExchangeRateTable
     private var catalogs: [String: CatalogTerms] = [:]
 
     init(store: any SettleStore, config: SettleConfig, catalog: Catalog) {
         vatRates = catalog.vatRates
+        exchangeRates = catalog.exchangeRates
         self.store = store
         today = CatalogTerms(config: config, catalog: catalog)
         todayText = IssuedTermsText.catalog(today)
@@ -105,7 +108,7 @@ final class IssuedTermsBook {
     func rules(_ frozen: Frozen, config: SettleConfig) -> InvoiceRules {
         if let known = rules[frozen.digest] { return known }
         var r = frozen.terms.catalog.rules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays)
-        r.tax = TaxContext(issuerCountry: config.invoices.issuerCountry, rates: vatRates)
+        r.adopt(config, vatRates: vatRates, exchangeRates: exchangeRates)
         rules[frozen.digest] = r
         return r
     }

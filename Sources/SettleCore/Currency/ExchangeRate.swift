@@ -1,0 +1,35 @@
+/// The rate an invoice in another currency than the base is converted at (FINANCE.md,
+/// "Currencies"): `rate` units of `to` per unit of `from`, the European Central Bank's
+/// reference rates of `date`.
+///
+/// The rate is the quotient of the two ECB rates (`to` per euro ÷ `from` per euro), rounded half
+/// away from zero to ten decimals, and that printed figure is the one every conversion uses: a
+/// reader checks a line with the rate on the document and a pencil, and gets its figures.
+public struct ExchangeRate: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public var rate: ExactDecimal
+    /// The ECB's day the rate is of (on or before the period's last day).
+    public var date: UTCDay
+
+    /// Decimals of the printed rate.
+    public static let places = 10
+    /// Decimals of a converted unit price.
+    public static let pricePlaces = 6
+
+    public init(from: String, to: String, rate: ExactDecimal, date: UTCDay) {
+        self.from = from
+        self.to = to
+        self.rate = rate
+        self.date = date
+    }
+
+    /// A unit price in `from`, in `to`: × rate, rounded to 6 decimals.
+    public func price(_ value: ExactDecimal) -> ExactDecimal { (value * rate).rounded(places: Self.pricePlaces) }
+
+    /// An amount in `from`, in `to`: × rate, rounded to `to`'s minor unit.
+    public func amount(_ value: ExactDecimal) -> ExactDecimal { (value * rate).rounded(to: to) }
+
+    /// A value in `from`, in `to`, unrounded (a threshold compared with, never billed).
+    public func exactly(_ value: ExactDecimal) -> ExactDecimal { value * rate }
+}
