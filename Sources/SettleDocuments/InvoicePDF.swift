@@ -18,7 +18,8 @@ public enum InvoicePDF {
         let left = margin, right = paper.width - margin, width = right - left
         // Columns of the line table: description, quantity, unit price, its unit, amount. The
         // unit has a column of its own so that `0.0000025` and `per 1M tokens` each stay on one line.
-        let columns: [(x: Double, width: Double)] = [(left, width - 306), (right - 300, 76), (right - 218, 66), (right - 146, 84),
+        // The unit price's column takes a converted price to 6 decimals (`1965.628357` in yen).
+        let columns: [(x: Double, width: Double)] = [(left, width - 322), (right - 316, 76), (right - 236, 84), (right - 146, 84),
                                                      (right - 60, 60)]
         let aligns: [PDFCanvas.Align] = [.left, .right, .right, .left, .right]
         let rows = inv.lines.map { l -> [String] in
@@ -36,10 +37,10 @@ public enum InvoicePDF {
         // A document in another currency than the base says the rate its prices were converted
         // at (FINANCE.md, "Currencies"), and its VAT in the issuer's accounting currency.
         let rate: [(String, String)] = inv.exchangeRate.map {
-            [("Rate", "1 \($0.from) = \($0.rate.normalized) \($0.to) (ECB, \($0.date))")]
+            [("Rate", "1 \($0.from) = \($0.rate.normalized) \($0.to)"), ("Rate of", "ECB, \($0.date)")]
         } ?? []
         let accounting: [(String, String)] = inv.taxAccounting.flatMap { tax in
-            inv.taxAccountingRate.map { [("VAT in \($0.to)", "\(tax.formatted(currency: $0.to)) (1 \($0.from) = \($0.rate.normalized) \($0.to))")] }
+            inv.taxAccountingRate.map { [("VAT in \($0.to)", tax.formatted(currency: $0.to))] }
         } ?? []
         let facts: [(String, String)] = [("Number", number), ("Issue date", inv.issueDate.description)] + due
             + [("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + adjusts + rate + accounting

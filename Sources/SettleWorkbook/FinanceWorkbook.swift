@@ -53,8 +53,11 @@ public struct FinanceWorkbook: Sendable {
             customerSheet.append([.text(v.id), .text(v.name), .text(v.plan), .text(period.firstDay.description),
                                   .text(inv.map { $0.number ?? "draft" } ?? ""), .integer(t?.events ?? 0), .integer(t?.tokens ?? 0),
                                   .integer(t?.calls ?? 0), Self.money(c.margin?.revenue ?? .zero), Self.money(c.margin?.upstreamCost ?? .zero),
-                                  Self.money(c.margin?.margin ?? .zero), Self.money(inv?.subtotal ?? .zero), Self.money(inv?.tax ?? .zero),
-                                  Self.money(inv?.total ?? .zero), Self.money(inv?.creditsApplied ?? .zero), Self.money(inv?.amountDue ?? .zero)])
+                                  Self.money(c.margin?.margin ?? .zero), Self.money(inv.map { $0.inBase($0.subtotal) } ?? .zero),
+                                  Self.money(inv.map { $0.inBase($0.tax) } ?? .zero), Self.money(inv.map { $0.inBase($0.total) } ?? .zero),
+                                  Self.money(inv.map { $0.inBase($0.creditsApplied) } ?? .zero), Self.money(inv.map { $0.inBase($0.amountDue) } ?? .zero),
+                                  // The document's own currency and total beside the base (FINANCE.md, "Currencies").
+                                  .text(inv?.currency ?? ""), inv.map { .number($0.total) } ?? .empty])
         }
         if let m = c.margin { marginByCustomer.append([.text(m.customerID), .empty] + Self.marginCells(m)) }
         for t in c.totals {
@@ -140,6 +143,7 @@ public struct FinanceWorkbook: Sendable {
         Sheet.Column("upstream_cost", .money, total: true), Sheet.Column("margin", .money, total: true),
         Sheet.Column("subtotal", .money, total: true), Sheet.Column("tax", .money, total: true), Sheet.Column("total", .money, total: true),
         Sheet.Column("credits_applied", .money, total: true), Sheet.Column("amount_due", .money, total: true),
+        Sheet.Column("currency"), Sheet.Column("total_in_currency", .decimal),
     ]
 
     static let projectionColumns = [

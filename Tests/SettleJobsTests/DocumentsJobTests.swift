@@ -41,10 +41,14 @@ import SettleTestSupport
             let text = try Self.pdfText("\(folder)/\(number).pdf")
             // A credit note is not paid: it has no due date. Unit prices are the JSON's text.
             let due: [String] = doc.kind == .creditNote ? [] : [doc.dueDate.description]
+            // Money in the document's own currency (EUR, GBP and JPY customers among the fixtures).
+            let c = doc.currency
             let figures: [String] = [number, doc.customerName, doc.issueDate.description] + due
-                + ["\(doc.total.formatted(places: 2)) USD", "\(doc.amountDue.formatted(places: 2)) USD",
-                   "\(doc.tax.formatted(places: 2)) USD", "\(doc.subtotal.formatted(places: 2)) USD"]
-                + doc.lines.map { $0.amount.formatted(places: 2) } + doc.lines.map(\.unitPriceText)
+                + ["\(doc.total.formatted(currency: c)) \(c)", "\(doc.amountDue.formatted(currency: c)) \(c)",
+                   "\(doc.tax.formatted(currency: c)) \(c)", "\(doc.subtotal.formatted(currency: c)) \(c)"]
+                + doc.lines.map { $0.amount.formatted(currency: c) } + doc.lines.map(\.unitPriceText)
+                + (doc.exchangeRate.map { ["Rate: 1 USD = \($0.rate.normalized) \(c)", "Rate of: ECB, \($0.date)"] } ?? [])
+                + (doc.taxAccounting.map { ["VAT in USD: \($0.formatted(places: 2))"] } ?? [])
             for figure in figures {
                 #expect(text.contains(figure), "\(number): \(figure)")
             }

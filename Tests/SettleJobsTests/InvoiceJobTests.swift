@@ -84,9 +84,9 @@ import SettleTestSupport
         #expect(json.contains(#""number": "INV-2026-000001""#) && json.contains(#""amount_due": "0.00""#))
         #expect(json.contains(#""unit_price": "12.00""#))
         #expect(dir.read("\(folder)/index.csv") == """
-            number,kind,customer_id,period,issue_date,subtotal,tax,total,credits_applied,amount_due\r
-            INV-2026-000001,invoice,cus_a,2026-10,2026-11-01,83.00,16.60,99.60,99.60,0.00\r
-            INV-2026-000002,invoice,cus_b,2026-10,2026-11-01,79.01,0.00,79.01,0.00,79.01\r
+            number,kind,customer_id,period,issue_date,subtotal,tax,total,credits_applied,amount_due,currency\r
+            INV-2026-000001,invoice,cus_a,2026-10,2026-11-01,83.00,16.60,99.60,99.60,0.00,USD\r
+            INV-2026-000002,invoice,cus_b,2026-10,2026-11-01,79.01,0.00,79.01,0.00,79.01,USD\r
 
             """)
         #expect(dir.read("\(folder)/drafts/cus_u.json").contains(#""number": null"#))

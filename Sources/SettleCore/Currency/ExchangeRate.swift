@@ -32,4 +32,10 @@ public struct ExchangeRate: Sendable, Hashable {
 
     /// A value in `from`, in `to`, unrounded (a threshold compared with, never billed).
     public func exactly(_ value: ExactDecimal) -> ExactDecimal { value * rate }
+
+    /// An amount in `to`, back in `from` (÷ rate, rounded to `from`'s minor unit): what a
+    /// document in another currency counts for in the base-currency reports.
+    public func back(_ value: ExactDecimal) -> ExactDecimal {
+        ExchangeRateTable.quotient(value, rate, places: MinorUnits.of(from))
+    }
 }

@@ -53,11 +53,12 @@ public struct ExchangeRateTable: Sendable {
     }
 
     /// `c ÷ b`, rounded half away from zero to `ExchangeRate.places` decimals, in one rounding.
-    static func quotient(_ c: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal {
+    static func quotient(_ c: ExactDecimal, _ b: ExactDecimal, places: Int = ExchangeRate.places) -> ExactDecimal {
         // c ÷ (s × 10^-k) = (c × 10^k) ÷ s, with s the divisor's digits as an integer.
+        let b = b.normalized
         var scaled = c
-        for _ in 0..<b.scale { scaled = scaled * ExactDecimal(10) }
-        return scaled.divided(by: Int64(b.significand), places: ExchangeRate.places)
+        for _ in 0..<max(b.scale, 0) { scaled = scaled * ExactDecimal(10) }
+        return scaled.divided(by: Int64(b.significand), places: places)
     }
 }
 

@@ -69,6 +69,10 @@ public struct Invoice: Sendable, Hashable {
         self.unpriced = unpriced
     }
 
+    /// An amount of this document in the base currency: itself, or converted back at the
+    /// document's rate (the finance reports are in the base currency).
+    public func inBase(_ amount: ExactDecimal) -> ExactDecimal { exchangeRate?.back(amount) ?? amount }
+
     public var isFinalizable: Bool { unpriced.isEmpty && taxProblem == nil && rateProblem == nil }
 
     /// Takes `decision`'s category, rate, exemption and countries.

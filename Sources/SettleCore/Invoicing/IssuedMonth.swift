@@ -26,13 +26,14 @@ public struct IssuedMonth: Sendable {
 
     public var count: Int { invoices + adjustments }
 
+    /// In the base currency: a document in another is counted at its own rate, converted back.
     public mutating func add(_ inv: Invoice) {
         if inv.kind == .invoice { invoices += 1 } else { adjustments += 1 }
-        subtotal += inv.subtotal
-        tax += inv.tax
-        total += inv.total
-        creditsApplied += inv.creditsApplied
-        amountDue += inv.amountDue
-        for l in inv.lines { byLineKind[l.kind, default: .zero] += l.amount }
+        subtotal += inv.inBase(inv.subtotal)
+        tax += inv.inBase(inv.tax)
+        total += inv.inBase(inv.total)
+        creditsApplied += inv.inBase(inv.creditsApplied)
+        amountDue += inv.inBase(inv.amountDue)
+        for l in inv.lines { byLineKind[l.kind, default: .zero] += inv.inBase(l.amount) }
     }
 }

@@ -125,12 +125,15 @@ public enum InvoiceDocument {
         return out
     }
 
-    public static let indexColumns = ["number", "kind", "customer_id", "period", "issue_date", "subtotal", "tax", "total", "credits_applied", "amount_due"]
+    /// PRODUCT.md's columns, then `currency` (FINANCE.md, "Currencies": a period's documents
+    /// may be in several, and an amount means nothing without its own).
+    public static let indexColumns = ["number", "kind", "customer_id", "period", "issue_date", "subtotal", "tax", "total", "credits_applied", "amount_due",
+                                      "currency"]
 
     public static func indexRow(_ i: Invoice) -> [String] {
         [i.number ?? "", i.kind.rawValue, i.customerID, i.period.description, i.issueDate.description, i.subtotal.formatted(currency: i.currency),
          i.tax.formatted(currency: i.currency), i.total.formatted(currency: i.currency), i.creditsApplied.formatted(currency: i.currency),
-         i.amountDue.formatted(currency: i.currency)]
+         i.amountDue.formatted(currency: i.currency), i.currency]
     }
 
     /// A stored document that does not read back as one this type wrote: which field, and why.
