@@ -20,9 +20,20 @@ public enum StatementPDF {
         }
     }
 
-    /// `lines`: invoice, customer, service, kind, description, quantity, amount.
+    /// What a seller paid in another currency than the base receives (sellers.csv `currency`).
+    public struct PaidIn: Sendable {
+        public var net: ExactDecimal
+        public var rate: ExchangeRate
+        public init(net: ExactDecimal, rate: ExchangeRate) {
+            self.net = net
+            self.rate = rate
+        }
+    }
+
+    /// `lines`: invoice, customer, service, kind, description, quantity, amount, all in
+    /// `currency` (the base); `paidIn`: the net in the seller's own currency, last.
     public static func render(seller: String, period: PeriodMonth, currency: String, lines: [[String]], services: [Service],
-                              issuer: InvoicePDF.Issuer, paper: Paper, created: UTCDay, logo: Logo? = nil) -> [UInt8] {
+                              issuer: InvoicePDF.Issuer, paper: Paper, created: UTCDay, logo: Logo? = nil, paidIn: PaidIn? = nil) -> [UInt8] {
         let canvas = PDFCanvas(paper: paper, created: "\(created)T00:00:00Z", title: "Payout statement \(seller) \(period)")
         let margin = InvoicePDF.margin, font = InvoicePDF.font, bold = InvoicePDF.bold
         let left = margin, right = paper.width - margin, width = right - left
@@ -36,13 +47,17 @@ public enum StatementPDF {
         // the width left of the amounts and as many lines as it needs: a long service id wraps
         // and pushes what follows down, never over it.
         let labelX = max(left, right - 400), labelWidth = right - 128 - labelX
-        var totals: [(label: String, amount: ExactDecimal, bold: Bool)] = []
+        var totals: [(label: String, amount: ExactDecimal, bold: Bool, currency: String)] = []
         for s in services {
-            totals.append(("\(s.serviceID) gross", s.gross, false))
-            totals.append(("\(s.serviceID) platform fee (\(s.feePct.normalized) %)", -s.fee, false))
-            totals.append(("\(s.serviceID) net", s.net, false))
+            totals.append(("\(s.serviceID) gross", s.gross, false, currency))
+            totals.append(("\(s.serviceID) platform fee (\(s.feePct.normalized) %)", -s.fee, false, currency))
+            totals.append(("\(s.serviceID) net", s.net, false, currency))
         }
-        totals.append(("Owed to \(seller)", services.reduce(ExactDecimal.zero) { $0 + $1.net }, true))
+        totals.append(("Owed to \(seller)", services.reduce(ExactDecimal.zero) { $0 + $1.net }, paidIn == nil, currency))
+        if let paid = paidIn {
+            totals.append(("Paid in \(paid.rate.to) (1 \(paid.rate.from) = \(paid.rate.rate.normalized) \(paid.rate.to), ECB \(paid.rate.date))",
+                           paid.net, true, paid.rate.to))
+        }
         let totalHeights = totals.map { t in
             canvas.cellHeight(t.label, width: labelWidth, font: t.bold ? bold : font, size: InvoicePDF.fontSize, line: 11) + 2
         }
@@ -87,7 +102,7 @@ public enum StatementPDF {
             var line = y + 10
             for (t, height) in zip(totals, totalHeights) {
                 canvas.text(t.label, x: labelX, y: line, width: labelWidth, font: t.bold ? bold : font)
-                canvas.text("\(t.amount.formatted(places: 2)) \(currency)", x: right - 120, y: line, width: 120, font: t.bold ? bold : font,
+                canvas.text("\(t.amount.formatted(currency: t.currency)) \(t.currency)", x: right - 120, y: line, width: 120, font: t.bold ? bold : font,
                             align: .right)
                 line += height
             }

@@ -138,7 +138,8 @@ import SettleTestSupport
         // Payouts from the issued invoices: 3.20 + 4.80 − 6.40 = 1.60 gross; fee 10 % = 0.16.
         let payouts = try ComputePayouts(month: oct).execute(store: store, env: env)
         #expect(payouts.payouts == [Payout(seller: "sellco", serviceID: "svc_x", gross: money("1.60"), platformFee: money("0.16"), net: money("1.44"))])
-        #expect(dir.read("out/payouts/2026-10/payouts.csv") == "seller,service_id,gross,platform_fee,net\r\nsellco,svc_x,1.60,0.16,1.44\r\n")
+        #expect(dir.read("out/payouts/2026-10/payouts.csv") == "seller,service_id,gross,platform_fee,net,currency,gross_in_currency,platform_fee_in_currency,net_in_currency,exchange_rate,rate_date\r\n"
+                + "sellco,svc_x,1.60,0.16,1.44,USD,1.60,0.16,1.44,,\r\n")
         #expect(dir.read("out/payouts/2026-10/statement-sellco.csv").contains("INV-2026-000001,cus_a,svc_x,trial,"))
     }
 

@@ -13,13 +13,24 @@ public struct ComputePayouts: Job {
         public init() {}
         public var runRecord: RunRecord?
         public var payouts: [Payout] = []
+        /// The same in each seller's currency (sellers.csv `currency`), at the rate of the
+        /// period's last day.
+        public var sellerPayouts: [SellerPayout] = []
+        /// Sellers paid in another currency with no rate for it: their payouts are in the base.
+        public var unconvertedSellers: [String] = []
         public var folder = ""
         /// Services on the period's invoices that services.csv does not list: no payout.
         public var unknownServices: [String] = []
-        public var status: ExitStatus { unknownServices.isEmpty ? .ok : .findings }
+        public var status: ExitStatus { findings == nil ? .ok : .findings }
         public var findings: String? {
-            unknownServices.isEmpty ? nil
-                : "services billed on issued invoices but not in services.csv, so no payout was computed: \(unknownServices.joined(separator: ", ")); add them to services.csv and run settle payouts again"
+            var out: [String] = []
+            if !unknownServices.isEmpty {
+                out.append("services billed on issued invoices but not in services.csv, so no payout was computed: \(unknownServices.joined(separator: ", ")); add them to services.csv and run settle payouts again")
+            }
+            if !unconvertedSellers.isEmpty {
+                out.append("no exchange rate for the currency of \(unconvertedSellers.joined(separator: ", ")) on the period's last day: their payouts are in the base currency; add the ECB's rates and run settle payouts again")
+            }
+            return out.isEmpty ? nil : out.joined(separator: "; ")
         }
     }
 
@@ -47,10 +58,18 @@ public struct ComputePayouts: Job {
         }
         result.payouts = statements.book.payouts
         result.unknownServices = statements.book.unknownServices
+        (result.sellerPayouts, result.unconvertedSellers) = SellerPayout.convert(
+            result.payouts, sellers: catalog.sellers, services: catalog.services, base: env.config.currency, rates: catalog.exchangeRates,
+            on: BillingPeriod(month: month, billingDay: 1).lastDay)
         let folder = result.folder
-        var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net"])
-        for p in result.payouts {
-            csv += CSVText.record([p.seller, p.serviceID, p.gross.formatted(places: 2), p.platformFee.formatted(places: 2), p.net.formatted(places: 2)])
+        // PRODUCT.md's columns in the base currency, then the payout in the seller's currency.
+        var csv = CSVText.record(["seller", "service_id", "gross", "platform_fee", "net", "currency", "gross_in_currency",
+                                  "platform_fee_in_currency", "net_in_currency", "exchange_rate", "rate_date"])
+        for sp in result.sellerPayouts {
+            let p = sp.payout
+            csv += CSVText.record([p.seller, p.serviceID, p.gross.formatted(places: 2), p.platformFee.formatted(places: 2), p.net.formatted(places: 2),
+                                   sp.currency, sp.gross.formatted(currency: sp.currency), sp.platformFee.formatted(currency: sp.currency),
+                                   sp.net.formatted(currency: sp.currency), sp.rate?.rate.normalized.description ?? "", sp.rate?.date.description ?? ""])
         }
         try FileSystem.writeAtomically(csv, to: "\(folder)/payouts.csv")
         var outputs = ["\(folder)/payouts.csv"]

@@ -5,7 +5,7 @@ import SettleFormats
 /// read back in number order (`add`); the lines wait in temporary files, so a month of a
 /// million documents is never held (a seller's lines wait 256 KiB at a time in memory, so that
 /// a marketplace of hundreds of sellers stays small). Close feeds it while it writes the invoice
-/// files.
+/// files. Amounts are in the base currency, a line of a document in another at its rate.
 final class PayoutStatements {
     private(set) var book: PayoutBook
     private var lines: [String: SpillFile] = [:]
@@ -19,7 +19,7 @@ final class PayoutStatements {
             let file: SpillFile
             if let f = lines[seller] { file = f } else { file = SpillFile(spillBytes: 256 << 10); lines[seller] = file }
             file.append(fields: [inv.number ?? "", inv.customerID, l.serviceID ?? "", l.kind.rawValue, l.description,
-                                 String(l.quantity), l.amount.formatted(places: 2)])
+                                 String(l.quantity), inv.inBase(l.amount).formatted(places: 2)])
         }
     }
 

@@ -94,6 +94,9 @@ public struct RenderDocuments: Job {
                        + (result.facturX > 0 ? ", \(result.facturX) of them Factur-X" : "")
                        + (result.einvoices > 0 ? ", \(result.einvoices) e-invoices" : "") + ")"]
         let payouts = statements.book.payouts
+        // Each seller's payout in its own currency, at the rate of the period's last day.
+        let paid = SellerPayout.convert(payouts, sellers: catalog.sellers, services: catalog.services, base: config.currency,
+                                        rates: catalog.exchangeRates, on: BillingPeriod(month: month, billingDay: 1).lastDay).payouts
         let fees = Dictionary(catalog.services.map { ($0.id, $0.platformFeePct) }, uniquingKeysWith: { a, _ in a })
         let created = BillingPeriod(month: month.next, billingDay: 1).firstDay
         for seller in Set(payouts.map(\.seller)).sorted() {
@@ -102,16 +105,19 @@ public struct RenderDocuments: Job {
             let services = payouts.filter { $0.seller == seller }.map {
                 StatementPDF.Service(serviceID: $0.serviceID, gross: $0.gross, feePct: fees[$0.serviceID] ?? .zero, fee: $0.platformFee, net: $0.net)
             }
+            let own = paid.filter { $0.payout.seller == seller }
+            let paidIn = own.first?.rate.map { StatementPDF.PaidIn(net: own.reduce(ExactDecimal.zero) { $0 + $1.net }, rate: $0) }
             let pdf = StatementPDF.render(seller: seller, period: month, currency: config.currency, lines: lines, services: services,
-                                          issuer: issuer, paper: paper, created: created, logo: logo)
+                                          issuer: issuer, paper: paper, created: created, logo: logo, paidIn: paidIn)
             let path = "\(env.outDir)/payouts/\(month)/\(SafeFileName.encode(seller)).pdf"
             try FileSystem.createDirectory(FileSystem.directory(of: path))
             try FileSystem.writeIfChanged(pdf, to: path)
             outputs.append(path)
             result.statements += 1
             if let seller = catalog.sellers[seller], seller.selfBilling {
-                let document = try EInvoice(selfBilled: seller, payouts: payouts.filter { $0.seller == seller.id }, month: month,
-                                            platform: EInvoice.Issuer(config.invoices), currency: config.currency,
+                // In the currency the seller is paid in.
+                let document = try EInvoice(selfBilled: seller, payouts: own.map(\.inCurrency), month: month,
+                                            platform: EInvoice.Issuer(config.invoices), currency: own.first?.currency ?? config.currency,
                                             paymentTermsDays: terms, rates: catalog.vatRates)
                 let xmlPath = "\(env.outDir)/payouts/\(month)/\(SafeFileName.encode(seller.id)).xml"
                 try FileSystem.writeIfChanged(UBLDocument.xml(document), to: xmlPath)
