@@ -34,7 +34,7 @@ public enum ReconciliationWorkbook {
             Sheet.Column("token_type"), Sheet.Column("gateway_quantity", .integer), Sheet.Column("billed_quantity", .integer),
             Sheet.Column("quantity_diff", .integer), Sheet.Column("expected_cost", .money), Sheet.Column("billed_cost", .money),
             Sheet.Column("cost_diff", .money), Sheet.Column("status", width: 20), Sheet.Column("money_at_risk", .money, total: true),
-            Sheet.Column("through", width: 12), Sheet.Column("band", width: 10),
+            Sheet.Column("through", width: 12), Sheet.Column("band", width: 10), Sheet.Column("exchange_rate", width: 36),
         ])
         func number(_ d: ExactDecimal?) -> Sheet.Cell { d.map { .number($0) } ?? .empty }
         func integer(_ n: Int64?) -> Sheet.Cell { n.map { .integer($0) } ?? .empty }
@@ -44,6 +44,8 @@ public enum ReconciliationWorkbook {
                 c.isModelTotal ? .empty : .integer(c.gatewayQuantity), integer(c.billedQuantity), integer(c.quantityDiff),
                 number(c.expectedCost), number(c.billedCost), number(c.costDiff), .text(c.status.rawValue), .number(c.moneyAtRisk),
                 .text(c.through?.description ?? ""), .text(PriceBands.label(c.band)),
+                // A bill in another currency: the rates its cost was converted to the base at.
+                .text(c.exchangeRates.map(\.printed).joined(separator: "; ")),
             ])
         }
         return sheet

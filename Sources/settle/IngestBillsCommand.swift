@@ -31,7 +31,7 @@ struct IngestBillsCommand: ParsableCommand {
         try withExitStatus(console) {
             let env = try global.environment()
             let store = try env.openStore()
-            let options = BillReadOptions(config: env.config)
+            let options = try BillReadOptions(config: env.config)
             let result = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
             for input in result.inputs {
                 let covers = result.coverage[input.path].map { " (\($0))" } ?? ""

@@ -190,6 +190,32 @@ import SettleTestSupport
                                      quantity: 1000, cost: money("2.00"))])
     }
 
+    /// FINANCE.md, "Currencies": a bill in euros is converted to the base at the ECB's rate of
+    /// its charge period's last day (the real rate of 2026-10-30: 1.1172 USD per euro) and says
+    /// so; with no rate within seven days the row is quarantined, never converted at an old one.
+    @Test func aBillInEurosIsConvertedAtItsChargeDaysRate() throws {
+        var options = BillReadOptions(providerNames: ["Google Cloud": "google"])
+        options.exchangeRates = ExchangeRateTable([.init(date: day("2026-10-30"), perEuro: ["USD": money("1.1172")])])
+        let text = Self.focusHeader + """
+        2026-10-30T00:00:00Z,2026-10-31T00:00:00Z,Usage,,10.00,EUR,1000,Tokens,,,Google Cloud,Vertex AI,"gemini-2.5-pro, input",,p
+        2026-11-20T00:00:00Z,2026-11-21T00:00:00Z,Usage,,1.00,EUR,10,Tokens,,,Google Cloud,Vertex AI,"gemini-2.5-pro, input",,p
+        2026-10-30T00:00:00Z,2026-10-31T00:00:00Z,Usage,,2.00,USD,10,Tokens,,,Google Cloud,Vertex AI,"gemini-2.5-pro, output",,p
+
+        """
+        let r = try read("focus.csv", text, options: options)
+        let rate = ExchangeRate(from: "EUR", to: "USD", rate: money("1.1172"), date: day("2026-10-30"))
+        var eur = BillLine(provider: "google", day: day("2026-10-30"), model: "gemini-2.5-pro", tokenType: .input, quantity: 1000, cost: money("11.172"))
+        eur.exchangeRate = rate
+        #expect(r.lines == [eur, BillLine(provider: "google", day: day("2026-10-30"), model: "gemini-2.5-pro", tokenType: .output, quantity: 10,
+                                          cost: money("2.00"))])
+        #expect(r.quarantined.map(\.line) == [3])
+        #expect(r.quarantined.first?.reason.hasPrefix("no_exchange_rate: no exchange rate from EUR to USD for a period ending 2026-11-20") == true)
+        // CUR too; and without a rates file the reason says what to configure.
+        let cur = Self.curHeader + "1,Usage,2026-10-30T00:00:00Z,AmazonBedrock,USE1-Claude3Sonnet-input-tokens,1000,1K tokens,3.00,EUR\n"
+        #expect(try read("cur.csv", cur, options: options).lines.first?.cost == money("3.3516"))
+        #expect(try read("cur.csv", cur).quarantined.first?.reason == "no_exchange_rate: EUR (settle.toml names no [exchange_rates] file to convert it to USD with)")
+    }
+
     // MARK: AWS CUR
 
     static let curHeader = "identity_line_item_id,line_item_line_item_type,line_item_usage_start_date,line_item_product_code,line_item_usage_type,line_item_usage_amount,pricing_unit,line_item_unblended_cost,line_item_currency_code\n"

@@ -127,4 +127,36 @@ import SettleTestSupport
         #expect(supplementary.kind == .supplementary && supplementary.currency == "EUR" && supplementary.subtotal == ExactDecimal("2.24")
                 && supplementary.tax == ExactDecimal("0.45") && supplementary.exchangeRate?.rate == ExactDecimal("0.8950948801"))
     }
+
+    /// A provider billing in euros (FOCUS `BillingCurrency` EUR): converted to the base at the
+    /// rate of its charge day before reconciliation, and the cell, stored and read back, and
+    /// reconciliation.csv say which rate (FINANCE.md, "Currencies").
+    @Test(arguments: StoreKind.all)
+    func aBillInEurosIsReconciledInTheBaseAtItsDaysRate(kind: StoreKind) throws {
+        let dir = TempFolder()
+        let rates = dir.write("fx/eurofxref-hist.csv", try String(contentsOfFile: "\(Self.fixtures)/fx/eurofxref-hist.csv", encoding: .utf8))
+        dir.write("settle.toml", Self.toml(rates: rates) + "\n[provider_names]\n\"Google Cloud\" = \"google\"\n")
+        dir.write("customers.csv", Self.customers)
+        dir.write("prices.csv", "provider,model,token_type,tier,price,per,effective_from\ngoogle,gemini-2.5-pro,input,,1.25,1M,2026-01-01\n")
+        let (store, url) = try kind.makeStore(in: dir)
+        let env = try IssuedMeansIssuedTests.env(dir, url)
+        try IssuedMeansIssuedTests.ingest(dir, store, env, "day.jsonl", [
+            UsageLines.json("g1", customer: "cus_usd", ts: "2026-10-30T10:00:00Z", provider: "google", model: "gemini-2.5-pro", input: 8_000_000, output: 0),
+        ], from: "2026-10-30", to: "2026-10-30")
+        // 8M tokens at $1.25/1M = $10.00; billed EUR 8.95 → × 1.1172 = $9.99894 (within a cent).
+        dir.write("bills/focus.csv", """
+            ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ChargeClass,BilledCost,BillingCurrency,ConsumedQuantity,ConsumedUnit,ProviderName,ServiceName,SkuId
+            2026-10-30T00:00:00Z,2026-10-31T00:00:00Z,Usage,,8.95,EUR,8000000,Tokens,Google Cloud,Vertex AI,"gemini-2.5-pro, input"
+
+            """)
+        _ = try IngestBills(paths: ["\(dir.path)/bills"], options: try BillReadOptions(config: env.config)).execute(store: store, env: env)
+        _ = try Reconcile(from: UTCDay("2026-10-30")!, to: UTCDay("2026-10-30")!).execute(store: store, env: env)
+        let cells = try store.reconciliation.reconciliationCells(from: UTCDay("2026-10-30")!, to: UTCDay("2026-10-30")!)
+        let cell = try #require(cells.first { $0.provider == "google" && $0.tokenType == .input })
+        #expect(cell.billedCost == ExactDecimal("9.99894") && cell.expectedCost == ExactDecimal("10.00") && cell.status == .matched)
+        #expect(cell.exchangeRates == [ExchangeRate(from: "EUR", to: "USD", rate: ExactDecimal("1.1172")!, date: UTCDay("2026-10-30")!)])
+        let csv = dir.read("out/reconciliation/2026-10-30/reconciliation.csv")
+        #expect(csv.contains(",matched,0.00,,,1 EUR = 1.1172 USD (ECB 2026-10-30)\r\n"), "\(csv)")
+    }
 }
+

@@ -39,3 +39,18 @@ public struct ExchangeRate: Sendable, Hashable {
         ExchangeRateTable.quotient(value, rate, places: MinorUnits.of(from))
     }
 }
+
+extension ExchangeRate {
+    /// `EUR USD 1.1172 2026-10-30`: as the store keeps it beside a bill line or a cell.
+    public var storedText: String { "\(from) \(to) \(rate.normalized) \(date)" }
+
+    public init?(storedText text: String) {
+        let parts = text.split(separator: " ")
+        guard parts.count == 4, let rate = ExactDecimal(String(parts[2])), let date = UTCDay(String(parts[3])) else { return nil }
+        self.init(from: String(parts[0]), to: String(parts[1]), rate: rate, date: date)
+    }
+
+    /// `1 EUR = 1.1172 USD (ECB 2026-10-30)`: as a report prints it.
+    public var printed: String { "1 \(from) = \(rate.normalized) \(to) (ECB \(date))" }
+}
+

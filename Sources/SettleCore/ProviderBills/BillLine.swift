@@ -28,6 +28,9 @@ public struct BillLine: Sendable, Hashable {
     /// A FOCUS `ChargeClass = Correction` line: it adds to the bill it corrects instead of
     /// replacing it.
     public var correction: Bool
+    /// A line billed in another currency than the base (FOCUS `BillingCurrency` EUR, say): the
+    /// rate its cost was converted to the base at, the ECB's of its charge day; nil otherwise.
+    public var exchangeRate: ExchangeRate?
 
     public init(provider: String, day: UTCDay, through: UTCDay? = nil, model: String, tier: Tier = .standard, tokenType: TokenType?,
                 quantity: Int64? = nil, cost: ExactDecimal? = nil, correction: Bool = false, band: Int64 = 0) {

@@ -40,6 +40,8 @@ public struct Reconciler: Sendable {
     struct Billed {
         var quantity: Int64?
         var cost: ExactDecimal?
+        /// The rates lines billed in another currency were converted at, oldest first.
+        var rates: [ExchangeRate] = []
         /// Anything to reconcile: a non-zero quantity or cost. Providers list models with zeros.
         var isBilled: Bool { (quantity ?? 0) != 0 || !(cost ?? .zero).isZero }
     }
@@ -86,6 +88,10 @@ public struct Reconciler: Sendable {
             var b = billed[key] ?? Billed()
             if let q = line.quantity { b.quantity = (b.quantity ?? 0) + q }
             if let c = line.cost { b.cost = (b.cost ?? .zero) + c }
+            if let r = line.exchangeRate, !b.rates.contains(r) {
+                b.rates.append(r)
+                b.rates.sort { ($0.date, $0.from) < ($1.date, $1.from) }
+            }
             billed[key] = b
         }
         // How finely the bills split a model: by band, and one-hour cache writes apart. The
@@ -154,6 +160,7 @@ public struct Reconciler: Sendable {
                     tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: b.quantity, expectedCost: nil,
                     billedCost: b.cost, status: .missingInGateway, moneyAtRisk: (b.cost ?? .zero).magnitude)
                 cell.band = key.band
+                cell.exchangeRates = b.rates
                 cells.append(cell)
             }
         }
@@ -223,6 +230,7 @@ public struct Reconciler: Sendable {
                                       tier: key.tier, tokenType: type, gatewayQuantity: g, billedQuantity: b.quantity,
                                       expectedCost: expected, billedCost: b.cost, status: status, moneyAtRisk: risk)
         cell.band = key.band
+        cell.exchangeRates = b.rates
         return cell
     }
 
@@ -232,6 +240,7 @@ public struct Reconciler: Sendable {
                                   tier: key.tier, tokenType: nil, gatewayQuantity: 0, billedQuantity: nil, expectedCost: expected, billedCost: b.cost,
                                   status: status, moneyAtRisk: risk, isModelTotal: true)
         cell.band = key.band
+        cell.exchangeRates = b.rates
         return cell
     }
 

@@ -31,6 +31,9 @@ public struct ReconciliationCell: Sendable, Hashable {
     public var moneyAtRisk: ExactDecimal
     /// True for a model-total cell (see the type's comment).
     public var isModelTotal: Bool
+    /// The rates the cell's billed cost was converted to the base at, where the provider billed
+    /// in another currency (FINANCE.md, "Currencies": the cells say so); empty otherwise.
+    public var exchangeRates: [ExchangeRate] = []
 
     public init(day: UTCDay, through: UTCDay? = nil, provider: String, model: String, tier: Tier, tokenType: TokenType?, gatewayQuantity: Int64,
                 billedQuantity: Int64?, expectedCost: ExactDecimal?, billedCost: ExactDecimal?, status: ReconciliationStatus,

@@ -85,6 +85,10 @@ public struct BillReadOptions: Sendable {
     public var providerNames: [String: String]
     /// The FOCUS SkuId/ChargeDescription pattern, with named groups `model` and `token_type`.
     public var focusPattern: String
+    /// The base currency, and the ECB's rates a bill in another is converted to it at
+    /// (FINANCE.md, "Currencies": at the rate of each charge day, before reconciliation).
+    public var baseCurrency = "USD"
+    public var exchangeRates = ExchangeRateTable([])
 
     public static let defaultFocusPattern = #"^(?<model>.+?), (?<token_type>input|output|cached input|cache writes)$"#
 
@@ -95,8 +99,37 @@ public struct BillReadOptions: Sendable {
 }
 
 extension BillReadOptions {
-    /// The options settle.toml sets: `[provider_names]` and `[focus] sku_pattern`.
-    public init(config: SettleConfig) {
+    /// The rate a cost billed in `currency` on `day` is converted to the base at: nil for the
+    /// base itself; no rate then quarantines the row (`no_exchange_rate`), to be taken in again
+    /// once the rates arrive, never converted at an old rate.
+    func rate(billedIn currency: String, on day: UTCDay) throws(BillFieldProblem) -> ExchangeRate? {
+        let c = currency.uppercased()
+        guard !c.isEmpty, c != baseCurrency else { return nil }
+        guard let rate = exchangeRates.rate(from: c, to: baseCurrency, on: day) else {
+            throw BillFieldProblem(.noExchangeRate, exchangeRates.isEmpty
+                ? "\(c) (settle.toml names no [exchange_rates] file to convert it to \(baseCurrency) with)"
+                : exchangeRates.missingRateReason(from: c, to: baseCurrency, on: day))
+        }
+        return rate
+    }
+
+    /// A cost in the bill's currency, in the base: × rate, to 12 decimals (providers bill
+    /// fractions of a cent, and the reconciliation compares them).
+    static func converted(_ cost: ExactDecimal?, _ rate: ExchangeRate?) -> ExactDecimal? {
+        guard let cost, let rate else { return cost }
+        return (cost * rate.rate).rounded(places: 12)
+    }
+
+    /// The options settle.toml sets: `[provider_names]`, `[focus] sku_pattern`, `currency` and
+    /// `[exchange_rates] file` (read here: a bill in another currency is converted as it is read).
+    public init(config: SettleConfig) throws(ConfigError) {
         self.init(providerNames: config.providerNames, focusPattern: config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
+        baseCurrency = config.currency
+        if let file = config.exchangeRatesFile {
+            guard FileSystem.exists(file) else {
+                throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "exchange_rates.file", "names \(file), which does not exist")
+            }
+            exchangeRates = try ECBRatesFile.read(file)
+        }
     }
 }

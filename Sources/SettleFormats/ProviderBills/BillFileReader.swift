@@ -85,7 +85,7 @@ public struct BillFileReader {
             let d = try FOCUSDecoder(header: header, path: path, options: options)
             return { cells throws(BillFieldProblem) in try d.decode(cells) }
         case .cur?:
-            let d = try CURBedrockDecoder(header: header, path: path)
+            let d = try CURBedrockDecoder(header: header, path: path, options: options)
             return { cells throws(BillFieldProblem) in try d.decode(cells).map { .lines([$0]) } ?? .skipped(d.service(cells)) }
         default:
             let d = try PlainBillCSV(header: header, path: path)

@@ -31,6 +31,7 @@ public enum BillQuarantineCode: String, Sendable, CaseIterable {
     case unknownUsageType = "unknown_usage_type"
     case unmatchedSku = "unmatched_sku"
     case unsupportedCurrency = "unsupported_currency"
+    case noExchangeRate = "no_exchange_rate"
 }
 
 /// A field of a report record that settle cannot use; the record is quarantined with it.

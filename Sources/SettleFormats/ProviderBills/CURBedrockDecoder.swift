@@ -12,8 +12,10 @@ struct CURBedrockDecoder {
     static let required = ["line_item_product_code", "line_item_usage_type", "line_item_usage_amount",
                            "line_item_unblended_cost", "line_item_usage_start_date"]
     let header: BillCSVHeader
+    let options: BillReadOptions
 
-    init(header cells: [String], path: String) throws(InputFileError) {
+    init(header cells: [String], path: String, options: BillReadOptions = BillReadOptions()) throws(InputFileError) {
+        self.options = options
         header = try BillCSVHeader(cells, required: Self.required, path: path, format: .cur)
     }
 
@@ -27,15 +29,15 @@ struct CURBedrockDecoder {
     func decode(_ cells: [String]) throws(BillFieldProblem) -> BillLine? {
         guard header.cell(cells, "line_item_product_code") == "AmazonBedrock" else { return nil }
         let day = try FOCUSDecoder.day(header.cell(cells, "line_item_usage_start_date"))
-        let currency = header.cell(cells, "line_item_currency_code")
-        guard currency.isEmpty || currency.uppercased() == "USD" else {
-            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
-        }
+        // A bill in another currency than the base: converted at the rate of its day.
+        let rate = try options.rate(billedIn: header.cell(cells, "line_item_currency_code"), on: day)
         let costText = header.cell(cells, "line_item_unblended_cost")
-        let cost = try BillAmount.parse(costText, "line_item_unblended_cost")
+        let cost = BillReadOptions.converted(try BillAmount.parse(costText, "line_item_unblended_cost"), rate)
         let itemType = header.cell(cells, "line_item_line_item_type")
         if !itemType.isEmpty && !["Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"].contains(itemType) {
-            return BillLine(provider: Self.provider, day: day, model: itemType, tokenType: nil, cost: cost)
+            var line = BillLine(provider: Self.provider, day: day, model: itemType, tokenType: nil, cost: cost)
+            line.exchangeRate = rate
+            return line
         }
         let usageType = header.cell(cells, "line_item_usage_type")
         guard let parsed = Self.parseUsageType(usageType) else {
@@ -43,8 +45,10 @@ struct CURBedrockDecoder {
         }
         let quantity = try TokenUnit.tokens(header.cell(cells, "line_item_usage_amount"), unit: header.cell(cells, "pricing_unit"))
         guard quantity >= 0 else { throw BillFieldProblem(.badCount, "line_item_usage_amount is negative") }
-        return BillLine(provider: Self.provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type,
-                        quantity: quantity, cost: cost)
+        var line = BillLine(provider: Self.provider, day: day, model: parsed.model, tier: parsed.tier, tokenType: parsed.type,
+                            quantity: quantity, cost: cost)
+        line.exchangeRate = rate
+        return line
     }
 
     private static let markers: [(String, TokenType)] = [

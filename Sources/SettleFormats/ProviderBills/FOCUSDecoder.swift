@@ -15,6 +15,7 @@ struct FOCUSDecoder {
     let header: BillCSVHeader
     let pattern: Regex<AnyRegexOutput>
     let providerNames: [String: String]
+    let options: BillReadOptions
     /// `ServiceProviderName` in FOCUS 1.3, `ProviderName` before it.
     let providerColumns: [String]
 
@@ -33,6 +34,7 @@ struct FOCUSDecoder {
             throw InputFileError(path: path, "the FOCUS pattern \(options.focusPattern) is not a regular expression: \(error)")
         }
         providerNames = options.providerNames
+        self.options = options
     }
 
     /// A cell with FOCUS's bare `NULL` read as empty.
@@ -59,15 +61,16 @@ struct FOCUSDecoder {
         }
         let provider = try self.provider(cells)
         let (day, through) = try period(cells)
-        let currency = cell(cells, "BillingCurrency")
-        guard currency.isEmpty || currency.uppercased() == "USD" else {
-            throw BillFieldProblem(.unsupportedCurrency, "\(currency) (settle reconciles USD)")
-        }
-        let cost = try BillAmount.parse(cell(cells, "BilledCost"), "BilledCost")
+        // A bill in another currency than the base: converted at the rate of its charge period's
+        // last day, and the line says which.
+        let rate = try options.rate(billedIn: cell(cells, "BillingCurrency"), on: through ?? day)
+        let cost = BillReadOptions.converted(try BillAmount.parse(cell(cells, "BilledCost"), "BilledCost"), rate)
         guard isUsage else {
             // A credit, adjustment or tax of token usage: a named line beside the model's cells.
-            return .lines([BillLine(provider: provider, day: day, through: through, model: "\(category): \(model) \(type.rawValue)",
-                                    tokenType: nil, cost: cost, correction: correction)])
+            var line = BillLine(provider: provider, day: day, through: through, model: "\(category): \(model) \(type.rawValue)",
+                                tokenType: nil, cost: cost, correction: correction)
+            line.exchangeRate = rate
+            return .lines([line])
         }
         var quantity: Int64?
         let amount = cell(cells, "ConsumedQuantity")
@@ -79,8 +82,10 @@ struct FOCUSDecoder {
             guard q >= 0 || correction else { throw BillFieldProblem(.badCount, "ConsumedQuantity is negative on a charge that is not a correction") }
             quantity = q
         }
-        return .lines([BillLine(provider: provider, day: day, through: through, model: model, tokenType: type, quantity: quantity,
-                                cost: cost, correction: correction)])
+        var line = BillLine(provider: provider, day: day, through: through, model: model, tokenType: type, quantity: quantity,
+                            cost: cost, correction: correction)
+        line.exchangeRate = rate
+        return .lines([line])
     }
 
     func provider(_ cells: [String]) throws(BillFieldProblem) -> String {

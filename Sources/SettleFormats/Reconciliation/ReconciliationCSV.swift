@@ -4,14 +4,15 @@ import SettleCore
 /// beside it, per day (or charge period) and provider. The first twelve columns of
 /// reconciliation.csv are fixed by PRODUCT.md (finance imports them); `money_at_risk`,
 /// `through` (a charge period's last day, empty for one-day cells) and `band` (the prompt-size
-/// band, `>200000`, empty for the standard band) follow them.
+/// band, `>200000`, empty for the standard band) follow them, and `exchange_rate`: where the
+/// provider billed in another currency, the rates its cost was converted to the base at.
 ///
 /// Quantities are whole numbers; money is exact, with at least two decimals and as many more as
 /// the product of a per-token price needs (providers bill fractions of a cent). An empty field
 /// means the side has no such figure (a cost report alone has no quantity).
 public enum ReconciliationCSV {
     public static let columns = ["day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity",
-                                 "quantity_diff", "expected_cost", "billed_cost", "cost_diff", "status", "money_at_risk", "through", "band"]
+                                 "quantity_diff", "expected_cost", "billed_cost", "cost_diff", "status", "money_at_risk", "through", "band", "exchange_rate"]
 
     public static func render(_ cells: [ReconciliationCell]) -> String {
         var out = CSVText.record(columns)
@@ -25,6 +26,7 @@ public enum ReconciliationCSV {
             c.isModelTotal ? "" : String(c.gatewayQuantity), c.billedQuantity.map { String($0) } ?? "",
             c.quantityDiff.map { String($0) } ?? "", money(c.expectedCost), money(c.billedCost), money(c.costDiff),
             c.status.rawValue, money(c.moneyAtRisk), c.through?.description ?? "", PriceBands.label(c.band),
+            c.exchangeRates.map(\.printed).joined(separator: "; "),
         ]
     }
 

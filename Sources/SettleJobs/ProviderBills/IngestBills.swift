@@ -63,10 +63,13 @@ public struct IngestBills: Job {
 
     /// Sums of one report, per cell; in a dictionary because CUR and FOCUS give a row per hour.
     struct Sums {
-        var lines: [BillLine.Key: (quantity: Int64?, cost: ExactDecimal?)] = [:]
+        /// The rate a line in another currency was converted at: one per cell, since a cell is one
+        /// charge day or period and the rate is that day's.
+        var lines: [BillLine.Key: (quantity: Int64?, cost: ExactDecimal?, rate: ExchangeRate?)] = [:]
 
         mutating func add(_ line: BillLine, path: String) throws {
-            var v = lines[line.key] ?? (nil, nil)
+            var v = lines[line.key] ?? (nil, nil, nil)
+            if let r = line.exchangeRate { v.rate = r }
             if let q = line.quantity {
                 let (sum, overflow) = (v.quantity ?? 0).addingReportingOverflow(q)
                 guard !overflow else { throw InputFileError(path: path, "the quantities of \(line.model) on \(line.day) add up beyond any real bill") }
@@ -78,8 +81,10 @@ public struct IngestBills: Job {
 
         var sorted: [BillLine] {
             lines.sorted { $0.key < $1.key }.map { k, v in
-                BillLine(provider: k.provider, day: k.day, through: k.through, model: k.model, tier: k.tier, tokenType: k.tokenType,
-                         quantity: v.quantity, cost: v.cost, correction: k.correction, band: k.band)
+                var line = BillLine(provider: k.provider, day: k.day, through: k.through, model: k.model, tier: k.tier, tokenType: k.tokenType,
+                                    quantity: v.quantity, cost: v.cost, correction: k.correction, band: k.band)
+                line.exchangeRate = v.rate
+                return line
             }
         }
     }

@@ -135,6 +135,7 @@ enum PostgresMigrations {
         WHERE calls_by_provider <> '' AND pair <> '';
         ALTER TABLE period_totals DROP COLUMN calls_by_provider;
         """),
+        (18, SharedMigrations.v18),
     ]
 
     /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,

@@ -200,6 +200,7 @@ enum SQLiteMigrations {
         FROM pairs WHERE pair <> '';
         ALTER TABLE period_totals DROP COLUMN calls_by_provider;
         """),
+        (18, SharedMigrations.v18),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,

@@ -15,7 +15,7 @@ public final class ProviderBillLedger {
     }
 
     static let billLineColumns = StoredColumns("bill_lines", ["input_id", "provider", "day", "through_day", "model", "tier", "token_type",
-                                                             "correction", "quantity", "cost", "band"])
+                                                             "correction", "quantity", "cost", "band", "exchange_rate"])
 
     /// Every stored bill line whose charge period touches the days `from`…`to`: the lines of
     /// those days, and the longer periods that start earlier and end in or after them. History
@@ -42,9 +42,14 @@ public final class ProviderBillLedger {
         let quantity = try row.optionalInt()
         let cost = try row.decimal()
         let band = try row.int()
-        return StoredBillLine(bill: bill, line: BillLine(provider: provider, day: day, through: through, model: model, tier: tier,
-                                                             tokenType: tokenType, quantity: quantity, cost: cost, correction: correction,
-                                                             band: band))
+        let rate = try row.text()
+        var line = BillLine(provider: provider, day: day, through: through, model: model, tier: tier, tokenType: tokenType, quantity: quantity,
+                            cost: cost, correction: correction, band: band)
+        if !rate.isEmpty {
+            guard let r = ExchangeRate(storedText: rate) else { throw StoreError.unreadable("bill_lines.exchange_rate", rate) }
+            line.exchangeRate = r
+        }
+        return StoredBillLine(bill: bill, line: line)
     }
 
     /// Providers that bill token usage by charge periods longer than a day (a FOCUS month),
@@ -131,11 +136,12 @@ final class SharedBillLoad: BillLoad {
             let counts = seen ? (0, tally.records) : (tally.records, 0)
             if !seen {
                 let rows = sql.rowSink(into: "bill_lines", columns: ["input_id", "provider", "day", "through_day", "model", "tier",
-                                                                    "token_type", "correction", "quantity", "cost", "band"])
+                                                                    "token_type", "correction", "quantity", "cost", "band", "exchange_rate"])
                 for l in lines {
                     try rows.append([.int(inputID), .text(l.provider), .text(l.day.description), .text(l.through?.description ?? ""),
                                      .text(l.model), .text(l.tier.rawValue), .text(l.tokenType?.rawValue ?? ""),
-                                     .text(l.correction ? "1" : "0"), .optional(l.quantity), .decimal(l.cost), .int(l.band)])
+                                     .text(l.correction ? "1" : "0"), .optional(l.quantity), .decimal(l.cost), .int(l.band),
+                                     .text(l.exchangeRate?.storedText ?? "")])
                 }
                 try rows.flush()
                 try PendingWork(sql).mark(try daysToReconcile(lines), steps: [.reconcile])

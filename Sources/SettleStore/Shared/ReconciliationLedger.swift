@@ -76,13 +76,14 @@ public final class ReconciliationLedger {
             }
             let rows = sql.rowSink(into: "reconciliation_cells", columns: [
                 "day", "through_day", "provider", "model", "tier", "token_type", "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
-                "status", "money_at_risk", "model_total", "run_id", "band",
+                "status", "money_at_risk", "model_total", "run_id", "band", "exchange_rates",
             ])
             for c in cells {
                 try rows.append([.text(c.day.description), .text(c.through?.description ?? ""), .text(c.provider), .text(c.model), .text(c.tier.rawValue),
                                  .text(c.tokenType?.rawValue ?? ""), .int(c.gatewayQuantity), .optional(c.billedQuantity),
                                  .decimal(c.expectedCost), .decimal(c.billedCost), .text(c.status.rawValue), .decimal(c.moneyAtRisk),
-                                 .text(c.isModelTotal ? "1" : "0"), .text(runID), .int(c.band)])
+                                 .text(c.isModelTotal ? "1" : "0"), .text(runID), .int(c.band),
+                                 .text(c.exchangeRates.map(\.storedText).joined(separator: ";"))])
             }
             try rows.flush()
         }
@@ -102,7 +103,7 @@ public final class ReconciliationLedger {
 
     static let cellColumns = StoredColumns("reconciliation_cells", ["day", "through_day", "provider", "model", "tier", "token_type",
                                                                     "gateway_quantity", "billed_quantity", "expected_cost", "billed_cost",
-                                                                    "status", "money_at_risk", "model_total", "band"])
+                                                                    "status", "money_at_risk", "model_total", "band", "exchange_rates"])
 
     /// A row of `cellColumns`: a cell of one day has no last day and a cell of no token type
     /// none ('' for both); a side with nothing to compare has no quantity or cost (NULL).
@@ -124,6 +125,11 @@ public final class ReconciliationLedger {
                                       gatewayQuantity: gatewayQuantity, billedQuantity: billedQuantity, expectedCost: expectedCost,
                                       billedCost: billedCost, status: status, moneyAtRisk: moneyAtRisk, isModelTotal: isModelTotal)
         cell.band = try row.int()
+        let rates = try row.text()
+        for text in rates.split(separator: ";") {
+            guard let r = ExchangeRate(storedText: String(text)) else { throw StoreError.unreadable("reconciliation_cells.exchange_rates", rates) }
+            cell.exchangeRates.append(r)
+        }
         return cell
     }
 }

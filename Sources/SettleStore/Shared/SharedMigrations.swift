@@ -326,3 +326,13 @@ extension SharedMigrations {
         );
         """
 }
+
+extension SharedMigrations {
+    /// Provider bills in another currency than the base (FINANCE.md, "Currencies"): each bill
+    /// line keeps the rate its cost was converted at, and each reconciliation cell the rates of
+    /// its lines ('' for the base currency), so that a cell says which rate it used.
+    static let v18 = """
+        ALTER TABLE bill_lines ADD COLUMN exchange_rate TEXT NOT NULL DEFAULT '';
+        ALTER TABLE reconciliation_cells ADD COLUMN exchange_rates TEXT NOT NULL DEFAULT '';
+        """
+}
