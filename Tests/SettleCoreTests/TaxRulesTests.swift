@@ -88,4 +88,26 @@ import Testing
         #expect(OneStopShop.quarter(of: PeriodMonth("2027-01")!).name == "2027-Q1")
         #expect(OneStopShop.quarter(of: PeriodMonth("2027-06")!).months.map(\.description) == ["2027-04", "2027-05", "2027-06"])
     }
+
+    /// The One-Stop Shop return is in the issuer's accounting currency: a consumer's invoice in
+    /// euros counts with its tax_accounting, its taxable amount at the same rate.
+    @Test func theOneStopShopLinesAreInTheAccountingCurrency() {
+        func d(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
+        func oss(_ currency: String, _ subtotal: String, _ tax: String, toUSD: String?) -> Invoice {
+            var inv = Invoice(number: "INV-1", customerID: "c", customerName: "C", period: BillingPeriod(month: PeriodMonth("2026-10")!, billingDay: 1),
+                              issueDate: UTCDay("2026-11-01")!, dueDate: UTCDay("2026-11-15")!, currency: currency, lines: [], subtotal: d(subtotal),
+                              tax: d(tax), total: d(subtotal) + d(tax), creditsApplied: .zero, amountDue: d(subtotal) + d(tax), taxRatePct: d("21"))
+            inv.apply(TaxDecision(category: .standard, ratePct: d("21"), oneStopShop: true, customerCountry: "ES"))
+            inv.issuerCountry = "DE"
+            if let r = toUSD {
+                inv.taxAccountingRate = ExchangeRate(from: currency, to: "USD", rate: d(r), date: UTCDay("2026-10-30")!)
+                inv.taxAccounting = inv.taxAccountingRate?.amount(inv.tax)
+            }
+            return inv
+        }
+        // 100.00 EUR × 1.1172 = 111.72 USD taxable, 21.00 EUR × 1.1172 = 23.46 USD tax; plus a USD invoice.
+        let lines = OneStopShop.lines([oss("EUR", "100.00", "21.00", toUSD: "1.1172"), oss("USD", "10.00", "2.10", toUSD: nil)])
+        #expect(lines.map { "\($0.country) \($0.ratePct) \($0.taxable) \($0.tax) \($0.currency)" } == ["ES 21 121.72 25.56 USD"])
+    }
 }
+

@@ -119,7 +119,7 @@ import SettleTestSupport
         let folder = "out/reconciliation/2025-05-01_2025-05-31"
         let csv = site.dir.read("\(folder)/reconciliation.csv").split(separator: "\r\n").map(String.init)
         #expect(csv.first == ReconciliationCSV.columns.joined(separator: ","))
-        #expect(csv.contains("2025-05-01,solora,solora-atlas-5.6-jupiter,standard,output,50000000,50000000,0,1552.00,1500.00,-52.00,cost_mismatch,52.00,2025-05-31,"))
+        #expect(csv.contains("2025-05-01,solora,solora-atlas-5.6-jupiter,standard,output,50000000,50000000,0,1552.00,1500.00,-52.00,cost_mismatch,52.00,2025-05-31,,"))
         #expect(csv.count == 7)
         let summary = site.dir.read("\(folder)/summary.csv").split(separator: "\r\n").map(String.init)
         #expect(summary == [

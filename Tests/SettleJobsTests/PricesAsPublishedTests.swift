@@ -160,7 +160,7 @@ import SettleTestSupport
         let long = try #require(cells.first { $0.band == 200_000 && $0.tokenType == .input })
         #expect(long.gatewayQuantity == 100_000 && long.expectedCost == money("0.60") && long.billedCost == money("0.60"))
         #expect(dir.read("out/reconciliation/2026-10-25/reconciliation.csv")
-            .contains("2026-10-25,anthropic,claude-sonnet-4-5,standard,input,100000,100000,0,0.60,0.60,0.00,matched,0.00,,>200000\r\n"))
+            .contains("2026-10-25,anthropic,claude-sonnet-4-5,standard,input,100000,100000,0,0.60,0.60,0.00,matched,0.00,,>200000,\r\n"))
     }
 
     /// A 600,000-token prompt in a model with bands >200000 (input and output) and >500000

@@ -30,9 +30,14 @@ public enum OneStopShop {
     public static func lines(_ documents: some Sequence<Invoice>) -> [Line] {
         var sums: [Key: (taxable: ExactDecimal, tax: ExactDecimal)] = [:]
         for d in documents where belongs(d) {
-            let key = Key(country: d.customerCountry, rate: d.taxRatePct.normalized, currency: d.currency)
+            // In the issuer's accounting currency (FINANCE.md: the return is filed in it): a
+            // document in another counts with its tax_accounting, its taxable amount converted at
+            // the same rate.
+            let (currency, taxable, tax) = d.taxAccountingRate.map { r in (r.to, r.amount(d.subtotal), d.taxAccounting ?? r.amount(d.tax)) }
+                ?? (d.currency, d.subtotal, d.tax)
+            let key = Key(country: d.customerCountry, rate: d.taxRatePct.normalized, currency: currency)
             let s = sums[key] ?? (.zero, .zero)
-            sums[key] = (s.taxable + d.subtotal, s.tax + d.tax)
+            sums[key] = (s.taxable + taxable, s.tax + tax)
         }
         return sums.map { Line(country: $0.key.country, ratePct: $0.key.rate, taxable: $0.value.taxable, tax: $0.value.tax, currency: $0.key.currency) }
             .sorted { ($0.country, $0.ratePct, $0.currency) < ($1.country, $1.ratePct, $1.currency) }

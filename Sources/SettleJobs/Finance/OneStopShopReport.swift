@@ -23,7 +23,7 @@ struct OneStopShopReport {
         }
         var csv = CSVText.record(Self.columns)
         for l in OneStopShop.lines(documents) {
-            csv += CSVText.record([l.country, l.ratePct.description, l.taxable.formatted(places: 2), l.tax.formatted(places: 2), l.currency])
+            csv += CSVText.record([l.country, l.ratePct.description, l.taxable.formatted(currency: l.currency), l.tax.formatted(currency: l.currency), l.currency])
         }
         let path = "\(env.outDir)/reports/oss-\(name).csv"
         try FileSystem.createDirectory(FileSystem.directory(of: path))
