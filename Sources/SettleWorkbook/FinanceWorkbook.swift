@@ -260,10 +260,12 @@ public struct FinanceWorkbook: Sendable {
     }
 
     static func credits(_ f: FinanceFigures) -> Sheet {
+        // Each customer's credit is in its own currency (named last): the totals add up only
+        // where every customer's is the base.
         var s = Sheet(name: "Credits", columns: [Sheet.Column("customer_id")] + CreditStatementRow.columns.dropFirst().map {
             Sheet.Column($0, .money, total: true)
-        })
-        for r in f.credits { s.append([.text(r.customerID)] + r.cells.map(money)) }
+        } + [Sheet.Column("currency")])
+        for r in f.credits { s.append([.text(r.customerID)] + r.cells.map(money) + [.text(r.currency)]) }
         return s
     }
 

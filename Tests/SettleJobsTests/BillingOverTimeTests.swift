@@ -59,8 +59,9 @@ import SettleTestSupport
     /// + credit_notes − expired = closing.
     func tiesOut(_ csv: String) -> Bool {
         csv.split(separator: "\r\n").dropFirst().allSatisfy { line in
-            let v = line.split(separator: ",").dropFirst().map { ExactDecimal(String($0))! }
-            return v.count == 9 && v[0] + v[1] - v[2] + v[3] - v[4] + v[5] - v[6] == v[7]
+            // customer_id, nine amounts, the currency.
+            let v = line.split(separator: ",").dropFirst().dropLast().map { ExactDecimal(String($0))! }
+            return line.hasSuffix(",USD") && v.count == 9 && v[0] + v[1] - v[2] + v[3] - v[4] + v[5] - v[6] == v[7]
         }
     }
 

@@ -122,10 +122,10 @@ import SettleTestSupport
         #expect(fees.map(\.amount) == [ExactDecimal("11.65")!, ExactDecimal("30.58")!])
         // October's credit statement: the refund, the lapsed promotion, the goodwill adjustment; every row ties out.
         let credits = try String(contentsOfFile: "\(site.root)/out/invoices/2026-10/credits.csv", encoding: .utf8)
-        #expect(credits.contains("cus_0050,0.00,250.00,50.00,0.00,0.00,0.00,0.00,200.00,89.91\r\n"))
-        #expect(credits.contains("cus_0012,20.00,0.00,0.00,0.00,0.00,0.00,20.00,0.00,0.00\r\n"))
+        #expect(credits.contains("cus_0050,0.00,250.00,50.00,0.00,0.00,0.00,0.00,200.00,89.91,USD\r\n"))
+        #expect(credits.contains("cus_0012,20.00,0.00,0.00,0.00,0.00,0.00,20.00,0.00,0.00,USD\r\n"))
         for line in credits.components(separatedBy: "\r\n").dropFirst() where !line.isEmpty {
-            let v = line.split(separator: ",").dropFirst().map { ExactDecimal(String($0))! }
+            let v = line.split(separator: ",").dropFirst().dropLast().map { ExactDecimal(String($0))! }
             #expect(v[0] + v[1] - v[2] + v[3] - v[4] + v[5] - v[6] == v[7], "\(line)")
         }
         // The gateway's stale gpt-4.1 prices: undercharged cells in every night's charge audit.

@@ -230,8 +230,8 @@ import SettleTestSupport
         let (dir, store, env) = try Self.setUp(kind, credits: "reference,customer_id,date,amount,kind,expires\ntop-1,cus_p1,2026-10-02,100.00,,\n")
         _ = try IssueInvoices(month: oct, customer: "cus_p1").execute(store: store, env: env)
         #expect(dir.read("out/invoices/2026-10/credits.csv") == """
-            customer_id,opening_balance,topups,refunds,adjustments,applied,credit_notes,expired,closing_balance,pending\r
-            cus_p1,0.00,100.00,0.00,0.00,0.00,0.00,0.00,100.00,94.80\r
+            customer_id,opening_balance,topups,refunds,adjustments,applied,credit_notes,expired,closing_balance,pending,currency\r
+            cus_p1,0.00,100.00,0.00,0.00,0.00,0.00,0.00,100.00,94.80,USD\r
 
             """)
         #expect(try store.creditLedger.entries().isEmpty)

@@ -15,6 +15,8 @@ public struct CreditStatementRow: Sendable, Hashable {
     /// Credit that this run's drafts would use: shown beside the statement, not in the closing
     /// balance (nothing has been issued).
     public var pending = ExactDecimal.zero
+    /// The customer's currency, which its credits.csv amounts are in (FINANCE.md, "Currencies").
+    public var currency = ""
 
     public init(customerID: String) { self.customerID = customerID }
 
@@ -33,8 +35,9 @@ public struct CreditStatementRow: Sendable, Hashable {
 public enum CreditStatement {
     /// Every customer with a balance or a movement in `month`, in customer order. Entries and
     /// uses dated after the month do not count. `pending`: credit drafts would use, per customer.
+    /// `currency`: each customer's currency (customers.csv's, else the base).
     public static func rows(entries: [CreditEntry], uses: [CreditUse], month: PeriodMonth,
-                            pending: [String: ExactDecimal] = [:]) -> [CreditStatementRow] {
+                            pending: [String: ExactDecimal] = [:], currency: (String) -> String = { _ in "" }) -> [CreditStatementRow] {
         let first = month.firstDay, end = month.next.firstDay
         var rows: [String: CreditStatementRow] = [:]
         for e in entries where e.date < end {
@@ -67,6 +70,10 @@ public enum CreditStatement {
         for (id, amount) in pending where !amount.isZero {
             rows[id, default: CreditStatementRow(customerID: id)].pending += amount
         }
-        return rows.values.filter { !$0.isEmpty }.sorted { $0.customerID < $1.customerID }
+        return rows.values.filter { !$0.isEmpty }.sorted { $0.customerID < $1.customerID }.map {
+            var r = $0
+            r.currency = currency(r.customerID)
+            return r
+        }
     }
 }

@@ -57,6 +57,9 @@ public struct IssueInvoices: Job {
         public var unpricedCustomers: [String] = []
         /// Customers with a draft held because their tax cannot be decided, and why.
         public var untaxedCustomers: [(customerID: String, why: String)] = []
+        /// Customers invoiced in another currency than the base, and theirs (the credit statement
+        /// names it).
+        public var customerCurrencies: [String: String] = [:]
         /// Customers with a draft held because there is no exchange rate for their currency, and why.
         public var unconvertedCustomers: [(customerID: String, why: String)] = []
         /// Customers whose period had not ended by the issue date: left as drafts, not findings
@@ -156,6 +159,9 @@ public struct IssueInvoices: Job {
         var rules = InvoiceRules(currency: config.currency, paymentTermsDays: config.invoices.paymentTermsDays,
                                  volumeDiscounts: config.volumeDiscounts, services: catalog.services, plans: config.plans)
         rules.adopt(config, vatRates: catalog.vatRates, exchangeRates: catalog.exchangeRates)
+        for id in catalog.customers.ids {
+            if let c = catalog.customers[id]?.versions.last?.currency, c != config.currency { result.customerCurrencies[id] = c }
+        }
         let date = issueDate ?? env.clock().day
         let ledger = store.invoiceLedger
         // Numbers follow time: checked when a document is about to be issued, so that a rerun
@@ -408,7 +414,8 @@ public struct IssueInvoices: Job {
             }
             let statement = CreditStatement.rows(entries: try store.creditLedger.entries() + result.unstoredCredit.entries,
                                                  uses: try store.creditLedger.uses() + result.unstoredCredit.uses, month: month,
-                                                 pending: result.pendingCredit)
+                                                 pending: result.pendingCredit,
+                                                 currency: { [currencies = result.customerCurrencies] in currencies[$0] ?? env.config.currency })
             try files.write(Self.creditsCSV(statement), to: "\(into)/credits.csv", mayExist: existing.contains("credits.csv"))
             try files.finish()
             try index.commit()
@@ -438,10 +445,16 @@ public struct IssueInvoices: Job {
         return (outputs, summary)
     }
 
-    /// `credits.csv`: the month's credit statement (`CreditStatement`), money with two decimals.
+    /// Each customer's currency: customers.csv's, else the base.
+    static func currency(of catalog: Catalog, config: SettleConfig) -> (String) -> String {
+        { catalog.customers[$0]?.versions.last?.currency ?? config.currency }
+    }
+
+    /// `credits.csv`: the month's credit statement (`CreditStatement`), each customer's money in
+    /// its currency's decimals, and the currency last.
     static func creditsCSV(_ rows: [CreditStatementRow]) -> String {
-        var out = CSVText.record(CreditStatementRow.columns)
-        for r in rows { CSVText.append([r.customerID] + r.cells.map { $0.formatted(places: 2) }, to: &out) }
+        var out = CSVText.record(CreditStatementRow.columns + ["currency"])
+        for r in rows { CSVText.append([r.customerID] + r.cells.map { $0.formatted(currency: r.currency.isEmpty ? "USD" : r.currency) } + [r.currency], to: &out) }
         return out
     }
 
