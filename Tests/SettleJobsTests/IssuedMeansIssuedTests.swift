@@ -238,7 +238,7 @@ import SettleTestSupport
         let issued = try IssueInvoices(month: oct, customer: "cus_p1", finalize: true, issueDate: day("2026-11-02")).execute(store: store, env: env)
         #expect(issued.issued.first?.creditsApplied == money("94.80"))
         // Issued on 2026-11-02: the credit it applied is November's movement; October's pending is gone.
-        #expect(dir.read("out/invoices/2026-10/credits.csv").contains("cus_p1,0.00,100.00,0.00,0.00,0.00,0.00,0.00,100.00,0.00\r\n"))
+        #expect(dir.read("out/invoices/2026-10/credits.csv").contains("cus_p1,0.00,100.00,0.00,0.00,0.00,0.00,0.00,100.00,0.00,USD\r\n"))
         #expect(try store.creditLedger.uses().map { "\($0.day) \($0.amount)" } == ["2026-11-02 94.80"])
     }
 
