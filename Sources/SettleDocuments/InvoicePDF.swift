@@ -42,7 +42,8 @@ public enum InvoicePDF {
         let accounting: [(String, String)] = inv.taxAccounting.flatMap { tax in
             inv.taxAccountingRate.map { [("VAT in \($0.to)", tax.formatted(currency: $0.to))] }
         } ?? []
-        let facts: [(String, String)] = [("Number", number), ("Issue date", inv.issueDate.description)] + due
+        let reference: [(String, String)] = inv.paymentReference.map { [("Payment reference", CreditorReference.printed($0))] } ?? []
+        let facts: [(String, String)] = [("Number", number), ("Issue date", inv.issueDate.description)] + due + reference
             + [("Period", "\(inv.period.firstDay) – \(inv.period.lastDay)")] + adjusts + rate + accounting
         var factsEnd = margin + 26
         for (label, value) in facts {

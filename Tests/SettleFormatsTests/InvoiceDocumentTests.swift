@@ -62,6 +62,7 @@ import Testing
               "total": "6.85",
               "credits_applied": "0.00",
               "amount_due": "6.85",
+              "payment_reference": "RF022026000042",
               "customer_name": "Quote \\"Q\\" Ltd\\nLondon",
               "customer_address": "9 Quay Rd, Leith",
               "customer_tax_id": "GB999",

@@ -49,6 +49,7 @@ import SettleTestSupport
                 + doc.lines.map { $0.amount.formatted(currency: c) } + doc.lines.map(\.unitPriceText)
                 + (doc.exchangeRate.map { ["Rate: 1 USD = \($0.rate.normalized) \(c)", "Rate of: ECB, \($0.date)"] } ?? [])
                 + (doc.taxAccounting.map { ["VAT in USD: \($0.formatted(places: 2))"] } ?? [])
+                + (doc.paymentReference.map { ["Payment reference: \(CreditorReference.printed($0))"] } ?? [])
             for figure in figures {
                 #expect(text.contains(figure), "\(number): \(figure)")
             }

@@ -96,6 +96,9 @@ import SettleTestSupport
         #expect(deOct.contains("<cbc:TaxExclusiveAmount currencyID=\"USD\">102.50</cbc:TaxExclusiveAmount>"))
         #expect(deOct.contains("<cbc:TaxAmount currencyID=\"USD\">19.48</cbc:TaxAmount>"))
         #expect(deOct.contains("<cbc:PayableAmount currencyID=\"USD\">121.98</cbc:PayableAmount>"))
+        // BT-83: the structured creditor reference (ISO 11649) of the invoice's number.
+        let deNumber = try #require(byCustomer["cus_de"]?.first { $0.0.kind == .invoice }?.0.number)
+        #expect(deOct.contains("<cbc:PaymentID>\(CreditorReference.of(invoiceNumber: deNumber) ?? "-")</cbc:PaymentID>"))
         // The US customer's documents are Factur-X PDFs, no XML beside them.
         let usNumbers = (byCustomer["cus_us"] ?? []).map(\.1)
         #expect(usNumbers.count == 2 && usNumbers.allSatisfy { !names.contains("\($0).xml") })

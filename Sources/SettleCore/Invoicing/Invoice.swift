@@ -69,6 +69,13 @@ public struct Invoice: Sendable, Hashable {
         self.unpriced = unpriced
     }
 
+    /// The structured creditor reference it is paid with (ISO 11649): issued invoices and
+    /// supplementary invoices; a credit note is not paid, a draft has no number.
+    public var paymentReference: String? {
+        guard kind != .creditNote, let number else { return nil }
+        return CreditorReference.of(invoiceNumber: number)
+    }
+
     /// An amount of this document in the base currency: itself, or converted back at the
     /// document's rate (the finance reports are in the base currency).
     public func inBase(_ amount: ExactDecimal) -> ExactDecimal { exchangeRate?.back(amount) ?? amount }

@@ -123,7 +123,7 @@ extension EInvoice {
         paymentTerms = owed ? "Payment within \(paymentTermsDays) days of the issue date, by \(inv.dueDate)" : nil
         payment = issuer.iban.isEmpty ? nil
             : PaymentInstructions(meansCode: inv.currency == "EUR" ? "58" : "30", iban: issuer.iban, bic: issuer.bic.isEmpty ? nil : issuer.bic,
-                                  remittance: number)
+                                  remittance: inv.paymentReference ?? number)
     }
 
     /// A document line as an e-invoice line: its quantity and unit price as the document

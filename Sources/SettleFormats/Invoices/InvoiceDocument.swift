@@ -30,6 +30,8 @@ public enum InvoiceDocument {
         w.member("total", i.total.formatted(currency: i.currency))
         w.member("credits_applied", i.creditsApplied.formatted(currency: i.currency))
         w.member("amount_due", i.amountDue.formatted(currency: i.currency))
+        // FINANCE.md, "Payments and receivables": what a payment quotes to be matched to it.
+        if let reference = i.paymentReference { w.member("payment_reference", reference) }
         w.member("customer_name", i.customerName)
         w.member("customer_address", i.customerAddress)
         w.member("customer_tax_id", i.customerTaxID)
