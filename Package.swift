@@ -56,6 +56,12 @@ let package = Package(
             pkgConfig: "libqpdf",
             providers: [.apt(["libqpdf-dev"])]
         ),
+        // Bank statements (ISO 20022 camt.053) are XML: parsed by libxml2, never by patterns.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(name: "SettleCore", swiftSettings: settings),
         // The two threading primitives settle's pipelines use: a bounded hand-over between two
         // threads, and work started on another thread and waited for.
@@ -65,7 +71,7 @@ let package = Package(
         .target(
             name: "SettleFormats",
             dependencies: [
-                "SettleCore", "SettleThreads", "CZstd",
+                "SettleCore", "SettleThreads", "CZstd", "CLibXML2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

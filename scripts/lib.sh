@@ -39,7 +39,7 @@ ensure_packages() {
 }
 
 # What building settle needs: the C libraries its .systemLibrary targets link, and pkg-config.
-BUILD_PACKAGES=(pkg-config libsqlite3-dev libpq-dev libxlsxwriter-dev libzstd-dev libcairo2-dev libpango1.0-dev libqpdf-dev fonts-dejavu-core fonts-wqy-microhei)
+BUILD_PACKAGES=(pkg-config libsqlite3-dev libpq-dev libxlsxwriter-dev libzstd-dev libcairo2-dev libpango1.0-dev libqpdf-dev libxml2-dev fonts-dejavu-core fonts-wqy-microhei)
 
 ensure_swift() {
     command -v swift >/dev/null 2>&1 || { echo "swift is not installed (expected in /opt/swift)" >&2; exit 1; }

@@ -12,7 +12,7 @@ import Testing
         return [
             "SettleCore": [],
             "SettleThreads": platform,
-            "SettleFormats": platform.union(["SettleCore", "SettleThreads", "CZstd", "Crypto", "TOMLKit"]),
+            "SettleFormats": platform.union(["SettleCore", "SettleThreads", "CZstd", "CLibXML2", "Crypto", "TOMLKit"]),
             "SettleStore": platform.union(["SettleCore", "CSQLite", "CPostgreSQL"]),
             "SettleWorkbook": platform.union(["SettleCore", "SettleFormats", "CXLSXWriter"]),
             "SettleDocuments": platform.union(["SettleCore", "SettleFormats", "CCairo", "CQPDF"]),
