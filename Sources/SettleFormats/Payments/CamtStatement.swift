@@ -29,11 +29,23 @@ public enum CamtStatement {
         let statements = root.all("BkToCstmrStmt", "Stmt")
         guard !statements.isEmpty else { throw Failure(path: path, problem: "holds no statement (BkToCstmrStmt/Stmt)") }
         var out: [PaymentFileRecord] = []
+        var seen: Set<String> = []
         for stmt in statements {
             let stmtID = stmt.at("Id")?.text ?? "statement"
             let accountCurrency = stmt.at("Acct", "Ccy")?.text
             for (n, entry) in stmt.children("Ntry").enumerated() {
-                out += records(of: entry, index: n + 1, statement: stmtID, accountCurrency: accountCurrency)
+                for record in records(of: entry, index: n + 1, statement: stmtID, accountCurrency: accountCurrency) {
+                    // Banks reuse a reference across the entries of one statement (PostFinance
+                    // books two collective credits under one): the id then names the entry too,
+                    // so that no payment is taken for a duplicate of another.
+                    guard case .payment(var p) = record, !seen.insert(p.id).inserted else {
+                        out.append(record)
+                        continue
+                    }
+                    p.id += "#\(n + 1)"
+                    seen.insert(p.id)
+                    out.append(.payment(p))
+                }
             }
         }
         return out
