@@ -20,6 +20,10 @@ public enum ReaderHarness {
         case prices
         /// customers.csv, services.csv and credits.csv: the same bytes offered to each loader.
         case catalog
+        /// Payment files: a camt.053 bank statement (XML) or Stripe's payments export (CSV).
+        case payments
+        /// The ECB's reference rates (eurofxref-hist.csv).
+        case rates
     }
 
     /// A folder of its own per process, reused for every input.
@@ -63,6 +67,11 @@ public enum ReaderHarness {
                 do { read += try CatalogLoader.services(path).count } catch { refusal = refusal ?? "\(error)" }
                 do { read += try CatalogLoader.credits(path, customers: Set((1...50).map { "cus_\(String(format: "%04d", $0))" })).count } catch { refusal = refusal ?? "\(error)" }
                 return read > 0 ? .read(read) : .refused(refusal ?? "empty")
+            case .payments:
+                let records = data.first == UInt8(ascii: "<") ? try CamtStatement.read(path: path, bytes: data) : try StripePaymentsExport.read(path: path)
+                return records.isEmpty ? .refused("no records") : .read(records.count)
+            case .rates:
+                return .read(try ECBRatesFile.read(path).days.count)
             }
         } catch {
             return .refused("\(error)")
