@@ -192,6 +192,25 @@ import SettleTestSupport
                 == "2 country: is empty, and self_billing is yes: the VAT of the invoice settle issues on the seller's behalf depends on where the seller is")
     }
 
+    /// customers.csv `stripe_customer`: the customer's id at Stripe, through which a payment
+    /// naming only it is matched; one customer of ours per Stripe customer.
+    @Test func aStripeCustomerMapsToOneCustomer() {
+        func load(_ rows: String) -> String {
+            let dir = TempFolder()
+            dir.write("customers.csv", "customer_id,name,email,plan,billing_day,tax_rate_pct,alert_webhook,effective_from,stripe_customer\n" + rows)
+            let path = dir.write("settle.toml", "[plans.pro]\nmonthly_fee = \"79.00\"\n[catalog]\ncustomers = \"customers.csv\"\n")
+            do {
+                let c = try CatalogLoader.load(config: try ConfigLoader.load(path: path, explicit: true))
+                return c.customers.byStripeCustomer.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value)" }.joined(separator: " ")
+            } catch {
+                return "\(error.line ?? 0) \(error.key ?? ""): \(error.problem)"
+            }
+        }
+        #expect(load("c1,A,a@x,pro,1,0,,,cus_S1\nc1,A,a@x,pro,1,0,,2026-10-01,cus_S1\nc2,B,b@x,pro,1,0,,,\n") == "cus_S1→c1")
+        #expect(load("c1,A,a@x,pro,1,0,,,cus_S1\nc2,B,b@x,pro,1,0,,,cus_S1\n")
+                == "3 stripe_customer: cus_S1 is c1's on line 2; a Stripe customer is one customer of ours")
+    }
+
     /// sellers.csv: each seller once, a VAT identifier checked as a customer's, yes or no for
     /// self-billing.
     @Test func sellersAreReadAndChecked() throws {

@@ -65,6 +65,12 @@ public struct Customer: Sendable, Hashable {
         get { texts[4] }
         set { texts[4] = newValue }
     }
+    /// The customer's id at Stripe (`cus_…` there; customers.csv `stripe_customer`), through
+    /// which a Stripe payment that names no customer of ours is matched to this one; "" when none.
+    public var stripeCustomer: String {
+        get { texts[5] ?? "" }
+        set { texts[5] = newValue.isEmpty ? nil : newValue }
+    }
 
     public init(id: String, name: String, email: String, plan: String, billingDay: Int,
                 taxRatePct: ExactDecimal?, alertWebhook: String? = nil, effectiveFrom: UTCDay? = nil,

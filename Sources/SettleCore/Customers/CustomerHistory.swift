@@ -86,6 +86,8 @@ public struct CustomerBook: Sendable {
     public private(set) var histories: [String: CustomerHistory] = [:]
     /// Customer ids, sorted: the order invoices are numbered in.
     public private(set) var ids: [String] = []
+    /// Stripe's customer ids (customers.csv `stripe_customer`) → ours.
+    public private(set) var byStripeCustomer: [String: String] = [:]
 
     public init() {}
 
@@ -100,11 +102,13 @@ public struct CustomerBook: Sendable {
     /// million customers, a second copy of the file's versions would be half a gigabyte).
     public struct Builder: Sendable {
         var histories: [String: CustomerHistory] = [:]
+        var stripe: [String: (id: String, line: Int)] = [:]
 
         public init() {}
 
         /// Adds `version`, unchecked (`problem(adding:)` says first whether it may be added).
         public mutating func add(_ version: Customer) {
+            if !version.stripeCustomer.isEmpty, stripe[version.stripeCustomer] == nil { stripe[version.stripeCustomer] = (version.id, version.line) }
             if let h = histories[version.id] {
                 histories[version.id] = CustomerHistory(versions: h.versions + [version])
             } else {
@@ -117,6 +121,7 @@ public struct CustomerBook: Sendable {
         /// The problem `version` would make with the versions added before it, as (line,
         /// column, message), or nil.
         public func problem(adding v: Customer) -> (line: Int, key: String, message: String)? {
+            if let p = stripeProblem(v) { return p }
             // The versions are kept by date; the one the file gave first has the lowest line.
             guard let earlier = histories[v.id]?.versions, let first = earlier.min(by: { $0.line < $1.line }) else { return nil }
             if first.billingDay != v.billingDay {
@@ -132,10 +137,17 @@ public struct CustomerBook: Sendable {
             return nil
         }
 
+        /// One customer per Stripe customer: a payment naming it must name one of ours.
+        func stripeProblem(_ v: Customer) -> (line: Int, key: String, message: String)? {
+            guard !v.stripeCustomer.isEmpty, let other = stripe[v.stripeCustomer], other.id != v.id else { return nil }
+            return (v.line, "stripe_customer", "\(v.stripeCustomer) is \(other.id)'s on line \(other.line); a Stripe customer is one customer of ours")
+        }
+
         public var book: CustomerBook {
             var book = CustomerBook()
             book.histories = histories
             book.ids = histories.keys.sorted()
+            book.byStripeCustomer = stripe.mapValues(\.id)
             return book
         }
     }

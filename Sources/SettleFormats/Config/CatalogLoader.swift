@@ -90,6 +90,8 @@ public enum CatalogLoader {
             }
             version.einvoice = EInvoiceFormat(rawValue: einvoice)
             version.peppolID = row["peppol_id"]
+            // FINANCE.md, "Payments and receivables": the customer's id at Stripe, optional.
+            version.stripeCustomer = row["stripe_customer"]
             guard version.peppolID.isEmpty || EInvoiceFormat.isPeppolID(version.peppolID) else {
                 throw ConfigError(file: path, line: row.line, key: "peppol_id",
                     "\"\(version.peppolID)\" is not a Peppol participant id: SCHEME:ID, a four-digit scheme such as 0208 and the identifier")
