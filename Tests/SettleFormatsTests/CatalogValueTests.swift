@@ -334,6 +334,8 @@ import SettleTestSupport
         BadSetting(toml: "[reconcile]\ntoken_tolerance_pct = \"-0.1\"\n", key: "reconcile.token_tolerance_pct", says: "\"-0.1\" must not be negative"),
         BadSetting(toml: "[audit]\ntolerance = \"1e-3\"\n", key: "audit.tolerance", says: "\"1e-3\" is not a plain decimal"),
         BadSetting(toml: "[audit]\ntolerance = \"-0.001\"\n", key: "audit.tolerance", says: "\"-0.001\" must not be negative"),
+        BadSetting(toml: "[reminders]\ndays = [7, 0]\n", key: "reminders.days[2]", says: "expected a whole number of days past the due date, such as 7"),
+        BadSetting(toml: "[reminders]\ndays = [7, 14, 7]\n", key: "reminders.days", says: "names a day twice: each reminder is sent once, so each day appears once"),
     ]
 
     @Test(arguments: CatalogValueTests.tomlRefusals)
@@ -364,6 +366,8 @@ import SettleTestSupport
             cost_tolerance = "0"
             [audit]
             tolerance = "0.001"
+            [reminders]
+            days = [30, 7]
             """, file: "settle.toml")
         #expect(c.markup.defaultPct.description == "-10")
         #expect(c.volumeDiscounts.first?.minUsage == .zero)
@@ -373,5 +377,7 @@ import SettleTestSupport
         #expect(c.plans["free"]?.costLimit?.description == "0.00")
         #expect(c.reconcile.costTolerance == .zero)
         #expect(c.audit.tolerance.description == "0.001")
+        #expect(c.reminderDays == [7, 30], "in order")
+        #expect(SettleConfig().reminderDays == [7, 14, 30], "FINANCE.md's default")
     }
 }

@@ -18,6 +18,9 @@ public struct SettleConfig: Sendable {
     public var providerNames: [String: String] = [:]
     public var reconcile = ReconcileSettings()
     public var alerts = AlertSettings()
+    /// `[reminders] days`: after how many days past due an open invoice gets a reminder, each
+    /// once ever (FINANCE.md, "Payments and receivables"), ascending, none repeated.
+    public var reminderDays: [Int] = [7, 14, 30]
     public var audit = AuditSettings()
     public var archive = ArchiveSettings()
     public var invoices = InvoiceSettings()

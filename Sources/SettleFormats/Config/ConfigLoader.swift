@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm", "focus", "audit", "archive", "exchange_rates"])
+                                "gateway_db", "litellm", "focus", "audit", "archive", "exchange_rates", "reminders"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -170,6 +170,21 @@ public enum ConfigLoader {
             }
             if let url = try t.string(a, "webhook_url", in: "alerts"), !url.isEmpty { c.alerts.webhookURL = url }
             if let env = try t.string(a, "webhook_secret_env", in: "alerts") { c.alerts.webhookSecretEnv = env }
+        }
+        if let r = try t.table(root, "reminders") {
+            try t.known(r, "reminders", ["days"])
+            if let days = try t.array(r, "days", in: "reminders") {
+                let values = try days.enumerated().map { (i, v) throws(ConfigError) in
+                    guard let n = v.int, n > 0 else {
+                        throw ConfigError(file: file, key: "reminders.days[\(i + 1)]", "expected a whole number of days past the due date, such as 7")
+                    }
+                    return n
+                }
+                guard Set(values).count == values.count else {
+                    throw ConfigError(file: file, key: "reminders.days", "names a day twice: each reminder is sent once, so each day appears once")
+                }
+                c.reminderDays = values.sorted()
+            }
         }
         if let a = try t.table(root, "audit") {
             try t.known(a, "audit", ["tolerance", "tolerance_pct"])
