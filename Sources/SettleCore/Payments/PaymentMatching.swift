@@ -47,10 +47,12 @@ public struct PaymentMatching: Sendable {
            let inv = byNumber[number] {
             return settle(p, inv, .reference)
         }
+        // An invoice number is a word of the text (letters, digits, `-`, `_`, `/`, `.`): looked
+        // up whole, so INV-2026-000013 is never read as INV-2026-000001.
         for text in p.texts {
-            let upper = text.uppercased()
-            if let inv = byNumber.keys.sorted(by: { $0.count > $1.count }).first(where: { upper.contains($0) }).flatMap({ byNumber[$0] }) {
-                return settle(p, inv, .invoiceNumber)
+            for word in text.uppercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || "-_/.".contains($0)) }) {
+                let trimmed = word.drop { $0 == "." }.reversed().drop { $0 == "." }.reversed()
+                if let inv = byNumber[String(trimmed)] { return settle(p, inv, .invoiceNumber) }
             }
         }
         guard let customer else { return .unmatched("names no invoice (no creditor reference or invoice number in its remittance) and no customer") }

@@ -241,8 +241,4 @@ extension EInvoice {
 
     /// A quantity, price or rate: as many decimals as it has, none when it is whole.
     static func number(_ value: ExactDecimal) -> String { value.normalized.description }
-
-    /// Whether the document's VAT breakdown names VAT identifiers at all (BR-O-02: a document
-    /// whose only category is O names neither party's).
-    var isOutsideScope: Bool { vatBreakdown.allSatisfy { $0.category == .outsideScope } }
 }

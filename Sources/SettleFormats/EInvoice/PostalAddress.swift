@@ -25,7 +25,7 @@ public struct PostalAddress: Sendable, Hashable {
     }
 
     public init(line: String, country: String) {
-        var parts = line.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        var parts = line.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         if parts.count > 1, let last = parts.last, Self.namesCountry(last, country) { parts.removeLast() }
         guard parts.count > 1 else {
             self.init(street: parts.first ?? "", city: "", postCode: "", country: country)
@@ -45,11 +45,5 @@ public struct PostalAddress: Sendable, Hashable {
     private static func namesCountry(_ part: String, _ code: String) -> Bool {
         let p = part.lowercased()
         return p == code.lowercased() || p == CountryNames.shortName(of: code)?.lowercased()
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -93,7 +93,7 @@ public enum InvoiceDocument {
         w.endObject()
     }
 
-    static func line(_ l: InvoiceLine, currency: String = "USD", into w: inout JSONWriter) {
+    static func line(_ l: InvoiceLine, currency: String, into w: inout JSONWriter) {
         w.beginObject()
         w.member("kind", l.kind.rawValue)
         w.member("description", l.description)

@@ -123,13 +123,20 @@ extension BillReadOptions {
     /// The options settle.toml sets: `[provider_names]`, `[focus] sku_pattern`, `currency` and
     /// `[exchange_rates] file` (read here: a bill in another currency is converted as it is read).
     public init(config: SettleConfig) throws(ConfigError) {
-        self.init(providerNames: config.providerNames, focusPattern: config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
-        baseCurrency = config.currency
+        var rates = ExchangeRateTable([])
         if let file = config.exchangeRatesFile {
             guard FileSystem.exists(file) else {
                 throw ConfigError(file: config.sourcePath ?? "settle.toml", key: "exchange_rates.file", "names \(file), which does not exist")
             }
-            exchangeRates = try ECBRatesFile.read(file)
+            rates = try ECBRatesFile.read(file)
         }
+        self.init(config: config, exchangeRates: rates)
+    }
+
+    /// The same with the rates a job has already read (the catalog's): the file read once.
+    public init(config: SettleConfig, exchangeRates: ExchangeRateTable) {
+        self.init(providerNames: config.providerNames, focusPattern: config.focusSkuPattern ?? BillReadOptions.defaultFocusPattern)
+        baseCurrency = config.currency
+        self.exchangeRates = exchangeRates
     }
 }

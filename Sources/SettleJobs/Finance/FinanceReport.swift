@@ -70,7 +70,8 @@ public struct FinanceReport: Job {
             daily: DailyUsage.of(daily, from: first, to: last),
             credits: CreditStatement.rows(entries: try store.creditLedger.entries() + credit.unstoredCredit.entries,
                                           uses: try store.creditLedger.uses() + credit.unstoredCredit.uses, month: month,
-                                          pending: credit.pendingCredit, currency: IssueInvoices.currency(of: catalog, config: env.config)),
+                                          pending: credit.pendingCredit,
+                                          currency: { [currencies = credit.customerCurrencies] in currencies[$0] ?? env.config.currency }),
             chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
         result.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")

@@ -445,11 +445,6 @@ public struct IssueInvoices: Job {
         return (outputs, summary)
     }
 
-    /// Each customer's currency: customers.csv's, else the base.
-    static func currency(of catalog: Catalog, config: SettleConfig) -> (String) -> String {
-        { catalog.customers[$0]?.versions.last?.currency ?? config.currency }
-    }
-
     /// `credits.csv`: the month's credit statement (`CreditStatement`), each customer's money in
     /// its currency's decimals, and the currency last.
     static func creditsCSV(_ rows: [CreditStatementRow]) -> String {

@@ -66,7 +66,7 @@ public struct Nightly: Job {
         let newBills = intraday ? [] : try inboxes.1.newFiles(store: store)
         var ingestUsage = IngestUsage(paths: newUsage.map(\.path))
         ingestUsage.inbox = Dictionary(newUsage.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        var ingestBills = IngestBills(paths: newBills.map(\.path), options: try BillReadOptions(config: env.config))
+        var ingestBills = IngestBills(paths: newBills.map(\.path), options: BillReadOptions(config: env.config, exchangeRates: catalog.exchangeRates))
         ingestBills.inbox = Dictionary(newBills.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let usageSources = newUsage.isEmpty ? [] : try ingestUsage.plan()
         let billReaders = newBills.isEmpty ? [] : try ingestBills.plan()
