@@ -85,6 +85,7 @@ public struct FinanceWorkbook: Sendable {
         book.add(projectionSheet)
         book.add(Self.daily(f))
         book.add(Self.credits(f))
+        book.add(Self.receivables(f))
         book.add(Self.chargeAudit(f))
         book.charts = [
             Chart(kind: .line, title: "Daily usage, \(f.month) (tokens)", placedOn: "Summary", row: 26, column: 0, dataSheet: "Daily usage",
@@ -266,6 +267,25 @@ public struct FinanceWorkbook: Sendable {
             Sheet.Column($0, .money, total: true)
         } + [Sheet.Column("currency")])
         for r in f.credits { s.append([.text(r.customerID)] + r.cells.map(money) + [.text(r.currency)]) }
+        return s
+    }
+
+    /// Receivables at the month's end (FINANCE.md, "Payments and receivables"): the columns of
+    /// `receivables/D/open-invoices.csv`, for every invoice open on the month's last day or
+    /// issued in the month. Each row is in its invoice's currency (named beside it), so the
+    /// columns have no totals.
+    static func receivables(_ f: FinanceFigures) -> Sheet {
+        var s = Sheet(name: "Receivables", columns: [Sheet.Column("number", width: 18), Sheet.Column("customer_id"), Sheet.Column("currency"),
+                                                     Sheet.Column("issue_date"), Sheet.Column("due_date"), Sheet.Column("total", .decimal),
+                                                     Sheet.Column("paid", .decimal), Sheet.Column("credited", .decimal),
+                                                     Sheet.Column("open", .decimal), Sheet.Column("days_overdue", .integer),
+                                                     Sheet.Column("status")])
+        guard let day = f.receivablesAsOf else { return s }
+        for r in f.receivables {
+            s.append([.text(r.number), .text(r.customerID), .text(r.currency), .text(r.issueDate.description), .text(r.dueDate.description),
+                      .number(r.total), .number(r.paid), .number(r.credited), .number(r.open), .integer(Int64(r.daysOverdue(on: day))),
+                      .text(r.status(on: day).rawValue)])
+        }
         return s
     }
 

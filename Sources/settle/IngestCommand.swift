@@ -7,16 +7,17 @@ import SettleStore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load gateway usage events or provider bills.",
+        abstract: "Load gateway usage events, provider bills or payments.",
         discussion: """
-        usage takes the gateway's events (JSON Lines, CSV, LiteLLM spend logs, or the gateway's own PostgreSQL table); bills takes the providers' bills (usage and cost reports), their format read from their content. Nothing is counted twice: the same file or event again is a duplicate.
+        usage takes the gateway's events (JSON Lines, CSV, LiteLLM spend logs, or the gateway's own PostgreSQL table); bills takes the providers' bills (usage and cost reports), their format read from their content; payments takes Stripe's payments export and camt.053 bank statements. Nothing is counted twice: the same file, event or payment again is a duplicate.
 
         Examples:
           settle ingest usage inbox/usage/
           settle ingest usage --source postgres --from 2026-10-25 --to 2026-10-25
           settle ingest bills inbox/bills/openai-costs-2026-10.json
+          settle ingest payments inbox/payments/
         """,
-        subcommands: [IngestUsageCommand.self, IngestBillsCommand.self]
+        subcommands: [IngestUsageCommand.self, IngestBillsCommand.self, IngestPaymentsCommand.self]
     )
 }
 

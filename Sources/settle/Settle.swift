@@ -14,12 +14,12 @@ struct Settle: ParsableCommand {
           settle --config settle.toml ingest usage inbox/usage/
         """,
         version: Settle.version,
-        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
+        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReceivablesCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
     )
 
     /// The release, as `settle --version` prints it: the year and month of the release, then a
     /// counter (raised with every change of the store's schema or of an output's format).
-    static let version = "2026.12.1 (schema 17)"
+    static let version = "2026.12.2 (schema 19)"
 
     static func main() {
         main(GlobalOptionPlacement.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst())))

@@ -92,7 +92,7 @@ import Testing
             .payment(Payment(id: "ch_3", source: .stripe, date: UTCDay("2026-11-19")!, amount: d("90.00"), currency: "EUR", fee: d("2.91"),
                              texts: ["INV-2026-000002", "Invoice INV-2026-000002"])),
             .payment(Payment(id: "ch_3/refund", source: .stripe, kind: .refund, date: UTCDay("2026-11-19")!, amount: d("30.00"), currency: "EUR",
-                             texts: ["INV-2026-000002", "Invoice INV-2026-000002"])),
+                             texts: ["INV-2026-000002", "Invoice INV-2026-000002"], refunds: "ch_3")),
             .skipped("charge Failed"),
             .quarantined(line: 6, reason: "bad_time: \"yesterday\" is not a date and time such as 2026-10-15 14:23:11"),
         ])

@@ -170,7 +170,7 @@ import SettleTestSupport
     @Test func theVersionAndTypedDatesOnTheCommandLine() throws {
         let dir = TempFolder()
         let version = try SettleProcess.run(["--version"], in: dir.path)
-        #expect(version.status == 0 && version.stdout == "2026.12.1 (schema 17)\n", "\(version.stdout)")
+        #expect(version.status == 0 && version.stdout == "2026.12.2 (schema 19)\n", "\(version.stdout)")
         let month = try SettleProcess.run(["close", "--period", "2026-13"], in: dir.path)
         #expect(month.status == 64 && month.stderr.contains("The value '2026-13' is invalid for '--period <period>'"), "\(month.stderr)")
         let day = try SettleProcess.run(["--database", "sqlite:var/s.sqlite", "aggregate", "--from", "2026-10-01", "--to", "2026-9-1"], in: dir.path)

@@ -36,6 +36,8 @@ public struct SettleConfig: Sendable {
     public struct Inbox: Sendable {
         public var usage: String?
         public var bills: String?
+        /// Optional: where Stripe's exports and bank statements land; nightly takes them in.
+        public var payments: String?
         public init() {}
     }
 

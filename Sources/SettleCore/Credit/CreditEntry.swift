@@ -10,13 +10,16 @@ public struct CreditEntry: Sendable, Hashable {
         case adjustment
         /// A credit note's total, credited back to the account.
         case creditNote = "credit_note"
+        /// What a payment paid beyond the invoice it matched (FINANCE.md, "Payments and
+        /// receivables"): credit on account, used like a top-up.
+        case overpayment
     }
 
     public var reference: String
     public var customerID: String
     public var kind: Kind
     public var date: UTCDay
-    /// The change to the balance: positive for a top-up or credit note, negative for a refund,
+    /// The change to the balance: positive for a top-up, overpayment or credit note, negative for a refund,
     /// either for an adjustment.
     public var amount: ExactDecimal
     /// The day at whose 00:00 UTC the unused remainder lapses; nil: never.
@@ -52,10 +55,23 @@ public struct CreditEntry: Sendable, Hashable {
     }
 }
 
+extension CreditEntry {
+    /// What a credit note's entry (`creditBack`) settles of the invoice it corrects, where
+    /// `open` is still to collect of it: as much as is open, at most the note's credit. The
+    /// rest stays on account (FINANCE.md, "Payments and receivables": status `credited`).
+    public static func settlement(by note: CreditEntry, open: ExactDecimal) -> ExactDecimal {
+        max(min(open, note.amount), .zero)
+    }
+}
+
 /// Credit taken from an entry: applied by a document, paid out by a refund, removed by a
 /// negative adjustment, or lapsed at the entry's expiry.
 public struct CreditUse: Sendable, Hashable {
-    public enum Kind: String, Sendable, CaseIterable { case applied, refund, adjustment, expired }
+    public enum Kind: String, Sendable, CaseIterable {
+        case applied, refund, adjustment, expired
+        /// A credit note's credit applied to the open invoice it corrects, when it is issued.
+        case settled
+    }
 
     public var customerID: String
     /// The entry the credit came from.
@@ -64,8 +80,9 @@ public struct CreditUse: Sendable, Hashable {
     public var day: UTCDay
     /// Positive: what was taken.
     public var amount: ExactDecimal
-    /// The document number (applied), the refund's or adjustment's reference, or "" (expired,
-    /// and a document's use before it is numbered).
+    /// The document number (applied), the invoice a credit note settled (settled), the
+    /// refund's or adjustment's reference, or "" (expired, and a document's use before it is
+    /// numbered).
     public var source: String
 
     public init(customerID: String, entryReference: String, kind: Kind, day: UTCDay, amount: ExactDecimal, source: String) {

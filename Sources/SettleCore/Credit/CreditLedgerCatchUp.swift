@@ -66,3 +66,27 @@ public enum CreditCatchUp {
         return uncovered
     }
 }
+
+extension CreditCatchUp {
+    /// credits.csv's entries and those payments make (Stripe top-ups, overpayments, refunds of
+    /// credit: `PostedPayment.creditEntry`), as one list the ledger takes in alike. A row of
+    /// credits.csv that records the same movement as a payment (a top-up typed in by hand
+    /// before settle read the payments export) is kept once; one that gives a payment's id to
+    /// another movement is refused, naming the line.
+    public static func entries(catalog: [CreditEntry], payments: [PostedPayment]) throws(CreditError) -> [CreditEntry] {
+        let byReference = Dictionary(catalog.map { ($0.reference, $0) }, uniquingKeysWith: { a, _ in a })
+        var out = catalog
+        for p in payments {
+            guard let e = p.creditEntry else { continue }
+            if let row = byReference[e.reference] {
+                guard row.sameMovement(as: e) else {
+                    throw CreditError(line: row.line, key: "reference",
+                        "\(e.reference) is also the id of a \(p.payment.source.rawValue) payment that put a \(e.kind.rawValue) of \(e.amount.formatted(places: 2)) on \(e.customerID)'s credit on \(e.date); remove the row (the payment is taken in from its file) or give it another reference")
+                }
+                continue
+            }
+            out.append(e)
+        }
+        return out
+    }
+}

@@ -46,7 +46,8 @@ public enum CreditStatement {
                 r.opening += e.amount
             } else {
                 switch e.kind {
-                case .topup: r.topups += e.amount
+                // Money the customer paid in, whether bought as credit or paid beyond an invoice.
+                case .topup, .overpayment: r.topups += e.amount
                 case .refund: r.refunds -= e.amount
                 case .adjustment: r.adjustments += e.amount
                 case .creditNote: r.creditNotes += e.amount
@@ -56,11 +57,12 @@ public enum CreditStatement {
         }
         // Refunds and adjustments change the balance by their own amount; their uses only say
         // which entries they came out of.
-        for u in uses where u.day < end && (u.kind == .applied || u.kind == .expired) {
+        // A credit note's credit settling the invoice it corrects is applied credit too.
+        for u in uses where u.day < end && (u.kind == .applied || u.kind == .settled || u.kind == .expired) {
             var r = rows[u.customerID] ?? CreditStatementRow(customerID: u.customerID)
             if u.day < first {
                 r.opening -= u.amount
-            } else if u.kind == .applied {
+            } else if u.kind == .applied || u.kind == .settled {
                 r.applied += u.amount
             } else {
                 r.expired += u.amount

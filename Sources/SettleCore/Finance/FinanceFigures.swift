@@ -22,6 +22,10 @@ public struct FinanceFigures: Sendable {
     public var chargeAudit: [ChargeAuditCell]
     /// The month's charge audit per provider, model and tier (`charge-audit-summary.csv`).
     public var chargeAuditSummary: [ChargeAuditSummaryRow]
+    /// Invoices open on `receivablesAsOf` (the month's last day) or issued in the month, with
+    /// what was paid and credited of them by then.
+    public var receivables: [Receivable] = []
+    public var receivablesAsOf: UTCDay?
 
     public init(month: PeriodMonth, currency: String, plans: [String: Plan], issued: IssuedMonth, drafts: Int, projectedOverLimit: Int,
                 margin: MarginBook, reconciliation: [ReconciliationSummary], alerts: [FiredAlert], serviceQuality: [ServiceQualityRow],

@@ -33,9 +33,12 @@ public struct Payment: Sendable, Hashable {
     public var customerID: String?
     /// Stripe's own customer id (`cus_…` of Stripe), which customers.csv may map.
     public var stripeCustomer: String?
+    /// A refund: the id of the payment it pays back.
+    public var refunds: String?
 
     public init(id: String, source: Source, kind: Kind = .payment, date: UTCDay, amount: ExactDecimal, currency: String, fee: ExactDecimal? = nil,
-                reference: String? = nil, texts: [String] = [], customerID: String? = nil, stripeCustomer: String? = nil) {
+                reference: String? = nil, texts: [String] = [], customerID: String? = nil, stripeCustomer: String? = nil,
+                refunds: String? = nil) {
         self.id = id
         self.source = source
         self.kind = kind
@@ -47,5 +50,6 @@ public struct Payment: Sendable, Hashable {
         self.texts = texts
         self.customerID = customerID
         self.stripeCustomer = stripeCustomer
+        self.refunds = refunds
     }
 }

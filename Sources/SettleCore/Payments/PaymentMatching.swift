@@ -30,14 +30,25 @@ public struct PaymentMatching: Sendable {
         case unmatched(String)
     }
 
-    private let byNumber: [String: OpenInvoice]
+    /// Every issued invoice, settled ones included (a payment that names a paid invoice is
+    /// matched to it, and all of it is then credit on account), by its number in upper case.
+    private var byNumber: [String: OpenInvoice]
     private let byReference: [String: String]
-    private let byCustomer: [String: [OpenInvoice]]
+    private let byCustomer: [String: [String]]
 
     public init(_ invoices: [OpenInvoice]) {
         byNumber = Dictionary(invoices.map { ($0.number.uppercased(), $0) }, uniquingKeysWith: { a, _ in a })
         byReference = Dictionary(invoices.compactMap { i in i.reference.map { ($0, i.number.uppercased()) } }, uniquingKeysWith: { a, _ in a })
-        byCustomer = Dictionary(grouping: invoices, by: \.customerID)
+        byCustomer = Dictionary(grouping: invoices, by: \.customerID).mapValues { $0.map { $0.number.uppercased() } }
+    }
+
+    /// The invoice numbered `number`, with what is open of it now.
+    public func invoice(_ number: String) -> OpenInvoice? { byNumber[number.uppercased()] }
+
+    /// Changes what is open of `number`: less after a payment, more after a refund reopens it.
+    /// The next payments are matched against what is open then.
+    public mutating func change(_ number: String, openBy delta: ExactDecimal) {
+        byNumber[number.uppercased()]?.open += delta
     }
 
     /// `customer`: the customer the payment names (its metadata, or its Stripe customer as
@@ -56,7 +67,7 @@ public struct PaymentMatching: Sendable {
             }
         }
         guard let customer else { return .unmatched("names no invoice (no creditor reference or invoice number in its remittance) and no customer") }
-        let candidates = (byCustomer[customer] ?? []).filter { $0.open == p.amount && $0.currency == p.currency }
+        let candidates = (byCustomer[customer] ?? []).compactMap { byNumber[$0] }.filter { $0.open == p.amount && $0.currency == p.currency }
         guard candidates.count == 1, let inv = candidates.first else {
             return .unmatched(candidates.isEmpty
                 ? "names no invoice, and \(customer) has no open invoice of exactly \(p.amount.normalized) \(p.currency)"

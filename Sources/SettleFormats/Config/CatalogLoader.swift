@@ -332,13 +332,13 @@ public enum CatalogLoader {
                 throw ConfigError(file: path, line: row.line, key: "date", "\"\(row["date"])\" is not a date (YYYY-MM-DD)")
             }
             let kindText = row["kind"]
-            guard let kind = kindText.isEmpty ? .topup : CreditEntry.Kind(rawValue: kindText), kind != .creditNote else {
+            guard let kind = kindText.isEmpty ? .topup : CreditEntry.Kind(rawValue: kindText), kind != .creditNote, kind != .overpayment else {
                 throw ConfigError(file: path, line: row.line, key: "kind", "\"\(kindText)\" is not topup, refund or adjustment")
             }
             // Which sign a kind allows is said below, in the kind's words.
             let amount = try decimal(row, "amount", path, kind == .adjustment ? .signed : .creditAmount)
             switch kind {
-            case .topup, .refund, .creditNote:
+            case .topup, .refund, .creditNote, .overpayment:
                 guard amount > .zero else {
                     throw ConfigError(file: path, line: row.line, key: "amount", "must be positive (a \(kind.rawValue) \(kind == .refund ? "lowers" : "raises") the balance by it)")
                 }

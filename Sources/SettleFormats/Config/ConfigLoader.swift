@@ -48,9 +48,10 @@ public enum ConfigLoader {
             c.currency = currency
         }
         if let inbox = try t.table(root, "inbox") {
-            try t.known(inbox, "inbox", ["usage", "bills"])
+            try t.known(inbox, "inbox", ["usage", "bills", "payments"])
             c.inbox.usage = try t.string(inbox, "usage", in: "inbox").map(t.path)
             c.inbox.bills = try t.string(inbox, "bills", in: "inbox").map(t.path)
+            c.inbox.payments = try t.string(inbox, "payments", in: "inbox").map(t.path)
         }
         if let catalog = try t.table(root, "catalog") {
             try t.known(catalog, "catalog", ["customers", "prices", "services", "credits", "vat_rates", "sellers"])

@@ -9,7 +9,9 @@ import SettleCore
 ///
 /// A succeeded charge (`Paid`, or refunded later: `Refunded`, `Partially refunded`) is a
 /// payment, or a prepaid top-up where `kind (metadata)` is `topup`; what it refunded is a
-/// refund of its own (`ID/refund`), taken in once. A failed or uncaptured charge is skipped.
+/// refund of its own (`ID/refund`, dated `Refunded date (UTC)` where the export has it), taken
+/// in once: the export says how much was refunded in all, not each refund. A failed or
+/// uncaptured charge is skipped.
 public enum StripePaymentsExport {
     static let required = ["id", "Amount", "Currency", "Status"]
     static let created = ["Created date (UTC)", "Created (UTC)"]
@@ -51,9 +53,11 @@ public enum StripePaymentsExport {
             id: id, source: .stripe, kind: kind, date: date, amount: amount, currency: currency, fee: ExactDecimal(row["Fee"]),
             texts: texts, customerID: customer.isEmpty ? nil : customer, stripeCustomer: stripeCustomer.isEmpty ? nil : stripeCustomer))]
         if refunded > .zero {
-            out.append(.payment(Payment(id: "\(id)/refund", source: .stripe, kind: .refund, date: date, amount: refunded, currency: currency,
-                                        texts: texts, customerID: customer.isEmpty ? nil : customer,
-                                        stripeCustomer: stripeCustomer.isEmpty ? nil : stripeCustomer)))
+            // `Refunded date (UTC)` where the export has it (the last refund's); else the charge's.
+            let refundDay = UTCDay(String(row["Refunded date (UTC)"].prefix(10))) ?? date
+            out.append(.payment(Payment(id: "\(id)/refund", source: .stripe, kind: .refund, date: max(refundDay, date), amount: refunded,
+                                        currency: currency, texts: texts, customerID: customer.isEmpty ? nil : customer,
+                                        stripeCustomer: stripeCustomer.isEmpty ? nil : stripeCustomer, refunds: id)))
         }
         return out
     }

@@ -114,37 +114,16 @@ public struct EvaluateAlerts: Job {
         return result
     }
 
-    /// Sends every pending delivery, oldest first; each gets `attempts` tries in this run.
+    /// Sends every pending delivery of the outbox (`WebhookOutbox`).
     func deliver(store: any SettleStore, env: JobEnvironment, into result: inout Result) throws {
-        let pending = try store.alertLedger.deliveries(pendingOnly: true)
-        guard !pending.isEmpty else { return }
-        let secretName = env.config.alerts.webhookSecretEnv
-        guard let secret = environment[secretName], !secret.isEmpty else {
-            result.problems.append("the webhook secret $\(secretName) is not set, so nothing was sent; set it and run settle alerts again")
-            result.pending = pending
-            return
-        }
-        for var d in pending {
-            var outcome = WebhookPoster.Outcome.failed("not sent")
-            for attempt in 0..<max(attempts, 1) {
-                if attempt > 0 { Thread.sleep(forTimeInterval: backoff * Double(1 << (attempt - 1))) }
-                let t = env.clock().microseconds / 1_000_000
-                outcome = poster.post(url: d.url, body: d.body, headers: [
-                    "Settle-Signature": WebhookSignature.header(body: d.body, secret: secret, at: t),
-                    "Idempotency-Key": d.id,
-                ])
-                try store.alertLedger.recordAttempt(d.id, delivered: outcome.delivered, error: outcome.delivered ? nil : outcome.description,
-                                                    at: env.clock())
-                if outcome.delivered { break }
-                // A 4xx other than 408/429 will not change on a retry within seconds.
-                if case .refused(let code) = outcome, (400..<500).contains(code), code != 408, code != 429 { break }
-            }
-            d.attempts += 1
-            if outcome.delivered { result.delivered.append(d) } else {
-                d.lastError = outcome.description
-                result.pending.append(d)
-            }
-        }
+        let sent = try outbox.deliver(store: store, env: env)
+        result.delivered += sent.delivered
+        result.pending += sent.pending
+        if let problem = sent.problem { result.problems.append(problem) }
+    }
+
+    var outbox: WebhookOutbox {
+        WebhookOutbox(poster: poster, attempts: attempts, backoff: backoff, environment: environment)
     }
 
     /// `alerts/alerts.jsonl`: every alert ever fired, oldest first. Rewritten whole, atomically,

@@ -63,7 +63,7 @@ public struct FinanceReport: Job {
         let alerts = try store.alertLedger.all().filter { $0.period.description == month.description }
         let audit = ChargeAudit.configured(env.config, catalog: catalog)
         let auditCells = audit.cells(daily)
-        let figures = FinanceFigures(
+        var figures = FinanceFigures(
             month: month, currency: env.config.currency, plans: env.config.plans, issued: issued, drafts: gathering.drafts,
             projectedOverLimit: gathering.workbook.projectedOverLimit, margin: gathering.margin,
             reconciliation: ReconciliationSummary.of(cells), alerts: alerts, serviceQuality: ServiceQuality.rows(daily: daily, latency: latency),
@@ -73,6 +73,11 @@ public struct FinanceReport: Job {
                                           pending: credit.pendingCredit,
                                           currency: { [currencies = credit.customerCurrencies] in currencies[$0] ?? env.config.currency }),
             chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
+        // Receivables at the month's end: what was open on its last day, and the month's invoices.
+        figures.receivablesAsOf = last
+        figures.receivables = ReceivableBook.on(last, invoices: try store.payments.receivables(base: env.config.currency),
+                                                payments: try store.payments.all(), settlements: try store.payments.settlements())
+            .filter { $0.open > .zero || ($0.issueDate >= first && $0.issueDate <= last) }
         result.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
         let csvPath = try gathering.commitUsageSummary()

@@ -356,9 +356,14 @@ public struct IssueInvoices: Job {
             return CreditCatchUp.EarlierDocument(number: d.number, customerID: d.customerID, issueDate: inv.issueDate,
                                                  periodEnd: inv.period.endDay, creditsApplied: d.creditsApplied)
         }
+        // Stripe top-ups, overpayments and refunds of credit are entries as if credits.csv had them.
+        let payments = try store.payments.all()
         do {
-            result.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: catalog.credits, earlier: earlier, through: date)
+            let entries = try CreditCatchUp.entries(catalog: catalog.credits, payments: payments)
+            result.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: entries, earlier: earlier, through: date)
         } catch {
+            // An entry a payment made names no line of credits.csv: the message names the payment.
+            guard error.line > 0 else { throw ConfigError(file: "payments (settle ingest payments)", error.message) }
             throw ConfigError(file: creditsFile ?? "credits.csv", line: error.line, key: error.key, error.message)
         }
         return accounts

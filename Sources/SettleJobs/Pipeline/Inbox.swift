@@ -15,6 +15,7 @@ public struct Inbox {
     public enum Kind: String, Sendable {
         case usage
         case bills
+        case payments
     }
 
     public var kind: Kind
@@ -23,8 +24,10 @@ public struct Inbox {
     /// The inbox of `kind` from the configuration; a missing key or folder is bad configuration.
     public static func configured(_ kind: Kind, config: SettleConfig) throws -> Inbox {
         let file = config.sourcePath ?? "settle.toml"
-        guard let folder = kind == .usage ? config.inbox.usage : config.inbox.bills else {
-            throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "is not set; nightly needs the folder where \(kind == .usage ? "gateway usage files" : "provider bills") arrive")
+        let folders: [Kind: String?] = [.usage: config.inbox.usage, .bills: config.inbox.bills, .payments: config.inbox.payments]
+        let what: [Kind: String] = [.usage: "gateway usage files", .bills: "provider bills", .payments: "payment files"]
+        guard let folder = folders[kind] ?? nil else {
+            throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "is not set; nightly needs the folder where \(what[kind] ?? "") arrive")
         }
         guard FileSystem.isDirectory(folder) else {
             throw ConfigError(file: file, key: "inbox.\(kind.rawValue)", "names \(folder), which is not a folder; create it or fix the path")

@@ -5,7 +5,7 @@ import Logging
 
 /// `settle nightly [--date D]`: the inbox in, yesterday (and every earlier day whose inputs
 /// changed) reconciled, usage aggregated and its charges audited, alerts evaluated and
-/// delivered; one lock, one run.
+/// delivered, receivables and reminders as of the date; one lock, one run.
 ///
 /// Every step commits its own work, and a day stays pending for a step until that step's
 /// results for it are stored and written. So a run killed anywhere is completed by the next
@@ -23,11 +23,16 @@ public struct Nightly: Job {
         self.alerts = alerts
     }
 
+    /// Receivables and reminders, delivered through the same outbox as alerts.
+    var receivables: CollectReceivables { CollectReceivables(asOf: date, outbox: alerts.outbox) }
+
     public struct Result: JobResult, Sendable {
         public init() {}
         public var runRecord: RunRecord?
         public var usage = IngestUsage.Result()
         public var bills = IngestBills.Result()
+        public var payments = IngestPayments.Result()
+        public var receivables: CollectReceivables.Result?
         public var reconciled: [Reconcile.Result] = []
         public var aggregate: Aggregate.Result?
         public var audit: ChargeAuditDays.Result?
@@ -40,26 +45,31 @@ public struct Nightly: Job {
 
     public var name: String { intraday ? "intraday" : "nightly" }
 
-    /// The catalog and both inboxes, checked before the lock.
+    /// The catalog and the inboxes, checked before the lock; the payments inbox is optional.
     public struct Prepared {
         var catalog: Catalog
         var inboxes: (usage: Inbox, bills: Inbox)
+        var payments: Inbox?
     }
 
     public func prepare(env: JobEnvironment) throws -> Prepared {
         let catalog = try CatalogLoader.load(config: env.config)
-        return Prepared(catalog: catalog, inboxes: (try Inbox.configured(.usage, config: env.config), try Inbox.configured(.bills, config: env.config)))
+        return Prepared(catalog: catalog, inboxes: (try Inbox.configured(.usage, config: env.config), try Inbox.configured(.bills, config: env.config)),
+                        payments: env.config.inbox.payments == nil ? nil : try Inbox.configured(.payments, config: env.config))
     }
 
     public func parameters(env: JobEnvironment, prepared: Prepared, startedAt: Timestamp) -> [String: String] { ["date": date.description] }
 
     public func run(store: any SettleStore, env: JobEnvironment, prepared: Prepared, runID: String, startedAt: Timestamp) throws -> (Result, JobRun.Outcome) {
-        let result = try perform(store: store, env: env, catalog: prepared.catalog, inboxes: prepared.inboxes, runID: runID)
-        return (result, JobRun.Outcome(status: result.status, inputs: result.usage.inputs + result.bills.inputs, outputs: result.outputs,
+        let result = try perform(store: store, env: env, catalog: prepared.catalog, inboxes: prepared.inboxes, payments: prepared.payments,
+                                 runID: runID)
+        return (result, JobRun.Outcome(status: result.status, inputs: result.usage.inputs + result.bills.inputs + result.payments.inputs,
+                                       outputs: result.outputs,
                                        message: result.findings.isEmpty ? nil : result.findings.joined(separator: "; ")))
     }
 
-    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), runID: String) throws -> Result {
+    func perform(store: any SettleStore, env: JobEnvironment, catalog: Catalog, inboxes: (Inbox, Inbox), payments: Inbox? = nil,
+                 runID: String) throws -> Result {
         var result = Result()
         // Every new file is checked readable before anything is written (exit 65 names it).
         let newUsage = try inboxes.0.newFiles(store: store)
@@ -70,12 +80,19 @@ public struct Nightly: Job {
         ingestBills.inbox = Dictionary(newBills.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let usageSources = newUsage.isEmpty ? [] : try ingestUsage.plan()
         let billReaders = newBills.isEmpty ? [] : try ingestBills.plan()
+        let newPayments = intraday ? [] : try payments?.newFiles(store: store) ?? []
+        var ingestPayments = IngestPayments(paths: newPayments.map(\.path))
+        ingestPayments.inbox = Dictionary(newPayments.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let paymentFiles = newPayments.isEmpty ? [] : try ingestPayments.plan()
 
         result.usage = try ingestUsage.run(usageSources, store: store, env: env, runID: runID)
         result.bills = try ingestBills.run(billReaders, store: store, env: env, runID: runID)
+        result.payments = try ingestPayments.run(paymentFiles, store: store, env: env, catalog: catalog, runID: runID)
+        if let f = result.payments.findings { result.findings.append(f) }
+        if let path = result.payments.unmatchedFile { result.outputs.append(path) }
         CrashPoint.reach("nightly:ingested")
         FreedMemory.release()
-        result.outputs += result.usage.quarantineFiles + result.bills.quarantineFiles
+        result.outputs += result.usage.quarantineFiles + result.bills.quarantineFiles + result.payments.quarantineFiles
             + (try QuarantineRepair.restoreMissing(store: store, outDir: env.outDir))
         if result.usage.quarantined + result.bills.quarantined > 0 {
             result.findings.append("\(result.usage.quarantined + result.bills.quarantined) input rows quarantined")
@@ -122,6 +139,14 @@ public struct Nightly: Job {
         }
         CrashPoint.reach("nightly:reconciled")
         FreedMemory.release()
+        if !intraday {
+            // Reminders go into the outbox here; alerts then sends everything pending, once.
+            let receivables = try self.receivables.perform(store: store, env: env, catalog: catalog, runID: runID, day: date, deliver: false)
+            result.receivables = receivables
+            result.outputs += receivables.outputs
+            if let f = receivables.findings { result.findings.append(f) }
+            CrashPoint.reach("nightly:receivables")
+        }
         let (alerts, jsonl) = try self.alerts.perform(store: store, env: env, catalog: catalog, runID: runID)
         result.alerts = alerts
         result.outputs.append(jsonl)

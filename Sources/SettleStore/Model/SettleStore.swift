@@ -35,6 +35,8 @@ public protocol SettleStore: AnyObject {
     /// Issued invoices, credit notes and supplementary invoices.
     var invoiceLedger: InvoiceLedger { get }
     var creditLedger: CreditLedger { get }
+    /// Payments taken in, what each paid, and the reminders sent.
+    var payments: PaymentLedger { get }
     /// The terms each issued period is priced with.
     var issuedTerms: IssuedTermsLedger { get }
     /// The charge audit's totals per day and model.

@@ -136,6 +136,12 @@ enum PostgresMigrations {
         ALTER TABLE period_totals DROP COLUMN calls_by_provider;
         """),
         (18, SharedMigrations.v18),
+        (19, SharedMigrations.v19 + """
+        UPDATE invoices SET currency = COALESCE((document::jsonb)->>'currency', ''),
+            due_date = COALESCE((document::jsonb)->>'due_date', ''),
+            amount_due = COALESCE((document::jsonb)->>'amount_due', '0'),
+            adjusts = COALESCE((document::jsonb)->>'adjusts', '');
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`): columns ordered so that nothing is padded,

@@ -6,6 +6,7 @@ extension PostgresStore {
     public var alertLedger: AlertLedger { AlertLedger(db) }
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
     public var creditLedger: CreditLedger { CreditLedger(db) }
+    public var payments: PaymentLedger { PaymentLedger(db) }
     public var issuedTerms: IssuedTermsLedger { IssuedTermsLedger(db) }
     public var audits: AuditLedger { AuditLedger(db) }
     public var pending: PendingWork { PendingWork(db) }

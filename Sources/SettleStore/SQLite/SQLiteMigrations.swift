@@ -201,6 +201,12 @@ enum SQLiteMigrations {
         ALTER TABLE period_totals DROP COLUMN calls_by_provider;
         """),
         (18, SharedMigrations.v18),
+        (19, SharedMigrations.v19 + """
+        UPDATE invoices SET currency = COALESCE(json_extract(document, '$.currency'), ''),
+            due_date = COALESCE(json_extract(document, '$.due_date'), ''),
+            amount_due = COALESCE(json_extract(document, '$.amount_due'), '0'),
+            adjusts = COALESCE(json_extract(document, '$.adjusts'), '');
+        """),
     ]
 
     /// Events at half the bytes (`StoredEvents`; the row id is SQLite's own rowid, not a column,

@@ -66,15 +66,19 @@ public final class AlertLedger {
                 at += chunk.count
             }
             let stored = alerts.filter { storedIDs.contains($0.id) }
-            for d in deliveries where !stored.isEmpty {
-                try sql.perform("""
-                    INSERT INTO alert_deliveries(id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(d.id), .text(d.customerID), .text(d.url), .text(d.body), .text(d.state.rawValue), .int(Int64(d.attempts)),
-                          .optional(d.lastError), .text(d.createdAt.description), .optional(d.deliveredAt?.description)])
-            }
+            for d in deliveries where !stored.isEmpty { try Self.insert(d, sql: sql) }
             return stored
         }
+    }
+
+    /// Puts a delivery in the outbox (`alert_deliveries`, which reminders share): stored before
+    /// it is sent, so a run killed between the two sends it next time.
+    static func insert(_ d: AlertDelivery, sql: any SQLExecutor) throws {
+        try sql.perform("""
+            INSERT INTO alert_deliveries(id, customer_id, url, body, status, attempts, last_error, created_at, delivered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """, [.text(d.id), .text(d.customerID), .text(d.url), .text(d.body), .text(d.state.rawValue), .int(Int64(d.attempts)),
+                  .optional(d.lastError), .text(d.createdAt.description), .optional(d.deliveredAt?.description)])
     }
 
     /// Twelve parameters an alert: SQLite takes at most 32,766 a statement.

@@ -96,7 +96,10 @@ public final class CreditLedger {
             for u in a.uses { try uses.append(Self.row(u, runID: runID)) }
         }
         for u in documentUses { try uses.append(Self.row(u, runID: runID)) }
-        for e in creditNotes { try put(e, remaining: e.amount) }
+        // A credit note's remainder: what it did not settle of the invoice it corrects.
+        var settled: [String: ExactDecimal] = [:]
+        for u in documentUses where u.kind == .settled { settled[u.entryReference, default: .zero] += u.amount }
+        for e in creditNotes { try put(e, remaining: e.amount - (settled[e.reference] ?? .zero)) }
         try entries.flush()
         try uses.flush()
         try sql.perform("UPDATE invoices SET credit_recorded = 1 WHERE credit_recorded = 0", [])

@@ -79,6 +79,8 @@ public final class InvoiceLedger {
         private var last: [InvoiceNumber.Sequence: Int64] = [:]
         fileprivate var documentUses: [CreditUse] = []
         fileprivate var creditNotes: [CreditEntry] = []
+        /// What this run's credit notes settled of each invoice, not yet stored.
+        private var settledNow: [String: ExactDecimal] = [:]
         /// Documents issued so far.
         public private(set) var count = 0
         /// One sink for the whole run, so that its statements are all of one size (SQLite keeps
@@ -91,7 +93,7 @@ public final class InvoiceLedger {
             self.finalizedAt = finalizedAt
             sink = sql.rowSink(into: "invoices", columns: ["number", "series", "year", "seq", "kind", "customer_id", "period", "period_start",
                                                             "credits_applied", "document", "finalized_at", "run_id", "credit_recorded",
-                                                            "issue_date"])
+                                                            "issue_date", "currency", "due_date", "amount_due", "adjusts"])
             termsSink = sql.rowSink(into: "issued_terms", columns: ["customer_id", "period_start", "document", "customer_terms",
                                                                      "catalog_digest"])
         }
@@ -140,7 +142,8 @@ public final class InvoiceLedger {
                 let text = try doc.render(inv)
                 try sink.append([.text(number), .text(doc.series), .int(year), .int(seq), .text(inv.kind.rawValue), .text(inv.customerID),
                                  .text(inv.period.description), .text(inv.period.firstDay.description), .decimal(inv.creditsApplied),
-                                 .text(text), .text(finalizedAt), .text(runID), .int(1), .text(inv.issueDate.description)])
+                                 .text(text), .text(finalizedAt), .text(runID), .int(1), .text(inv.issueDate.description),
+                                 .text(inv.currency), .text(inv.dueDate.description), .decimal(inv.amountDue), .text(inv.adjusts ?? "")])
                 if let terms = doc.terms {
                     if inv.kind == .invoice {
                         try freeze(customerID: inv.customerID, periodStart: inv.period.firstDay, document: number, terms: terms)
@@ -153,7 +156,20 @@ public final class InvoiceLedger {
                     u.source = number
                     documentUses.append(u)
                 }
-                if let back = CreditEntry.creditBack(of: inv) { creditNotes.append(back) }
+                if let back = CreditEntry.creditBack(of: inv) {
+                    creditNotes.append(back)
+                    // FINANCE.md, "Payments and receivables": the note's credit settles what is
+                    // open of the invoice it corrects; the rest stays on account.
+                    if let adjusted = inv.adjusts {
+                        let open = try PaymentLedger(sql).openAmount(of: adjusted) - (settledNow[adjusted] ?? .zero)
+                        let settled = CreditEntry.settlement(by: back, open: open)
+                        if settled > .zero {
+                            settledNow[adjusted, default: .zero] += settled
+                            documentUses.append(CreditUse(customerID: inv.customerID, entryReference: number, kind: .settled,
+                                                          day: inv.issueDate, amount: settled, source: adjusted))
+                        }
+                    }
+                }
                 count += 1
                 try body(inv, text)
             }

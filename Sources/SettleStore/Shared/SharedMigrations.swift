@@ -336,3 +336,56 @@ extension SharedMigrations {
         ALTER TABLE reconciliation_cells ADD COLUMN exchange_rates TEXT NOT NULL DEFAULT '';
         """
 }
+
+extension SharedMigrations {
+    /// Payments and receivables (FINANCE.md): each payment taken in, with what it did (its
+    /// posting, decided once; `posted_seq` the order postings were made in, NULL while
+    /// unmatched), and each reminder sent or passed. An invoice keeps what receivables need as
+    /// columns (currency, due date, amount due, the invoice a credit note adjusts), filled from
+    /// the stored document by each store's step.
+    static let v19 = """
+        CREATE TABLE payments (
+            id              TEXT PRIMARY KEY,
+            input_id        BIGINT NOT NULL,
+            source          TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            day             TEXT NOT NULL,
+            amount          TEXT NOT NULL,
+            currency        TEXT NOT NULL,
+            fee             TEXT,
+            reference       TEXT NOT NULL,
+            texts           TEXT NOT NULL,
+            named_customer  TEXT NOT NULL,
+            stripe_customer TEXT NOT NULL,
+            refunds         TEXT NOT NULL,
+            posted_seq      BIGINT,
+            invoice         TEXT NOT NULL,
+            rule            TEXT NOT NULL,
+            applied         TEXT NOT NULL,
+            credit          TEXT NOT NULL,
+            customer_id     TEXT NOT NULL,
+            unmatched       TEXT,
+            run_id          TEXT NOT NULL
+        );
+        CREATE INDEX payments_invoice ON payments(invoice);
+        CREATE TABLE reminders (
+            invoice      TEXT NOT NULL,
+            days         BIGINT NOT NULL,
+            customer_id  TEXT NOT NULL,
+            currency     TEXT NOT NULL,
+            due_date     TEXT NOT NULL,
+            open_amount  TEXT NOT NULL,
+            days_overdue BIGINT NOT NULL,
+            day          TEXT NOT NULL,
+            passed       BIGINT NOT NULL,
+            delivery_id  TEXT,
+            created_at   TEXT NOT NULL,
+            run_id       TEXT NOT NULL,
+            PRIMARY KEY (invoice, days)
+        );
+        ALTER TABLE invoices ADD COLUMN currency TEXT NOT NULL DEFAULT '';
+        ALTER TABLE invoices ADD COLUMN due_date TEXT NOT NULL DEFAULT '';
+        ALTER TABLE invoices ADD COLUMN amount_due TEXT NOT NULL DEFAULT '0';
+        ALTER TABLE invoices ADD COLUMN adjusts TEXT NOT NULL DEFAULT '';
+        """
+}
