@@ -291,11 +291,15 @@ import SettleTestSupport
             ALTER TABLE usage_summaries DROP COLUMN from_day; ALTER TABLE usage_summaries DROP COLUMN through_day;
             DROP TABLE period_calls; ALTER TABLE usage_daily_days DROP COLUMN complete;
             ALTER TABLE period_totals ADD COLUMN calls_by_provider TEXT NOT NULL DEFAULT '';
-            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates;
+            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders;
+            ALTER TABLE invoices DROP COLUMN currency; ALTER TABLE invoices DROP COLUMN due_date; ALTER TABLE invoices DROP COLUMN amount_due; ALTER TABLE invoices DROP COLUMN adjusts;
             DELETE FROM schema_migrations WHERE version >= 16;
             """)
         let reopened = try StoreOpener.open(url: env.databaseURL)
-        #expect(try reopened.migrate() == [16, 17, 18])
+        #expect(try reopened.migrate() == [16, 17, 18, 19])
+        // Migration 19 read each document's currency, due date and amount due for receivables.
+        let receivable = try reopened.payments.receivables(base: "USD")
+        #expect(receivable.map { "\($0.number) \($0.currency) \($0.issueDate) \($0.dueDate) \($0.total)" } == ["INV-2026-000001 USD 2026-11-02 2026-11-16 707.52", "INV-2026-000002 USD 2026-11-02 2026-11-16 94.80", "INV-2026-000003 USD 2026-11-02 2026-11-16 94.80"])
         #expect(try reopened.invoiceLedger.latestIssueDate() == day("2026-11-02"))
         // The first run freezes October with today's catalog; an in-place edit after it is not
         // applied, and neither is it by --catalog (no customer has a back-dated version).

@@ -84,7 +84,7 @@ import SettleTestSupport
                                            : "INSERT INTO archived_request_ids VALUES ('req_0000000000000000000000000001')")
 
         let store = try StoreOpener.open(url: url)
-        #expect(try store.migrate() == [14, 15, 16, 17, 18])
+        #expect(try store.migrate() == [14, 15, 16, 17, 18, 19])
         #expect(try storedIDs(url) == Self.ids.sorted())
         #expect(try store.eventCount() == Self.ids.count)
         let totals = try store.usageTotals()

@@ -41,7 +41,7 @@ import SettleTestSupport
                 """)
         }
         let store = try StoreOpener.open(url: url)
-        #expect(try store.migrate() == [13, 14, 15, 16, 17, 18])
+        #expect(try store.migrate() == [13, 14, 15, 16, 17, 18, 19])
         #expect(try store.eventCount() == 5)
         #expect(try partitions(url) == ["2026_09": 1, "2026_10": 2, "2026_11": 1, "2026_12": 1])
         #expect(try StoreKind.scalar(url, "SELECT COUNT(*) FROM request_ids") == "5")

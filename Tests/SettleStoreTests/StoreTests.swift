@@ -14,7 +14,7 @@ import SettleTestSupport
     func migrationsAreVersionedAndIdempotent(kind: StoreKind) throws {
         let dir = TempFolder()
         let (store, url) = try kind.makeStore(in: dir)
-        #expect(try store.schemaVersion() == 18)
+        #expect(try store.schemaVersion() == 19)
         #expect(try store.migrate() == [])
         if kind == .postgres {
             // Issued documents are compressed with lz4 (Debian's server is built with it).
@@ -36,7 +36,8 @@ import SettleTestSupport
         // What schema 16 left: the text column with two providers, a stale day and a current one.
         try StoreKind.tamper(url, """
             DROP TABLE period_calls; ALTER TABLE usage_daily_days DROP COLUMN complete;
-            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates;
+            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders;
+            ALTER TABLE invoices DROP COLUMN currency; ALTER TABLE invoices DROP COLUMN due_date; ALTER TABLE invoices DROP COLUMN amount_due; ALTER TABLE invoices DROP COLUMN adjusts;
             ALTER TABLE period_totals ADD COLUMN calls_by_provider TEXT NOT NULL DEFAULT '';
             UPDATE period_totals SET calls_by_provider = 'google=3,openai=9' WHERE customer_id = 'cus_1';
             INSERT INTO usage_daily_days(day, computed_at, stretches) VALUES ('2026-10-02', '2026-10-03T00:00:00Z', 'stale');
@@ -44,7 +45,7 @@ import SettleTestSupport
             DELETE FROM schema_migrations WHERE version >= 17;
             """)
         let reopened = try StoreOpener.open(url: url)
-        #expect(try reopened.migrate() == [17, 18])
+        #expect(try reopened.migrate() == [17, 18, 19])
         let totals = try reopened.periods.totals()
         #expect(totals.count == 1)
         #expect(totals.first?.callsByProvider == ["google": 3, "openai": 9])

@@ -9,6 +9,7 @@ public enum StateDump {
     public static let businessTables = [
         "usage_events_named", "quarantine", "bill_lines", "reconciliation_cells", "usage_daily", "usage_daily_days", "usage_latency_daily",
         "usage_summaries", "usage_trials", "period_totals", "period_calls", "alerts", "alert_deliveries", "invoices", "pending_days",
+        "payments", "reminders",
     ]
 
     /// `table: v1|v2|…` per row, every table's rows sorted, without the columns in `excluding`.

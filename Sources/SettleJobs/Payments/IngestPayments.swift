@@ -115,9 +115,8 @@ public struct IngestPayments: Job {
             }
             let tally = PaymentTally(sha256: file.sha256, bytes: file.bytes, read: file.records.count, quarantined: quarantined.count,
                                      skipped: skipped, skippedBy: skippedBy)
-            CrashPoint.reach("payments:posted")
             try load.commit(new: new, matched: matched, duplicates: duplicates, quarantined: quarantined, tally: tally, runID: runID,
-                            inbox: inbox[file.path])
+                            inbox: inbox[file.path], beforeCommit: { CrashPoint.reach("payments:stored") })
             if let path = try quarantine.finish(sourcePath: file.path, sha256: file.sha256) { result.quarantineFiles.append(path) }
             result.inputs.append(InputTally(path: file.path, sha256: file.sha256, format: file.format.rawValue, bytes: file.bytes,
                                             read: file.records.count, accepted: new.count, duplicates: duplicates,

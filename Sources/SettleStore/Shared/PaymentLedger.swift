@@ -247,7 +247,7 @@ public final class PaymentLoad {
     /// earlier files that match now (`matched`), the quarantined records and the tally, and
     /// commits. `duplicates`: payments of the file already stored (or twice in it).
     public func commit(new: [PostedPayment], matched: [PostedPayment], duplicates: Int, quarantined: [QuarantinedRowRecord],
-                       tally: PaymentTally, runID: String, inbox: InboxEntry?) throws {
+                       tally: PaymentTally, runID: String, inbox: InboxEntry?, beforeCommit: () -> Void = {}) throws {
         do {
             try PaymentLedger.update(matched, sql: sql)
             var seq = try PaymentLedger.nextSeq(sql)
@@ -278,6 +278,7 @@ public final class PaymentLoad {
                 WHERE id = ?
                 """, [.text(tally.sha256), .int(tally.bytes), .int(Int64(tally.read)), .int(Int64(new.count)), .int(Int64(duplicates)),
                       .int(Int64(tally.quarantined)), .int(Int64(tally.skipped)), .text(SkippedRows.encode(tally.skippedBy)), .int(inputID)])
+            beforeCommit()
             try sql.commitWork()
             open = false
         } catch {
