@@ -41,7 +41,9 @@ struct RunsCommand: ParsableCommand {
                 if skipped > 0 {
                     var byService: [String: Int] = [:]
                     for i in r.inputs { byService.merge(i.skippedBy) { $0 + $1 } }
-                    inputs += " (+\(grouped(skipped)) skipped, not token usage: \(SkippedRows.describe(byService, limit: 3)))"
+                    // A bill's skipped rows are other services; a payment file's, debits and failed charges.
+                    let why = r.job == "ingest-payments" ? "not payments received" : "not token usage"
+                    inputs += " (+\(grouped(skipped)) skipped, \(why): \(SkippedRows.describe(byService, limit: 3)))"
                 }
                 console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status.rawValue, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
                     + pad(seconds, 9) + inputs)
