@@ -131,6 +131,8 @@ public struct FinanceWorkbook: Sendable {
             ("Money at risk", .money(risk)),
             ("Alerts fired", .integer(Int64(f.alerts.count))),
             ("Customers projected over a limit", .integer(Int64(f.projectedOverLimit))),
+            ("Receivables as of (the Receivables sheet)", .text(f.receivablesAsOf?.description ?? "")),
+            ("Invoices open then", .integer(Int64(f.receivables.filter { $0.open > .zero }.count))),
         ]
         for (label, value) in rows { s.append([.text(label), value]) }
         s.pageBreaks = [rows.count + 2]
@@ -270,10 +272,10 @@ public struct FinanceWorkbook: Sendable {
         return s
     }
 
-    /// Receivables at the month's end (FINANCE.md, "Payments and receivables"): the columns of
-    /// `receivables/D/open-invoices.csv`, for every invoice open on the month's last day or
-    /// issued in the month. Each row is in its invoice's currency (named beside it), so the
-    /// columns have no totals.
+    /// Receivables (FINANCE.md, "Payments and receivables"): the columns of
+    /// `receivables/D/open-invoices.csv` for the month's invoices and every older one still
+    /// open, as of `receivablesAsOf`. Each row is in its invoice's currency (named beside it),
+    /// so the columns have no totals.
     static func receivables(_ f: FinanceFigures) -> Sheet {
         var s = Sheet(name: "Receivables", columns: [Sheet.Column("number", width: 18), Sheet.Column("customer_id"), Sheet.Column("currency"),
                                                      Sheet.Column("issue_date"), Sheet.Column("due_date"), Sheet.Column("total", .decimal),

@@ -39,7 +39,8 @@ struct NightlyCommand: ParsableCommand {
             facts.findings = Int64(result.findings.count)
             let u = result.usage
             console.say("\(intraday ? "intraday" : "nightly") \(day): \(u.inputs.count) usage files (\(grouped(u.read)) rows: \(grouped(u.accepted)) new, "
-                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(result.bills.inputs.count) provider bills")
+                + "\(grouped(u.duplicates)) duplicates, \(grouped(u.quarantined)) quarantined), \(result.bills.inputs.count) provider bills"
+                + (result.payments.inputs.isEmpty ? "" : ", \(result.payments.inputs.count) payment files (\(result.payments.posted.count) payments posted, \(result.payments.unmatched.count) unmatched)"))
             let cells = result.reconciled.reduce(0) { $0 + $1.cells.count }
             let notMatched = result.reconciled.reduce(0) { $0 + $1.notMatched }
             let risk = result.reconciled.reduce(ExactDecimal.zero) { $0 + $1.cells.reduce(.zero) { $0 + $1.moneyAtRisk } }
@@ -48,6 +49,10 @@ struct NightlyCommand: ParsableCommand {
                 + "money at risk $\(risk.formatted(places: 2))") }
             if let a = result.aggregate {
                 console.say("aggregated \(a.days.count) days into \(a.periodCount) customer billing periods")
+            }
+            if let r = result.receivables, !r.receivables.isEmpty {
+                let overdue = r.open.filter { $0.status(on: r.asOf) == .overdue }.count
+                console.say("receivables: \(r.open.count) invoices open, \(overdue) overdue, \(r.reminders.filter { !$0.passed }.count) reminders due (\(env.outDir)/receivables/\(r.asOf)/)")
             }
             if let a = result.alerts {
                 console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending")

@@ -43,6 +43,7 @@ struct ReceivablesCommand: ParsableCommand {
 enum ReceivablesLines {
     static func summary(_ r: CollectReceivables.Result) -> [String] {
         var out: [String] = []
+        guard !r.outputs.isEmpty else { return ["receivables as of \(r.asOf): no invoice issued and no payment taken in yet"] }
         let open = r.open
         var byCurrency: [String: ExactDecimal] = [:]
         for i in open { byCurrency[i.currency, default: .zero] += i.open }

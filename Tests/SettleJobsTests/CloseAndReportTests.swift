@@ -102,7 +102,7 @@ import SettleTestSupport
         let xlsx = "\(site.root)/out/reports/2026-10/finance-2026-10.xlsx"
         let book = try XLSXPart.read(xlsx, "xl/workbook.xml")
         for sheet in ["Summary", "Customers", "Models", "Providers", "Margin", "Reconciliation", "Alerts", "Service quality", "Projections",
-                      "Daily usage", "Credits", "Charge audit"] {
+                      "Daily usage", "Credits", "Receivables", "Charge audit"] {
             #expect(book.contains("name=\"\(sheet)\""), "sheet \(sheet)")
         }
         #expect(try XLSXPart.read(xlsx, "xl/charts/chart1.xml").contains("<c:lineChart>"))

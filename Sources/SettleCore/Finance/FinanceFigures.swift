@@ -22,8 +22,8 @@ public struct FinanceFigures: Sendable {
     public var chargeAudit: [ChargeAuditCell]
     /// The month's charge audit per provider, model and tier (`charge-audit-summary.csv`).
     public var chargeAuditSummary: [ChargeAuditSummaryRow]
-    /// Invoices open on `receivablesAsOf` (the month's last day) or issued in the month, with
-    /// what was paid and credited of them by then.
+    /// The invoices of the month's billing periods and every other one open on
+    /// `receivablesAsOf`, with what was paid and credited of them by then.
     public var receivables: [Receivable] = []
     public var receivablesAsOf: UTCDay?
 

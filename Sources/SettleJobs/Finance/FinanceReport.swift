@@ -73,11 +73,16 @@ public struct FinanceReport: Job {
                                           pending: credit.pendingCredit,
                                           currency: { [currencies = credit.customerCurrencies] in currencies[$0] ?? env.config.currency }),
             chargeAudit: auditCells, chargeAuditSummary: audit.summary(auditCells))
-        // Receivables at the month's end: what was open on its last day, and the month's invoices.
-        figures.receivablesAsOf = last
-        figures.receivables = ReceivableBook.on(last, invoices: try store.payments.receivables(base: env.config.currency),
-                                                payments: try store.payments.all(), settlements: try store.payments.settlements())
-            .filter { $0.open > .zero || ($0.issueDate >= first && $0.issueDate <= last) }
+        // Receivables: the month's invoices and every older one still open, as of the latest day
+        // the store knows of (a payment, an issue date), at least the month's end; from the data,
+        // so the same store gives the same sheet.
+        let receivables = try store.payments.receivables(base: env.config.currency)
+        let payments = try store.payments.all()
+        let asOf = ([last] + payments.map(\.payment.date) + receivables.map(\.issueDate)).max() ?? last
+        let ofMonth = try store.payments.invoiceNumbers(period: month)
+        figures.receivablesAsOf = asOf
+        figures.receivables = ReceivableBook.on(asOf, invoices: receivables, payments: payments, settlements: try store.payments.settlements())
+            .filter { ofMonth.contains($0.number) || $0.open > .zero }
         result.figures = figures
         env.progress.update("report: writing", done: 3, total: 4, unit: "steps")
         let csvPath = try gathering.commitUsageSummary()

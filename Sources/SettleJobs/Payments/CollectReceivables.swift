@@ -71,6 +71,8 @@ public struct CollectReceivables: Job {
         result.unmatched = payments.filter { !$0.posting.isPosted }.count
         result.receivables = ReceivableBook.on(day, invoices: try ledger.receivables(base: env.config.currency), payments: payments,
                                                settlements: try ledger.settlements())
+        // Nothing issued and nothing paid yet (a new site's first nights): no empty files.
+        guard !result.receivables.isEmpty || !payments.isEmpty else { return result }
         result.aging = AgingRow.of(result.receivables, on: day)
         result.outputs += try ReceivablesFiles.write(result.receivables, aging: result.aging, on: day, outDir: env.outDir)
         if !payments.isEmpty { result.outputs.append(try UnmatchedPaymentsFile.write(payments, outDir: env.outDir)) }

@@ -114,6 +114,12 @@ public final class PaymentLedger {
         }
     }
 
+    /// The numbers of the invoices (not credit notes) of the billing periods of `period`.
+    public func invoiceNumbers(period: PeriodMonth) throws -> Set<String> {
+        Set(try sql.rows(StoredColumns("invoices", ["number"]), "FROM invoices WHERE kind <> 'credit_note' AND period = ?",
+                         [.text(period.description)], { try $0.text() }))
+    }
+
     static let settlementColumns = StoredColumns("credit_uses", ["source", "day", "amount"])
 
     /// What credit notes settled of the invoices they correct.
