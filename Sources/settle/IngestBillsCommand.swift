@@ -35,10 +35,7 @@ struct IngestBillsCommand: ParsableCommand {
             let result = try IngestBills(paths: paths, format: format, options: options).execute(store: store, env: env)
             for input in result.inputs {
                 let covers = result.coverage[input.path].map { " (\($0))" } ?? ""
-                var line = "\(input.path): \(input.format)\(covers): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
-                    + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))"
-                if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) not token usage (\(SkippedRows.describe(input.skippedBy)))" }
-                console.say(line)
+                console.say(InputLines.tally(input, label: input.format + covers, skipped: "not token usage"))
             }
             let record = result.runRecord!
             console.say("run \(record.runID): \(result.inputs.count) provider bills; record \(env.outDir)/runs/\(record.runID).json")

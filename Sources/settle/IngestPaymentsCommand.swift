@@ -10,7 +10,7 @@ struct IngestPaymentsCommand: ParsableCommand {
         discussion: """
         Reads Stripe's payments export (the Dashboard's CSV: id, Created date (UTC), Amount, Amount Refunded, Currency, Fee, Status, Customer ID and metadata columns such as invoice_number (metadata), customer_id (metadata), kind (metadata)) and ISO 20022 camt.053 bank statements (.001.02 to .001.08: booked credit entries). The format is read from the content.
 
-        Each payment is matched to an invoice by its RF creditor reference, else an invoice number in its remittance, description or metadata, else (where it names its customer) that customer's one open invoice of exactly its amount. A part payment leaves the rest open; an overpayment becomes credit on account; a Stripe payment with kind (metadata) = topup is a prepaid top-up; a refund reopens what it refunds. Payments that match nothing are listed in OUT/payments/unmatched.csv (exit 3), and tried again when invoices are issued.
+        Each payment is matched to an invoice by its RF creditor reference, else an invoice number in its remittance, description or metadata, else (where it names its customer) that customer's one open invoice of exactly its amount. A part payment leaves the rest open; an overpayment becomes credit on account; a Stripe payment with kind (metadata) = topup is a prepaid top-up; a refund reopens what it refunds. Payments that match nothing are listed in OUT/payments/unmatched.csv (exit 3) and tried again by every later ingest and receivables run, so a payment that came before its invoice is matched once the invoice is issued.
 
         Each file is one transaction. A payment id seen before is a duplicate, forever: the same file again changes nothing. Records that cannot be read are quarantined to OUT/quarantine/ (exit 3); a file that is no payment file, or holds nothing, stops the run with exit 65 before anything is stored.
 
@@ -32,10 +32,7 @@ struct IngestPaymentsCommand: ParsableCommand {
             let store = try env.openStore()
             let result = try IngestPayments(paths: paths).execute(store: store, env: env)
             for input in result.inputs {
-                var line = "\(input.path): \(input.format): read \(grouped(input.read)), accepted \(grouped(input.accepted)), "
-                    + "duplicates \(grouped(input.duplicates)), quarantined \(grouped(input.quarantined))"
-                if input.skipped > 0 { line += ", skipped \(grouped(input.skipped)) (\(SkippedRows.describe(input.skippedBy)))" }
-                console.say(line)
+                console.say(InputLines.tally(input, label: input.format, skipped: "not payments received"))
             }
             for p in result.posted { console.say("  " + PaymentLines.posted(p)) }
             let record = result.runRecord!

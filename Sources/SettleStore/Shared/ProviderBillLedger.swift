@@ -118,11 +118,7 @@ final class SharedBillLoad: BillLoad {
         self.sql = sql
         try sql.beginWork()
         do {
-            let returned = StoredColumns("ingest_inputs", ["id"])
-            let values = try sql.fetch("INSERT INTO ingest_inputs(run_id, path, format, kind) VALUES (?, ?, ?, 'bill') RETURNING \(returned.list)",
-                                       [.text(runID), .text(path), .text(format)])[0]
-            var row = returned.reader(values)
-            inputID = try row.int()
+            inputID = try IngestInputs.begin(sql, runID: runID, path: path, format: format, kind: "bill")
         } catch {
             sql.rollbackWork()
             throw error
@@ -147,18 +143,10 @@ final class SharedBillLoad: BillLoad {
                 try PendingWork(sql).mark(try daysToReconcile(lines), steps: [.reconcile])
             }
             if var inbox { inbox.sha256 = tally.sha256; try PendingWork(sql).record(inbox) }
-            for r in quarantined {
-                try sql.perform("""
-                    INSERT INTO quarantine(sha256, line, source, reason, raw, input_id) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (sha256, line) DO NOTHING
-                    """, [.text(tally.sha256), .int(Int64(r.line)), .text(r.source), .text(r.reason), .text(r.raw), .int(inputID)])
-            }
-            try sql.perform("""
-                UPDATE ingest_inputs SET sha256 = ?, bytes = ?, read = ?, accepted = ?, duplicates = ?, quarantined = ?, skipped = ?,
-                    skipped_by = ?
-                WHERE id = ?
-                """, [.text(tally.sha256), .int(tally.bytes), .int(Int64(tally.read)), .int(Int64(counts.0)), .int(Int64(counts.1)),
-                      .int(Int64(tally.quarantined)), .int(Int64(tally.skipped)), .text(SkippedRows.encode(tally.skippedBy)), .int(inputID)])
+            try IngestInputs.quarantine(quarantined, sha256: tally.sha256, inputID: inputID, sql)
+            try IngestInputs.finish(inputID, IngestInputs.Tally(sha256: tally.sha256, bytes: tally.bytes, read: tally.read, accepted: counts.0,
+                                                                duplicates: counts.1, quarantined: tally.quarantined, skipped: tally.skipped,
+                                                                skippedBy: tally.skippedBy), sql)
             try sql.commitWork()
             open = false
             return counts
