@@ -19,7 +19,7 @@ import SettleCore
 
     static func book(earlier: [PostedPayment] = [], settlements: [ReceivableBook.Settlement] = []) -> PaymentBook {
         PaymentBook(invoices: ReceivableBook.openBeforePayments(invoices, settlements: settlements), earlier: earlier,
-                    isCustomer: { ["cus_a", "cus_b"].contains($0) })
+                    currencyOf: { ["cus_a": "USD", "cus_b": "EUR"][$0] })
     }
 
     static func pay(_ id: String, _ amount: String, _ currency: String = "USD", on date: String = "2026-11-20", kind: Payment.Kind = .payment,
@@ -77,9 +77,11 @@ import SettleCore
         let entry = PostedPayment(payment: Self.pay("ch_1/refund", "30.00", on: "2026-11-25", kind: .refund, refunds: "ch_1"), posting: refund).creditEntry
         #expect(entry == CreditEntry(reference: "ch_1/refund", customerID: "cus_a", kind: .refund, date: Self.day("2026-11-25"), amount: Self.d("-5.20")))
         // A top-up is credit; its refund takes it back.
-        let topup = book.post(Self.pay("ch_2", "100.00", kind: .topup), customer: "cus_b")
+        #expect(book.post(Self.pay("ch_x", "100.00", kind: .topup), customer: "cus_b").unmatched
+                == "a top-up in USD for cus_b, who is billed and holds credit in EUR")
+        let topup = book.post(Self.pay("ch_2", "100.00", "EUR", kind: .topup), customer: "cus_b")
         #expect(topup.credit == Self.d("100.00") && topup.invoice == nil)
-        let back = book.post(Self.pay("ch_2/refund", "100.00", kind: .refund, refunds: "ch_2"), customer: nil)
+        let back = book.post(Self.pay("ch_2/refund", "100.00", "EUR", kind: .refund, refunds: "ch_2"), customer: nil)
         #expect(back.credit == Self.d("-100.00") && back.applied.isZero)
     }
 

@@ -63,15 +63,15 @@ public struct PaymentBook: Sendable {
     private var posted: [String: PostedPayment] = [:]
     /// What refunds already paid back of each payment: credit, then what was applied.
     private var refunded: [String: (credit: ExactDecimal, applied: ExactDecimal)] = [:]
-    /// Whether customers.csv lists a customer.
-    private let isCustomer: @Sendable (String) -> Bool
+    /// The currency customers.csv bills a customer in; nil for one it does not list.
+    private let currencyOf: @Sendable (String) -> String?
 
     /// `invoices`: every issued invoice with its open amount before any payment
     /// (`ReceivableBook.openBeforePayments`); `earlier`: the payments already posted, in the
     /// order they were.
-    public init(invoices: [PaymentMatching.OpenInvoice], earlier: [PostedPayment], isCustomer: @escaping @Sendable (String) -> Bool) {
+    public init(invoices: [PaymentMatching.OpenInvoice], earlier: [PostedPayment], currencyOf: @escaping @Sendable (String) -> String?) {
         matching = PaymentMatching(invoices)
-        self.isCustomer = isCustomer
+        self.currencyOf = currencyOf
         for p in earlier where p.posting.isPosted {
             if let invoice = p.posting.invoice { matching.change(invoice, openBy: -p.posting.applied) }
             remember(p)
@@ -112,13 +112,15 @@ public struct PaymentBook: Sendable {
         }
     }
 
-    /// A prepaid top-up: credit for the customer it names, or unmatched when it names none
-    /// that customers.csv lists.
+    /// A prepaid top-up: credit for the customer it names, in the customer's currency (credit
+    /// is held in it); unmatched when it names none that customers.csv lists, or pays in
+    /// another currency.
     private func topUp(_ p: Payment, customer: String?) -> PaymentPosting {
         guard let customer else {
             return .unmatched("a top-up that names no customer (no customer_id (metadata), and its Customer ID is in no stripe_customer column of customers.csv)")
         }
-        guard isCustomer(customer) else { return .unmatched("a top-up for \(customer), whom customers.csv does not list") }
+        guard let currency = currencyOf(customer) else { return .unmatched("a top-up for \(customer), whom customers.csv does not list") }
+        guard currency == p.currency else { return .unmatched("a top-up in \(p.currency) for \(customer), who is billed and holds credit in \(currency)") }
         return PaymentPosting(credit: p.amount, customerID: customer)
     }
 

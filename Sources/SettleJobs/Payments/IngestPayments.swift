@@ -113,15 +113,17 @@ public struct IngestPayments: Job {
                 guard seen.insert(p.id).inserted else { duplicates += 1; continue }
                 new.append(book.post(p))
             }
+            // A refund that came before the payment it refunds (in an earlier file) matches now.
+            let matchedLate = book.rematch()
             let tally = PaymentTally(sha256: file.sha256, bytes: file.bytes, read: file.records.count, quarantined: quarantined.count,
                                      skipped: skipped, skippedBy: skippedBy)
-            try load.commit(new: new, matched: matched, duplicates: duplicates, quarantined: quarantined, tally: tally, runID: runID,
+            try load.commit(new: new, matched: matched + matchedLate, duplicates: duplicates, quarantined: quarantined, tally: tally, runID: runID,
                             inbox: inbox[file.path], beforeCommit: { CrashPoint.reach("payments:stored") })
             if let path = try quarantine.finish(sourcePath: file.path, sha256: file.sha256) { result.quarantineFiles.append(path) }
             result.inputs.append(InputTally(path: file.path, sha256: file.sha256, format: file.format.rawValue, bytes: file.bytes,
                                             read: file.records.count, accepted: new.count, duplicates: duplicates,
                                             quarantined: quarantined.count, skipped: skipped, skippedBy: skippedBy))
-            result.posted += matched + new.filter(\.posting.isPosted)
+            result.posted += matched + new.filter(\.posting.isPosted) + matchedLate
             result.unmatched += new.filter { !$0.posting.isPosted }
         } catch {
             load.rollback()

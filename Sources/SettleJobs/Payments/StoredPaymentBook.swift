@@ -15,9 +15,10 @@ struct StoredPaymentBook {
     init(_ ledger: PaymentLedger, catalog: Catalog, base: String) throws {
         let stored = try ledger.all()
         let invoices = try ledger.receivables(base: base)
-        let customers = Set(catalog.customers.ids)
+        var currencies: [String: String] = [:]
+        for id in catalog.customers.ids { currencies[id] = catalog.customers[id]?.current.currency ?? base }
         book = PaymentBook(invoices: ReceivableBook.openBeforePayments(invoices, settlements: try ledger.settlements()),
-                           earlier: stored.filter(\.posting.isPosted), isCustomer: { customers.contains($0) })
+                           earlier: stored.filter(\.posting.isPosted), currencyOf: { [currencies] in currencies[$0] })
         unmatched = stored.filter { !$0.posting.isPosted }
         self.catalog = catalog
     }
