@@ -68,8 +68,8 @@ public enum ReaderHarness {
                 do { read += try CatalogLoader.credits(path, customers: Set((1...50).map { "cus_\(String(format: "%04d", $0))" })).count } catch { refusal = refusal ?? "\(error)" }
                 return read > 0 ? .read(read) : .refused(refusal ?? "empty")
             case .payments:
-                let records = data.first == UInt8(ascii: "<") ? try CamtStatement.read(path: path, bytes: data) : try StripePaymentsExport.read(path: path)
-                return records.isEmpty ? .refused("no records") : .read(records.count)
+                // As `settle ingest payments` opens them: the format told from the content.
+                return .read(try PaymentFile.open(path: path).records.count)
             case .rates:
                 return .read(try ECBRatesFile.read(path).days.count)
             }
