@@ -44,6 +44,7 @@ struct CloseCommand: ParsableCommand {
             for d in result.documents {
                 console.say("PDFs: \(d.documents) documents in \(d.folder)/\(d.statements > 0 ? ", \(d.statements) seller statements" : "")")
             }
+            if let j = result.journal { for line in JournalLines.summary(j, month: period) { console.say(line) } }
             for f in result.findings { console.warn(f) }
             return result.status
         }

@@ -291,7 +291,7 @@ import SettleTestSupport
             ALTER TABLE usage_summaries DROP COLUMN from_day; ALTER TABLE usage_summaries DROP COLUMN through_day;
             DROP TABLE period_calls; ALTER TABLE usage_daily_days DROP COLUMN complete;
             ALTER TABLE period_totals ADD COLUMN calls_by_provider TEXT NOT NULL DEFAULT '';
-            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders;
+            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders; DROP TABLE journal_lines; DROP TABLE journal_months;
             ALTER TABLE invoices DROP COLUMN currency; ALTER TABLE invoices DROP COLUMN due_date; ALTER TABLE invoices DROP COLUMN amount_due; ALTER TABLE invoices DROP COLUMN adjusts;
             DELETE FROM schema_migrations WHERE version >= 16;
             """)

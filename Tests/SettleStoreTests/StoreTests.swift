@@ -36,7 +36,7 @@ import SettleTestSupport
         // What schema 16 left: the text column with two providers, a stale day and a current one.
         try StoreKind.tamper(url, """
             DROP TABLE period_calls; ALTER TABLE usage_daily_days DROP COLUMN complete;
-            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders;
+            ALTER TABLE bill_lines DROP COLUMN exchange_rate; ALTER TABLE reconciliation_cells DROP COLUMN exchange_rates; DROP TABLE payments; DROP TABLE reminders; DROP TABLE journal_lines; DROP TABLE journal_months;
             ALTER TABLE invoices DROP COLUMN currency; ALTER TABLE invoices DROP COLUMN due_date; ALTER TABLE invoices DROP COLUMN amount_due; ALTER TABLE invoices DROP COLUMN adjusts;
             ALTER TABLE period_totals ADD COLUMN calls_by_provider TEXT NOT NULL DEFAULT '';
             UPDATE period_totals SET calls_by_provider = 'google=3,openai=9' WHERE customer_id = 'cus_1';

@@ -21,6 +21,8 @@ public struct SettleConfig: Sendable {
     /// `[reminders] days`: after how many days past due an open invoice gets a reminder, each
     /// once ever (FINANCE.md, "Payments and receivables"), ascending, none repeated.
     public var reminderDays: [Int] = [7, 14, 30]
+    /// `[journal]`: the chart of accounts the journal posts to, and what the import formats need.
+    public var journal = JournalSettings()
     public var audit = AuditSettings()
     public var archive = ArchiveSettings()
     public var invoices = InvoiceSettings()
@@ -196,4 +198,16 @@ public struct InvoiceSettings: Sendable {
     public var issuer: InvoiceIssuer {
         InvoiceIssuer(name: issuerName, address: issuerAddress, taxID: issuerTaxID, companyID: issuerCompanyID, iban: issuerIBAN, bic: issuerBIC)
     }
+}
+
+/// `[journal]` (FINANCE.md, "The journal").
+public struct JournalSettings: Sendable {
+    /// `[journal.accounts]` codes and `[journal.names]` names; the spec's chart by default.
+    public var chart = ChartOfAccounts()
+    /// Xero's `*TaxRate` column: the name of a tax rate in the Xero organisation that leaves a
+    /// journal line untaxed (the VAT is booked on its own account already).
+    public var xeroTaxRate = "No VAT"
+    /// QuickBooks Online reads dates in its region's order: `MM/DD/YYYY` (US), or `DD/MM/YYYY`.
+    public var quickbooksDateFormat = "MM/DD/YYYY"
+    public init() {}
 }

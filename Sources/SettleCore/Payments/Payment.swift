@@ -23,6 +23,9 @@ public struct Payment: Sendable, Hashable {
     public var currency: String
     /// Stripe's fee, kept for the journal.
     public var fee: ExactDecimal?
+    /// The fee's currency where it is not the payment's: Stripe's fee is in the account's
+    /// settlement currency (the export's `Converted Currency`).
+    public var feeCurrency: String?
     /// The structured creditor reference the payer quoted (`RF…`), where the file carries one
     /// in a field of its own (camt.053 `Strd/CdtrRefInf/Ref`).
     public var reference: String?

@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var c = SettleConfig()
         try t.known(root, "", ["database", "out_dir", "currency", "inbox", "catalog", "markup", "volume_discounts",
                                 "tiers", "plans", "aliases", "provider_names", "reconcile", "alerts", "invoices",
-                                "gateway_db", "litellm", "focus", "audit", "archive", "exchange_rates", "reminders"])
+                                "gateway_db", "litellm", "focus", "audit", "archive", "exchange_rates", "reminders", "journal"])
         c.database = try t.string(root, "database").map(t.databaseURL)
         c.outDir = try t.string(root, "out_dir").map(t.path)
         if let currency = try t.string(root, "currency") {
@@ -185,6 +185,34 @@ public enum ConfigLoader {
                     throw ConfigError(file: file, key: "reminders.days", "names a day twice: each reminder is sent once, so each day appears once")
                 }
                 c.reminderDays = values.sorted()
+            }
+        }
+        if let j = try t.table(root, "journal") {
+            try t.known(j, "journal", ["accounts", "names", "xero_tax_rate", "quickbooks_date_format"])
+            let roles = Set(JournalAccount.allCases.map(\.rawValue))
+            for (key, setter) in [("accounts", { (c: inout SettleConfig, a: JournalAccount, v: String) in c.journal.chart.codes[a] = v }),
+                                  ("names", { (c: inout SettleConfig, a: JournalAccount, v: String) in c.journal.chart.names[a] = v })] {
+                guard let table = try t.table(j, key, in: "journal") else { continue }
+                try t.known(table, "journal.\(key)", roles)
+                for name in table.keys {
+                    // An account code is often written as a number (1100); either reads.
+                    let value = table[name]?.string ?? table[name]?.int.map(String.init)
+                    guard let value, !value.trimmingSpaces().isEmpty, let account = JournalAccount(rawValue: name) else {
+                        throw ConfigError(file: file, key: "journal.\(key).\(name)", "expected an account \(key == "accounts" ? "code such as \"1100\"" : "name")")
+                    }
+                    setter(&c, account, value)
+                }
+            }
+            let codes = JournalAccount.allCases.map { c.journal.chart.code($0) }
+            if let twice = Dictionary(grouping: codes, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+                throw ConfigError(file: file, key: "journal.accounts", "gives code \(twice) to two accounts; each account needs a code of its own")
+            }
+            if let v = try t.string(j, "xero_tax_rate", in: "journal") { c.journal.xeroTaxRate = v }
+            if let v = try t.string(j, "quickbooks_date_format", in: "journal") {
+                guard ["MM/DD/YYYY", "DD/MM/YYYY"].contains(v) else {
+                    throw ConfigError(file: file, key: "journal.quickbooks_date_format", "expected MM/DD/YYYY (US) or DD/MM/YYYY")
+                }
+                c.journal.quickbooksDateFormat = v
             }
         }
         if let a = try t.table(root, "audit") {

@@ -49,9 +49,13 @@ public enum StripePaymentsExport {
         let stripeCustomer = row["Customer ID"]
         let kind: Payment.Kind = row["kind (metadata)"].lowercased() == "topup" ? .topup : .payment
         let texts = [row["invoice_number (metadata)"], row["Description"]].filter { !$0.isEmpty }
-        var out: [PaymentFileRecord] = [.payment(Payment(
+        var payment = Payment(
             id: id, source: .stripe, kind: kind, date: date, amount: amount, currency: currency, fee: ExactDecimal(row["Fee"]),
-            texts: texts, customerID: customer.isEmpty ? nil : customer, stripeCustomer: stripeCustomer.isEmpty ? nil : stripeCustomer))]
+            texts: texts, customerID: customer.isEmpty ? nil : customer, stripeCustomer: stripeCustomer.isEmpty ? nil : stripeCustomer)
+        // The fee is in the settlement currency (`Converted Currency`) where the export says it.
+        let settlement = row["Converted Currency"].uppercased()
+        if ISOCodes.isCurrency(settlement), settlement != currency { payment.feeCurrency = settlement }
+        var out: [PaymentFileRecord] = [.payment(payment)]
         if refunded > .zero {
             // `Refunded date (UTC)` where the export has it (the last refund's); else the charge's.
             let refundDay = UTCDay(String(row["Refunded date (UTC)"].prefix(10))) ?? date

@@ -346,26 +346,11 @@ public struct IssueInvoices: Job {
         try documents.first { try StoredDocuments.read($0).kind == .invoice }?.number
     }
 
-    /// The credit ledger brought up to the issue date from credits.csv (`CreditCatchUp`); a
-    /// row it cannot take is bad configuration (78) naming the line.
+    /// The credit ledger brought up to the issue date (`StoredCreditLedger`).
     func creditAccounts(store: any SettleStore, catalog: Catalog, creditsFile: String?, through date: UTCDay,
                         result: inout Result) throws -> [String: CreditAccount] {
-        var accounts = try store.creditLedger.accounts()
-        let earlier = try store.creditLedger.earlierDocuments().map { d -> CreditCatchUp.EarlierDocument in
-            let inv = try StoredDocuments.read(d.document, number: d.number)
-            return CreditCatchUp.EarlierDocument(number: d.number, customerID: d.customerID, issueDate: inv.issueDate,
-                                                 periodEnd: inv.period.endDay, creditsApplied: d.creditsApplied)
-        }
-        // Stripe top-ups, overpayments and refunds of credit are entries as if credits.csv had them.
-        let payments = try store.payments.all()
-        do {
-            let entries = try CreditCatchUp.entries(catalog: catalog.credits, payments: payments)
-            result.uncoveredCredit = try CreditCatchUp.run(&accounts, catalog: entries, earlier: earlier, through: date)
-        } catch {
-            // An entry a payment made names no line of credits.csv: the message names the payment.
-            guard error.line > 0 else { throw ConfigError(file: "payments (settle ingest payments)", error.message) }
-            throw ConfigError(file: creditsFile ?? "credits.csv", line: error.line, key: error.key, error.message)
-        }
+        let (accounts, uncovered) = try StoredCreditLedger.caughtUp(store: store, catalog: catalog, creditsFile: creditsFile, through: date)
+        result.uncoveredCredit = uncovered
         return accounts
     }
 

@@ -1,4 +1,5 @@
 import SettleCore
+import Logging
 import SettleFormats
 import SettleStore
 import SettleThreads
@@ -31,6 +32,8 @@ public struct Close: Job {
         public var finance = FinanceReport.Result()
         /// The PDFs rendered, one result per month.
         public var documents: [RenderDocuments.Result] = []
+        /// The month's journal; nil when it could not be written yet (the month is not over).
+        public var journal: WriteJournal.Result?
         public var findings: [String] = []
         public var outputs: [String] = []
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
@@ -98,6 +101,15 @@ public struct Close: Job {
         result.outputs += try invoiceWorkbook.wait()
         // The quarter's One-Stop Shop lines, with the documents this close issued.
         if let oss = try OneStopShopReport(month: month).write(store: store, env: env) { result.outputs.append(oss) }
+        // The month's journal, once the month is over and no later one is written.
+        do {
+            let journal = try WriteJournal(month: month).perform(store: store, env: env, catalog: catalog, runID: runID, today: env.clock().day)
+            result.journal = journal
+            result.outputs += journal.files
+            if let f = journal.findings { result.findings.append("journal: \(f)") }
+        } catch let e as JournalMonthError {
+            env.logger.notice("close: no journal for \(month): \(e)")
+        }
         // The PDFs customers and sellers receive, of every month this close issued documents
         // in (an adjustment of an earlier month included), and of the month closed.
         var rendered = zip(earlier, result.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)

@@ -37,6 +37,8 @@ public protocol SettleStore: AnyObject {
     var creditLedger: CreditLedger { get }
     /// Payments taken in, what each paid, and the reminders sent.
     var payments: PaymentLedger { get }
+    /// The accounting journal, month by month.
+    var journal: JournalLedger { get }
     /// The terms each issued period is priced with.
     var issuedTerms: IssuedTermsLedger { get }
     /// The charge audit's totals per day and model.

@@ -7,6 +7,7 @@ extension PostgresStore {
     public var invoiceLedger: InvoiceLedger { InvoiceLedger(db) }
     public var creditLedger: CreditLedger { CreditLedger(db) }
     public var payments: PaymentLedger { PaymentLedger(db) }
+    public var journal: JournalLedger { JournalLedger(db) }
     public var issuedTerms: IssuedTermsLedger { IssuedTermsLedger(db) }
     public var audits: AuditLedger { AuditLedger(db) }
     public var pending: PendingWork { PendingWork(db) }

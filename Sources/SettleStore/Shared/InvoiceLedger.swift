@@ -220,6 +220,15 @@ public final class InvoiceLedger {
         public var document: String
     }
 
+    /// One stored document by its number; nil for a number not issued.
+    public func document(number: String) throws -> StoredDocument? {
+        try sql.rows(StoredColumns("invoices", ["number", "document"]), "FROM invoices WHERE number = ?", [.text(number)]) { row -> StoredDocument in
+            let number = try row.text()
+            let document = try row.text()
+            return StoredDocument(number: number, document: document)
+        }.first
+    }
+
     /// Whether any document of the period is stored: a month's first close reads none back.
     public func hasDocuments(period: PeriodMonth) throws -> Bool {
         try !sql.fetch("SELECT 1 FROM invoices WHERE period = ? LIMIT 1", [.text(period.description)]).isEmpty

@@ -14,7 +14,7 @@ public final class PaymentLedger {
         try PaymentLoad(sql: sql, runID: runID, path: path, format: format)
     }
 
-    static let paymentNames = ["id", "source", "kind", "day", "amount", "currency", "fee", "reference", "texts", "named_customer",
+    static let paymentNames = ["id", "source", "kind", "day", "amount", "currency", "fee", "fee_currency", "reference", "texts", "named_customer",
                                "stripe_customer", "refunds", "invoice", "rule", "applied", "credit", "customer_id", "unmatched"]
     static let paymentColumns = StoredColumns("payments", paymentNames)
     /// Separates a payment's texts in one column: a control character no remittance holds.
@@ -34,6 +34,7 @@ public final class PaymentLedger {
         let amount = try row.money()
         let currency = try row.text()
         let fee = try row.decimal()
+        let feeCurrency = try row.text()
         let reference = try row.text()
         let texts = try row.text()
         let named = try row.text()
@@ -50,10 +51,12 @@ public final class PaymentLedger {
                               texts: texts.split(separator: textSeparator, omittingEmptySubsequences: true).map(String.init),
                               customerID: named.isEmpty ? nil : named, stripeCustomer: stripe.isEmpty ? nil : stripe,
                               refunds: refunds.isEmpty ? nil : refunds)
+        var p = payment
+        p.feeCurrency = feeCurrency.isEmpty ? nil : feeCurrency
         guard rule.isEmpty || PaymentMatching.Rule(rawValue: rule) != nil else { throw StoreError.unreadable("payments.rule", rule) }
         let posting = PaymentPosting(invoice: invoice.isEmpty ? nil : invoice, rule: PaymentMatching.Rule(rawValue: rule), applied: applied,
                                      credit: credit, customerID: customer.isEmpty ? nil : customer, unmatched: unmatched)
-        return PostedPayment(payment: payment, posting: posting)
+        return PostedPayment(payment: p, posting: posting)
     }
 
     /// Which of `ids` are stored already.
@@ -256,11 +259,11 @@ public final class PaymentLoad {
             for p in new {
                 let q = p.posting, pay = p.payment
                 try sql.perform("""
-                    INSERT INTO payments(id, input_id, source, kind, day, amount, currency, fee, reference, texts, named_customer, stripe_customer,
-                        refunds, posted_seq, invoice, rule, applied, credit, customer_id, unmatched, run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO payments(id, input_id, source, kind, day, amount, currency, fee, fee_currency, reference, texts, named_customer,
+                        stripe_customer, refunds, posted_seq, invoice, rule, applied, credit, customer_id, unmatched, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(pay.id), .int(inputID), .text(pay.source.rawValue), .text(pay.kind.rawValue), .text(pay.date.description),
-                          .decimal(pay.amount), .text(pay.currency), .decimal(pay.fee), .text(pay.reference ?? ""),
+                          .decimal(pay.amount), .text(pay.currency), .decimal(pay.fee), .text(pay.feeCurrency ?? ""), .text(pay.reference ?? ""),
                           .text(pay.texts.joined(separator: String(PaymentLedger.textSeparator))), .text(pay.customerID ?? ""),
                           .text(pay.stripeCustomer ?? ""), .text(pay.refunds ?? ""), q.isPosted ? .int(seq) : .null,
                           .text(q.invoice ?? ""), .text(q.rule?.rawValue ?? ""), .decimal(q.applied), .decimal(q.credit),

@@ -338,9 +338,10 @@ extension SharedMigrations {
 }
 
 extension SharedMigrations {
-    /// Payments and receivables (FINANCE.md): each payment taken in, with what it did (its
-    /// posting, decided once; `posted_seq` the order postings were made in, NULL while
-    /// unmatched), and each reminder sent or passed. An invoice keeps what receivables need as
+    /// Payments and receivables, and the journal (FINANCE.md): each payment taken in, with what
+    /// it did (its posting, decided once; `posted_seq` the order postings were made in, NULL
+    /// while unmatched), and each reminder sent or passed; each month's journal lines as written
+    /// (append-only: a written month is never written again, only read back). An invoice keeps what receivables need as
     /// columns (currency, due date, amount due, the invoice a credit note adjusts), filled from
     /// the stored document by each store's step.
     static let v19 = """
@@ -353,6 +354,7 @@ extension SharedMigrations {
             amount          TEXT NOT NULL,
             currency        TEXT NOT NULL,
             fee             TEXT,
+            fee_currency    TEXT NOT NULL,
             reference       TEXT NOT NULL,
             texts           TEXT NOT NULL,
             named_customer  TEXT NOT NULL,
@@ -382,6 +384,31 @@ extension SharedMigrations {
             created_at   TEXT NOT NULL,
             run_id       TEXT NOT NULL,
             PRIMARY KEY (invoice, days)
+        );
+        CREATE TABLE journal_lines (
+            month             TEXT NOT NULL,
+            entry             BIGINT NOT NULL,
+            line              BIGINT NOT NULL,
+            source            TEXT NOT NULL,
+            day               TEXT NOT NULL,
+            memo              TEXT NOT NULL,
+            account           TEXT NOT NULL,
+            debit             TEXT NOT NULL,
+            credit            TEXT NOT NULL,
+            document          TEXT NOT NULL,
+            customer_id       TEXT NOT NULL,
+            seller            TEXT NOT NULL,
+            original_currency TEXT NOT NULL,
+            original_amount   TEXT NOT NULL,
+            exchange_rate     TEXT NOT NULL,
+            run_id            TEXT NOT NULL,
+            PRIMARY KEY (month, entry, line)
+        );
+        CREATE INDEX journal_lines_source ON journal_lines(source);
+        CREATE TABLE journal_months (
+            month      TEXT PRIMARY KEY,
+            written_at TEXT NOT NULL,
+            run_id     TEXT NOT NULL
         );
         ALTER TABLE invoices ADD COLUMN currency TEXT NOT NULL DEFAULT '';
         ALTER TABLE invoices ADD COLUMN due_date TEXT NOT NULL DEFAULT '';
