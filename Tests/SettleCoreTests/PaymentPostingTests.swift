@@ -136,6 +136,25 @@ import SettleCore
         #expect(Reminder.due([paid, Self.invoices[2]], on: Self.day("2026-12-01"), steps: [7], earlier: []).isEmpty)
     }
 
+    @Test func aStripeRefundOfCreditAlreadyUsedLeavesTheCustomerOwingNotAnError() throws {
+        // 5.20 overpaid, used by an invoice, then Stripe refunds the 5.20: the refund happened.
+        var account = CreditAccount(customerID: "cus_a")
+        try account.record(CreditEntry(reference: "p3", customerID: "cus_a", kind: .overpayment, date: Self.day("2026-11-20"), amount: Self.d("5.20")))
+        var inv = Invoice(kind: .invoice, customerID: "cus_a", customerName: "A",
+            period: BillingPeriod(month: PeriodMonth("2026-11")!, billingDay: 1), issueDate: Self.day("2026-12-01"), dueDate: Self.day("2026-12-15"),
+            currency: "USD", lines: [], subtotal: Self.d("20.00"), tax: .zero, total: Self.d("20.00"), creditsApplied: .zero, amountDue: Self.d("20.00"),
+            taxRatePct: .zero)
+        account.apply(to: &inv)
+        #expect(inv.creditsApplied == Self.d("5.20") && account.balance.isZero)
+        try account.record(CreditEntry(reference: "p3/refund", customerID: "cus_a", kind: .refund, date: Self.day("2026-12-02"), amount: Self.d("-5.20")))
+        #expect(account.balance == Self.d("-5.20"))
+        // The same refund typed into credits.csv (a line of its own) is refused, as PRODUCT.md says.
+        var typed = account
+        #expect(throws: CreditError.self) {
+            try typed.record(CreditEntry(reference: "r9", customerID: "cus_a", kind: .refund, date: Self.day("2026-12-02"), amount: Self.d("-1.00"), line: 7))
+        }
+    }
+
     @Test func paymentCreditIsAnEntryBesideCreditsCsvAndNeverTwice() throws {
         let topup = PostedPayment(payment: Self.pay("ch_9", "100.00", on: "2026-11-05", kind: .topup),
                                   posting: PaymentPosting(credit: Self.d("100.00"), customerID: "cus_a"))

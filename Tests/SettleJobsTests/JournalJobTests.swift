@@ -5,6 +5,7 @@ import SettleFormats
 import SettleStore
 import SettleTestSupport
 @testable import SettleJobs
+@testable import SettleGenerate
 
 /// The journal of the fixture months on each store (issue 34): every tie-out holds, every entry
 /// balances, a month written is read back byte for byte and never changes, what comes late is
@@ -147,6 +148,54 @@ import SettleTestSupport
             JournalAccount.allCases.first { chart.code($0) == code }.map { (chart.name($0), v) }
         })
         #expect(qboByName.filter { !$0.value.isZero } == byName.filter { !$0.value.isZero })
+    }
+
+    /// A generated month of 1,000 customers (`settle generate`), closed, two thirds of its
+    /// invoices paid through Stripe (some in part, some twice over, a few refunded), and its
+    /// journals: every tie-out holds.
+    @Test(arguments: StoreKind.all)
+    func aGeneratedThousandCustomerMonthTiesOut(kind: StoreKind) throws {
+        let dir = TempFolder()
+        var gen = SyntheticData()
+        gen.customers = 1_000
+        gen.days = 3
+        gen.eventsPerDay = 4_000
+        gen.badRowsPerFile = 0
+        gen.overlap = 0
+        _ = try gen.write(to: dir.path)
+        let (store, url) = try kind.makeStore(in: dir)
+        let config = try ConfigLoader.load(path: "\(dir.path)/settle.toml", explicit: true)
+        func env(_ now: String) -> JobEnvironment {
+            var env = JobEnvironment(config: config, databaseURL: url, outDir: "\(dir.path)/out")
+            let time = Timestamp(rfc3339: now)!
+            env.clock = { time }
+            return env
+        }
+        _ = try IngestUsage(paths: ["\(dir.path)/usage"]).execute(store: store, env: env("2026-10-28T03:00:00Z"))
+        _ = try Aggregate(from: UTCDay("2026-10-25")!, to: UTCDay("2026-10-27")!).execute(store: store, env: env("2026-10-28T04:00:00Z"))
+        let close = try Close(month: PeriodMonth("2026-10")!, issueDate: UTCDay("2026-11-28")!).execute(store: store, env: env("2026-11-28T06:00:00Z"))
+        #expect(close.invoices.issuedCount > 900, "\(close.invoices.issuedCount) issued")
+        #expect(close.journal?.tieOuts.allSatisfy(\.holds) == true, "\(close.journal?.tieOuts.filter { !$0.holds }.map(\.line) ?? [])")
+
+        // Stripe pays two invoices in three: whole, in part (every fifth), twice over (every seventh).
+        var csv = "id,Created date (UTC),Amount,Amount Refunded,Currency,Fee,Status,Customer ID,Description,invoice_number (metadata),customer_id (metadata),kind (metadata)\n"
+        let open = try store.payments.receivables(base: "USD").filter { $0.total > .zero }
+        var charges = 0, refunds = 0
+        for (i, r) in open.enumerated() where i % 3 != 2 {
+            let amount = i % 5 == 0 ? (r.total * ExactDecimal("0.5")!).rounded(places: 2) : i % 7 == 0 ? r.total + ExactDecimal("10.00")! : r.total
+            let refunded = i % 11 == 0 && amount > ExactDecimal("1.00")! ? ExactDecimal("1.00")! : .zero
+            charges += 1
+            if !refunded.isZero { refunds += 1 }
+            csv += "ch_\(i),2026-11-29 10:00:00,\(amount.formatted(places: 2)),\(refunded.formatted(places: 2)),usd,0.30,Paid,,Invoice,\(r.number),,\n"
+        }
+        let file = dir.write("stripe.csv", csv)
+        let paid = try IngestPayments(paths: [file]).execute(store: store, env: env("2026-11-30T06:00:00Z"))
+        #expect(open.count > 300 && paid.unmatched.isEmpty && paid.posted.count == charges + refunds, "\(open.count) open, \(paid.posted.count) posted")
+        let november = try WriteJournal(month: PeriodMonth("2026-11")!).execute(store: store, env: env("2026-12-01T06:00:00Z"))
+        #expect(november.written && november.notBooked.isEmpty)
+        for t in november.tieOuts { #expect(t.holds, "\(t.line)") }
+        #expect(november.entries.allSatisfy { $0.entry.isBalanced })
+        #expect(november.entries.count > charges + refunds)
     }
 
     /// The rows of a CSV file by column name.

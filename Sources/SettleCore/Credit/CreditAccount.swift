@@ -111,6 +111,17 @@ public struct CreditAccount: Sendable {
         } else {
             let cutoff = e.date.adding(days: 1)
             let balance = usable(on: e.date, before: cutoff).reduce(ExactDecimal.zero) { $0 + $1.remaining }
+            // A refund a payment made (line 0: Stripe paid back an overpayment or a top-up whose
+            // credit invoices have used since) happened, whatever the balance: what the balance
+            // cannot cover stays on the entry as a negative remainder, money the customer owes,
+            // and the statement's closing balance shows it.
+            if e.kind == .refund && e.line == 0 && balance < -e.amount {
+                uses += take(balance, kind: .refund, on: e.date, before: cutoff, source: e.reference)
+                held[e.reference] = Held(entry: e, remaining: e.amount + balance)
+                recorded.append(e)
+                changedRemainders.insert(e.reference)
+                return
+            }
             guard balance >= -e.amount else {
                 throw CreditError(line: e.line, key: "amount",
                     "\(e.kind == .refund ? "refund" : "adjustment") \(e.reference) of \((-e.amount).formatted(places: 2)) for \(customerID) on \(e.date) is more than the balance then (\(balance.formatted(places: 2)) after the credit already used); a customer cannot be refunded more than they hold")

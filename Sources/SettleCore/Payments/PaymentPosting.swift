@@ -137,8 +137,8 @@ public struct PaymentBook: Sendable {
         let before = refunded[id] ?? (.zero, .zero)
         let fromCredit = min(p.amount, max(original.posting.credit - before.credit, .zero))
         let reopened = min(p.amount - fromCredit, max(original.posting.applied - before.applied, .zero))
-        // More than the payment: the rest comes out of the customer's credit too, which the
-        // credit ledger refuses beyond the balance.
+        // More than the payment put anywhere (several refunds of one charge): the rest comes out
+        // of the customer's credit too.
         let beyond = p.amount - fromCredit - reopened
         return PaymentPosting(invoice: original.posting.invoice, rule: nil, applied: -reopened,
                               credit: -(fromCredit + beyond), customerID: original.posting.customerID)

@@ -45,6 +45,9 @@ public enum StripePaymentsExport {
         let currency = row["Currency"].uppercased()
         guard ISOCodes.isCurrency(currency) else { return [.quarantined(line: row.line, reason: "missing_field: Currency \"\(row["Currency"])\"")] }
         let refunded = ExactDecimal(row["Amount Refunded"]) ?? .zero
+        guard refunded <= amount else {
+            return [.quarantined(line: row.line, reason: "bad_amount: Amount Refunded \(row["Amount Refunded"]) is more than the Amount \(row["Amount"]) charged")]
+        }
         let customer = row["customer_id (metadata)"]
         let stripeCustomer = row["Customer ID"]
         let kind: Payment.Kind = row["kind (metadata)"].lowercased() == "topup" ? .topup : .payment
