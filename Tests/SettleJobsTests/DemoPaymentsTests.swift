@@ -59,6 +59,14 @@ import SettleTestSupport
         let log = try Self.text("\((demo as NSString).deletingLastPathComponent)/demo.log")
         #expect(log.contains("receivables as of 2026-11-30: 33 open invoices"))
         #expect(log.contains("reminder 14 days: INV-2026-000007 cus_0014, 79.76 USD open, 15 days past due"))
+        // The journal of both months ties out, and says so.
+        #expect(log.contains("journal 2026-11: "))
+        #expect(log.contains("ties out: receivable (1100) = the open amounts of receivables on 2026-11-30: 0.05 EUR, 14.18 GBP, 12425 JPY, 839.99 USD"))
+        #expect(!log.contains("DOES NOT TIE OUT"))
+        let trial = try Self.rows("\(out)/ledger/2026-11/trial-balance.csv")
+        #expect(trial[""]?.hasPrefix(",total,0.00,") == true && trial[""]?.hasSuffix(",0.00") == true, "\(trial[""] ?? "")")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/ledger/2026-11/xero-manual-journals.csv"))
+        #expect(FileManager.default.fileExists(atPath: "\(out)/ledger/2026-10/journal.csv"))
         // The workbook's Receivables sheet.
         let book = try XLSXPart.read("\(out)/reports/2026-10/finance-2026-10.xlsx", "xl/workbook.xml")
         #expect(book.contains(#"name="Receivables""#))
