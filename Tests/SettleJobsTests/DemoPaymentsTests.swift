@@ -64,7 +64,7 @@ import SettleTestSupport
         #expect(log.contains("ties out: receivable (1100) = the open amounts of receivables on 2026-11-30: 0.05 EUR, 14.18 GBP, 12425 JPY, 839.99 USD"))
         #expect(!log.contains("DOES NOT TIE OUT"))
         let trial = try Self.rows("\(out)/ledger/2026-11/trial-balance.csv")
-        #expect(trial[""]?.hasPrefix(",total,0.00,") == true && trial[""]?.hasSuffix(",0.00") == true, "\(trial[""] ?? "")")
+        #expect(trial["total"]?.hasPrefix(",total,0.00,") == true && trial["total"]?.hasSuffix(",0.00") == true, "\(trial["total"] ?? "")")
         #expect(FileManager.default.fileExists(atPath: "\(out)/ledger/2026-11/xero-manual-journals.csv"))
         #expect(FileManager.default.fileExists(atPath: "\(out)/ledger/2026-10/journal.csv"))
         // The workbook's Receivables sheet.
