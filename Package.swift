@@ -86,6 +86,10 @@ let package = Package(
             exclude: ["sRGB-icc-LICENSE.txt"],
             swiftSettings: settings
         ),
+        // Charts as inline SVG, drawn by settle: the site's pages carry them, nothing is fetched.
+        .target(name: "SettleCharts", dependencies: ["SettleCore"], swiftSettings: settings),
+        // The static site (FINANCE.md, "The site"): typed, escaped HTML pages from the books.
+        .target(name: "SettleSite", dependencies: ["SettleCore", "SettleCharts"], swiftSettings: settings),
         // Deterministic synthetic gateway data and provider reports: the demo, tests and benchmarks.
         .target(name: "SettleGenerate", dependencies: ["SettleCore", "SettleFormats"], swiftSettings: settings),
         // Every file parser driven with arbitrary bytes: the fuzz targets and the seed-corpus test.
@@ -95,7 +99,7 @@ let package = Package(
         .target(
             name: "SettleJobs",
             dependencies: [
-                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads", "SettleDocuments",
+                "SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads", "SettleDocuments", "SettleSite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,5 +122,6 @@ let package = Package(
         .testTarget(name: "SettleJobsTests", dependencies: ["SettleJobs", "SettleGenerate", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleWorkbookTests", dependencies: ["SettleWorkbook", "SettleTestSupport"], swiftSettings: settings),
         .testTarget(name: "SettleDocumentsTests", dependencies: ["SettleDocuments", "SettleTestSupport"], swiftSettings: settings),
+        .testTarget(name: "SettleChartsTests", dependencies: ["SettleCharts", "SettleSite"], swiftSettings: settings),
     ]
 )

@@ -45,6 +45,7 @@ struct CloseCommand: ParsableCommand {
                 console.say("PDFs: \(d.documents) documents in \(d.folder)/\(d.statements > 0 ? ", \(d.statements) seller statements" : "")")
             }
             if let j = result.journal { for line in JournalLines.summary(j, month: period) { console.say(line) } }
+            if let s = result.site { console.say(SiteLines.summary(s)) }
             for f in result.findings { console.warn(f) }
             return result.status
         }

@@ -57,6 +57,7 @@ struct NightlyCommand: ParsableCommand {
             if let a = result.alerts {
                 console.say("alerts: \(a.fired.count) fired, \(a.delivered.count) deliveries sent, \(a.pending.count) pending")
             }
+            if let s = result.site { console.say(SiteLines.summary(s)) }
             for f in result.findings { console.warn(f) }
             if !result.reconciled.isEmpty {
                 console.say("reconciliation in \(env.outDir)/reconciliation/, alerts in \(env.outDir)/alerts/alerts.jsonl, run record in \(env.outDir)/runs/")

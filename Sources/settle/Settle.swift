@@ -14,7 +14,7 @@ struct Settle: ParsableCommand {
           settle --config settle.toml ingest usage inbox/usage/
         """,
         version: Settle.version,
-        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReceivablesCommand.self, JournalCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
+        subcommands: [InitCommand.self, IngestCommand.self, ReconcileCommand.self, AggregateCommand.self, AlertsCommand.self, InvoiceCommand.self, PayoutsCommand.self, DocumentsCommand.self, ReceivablesCommand.self, JournalCommand.self, SiteCommand.self, ReportCommand.self, NightlyCommand.self, CloseCommand.self, RerunCommand.self, RunsCommand.self, ArchiveCommand.self, PricesCommand.self, GenerateCommand.self]
     )
 
     /// The release, as `settle --version` prints it: the year and month of the release, then a

@@ -34,6 +34,7 @@ public struct Close: Job {
         public var documents: [RenderDocuments.Result] = []
         /// The month's journal; nil when it could not be written yet (the month is not over).
         public var journal: WriteJournal.Result?
+        public var site: WriteSite.Result?
         public var findings: [String] = []
         public var outputs: [String] = []
         public var status: ExitStatus { findings.isEmpty ? .ok : .findings }
@@ -110,6 +111,10 @@ public struct Close: Job {
         } catch let e as JournalMonthError {
             env.logger.notice("close: no journal for \(month): \(e)")
         }
+        // The site, for the month closed, as of the issue date.
+        let site = try WriteSite(month: month, asOf: issueDate).perform(store: store, env: env, catalog: catalog, day: issueDate)
+        result.site = site
+        result.outputs.append(site.folder)
         // The PDFs customers and sellers receive, of every month this close issued documents
         // in (an adjustment of an earlier month included), and of the month closed.
         var rendered = zip(earlier, result.earlier).filter { $0.1.issuedCount + $0.1.adjustmentCount > 0 }.map(\.0)

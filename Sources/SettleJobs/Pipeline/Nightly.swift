@@ -33,6 +33,7 @@ public struct Nightly: Job {
         public var bills = IngestBills.Result()
         public var payments = IngestPayments.Result()
         public var receivables: CollectReceivables.Result?
+        public var site: WriteSite.Result?
         public var reconciled: [Reconcile.Result] = []
         public var aggregate: Aggregate.Result?
         public var audit: ChargeAuditDays.Result?
@@ -151,6 +152,13 @@ public struct Nightly: Job {
         result.alerts = alerts
         result.outputs.append(jsonl)
         if let f = alerts.findings { result.findings.append(f) }
+        if !intraday {
+            // The site, for the month of the night's date, as of it.
+            let site = try WriteSite(month: PeriodMonth(year: date.date.year, month: date.date.month), asOf: date)
+                .perform(store: store, env: env, catalog: catalog, day: date)
+            result.site = site
+            result.outputs.append(site.folder)
+        }
         return result
     }
 }
