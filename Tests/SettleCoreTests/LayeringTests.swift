@@ -17,10 +17,12 @@ import Testing
             "SettleWorkbook": platform.union(["SettleCore", "SettleFormats", "CXLSXWriter"]),
             "SettleDocuments": platform.union(["SettleCore", "SettleFormats", "CCairo", "CQPDF"]),
             "SettleGenerate": platform.union(["SettleCore", "SettleFormats"]),
+            "SettleCharts": platform.union(["SettleCore"]),
+            "SettleSite": platform.union(["SettleCore", "SettleCharts"]),
             "SettleFuzzing": platform.union(["SettleCore", "SettleFormats"]),
             "settle-fuzz": platform.union(["SettleFuzzing"]),
             "SettleJobs": platform.union(["SettleCore", "SettleFormats", "SettleStore", "SettleWorkbook", "SettleThreads",
-                                          "SettleDocuments", "Logging", "Crypto"]),
+                                          "SettleDocuments", "SettleSite", "Logging", "Crypto"]),
             "settle": platform.union(["ArgumentParser", "Logging", "SettleCore", "SettleFormats", "SettleGenerate", "SettleJobs",
                                       "SettleStore"]),
         ]
