@@ -16,6 +16,8 @@ public struct BarChart: Sendable {
     public var bars: [Bar]
     public var width = 720
     public var barHeight = 18
+    /// Decimals the values are written with (money: 2).
+    public var places = 2
 
     public init(title: String, bars: [Bar]) {
         self.title = title
@@ -39,10 +41,16 @@ public struct BarChart: Sendable {
             let yy = top + i * (barHeight + gap)
             let length = SVG.scale(b.value < .zero ? -b.value : b.value, of: scale, to: span)
             let x0 = b.value < .zero ? zero - length : zero
-            out += #"<text x="\#(labelW - 8)" y="\#(yy + barHeight / 2)" text-anchor="end" dominant-baseline="middle" class="axis">\#(SVG.escape(b.label))</text>"#
+            out += #"<text x="\#(labelW - 8)" y="\#(yy + barHeight / 2)" text-anchor="end" dominant-baseline="middle" class="axis">\#(SVG.escape(Self.fit(b.label)))</text>"#
             out += #"<rect x="\#(SVG.n(x0))" y="\#(yy)" width="\#(SVG.n(length))" height="\#(barHeight)" class="\#(b.value < .zero ? "bar negative" : "bar")"/>"#
-            out += #"<text x="\#(SVG.n(b.value < .zero ? zero + ExactDecimal(4) : x0 + length + ExactDecimal(4)))" y="\#(yy + barHeight / 2)" dominant-baseline="middle" class="value">\#(SVG.escape(b.value.normalized.description))</text>"#
+            out += #"<text x="\#(SVG.n(b.value < .zero ? zero + ExactDecimal(4) : x0 + length + ExactDecimal(4)))" y="\#(yy + barHeight / 2)" dominant-baseline="middle" class="value">\#(SVG.escape(b.value.formatted(places: places)))</text>"#
         }
         return out + "</svg>"
+    }
+
+    /// A label that fits the 210 pixels left of the bars: its end kept (a model's name ends in
+    /// what tells it apart), its start elided. The table beside the chart has it whole.
+    static func fit(_ label: String, max: Int = 34) -> String {
+        label.count <= max ? label : "…" + label.suffix(max - 1)
     }
 }

@@ -69,7 +69,8 @@ public struct LineChart: Sendable {
             } else if !s.values.isEmpty {
                 out += #"<polyline points="\#(points)" fill="none" stroke="\#(color)" stroke-width="2"/>"#
             }
-            let lx = left + k * 150
+            // The legend's entries spread over the plot's width, however many there are.
+            let lx = left + k * min(150, plotW / max(series.count, 1))
             out += #"<rect x="\#(lx)" y="\#(height - 14)" width="10" height="10" fill="\#(color)"/>"#
             out += #"<text x="\#(lx + 14)" y="\#(height - 5)" class="legend">\#(SVG.escape(s.name))</text>"#
         }

@@ -59,6 +59,12 @@ public struct OperatorPage: Sendable {
         self.financeMonths = financeMonths
     }
 
+    /// A run's findings as the table shows them: the first 240 characters (the run record has
+    /// them all).
+    static func short(_ message: String) -> String {
+        message.count <= 240 ? message : String(message.prefix(239)) + "…"
+    }
+
     public func html() -> String {
         let days = (0..<30).map { lastReconciled.adding(days: $0 - 29) }
         let providers = Set(reconciliation.map(\.provider)).sorted()
@@ -88,9 +94,6 @@ public struct OperatorPage: Sendable {
                 ("alerts, 30 days", Format.count(alerts.filter { $0.firedAt.day >= days[0] }.count)),
                 ("quarantined rows", Format.count(quarantined.reduce(0) { $0 + $1.rows })),
             ]),
-            Page.section("Runs", [Page.table(["run", "job", "status", "exit", "started", "findings"], runs.map { r in
-                [r.runID, r.job, r.status.rawValue, r.exitCode.map { String($0) } ?? "", r.startedAt.description, r.message ?? ""]
-            }, numeric: [3], classes: [2: { $0 == "succeeded" ? "status-ok" : $0 == "failed" || $0 == "interrupted" ? "status-failed" : $0 == "running" ? "" : "status-findings" }])]),
             Page.section("Reconciliation, the 30 days to \(lastReconciled)", [
                 Page.table(["provider", "cells", "not matched", "billed (\(currency))", "money at risk (\(currency))"], providers.map { p in
                     let v = byProvider[p]!
@@ -106,6 +109,9 @@ public struct OperatorPage: Sendable {
                      r.status.rawValue]
                 }, numeric: [3, 4, 5, 6, 7], classes: [8: { "status-\($0 == "matched" ? "matched" : "mismatch")" }]),
             ]),
+            Page.section("Runs", [Page.table(["run", "job", "status", "exit", "started", "findings"], runs.map { r in
+                [r.runID, r.job, r.status.rawValue, r.exitCode.map { String($0) } ?? "", r.startedAt.description, Self.short(r.message ?? "")]
+            }, numeric: [3], classes: [2: { $0 == "succeeded" ? "status-ok" : $0 == "failed" || $0 == "interrupted" ? "status-failed" : $0 == "running" ? "" : "status-findings" }])]),
             Page.section("Alerts", alerts.isEmpty ? [Page.paragraph("No alert has fired.")] : [
                 Page.table(["fired", "customer", "period", "metric", "threshold", "usage", "limit"], alerts.prefix(50).map { a in
                     [a.firedAt.description, a.customerID, a.period.description, a.metric.description, "\(a.threshold) %", a.usage.normalized.description,

@@ -40,6 +40,8 @@ import SettleCore
         #expect(svg.contains(#"<rect x="430" y="28" width="168" height="18" class="bar"/>"#), "\(svg)")
         #expect(svg.contains(#"<rect x="388" y="52" width="42" height="18" class="bar negative"/>"#))
         #expect(svg.contains("a &quot;quoted&quot; model"))
+        #expect(svg.contains(">40.00</text>") && svg.contains(">-10.00</text>"))
+        #expect(BarChart.fit("openrouter meta-llama/llama-3.3-70b-instruct") == "…meta-llama/llama-3.3-70b-instruct")
     }
 
     @Test func everyValueOnAPageIsEscaped() {

@@ -87,7 +87,7 @@ public struct WriteSite: Job {
             guard let name = path.split(separator: "/").last, name.hasSuffix(".html") else { return nil }
             return PeriodMonth(String(name.dropLast(5)))
         }).union([month]).sorted(by: >)
-        try put(OperatorPage(asOf: day, lastReconciled: lastDay, currency: base, runs: try store.runs(last: 25), reconciliation: reconciliation, audit: auditSummary,
+        try put(OperatorPage(asOf: day, lastReconciled: lastDay, currency: base, runs: try store.runs(last: 15), reconciliation: reconciliation, audit: auditSummary,
                              auditMonth: auditMonth, alerts: alerts, quarantined: quarantined, financeMonths: financeMonths).html(), "index.html")
 
         // Each customer's page: their own figures only.
