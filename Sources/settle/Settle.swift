@@ -4,7 +4,7 @@ import ArgumentParser
 struct Settle: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settle",
-        abstract: "Close the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, report.",
+        abstract: "Close the books of an LLM API gateway: ingest, reconcile, aggregate, alert, invoice, collect, journal, report.",
         discussion: """
         Global options (--config, --database, --out, --log-format, --log-level, --quiet, --progress, --metrics-file) may come before or after the subcommand.
 
