@@ -31,7 +31,7 @@ struct RunsCommand: ParsableCommand {
             }
             let runs = try store.runs(last: last)
             if runs.isEmpty { console.say("no runs yet"); return .ok }
-            console.say(pad("run_id", 36) + pad("job", 14) + pad("status", 25) + pad("exit", 5) + pad("seconds", 9) + "inputs (read/accepted/duplicates/quarantined)")
+            console.say(pad("run_id", 42) + pad("job", 16) + pad("status", 25) + pad("exit", 5) + pad("seconds", 9) + "inputs (read/accepted/duplicates/quarantined)")
             for r in runs {
                 let seconds = r.finishedAt.map { String(format2(Double($0.microseconds - r.startedAt.microseconds) / 1e6)) } ?? "-"
                 let read = r.inputs.reduce(0) { $0 + $1.read }, acc = r.inputs.reduce(0) { $0 + $1.accepted }
@@ -45,7 +45,7 @@ struct RunsCommand: ParsableCommand {
                     let why = r.job == "ingest-payments" ? "not payments received" : "not token usage"
                     inputs += " (+\(grouped(skipped)) skipped, \(why): \(SkippedRows.describe(byService, limit: 3)))"
                 }
-                console.say(pad(r.runID, 36) + pad(r.job, 14) + pad(r.status.rawValue, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
+                console.say(pad(r.runID, 42) + pad(r.job, 16) + pad(r.status.rawValue, 25) + pad(r.exitCode.map { String($0) } ?? "-", 5)
                     + pad(seconds, 9) + inputs)
             }
             return .ok

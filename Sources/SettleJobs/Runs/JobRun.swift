@@ -21,12 +21,14 @@ public struct JobRun {
         self.record = RunRecord(runID: runID, job: job, startedAt: startedAt, parameters: parameters)
     }
 
-    /// `20261122T031502Z-ingest-3f9a`: sortable, and unique enough for one machine's runs.
+    /// `20261122T031502Z-ingest-3f9a04c1`: sortable, and unique: 32 random bits, because many
+    /// runs of one job can start in one second (a replayed clock, a script of reruns), and 16
+    /// bits collided there one time in a few thousand.
     static func makeID(job: String, at t: Timestamp) -> String {
         let compact = t.description.prefix(19).filter { $0 != "-" && $0 != ":" }
         var rng = SystemRandomNumberGenerator()
-        let suffix = String(UInt16.random(in: 0...UInt16.max, using: &rng), radix: 16)
-        return "\(compact)Z-\(job)-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
+        let suffix = String(UInt32.random(in: 0...UInt32.max, using: &rng), radix: 16)
+        return "\(compact)Z-\(job)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
     }
 
     /// What the work reports back.
