@@ -3,7 +3,13 @@ import SettleCore
 /// SVG text and numbers as the charts write them: every text escaped, every coordinate a
 /// decimal with one digit after the point, so that the same data gives the same bytes.
 enum SVG {
-    static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String { Markup.escape(s) }
+}
+
+/// Text as markup (SVG and HTML alike) carries it: `&`, `<`, `>` and both quotes escaped, so
+/// that no value can become markup or leave an attribute.
+public enum Markup {
+    public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s {
@@ -18,7 +24,9 @@ enum SVG {
         }
         return out
     }
+}
 
+extension SVG {
     /// A coordinate, to a tenth of a pixel.
     static func n(_ d: ExactDecimal) -> String { d.rounded(places: 1).normalized.description }
     static func n(_ i: Int) -> String { String(i) }

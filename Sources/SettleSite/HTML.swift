@@ -1,3 +1,5 @@
+import SettleCharts
+
 /// A typed HTML tree: every text and attribute value is escaped when rendered, so no value from
 /// the books (a customer's name, a model, a memo) can become markup. Only a chart's SVG, which
 /// SettleCharts draws with every text escaped, goes in as it is.
@@ -37,21 +39,7 @@ public indirect enum HTML: Sendable {
         return out
     }
 
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { Markup.escape(s) }
 }
 
 /// What every page is made of: the document with its inline style (nothing fetched, print
