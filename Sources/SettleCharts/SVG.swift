@@ -58,8 +58,9 @@ extension SVG {
         var step = ExactDecimal(1)
         while step * ExactDecimal(10) <= max { step = step * ExactDecimal(10) }
         while step > max { step = step.shifted(right: 1) }
-        for m in ["1", "2", "2.5", "5", "10"] {
-            let top = step * ExactDecimal(m)!
+        // 1, 2, 2.5, 5 and 10 as exact decimals (significand, scale).
+        for (digits, scale) in [(1, 0), (2, 0), (25, 1), (5, 0), (10, 0)] as [(Int128, Int)] {
+            let top = step * ExactDecimal(significand: digits, scale: scale)
             if top >= max { return top }
         }
         return step * ExactDecimal(10)

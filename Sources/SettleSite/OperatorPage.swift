@@ -96,7 +96,7 @@ public struct OperatorPage: Sendable {
             ]),
             Page.section("Reconciliation, the 30 days to \(lastReconciled)", [
                 Page.table(["provider", "cells", "not matched", "billed (\(currency))", "money at risk (\(currency))"], providers.map { p in
-                    let v = byProvider[p]!
+                    let v = byProvider[p] ?? (0, 0, .zero, .zero)
                     return [p, Format.count(v.cells), Format.count(v.notMatched), Format.amount(v.billed, currency), Format.amount(v.risk, currency)]
                 }, numeric: [1, 2, 3, 4]),
                 Page.figure(chart.svg(), table: Page.table(["day"] + providers, riskRows, numeric: Set(1...max(providers.count, 1))),

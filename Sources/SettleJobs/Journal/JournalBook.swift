@@ -17,6 +17,8 @@ struct JournalBook {
     /// The first month written before this one, if any: what is dated before it was never
     /// in a journal (brought forward), what is dated after it came late.
     let firstWritten: PeriodMonth?
+    /// Every payment stored, read once: credit entries they made are booked with them.
+    let payments: [PostedPayment]
     private(set) var entries: [JournalEntry] = []
     private(set) var notBooked: [String] = []
     private(set) var late = 0
@@ -31,6 +33,7 @@ struct JournalBook {
         cutoff = month.lastDay
         booked = try store.journal.bookedSources()
         firstWritten = try store.journal.writtenMonths().first
+        payments = try store.payments.all()
     }
 
     mutating func gather() throws {
@@ -92,7 +95,7 @@ struct JournalBook {
     /// settling the invoice they correct.
     private mutating func gatherCredit(conversions: [String: AccountingConversion]) throws {
         let (accounts, _) = try StoredCreditLedger.caughtUp(store: store, catalog: catalog, creditsFile: env.config.catalog.credits, through: cutoff)
-        let paymentIDs = Set(try store.payments.all().map(\.payment.id))
+        let paymentIDs = Set(payments.map(\.payment.id))
         let entries = try store.creditLedger.entries() + accounts.values.flatMap(\.recorded)
         for e in entries where e.date <= cutoff && !paymentIDs.contains(e.reference) {
             guard let c = conversion(customerCurrency(e.customerID), on: e.date) else {
@@ -121,7 +124,7 @@ struct JournalBook {
 
     private mutating func gatherPayments() throws {
         var invoiceConversions: [String: AccountingConversion] = [:]
-        for p in try store.payments.all() where p.posting.isPosted && p.payment.date <= cutoff && !booked.contains("payment:\(p.payment.id)") {
+        for p in payments where p.posting.isPosted && p.payment.date <= cutoff && !booked.contains("payment:\(p.payment.id)") {
             let pay = p.payment
             guard let money = conversion(pay.currency, on: pay.date) else {
                 notBooked.append("payment \(pay.id): no rate from \(pay.currency) to \(accounting) on \(pay.date)")
